@@ -1,0 +1,455 @@
+// KQL for Microsoft Sentinel and Defender XDR.
+// Operator semantics: https://learn.microsoft.com/kusto/query/datatypes-string-operators
+#include "backends/kql.h"
+
+#include <fmt/format.h>
+
+namespace refract {
+namespace {
+
+using ir::Expr;
+using ir::Op;
+using ir::Piece;
+using ir::Predicate;
+using ir::Value;
+
+// KQL's regex engine is Rust's `regex` crate: no look-around, no backreferences.
+// https://learn.microsoft.com/kusto/query/regex
+const ir::RegexFlavor& RustFlavor() {
+  static const ir::RegexFlavor kFlavor = [] {
+    ir::RegexFlavor f;
+    f.name = "rust regex (KQL)";
+    f.named_group_prefix = "(?P<";
+    f.class_metachars = "\\]^-[&~";  // && -- ~~ are set operations inside classes
+    return f;
+  }();
+  return kFlavor;
+}
+
+// String literals: "..." with backslash escapes.
+// https://learn.microsoft.com/azure/kusto/query/scalar-data-types/string
+std::string Quote(std::string_view text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20 || c == 0x7F) {
+          out += fmt::format("\\u{:04x}", c);
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+bool IsAscii(std::string_view text) {
+  for (unsigned char c : text) {
+    if (c >= 0x80) return false;
+  }
+  return true;
+}
+
+bool IsIdentifier(std::string_view s) {
+  static const std::vector<std::string_view> kReserved = {
+      "and", "or", "not", "in", "has", "contains", "where", "project", "extend", "by", "on",
+      "with", "let", "true", "false", "null", "between", "matches", "regex", "startswith",
+      "endswith", "summarize", "as", "of", "to", "kind", "typeof", "set", "union"};
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  for (char c : s) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  }
+  for (auto r : kReserved) {
+    if (s == r) return false;
+  }
+  return true;
+}
+
+// Entity names that are not plain identifiers are written ['name'].
+// https://learn.microsoft.com/kusto/query/schema-entities/entity-names
+std::string QuoteName(std::string_view name) {
+  if (IsIdentifier(name)) return std::string(name);
+  std::string out = "['";
+  for (char c : name) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "']";
+}
+
+// Wildcard pattern to an anchored regex; `.` must match line breaks as `*` does in Sigma.
+std::string WildcardRegex(const ir::Pattern& pattern, bool cased, bool anchored) {
+  std::string out = cased ? "(?s)" : "(?is)";
+  if (anchored) out += '^';
+  for (const auto& piece : pattern.pieces) {
+    switch (piece.kind) {
+      case Piece::Kind::kLiteral:
+        out += ir::RegexEscapeLiteral(piece.text, RustFlavor());
+        break;
+      case Piece::Kind::kAnyChars:
+        out += ".*";
+        break;
+      case Piece::Kind::kOneChar:
+        out += '.';
+        break;
+    }
+  }
+  if (anchored) out += '$';
+  return out;
+}
+
+bool IsNumericType(const std::string& type) {
+  return type == "int" || type == "long" || type == "real" || type == "decimal";
+}
+
+class KqlEmitter {
+ public:
+  explicit KqlEmitter(const EmitContext& ctx) : ctx_(ctx) {}
+
+  std::optional<std::string> Run() {
+    std::string query = QuoteName(ctx_.rule.source);
+    const Expr& condition = ctx_.rule.condition;
+    if (condition.kind == Expr::Kind::kTrue) return query;
+    std::string where = Emit(condition, false);
+    if (failed_) return std::nullopt;
+    return query + "\n| where " + where;
+  }
+
+ private:
+  std::string Emit(const Expr& e, bool negated) {
+    switch (e.kind) {
+      case Expr::Kind::kTrue:
+        return "true";
+      case Expr::Kind::kFalse:
+        return "false";
+      case Expr::Kind::kNot:
+        return "not(" + Emit(e.children[0], !negated) + ")";
+      case Expr::Kind::kAnd:
+      case Expr::Kind::kOr: {
+        const bool is_and = e.kind == Expr::Kind::kAnd;
+        std::string out;
+        for (size_t i = 0; i < e.children.size(); ++i) {
+          if (i > 0) out += is_and ? " and " : " or ";
+          const Expr& child = e.children[i];
+          std::string text = Emit(child, negated);
+          // `and` binds tighter than `or`; nested junctions are parenthesised for the reader too.
+          bool wrap = child.kind == Expr::Kind::kAnd || child.kind == Expr::Kind::kOr;
+          out += wrap ? "(" + text + ")" : text;
+        }
+        return out;
+      }
+      case Expr::Kind::kPredicate:
+        return EmitPredicate(e.predicate, negated);
+    }
+    return "";
+  }
+
+  std::string FieldType(const std::string& field) const {
+    return ctx_.mapping.FieldType(ctx_.rule.source, field);
+  }
+
+  // A dotted Sigma field navigates a dynamic column: SigninLogs' LocationDetails.city.
+  static std::string FieldPath(const std::string& field) {
+    std::string out;
+    size_t start = 0;
+    while (true) {
+      size_t dot = field.find('.', start);
+      std::string segment = field.substr(start, dot == std::string::npos ? dot : dot - start);
+      if (!out.empty()) out += '.';
+      out += QuoteName(segment);
+      if (dot == std::string::npos) break;
+      start = dot + 1;
+    }
+    return out;
+  }
+
+  // The field as a string expression: paths and non-string columns go through tostring().
+  std::string StringField(const std::string& field) const {
+    std::string type = FieldType(field);
+    bool path = field.find('.') != std::string::npos && !field.empty() && field[0] != '.';
+    if (path || (!type.empty() && type != "string")) return "tostring(" + FieldPath(field) + ")";
+    return FieldPath(field);
+  }
+
+  // Joins the tests of one multi-valued predicate; the chain carries its own parentheses so it
+  // can stand anywhere.
+  std::string Join(const std::vector<std::string>& parts, bool all_of) const {
+    if (parts.size() == 1) return parts[0];
+    std::string out = "(";
+    for (size_t i = 0; i < parts.size(); ++i) {
+      if (i > 0) out += all_of ? " and " : " or ";
+      out += parts[i];
+    }
+    return out + ")";
+  }
+
+  std::string Regex(const std::string& subject, const std::string& regex) const {
+    return fmt::format("{} matches regex {}", subject, Quote(regex));
+  }
+
+  std::string EmitString(const Predicate& p, const std::string& subject) {
+    // Case-insensitive KQL operators fold ASCII only; other text goes through a (?i) regex,
+    // which folds Unicode. https://learn.microsoft.com/kusto/query/datatypes-string-operators
+    std::vector<std::string> parts;
+    std::vector<std::string> plain_eq;
+    const std::string cs = p.cased ? "_cs" : "";
+    for (const auto& v : p.values) {
+      const std::string literal = v.pattern.Literal();
+      bool needs_regex = p.op == Op::kWildcard || (!p.cased && !IsAscii(literal));
+      if (needs_regex) {
+        ir::Pattern pattern = v.pattern;
+        if (p.op == Op::kContains || p.op == Op::kEndsWith) {
+          pattern.pieces.insert(pattern.pieces.begin(), Piece{Piece::Kind::kAnyChars, ""});
+        }
+        if (p.op == Op::kContains || p.op == Op::kStartsWith) {
+          pattern.AddWildcard(Piece::Kind::kAnyChars);
+        }
+        parts.push_back(Regex(subject, WildcardRegex(pattern, p.cased, true)));
+        continue;
+      }
+      switch (p.op) {
+        case Op::kEq:
+          if (!p.all_of) {
+            plain_eq.push_back(Quote(literal));
+          } else {
+            parts.push_back(fmt::format("{} {} {}", subject, p.cased ? "==" : "=~",
+                                        Quote(literal)));
+          }
+          break;
+        case Op::kContains:
+          parts.push_back(fmt::format("{} contains{} {}", subject, cs, Quote(literal)));
+          break;
+        case Op::kStartsWith:
+          parts.push_back(fmt::format("{} startswith{} {}", subject, cs, Quote(literal)));
+          break;
+        case Op::kEndsWith:
+          parts.push_back(fmt::format("{} endswith{} {}", subject, cs, Quote(literal)));
+          break;
+        default:
+          break;
+      }
+    }
+    if (plain_eq.size() == 1) {
+      parts.insert(parts.begin(),
+                   fmt::format("{} {} {}", subject, p.cased ? "==" : "=~", plain_eq[0]));
+    } else if (plain_eq.size() > 1) {
+      std::string list;
+      for (size_t i = 0; i < plain_eq.size(); ++i) list += (i ? ", " : "") + plain_eq[i];
+      parts.insert(parts.begin(),
+                   fmt::format("{} {} ({})", subject, p.cased ? "in" : "in~", list));
+    }
+    return Join(parts, p.all_of);
+  }
+
+  std::string EmitNumberEq(const Predicate& p) {
+    std::string type = FieldType(p.field);
+    std::vector<std::string> literals;
+    for (const auto& v : p.values) literals.push_back(v.text);
+    std::string subject = FieldPath(p.field);
+    if (type == "string") {
+      for (auto& l : literals) l = Quote(l);
+    } else if (!IsNumericType(type)) {
+      // Unknown column type: compare the text, which holds for numeric and string columns.
+      subject = "tostring(" + subject + ")";
+      for (auto& l : literals) l = Quote(l);
+    }
+    if (literals.size() == 1) return fmt::format("{} == {}", subject, literals[0]);
+    std::string list;
+    for (size_t i = 0; i < literals.size(); ++i) list += (i ? ", " : "") + literals[i];
+    return fmt::format("{} in ({})", subject, list);
+  }
+
+  std::string EmitBoolEq(const Predicate& p) {
+    std::string type = FieldType(p.field);
+    const std::string& value = p.values[0].text;
+    if (type == "bool") return fmt::format("{} == {}", FieldPath(p.field), value);
+    return fmt::format("tostring({}) =~ {}", FieldPath(p.field), Quote(value));
+  }
+
+  std::string NumericSubject(const Predicate& p) {
+    std::string type = FieldType(p.field);
+    std::string path = FieldPath(p.field);
+    if (p.part != ir::TimePart::kNone) {
+      // https://learn.microsoft.com/kusto/query/datetime-part-function
+      static const char* kParts[] = {"", "minute", "hour", "day", "week_of_year", "month",
+                                     "year"};
+      std::string time = type == "datetime" ? path : "todatetime(" + path + ")";
+      return fmt::format("datetime_part(\"{}\", {})", kParts[static_cast<int>(p.part)], time);
+    }
+    return IsNumericType(type) ? path : "toreal(" + path + ")";
+  }
+
+  // Functions that return null on unparsable input must not turn `not` into "drop the row":
+  // Sigma's `not` keeps events whose field does not match.
+  static std::string GuardNull(std::string expr, bool negated) {
+    return negated ? "coalesce(" + expr + ", false)" : expr;
+  }
+
+  std::string EmitCompare(const Predicate& p, bool negated) {
+    static const char* kOps[] = {"==", "", "", "", "", "", "", "", "", "<", "<=", ">", ">="};
+    std::vector<std::string> parts;
+    std::string subject = NumericSubject(p);
+    for (const auto& v : p.values) {
+      parts.push_back(GuardNull(
+          fmt::format("{} {} {}", subject, kOps[static_cast<int>(p.op)], v.text), negated));
+    }
+    return Join(parts, p.all_of);
+  }
+
+  std::string EmitCidr(const Predicate& p, bool negated) {
+    // https://learn.microsoft.com/kusto/query/ipv4-is-in-any-range-function
+    std::vector<std::string> v4;
+    std::vector<std::string> v6;
+    for (const auto& v : p.values) (v.ipv6 ? v6 : v4).push_back(Quote(v.text));
+    std::string subject = StringField(p.field);
+    std::vector<std::string> parts;
+    auto add = [&](const std::vector<std::string>& networks, const char* family) {
+      if (networks.empty()) return;
+      if (p.all_of) {
+        for (const auto& n : networks) {
+          parts.push_back(GuardNull(fmt::format("{}_is_in_range({}, {})", family, subject, n),
+                                    negated));
+        }
+        return;
+      }
+      std::string list;
+      for (size_t i = 0; i < networks.size(); ++i) list += (i ? ", " : "") + networks[i];
+      parts.push_back(GuardNull(networks.size() == 1
+                                    ? fmt::format("{}_is_in_range({}, {})", family, subject, list)
+                                    : fmt::format("{}_is_in_any_range({}, {})", family, subject,
+                                                  list),
+                                negated));
+    };
+    add(v4, "ipv4");
+    add(v6, "ipv6");
+    return Join(parts, p.all_of);
+  }
+
+  std::string EmitRegexPredicate(const Predicate& p, const std::string& subject) {
+    std::vector<std::string> parts;
+    for (const auto& v : p.values) {
+      std::string construct;
+      auto regex = ir::EmitRegex(*v.regex, RustFlavor(), &construct);
+      if (!regex) {
+        ctx_.Unsupported(p.location, fmt::format("the regex construct {} (KQL uses the Rust "
+                                                 "regex engine)",
+                                                 construct));
+        failed_ = true;
+        return "";
+      }
+      parts.push_back(Regex(subject, *regex));
+    }
+    return Join(parts, p.all_of);
+  }
+
+  std::string EmitFieldRef(const Predicate& p) {
+    std::vector<std::string> parts;
+    const std::string cs = p.cased ? "_cs" : "";
+    std::string subject = StringField(p.field);
+    for (const auto& v : p.values) {
+      std::string other = StringField(v.text);
+      switch (p.op) {
+        case Op::kEq:
+          parts.push_back(fmt::format("{} {} {}", subject, p.cased ? "==" : "=~", other));
+          break;
+        case Op::kContains:
+          parts.push_back(fmt::format("{} contains{} {}", subject, cs, other));
+          break;
+        case Op::kStartsWith:
+          parts.push_back(fmt::format("{} startswith{} {}", subject, cs, other));
+          break;
+        default:
+          parts.push_back(fmt::format("{} endswith{} {}", subject, cs, other));
+          break;
+      }
+    }
+    return Join(parts, p.all_of);
+  }
+
+  std::string EmitPredicate(const Predicate& p, bool negated) {
+    if (p.IsKeyword()) return EmitKeyword(p);
+    const Value& first = p.values.empty() ? Value{} : p.values[0];
+    switch (p.op) {
+      case Op::kNull:
+        return fmt::format("isempty({})", FieldPath(p.field));
+      case Op::kExists:
+        return fmt::format("{}({})", first.text == "true" ? "isnotempty" : "isempty",
+                           FieldPath(p.field));
+      case Op::kLt:
+      case Op::kLte:
+      case Op::kGt:
+      case Op::kGte:
+        return EmitCompare(p, negated);
+      case Op::kCidr:
+        return EmitCidr(p, negated);
+      case Op::kRegex:
+        return EmitRegexPredicate(p, StringField(p.field));
+      default:
+        break;
+    }
+    if (first.kind == Value::Kind::kField) return EmitFieldRef(p);
+    if (p.part != ir::TimePart::kNone) return EmitCompare(p, negated);
+    if (first.kind == Value::Kind::kNumber) return EmitNumberEq(p);
+    if (first.kind == Value::Kind::kBool) return EmitBoolEq(p);
+    return EmitString(p, StringField(p.field));
+  }
+
+  // Keywords search every column: `where * contains "x"`.
+  std::string EmitKeyword(const Predicate& p) {
+    if (p.op == Op::kRegex) return EmitRegexPredicate(p, "*");
+    std::vector<std::string> parts;
+    for (const auto& v : p.values) {
+      std::string literal = v.pattern.Literal();
+      if (p.op == Op::kContains && (p.cased || IsAscii(literal))) {
+        parts.push_back(fmt::format("* contains{} {}", p.cased ? "_cs" : "", Quote(literal)));
+        continue;
+      }
+      ir::Pattern pattern = v.pattern;
+      if (p.op == Op::kContains) {
+        pattern.pieces.insert(pattern.pieces.begin(), Piece{Piece::Kind::kAnyChars, ""});
+        pattern.AddWildcard(Piece::Kind::kAnyChars);
+      }
+      parts.push_back(Regex("*", WildcardRegex(pattern, p.cased, true)));
+    }
+    return Join(parts, p.all_of);
+  }
+
+  const EmitContext& ctx_;
+  bool failed_ = false;
+};
+
+class Kql final : public Backend {
+ public:
+  std::string_view id() const override { return "kql"; }
+  std::string_view description() const override {
+    return "Microsoft Sentinel / Defender XDR (Kusto Query Language)";
+  }
+  std::string_view extension() const override { return "kql"; }
+  std::optional<std::string> Emit(const EmitContext& ctx) const override {
+    return KqlEmitter(ctx).Run();
+  }
+};
+
+}  // namespace
+
+const Backend& KqlBackend() {
+  static const Kql kBackend;
+  return kBackend;
+}
+
+}  // namespace refract

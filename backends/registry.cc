@@ -1,0 +1,30 @@
+// The explicit list of targets: adding a SIEM is one line here.
+#include "backends/backend.h"
+
+#include <fmt/format.h>
+
+#include "backends/kql.h"
+
+namespace refract {
+
+const std::vector<const Backend*>& AllBackends() {
+  static const std::vector<const Backend*> kBackends = {
+      &KqlBackend(),
+  };
+  return kBackends;
+}
+
+const Backend* FindBackend(std::string_view id) {
+  for (const Backend* backend : AllBackends()) {
+    if (backend->id() == id) return backend;
+  }
+  return nullptr;
+}
+
+void EmitContext::Unsupported(const SourceLocation& where, const std::string& construct) const {
+  diagnostics.Error("E0500", where,
+                    fmt::format("target '{}' cannot express {}", target, construct),
+                    {fmt::format("rule '{}' has no {} query", rule.info.title, target)});
+}
+
+}  // namespace refract

@@ -1,0 +1,200 @@
+#include "compiler/diagnostics/diagnostic.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace refract {
+
+SourceFile::SourceFile(std::string path, std::string text)
+    : path_(std::move(path)), text_(std::move(text)) {
+  line_starts_.push_back(0);
+  for (size_t i = 0; i < text_.size(); ++i) {
+    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+  }
+}
+
+std::string_view SourceFile::Line(int line) const {
+  if (line < 1 || static_cast<size_t>(line) > line_starts_.size()) return {};
+  size_t begin = line_starts_[line - 1];
+  size_t end = text_.find('\n', begin);
+  if (end == std::string::npos) end = text_.size();
+  if (end > begin && text_[end - 1] == '\r') --end;
+  return std::string_view(text_).substr(begin, end - begin);
+}
+
+void SourceFile::OffsetToLineColumn(size_t offset, int* line, int* column) const {
+  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  size_t index = static_cast<size_t>(it - line_starts_.begin()) - 1;
+  *line = static_cast<int>(index) + 1;
+  *column = static_cast<int>(offset - line_starts_[index]) + 1;
+}
+
+size_t SourceFile::LineColumnToOffset(int line, int column) const {
+  if (line < 1 || line_starts_.empty()) return 0;
+  size_t index = std::min(static_cast<size_t>(line - 1), line_starts_.size() - 1);
+  size_t offset = line_starts_[index] + static_cast<size_t>(std::max(column - 1, 0));
+  return std::min(offset, text_.size());
+}
+
+void Diagnostics::Report(Diagnostic diagnostic) {
+  if (diagnostic.severity == Severity::kError) ++error_count_;
+  diagnostics_.push_back(std::move(diagnostic));
+}
+
+void Diagnostics::Error(std::string code, SourceLocation location, std::string message,
+                        std::vector<std::string> notes) {
+  Report({Severity::kError, std::move(code), std::move(location), std::move(message),
+          std::move(notes)});
+}
+
+void Diagnostics::Warning(std::string code, SourceLocation location, std::string message,
+                          std::vector<std::string> notes) {
+  Report({Severity::kWarning, std::move(code), std::move(location), std::move(message),
+          std::move(notes)});
+}
+
+void Diagnostics::Append(Diagnostics&& other) {
+  for (auto& d : other.diagnostics_) Report(std::move(d));
+  other.diagnostics_.clear();
+  other.error_count_ = 0;
+}
+
+void Diagnostics::PromoteWarnings() {
+  for (auto& d : diagnostics_) {
+    if (d.severity == Severity::kWarning) {
+      d.severity = Severity::kError;
+      ++error_count_;
+    }
+  }
+}
+
+namespace {
+
+std::string_view SeverityName(Severity severity) {
+  switch (severity) {
+    case Severity::kError:
+      return "error";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kNote:
+      return "note";
+  }
+  return "error";
+}
+
+// Counts display columns up to a byte column, so carets line up under UTF-8 text and tabs.
+std::string CaretPadding(std::string_view line, int column) {
+  std::string pad;
+  for (int i = 0; i + 1 < column && i < static_cast<int>(line.size()); ++i) {
+    unsigned char c = static_cast<unsigned char>(line[i]);
+    if (c == '\t') {
+      pad += '\t';
+    } else if ((c & 0xC0) != 0x80) {
+      pad += ' ';
+    }
+  }
+  return pad;
+}
+
+}  // namespace
+
+std::string RenderText(const Diagnostic& d, const SourceFile* source) {
+  const SourceLocation& loc = d.location;
+  std::string out;
+  if (!loc.file.empty()) {
+    out += loc.file;
+    if (loc.line > 0) out += fmt::format(":{}:{}", loc.line, std::max(loc.column, 1));
+    out += ": ";
+  }
+  out += fmt::format("{}[{}]: {}\n", SeverityName(d.severity), d.code, d.message);
+  if (source != nullptr && loc.line > 0) {
+    std::string_view line = source->Line(loc.line);
+    std::string gutter = fmt::format("{:>5} | ", loc.line);
+    out += fmt::format("{}{}\n", gutter, line);
+    int length = std::max(loc.length, 1);
+    out += fmt::format("{:>5} | {}{}\n", "", CaretPadding(line, loc.column),
+                       std::string(static_cast<size_t>(length), '^'));
+  }
+  for (const auto& note : d.notes) out += fmt::format("  = {}\n", note);
+  return out;
+}
+
+std::string JsonEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          out += fmt::format("\\u{:04x}", c);
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out;
+}
+
+std::string RenderJson(const Diagnostic& d) {
+  std::string notes;
+  for (size_t i = 0; i < d.notes.size(); ++i) {
+    if (i > 0) notes += ",";
+    notes += fmt::format("\"{}\"", JsonEscape(d.notes[i]));
+  }
+  return fmt::format(
+      "{{\"severity\":\"{}\",\"code\":\"{}\",\"file\":\"{}\",\"line\":{},\"column\":{},"
+      "\"message\":\"{}\",\"notes\":[{}]}}",
+      SeverityName(d.severity), d.code, JsonEscape(d.location.file), d.location.line,
+      d.location.column, JsonEscape(d.message), notes);
+}
+
+namespace {
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string ClosestMatch(std::string_view word, const std::vector<std::string_view>& candidates) {
+  std::string best;
+  size_t best_distance = std::max<size_t>(2, word.size() / 3) + 1;
+  for (auto candidate : candidates) {
+    size_t distance = EditDistance(word, candidate);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = std::string(candidate);
+    }
+  }
+  return best;
+}
+
+}  // namespace refract

@@ -1,0 +1,63 @@
+// Runs the stages for one rule file: load, parse, lower, then map, simplify and emit per target.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backends/backend.h"
+#include "compiler/diagnostics/diagnostic.h"
+#include "compiler/ir/lower.h"
+#include "compiler/mapping/mapping.h"
+
+namespace refract {
+
+enum class EmitStage { kAst, kIr, kQuery };
+
+// Set-up shared by every file of a run: built once, read by every worker.
+struct Session {
+  std::vector<const Backend*> backends;
+  std::map<std::string, TargetMapping, std::less<>> mappings;  // by target id
+  ir::Placeholders placeholders;
+  MappingOptions mapping_options;
+  EmitStage stage = EmitStage::kQuery;
+  bool strict = false;  // warnings become errors
+
+  // Loads the shipped mapping of every backend, extended by user mapping files; reports
+  // problems and returns false on error.
+  bool Init(const std::vector<std::string>& user_mapping_files, Diagnostics& diagnostics);
+};
+
+// One piece of output: a query (or a printed AST/IR) for one rule and target.
+struct Output {
+  std::string rule_title;
+  std::string rule_id;
+  int document = 0;    // 0-based index of the rule's YAML document in its file
+  std::string target;  // empty for --emit ast, which is target-independent
+  std::string text;
+};
+
+// Whether one rule reached a query on one target.
+struct Outcome {
+  std::string rule_title;
+  std::string target;
+  bool ok = false;
+};
+
+struct FileResult {
+  std::string path;
+  std::shared_ptr<const SourceFile> source;
+  Diagnostics diagnostics;
+  std::vector<Output> outputs;
+  std::vector<Outcome> outcomes;
+  int documents = 0;
+  int rules_parsed = 0;
+};
+
+// Compiles one rule file with `session`.
+FileResult CompileFile(const std::string& path, const Session& session);
+// Compiles rule text as if read from `path` (for tests and stdin).
+FileResult CompileText(const std::string& path, std::string text, const Session& session);
+
+}  // namespace refract

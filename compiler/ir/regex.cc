@@ -1,0 +1,916 @@
+#include "compiler/ir/regex.h"
+
+#include <fmt/format.h>
+
+namespace refract::ir {
+namespace {
+
+constexpr int kMaxRegexDepth = 128;
+constexpr int kMaxRepeat = 100000;
+
+// Decodes one UTF-8 sequence at `pos` (invalid bytes pass through as themselves).
+char32_t DecodeUtf8(std::string_view s, size_t* pos) {
+  auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  unsigned char c = byte(*pos);
+  int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+  if (extra == 0 || *pos + static_cast<size_t>(extra) >= s.size()) {
+    ++*pos;
+    return c;
+  }
+  char32_t cp = c & (0x3F >> extra);
+  for (int i = 1; i <= extra; ++i) {
+    if (*pos + i >= s.size() || (byte(*pos + i) & 0xC0) != 0x80) {
+      ++*pos;
+      return c;
+    }
+    cp = (cp << 6) | (byte(*pos + i) & 0x3F);
+  }
+  *pos += static_cast<size_t>(extra) + 1;
+  return cp;
+}
+
+void AppendUtf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+class Parser {
+ public:
+  explicit Parser(std::string_view p) : p_(p) {}
+
+  std::optional<RegexNode> Run(RegexError* error) {
+    RegexNode root = Alternation(0);
+    if (failed_) {
+      *error = error_;
+      return std::nullopt;
+    }
+    if (pos_ < p_.size()) {
+      *error = {pos_, "unmatched ')'"};
+      return std::nullopt;
+    }
+    return root;
+  }
+
+ private:
+  bool AtEnd() const { return pos_ >= p_.size(); }
+  char Peek(size_t ahead = 0) const {
+    return pos_ + ahead < p_.size() ? p_[pos_ + ahead] : '\0';
+  }
+  void Fail(size_t offset, std::string message) {
+    if (!failed_) error_ = {offset, std::move(message)};
+    failed_ = true;
+  }
+
+  RegexNode Alternation(int depth) {
+    if (depth > kMaxRegexDepth) {
+      Fail(pos_, fmt::format("regex nests deeper than {} groups", kMaxRegexDepth));
+      return {};
+    }
+    RegexNode alt;
+    alt.kind = RegexNode::Kind::kAlternation;
+    alt.children.push_back(Sequence(depth));
+    while (!failed_ && Peek() == '|') {
+      ++pos_;
+      alt.children.push_back(Sequence(depth));
+    }
+    if (alt.children.size() == 1) return std::move(alt.children[0]);
+    return alt;
+  }
+
+  RegexNode Sequence(int depth) {
+    RegexNode seq;
+    seq.kind = RegexNode::Kind::kConcat;
+    while (!failed_ && !AtEnd() && Peek() != '|' && Peek() != ')') {
+      RegexNode atom = Atom(depth);
+      if (failed_) break;
+      Quantify(atom);
+      seq.children.push_back(std::move(atom));
+    }
+    if (seq.children.empty()) return RegexNode{};
+    if (seq.children.size() == 1) return std::move(seq.children[0]);
+    return seq;
+  }
+
+  bool ReadInt(int* value) {
+    size_t start = pos_;
+    long long v = 0;
+    while (!AtEnd() && std::isdigit(static_cast<unsigned char>(Peek()))) {
+      v = std::min<long long>(v * 10 + (Peek() - '0'), kMaxRepeat + 1);
+      ++pos_;
+    }
+    *value = static_cast<int>(v);
+    return pos_ > start;
+  }
+
+  // Parses {n}, {n,}, {n,m}; leaves `pos_` unchanged and returns false when `{` is a literal.
+  bool Braces(int* min, int* max) {
+    size_t save = pos_;
+    ++pos_;
+    if (!ReadInt(min)) {
+      pos_ = save;
+      return false;
+    }
+    *max = *min;
+    if (Peek() == ',') {
+      ++pos_;
+      if (!ReadInt(max)) *max = -1;
+    }
+    if (Peek() != '}') {
+      pos_ = save;
+      return false;
+    }
+    ++pos_;
+    return true;
+  }
+
+  void Quantify(RegexNode& atom) {
+    while (!AtEnd()) {
+      int min = 0;
+      int max = -1;
+      size_t at = pos_;
+      char c = Peek();
+      if (c == '*') {
+        ++pos_;
+      } else if (c == '+') {
+        min = 1;
+        ++pos_;
+      } else if (c == '?') {
+        max = 1;
+        ++pos_;
+      } else if (c == '{' && Braces(&min, &max)) {
+        if (min > kMaxRepeat || max > kMaxRepeat) {
+          Fail(at, fmt::format("repetition count over {}", kMaxRepeat));
+          return;
+        }
+        if (max != -1 && max < min) {
+          Fail(at, "repetition range with its maximum below its minimum");
+          return;
+        }
+      } else {
+        return;
+      }
+      if (atom.kind == RegexNode::Kind::kAssertion || atom.kind == RegexNode::Kind::kSetFlags ||
+          atom.kind == RegexNode::Kind::kEmpty) {
+        Fail(at, "nothing to repeat");
+        return;
+      }
+      RegexNode repeat;
+      repeat.kind = RegexNode::Kind::kRepeat;
+      repeat.min = min;
+      repeat.max = max;
+      if (Peek() == '?') {
+        repeat.lazy = true;
+        ++pos_;
+      } else if (Peek() == '+') {
+        repeat.possessive = true;
+        ++pos_;
+      }
+      repeat.children.push_back(std::move(atom));
+      atom = std::move(repeat);
+      if (!AtEnd() && (Peek() == '*' || Peek() == '+' || Peek() == '?')) {
+        Fail(pos_, "nothing to repeat");
+        return;
+      }
+    }
+  }
+
+  static RegexNode Literal(char32_t cp) {
+    RegexNode n;
+    n.kind = RegexNode::Kind::kLiteral;
+    n.codepoint = cp;
+    return n;
+  }
+
+  bool ReadFlags(std::string* on, std::string* off) {
+    bool negate = false;
+    while (!AtEnd() && Peek() != ')' && Peek() != ':') {
+      char f = Peek();
+      if (f == '-') {
+        negate = true;
+      } else if (f == 'i' || f == 'm' || f == 's' || f == 'x' || f == 'U') {
+        (negate ? off : on)->push_back(f);
+      } else {
+        Fail(pos_, fmt::format("unknown regex flag '{}'", f));
+        return false;
+      }
+      ++pos_;
+    }
+    return !AtEnd();
+  }
+
+  RegexNode Group(int depth) {
+    size_t open = pos_;
+    ++pos_;  // (
+    RegexNode group;
+    group.kind = RegexNode::Kind::kGroup;
+    if (Peek() == '?') {
+      ++pos_;
+      char c = Peek();
+      if (c == ':') {
+        group.group = RegexNode::GroupKind::kNonCapture;
+        ++pos_;
+      } else if (c == '=') {
+        group.group = RegexNode::GroupKind::kLookahead;
+        ++pos_;
+      } else if (c == '!') {
+        group.group = RegexNode::GroupKind::kNegativeLookahead;
+        ++pos_;
+      } else if (c == '>') {
+        group.group = RegexNode::GroupKind::kAtomic;
+        ++pos_;
+      } else if (c == '#') {
+        size_t close = p_.find(')', pos_);
+        if (close == std::string_view::npos) {
+          Fail(open, "unclosed '(' in regex");
+          return {};
+        }
+        pos_ = close + 1;
+        return RegexNode{};
+      } else if (c == '<' && (Peek(1) == '=' || Peek(1) == '!')) {
+        group.group = Peek(1) == '=' ? RegexNode::GroupKind::kLookbehind
+                                     : RegexNode::GroupKind::kNegativeLookbehind;
+        pos_ += 2;
+      } else if (c == 'P' || c == '<' || c == '\'') {
+        if (c == 'P') ++pos_;
+        if (c == 'P' && Peek() == '=') {
+          Fail(open, "named backreference (?P=...) is not supported");
+          return {};
+        }
+        char close_char = Peek() == '\'' ? '\'' : '>';
+        if (Peek() != '<' && Peek() != '\'') {
+          Fail(pos_, "malformed named group");
+          return {};
+        }
+        ++pos_;
+        size_t end = p_.find(close_char, pos_);
+        if (end == std::string_view::npos || end == pos_) {
+          Fail(pos_, "malformed group name");
+          return {};
+        }
+        group.group = RegexNode::GroupKind::kNamed;
+        group.name = std::string(p_.substr(pos_, end - pos_));
+        pos_ = end + 1;
+      } else {
+        std::string on;
+        std::string off;
+        if (!ReadFlags(&on, &off)) {
+          if (!failed_) Fail(open, "unclosed '(' in regex");
+          return {};
+        }
+        if (Peek() == ')') {
+          ++pos_;
+          RegexNode flags;
+          flags.kind = RegexNode::Kind::kSetFlags;
+          flags.flags_on = on;
+          flags.flags_off = off;
+          return flags;
+        }
+        ++pos_;  // ':'
+        group.group = RegexNode::GroupKind::kNonCapture;
+        group.flags_on = on;
+        group.flags_off = off;
+      }
+    }
+    group.children.push_back(Alternation(depth + 1));
+    if (failed_) return {};
+    if (Peek() != ')') {
+      Fail(open, "unclosed '(' in regex");
+      return {};
+    }
+    ++pos_;
+    return group;
+  }
+
+  bool ReadHex(size_t digits, char32_t* out) {
+    char32_t v = 0;
+    for (size_t i = 0; i < digits; ++i) {
+      char c = Peek();
+      if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
+      v = v * 16 + static_cast<char32_t>(std::isdigit(static_cast<unsigned char>(c))
+                                              ? c - '0'
+                                              : std::tolower(c) - 'a' + 10);
+      ++pos_;
+    }
+    *out = v;
+    return true;
+  }
+
+  // Reads an escape after the backslash. Returns a literal codepoint in `literal`, or sets
+  // `perl`/`assertion`/`property`; returns false on error.
+  struct Escape {
+    bool is_literal = false;
+    char32_t literal = 0;
+    char perl = 0;
+    char assertion = 0;
+    std::string property;
+    bool property_negated = false;
+    int backref = 0;
+    std::string backref_name;
+  };
+
+  bool ReadEscape(Escape* e, bool in_class) {
+    size_t at = pos_ - 1;
+    if (AtEnd()) {
+      Fail(at, "trailing backslash in regex");
+      return false;
+    }
+    char c = Peek();
+    ++pos_;
+    switch (c) {
+      case 'd':
+      case 'w':
+      case 's':
+      case 'D':
+      case 'W':
+      case 'S':
+        e->perl = c;
+        return true;
+      case 'b':
+        if (in_class) {
+          e->is_literal = true;
+          e->literal = '\b';
+          return true;
+        }
+        e->assertion = c;
+        return true;
+      case 'B':
+      case 'A':
+      case 'z':
+      case 'Z':
+      case 'G':
+        if (in_class) break;
+        e->assertion = c;
+        return true;
+      case 'n':
+        e->is_literal = true;
+        e->literal = '\n';
+        return true;
+      case 't':
+        e->is_literal = true;
+        e->literal = '\t';
+        return true;
+      case 'r':
+        e->is_literal = true;
+        e->literal = '\r';
+        return true;
+      case 'f':
+        e->is_literal = true;
+        e->literal = '\f';
+        return true;
+      case 'v':
+        e->is_literal = true;
+        e->literal = '\v';
+        return true;
+      case 'a':
+        e->is_literal = true;
+        e->literal = '\a';
+        return true;
+      case 'e':
+        e->is_literal = true;
+        e->literal = 0x1B;
+        return true;
+      case '0':
+        e->is_literal = true;
+        e->literal = 0;
+        return true;
+      case 'x': {
+        e->is_literal = true;
+        if (Peek() == '{') {
+          ++pos_;
+          size_t start = pos_;
+          while (!AtEnd() && Peek() != '}') ++pos_;
+          if (AtEnd() || pos_ == start || pos_ - start > 6) {
+            Fail(at, "malformed \\x{...} escape");
+            return false;
+          }
+          size_t end = pos_;
+          pos_ = start;
+          if (!ReadHex(end - start, &e->literal) || e->literal > 0x10FFFF) {
+            Fail(at, "malformed \\x{...} escape");
+            return false;
+          }
+          ++pos_;
+          return true;
+        }
+        if (!ReadHex(2, &e->literal)) {
+          Fail(at, "malformed \\x escape: expected two hex digits");
+          return false;
+        }
+        return true;
+      }
+      case 'u':
+        e->is_literal = true;
+        if (!ReadHex(4, &e->literal)) {
+          Fail(at, "malformed \\u escape: expected four hex digits");
+          return false;
+        }
+        return true;
+      case 'c':
+        if (AtEnd() || !std::isalpha(static_cast<unsigned char>(Peek()))) {
+          Fail(at, "malformed \\c escape");
+          return false;
+        }
+        e->is_literal = true;
+        e->literal = static_cast<char32_t>(std::toupper(Peek()) ^ 0x40);
+        ++pos_;
+        return true;
+      case 'p':
+      case 'P': {
+        e->property_negated = c == 'P';
+        if (Peek() == '{') {
+          size_t end = p_.find('}', pos_);
+          if (end == std::string_view::npos) {
+            Fail(at, "malformed unicode property");
+            return false;
+          }
+          e->property = std::string(p_.substr(pos_ + 1, end - pos_ - 1));
+          pos_ = end + 1;
+        } else if (!AtEnd()) {
+          e->property = std::string(1, Peek());
+          ++pos_;
+        }
+        return true;
+      }
+      case 'k': {
+        char close = Peek() == '{' ? '}' : Peek() == '\'' ? '\'' : '>';
+        size_t end = p_.find(close, pos_ + 1);
+        if (in_class || end == std::string_view::npos) break;
+        e->backref_name = std::string(p_.substr(pos_ + 1, end - pos_ - 1));
+        e->backref = -1;
+        pos_ = end + 1;
+        return true;
+      }
+      default:
+        break;
+    }
+    if (!in_class && c >= '1' && c <= '9') {
+      int n = c - '0';
+      while (std::isdigit(static_cast<unsigned char>(Peek())) && n < 100) {
+        n = n * 10 + (Peek() - '0');
+        ++pos_;
+      }
+      e->backref = n;
+      return true;
+    }
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      Fail(at, fmt::format("unknown regex escape '\\{}'", c));
+      return false;
+    }
+    // Any other escaped character stands for itself.
+    --pos_;
+    e->is_literal = true;
+    e->literal = DecodeUtf8(p_, &pos_);
+    return true;
+  }
+
+  RegexNode Class() {
+    size_t open = pos_;
+    ++pos_;  // [
+    RegexNode cls;
+    cls.kind = RegexNode::Kind::kClass;
+    if (Peek() == '^') {
+      cls.negated = true;
+      ++pos_;
+    }
+    bool first = true;
+    while (true) {
+      if (AtEnd()) {
+        Fail(open, "unclosed '[' in regex");
+        return {};
+      }
+      char c = Peek();
+      if (c == ']' && !first) {
+        ++pos_;
+        break;
+      }
+      first = false;
+      RegexNode::ClassItem item;
+      if (c == '[' && Peek(1) == ':') {
+        size_t end = p_.find(":]", pos_ + 2);
+        if (end != std::string_view::npos) {
+          std::string_view name = p_.substr(pos_ + 2, end - pos_ - 2);
+          if (!name.empty() && name[0] == '^') {
+            item.named_negated = true;
+            name.remove_prefix(1);
+          }
+          item.named = std::string(name);
+          pos_ = end + 2;
+          cls.items.push_back(std::move(item));
+          continue;
+        }
+      }
+      char32_t low = 0;
+      if (c == '\\') {
+        ++pos_;
+        Escape e;
+        if (!ReadEscape(&e, true)) return {};
+        if (!e.is_literal) {
+          item.perl = e.perl;
+          item.named = e.property;
+          item.named_negated = e.property_negated;
+          if (!e.property.empty()) item.perl = 'p';
+          cls.items.push_back(std::move(item));
+          continue;
+        }
+        low = e.literal;
+      } else {
+        low = DecodeUtf8(p_, &pos_);
+      }
+      char32_t high = low;
+      if (Peek() == '-' && Peek(1) != ']' && Peek(1) != '\0') {
+        size_t dash = pos_;
+        ++pos_;
+        if (Peek() == '\\') {
+          ++pos_;
+          Escape e;
+          if (!ReadEscape(&e, true)) return {};
+          if (!e.is_literal) {
+            Fail(dash, "a class shorthand cannot end a range");
+            return {};
+          }
+          high = e.literal;
+        } else {
+          high = DecodeUtf8(p_, &pos_);
+        }
+        if (high < low) {
+          Fail(dash, "character range out of order");
+          return {};
+        }
+      }
+      item.low = low;
+      item.high = high;
+      cls.items.push_back(std::move(item));
+    }
+    return cls;
+  }
+
+  RegexNode Atom(int depth) {
+    char c = Peek();
+    switch (c) {
+      case '(':
+        return Group(depth);
+      case '[':
+        return Class();
+      case '.': {
+        ++pos_;
+        RegexNode any;
+        any.kind = RegexNode::Kind::kAnyChar;
+        return any;
+      }
+      case '^':
+      case '$': {
+        ++pos_;
+        RegexNode assertion;
+        assertion.kind = RegexNode::Kind::kAssertion;
+        assertion.symbol = c;
+        return assertion;
+      }
+      case '*':
+      case '+':
+      case '?':
+        Fail(pos_, "nothing to repeat");
+        return {};
+      case '\\': {
+        ++pos_;
+        if (Peek() == 'Q') {
+          ++pos_;
+          size_t end = p_.find("\\E", pos_);
+          size_t stop = end == std::string_view::npos ? p_.size() : end;
+          RegexNode seq;
+          seq.kind = RegexNode::Kind::kConcat;
+          while (pos_ < stop) seq.children.push_back(Literal(DecodeUtf8(p_, &pos_)));
+          pos_ = end == std::string_view::npos ? p_.size() : end + 2;
+          return seq;
+        }
+        Escape e;
+        if (!ReadEscape(&e, false)) return {};
+        RegexNode node;
+        if (e.is_literal) return Literal(e.literal);
+        if (e.perl != 0 || !e.property.empty()) {
+          node.kind = RegexNode::Kind::kPerlClass;
+          node.symbol = e.perl != 0 ? e.perl : (e.property_negated ? 'P' : 'p');
+          node.name = e.property;
+          return node;
+        }
+        if (e.assertion != 0) {
+          node.kind = RegexNode::Kind::kAssertion;
+          node.symbol = e.assertion;
+          return node;
+        }
+        node.kind = RegexNode::Kind::kBackref;
+        node.backref = e.backref;
+        node.name = e.backref_name;
+        return node;
+      }
+      default:
+        return Literal(DecodeUtf8(p_, &pos_));
+    }
+  }
+
+  std::string_view p_;
+  size_t pos_ = 0;
+  bool failed_ = false;
+  RegexError error_;
+};
+
+// --- Emission -------------------------------------------------------------------------------------
+
+class Emitter {
+ public:
+  Emitter(const RegexFlavor& flavor, std::string* unsupported)
+      : flavor_(flavor), unsupported_(unsupported) {}
+
+  bool Emit(const RegexNode& n, std::string& out) {
+    using K = RegexNode::Kind;
+    switch (n.kind) {
+      case K::kEmpty:
+        return true;
+      case K::kLiteral:
+        EmitLiteral(n.codepoint, false, out);
+        return true;
+      case K::kAnyChar:
+        out += '.';
+        return true;
+      case K::kPerlClass:
+        return EmitPerl(n.symbol, n.name, out);
+      case K::kAssertion:
+        return EmitAssertion(n.symbol, out);
+      case K::kConcat:
+        for (const auto& child : n.children) {
+          // An alternation inside a sequence needs its own group to keep its scope.
+          if (child.kind == K::kAlternation) {
+            out += "(?:";
+            if (!Emit(child, out)) return false;
+            out += ')';
+          } else if (!Emit(child, out)) {
+            return false;
+          }
+        }
+        return true;
+      case K::kAlternation:
+        for (size_t i = 0; i < n.children.size(); ++i) {
+          if (i > 0) out += '|';
+          if (!Emit(n.children[i], out)) return false;
+        }
+        return true;
+      case K::kRepeat:
+        return EmitRepeat(n, out);
+      case K::kGroup:
+        return EmitGroup(n, out);
+      case K::kBackref:
+        return Refuse("backreference");
+      case K::kSetFlags:
+        if (!flavor_.inline_flags) return Refuse("inline flag group");
+        out += "(?" + n.flags_on + (n.flags_off.empty() ? "" : "-" + n.flags_off) + ")";
+        return true;
+      case K::kClass:
+        return EmitClass(n, out);
+    }
+    return false;
+  }
+
+  void EmitLiteral(char32_t cp, bool in_class, std::string& out) {
+    static const std::string_view kMeta = "\\.+*?()|[]{}^$";
+    if (cp < 0x80) {
+      char c = static_cast<char>(cp);
+      if (cp == '\n') {
+        out += "\\n";
+      } else if (cp == '\t') {
+        out += "\\t";
+      } else if (cp == '\r') {
+        out += "\\r";
+      } else if (cp < 0x20 || cp == 0x7F) {
+        out += flavor_.braced_hex_escape ? fmt::format("\\x{{{:02X}}}", static_cast<unsigned>(cp))
+                                         : fmt::format("\\x{:02X}", static_cast<unsigned>(cp));
+      } else if ((in_class ? flavor_.class_metachars : kMeta).find(c) != std::string::npos) {
+        out += '\\';
+        out += c;
+      } else {
+        out += c;
+      }
+      return;
+    }
+    AppendUtf8(out, cp);
+  }
+
+ private:
+  bool Refuse(std::string construct) {
+    if (unsupported_ != nullptr) *unsupported_ = std::move(construct);
+    return false;
+  }
+
+  bool EmitPerl(char symbol, const std::string& property, std::string& out) {
+    if (symbol == 'p' || symbol == 'P') {
+      if (!flavor_.unicode_properties) return Refuse("unicode property class \\p{...}");
+      out += fmt::format("\\{}{{{}}}", symbol, property);
+      return true;
+    }
+    if (!flavor_.perl_classes) {
+      // Spelled out where the engine lacks shorthands (Lucene regexp has no \d).
+      switch (symbol) {
+        case 'd':
+          out += "[0-9]";
+          return true;
+        case 'D':
+          out += "[^0-9]";
+          return true;
+        case 'w':
+          out += "[A-Za-z0-9_]";
+          return true;
+        case 'W':
+          out += "[^A-Za-z0-9_]";
+          return true;
+        case 's':
+          out += "[ \\t\\n\\r\\f\\v]";
+          return true;
+        case 'S':
+          out += "[^ \\t\\n\\r\\f\\v]";
+          return true;
+        default:
+          break;
+      }
+    }
+    out += '\\';
+    out += symbol;
+    return true;
+  }
+
+  bool EmitAssertion(char symbol, std::string& out) {
+    switch (symbol) {
+      case '^':
+      case '$':
+        out += symbol;
+        return true;
+      case 'b':
+      case 'B':
+        if (!flavor_.word_boundary) return Refuse(fmt::format("word boundary \\{}", symbol));
+        out += '\\';
+        out += symbol;
+        return true;
+      case 'A':
+      case 'z':
+        if (!flavor_.text_anchors) return Refuse(fmt::format("text anchor \\{}", symbol));
+        out += '\\';
+        out += symbol;
+        return true;
+      case 'Z':
+        if (!flavor_.end_before_newline) return Refuse("end-of-text anchor \\Z");
+        out += "\\Z";
+        return true;
+      default:
+        return Refuse(fmt::format("anchor \\{}", symbol));
+    }
+  }
+
+  bool EmitRepeat(const RegexNode& n, std::string& out) {
+    if (n.possessive && !flavor_.possessive) return Refuse("possessive quantifier");
+    if (n.lazy && !flavor_.lazy) return Refuse("lazy quantifier");
+    const RegexNode& child = n.children[0];
+    bool wrap = child.kind == RegexNode::Kind::kConcat ||
+                child.kind == RegexNode::Kind::kAlternation ||
+                child.kind == RegexNode::Kind::kRepeat;
+    if (wrap) out += "(?:";
+    if (!Emit(child, out)) return false;
+    if (wrap) out += ')';
+    if (n.min == 0 && n.max == -1) {
+      out += '*';
+    } else if (n.min == 1 && n.max == -1) {
+      out += '+';
+    } else if (n.min == 0 && n.max == 1) {
+      out += '?';
+    } else if (n.max == -1) {
+      out += fmt::format("{{{},}}", n.min);
+    } else if (n.min == n.max) {
+      out += fmt::format("{{{}}}", n.min);
+    } else {
+      out += fmt::format("{{{},{}}}", n.min, n.max);
+    }
+    if (n.lazy) out += '?';
+    if (n.possessive) out += '+';
+    return true;
+  }
+
+  bool EmitGroup(const RegexNode& n, std::string& out) {
+    using G = RegexNode::GroupKind;
+    switch (n.group) {
+      case G::kCapture:
+        out += '(';
+        break;
+      case G::kNamed:
+        out += flavor_.named_group_prefix + n.name + ">";
+        break;
+      case G::kNonCapture:
+        if (!n.flags_on.empty() || !n.flags_off.empty()) {
+          if (!flavor_.inline_flags) return Refuse("inline flag group");
+          out += "(?" + n.flags_on + (n.flags_off.empty() ? "" : "-" + n.flags_off) + ":";
+        } else {
+          out += "(?:";
+        }
+        break;
+      case G::kLookahead:
+      case G::kNegativeLookahead:
+      case G::kLookbehind:
+      case G::kNegativeLookbehind: {
+        if (!flavor_.lookaround) {
+          static const char* kNames[] = {"", "", "", "lookahead (?=...)",
+                                         "negative lookahead (?!...)", "lookbehind (?<=...)",
+                                         "negative lookbehind (?<!...)"};
+          return Refuse(kNames[static_cast<int>(n.group)]);
+        }
+        static const char* kOpen[] = {"", "", "", "(?=", "(?!", "(?<=", "(?<!"};
+        out += kOpen[static_cast<int>(n.group)];
+        break;
+      }
+      case G::kAtomic:
+        if (!flavor_.atomic_groups) return Refuse("atomic group (?>...)");
+        out += "(?>";
+        break;
+    }
+    if (!Emit(n.children[0], out)) return false;
+    out += ')';
+    return true;
+  }
+
+  bool EmitClass(const RegexNode& n, std::string& out) {
+    out += n.negated ? "[^" : "[";
+    for (const auto& item : n.items) {
+      if (item.perl == 'p') {
+        if (!flavor_.unicode_properties) return Refuse("unicode property class \\p{...}");
+        out += fmt::format("\\{}{{{}}}", item.named_negated ? 'P' : 'p', item.named);
+      } else if (item.perl != 0) {
+        if (!flavor_.perl_classes) {
+          return Refuse(fmt::format("class shorthand \\{} inside [...]", item.perl));
+        }
+        out += '\\';
+        out += item.perl;
+      } else if (!item.named.empty()) {
+        out += fmt::format("[:{}{}:]", item.named_negated ? "^" : "", item.named);
+      } else {
+        EmitLiteral(item.low, true, out);
+        if (item.high != item.low) {
+          out += '-';
+          EmitLiteral(item.high, true, out);
+        }
+      }
+    }
+    out += ']';
+    return true;
+  }
+
+  const RegexFlavor& flavor_;
+  std::string* unsupported_;
+};
+
+}  // namespace
+
+std::optional<Regex> ParseRegex(std::string_view pattern, RegexError* error) {
+  Parser parser(pattern);
+  auto root = parser.Run(error);
+  if (!root) return std::nullopt;
+  Regex regex;
+  regex.source = std::string(pattern);
+  regex.root = std::move(*root);
+  return regex;
+}
+
+std::optional<std::string> EmitRegex(const Regex& regex, const RegexFlavor& flavor,
+                                     std::string* unsupported, bool include_flags) {
+  std::string out;
+  std::string flags;
+  if (regex.ignore_case) flags += 'i';
+  if (regex.multiline) flags += 'm';
+  if (regex.dot_all) flags += 's';
+  if (include_flags && !flags.empty()) {
+    if (!flavor.inline_flags) {
+      if (unsupported != nullptr) *unsupported = "regex flags";
+      return std::nullopt;
+    }
+    out += "(?" + flags + ")";
+  }
+  Emitter emitter(flavor, unsupported);
+  if (!emitter.Emit(regex.root, out)) return std::nullopt;
+  return out;
+}
+
+std::string RegexEscapeLiteral(std::string_view text, const RegexFlavor& flavor) {
+  std::string out;
+  Emitter emitter(flavor, nullptr);
+  size_t pos = 0;
+  while (pos < text.size()) emitter.EmitLiteral(DecodeUtf8(text, &pos), false, out);
+  return out;
+}
+
+}  // namespace refract::ir

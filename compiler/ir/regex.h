@@ -1,0 +1,108 @@
+// Regular expressions as a small AST, so each backend re-emits them in its own flavour or
+// names the construct its engine lacks.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace refract::ir {
+
+struct RegexNode {
+  enum class Kind {
+    kEmpty,
+    kLiteral,      // codepoint
+    kAnyChar,      // .
+    kClass,        // [...]: negated, items
+    kPerlClass,    // \d \w \s \D \W \S, or \p{..}/\P{..} in `name`
+    kAssertion,    // ^ $ \b \B \A \z \Z: `symbol`
+    kConcat,       // children in order
+    kAlternation,  // children, any of
+    kRepeat,       // children[0] repeated min..max (max -1 = unbounded)
+    kGroup,        // children[0] in a group of `group` kind
+    kBackref,      // \1 or \k<name>
+    kSetFlags,     // (?i) for the rest of the enclosing group
+  };
+  enum class GroupKind {
+    kCapture,
+    kNamed,
+    kNonCapture,
+    kLookahead,
+    kNegativeLookahead,
+    kLookbehind,
+    kNegativeLookbehind,
+    kAtomic,
+  };
+  struct ClassItem {
+    char32_t low = 0;
+    char32_t high = 0;
+    char perl = 0;      // d w s D W S: a shorthand inside the class
+    std::string named;  // posix name like "alpha", or a \p{..} property
+    bool named_negated = false;
+  };
+
+  Kind kind = Kind::kEmpty;
+  char32_t codepoint = 0;
+  char symbol = 0;  // kPerlClass and kAssertion
+  bool negated = false;
+  std::vector<ClassItem> items;
+  int min = 0;
+  int max = -1;
+  bool lazy = false;
+  bool possessive = false;
+  GroupKind group = GroupKind::kCapture;
+  std::string name;       // group name, backref name, or unicode property
+  std::string flags_on;   // kSetFlags and flag groups (?i:...)
+  std::string flags_off;
+  int backref = 0;
+  std::vector<RegexNode> children;
+};
+
+// A parsed regex with the Sigma sub-modifier flags (re|i, re|m, re|s).
+struct Regex {
+  std::string source;
+  RegexNode root;
+  bool ignore_case = false;
+  bool multiline = false;
+  bool dot_all = false;
+};
+
+struct RegexError {
+  size_t offset = 0;
+  std::string message;
+};
+
+// Parses the PCRE subset Sigma rules use (and the common PCRE extras); returns nullopt and fills
+// `error` with the offending offset when the pattern is malformed.
+std::optional<Regex> ParseRegex(std::string_view pattern, RegexError* error);
+
+// What a target's regex engine can say, and how it spells it.
+struct RegexFlavor {
+  std::string name;
+  bool lookaround = false;
+  bool backreferences = false;
+  bool atomic_groups = false;
+  bool possessive = false;
+  bool lazy = true;
+  bool inline_flags = true;
+  bool text_anchors = true;  // \A \z
+  bool end_before_newline = false;  // \Z
+  bool unicode_properties = true;
+  bool perl_classes = true;      // \d \w \s
+  bool word_boundary = true;
+  std::string named_group_prefix = "(?P<";
+  bool braced_hex_escape = true;  // \x{263A} rather than \xHH
+  std::string class_metachars = "\\]^-[";  // escaped inside [...]
+};
+
+// Re-emits `regex` for `flavor`, with flags as a leading inline group when `inline_flags` and
+// any are set. On a construct the flavour lacks, returns nullopt and names it in `unsupported`.
+std::optional<std::string> EmitRegex(const Regex& regex, const RegexFlavor& flavor,
+                                     std::string* unsupported, bool include_flags = true);
+
+// Escapes literal text so that it matches itself in a regex of `flavor`.
+std::string RegexEscapeLiteral(std::string_view text, const RegexFlavor& flavor);
+
+}  // namespace refract::ir

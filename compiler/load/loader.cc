@@ -1,0 +1,59 @@
+#include "compiler/load/loader.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace refract {
+
+SourceLocation LocationOf(const SourceFile& source, const YAML::Mark& mark, int length) {
+  if (mark.line < 0) return {source.path(), 0, 0, length};
+  return {source.path(), mark.line + 1, mark.column + 1, length};
+}
+
+std::optional<RuleDoc> LoadRuleFile(const std::string& path, Diagnostics& diagnostics) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diagnostics.Error("E0001", {path, 0, 0, 1}, "cannot read file");
+    return std::nullopt;
+  }
+  in.seekg(0, std::ios::end);
+  auto size = static_cast<size_t>(std::max<std::streamoff>(in.tellg(), 0));
+  if (size > kMaxRuleFileBytes) {
+    diagnostics.Error("E0002", {path, 0, 0, 1},
+                      fmt::format("rule file is {} bytes, more than the limit of {} bytes", size,
+                                  kMaxRuleFileBytes),
+                      {"a sigma rule is a few kilobytes; split the file or check that it is a "
+                       "rule"});
+    return std::nullopt;
+  }
+  in.seekg(0);
+  std::string text(size, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  return LoadRuleText(path, std::move(text), diagnostics);
+}
+
+std::optional<RuleDoc> LoadRuleText(const std::string& path, std::string text,
+                                    Diagnostics& diagnostics) {
+  if (text.size() > kMaxRuleFileBytes) {
+    diagnostics.Error("E0002", {path, 0, 0, 1},
+                      fmt::format("rule text is {} bytes, more than the limit of {} bytes",
+                                  text.size(), kMaxRuleFileBytes));
+    return std::nullopt;
+  }
+  RuleDoc doc;
+  doc.source = std::make_shared<SourceFile>(path, std::move(text));
+  try {
+    doc.documents = YAML::LoadAll(doc.source->text());
+  } catch (const YAML::Exception& e) {
+    std::string message = e.msg.empty() ? "malformed yaml" : e.msg;
+    for (auto& c : message) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    diagnostics.Error("E0100", LocationOf(*doc.source, e.mark),
+                      fmt::format("malformed yaml: {}", message));
+    return std::nullopt;
+  }
+  return doc;
+}
+
+}  // namespace refract

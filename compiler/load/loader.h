@@ -1,0 +1,35 @@
+// Stage "load": a rule file's text into YAML documents with source marks.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/diagnostics/diagnostic.h"
+
+namespace refract {
+
+// Largest rule file accepted; Sigma rules are a few kilobytes, so anything past this is a mistake.
+inline constexpr size_t kMaxRuleFileBytes = 1 << 20;
+
+// A loaded file: its text (for carets) and its YAML documents, in order.
+struct RuleDoc {
+  std::shared_ptr<const SourceFile> source;
+  std::vector<YAML::Node> documents;
+};
+
+// Reads and parses `path`; on failure reports E0001 (unreadable), E0002 (too large) or
+// E0100 (malformed YAML) and returns nullopt.
+std::optional<RuleDoc> LoadRuleFile(const std::string& path, Diagnostics& diagnostics);
+
+// Parses YAML `text` as if read from `path`; the same errors as LoadRuleFile.
+std::optional<RuleDoc> LoadRuleText(const std::string& path, std::string text,
+                                    Diagnostics& diagnostics);
+
+// The 1-based source location of a YAML node's mark.
+SourceLocation LocationOf(const SourceFile& source, const YAML::Mark& mark, int length = 1);
+
+}  // namespace refract

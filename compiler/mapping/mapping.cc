@@ -1,0 +1,271 @@
+#include "compiler/mapping/mapping.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <set>
+
+#include "compiler/load/loader.h"
+
+namespace refract {
+
+const std::vector<std::pair<std::string_view, std::string_view>>& EmbeddedMappings();
+
+const std::string_view* ShippedMappingText(std::string_view target) {
+  for (const auto& [name, text] : EmbeddedMappings()) {
+    if (name == target) return &text;
+  }
+  return nullptr;
+}
+
+namespace {
+
+std::map<std::string, std::string> StringMap(const YAML::Node& node) {
+  std::map<std::string, std::string> out;
+  if (!node.IsDefined() || !node.IsMap()) return out;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    out[it->first.Scalar()] = it->second.IsScalar() ? it->second.Scalar() : "";
+  }
+  return out;
+}
+
+std::string Lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+std::optional<TargetMapping> TargetMapping::Parse(const std::string& origin,
+                                                  const std::string& text,
+                                                  Diagnostics& diagnostics) {
+  auto fail = [&](const YAML::Mark& mark, const std::string& message) {
+    SourceFile source(origin, text);
+    diagnostics.Error("E0110", LocationOf(source, mark), message);
+    return std::nullopt;
+  };
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    return fail(e.mark, fmt::format("malformed mapping file: {}", e.msg));
+  }
+  if (!root.IsMap()) return fail(root.Mark(), "a mapping file must be a map");
+  TargetMapping mapping;
+  try {
+    if (root["target"].IsScalar()) mapping.target_ = root["target"].Scalar();
+    for (const auto& entry : root["logsources"]) {
+      if (!entry.IsMap() || !entry["logsource"].IsMap() || !entry["source"].IsScalar()) {
+        return fail(entry.Mark(), "each logsources entry needs a 'logsource' map and a 'source'");
+      }
+      LogSourceMapping m;
+      for (const auto& [key, value] : StringMap(entry["logsource"])) m.when[key] = Lower(value);
+      m.source = entry["source"].Scalar();
+      m.fields = StringMap(entry["fields"]);
+      m.filter = StringMap(entry["filter"]);
+      mapping.logsources_.push_back(std::move(m));
+    }
+    mapping.fields_ = StringMap(root["fields"]);
+    if (root["types"].IsMap()) {
+      for (auto it = root["types"].begin(); it != root["types"].end(); ++it) {
+        mapping.types_[it->first.Scalar()] = StringMap(it->second);
+      }
+    }
+    if (root["placeholders"].IsMap()) {
+      Diagnostics ignored;
+      auto placeholders = ParsePlaceholders(origin, YAML::Dump(root["placeholders"]), ignored);
+      if (placeholders) mapping.placeholders_ = std::move(*placeholders);
+    }
+  } catch (const YAML::Exception& e) {
+    return fail(e.mark, fmt::format("malformed mapping file: {}", e.msg));
+  }
+  return mapping;
+}
+
+void TargetMapping::Extend(const TargetMapping& user) {
+  std::vector<LogSourceMapping> merged = user.logsources_;
+  merged.insert(merged.end(), logsources_.begin(), logsources_.end());
+  logsources_ = std::move(merged);
+  for (const auto& [k, v] : user.fields_) fields_[k] = v;
+  for (const auto& [table, columns] : user.types_) {
+    for (const auto& [k, v] : columns) types_[table][k] = v;
+  }
+  for (const auto& [k, v] : user.placeholders_) placeholders_[k] = v;
+}
+
+const LogSourceMapping* TargetMapping::Find(const ast::LogSource& ls) const {
+  const LogSourceMapping* best = nullptr;
+  size_t best_keys = 0;
+  for (const auto& m : logsources_) {
+    bool match = true;
+    for (const auto& [key, value] : m.when) {
+      const std::string& actual = key == "product"    ? ls.product
+                                  : key == "category" ? ls.category
+                                  : key == "service"  ? ls.service
+                                                      : ls.definition;
+      if (Lower(actual) != value) {
+        match = false;
+        break;
+      }
+    }
+    if (match && (best == nullptr || m.when.size() > best_keys)) {
+      best = &m;
+      best_keys = m.when.size();
+    }
+  }
+  return best;
+}
+
+std::string TargetMapping::MapField(const LogSourceMapping* entry, const std::string& field,
+                                    bool* mapped) const {
+  if (entry != nullptr) {
+    auto it = entry->fields.find(field);
+    if (it != entry->fields.end()) {
+      *mapped = true;
+      return it->second;
+    }
+  }
+  auto it = fields_.find(field);
+  if (it != fields_.end()) {
+    *mapped = true;
+    return it->second;
+  }
+  *mapped = false;
+  return field;
+}
+
+std::string TargetMapping::FieldType(const std::string& source, const std::string& field) const {
+  auto table = types_.find(source);
+  if (table == types_.end()) return "";
+  auto it = table->second.find(field);
+  return it == table->second.end() ? "" : it->second;
+}
+
+namespace {
+
+// A custom-table name for a log source with no entry: Sentinel custom logs end in _CL.
+std::string FallbackSource(const ast::LogSource& ls) {
+  std::string name;
+  for (const std::string* part : {&ls.product, &ls.category, &ls.service}) {
+    if (part->empty()) continue;
+    if (!name.empty()) name += '_';
+    for (char c : *part) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  }
+  return (name.empty() ? std::string("Sigma") : name) + "_CL";
+}
+
+class FieldRenamer {
+ public:
+  FieldRenamer(const TargetMapping& mapping, const LogSourceMapping* entry,
+               const MappingOptions& options, Diagnostics& diagnostics)
+      : mapping_(mapping), entry_(entry), options_(options), diagnostics_(diagnostics) {}
+
+  void Rename(ir::Expr& e) {
+    if (e.kind != ir::Expr::Kind::kPredicate) {
+      for (auto& child : e.children) Rename(child);
+      return;
+    }
+    ir::Predicate& p = e.predicate;
+    if (!p.IsKeyword()) p.field = Map(p.field, p.location);
+    for (auto& v : p.values) {
+      if (v.kind == ir::Value::Kind::kField) v.text = Map(v.text, p.location);
+    }
+  }
+
+ private:
+  std::string Map(const std::string& field, const SourceLocation& where) {
+    bool mapped = false;
+    std::string out = mapping_.MapField(entry_, field, &mapped);
+    if (!mapped && options_.strict_fields && reported_.insert(field).second) {
+      diagnostics_.Error("E0400", where,
+                         fmt::format("field '{}' has no mapping for target '{}'", field,
+                                     mapping_.target()),
+                         {"add it under 'fields' in a --mapping file, or drop --strict-fields"});
+    }
+    return out;
+  }
+
+  const TargetMapping& mapping_;
+  const LogSourceMapping* entry_;
+  const MappingOptions& options_;
+  Diagnostics& diagnostics_;
+  std::set<std::string> reported_;
+};
+
+}  // namespace
+
+bool ApplyMapping(ir::Rule& rule, const TargetMapping& mapping, const MappingOptions& options,
+                  Diagnostics& diagnostics) {
+  int errors_before = diagnostics.error_count();
+  const LogSourceMapping* entry = mapping.Find(rule.logsource);
+  if (entry != nullptr) {
+    rule.source = entry->source;
+  } else {
+    rule.source = FallbackSource(rule.logsource);
+    diagnostics.Warning(
+        "W0401", rule.logsource_location,
+        fmt::format("no {} source is mapped for this log source; using '{}'", mapping.target(),
+                    rule.source),
+        {"map it in a --mapping file under 'logsources'"});
+  }
+  FieldRenamer(mapping, entry, options, diagnostics).Rename(rule.condition);
+  if (entry != nullptr && !entry->filter.empty()) {
+    std::vector<ir::Expr> parts;
+    for (const auto& [field, value] : entry->filter) {
+      ir::Predicate p;
+      p.field = field;
+      p.op = ir::Op::kEq;
+      p.cased = true;
+      p.location = rule.location;
+      bool numeric = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
+      if (numeric) {
+        p.values = {ir::Value::Number(value)};
+      } else {
+        ir::Pattern pattern;
+        pattern.AddLiteral(value);
+        p.values = {ir::Value::String(std::move(pattern))};
+      }
+      parts.push_back(ir::Expr::Pred(std::move(p)));
+    }
+    parts.push_back(std::move(rule.condition));
+    rule.condition = ir::Expr::And(std::move(parts));
+  }
+  return diagnostics.error_count() == errors_before;
+}
+
+std::optional<ir::Placeholders> ParsePlaceholders(const std::string& origin,
+                                                  const std::string& text,
+                                                  Diagnostics& diagnostics) {
+  SourceFile source(origin, text);
+  try {
+    YAML::Node root = YAML::Load(text);
+    if (!root.IsMap()) {
+      diagnostics.Error("E0111", LocationOf(source, root.Mark()),
+                        "a placeholders file must map names to lists of values");
+      return std::nullopt;
+    }
+    ir::Placeholders out;
+    for (auto it = root.begin(); it != root.end(); ++it) {
+      std::vector<std::string> values;
+      if (it->second.IsScalar()) {
+        values.push_back(it->second.Scalar());
+      } else if (it->second.IsSequence()) {
+        for (const auto& v : it->second) {
+          if (v.IsScalar()) values.push_back(v.Scalar());
+        }
+      }
+      std::string name = it->first.Scalar();
+      if (name.size() > 2 && name.front() == '%' && name.back() == '%') {
+        name = name.substr(1, name.size() - 2);
+      }
+      out[name] = std::move(values);
+    }
+    return out;
+  } catch (const YAML::Exception& e) {
+    diagnostics.Error("E0111", LocationOf(source, e.mark),
+                      fmt::format("malformed placeholders file: {}", e.msg));
+    return std::nullopt;
+  }
+}
+
+}  // namespace refract

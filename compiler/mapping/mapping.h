@@ -1,0 +1,71 @@
+// Stage "map": Sigma log sources and field names into a target's tables and columns, as data.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/diagnostics/diagnostic.h"
+#include "compiler/ir/ir.h"
+#include "compiler/ir/lower.h"
+
+namespace refract {
+
+// One log-source entry: which Sigma log sources it covers and where they live on the target.
+struct LogSourceMapping {
+  std::map<std::string, std::string> when;      // product/category/service → value
+  std::string source;                           // table, index or scope on the target
+  std::map<std::string, std::string> fields;    // Sigma field → target field
+  std::map<std::string, std::string> filter;    // target field → exact value, ANDed in
+};
+
+// A target's mapping file, possibly extended by a user's.
+class TargetMapping {
+ public:
+  // Parses mapping YAML; reports E0110 for a malformed file and returns nullopt.
+  static std::optional<TargetMapping> Parse(const std::string& origin, const std::string& text,
+                                            Diagnostics& diagnostics);
+
+  // Adds `user` on top: its log sources are tried first, its fields and types win.
+  void Extend(const TargetMapping& user);
+
+  // The most specific entry whose `when` keys all equal the rule's log source, or null.
+  const LogSourceMapping* Find(const ast::LogSource& logsource) const;
+  // The target field for a Sigma field; `mapped` says whether any mapping named it.
+  std::string MapField(const LogSourceMapping* entry, const std::string& field,
+                       bool* mapped) const;
+  // The declared column type ("string", "int", "long", "real", "bool", "datetime",
+  // "dynamic") of `field` in `source`, or "" when not declared.
+  std::string FieldType(const std::string& source, const std::string& field) const;
+
+  const std::string& target() const { return target_; }
+  const ir::Placeholders& placeholders() const { return placeholders_; }
+
+ private:
+  std::string target_;
+  std::vector<LogSourceMapping> logsources_;
+  std::map<std::string, std::string> fields_;
+  std::map<std::string, std::map<std::string, std::string>> types_;
+  ir::Placeholders placeholders_;
+};
+
+struct MappingOptions {
+  bool strict_fields = false;
+};
+
+// Rewrites `rule` into the target's names and sets `rule.source`. A log source without an
+// entry gets a custom-table name and warning W0401; with `strict_fields` an unmapped field is
+// error E0400. Returns false on error.
+bool ApplyMapping(ir::Rule& rule, const TargetMapping& mapping, const MappingOptions& options,
+                  Diagnostics& diagnostics);
+
+// Parses a placeholders file (a YAML map of name to list of values).
+std::optional<ir::Placeholders> ParsePlaceholders(const std::string& origin,
+                                                  const std::string& text,
+                                                  Diagnostics& diagnostics);
+
+// The shipped mapping text for `target` (compiled into the binary), or null.
+const std::string_view* ShippedMappingText(std::string_view target);
+
+}  // namespace refract

@@ -1,0 +1,90 @@
+// Stage "parse" output: the rule as written, with positions, before any meaning is applied.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/diagnostics/diagnostic.h"
+
+namespace refract::ast {
+
+enum class ScalarKind { kString, kNumber, kBool, kNull };
+
+// A YAML scalar as Sigma reads it: quoted text is a string, plain 12 a number, true a bool.
+struct Scalar {
+  ScalarKind kind = ScalarKind::kString;
+  std::string text;
+  SourceLocation location;
+};
+
+// One `|name` after a field name.
+struct Modifier {
+  std::string name;
+  SourceLocation location;
+};
+
+// `field|mods: value(s)`, or a keyword list when `field` is absent.
+struct DetectionItem {
+  std::optional<std::string> field;
+  std::vector<Modifier> modifiers;
+  std::vector<Scalar> values;
+  SourceLocation location;
+};
+
+// A map of items, all of which must hold.
+struct SearchAlternative {
+  std::vector<DetectionItem> items;
+};
+
+// A named search identifier: any of its alternatives holds.
+struct Search {
+  std::string name;
+  SourceLocation location;
+  std::vector<SearchAlternative> alternatives;
+};
+
+// The parsed condition expression.
+struct Condition {
+  enum class Kind { kAnd, kOr, kNot, kRef, kOneOf, kAllOf };
+  Kind kind = Kind::kRef;
+  std::vector<Condition> children;
+  std::string name;  // kRef: identifier; kOneOf/kAllOf: pattern, or "them"
+  SourceLocation location;
+};
+
+struct LogSource {
+  std::string product;
+  std::string category;
+  std::string service;
+  std::string definition;
+};
+
+// A Sigma detection rule as written.
+struct Rule {
+  std::string title;
+  std::string id;
+  std::string name;
+  std::string status;
+  std::string description;
+  std::string author;
+  std::string date;
+  std::string modified;
+  std::string level;
+  std::vector<std::string> tags;
+  std::vector<std::string> references;
+  std::vector<std::string> falsepositives;
+  std::vector<std::string> fields;
+  LogSource logsource;
+  SourceLocation logsource_location;
+  std::vector<Search> searches;
+  std::vector<Condition> conditions;  // a list of conditions means any of them
+  SourceLocation location;            // the document's start
+};
+
+// Deterministic text form of the AST (for --emit ast and tests).
+std::string Print(const Rule& rule);
+std::string Print(const Condition& condition);
+
+}  // namespace refract::ast

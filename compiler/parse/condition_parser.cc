@@ -1,0 +1,186 @@
+// The only file that includes the generated parser, so ANTLR's headers stay out of the rest.
+#include "compiler/parse/condition_parser.h"
+
+#include <fmt/format.h>
+
+#include "SigmaConditionLexer.h"
+#include "SigmaConditionParser.h"
+#include "antlr4-runtime.h"
+
+namespace refract {
+namespace {
+
+using grammar::SigmaConditionLexer;
+using grammar::SigmaConditionParser;
+
+// Remembers the first syntax error; the rest are consequences of it.
+class FirstErrorListener : public antlr4::BaseErrorListener {
+ public:
+  void syntaxError(antlr4::Recognizer*, antlr4::Token* token, size_t, size_t char_position,
+                   const std::string&, std::exception_ptr) override {
+    if (seen) return;
+    seen = true;
+    if (token != nullptr) {
+      offset = token->getStartIndex();
+      length = token->getType() == antlr4::Token::EOF
+                   ? 1
+                   : std::max<size_t>(1, token->getStopIndex() - token->getStartIndex() + 1);
+      token_type = token->getType();
+      token_text = token->getText();
+    } else {
+      offset = char_position;
+    }
+  }
+
+  bool seen = false;
+  size_t offset = 0;
+  size_t length = 1;
+  size_t token_type = antlr4::Token::INVALID_TYPE;
+  std::string token_text;
+};
+
+// Checks balance and depth before ANTLR runs, so the errors name the parenthesis at fault and
+// no input can recurse deeply.
+bool PreScan(std::string_view text, const ConditionLocator& locate, Diagnostics& diagnostics) {
+  if (text.size() > kMaxConditionBytes) {
+    diagnostics.Error("E0303", locate(0, 1),
+                      fmt::format("condition is {} bytes long, more than the limit of {}",
+                                  text.size(), kMaxConditionBytes));
+    return false;
+  }
+  std::vector<size_t> open;
+  int nots = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '(') {
+      open.push_back(i);
+    } else if (c == ')') {
+      if (open.empty()) {
+        diagnostics.Error("E0300", locate(i, 1), "unmatched ')' in condition");
+        return false;
+      }
+      open.pop_back();
+    } else if (text.substr(i, 3) == "not" && (i == 0 || !std::isalnum(text[i - 1])) &&
+               (i + 3 >= text.size() || !std::isalnum(text[i + 3]))) {
+      ++nots;
+    }
+    if (static_cast<int>(open.size()) + nots > kMaxConditionDepth * 4 ||
+        static_cast<int>(open.size()) > kMaxConditionDepth) {
+      diagnostics.Error("E0303", locate(i, 1),
+                        fmt::format("condition nests deeper than {} levels", kMaxConditionDepth));
+      return false;
+    }
+  }
+  if (!open.empty()) {
+    diagnostics.Error("E0300", locate(open.back(), 1), "unclosed '(' in condition",
+                      {"add the matching ')'"});
+    return false;
+  }
+  return true;
+}
+
+ast::Condition Build(SigmaConditionParser::ExprContext* expr, const ConditionLocator& locate);
+
+ast::Condition MakeNode(ast::Condition::Kind kind, antlr4::ParserRuleContext* ctx,
+                        const ConditionLocator& locate) {
+  ast::Condition node;
+  node.kind = kind;
+  size_t start = ctx->getStart()->getStartIndex();
+  size_t stop = ctx->getStop() != nullptr ? ctx->getStop()->getStopIndex() : start;
+  node.location = locate(start, stop >= start ? stop - start + 1 : 1);
+  return node;
+}
+
+// Joins a binary operator into its left operand when that is the same operator, so `a and b and
+// c` is one node with three children.
+ast::Condition BuildBinary(ast::Condition::Kind kind, antlr4::ParserRuleContext* ctx,
+                           SigmaConditionParser::ExprContext* left,
+                           SigmaConditionParser::ExprContext* right,
+                           const ConditionLocator& locate) {
+  ast::Condition node = MakeNode(kind, ctx, locate);
+  ast::Condition lhs = Build(left, locate);
+  if (lhs.kind == kind) {
+    node.children = std::move(lhs.children);
+  } else {
+    node.children.push_back(std::move(lhs));
+  }
+  node.children.push_back(Build(right, locate));
+  return node;
+}
+
+ast::Condition Build(SigmaConditionParser::ExprContext* expr, const ConditionLocator& locate) {
+  using Kind = ast::Condition::Kind;
+  if (auto* paren = dynamic_cast<SigmaConditionParser::ParenExprContext*>(expr)) {
+    return Build(paren->expr(), locate);
+  }
+  if (auto* negation = dynamic_cast<SigmaConditionParser::NotExprContext*>(expr)) {
+    ast::Condition node = MakeNode(Kind::kNot, negation, locate);
+    node.children.push_back(Build(negation->expr(), locate));
+    return node;
+  }
+  if (auto* conj = dynamic_cast<SigmaConditionParser::AndExprContext*>(expr)) {
+    return BuildBinary(Kind::kAnd, conj, conj->expr(0), conj->expr(1), locate);
+  }
+  if (auto* disj = dynamic_cast<SigmaConditionParser::OrExprContext*>(expr)) {
+    return BuildBinary(Kind::kOr, disj, disj->expr(0), disj->expr(1), locate);
+  }
+  if (auto* of = dynamic_cast<SigmaConditionParser::OfExprContext*>(expr)) {
+    auto* quantifier = of->quantifier();
+    Kind kind = quantifier->ALL() != nullptr ? Kind::kAllOf : Kind::kOneOf;
+    ast::Condition node = MakeNode(kind, of, locate);
+    node.name = of->target()->getText();
+    // The quantifier's number is checked by lowering, which knows the position to blame.
+    if (quantifier->NUMBER() != nullptr) node.children.push_back([&] {
+        ast::Condition count = MakeNode(Kind::kRef, quantifier, locate);
+        count.name = quantifier->getText();
+        return count;
+      }());
+    return node;
+  }
+  auto* ref = dynamic_cast<SigmaConditionParser::RefExprContext*>(expr);
+  ast::Condition node = MakeNode(Kind::kRef, expr, locate);
+  node.name = ref != nullptr ? ref->getText() : expr->getText();
+  return node;
+}
+
+std::string DescribeToken(size_t type, const std::string& text) {
+  if (type == antlr4::Token::EOF) return "end of condition";
+  return fmt::format("'{}'", text);
+}
+
+}  // namespace
+
+std::optional<ast::Condition> ParseCondition(std::string_view text, const ConditionLocator& locate,
+                                             Diagnostics& diagnostics) {
+  if (!PreScan(text, locate, diagnostics)) return std::nullopt;
+  antlr4::ANTLRInputStream input(text.data(), text.size());
+  SigmaConditionLexer lexer(&input);
+  FirstErrorListener listener;
+  lexer.removeErrorListeners();
+  lexer.addErrorListener(&listener);
+  antlr4::CommonTokenStream tokens(&lexer);
+  SigmaConditionParser parser(&tokens);
+  parser.removeErrorListeners();
+  parser.addErrorListener(&listener);
+  auto* tree = parser.condition();
+  if (listener.seen) {
+    if (listener.token_type == SigmaConditionLexer::PIPE) {
+      diagnostics.Error(
+          "E0304", locate(listener.offset, text.size() - listener.offset),
+          "legacy aggregation '|' in condition is not sigma 2",
+          {"sigma 2 replaced '| count() by ...' with correlation rules; write the aggregation "
+           "as a correlation rule"});
+    } else {
+      diagnostics.Error(
+          "E0300", locate(listener.offset, listener.length),
+          fmt::format("unexpected {} in condition",
+                      DescribeToken(listener.token_type, listener.token_text)),
+          {"a condition combines search identifiers with 'and', 'or', 'not', parentheses, "
+           "'1 of pattern' and 'all of pattern'"});
+    }
+    return std::nullopt;
+  }
+  return Build(tree->expr(), locate);
+}
+
+}  // namespace refract

@@ -1,0 +1,16 @@
+// Stage "parse": YAML documents into rule ASTs.
+#pragma once
+
+#include <vector>
+
+#include "compiler/diagnostics/diagnostic.h"
+#include "compiler/load/loader.h"
+#include "compiler/parse/ast.h"
+
+namespace refract {
+
+// Parses every detection rule in `doc`. Documents that are not detection rules (correlations,
+// filters) are reported; each problem is reported with its position and the document skipped.
+std::vector<ast::Rule> ParseRules(const RuleDoc& doc, Diagnostics& diagnostics);
+
+}  // namespace refract

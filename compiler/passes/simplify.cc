@@ -1,0 +1,104 @@
+#include "compiler/passes/simplify.h"
+
+#include <algorithm>
+
+namespace refract::passes {
+namespace {
+
+using ir::Expr;
+using ir::Op;
+using ir::Predicate;
+
+// Ops whose several values read naturally as a list on every target.
+bool Mergeable(const Predicate& p) {
+  switch (p.op) {
+    case Op::kEq:
+    case Op::kContains:
+    case Op::kStartsWith:
+    case Op::kEndsWith:
+    case Op::kWildcard:
+    case Op::kCidr:
+    case Op::kRegex:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Merges predicate operands that differ only in their values.
+void MergePredicates(Expr& e) {
+  bool all_of = e.kind == Expr::Kind::kAnd;
+  std::vector<Expr> out;
+  for (auto& child : e.children) {
+    if (child.kind == Expr::Kind::kPredicate && Mergeable(child.predicate) &&
+        (child.predicate.values.size() == 1 || child.predicate.all_of == all_of)) {
+      auto target = std::find_if(out.begin(), out.end(), [&](const Expr& existing) {
+        return existing.kind == Expr::Kind::kPredicate &&
+               existing.predicate.SameShape(child.predicate) &&
+               (existing.predicate.values.size() == 1 || existing.predicate.all_of == all_of);
+      });
+      if (target != out.end()) {
+        auto& values = target->predicate.values;
+        for (auto& v : child.predicate.values) {
+          if (std::find(values.begin(), values.end(), v) == values.end()) {
+            values.push_back(std::move(v));
+          }
+        }
+        target->predicate.all_of = all_of && values.size() > 1;
+        continue;
+      }
+    }
+    out.push_back(std::move(child));
+  }
+  e.children = std::move(out);
+}
+
+Expr SimplifyJunction(Expr e) {
+  const bool is_and = e.kind == Expr::Kind::kAnd;
+  const Expr::Kind absorbing = is_and ? Expr::Kind::kFalse : Expr::Kind::kTrue;
+  const Expr::Kind neutral = is_and ? Expr::Kind::kTrue : Expr::Kind::kFalse;
+  std::vector<Expr> flat;
+  for (auto& child : e.children) {
+    Expr s = Simplify(std::move(child));
+    if (s.kind == absorbing) return Expr::Bool(!is_and);
+    if (s.kind == neutral) continue;
+    if (s.kind == e.kind) {
+      for (auto& grandchild : s.children) flat.push_back(std::move(grandchild));
+    } else {
+      flat.push_back(std::move(s));
+    }
+  }
+  std::vector<Expr> unique;
+  for (auto& child : flat) {
+    if (std::find(unique.begin(), unique.end(), child) == unique.end()) {
+      unique.push_back(std::move(child));
+    }
+  }
+  e.children = std::move(unique);
+  MergePredicates(e);
+  if (e.children.empty()) return Expr::Bool(is_and);
+  if (e.children.size() == 1) return std::move(e.children[0]);
+  return e;
+}
+
+}  // namespace
+
+Expr Simplify(Expr e) {
+  switch (e.kind) {
+    case Expr::Kind::kAnd:
+    case Expr::Kind::kOr:
+      return SimplifyJunction(std::move(e));
+    case Expr::Kind::kNot: {
+      Expr child = Simplify(std::move(e.children[0]));
+      if (child.kind == Expr::Kind::kNot) return std::move(child.children[0]);
+      if (child.kind == Expr::Kind::kTrue || child.kind == Expr::Kind::kFalse) {
+        return Expr::Bool(child.kind == Expr::Kind::kFalse);
+      }
+      return Expr::Not(std::move(child));
+    }
+    default:
+      return e;
+  }
+}
+
+}  // namespace refract::passes

@@ -1,0 +1,13 @@
+// Stage "passes": IR to simpler IR with the same meaning.
+#pragma once
+
+#include "compiler/ir/ir.h"
+
+namespace refract::passes {
+
+// Flattens nested and/or, folds constants, drops duplicate operands, pushes `not` through
+// `not`, and merges same-shaped predicates into one multi-valued predicate (any-of under
+// `or`, all-of under `and`) so backends can use list operators like `in`.
+ir::Expr Simplify(ir::Expr expr);
+
+}  // namespace refract::passes

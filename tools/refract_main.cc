@@ -1,0 +1,351 @@
+// The `refract` command line: translate rules, list targets and modifiers.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "backends/backend.h"
+#include "compiler/driver/compile.h"
+#include "compiler/ir/modifiers.h"
+#include "compiler/mapping/mapping.h"
+
+namespace fs = std::filesystem;
+using namespace refract;
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitRuleErrors = 1;
+constexpr int kExitUsage = 2;
+
+constexpr const char* kUsage = R"(refract — compile Sigma detection rules into SIEM queries
+
+usage:
+  refract translate PATH... --target ID[,ID...] [options]
+  refract list targets
+  refract list modifiers
+  refract --help | --version
+
+translate options:
+  -t, --target ID       target id, several separated by commas, or 'all'
+  -o, --output DIR      write one file per rule and target under DIR/<target>/
+  --emit STAGE          ast | ir | query (default query)
+  --mapping FILE        a mapping file that extends or overrides the shipped one
+  --placeholders FILE   values for %placeholders% used with |expand
+  --strict-fields       a field with no mapping is an error
+  --strict              warnings are errors
+  --format FORMAT       diagnostics as text (default) or json
+  -j, --jobs N          worker threads (default: number of cores)
+  -q, --quiet           print no summary line
+
+PATH is a rule file or a folder searched recursively for .yml and .yaml files.
+Exit status: 0 every rule translated, 1 some rule had errors, 2 usage error.
+)";
+
+struct Args {
+  std::vector<std::string> paths;
+  std::vector<std::string> targets;
+  std::string output_dir;
+  std::string emit = "query";
+  std::vector<std::string> mappings;
+  std::string placeholders;
+  bool strict_fields = false;
+  bool strict = false;
+  bool json = false;
+  bool quiet = false;
+  unsigned jobs = 0;
+};
+
+int UsageError(const std::string& message) {
+  std::cerr << "refract: " << message << "\n" << "try 'refract --help'\n";
+  return kExitUsage;
+}
+
+std::vector<std::string> SplitCommas(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+// Parses translate's arguments; returns a usage message on error.
+std::optional<std::string> ParseTranslateArgs(int argc, char** argv, Args* args) {
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](const char* name) -> std::optional<std::string> {
+      size_t eq = a.find('=');
+      if (eq != std::string::npos && a.rfind("--", 0) == 0) return a.substr(eq + 1);
+      if (i + 1 >= argc) return std::nullopt;
+      (void)name;
+      return std::string(argv[++i]);
+    };
+    std::string flag = a.substr(0, a.find('='));
+    if (flag == "-t" || flag == "--target") {
+      auto v = value("--target");
+      if (!v) return "--target needs a target id";
+      for (auto& t : SplitCommas(*v)) args->targets.push_back(t);
+    } else if (flag == "-o" || flag == "--output") {
+      auto v = value("--output");
+      if (!v) return "--output needs a folder";
+      args->output_dir = *v;
+    } else if (flag == "--emit") {
+      auto v = value("--emit");
+      if (!v || (*v != "ast" && *v != "ir" && *v != "query")) {
+        return "--emit takes ast, ir or query";
+      }
+      args->emit = *v;
+    } else if (flag == "--mapping") {
+      auto v = value("--mapping");
+      if (!v) return "--mapping needs a file";
+      args->mappings.push_back(*v);
+    } else if (flag == "--placeholders") {
+      auto v = value("--placeholders");
+      if (!v) return "--placeholders needs a file";
+      args->placeholders = *v;
+    } else if (flag == "--format") {
+      auto v = value("--format");
+      if (!v || (*v != "text" && *v != "json")) return "--format takes text or json";
+      args->json = *v == "json";
+    } else if (flag == "-j" || flag == "--jobs") {
+      auto v = value("--jobs");
+      if (!v || v->empty() || v->find_first_not_of("0123456789") != std::string::npos ||
+          std::stoul(*v) == 0 || std::stoul(*v) > 256) {
+        return "--jobs takes a number from 1 to 256";
+      }
+      args->jobs = static_cast<unsigned>(std::stoul(*v));
+    } else if (flag == "--strict-fields") {
+      args->strict_fields = true;
+    } else if (flag == "--strict") {
+      args->strict = true;
+    } else if (flag == "-q" || flag == "--quiet") {
+      args->quiet = true;
+    } else if (!a.empty() && a[0] == '-' && a != "-") {
+      return "unknown option '" + a + "'";
+    } else {
+      args->paths.push_back(a);
+    }
+  }
+  if (args->paths.empty()) return "translate needs at least one rule file or folder";
+  if (args->targets.empty() && args->emit != "ast") return "translate needs --target";
+  return std::nullopt;
+}
+
+bool IsRuleFile(const fs::path& p) {
+  std::string ext = p.extension().string();
+  return ext == ".yml" || ext == ".yaml";
+}
+
+// Expands folders into their rule files, sorted, so runs are deterministic.
+std::optional<std::string> CollectFiles(const std::vector<std::string>& paths,
+                                        std::vector<std::string>* files) {
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(
+               path, fs::directory_options::skip_permission_denied, ec);
+           it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (ec) break;
+        if (it->is_regular_file(ec) && IsRuleFile(it->path())) found.push_back(it->path().string());
+      }
+      std::sort(found.begin(), found.end());
+      files->insert(files->end(), found.begin(), found.end());
+    } else if (fs::exists(path, ec)) {
+      files->push_back(path);
+    } else {
+      return "no such file or folder: " + path;
+    }
+  }
+  return std::nullopt;
+}
+
+// Writes `text` to `path` through a temporary file, so a failure leaves no partial file.
+bool WriteAtomically(const fs::path& path, const std::string& text) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  fs::path tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return false;
+    out << text;
+    if (!text.empty() && text.back() != '\n') out << '\n';
+    if (!out.flush()) return false;
+  }
+  fs::rename(tmp, path, ec);
+  return !ec;
+}
+
+std::string OutputName(const FileResult& file, const Output& output, bool several_documents) {
+  std::string stem = fs::path(file.path).stem().string();
+  if (several_documents) stem += fmt::format("-{}", output.document + 1);
+  return stem;
+}
+
+int Translate(int argc, char** argv) {
+  Args args;
+  if (auto error = ParseTranslateArgs(argc, argv, &args)) return UsageError(*error);
+
+  Session session;
+  bool all = std::find(args.targets.begin(), args.targets.end(), "all") != args.targets.end();
+  if (all) {
+    session.backends = AllBackends();
+  } else {
+    for (const auto& id : args.targets) {
+      const Backend* backend = FindBackend(id);
+      if (backend == nullptr) {
+        std::vector<std::string_view> ids;
+        for (const Backend* b : AllBackends()) ids.push_back(b->id());
+        std::string hint = ClosestMatch(id, ids);
+        return UsageError("unknown target '" + id + "'" +
+                          (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
+                          " ('refract list targets' lists them)");
+      }
+      if (std::find(session.backends.begin(), session.backends.end(), backend) ==
+          session.backends.end()) {
+        session.backends.push_back(backend);
+      }
+    }
+  }
+  session.stage = args.emit == "ast" ? EmitStage::kAst
+                  : args.emit == "ir" ? EmitStage::kIr
+                                      : EmitStage::kQuery;
+  session.mapping_options.strict_fields = args.strict_fields;
+  session.strict = args.strict;
+
+  Diagnostics setup;
+  bool setup_ok = session.Init(args.mappings, setup);
+  if (setup_ok && !args.placeholders.empty()) {
+    std::ifstream in(args.placeholders, std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    if (!in) {
+      setup.Error("E0001", {args.placeholders, 0, 0, 1}, "cannot read placeholders file");
+      setup_ok = false;
+    } else if (auto parsed = ParsePlaceholders(args.placeholders, buffer.str(), setup)) {
+      for (auto& [k, v] : *parsed) session.placeholders[k] = v;
+    } else {
+      setup_ok = false;
+    }
+  }
+  for (const auto& d : setup.all()) std::cerr << (args.json ? RenderJson(d) + "\n" : RenderText(d, nullptr));
+  if (!setup_ok) return kExitUsage;
+
+  std::vector<std::string> files;
+  if (auto error = CollectFiles(args.paths, &files)) return UsageError(*error);
+
+  std::vector<FileResult> results(files.size());
+  unsigned jobs = args.jobs != 0 ? args.jobs : std::max(1u, std::thread::hardware_concurrency());
+  jobs = std::min<unsigned>(jobs, static_cast<unsigned>(std::max<size_t>(files.size(), 1)));
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < files.size(); i = next++) {
+      results[i] = CompileFile(files[i], session);
+    }
+  };
+  std::vector<std::thread> workers;
+  for (unsigned j = 1; j < jobs; ++j) workers.emplace_back(work);
+  work();
+  for (auto& w : workers) w.join();
+
+  int errors = 0;
+  int warnings = 0;
+  size_t queries = 0;
+  size_t outputs_total = 0;
+  for (const auto& r : results) outputs_total += r.outputs.size();
+  bool first_output = true;
+  std::set<std::string> used_names;
+  for (const auto& r : results) {
+    for (const auto& d : r.diagnostics.all()) {
+      if (d.severity == Severity::kError) ++errors;
+      if (d.severity == Severity::kWarning) ++warnings;
+      std::cerr << (args.json ? RenderJson(d) + "\n" : RenderText(d, r.source.get()));
+    }
+    bool several = r.documents > 1;
+    for (const auto& o : r.outputs) {
+      ++queries;
+      if (!args.output_dir.empty()) {
+        const Backend* backend = o.target.empty() ? nullptr : FindBackend(o.target);
+        std::string ext = args.emit == "query" && backend != nullptr
+                              ? std::string(backend->extension())
+                              : args.emit;
+        std::string dir = o.target.empty() ? "ast" : o.target;
+        std::string base = OutputName(r, o, several);
+        std::string name = base;
+        for (int n = 2; !used_names.insert(dir + "/" + name).second; ++n) {
+          name = fmt::format("{}-{}", base, n);
+        }
+        fs::path path = fs::path(args.output_dir) / dir / (name + "." + ext);
+        if (!WriteAtomically(path, o.text)) {
+          std::cerr << "refract: cannot write " << path.string() << "\n";
+          return kExitRuleErrors;
+        }
+        continue;
+      }
+      if (outputs_total > 1) {
+        if (!first_output) std::cout << "\n";
+        std::cout << fmt::format("## {} · {}{}\n", r.path, o.rule_title,
+                                 o.target.empty() ? "" : " · " + o.target);
+      }
+      first_output = false;
+      std::cout << o.text;
+      if (o.text.empty() || o.text.back() != '\n') std::cout << "\n";
+    }
+  }
+  std::cout.flush();
+  if (!args.quiet) {
+    std::cerr << fmt::format("refract: {} file(s), {} output(s), {} error(s), {} warning(s)\n",
+                             files.size(), queries, errors, warnings);
+  }
+  return errors > 0 ? kExitRuleErrors : kExitOk;
+}
+
+int List(int argc, char** argv) {
+  std::string what = argc > 2 ? argv[2] : "";
+  if (what == "targets") {
+    for (const Backend* b : AllBackends()) {
+      std::cout << fmt::format("{:<8} {}\n", b->id(), b->description());
+    }
+    return kExitOk;
+  }
+  if (what == "modifiers") {
+    for (const auto& m : ir::KnownModifiers()) {
+      std::cout << fmt::format("{:<14} {}\n", m.name, m.summary);
+    }
+    return kExitOk;
+  }
+  return UsageError("list takes 'targets' or 'modifiers'");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return kExitUsage;
+  }
+  std::string command = argv[1];
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  if (command == "--version") {
+    std::cout << "refract " << REFRACT_VERSION << "\n";
+    return kExitOk;
+  }
+  if (command == "translate") return Translate(argc, argv);
+  if (command == "list") return List(argc, argv);
+  return UsageError("unknown command '" + command + "'");
+}
