@@ -58,9 +58,27 @@ std::string Quote(std::string_view text) {
   return out + "\"";
 }
 
-bool IsAscii(std::string_view text) {
-  for (unsigned char c : text) {
-    if (c >= 0x80) return false;
+// True when case-insensitive KQL operators compare `text` exactly as Sigma does: they fold
+// ASCII only, so text with non-ASCII letters that have case needs a (?i) regex instead.
+// Punctuation, symbols and caseless scripts need nothing (a conservative list: unknown ranges
+// count as cased).
+bool FoldsLikeAscii(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+    uint32_t cp = c & (0x3F >> extra);
+    for (size_t k = 1; k <= extra && i + k < text.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    }
+    i += extra + 1;
+    bool caseless = (cp >= 0xA0 && cp <= 0xBF && cp != 0xB5) || (cp >= 0x2000 && cp <= 0x2BFF) ||
+                    (cp >= 0x3000 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) ||
+                    (cp >= 0x1F000 && cp <= 0x1FAFF) || cp == 0xD7 || cp == 0xF7;
+    if (!caseless) return false;
   }
   return true;
 }
@@ -210,7 +228,7 @@ class KqlEmitter {
     const std::string cs = p.cased ? "_cs" : "";
     for (const auto& v : p.values) {
       const std::string literal = v.pattern.Literal();
-      bool needs_regex = p.op == Op::kWildcard || (!p.cased && !IsAscii(literal));
+      bool needs_regex = p.op == Op::kWildcard || (!p.cased && !FoldsLikeAscii(literal));
       if (needs_regex) {
         ir::Pattern pattern = v.pattern;
         if (p.op == Op::kContains || p.op == Op::kEndsWith) {
@@ -415,7 +433,7 @@ class KqlEmitter {
     std::vector<std::string> parts;
     for (const auto& v : p.values) {
       std::string literal = v.pattern.Literal();
-      if (p.op == Op::kContains && (p.cased || IsAscii(literal))) {
+      if (p.op == Op::kContains && (p.cased || FoldsLikeAscii(literal))) {
         parts.push_back(fmt::format("* contains{} {}", p.cased ? "_cs" : "", Quote(literal)));
         continue;
       }

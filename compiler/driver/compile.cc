@@ -58,7 +58,7 @@ bool Session::Init(const std::vector<std::string>& user_mapping_files, Diagnosti
 namespace {
 
 void CompileRule(const ast::Rule& rule, int document, const Session& session, FileResult& out) {
-  if (session.stage == EmitStage::kAst) {
+  if (session.stage == EmitStage::kAst && !rule.has_errors) {
     out.outputs.push_back({rule.title, rule.id, document, "", ast::Print(rule)});
     return;
   }
@@ -110,7 +110,7 @@ FileResult CompileText(const std::string& path, std::string text, const Session&
     RuleDoc single{doc->source, {node}};
     auto rules = ParseRules(single, result.diagnostics);
     for (const auto& rule : rules) {
-      ++result.rules_parsed;
+      if (!rule.has_errors) ++result.rules_parsed;
       CompileRule(rule, static_cast<int>(i), session, result);
     }
   }

@@ -757,6 +757,9 @@ std::optional<Expr> Lowerer::LowerCondition(const ast::Condition& c) {
       }
       std::vector<Expr> matched;
       bool ok = true;
+      for (const auto& name : failed_searches_) {
+        if (c.name == "them" || GlobMatch(c.name, name)) ok = false;
+      }
       for (const auto& s : rule_.searches) {
         bool hit = c.name == "them" ? s.name.empty() || s.name[0] != '_'
                                     : GlobMatch(c.name, s.name);
@@ -802,6 +805,7 @@ std::optional<Expr> Lowerer::LowerCondition(const ast::Condition& c) {
 
 std::optional<Rule> Lowerer::Run() {
   int errors_before = diagnostics_.error_count();
+  failed_searches_.insert(rule_.broken_searches.begin(), rule_.broken_searches.end());
   for (const auto& search : rule_.searches) {
     if (auto e = LowerSearch(search)) {
       lowered_searches_.emplace(search.name, std::move(*e));
@@ -813,7 +817,7 @@ std::optional<Rule> Lowerer::Run() {
   for (const auto& condition : rule_.conditions) {
     if (auto e = LowerCondition(condition)) conditions.push_back(std::move(*e));
   }
-  if (diagnostics_.error_count() != errors_before) return std::nullopt;
+  if (diagnostics_.error_count() != errors_before || rule_.has_errors) return std::nullopt;
   Rule rule;
   const ast::Rule& r = rule_;
   rule.info = {r.title,  r.id,    r.name, r.status, r.description,    r.author, r.date,

@@ -108,9 +108,12 @@ const LogSourceMapping* TargetMapping::Find(const ast::LogSource& ls) const {
         break;
       }
     }
-    if (match && (best == nullptr || m.when.size() > best_keys)) {
+    // A category or service says more about where events live than a product does.
+    size_t weight = 0;
+    for (const auto& [key, value] : m.when) weight += key == "product" ? 1 : 2;
+    if (match && (best == nullptr || weight > best_keys)) {
       best = &m;
-      best_keys = m.when.size();
+      best_keys = weight;
     }
   }
   return best;

@@ -30,7 +30,8 @@ class TargetMapping {
   // Adds `user` on top: its log sources are tried first, its fields and types win.
   void Extend(const TargetMapping& user);
 
-  // The most specific entry whose `when` keys all equal the rule's log source, or null.
+  // The most specific entry whose `when` keys all equal the rule's log source, or null;
+  // category and service weigh more than product, and the first entry wins a tie.
   const LogSourceMapping* Find(const ast::LogSource& logsource) const;
   // The target field for a Sigma field; `mapped` says whether any mapping named it.
   std::string MapField(const LogSourceMapping* entry, const std::string& field,

@@ -173,8 +173,10 @@ std::optional<ast::Condition> ParseCondition(std::string_view text, const Condit
     } else {
       diagnostics.Error(
           "E0300", locate(listener.offset, listener.length),
-          fmt::format("unexpected {} in condition",
-                      DescribeToken(listener.token_type, listener.token_text)),
+          listener.token_type == antlr4::Token::EOF
+              ? std::string("condition ends where an identifier or '(' should follow")
+              : fmt::format("unexpected {} in condition", DescribeToken(listener.token_type,
+                                                                          listener.token_text)),
           {"a condition combines search identifiers with 'and', 'or', 'not', parentheses, "
            "'1 of pattern' and 'all of pattern'"});
     }

@@ -192,7 +192,7 @@ std::optional<ast::Search> RuleParser::ParseSearch(const YAML::Node& key,
         ok = false;
       }
     }
-    if (alternative.items.empty()) {
+    if (alternative.items.empty() && ok) {
       diagnostics_.Error("E0201", Where(map), fmt::format("search '{}' is empty", search.name));
       ok = false;
     }
@@ -299,6 +299,7 @@ bool RuleParser::ParseDetection(const YAML::Node& detection, ast::Rule& rule) {
     if (auto search = ParseSearch(it->first, it->second)) {
       rule.searches.push_back(std::move(*search));
     } else {
+      rule.broken_searches.push_back(key);
       ok = false;
     }
   }
@@ -306,7 +307,7 @@ bool RuleParser::ParseDetection(const YAML::Node& detection, ast::Rule& rule) {
     diagnostics_.Error("E0201", Where(detection), "detection has no 'condition'");
     return false;
   }
-  if (rule.searches.empty() && ok) {
+  if (rule.searches.empty() && rule.broken_searches.empty()) {
     diagnostics_.Error("E0201", Where(detection), "detection has no search identifiers");
     return false;
   }
@@ -390,7 +391,8 @@ std::optional<ast::Rule> RuleParser::Parse(const YAML::Node& document) {
   }
   const YAML::Node detection = document["detection"];
   if (detection.IsDefined() && !detection.IsNull()) ParseDetection(detection, rule);
-  if (static_cast<size_t>(diagnostics_.error_count()) != errors_before) return std::nullopt;
+  // A rule with errors still goes on to lowering, which reports the problems of its searches.
+  rule.has_errors = static_cast<size_t>(diagnostics_.error_count()) != errors_before;
   return rule;
 }
 

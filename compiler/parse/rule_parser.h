@@ -10,7 +10,8 @@
 namespace refract {
 
 // Parses every detection rule in `doc`. Documents that are not detection rules (correlations,
-// filters) are reported; each problem is reported with its position and the document skipped.
+// filters) are reported. A rule with errors is returned with `has_errors` set, so later stages
+// can report the rest of its problems; it must not be translated.
 std::vector<ast::Rule> ParseRules(const RuleDoc& doc, Diagnostics& diagnostics);
 
 }  // namespace refract

@@ -1,0 +1,76 @@
+#include "tests/test_util.h"
+
+#include <fmt/format.h>
+
+#include <sstream>
+
+namespace refract::testing {
+
+std::string CompileToText(std::string_view yaml, std::vector<std::string> targets,
+                          EmitStage stage, const std::string& path) {
+  Session session;
+  for (const auto& id : targets) session.backends.push_back(FindBackend(id));
+  session.stage = stage;
+  Diagnostics setup;
+  if (!session.Init({}, setup)) return "session set-up failed";
+  FileResult result = CompileText(path, std::string(yaml), session);
+  std::string out;
+  for (const auto& o : result.outputs) out += o.text + (o.text.ends_with('\n') ? "" : "\n");
+  for (const auto& d : result.diagnostics.all()) out += RenderText(d, result.source.get());
+  return out;
+}
+
+std::string RuleWithDetection(std::string_view detection, std::string_view logsource) {
+  return fmt::format("title: Test rule\nlogsource: {}\ndetection:\n{}", logsource, detection);
+}
+
+std::string KqlWhere(std::string_view detection, std::string_view logsource) {
+  std::string text = CompileToText(RuleWithDetection(detection, logsource));
+  const std::string marker = "| where ";
+  size_t at = text.find(marker);
+  if (at == std::string::npos || text.find("error[") != std::string::npos) return text;
+  std::string where = text.substr(at + marker.size());
+  while (!where.empty() && where.back() == '\n') where.pop_back();
+  return where;
+}
+
+namespace {
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::stringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(line);
+  return lines;
+}
+
+}  // namespace
+
+std::string UnifiedDiff(const std::string& expected, const std::string& actual) {
+  std::vector<std::string> a = Lines(expected);
+  std::vector<std::string> b = Lines(actual);
+  // Longest common subsequence table, then a walk that prints - and + lines with context.
+  std::vector<std::vector<int>> lcs(a.size() + 1, std::vector<int>(b.size() + 1, 0));
+  for (size_t i = a.size(); i-- > 0;) {
+    for (size_t j = b.size(); j-- > 0;) {
+      lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+    }
+  }
+  std::string out = "--- expected\n+++ actual\n";
+  size_t i = 0;
+  size_t j = 0;
+  while (i < a.size() || j < b.size()) {
+    if (i < a.size() && j < b.size() && a[i] == b[j]) {
+      out += "  " + a[i] + "\n";
+      ++i;
+      ++j;
+    } else if (j < b.size() && (i == a.size() || lcs[i][j + 1] >= lcs[i + 1][j])) {
+      out += "+ " + b[j++] + "\n";
+    } else {
+      out += "- " + a[i++] + "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace refract::testing

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The refract command line as a user runs it. Usage: cli_test.sh path/to/refract
+set -u
+refract="$1"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+check() {  # check NAME EXPECTED_EXIT COMMAND...
+  local name="$1" expected="$2"
+  shift 2
+  "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+  local rc=$?
+  if [ "$rc" -eq "$expected" ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL $name: exit $rc, expected $expected"
+    sed 's/^/  stderr: /' "$tmp/stderr" | head -20
+  fi
+}
+
+expect_grep() {  # expect_grep NAME FILE PATTERN
+  if grep -q -- "$3" "$2"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL $1: '$3' not in $2"
+    sed 's/^/  /' "$2" | head -20
+  fi
+}
+
+cat >"$tmp/good.yml" <<'YAML'
+title: Good
+logsource: {product: windows, service: security}
+detection:
+  selection: {EventID: 4625}
+  condition: selection
+YAML
+cat >"$tmp/bad.yml" <<'YAML'
+title: Bad
+logsource: {product: windows, service: security}
+detection:
+  selection: {EventID|contans: 4625}
+  condition: selection
+YAML
+mkdir -p "$tmp/rules/sub"
+cp "$tmp/good.yml" "$tmp/rules/a.yml"
+cp "$tmp/bad.yml" "$tmp/rules/sub/b.yaml"
+
+check "version" 0 "$refract" --version
+expect_grep "version text" "$tmp/stdout" "refract "
+check "help" 0 "$refract" --help
+expect_grep "help names translate" "$tmp/stdout" "refract translate"
+check "list targets" 0 "$refract" list targets
+expect_grep "kql listed" "$tmp/stdout" "^kql "
+check "list modifiers" 0 "$refract" list modifiers
+expect_grep "windash listed" "$tmp/stdout" "^windash "
+check "no arguments" 2 "$refract"
+check "unknown command" 2 "$refract" frobnicate
+check "unknown target" 2 "$refract" translate "$tmp/good.yml" --target kqll
+expect_grep "target hint" "$tmp/stderr" "did you mean 'kql'"
+check "missing target" 2 "$refract" translate "$tmp/good.yml"
+check "missing path" 2 "$refract" translate "$tmp/nope.yml" --target kql
+check "unknown option" 2 "$refract" translate "$tmp/good.yml" --target kql --frob
+check "good rule" 0 "$refract" translate "$tmp/good.yml" --target kql
+expect_grep "query on stdout" "$tmp/stdout" "SecurityEvent"
+check "bad rule" 1 "$refract" translate "$tmp/bad.yml" --target kql
+expect_grep "bad rule position" "$tmp/stderr" "bad.yml:4:23: error\[E0203\]"
+check "folder with one bad rule" 1 "$refract" translate "$tmp/rules" --target kql -o "$tmp/out"
+if [ -f "$tmp/out/kql/a.kql" ] && [ ! -e "$tmp/out/kql/b.kql" ]; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  echo "FAIL -o: expected out/kql/a.kql only"
+  find "$tmp/out" | sed 's/^/  /'
+fi
+if ! find "$tmp/out" -name '*.tmp' | grep -q .; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL temp files left"; fi
+check "json diagnostics" 1 "$refract" translate "$tmp/bad.yml" --target kql --format json
+expect_grep "json code" "$tmp/stderr" '"code":"E0203"'
+check "emit ast" 0 "$refract" translate "$tmp/good.yml" --emit ast
+expect_grep "ast printed" "$tmp/stdout" "search selection"
+check "emit ir" 0 "$refract" translate "$tmp/good.yml" --target kql --emit ir
+expect_grep "ir printed" "$tmp/stdout" "source SecurityEvent"
+printf 'target: kql\nlogsources:\n  - logsource: {product: windows, service: security}\n    source: MySecurityTable\n' >"$tmp/map.yaml"
+check "user mapping" 0 "$refract" translate "$tmp/good.yml" --target kql --mapping "$tmp/map.yaml"
+expect_grep "user table used" "$tmp/stdout" "MySecurityTable"
+check "strict fields" 1 "$refract" translate "$tmp/good.yml" --target kql --strict-fields
+expect_grep "strict field error" "$tmp/stderr" "E0400"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
