@@ -100,9 +100,13 @@ void CompileRule(const ast::Rule& rule, int document, const Session& session, Fi
 FileResult CompileText(const std::string& path, std::string text, const Session& session) {
   FileResult result;
   result.path = path;
-  auto doc = LoadRuleText(path, std::move(text), result.diagnostics);
+  if (text.size() > kMaxRuleFileBytes) {
+    LoadRuleText(path, std::move(text), result.diagnostics);
+    return result;
+  }
+  result.source = std::make_shared<SourceFile>(path, std::move(text));
+  auto doc = LoadRuleSource(result.source, result.diagnostics);
   if (!doc) return result;
-  result.source = doc->source;
   for (size_t i = 0; i < doc->documents.size(); ++i) {
     const YAML::Node& node = doc->documents[i];
     if (!node.IsDefined() || node.IsNull()) continue;

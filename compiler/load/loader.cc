@@ -42,8 +42,13 @@ std::optional<RuleDoc> LoadRuleText(const std::string& path, std::string text,
                                   text.size(), kMaxRuleFileBytes));
     return std::nullopt;
   }
+  return LoadRuleSource(std::make_shared<SourceFile>(path, std::move(text)), diagnostics);
+}
+
+std::optional<RuleDoc> LoadRuleSource(std::shared_ptr<const SourceFile> source,
+                                      Diagnostics& diagnostics) {
   RuleDoc doc;
-  doc.source = std::make_shared<SourceFile>(path, std::move(text));
+  doc.source = std::move(source);
   try {
     doc.documents = YAML::LoadAll(doc.source->text());
   } catch (const YAML::Exception& e) {

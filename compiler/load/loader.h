@@ -29,6 +29,10 @@ std::optional<RuleDoc> LoadRuleFile(const std::string& path, Diagnostics& diagno
 std::optional<RuleDoc> LoadRuleText(const std::string& path, std::string text,
                                     Diagnostics& diagnostics);
 
+// Parses an already-read source; the same errors as LoadRuleFile.
+std::optional<RuleDoc> LoadRuleSource(std::shared_ptr<const SourceFile> source,
+                                      Diagnostics& diagnostics);
+
 // The 1-based source location of a YAML node's mark.
 SourceLocation LocationOf(const SourceFile& source, const YAML::Mark& mark, int length = 1);
 

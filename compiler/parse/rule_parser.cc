@@ -353,7 +353,7 @@ void RuleParser::ParseMetadata(const YAML::Node& doc, ast::Rule& rule) {
       rule.logsource_location = Where(it->first, 9);
     }
   }
-  if (logsource.IsMap()) {
+  if (logsource.IsDefined() && logsource.IsMap()) {
     rule.logsource.product = ScalarText(logsource["product"], "product");
     rule.logsource.category = ScalarText(logsource["category"], "category");
     rule.logsource.service = ScalarText(logsource["service"], "service");

@@ -1,0 +1,68 @@
+#include "compiler/diagnostics/diagnostic.h"
+
+#include <gtest/gtest.h>
+
+namespace refract {
+namespace {
+
+TEST(Diagnostics, RendersPositionLineAndCaret) {
+  SourceFile source("r.yml", "a: 1\n  bad: value\n");
+  Diagnostic d{Severity::kError, "E0203", {"r.yml", 2, 3, 3}, "unknown modifier 'bad'",
+               {"did you mean 'bar'?"}};
+  EXPECT_EQ(RenderText(d, &source),
+            "r.yml:2:3: error[E0203]: unknown modifier 'bad'\n"
+            "    2 |   bad: value\n"
+            "      |   ^^^\n"
+            "  = did you mean 'bar'?\n");
+}
+
+TEST(Diagnostics, CaretCountsUtf8CharactersAndKeepsTabs) {
+  SourceFile source("r.yml", "\xC3\xA9\xC3\xA9\tx\n");
+  Diagnostic d{Severity::kWarning, "W1", {"r.yml", 1, 6, 1}, "here", {}};
+  EXPECT_EQ(RenderText(d, &source),
+            "r.yml:1:6: warning[W1]: here\n"
+            "    1 | \xC3\xA9\xC3\xA9\tx\n"
+            "      |   \t^\n");
+}
+
+TEST(Diagnostics, WithoutPositionPrintsFileOnly) {
+  Diagnostic d{Severity::kError, "E0001", {"gone.yml", 0, 0, 1}, "cannot read file", {}};
+  EXPECT_EQ(RenderText(d, nullptr), "gone.yml: error[E0001]: cannot read file\n");
+}
+
+TEST(Diagnostics, JsonEscapesEverything) {
+  Diagnostic d{Severity::kError, "E1", {"a\"b.yml", 1, 2, 1}, "bad \\ \n", {"n\t"}};
+  EXPECT_EQ(RenderJson(d),
+            "{\"severity\":\"error\",\"code\":\"E1\",\"file\":\"a\\\"b.yml\",\"line\":1,"
+            "\"column\":2,\"message\":\"bad \\\\ \\n\",\"notes\":[\"n\\t\"]}");
+}
+
+TEST(Diagnostics, CountsErrorsAndPromotesWarnings) {
+  Diagnostics d;
+  d.Warning("W1", {}, "w");
+  EXPECT_FALSE(d.HasErrors());
+  d.PromoteWarnings();
+  EXPECT_TRUE(d.HasErrors());
+  EXPECT_EQ(d.all()[0].severity, Severity::kError);
+}
+
+TEST(Diagnostics, ClosestMatchSuggestsOnlyNearWords) {
+  EXPECT_EQ(ClosestMatch("contans", {"contains", "endswith"}), "contains");
+  EXPECT_EQ(ClosestMatch("xyz", {"contains", "endswith"}), "");
+}
+
+TEST(SourceFile, OffsetsAndLines) {
+  SourceFile s("f", "ab\r\ncd\nef");
+  EXPECT_EQ(s.Line(1), "ab");
+  EXPECT_EQ(s.Line(3), "ef");
+  EXPECT_EQ(s.Line(4), "");
+  int line = 0;
+  int column = 0;
+  s.OffsetToLineColumn(5, &line, &column);
+  EXPECT_EQ(line, 2);
+  EXPECT_EQ(column, 2);
+  EXPECT_EQ(s.LineColumnToOffset(2, 2), 5u);
+}
+
+}  // namespace
+}  // namespace refract

@@ -1,0 +1,134 @@
+#include "compiler/ir/regex.h"
+
+#include <gtest/gtest.h>
+
+namespace refract::ir {
+namespace {
+
+RegexFlavor Pcre() {
+  RegexFlavor f;
+  f.name = "pcre";
+  f.lookaround = true;
+  f.backreferences = true;
+  f.atomic_groups = true;
+  f.possessive = true;
+  f.end_before_newline = true;
+  f.named_group_prefix = "(?<";
+  f.braced_hex_escape = false;
+  return f;
+}
+
+RegexFlavor Rust() {
+  RegexFlavor f;
+  f.name = "rust";
+  f.class_metachars = "\\]^-[&~";
+  return f;
+}
+
+RegexFlavor NoShorthands() {
+  RegexFlavor f = Rust();
+  f.perl_classes = false;
+  return f;
+}
+
+// Parses and re-emits; "!construct" when the flavour refuses, "error@offset message" on a
+// parse error.
+std::string RoundTrip(const std::string& pattern, const RegexFlavor& flavor) {
+  RegexError error;
+  auto regex = ParseRegex(pattern, &error);
+  if (!regex) return "error@" + std::to_string(error.offset) + " " + error.message;
+  std::string construct;
+  auto out = EmitRegex(*regex, flavor, &construct);
+  return out ? *out : "!" + construct;
+}
+
+struct Case {
+  const char* pattern;
+  const char* pcre;
+  const char* rust;
+};
+
+class RegexRoundTrip : public ::testing::TestWithParam<Case> {};
+
+TEST_P(RegexRoundTrip, EmitsPerFlavor) {
+  EXPECT_EQ(RoundTrip(GetParam().pattern, Pcre()), GetParam().pcre) << GetParam().pattern;
+  EXPECT_EQ(RoundTrip(GetParam().pattern, Rust()), GetParam().rust) << GetParam().pattern;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Constructs, RegexRoundTrip,
+    ::testing::Values(
+        Case{"abc", "abc", "abc"}, Case{"a.b", "a.b", "a.b"}, Case{"^a$", "^a$", "^a$"},
+        Case{"a*b+c?", "a*b+c?", "a*b+c?"}, Case{"a{2}b{1,}c{1,3}", "a{2}b+c{1,3}", "a{2}b+c{1,3}"},
+        Case{"a*?b+?", "a*?b+?", "a*?b+?"}, Case{"a|b|c", "a|b|c", "a|b|c"},
+        Case{"(ab)+", "(ab)+", "(ab)+"}, Case{"(?:ab)", "(?:ab)", "(?:ab)"},
+        Case{"[a-z0-9_]", "[a-z0-9_]", "[a-z0-9_]"}, Case{"[^\\]x]", "[^\\]x]", "[^\\]x]"},
+        Case{"[a&&b]", "[a&&b]", "[a\\&\\&b]"}, Case{"\\d\\w\\s\\D", "\\d\\w\\s\\D", "\\d\\w\\s\\D"},
+        Case{"\\bword\\b", "\\bword\\b", "\\bword\\b"}, Case{"\\.\\*\\\\", "\\.\\*\\\\", "\\.\\*\\\\"},
+        Case{"\\/path", "/path", "/path"}, Case{"\\x41\\t", "A\\t", "A\\t"},
+        Case{"\\x{1}", "\\x01", "\\x{01}"}, Case{"a{,5}", "a\\{,5\\}", "a\\{,5\\}"},
+        Case{"(?i)abc", "(?i)abc", "(?i)abc"}, Case{"(?i:ab)c", "(?i:ab)c", "(?i:ab)c"},
+        Case{"(?P<n>a)", "(?<n>a)", "(?P<n>a)"}, Case{"(?<n>a)", "(?<n>a)", "(?P<n>a)"},
+        Case{"a(?=b)", "a(?=b)", "!lookahead (?=...)"},
+        Case{"a(?!b)", "a(?!b)", "!negative lookahead (?!...)"},
+        Case{"(?<=a)b", "(?<=a)b", "!lookbehind (?<=...)"},
+        Case{"(a)\\1", "!backreference", "!backreference"},
+        Case{"(?>a)", "(?>a)", "!atomic group (?>...)"}, Case{"a++", "a++", "!possessive quantifier"},
+        Case{"a\\Z", "a\\Z", "!end-of-text anchor \\Z"}, Case{"\\Qa.b\\E", "a\\.b", "a\\.b"},
+        Case{"(?#comment)a", "a", "a"}, Case{"caf\xC3\xA9", "caf\xC3\xA9", "caf\xC3\xA9"}));
+
+TEST(RegexFlavors, ShorthandsSpelledOutWhereMissing) {
+  EXPECT_EQ(RoundTrip("\\d+\\w", NoShorthands()), "[0-9]+[A-Za-z0-9_]");
+  EXPECT_EQ(RoundTrip("[\\d]", NoShorthands()), "!class shorthand \\d inside [...]");
+}
+
+TEST(RegexFlags, SigmaFlagsBecomeInlineGroup) {
+  RegexError error;
+  auto regex = ParseRegex("a.b", &error);
+  ASSERT_TRUE(regex);
+  regex->ignore_case = true;
+  regex->dot_all = true;
+  std::string construct;
+  EXPECT_EQ(*EmitRegex(*regex, Rust(), &construct), "(?is)a.b");
+}
+
+struct ErrorCase {
+  const char* pattern;
+  const char* expected;
+};
+
+class RegexErrors : public ::testing::TestWithParam<ErrorCase> {};
+
+TEST_P(RegexErrors, PointAtTheProblem) {
+  EXPECT_EQ(RoundTrip(GetParam().pattern, Pcre()), GetParam().expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Malformed, RegexErrors,
+    ::testing::Values(ErrorCase{"a(b", "error@1 unclosed '(' in regex"},
+                      ErrorCase{"ab)", "error@2 unmatched ')'"},
+                      ErrorCase{"[abc", "error@0 unclosed '[' in regex"},
+                      ErrorCase{"*a", "error@0 nothing to repeat"},
+                      ErrorCase{"a**", "error@2 nothing to repeat"},
+                      ErrorCase{"[z-a]", "error@2 character range out of order"},
+                      ErrorCase{"a{3,1}", "error@1 repetition range with its maximum below its minimum"},
+                      ErrorCase{"\\", "error@0 trailing backslash in regex"},
+                      ErrorCase{"\\q", "error@0 unknown regex escape '\\q'"},
+                      ErrorCase{"(?z)", "error@2 unknown regex flag 'z'"},
+                      ErrorCase{"^*", "error@1 nothing to repeat"}));
+
+TEST(RegexLimits, DeepNestingIsAnError) {
+  std::string deep = std::string(1000, '(') + "a" + std::string(1000, ')');
+  RegexError error;
+  EXPECT_FALSE(ParseRegex(deep, &error));
+  EXPECT_EQ(error.message, "regex nests deeper than 128 groups");
+}
+
+TEST(RegexEscape, LiteralTextMatchesItself) {
+  EXPECT_EQ(RegexEscapeLiteral("a.b*c(d)[e]{f}|g^h$i\\j+k?", Rust()),
+            "a\\.b\\*c\\(d\\)\\[e\\]\\{f\\}\\|g\\^h\\$i\\\\j\\+k\\?");
+  EXPECT_EQ(RegexEscapeLiteral("tab\there\n", Rust()), "tab\\there\\n");
+}
+
+}  // namespace
+}  // namespace refract::ir

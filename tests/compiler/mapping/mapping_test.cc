@@ -1,0 +1,125 @@
+#include "compiler/mapping/mapping.h"
+
+#include <gtest/gtest.h>
+
+namespace refract {
+namespace {
+
+const char* kMapping = R"(target: t
+logsources:
+  - logsource: {product: windows}
+    source: WinAll
+  - logsource: {category: process_creation}
+    source: Proc
+    fields: {Image: Path}
+  - logsource: {product: windows, service: security}
+    source: Sec
+    filter: {Channel: Security}
+fields: {User: Account}
+types:
+  Proc: {Pid: long}
+)";
+
+TargetMapping Load(const char* text = kMapping) {
+  Diagnostics d;
+  auto m = TargetMapping::Parse("m.yaml", text, d);
+  EXPECT_TRUE(m.has_value());
+  return *m;
+}
+
+TEST(Mapping, CategoryOutweighsProduct) {
+  TargetMapping m = Load();
+  EXPECT_EQ(m.Find({"windows", "process_creation", "", ""})->source, "Proc");
+  EXPECT_EQ(m.Find({"windows", "", "security", ""})->source, "Sec");
+  EXPECT_EQ(m.Find({"windows", "", "system", ""})->source, "WinAll");
+  EXPECT_EQ(m.Find({"linux", "", "syslog", ""}), nullptr);
+}
+
+TEST(Mapping, MatchesCaseInsensitively) {
+  EXPECT_EQ(Load().Find({"Windows", "Process_Creation", "", ""})->source, "Proc");
+}
+
+TEST(Mapping, FieldsFromEntryThenGlobalThenPassThrough) {
+  TargetMapping m = Load();
+  const LogSourceMapping* proc = m.Find({"windows", "process_creation", "", ""});
+  bool mapped = false;
+  EXPECT_EQ(m.MapField(proc, "Image", &mapped), "Path");
+  EXPECT_TRUE(mapped);
+  EXPECT_EQ(m.MapField(proc, "User", &mapped), "Account");
+  EXPECT_TRUE(mapped);
+  EXPECT_EQ(m.MapField(proc, "Other", &mapped), "Other");
+  EXPECT_FALSE(mapped);
+  EXPECT_EQ(m.FieldType("Proc", "Pid"), "long");
+  EXPECT_EQ(m.FieldType("Proc", "Nope"), "");
+}
+
+TEST(Mapping, UserMappingIsTriedFirstAndWins) {
+  TargetMapping m = Load();
+  m.Extend(Load("target: t\nlogsources:\n  - logsource: {category: process_creation}\n"
+                "    source: MyProc\nfields: {User: Who}\n"));
+  const LogSourceMapping* proc = m.Find({"windows", "process_creation", "", ""});
+  EXPECT_EQ(proc->source, "MyProc");
+  bool mapped = false;
+  EXPECT_EQ(m.MapField(proc, "User", &mapped), "Who");
+}
+
+TEST(Mapping, MalformedFileIsReported) {
+  Diagnostics d;
+  EXPECT_FALSE(TargetMapping::Parse("m.yaml", "logsources:\n  - source: [unclosed\n", d));
+  ASSERT_EQ(d.all().size(), 1u);
+  EXPECT_EQ(d.all()[0].code, "E0110");
+  Diagnostics d2;
+  EXPECT_FALSE(TargetMapping::Parse("m.yaml", "logsources:\n  - logsource: x\n", d2));
+  EXPECT_EQ(d2.all().at(0).message, "each logsources entry needs a 'logsource' map and a 'source'");
+}
+
+TEST(Mapping, ApplyRenamesSetsSourceAndAddsFilter) {
+  TargetMapping m = Load();
+  ir::Rule rule;
+  rule.logsource = {"windows", "", "security", ""};
+  ir::Predicate p;
+  p.field = "User";
+  p.op = ir::Op::kEq;
+  ir::Pattern pattern;
+  pattern.AddLiteral("bob");
+  p.values = {ir::Value::String(pattern)};
+  rule.condition = ir::Expr::Pred(p);
+  Diagnostics d;
+  ASSERT_TRUE(ApplyMapping(rule, m, {}, d));
+  EXPECT_EQ(rule.source, "Sec");
+  EXPECT_EQ(ir::Print(rule.condition), "and\n  eq/cased Channel \"Security\"\n  eq Account \"bob\"\n");
+}
+
+TEST(Mapping, StrictFieldsRejectsUnmapped) {
+  TargetMapping m = Load();
+  ir::Rule rule;
+  rule.logsource = {"windows", "process_creation", "", ""};
+  ir::Predicate p;
+  p.field = "Unknown";
+  p.op = ir::Op::kNull;
+  rule.condition = ir::Expr::Pred(p);
+  Diagnostics d;
+  EXPECT_FALSE(ApplyMapping(rule, m, {true}, d));
+  EXPECT_EQ(d.all().at(0).code, "E0400");
+}
+
+TEST(Mapping, UnmappedLogSourceWarnsWithCustomTable) {
+  TargetMapping m = Load();
+  ir::Rule rule;
+  rule.logsource = {"okta", "", "okta", ""};
+  Diagnostics d;
+  EXPECT_TRUE(ApplyMapping(rule, m, {}, d));
+  EXPECT_EQ(rule.source, "okta_okta_CL");
+  EXPECT_EQ(d.all().at(0).code, "W0401");
+}
+
+TEST(Placeholders, ParsesNamesWithOrWithoutPercent) {
+  Diagnostics d;
+  auto p = ParsePlaceholders("p.yaml", "'%admins%': [root, adm]\nservers: srv1\n", d);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->at("admins"), (std::vector<std::string>{"root", "adm"}));
+  EXPECT_EQ(p->at("servers"), (std::vector<std::string>{"srv1"}));
+}
+
+}  // namespace
+}  // namespace refract
