@@ -85,9 +85,10 @@ bool FoldsLikeAscii(std::string_view text) {
 
 bool IsIdentifier(std::string_view s) {
   static const std::vector<std::string_view> kReserved = {
-      "and", "or", "not", "in", "has", "contains", "where", "project", "extend", "by", "on",
-      "with", "let", "true", "false", "null", "between", "matches", "regex", "startswith",
-      "endswith", "summarize", "as", "of", "to", "kind", "typeof", "set", "union"};
+      "and",     "or",      "not",    "in",         "has",      "contains",  "where", "project",
+      "extend",  "by",      "on",     "with",       "let",      "true",      "false", "null",
+      "between", "matches", "regex",  "startswith", "endswith", "summarize", "as",    "of",
+      "to",      "kind",    "typeof", "set",        "union"};
   if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
   for (char c : s) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
@@ -245,8 +246,8 @@ class KqlEmitter {
           if (!p.all_of) {
             plain_eq.push_back(Quote(literal));
           } else {
-            parts.push_back(fmt::format("{} {} {}", subject, p.cased ? "==" : "=~",
-                                        Quote(literal)));
+            parts.push_back(
+                fmt::format("{} {} {}", subject, p.cased ? "==" : "=~", Quote(literal)));
           }
           break;
         case Op::kContains:
@@ -268,8 +269,7 @@ class KqlEmitter {
     } else if (plain_eq.size() > 1) {
       std::string list;
       for (size_t i = 0; i < plain_eq.size(); ++i) list += (i ? ", " : "") + plain_eq[i];
-      parts.insert(parts.begin(),
-                   fmt::format("{} {} ({})", subject, p.cased ? "in" : "in~", list));
+      parts.insert(parts.begin(), fmt::format("{} {} ({})", subject, p.cased ? "in" : "in~", list));
     }
     return Join(parts, p.all_of);
   }
@@ -304,8 +304,7 @@ class KqlEmitter {
     std::string path = FieldPath(p.field);
     if (p.part != ir::TimePart::kNone) {
       // https://learn.microsoft.com/kusto/query/datetime-part-function
-      static const char* kParts[] = {"", "minute", "hour", "day", "week_of_year", "month",
-                                     "year"};
+      static const char* kParts[] = {"", "minute", "hour", "day", "week_of_year", "month", "year"};
       std::string time = type == "datetime" ? path : "todatetime(" + path + ")";
       return fmt::format("datetime_part(\"{}\", {})", kParts[static_cast<int>(p.part)], time);
     }
@@ -340,18 +339,17 @@ class KqlEmitter {
       if (networks.empty()) return;
       if (p.all_of) {
         for (const auto& n : networks) {
-          parts.push_back(GuardNull(fmt::format("{}_is_in_range({}, {})", family, subject, n),
-                                    negated));
+          parts.push_back(
+              GuardNull(fmt::format("{}_is_in_range({}, {})", family, subject, n), negated));
         }
         return;
       }
       std::string list;
       for (size_t i = 0; i < networks.size(); ++i) list += (i ? ", " : "") + networks[i];
-      parts.push_back(GuardNull(networks.size() == 1
-                                    ? fmt::format("{}_is_in_range({}, {})", family, subject, list)
-                                    : fmt::format("{}_is_in_any_range({}, {})", family, subject,
-                                                  list),
-                                negated));
+      parts.push_back(GuardNull(
+          networks.size() == 1 ? fmt::format("{}_is_in_range({}, {})", family, subject, list)
+                               : fmt::format("{}_is_in_any_range({}, {})", family, subject, list),
+          negated));
     };
     add(v4, "ipv4");
     add(v6, "ipv6");

@@ -1,8 +1,7 @@
 // The explicit list of targets: adding a SIEM is one line here.
-#include "backends/backend.h"
-
 #include <fmt/format.h>
 
+#include "backends/backend.h"
 #include "backends/kql.h"
 
 namespace refract {
@@ -22,8 +21,7 @@ const Backend* FindBackend(std::string_view id) {
 }
 
 void EmitContext::Unsupported(const SourceLocation& where, const std::string& construct) const {
-  diagnostics.Error("E0500", where,
-                    fmt::format("target '{}' cannot express {}", target, construct),
+  diagnostics.Error("E0500", where, fmt::format("target '{}' cannot express {}", target, construct),
                     {fmt::format("rule '{}' has no {} query", rule.info.title, target)});
 }
 

@@ -6,8 +6,8 @@
 
 namespace refract::testing {
 
-std::string CompileToText(std::string_view yaml, std::vector<std::string> targets,
-                          EmitStage stage, const std::string& path) {
+std::string CompileToText(std::string_view yaml, std::vector<std::string> targets, EmitStage stage,
+                          const std::string& path) {
   Session session;
   for (const auto& id : targets) session.backends.push_back(FindBackend(id));
   session.stage = stage;

@@ -16,15 +16,15 @@ std::string CompileToText(std::string_view yaml, std::vector<std::string> target
                           const std::string& path = "rule.yml");
 
 // Wraps a detection body (the lines under `detection:`) into a whole rule for `logsource`.
-std::string RuleWithDetection(std::string_view detection,
-                              std::string_view logsource = "{product: windows, category: "
-                                                           "process_creation}");
+std::string RuleWithDetection(std::string_view detection, std::string_view logsource =
+                                                              "{product: windows, category: "
+                                                              "process_creation}");
 
 // Compiles a rule made of `detection` and returns only the KQL `where` clause text, or the
 // diagnostics when there is no query.
-std::string KqlWhere(std::string_view detection,
-                     std::string_view logsource = "{product: windows, category: "
-                                                  "process_creation}");
+std::string KqlWhere(std::string_view detection, std::string_view logsource =
+                                                     "{product: windows, category: "
+                                                     "process_creation}");
 
 // A unified diff of two texts, for golden-file failures.
 std::string UnifiedDiff(const std::string& expected, const std::string& actual);

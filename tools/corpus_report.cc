@@ -83,7 +83,8 @@ int main(int argc, char** argv) {
   std::vector<FileResult> results(files.size());
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i = next++; i < files.size(); i = next++) results[i] = CompileFile(files[i], session);
+    for (size_t i = next++; i < files.size(); i = next++)
+      results[i] = CompileFile(files[i], session);
   };
   std::vector<std::thread> workers;
   for (unsigned j = 1; j < std::max(1u, std::thread::hardware_concurrency()); ++j) {
@@ -134,7 +135,8 @@ int main(int argc, char** argv) {
     std::cout << fmt::format("{:<8} rules {:>5}  queries {:>5}  ({:.2f}%)  diagnostics {:>4}\n",
                              backend->id(), t.rules, t.queries, percent, t.rules - t.queries);
     for (const auto& [code, count] : t.failures_by_code) {
-      std::cout << fmt::format("    {:>5}  {}   e.g. {}\n", count, code, t.example_by_code.at(code));
+      std::cout << fmt::format("    {:>5}  {}   e.g. {}\n", count, code,
+                               t.example_by_code.at(code));
     }
     if (percent < min_percent) {
       below = true;

@@ -3,7 +3,7 @@
 set -euo pipefail
 
 packages=(
-  g++ cmake ninja-build pkg-config
+  g++ cmake ninja-build pkg-config clang-format git
   antlr4 libantlr4-runtime-dev      # condition grammar: the tool and its C++ runtime
   libyaml-cpp-dev libfmt-dev        # rule loading, formatting
   libgtest-dev libgmock-dev         # tests

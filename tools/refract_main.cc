@@ -65,7 +65,8 @@ struct Args {
 };
 
 int UsageError(const std::string& message) {
-  std::cerr << "refract: " << message << "\n" << "try 'refract --help'\n";
+  std::cerr << "refract: " << message << "\n"
+            << "try 'refract --help'\n";
   return kExitUsage;
 }
 
@@ -83,14 +84,22 @@ std::vector<std::string> SplitCommas(const std::string& text) {
 std::optional<std::string> ParseTranslateArgs(int argc, char** argv, Args* args) {
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
-    auto value = [&](const char* name) -> std::optional<std::string> {
-      size_t eq = a.find('=');
-      if (eq != std::string::npos && a.rfind("--", 0) == 0) return a.substr(eq + 1);
+    // A value is attached (--target=kql, -tkql, -j2) or is the next argument.
+    std::string flag = a;
+    std::optional<std::string> attached;
+    if (a.rfind("--", 0) == 0 && a.find('=') != std::string::npos) {
+      flag = a.substr(0, a.find('='));
+      attached = a.substr(a.find('=') + 1);
+    } else if (a.size() > 2 && a[0] == '-' && a[1] != '-' &&
+               std::string("tjo").find(a[1]) != std::string::npos) {
+      flag = a.substr(0, 2);
+      attached = a.substr(2);
+    }
+    auto value = [&](const char*) -> std::optional<std::string> {
+      if (attached) return attached;
       if (i + 1 >= argc) return std::nullopt;
-      (void)name;
       return std::string(argv[++i]);
     };
-    std::string flag = a.substr(0, a.find('='));
     if (flag == "-t" || flag == "--target") {
       auto v = value("--target");
       if (!v) return "--target needs a target id";
@@ -218,7 +227,7 @@ int Translate(int argc, char** argv) {
       }
     }
   }
-  session.stage = args.emit == "ast" ? EmitStage::kAst
+  session.stage = args.emit == "ast"  ? EmitStage::kAst
                   : args.emit == "ir" ? EmitStage::kIr
                                       : EmitStage::kQuery;
   session.mapping_options.strict_fields = args.strict_fields;
@@ -239,7 +248,8 @@ int Translate(int argc, char** argv) {
       setup_ok = false;
     }
   }
-  for (const auto& d : setup.all()) std::cerr << (args.json ? RenderJson(d) + "\n" : RenderText(d, nullptr));
+  for (const auto& d : setup.all())
+    std::cerr << (args.json ? RenderJson(d) + "\n" : RenderText(d, nullptr));
   if (!setup_ok) return kExitUsage;
 
   std::vector<std::string> files;

@@ -39,11 +39,11 @@ bool Session::Init(const std::vector<std::string>& user_mapping_files, Diagnosti
       }
     }
     if (!applied) {
-      diagnostics.Error("E0112", {file, 1, 1, 1},
-                        user->target().empty()
-                            ? "mapping file names no 'target:' and several targets are selected"
-                            : "mapping file's target '" + user->target() +
-                                  "' is not among the selected targets");
+      diagnostics.Error(
+          "E0112", {file, 1, 1, 1},
+          user->target().empty()
+              ? "mapping file names no 'target:' and several targets are selected"
+              : "mapping file's target '" + user->target() + "' is not among the selected targets");
       return false;
     }
   }

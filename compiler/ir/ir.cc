@@ -239,7 +239,9 @@ void PrintExpr(const Expr& e, int depth, std::string& out) {
     case Expr::Kind::kOr:
     case Expr::Kind::kNot:
       out += indent +
-             (e.kind == Expr::Kind::kAnd ? "and" : e.kind == Expr::Kind::kOr ? "or" : "not") +
+             (e.kind == Expr::Kind::kAnd  ? "and"
+              : e.kind == Expr::Kind::kOr ? "or"
+                                          : "not") +
              "\n";
       for (const auto& child : e.children) PrintExpr(child, depth + 1, out);
       return;

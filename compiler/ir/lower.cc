@@ -326,9 +326,9 @@ std::optional<ModifierPlan> Lowerer::PlanModifiers(const ast::DetectionItem& ite
   auto set_type = [&](TypeMod type, const ast::Modifier& m) {
     if (plan.type != TypeMod::kNone &&
         !(plan.type == TypeMod::kTimePart && type == TypeMod::kCompare)) {
-      diagnostics_.Error("E0205", m.location,
-                         fmt::format("modifier '{}' cannot be combined with the ones before it",
-                                     m.name));
+      diagnostics_.Error(
+          "E0205", m.location,
+          fmt::format("modifier '{}' cannot be combined with the ones before it", m.name));
       ok = false;
     }
     if (plan.type != TypeMod::kTimePart) plan.type = type;
@@ -381,10 +381,10 @@ std::optional<ModifierPlan> Lowerer::PlanModifiers(const ast::DetectionItem& ite
     } else if (n == "minute" || n == "hour" || n == "day" || n == "week" || n == "month" ||
                n == "year") {
       set_type(TypeMod::kTimePart, m);
-      plan.part = n == "minute" ? TimePart::kMinute
-                  : n == "hour" ? TimePart::kHour
-                  : n == "day"  ? TimePart::kDay
-                  : n == "week" ? TimePart::kWeek
+      plan.part = n == "minute"  ? TimePart::kMinute
+                  : n == "hour"  ? TimePart::kHour
+                  : n == "day"   ? TimePart::kDay
+                  : n == "week"  ? TimePart::kWeek
                   : n == "month" ? TimePart::kMonth
                                  : TimePart::kYear;
     } else {
@@ -399,8 +399,8 @@ std::optional<ModifierPlan> Lowerer::PlanModifiers(const ast::DetectionItem& ite
   if (!ok) return std::nullopt;
   auto reject = [&](bool bad, std::string message) {
     if (!bad) return;
-    diagnostics_.Error("E0205", item.modifiers.empty() ? item.location
-                                                       : item.modifiers.front().location,
+    diagnostics_.Error("E0205",
+                       item.modifiers.empty() ? item.location : item.modifiers.front().location,
                        std::move(message));
     ok = false;
   };
@@ -461,16 +461,14 @@ std::optional<std::vector<std::string>> Lowerer::ExpandPlaceholders(const ast::S
     auto it = options_.placeholders->find(name);
     if (it != options_.placeholders->end() && !it->second.empty()) return it->second;
   }
-  diagnostics_.Error("E0209", value.location,
-                     fmt::format("placeholder '%{}%' has no values", name),
+  diagnostics_.Error("E0209", value.location, fmt::format("placeholder '%{}%' has no values", name),
                      {"give its values in a placeholders file: refract translate --placeholders "
                       "FILE (a yaml map of name to list of values)"});
   return std::nullopt;
 }
 
-std::optional<Expr> Lowerer::LowerString(const ast::DetectionItem& item,
-                                         const ModifierPlan& plan, const ast::Scalar& value,
-                                         const std::string& text) {
+std::optional<Expr> Lowerer::LowerString(const ast::DetectionItem& item, const ModifierPlan& plan,
+                                         const ast::Scalar& value, const std::string& text) {
   std::vector<Work> work = {{ParseSigmaString(text), std::nullopt}};
   for (const auto& t : plan.transforms) {
     std::vector<Work> next;
@@ -526,9 +524,9 @@ std::optional<Expr> Lowerer::LowerValue(const ast::DetectionItem& item, const Mo
   if (value.kind == SK::kNull) {
     if (plan.type != TypeMod::kNone || plan.string_op != StringOp::kNone ||
         !plan.transforms.empty() || !item.field) {
-      diagnostics_.Error("E0204", value.location,
-                         item.field ? "a null value takes no modifiers except 'neq'"
-                                    : "a keyword cannot be null");
+      diagnostics_.Error(
+          "E0204", value.location,
+          item.field ? "a null value takes no modifiers except 'neq'" : "a keyword cannot be null");
       return std::nullopt;
     }
     p.op = Op::kNull;
@@ -616,9 +614,8 @@ std::optional<Expr> Lowerer::LowerValue(const ast::DetectionItem& item, const Mo
         numeric = !value.text.empty() && end == value.text.c_str() + value.text.size();
       }
       if (!numeric) {
-        std::string name = plan.type == TypeMod::kCompare
-                               ? std::string(OpName(plan.compare))
-                               : std::string(TimePartName(plan.part));
+        std::string name = plan.type == TypeMod::kCompare ? std::string(OpName(plan.compare))
+                                                          : std::string(TimePartName(plan.part));
         WrongType(value, name, "a number");
         return std::nullopt;
       }
@@ -632,16 +629,15 @@ std::optional<Expr> Lowerer::LowerValue(const ast::DetectionItem& item, const Mo
   }
   if (value.kind == SK::kBool) {
     if (plan.string_op != StringOp::kNone || !plan.transforms.empty() || !item.field) {
-      WrongType(value, plan.transforms.empty() ? "contains" : plan.transforms.front().name,
-                "text");
+      WrongType(value, plan.transforms.empty() ? "contains" : plan.transforms.front().name, "text");
       return std::nullopt;
     }
     p.op = Op::kEq;
     p.values = {Value::Bool(value.text == "true")};
     return Expr::Pred(std::move(p));
   }
-  if (value.kind == SK::kNumber && plan.string_op == StringOp::kNone &&
-      plan.transforms.empty() && item.field && !plan.expand) {
+  if (value.kind == SK::kNumber && plan.string_op == StringOp::kNone && plan.transforms.empty() &&
+      item.field && !plan.expand) {
     p.op = Op::kEq;
     p.values = {Value::Number(value.text)};
     return Expr::Pred(std::move(p));
@@ -750,9 +746,9 @@ std::optional<Expr> Lowerer::LowerCondition(const ast::Condition& c) {
     case Kind::kOneOf:
     case Kind::kAllOf: {
       if (!c.children.empty() && c.children[0].name != "1") {
-        diagnostics_.Error("E0305", c.children[0].location,
-                           fmt::format("'{} of' is not sigma; use '1 of' or 'all of'",
-                                       c.children[0].name));
+        diagnostics_.Error(
+            "E0305", c.children[0].location,
+            fmt::format("'{} of' is not sigma; use '1 of' or 'all of'", c.children[0].name));
         return std::nullopt;
       }
       std::vector<Expr> matched;
@@ -761,8 +757,8 @@ std::optional<Expr> Lowerer::LowerCondition(const ast::Condition& c) {
         if (c.name == "them" || GlobMatch(c.name, name)) ok = false;
       }
       for (const auto& s : rule_.searches) {
-        bool hit = c.name == "them" ? s.name.empty() || s.name[0] != '_'
-                                    : GlobMatch(c.name, s.name);
+        bool hit =
+            c.name == "them" ? s.name.empty() || s.name[0] != '_' : GlobMatch(c.name, s.name);
         if (!hit) continue;
         auto it = lowered_searches_.find(s.name);
         if (it == lowered_searches_.end()) {
@@ -820,7 +816,7 @@ std::optional<Rule> Lowerer::Run() {
   if (diagnostics_.error_count() != errors_before || rule_.has_errors) return std::nullopt;
   Rule rule;
   const ast::Rule& r = rule_;
-  rule.info = {r.title,  r.id,    r.name, r.status, r.description,    r.author, r.date,
+  rule.info = {r.title,    r.id,    r.name, r.status,     r.description,    r.author, r.date,
                r.modified, r.level, r.tags, r.references, r.falsepositives, r.fields};
   rule.logsource = r.logsource;
   rule.logsource_location = r.logsource_location;

@@ -66,9 +66,7 @@ class Parser {
 
  private:
   bool AtEnd() const { return pos_ >= p_.size(); }
-  char Peek(size_t ahead = 0) const {
-    return pos_ + ahead < p_.size() ? p_[pos_ + ahead] : '\0';
-  }
+  char Peek(size_t ahead = 0) const { return pos_ + ahead < p_.size() ? p_[pos_ + ahead] : '\0'; }
   void Fail(size_t offset, std::string message) {
     if (!failed_) error_ = {offset, std::move(message)};
     failed_ = true;
@@ -300,8 +298,8 @@ class Parser {
       char c = Peek();
       if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
       v = v * 16 + static_cast<char32_t>(std::isdigit(static_cast<unsigned char>(c))
-                                              ? c - '0'
-                                              : std::tolower(c) - 'a' + 10);
+                                             ? c - '0'
+                                             : std::tolower(c) - 'a' + 10);
       ++pos_;
     }
     *out = v;
@@ -626,7 +624,8 @@ class Parser {
   RegexError error_;
 };
 
-// --- Emission -------------------------------------------------------------------------------------
+// --- Emission
+// -------------------------------------------------------------------------------------
 
 class Emitter {
  public:
@@ -825,8 +824,12 @@ class Emitter {
       case G::kLookbehind:
       case G::kNegativeLookbehind: {
         if (!flavor_.lookaround) {
-          static const char* kNames[] = {"", "", "", "lookahead (?=...)",
-                                         "negative lookahead (?!...)", "lookbehind (?<=...)",
+          static const char* kNames[] = {"",
+                                         "",
+                                         "",
+                                         "lookahead (?=...)",
+                                         "negative lookahead (?!...)",
+                                         "lookbehind (?<=...)",
                                          "negative lookbehind (?<!...)"};
           return Refuse(kNames[static_cast<int>(n.group)]);
         }

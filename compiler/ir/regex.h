@@ -53,8 +53,8 @@ struct RegexNode {
   bool lazy = false;
   bool possessive = false;
   GroupKind group = GroupKind::kCapture;
-  std::string name;       // group name, backref name, or unicode property
-  std::string flags_on;   // kSetFlags and flag groups (?i:...)
+  std::string name;      // group name, backref name, or unicode property
+  std::string flags_on;  // kSetFlags and flag groups (?i:...)
   std::string flags_off;
   int backref = 0;
   std::vector<RegexNode> children;
@@ -87,13 +87,13 @@ struct RegexFlavor {
   bool possessive = false;
   bool lazy = true;
   bool inline_flags = true;
-  bool text_anchors = true;  // \A \z
+  bool text_anchors = true;         // \A \z
   bool end_before_newline = false;  // \Z
   bool unicode_properties = true;
-  bool perl_classes = true;      // \d \w \s
+  bool perl_classes = true;  // \d \w \s
   bool word_boundary = true;
   std::string named_group_prefix = "(?P<";
-  bool braced_hex_escape = true;  // \x{263A} rather than \xHH
+  bool braced_hex_escape = true;           // \x{263A} rather than \xHH
   std::string class_metachars = "\\]^-[";  // escaped inside [...]
 };
 

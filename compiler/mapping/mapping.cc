@@ -180,10 +180,10 @@ class FieldRenamer {
     bool mapped = false;
     std::string out = mapping_.MapField(entry_, field, &mapped);
     if (!mapped && options_.strict_fields && reported_.insert(field).second) {
-      diagnostics_.Error("E0400", where,
-                         fmt::format("field '{}' has no mapping for target '{}'", field,
-                                     mapping_.target()),
-                         {"add it under 'fields' in a --mapping file, or drop --strict-fields"});
+      diagnostics_.Error(
+          "E0400", where,
+          fmt::format("field '{}' has no mapping for target '{}'", field, mapping_.target()),
+          {"add it under 'fields' in a --mapping file, or drop --strict-fields"});
     }
     return out;
   }
@@ -205,11 +205,10 @@ bool ApplyMapping(ir::Rule& rule, const TargetMapping& mapping, const MappingOpt
     rule.source = entry->source;
   } else {
     rule.source = FallbackSource(rule.logsource);
-    diagnostics.Warning(
-        "W0401", rule.logsource_location,
-        fmt::format("no {} source is mapped for this log source; using '{}'", mapping.target(),
-                    rule.source),
-        {"map it in a --mapping file under 'logsources'"});
+    diagnostics.Warning("W0401", rule.logsource_location,
+                        fmt::format("no {} source is mapped for this log source; using '{}'",
+                                    mapping.target(), rule.source),
+                        {"map it in a --mapping file under 'logsources'"});
   }
   FieldRenamer(mapping, entry, options, diagnostics).Rename(rule.condition);
   if (entry != nullptr && !entry->filter.empty()) {

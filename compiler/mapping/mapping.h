@@ -14,10 +14,10 @@ namespace refract {
 
 // One log-source entry: which Sigma log sources it covers and where they live on the target.
 struct LogSourceMapping {
-  std::map<std::string, std::string> when;      // product/category/service → value
-  std::string source;                           // table, index or scope on the target
-  std::map<std::string, std::string> fields;    // Sigma field → target field
-  std::map<std::string, std::string> filter;    // target field → exact value, ANDed in
+  std::map<std::string, std::string> when;    // product/category/service → value
+  std::string source;                         // table, index or scope on the target
+  std::map<std::string, std::string> fields;  // Sigma field → target field
+  std::map<std::string, std::string> filter;  // target field → exact value, ANDed in
 };
 
 // A target's mapping file, possibly extended by a user's.
@@ -34,8 +34,7 @@ class TargetMapping {
   // category and service weigh more than product, and the first entry wins a tie.
   const LogSourceMapping* Find(const ast::LogSource& logsource) const;
   // The target field for a Sigma field; `mapped` says whether any mapping named it.
-  std::string MapField(const LogSourceMapping* entry, const std::string& field,
-                       bool* mapped) const;
+  std::string MapField(const LogSourceMapping* entry, const std::string& field, bool* mapped) const;
   // The declared column type ("string", "int", "long", "real", "bool", "datetime",
   // "dynamic") of `field` in `source`, or "" when not declared.
   std::string FieldType(const std::string& source, const std::string& field) const;

@@ -80,9 +80,9 @@ struct Rule {
   SourceLocation logsource_location;
   std::vector<Search> searches;
   std::vector<std::string> broken_searches;  // failed to parse: already reported
-  std::vector<Condition> conditions;  // a list of conditions means any of them
-  SourceLocation location;            // the document's start
-  bool has_errors = false;            // parsed with errors: lowered only to report more
+  std::vector<Condition> conditions;         // a list of conditions means any of them
+  SourceLocation location;                   // the document's start
+  bool has_errors = false;                   // parsed with errors: lowered only to report more
 };
 
 // Deterministic text form of the AST (for --emit ast and tests).

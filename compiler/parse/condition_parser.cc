@@ -130,7 +130,8 @@ ast::Condition Build(SigmaConditionParser::ExprContext* expr, const ConditionLoc
     ast::Condition node = MakeNode(kind, of, locate);
     node.name = of->target()->getText();
     // The quantifier's number is checked by lowering, which knows the position to blame.
-    if (quantifier->NUMBER() != nullptr) node.children.push_back([&] {
+    if (quantifier->NUMBER() != nullptr)
+      node.children.push_back([&] {
         ast::Condition count = MakeNode(Kind::kRef, quantifier, locate);
         count.name = quantifier->getText();
         return count;
@@ -175,8 +176,8 @@ std::optional<ast::Condition> ParseCondition(std::string_view text, const Condit
           "E0300", locate(listener.offset, listener.length),
           listener.token_type == antlr4::Token::EOF
               ? std::string("condition ends where an identifier or '(' should follow")
-              : fmt::format("unexpected {} in condition", DescribeToken(listener.token_type,
-                                                                          listener.token_text)),
+              : fmt::format("unexpected {} in condition",
+                            DescribeToken(listener.token_type, listener.token_text)),
           {"a condition combines search identifiers with 'and', 'or', 'not', parentheses, "
            "'1 of pattern' and 'all of pattern'"});
     }

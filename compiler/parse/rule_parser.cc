@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-
 #include "compiler/parse/condition_parser.h"
 
 namespace refract {
@@ -98,8 +97,7 @@ ast::Scalar RuleParser::ReadScalar(const YAML::Node& node) {
   ast::Scalar scalar;
   scalar.location = Where(node);
   if (node.Mark().pos >= 0) {
-    source_.OffsetToLineColumn(ValueStart(node), &scalar.location.line,
-                               &scalar.location.column);
+    source_.OffsetToLineColumn(ValueStart(node), &scalar.location.line, &scalar.location.column);
   }
   if (node.IsNull()) {
     scalar.kind = ast::ScalarKind::kNull;
@@ -109,8 +107,7 @@ ast::Scalar RuleParser::ReadScalar(const YAML::Node& node) {
   scalar.location.length = std::max<int>(1, static_cast<int>(scalar.text.size()));
   if (node.Tag() != "?") return scalar;  // quoted: always a string
   const std::string& t = scalar.text;
-  if (t == "true" || t == "True" || t == "TRUE" || t == "false" || t == "False" ||
-      t == "FALSE") {
+  if (t == "true" || t == "True" || t == "TRUE" || t == "false" || t == "False" || t == "FALSE") {
     scalar.kind = ast::ScalarKind::kBool;
     scalar.text = (t[0] == 't' || t[0] == 'T') ? "true" : "false";
   } else if (t == "null" || t == "Null" || t == "NULL" || t == "~") {
@@ -147,7 +144,7 @@ bool RuleParser::ParseValues(const YAML::Node& value, std::vector<ast::Scalar>& 
 }
 
 std::optional<ast::DetectionItem> RuleParser::ParseItem(const YAML::Node& key,
-                                                         const YAML::Node& value) {
+                                                        const YAML::Node& value) {
   ast::DetectionItem item;
   item.location = Where(key);
   const std::string& text = key.Scalar();
@@ -172,8 +169,7 @@ std::optional<ast::DetectionItem> RuleParser::ParseItem(const YAML::Node& key,
   return item;
 }
 
-std::optional<ast::Search> RuleParser::ParseSearch(const YAML::Node& key,
-                                                    const YAML::Node& value) {
+std::optional<ast::Search> RuleParser::ParseSearch(const YAML::Node& key, const YAML::Node& value) {
   ast::Search search;
   search.name = key.Scalar();
   search.location = Where(key, static_cast<int>(search.name.size()));
@@ -260,19 +256,19 @@ std::optional<ast::Condition> RuleParser::ParseConditionNode(const YAML::Node& n
       ++target;
     }
     size_t source_offset = target >= text.size()
-                               ? MapValueOffset(file_text, start, text, text.size()) 
+                               ? MapValueOffset(file_text, start, text, text.size())
                                : MapValueOffset(file_text, start, text, target);
     if (target >= text.size()) {
       // Past the last token: point just after it.
       size_t last = text.find_last_not_of(" \t\r\n");
-      source_offset = last == std::string::npos
-                          ? start
-                          : MapValueOffset(file_text, start, text, last) + 1;
+      source_offset =
+          last == std::string::npos ? start : MapValueOffset(file_text, start, text, last) + 1;
     }
     int line = 0;
     int column = 0;
     source_.OffsetToLineColumn(source_offset, &line, &column);
-    return SourceLocation{source_.path(), line, column, static_cast<int>(std::max<size_t>(length, 1))};
+    return SourceLocation{source_.path(), line, column,
+                          static_cast<int>(std::max<size_t>(length, 1))};
   };
   return ParseCondition(text, locate, diagnostics_);
 }
@@ -383,8 +379,7 @@ std::optional<ast::Rule> RuleParser::Parse(const YAML::Node& document) {
   ParseMetadata(document, rule);
   for (const char* required : {"title", "logsource", "detection"}) {
     if (!document[required].IsDefined() || document[required].IsNull()) {
-      diagnostics_.Error("E0200", Where(document),
-                         fmt::format("rule has no '{}'", required),
+      diagnostics_.Error("E0200", Where(document), fmt::format("rule has no '{}'", required),
                          {"title, logsource and detection are required by the sigma "
                           "specification"});
     }

@@ -48,8 +48,8 @@ class Golden : public ::testing::TestWithParam<GoldenCase> {};
 TEST_P(Golden, MatchesExpected) {
   const GoldenCase& c = GetParam();
   std::string relative = fs::relative(c.rule, kGoldenRoot).generic_string();
-  std::string actual = testing::CompileToText(ReadFile(c.rule), {c.target}, EmitStage::kQuery,
-                                              relative);
+  std::string actual =
+      testing::CompileToText(ReadFile(c.rule), {c.target}, EmitStage::kQuery, relative);
   fs::path expected_path = c.rule;
   expected_path.replace_extension("." + c.target);
   const char* update = std::getenv("REFRACT_UPDATE_GOLDEN");

@@ -7,7 +7,10 @@ namespace {
 
 TEST(Diagnostics, RendersPositionLineAndCaret) {
   SourceFile source("r.yml", "a: 1\n  bad: value\n");
-  Diagnostic d{Severity::kError, "E0203", {"r.yml", 2, 3, 3}, "unknown modifier 'bad'",
+  Diagnostic d{Severity::kError,
+               "E0203",
+               {"r.yml", 2, 3, 3},
+               "unknown modifier 'bad'",
                {"did you mean 'bar'?"}};
   EXPECT_EQ(RenderText(d, &source),
             "r.yml:2:3: error[E0203]: unknown modifier 'bad'\n"

@@ -55,8 +55,9 @@ TEST(Mapping, FieldsFromEntryThenGlobalThenPassThrough) {
 
 TEST(Mapping, UserMappingIsTriedFirstAndWins) {
   TargetMapping m = Load();
-  m.Extend(Load("target: t\nlogsources:\n  - logsource: {category: process_creation}\n"
-                "    source: MyProc\nfields: {User: Who}\n"));
+  m.Extend(
+      Load("target: t\nlogsources:\n  - logsource: {category: process_creation}\n"
+           "    source: MyProc\nfields: {User: Who}\n"));
   const LogSourceMapping* proc = m.Find({"windows", "process_creation", "", ""});
   EXPECT_EQ(proc->source, "MyProc");
   bool mapped = false;
@@ -87,7 +88,8 @@ TEST(Mapping, ApplyRenamesSetsSourceAndAddsFilter) {
   Diagnostics d;
   ASSERT_TRUE(ApplyMapping(rule, m, {}, d));
   EXPECT_EQ(rule.source, "Sec");
-  EXPECT_EQ(ir::Print(rule.condition), "and\n  eq/cased Channel \"Security\"\n  eq Account \"bob\"\n");
+  EXPECT_EQ(ir::Print(rule.condition),
+            "and\n  eq/cased Channel \"Security\"\n  eq Account \"bob\"\n");
 }
 
 TEST(Mapping, StrictFieldsRejectsUnmapped) {

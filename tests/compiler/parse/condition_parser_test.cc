@@ -30,22 +30,15 @@ TEST_P(ConditionParserTest, PrintsTree) {
 INSTANTIATE_TEST_SUITE_P(
     Forms, ConditionParserTest,
     ::testing::Values(
-        Case{"selection", "selection"},
-        Case{"a and b", "(and a b)"},
-        Case{"a and b and c", "(and a b c)"},
-        Case{"a or b and c", "(or a (and b c))"},
-        Case{"a and b or c", "(or (and a b) c)"},
-        Case{"not a and b", "(and (not a) b)"},
-        Case{"not (a and b)", "(not (and a b))"},
-        Case{"not not a", "(not (not a))"},
-        Case{"(a or b) and c", "(and (or a b) c)"},
-        Case{"1 of selection_*", "(1-of selection_*)"},
-        Case{"any of sel*", "(1-of sel*)"},
-        Case{"all of them", "(all-of them)"},
+        Case{"selection", "selection"}, Case{"a and b", "(and a b)"},
+        Case{"a and b and c", "(and a b c)"}, Case{"a or b and c", "(or a (and b c))"},
+        Case{"a and b or c", "(or (and a b) c)"}, Case{"not a and b", "(and (not a) b)"},
+        Case{"not (a and b)", "(not (and a b))"}, Case{"not not a", "(not (not a))"},
+        Case{"(a or b) and c", "(and (or a b) c)"}, Case{"1 of selection_*", "(1-of selection_*)"},
+        Case{"any of sel*", "(1-of sel*)"}, Case{"all of them", "(all-of them)"},
         Case{"1 of them and not 1 of filter*", "(and (1-of them) (not (1-of filter*)))"},
         Case{"all of sel* or kw", "(or (all-of sel*) kw)"},
-        Case{"sel-dash.dot_1", "sel-dash.dot_1"},
-        Case{"  a\n  and\tb  ", "(and a b)"}));
+        Case{"sel-dash.dot_1", "sel-dash.dot_1"}, Case{"  a\n  and\tb  ", "(and a b)"}));
 
 INSTANTIATE_TEST_SUITE_P(
     Errors, ConditionParserTest,
