@@ -249,10 +249,12 @@ std::optional<ir::Placeholders> ParsePlaceholders(const std::string& origin,
     ir::Placeholders out;
     for (auto it = root.begin(); it != root.end(); ++it) {
       std::vector<std::string> values;
-      if (it->second.IsScalar()) {
-        values.push_back(it->second.Scalar());
-      } else if (it->second.IsSequence()) {
-        for (const auto& v : it->second) {
+      // A copy: `it->second` lives in a temporary proxy that a range-for would outlive.
+      const YAML::Node value = it->second;
+      if (value.IsScalar()) {
+        values.push_back(value.Scalar());
+      } else if (value.IsSequence()) {
+        for (const auto& v : value) {
           if (v.IsScalar()) values.push_back(v.Scalar());
         }
       }
