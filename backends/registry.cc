@@ -3,12 +3,14 @@
 
 #include "backends/backend.h"
 #include "backends/kql.h"
+#include "backends/spl.h"
 
 namespace refract {
 
 const std::vector<const Backend*>& AllBackends() {
   static const std::vector<const Backend*> kBackends = {
       &KqlBackend(),
+      &SplBackend(),
   };
   return kBackends;
 }

@@ -66,6 +66,12 @@ std::optional<TargetMapping> TargetMapping::Parse(const std::string& origin,
       mapping.logsources_.push_back(std::move(m));
     }
     mapping.fields_ = StringMap(root["fields"]);
+    const YAML::Node fallback = root["fallback"];
+    if (fallback.IsDefined() && fallback.IsMap()) {
+      auto f = StringMap(fallback);
+      if (f.count("template")) mapping.fallback_template_ = f["template"];
+      if (f.count("separator")) mapping.fallback_separator_ = f["separator"];
+    }
     if (root["types"].IsMap()) {
       for (auto it = root["types"].begin(); it != root["types"].end(); ++it) {
         mapping.types_[it->first.Scalar()] = StringMap(it->second);
@@ -144,18 +150,23 @@ std::string TargetMapping::FieldType(const std::string& source, const std::strin
   return it == table->second.end() ? "" : it->second;
 }
 
-namespace {
+namespace {}  // namespace
 
-// A custom-table name for a log source with no entry: Sentinel custom logs end in _CL.
-std::string FallbackSource(const ast::LogSource& ls) {
+std::string TargetMapping::FallbackSource(const ast::LogSource& ls) const {
   std::string name;
   for (const std::string* part : {&ls.product, &ls.category, &ls.service}) {
     if (part->empty()) continue;
-    if (!name.empty()) name += '_';
+    if (!name.empty()) name += fallback_separator_;
     for (char c : *part) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
   }
-  return (name.empty() ? std::string("Sigma") : name) + "_CL";
+  if (name.empty()) name = "sigma";
+  std::string out = fallback_template_;
+  size_t at = out.find("{}");
+  if (at != std::string::npos) out.replace(at, 2, name);
+  return out;
 }
+
+namespace {
 
 class FieldRenamer {
  public:
@@ -204,7 +215,7 @@ bool ApplyMapping(ir::Rule& rule, const TargetMapping& mapping, const MappingOpt
   if (entry != nullptr) {
     rule.source = entry->source;
   } else {
-    rule.source = FallbackSource(rule.logsource);
+    rule.source = mapping.FallbackSource(rule.logsource);
     diagnostics.Warning("W0401", rule.logsource_location,
                         fmt::format("no {} source is mapped for this log source; using '{}'",
                                     mapping.target(), rule.source),

@@ -39,11 +39,16 @@ class TargetMapping {
   // "dynamic") of `field` in `source`, or "" when not declared.
   std::string FieldType(const std::string& source, const std::string& field) const;
 
+  // The source named for a log source with no entry, from the mapping's `fallback` template.
+  std::string FallbackSource(const ast::LogSource& logsource) const;
+
   const std::string& target() const { return target_; }
   const ir::Placeholders& placeholders() const { return placeholders_; }
 
  private:
   std::string target_;
+  std::string fallback_template_ = "{}_CL";  // {} is the log source joined by the separator
+  std::string fallback_separator_ = "_";
   std::vector<LogSourceMapping> logsources_;
   std::map<std::string, std::string> fields_;
   std::map<std::string, std::map<std::string, std::string>> types_;

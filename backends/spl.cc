@@ -1,0 +1,365 @@
+// SPL for Splunk. What the search command can say exactly goes there (case-insensitive,
+// `*` wildcards, CIDR); the rest goes to one `| where` eval expression with PCRE `match()`.
+// Search semantics:
+// https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/search-commands/search
+#include "backends/spl.h"
+
+#include <fmt/format.h>
+
+#include "backends/common.h"
+
+namespace refract {
+namespace {
+
+using ir::Expr;
+using ir::Op;
+using ir::Piece;
+using ir::Predicate;
+using ir::Value;
+
+// Splunk's regex engine is PCRE.
+// https://help.splunk.com/splunk-enterprise/search/search-manual/9.0/expressions-and-predicates/spl-and-regular-expressions
+const ir::RegexFlavor& Pcre() {
+  static const ir::RegexFlavor kFlavor = [] {
+    ir::RegexFlavor f;
+    f.name = "pcre (SPL)";
+    f.lookaround = true;
+    f.backreferences = true;
+    f.atomic_groups = true;
+    f.possessive = true;
+    f.end_before_newline = true;
+    f.named_group_prefix = "(?<";
+    return f;
+  }();
+  return kFlavor;
+}
+
+// The search command: OR binds tighter than AND, so every nested junction is parenthesised.
+// https://help.splunk.com/en/splunk-enterprise/search/search-manual/9.3/expressions-and-predicates
+const BoolSyntax kSearch{" ", " OR ", "NOT (", ")", "*", "NOT *"};
+const BoolSyntax kEval{" AND ", " OR ", "NOT (", ")", "true()", "false()"};
+
+// Double-quoted strings; a backslash escapes `"` and itself.
+// https://help.splunk.com/splunk-enterprise/search/search-manual/9.4/search-primer/backslashes
+std::string Quote(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+bool HasControl(std::string_view text) {
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7F) return true;
+  }
+  return false;
+}
+
+// Field names in eval expressions are single-quoted, so dots and dashes are safe.
+std::string EvalField(const std::string& field) {
+  std::string out = "'";
+  for (char c : field) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+std::string SearchField(const std::string& field) {
+  for (char c : field) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '{' &&
+        c != '}') {
+      return Quote(field);
+    }
+  }
+  return field;
+}
+
+// A search-command value for a pattern: `*` stays a wildcard; the search command has no
+// single-character wildcard and cannot escape `*`, so such patterns go to `where`.
+bool SearchablePattern(const ir::Pattern& pattern) {
+  for (const auto& piece : pattern.pieces) {
+    if (piece.kind == Piece::Kind::kOneChar) return false;
+    if (piece.kind == Piece::Kind::kLiteral &&
+        (piece.text.find('*') != std::string::npos || HasControl(piece.text))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string SearchPattern(const Predicate& p, const Value& v) {
+  std::string text;
+  if (p.op == Op::kContains || p.op == Op::kEndsWith) text += '*';
+  for (const auto& piece : v.pattern.pieces) {
+    text += piece.kind == Piece::Kind::kLiteral ? piece.text : "*";
+  }
+  if (p.op == Op::kContains || p.op == Op::kStartsWith) text += '*';
+  return Quote(text);
+}
+
+bool IsStringOp(Op op) {
+  return op == Op::kEq || op == Op::kContains || op == Op::kStartsWith || op == Op::kEndsWith ||
+         op == Op::kWildcard;
+}
+
+bool Searchable(const Predicate& p) {
+  if (p.part != ir::TimePart::kNone || p.op == Op::kRegex) return false;
+  if (!p.values.empty() && p.values[0].kind == Value::Kind::kField) return false;
+  if (IsStringOp(p.op) && p.values[0].kind == Value::Kind::kString) {
+    if (p.cased) return false;
+    for (const auto& v : p.values) {
+      if (!SearchablePattern(v.pattern)) return false;
+    }
+  }
+  return true;
+}
+
+bool SearchableExpr(const Expr& e) {
+  if (e.kind == Expr::Kind::kPredicate) return Searchable(e.predicate);
+  for (const auto& child : e.children) {
+    if (!SearchableExpr(child)) return false;
+  }
+  return true;
+}
+
+class SplEmitter {
+ public:
+  explicit SplEmitter(const EmitContext& ctx) : ctx_(ctx) {}
+
+  std::optional<std::string> Run() {
+    std::vector<std::string> search;
+    std::vector<std::string> where;
+    const std::string& source = ctx_.rule.source;
+    if (!source.empty()) {
+      search.push_back(source.find(" OR ") != std::string::npos ? "(" + source + ")" : source);
+    }
+    const Expr& condition = ctx_.rule.condition;
+    std::vector<const Expr*> where_exprs;
+    if (condition.kind != Expr::Kind::kTrue) {
+      for (const Expr* conjunct : Conjuncts(condition)) {
+        if (!SearchableExpr(*conjunct)) {
+          where_exprs.push_back(conjunct);
+          continue;
+        }
+        std::string text = RenderBoolean(*conjunct, kSearch, SearchLeaf());
+        bool wrap = conjunct->kind == Expr::Kind::kOr && !search.empty();
+        search.push_back(wrap ? "(" + text + ")" : text);
+      }
+    }
+    for (const Expr* e : where_exprs) {
+      std::string text = RenderBoolean(*e, kEval, EvalLeaf());
+      bool wrap = e->kind == Expr::Kind::kOr && where_exprs.size() > 1;
+      where.push_back(wrap ? "(" + text + ")" : text);
+    }
+    if (failed_) return std::nullopt;
+    std::string query;
+    for (size_t i = 0; i < search.size(); ++i) query += (i ? " " : "") + search[i];
+    if (!where.empty()) {
+      std::string clause;
+      for (size_t i = 0; i < where.size(); ++i) clause += (i ? " AND " : "") + where[i];
+      query += (query.empty() ? "| where " : "\n| where ") + clause;
+    }
+    return query;
+  }
+
+ private:
+  LeafWriter SearchLeaf() {
+    return [this](const Predicate& p, bool) { return SearchPredicate(p); };
+  }
+  LeafWriter EvalLeaf() {
+    return [this](const Predicate& p, bool negated) { return EvalPredicate(p, negated); };
+  }
+
+  std::string SearchPredicate(const Predicate& p) {
+    std::vector<std::string> parts;
+    if (p.IsKeyword()) {
+      for (const auto& v : p.values) parts.push_back(SearchPattern(p, v));
+      return JoinTests(parts, p.all_of, kSearch);
+    }
+    std::string field = SearchField(p.field);
+    switch (p.op) {
+      case Op::kNull:
+        return fmt::format("NOT {}=*", field);
+      case Op::kExists:
+        return p.values[0].text == "true" ? fmt::format("{}=*", field)
+                                          : fmt::format("NOT {}=*", field);
+      case Op::kLt:
+      case Op::kLte:
+      case Op::kGt:
+      case Op::kGte: {
+        static const char* kOps[] = {"<", "<=", ">", ">="};
+        const char* op = kOps[static_cast<int>(p.op) - static_cast<int>(Op::kLt)];
+        for (const auto& v : p.values) parts.push_back(fmt::format("{}{}{}", field, op, v.text));
+        return JoinTests(parts, p.all_of, kSearch);
+      }
+      default:
+        break;
+    }
+    for (const auto& v : p.values) {
+      switch (v.kind) {
+        case Value::Kind::kString:
+          parts.push_back(SearchPattern(p, v));
+          break;
+        case Value::Kind::kNumber:
+          parts.push_back(v.text);
+          break;
+        default:
+          parts.push_back(Quote(v.text));  // bool, cidr: the search command matches CIDR itself
+      }
+    }
+    if (parts.size() > 1 && !p.all_of) {
+      std::string list;
+      for (size_t i = 0; i < parts.size(); ++i) list += (i ? ", " : "") + parts[i];
+      return fmt::format("{} IN ({})", field, list);
+    }
+    for (auto& part : parts) part = field + "=" + part;
+    return JoinTests(parts, p.all_of, kSearch);
+  }
+
+  // PCRE for a Sigma pattern over the whole value: \z, not $, which also matches before a final
+  // line break.
+  static std::string PatternRegex(const Predicate& p, const Value& v) {
+    std::string out = p.cased ? "(?s)" : "(?is)";
+    out += (p.op == Op::kContains || p.op == Op::kEndsWith) ? "" : "^";
+    for (const auto& piece : v.pattern.pieces) {
+      switch (piece.kind) {
+        case Piece::Kind::kLiteral:
+          out += ir::RegexEscapeLiteral(piece.text, Pcre());
+          break;
+        case Piece::Kind::kAnyChars:
+          out += ".*";
+          break;
+        case Piece::Kind::kOneChar:
+          out += '.';
+          break;
+      }
+    }
+    if (!(p.op == Op::kContains || p.op == Op::kStartsWith)) out += "\\z";
+    return out;
+  }
+
+  // In eval a null field makes the test null, and NOT null drops the event; Sigma's `not` keeps
+  // events without the field.
+  static std::string Guard(const std::string& field, std::string test, bool negated) {
+    return negated ? fmt::format("(isnotnull({}) AND {})", field, test) : test;
+  }
+
+  std::string EvalPredicate(const Predicate& p, bool negated) {
+    if (p.part != ir::TimePart::kNone) {
+      ctx_.Unsupported(p.location,
+                       "a time-part modifier (the timestamp format of the field is "
+                       "not known to SPL)");
+      failed_ = true;
+      return "";
+    }
+    std::vector<std::string> parts;
+    if (p.IsKeyword()) {
+      for (const auto& v : p.values) {
+        if (p.op == Op::kRegex || !SearchablePattern(v.pattern) || p.cased) {
+          ctx_.Unsupported(p.location,
+                           "this keyword search (only plain case-insensitive keywords "
+                           "can be searched on the raw event)");
+          failed_ = true;
+          return "";
+        }
+        parts.push_back(fmt::format("searchmatch({})", Quote(SearchPattern(p, v))));
+      }
+      return JoinTests(parts, p.all_of, kEval);
+    }
+    std::string field = EvalField(p.field);
+    switch (p.op) {
+      case Op::kNull:
+        return fmt::format("isnull({})", field);
+      case Op::kExists:
+        return fmt::format("{}({})", p.values[0].text == "true" ? "isnotnull" : "isnull", field);
+      case Op::kLt:
+      case Op::kLte:
+      case Op::kGt:
+      case Op::kGte: {
+        static const char* kOps[] = {"<", "<=", ">", ">="};
+        const char* op = kOps[static_cast<int>(p.op) - static_cast<int>(Op::kLt)];
+        for (const auto& v : p.values) {
+          parts.push_back(
+              Guard(field, fmt::format("tonumber({}){}{}", field, op, v.text), negated));
+        }
+        return JoinTests(parts, p.all_of, kEval);
+      }
+      case Op::kCidr:
+        // https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/evaluation-functions/conditional-functions
+        for (const auto& v : p.values) {
+          parts.push_back(
+              Guard(field, fmt::format("cidrmatch({}, {})", Quote(v.text), field), negated));
+        }
+        return JoinTests(parts, p.all_of, kEval);
+      case Op::kRegex:
+        for (const auto& v : p.values) {
+          std::string construct;
+          auto regex = ir::EmitRegex(*v.regex, Pcre(), &construct);
+          if (!regex) {
+            ctx_.Unsupported(p.location, "the regex construct " + construct);
+            failed_ = true;
+            return "";
+          }
+          parts.push_back(
+              Guard(field, fmt::format("match({}, {})", field, Quote(*regex)), negated));
+        }
+        return JoinTests(parts, p.all_of, kEval);
+      default:
+        break;
+    }
+    for (const auto& v : p.values) {
+      switch (v.kind) {
+        case Value::Kind::kField:
+          if (p.op != Op::kEq) {
+            ctx_.Unsupported(p.location, "fieldref with contains, startswith or endswith");
+            failed_ = true;
+            return "";
+          }
+          parts.push_back(p.cased ? fmt::format("{}=={}", field, EvalField(v.text))
+                                  : fmt::format("lower({})==lower({})", field, EvalField(v.text)));
+          break;
+        case Value::Kind::kNumber:
+          parts.push_back(Guard(field, fmt::format("tonumber({})=={}", field, v.text), negated));
+          break;
+        case Value::Kind::kBool:
+          parts.push_back(
+              Guard(field, fmt::format("lower({})=={}", field, Quote(v.text)), negated));
+          break;
+        default:
+          if (p.cased && p.op == Op::kEq) {
+            parts.push_back(
+                Guard(field, fmt::format("{}=={}", field, Quote(v.pattern.Literal())), negated));
+          } else {
+            parts.push_back(Guard(
+                field, fmt::format("match({}, {})", field, Quote(PatternRegex(p, v))), negated));
+          }
+      }
+    }
+    return JoinTests(parts, p.all_of, kEval);
+  }
+
+  const EmitContext& ctx_;
+  bool failed_ = false;
+};
+
+class Spl final : public Backend {
+ public:
+  std::string_view id() const override { return "spl"; }
+  std::string_view description() const override { return "Splunk (Search Processing Language)"; }
+  std::string_view extension() const override { return "spl"; }
+  std::optional<std::string> Emit(const EmitContext& ctx) const override {
+    return SplEmitter(ctx).Run();
+  }
+};
+
+}  // namespace
+
+const Backend& SplBackend() {
+  static const Spl kBackend;
+  return kBackend;
+}
+
+}  // namespace refract
