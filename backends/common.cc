@@ -70,6 +70,77 @@ bool HasNonAsciiCasedLetter(std::string_view text) {
   return false;
 }
 
+const ir::RegexFlavor& LuceneRegexFlavor() {
+  static const ir::RegexFlavor kFlavor = [] {
+    ir::RegexFlavor f;
+    f.name = "lucene regexp";
+    f.perl_classes = false;
+    f.inline_flags = false;
+    f.word_boundary = false;
+    f.text_anchors = false;
+    f.anchors = false;
+    f.unicode_properties = false;
+    f.noncapturing_groups = false;
+    f.named_group_prefix = "";
+    f.lazy_as_greedy = true;
+    f.control_escapes = false;
+    f.fold_case = true;
+    // Reserved with the default ALL syntax flags, plus `/`, which ends a query-string regex.
+    f.literal_metachars = "\\.?+*|{}[]()\"#@&<>~/";
+    f.class_metachars = "\\]^-[\"";
+    return f;
+  }();
+  return kFlavor;
+}
+
+std::string LucenePatternRegex(const ir::Pattern& pattern, bool leading, bool trailing, bool fold) {
+  // Built through the regex AST so escaping and case folding are the emitter's.
+  ir::Regex regex;
+  regex.root.kind = ir::RegexNode::Kind::kConcat;
+  auto add_any = [&](bool many) {
+    ir::RegexNode any;
+    any.kind = ir::RegexNode::Kind::kAnyChar;
+    if (!many) {
+      regex.root.children.push_back(any);
+      return;
+    }
+    ir::RegexNode repeat;
+    repeat.kind = ir::RegexNode::Kind::kRepeat;
+    repeat.children.push_back(any);
+    regex.root.children.push_back(repeat);
+  };
+  if (leading) add_any(true);
+  for (const auto& piece : pattern.pieces) {
+    switch (piece.kind) {
+      case ir::Piece::Kind::kLiteral:
+        for (size_t i = 0; i < piece.text.size();) {
+          ir::RegexNode literal;
+          literal.kind = ir::RegexNode::Kind::kLiteral;
+          literal.codepoint = NextCodepoint(piece.text, &i);
+          regex.root.children.push_back(literal);
+        }
+        break;
+      case ir::Piece::Kind::kAnyChars:
+        add_any(true);
+        break;
+      case ir::Piece::Kind::kOneChar:
+        add_any(false);
+        break;
+    }
+  }
+  if (trailing) add_any(true);
+  ir::RegexNode start;
+  start.kind = ir::RegexNode::Kind::kAssertion;
+  start.symbol = '^';
+  ir::RegexNode end = start;
+  end.symbol = '$';
+  regex.root.children.insert(regex.root.children.begin(), start);
+  regex.root.children.push_back(end);
+  regex.ignore_case = fold;
+  std::string unsupported;
+  return ir::EmitWholeMatch(regex, LuceneRegexFlavor(), &unsupported).value_or("");
+}
+
 std::vector<const ir::Expr*> Conjuncts(const ir::Expr& expr) {
   if (expr.kind != ir::Expr::Kind::kAnd) return {&expr};
   std::vector<const ir::Expr*> out;

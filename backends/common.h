@@ -38,6 +38,16 @@ char32_t NextCodepoint(std::string_view text, size_t* pos);
 // True when `text` has a letter whose case ASCII folding does not cover (a non-ASCII letter).
 bool HasNonAsciiCasedLetter(std::string_view text);
 
+// Lucene's regexp engine (Elastic EQL `regex`, Lucene query strings): whole-value matches, no
+// shorthands, anchors, lazy quantifiers or flags.
+// https://www.elastic.co/guide/en/elasticsearch/reference/current/regexp-syntax.html
+const ir::RegexFlavor& LuceneRegexFlavor();
+
+// A Sigma wildcard pattern as a whole-value Lucene regexp (`*` → `.*`, `?` → `.`), with
+// `leading`/`trailing` `.*` for contains/endswith/startswith shapes; `fold` spells letters as
+// [aA] classes.
+std::string LucenePatternRegex(const ir::Pattern& pattern, bool leading, bool trailing, bool fold);
+
 // The top-level conjuncts of `expr` (itself when it is not an `and`).
 std::vector<const ir::Expr*> Conjuncts(const ir::Expr& expr);
 

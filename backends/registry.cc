@@ -2,7 +2,9 @@
 #include <fmt/format.h>
 
 #include "backends/backend.h"
+#include "backends/eql.h"
 #include "backends/kql.h"
+#include "backends/lucene.h"
 #include "backends/spl.h"
 
 namespace refract {
@@ -11,6 +13,8 @@ const std::vector<const Backend*>& AllBackends() {
   static const std::vector<const Backend*> kBackends = {
       &KqlBackend(),
       &SplBackend(),
+      &EqlBackend(),
+      &LuceneBackend(),
   };
   return kBackends;
 }

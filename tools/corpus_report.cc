@@ -114,9 +114,11 @@ int main(int argc, char** argv) {
           ++t.queries;
           continue;
         }
-        std::string code = codes.empty() ? "none" : *codes.begin();
+        std::string error = o.error.empty() ? first_message : o.error;
+        std::string code = error.substr(0, error.find(' '));
+        if (code.empty()) code = "none";
         ++t.failures_by_code[code];
-        t.example_by_code.emplace(code, r.path + ": " + first_message);
+        t.example_by_code.emplace(code, r.path + ": " + error);
       }
       if (seen == 0) {  // the file did not load, so no rule in it reached a target
         ++t.rules;

@@ -57,6 +57,13 @@ bool Session::Init(const std::vector<std::string>& user_mapping_files, Diagnosti
 
 namespace {
 
+std::string FirstError(const Diagnostics& diagnostics) {
+  for (const auto& d : diagnostics.all()) {
+    if (d.severity == Severity::kError) return d.code + " " + d.message;
+  }
+  return "";
+}
+
 void CompileRule(const ast::Rule& rule, int document, const Session& session, FileResult& out) {
   if (session.stage == EmitStage::kAst && !rule.has_errors) {
     out.outputs.push_back({rule.title, rule.id, document, "", ast::Print(rule)});
@@ -68,11 +75,12 @@ void CompileRule(const ast::Rule& rule, int document, const Session& session, Fi
   auto lowered = ir::Lower(rule, lower_options, rule_diagnostics);
   if (session.strict) rule_diagnostics.PromoteWarnings();
   bool lowered_ok = lowered.has_value() && !rule_diagnostics.HasErrors();
+  std::string rule_error = FirstError(rule_diagnostics);
   out.diagnostics.Append(std::move(rule_diagnostics));
   for (const Backend* backend : session.backends) {
     std::string target(backend->id());
     if (!lowered_ok) {
-      out.outcomes.push_back({rule.title, target, false});
+      out.outcomes.push_back({rule.title, target, false, rule_error});
       continue;
     }
     Diagnostics target_diagnostics;
@@ -89,8 +97,9 @@ void CompileRule(const ast::Rule& rule, int document, const Session& session, Fi
     }
     if (session.strict) target_diagnostics.PromoteWarnings();
     ok = ok && text.has_value() && !target_diagnostics.HasErrors();
+    std::string error = FirstError(target_diagnostics);
     out.diagnostics.Append(std::move(target_diagnostics));
-    out.outcomes.push_back({rule.title, target, ok});
+    out.outcomes.push_back({rule.title, target, ok, error});
     if (ok) out.outputs.push_back({rule.title, rule.id, document, target, std::move(*text)});
   }
 }

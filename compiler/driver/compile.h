@@ -43,6 +43,7 @@ struct Outcome {
   std::string rule_title;
   std::string target;
   bool ok = false;
+  std::string error;  // "CODE message" of the first error that stopped it
 };
 
 struct FileResult {

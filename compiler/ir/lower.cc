@@ -548,9 +548,9 @@ std::optional<Expr> Lowerer::LowerValue(const ast::DetectionItem& item, const Mo
         diagnostics_.Error("E0206", where, fmt::format("invalid regex: {}", error.message));
         return std::nullopt;
       }
-      regex->ignore_case = plan.re_i;
-      regex->multiline = plan.re_m;
-      regex->dot_all = plan.re_s;
+      regex->ignore_case = regex->ignore_case || plan.re_i;
+      regex->multiline = regex->multiline || plan.re_m;
+      regex->dot_all = regex->dot_all || plan.re_s;
       p.op = Op::kRegex;
       Value v;
       v.kind = Value::Kind::kRegex;

@@ -629,8 +629,8 @@ class Parser {
 
 class Emitter {
  public:
-  Emitter(const RegexFlavor& flavor, std::string* unsupported)
-      : flavor_(flavor), unsupported_(unsupported) {}
+  Emitter(const RegexFlavor& flavor, std::string* unsupported, bool fold = false)
+      : flavor_(flavor), unsupported_(unsupported), fold_(fold) {}
 
   bool Emit(const RegexNode& n, std::string& out) {
     using K = RegexNode::Kind;
@@ -651,7 +651,7 @@ class Emitter {
         for (const auto& child : n.children) {
           // An alternation inside a sequence needs its own group to keep its scope.
           if (child.kind == K::kAlternation) {
-            out += "(?:";
+            out += flavor_.noncapturing_groups ? "(?:" : "(";
             if (!Emit(child, out)) return false;
             out += ')';
           } else if (!Emit(child, out)) {
@@ -682,10 +682,19 @@ class Emitter {
   }
 
   void EmitLiteral(char32_t cp, bool in_class, std::string& out) {
-    static const std::string_view kMeta = "\\.+*?()|[]{}^$";
+    if (fold_ && !in_class && OtherCase(cp) != 0) {
+      char32_t other = OtherCase(cp);
+      out += '[';
+      AppendUtf8(out, std::min(cp, other) == cp ? cp : other);
+      AppendUtf8(out, std::min(cp, other) == cp ? other : cp);
+      out += ']';
+      return;
+    }
     if (cp < 0x80) {
       char c = static_cast<char>(cp);
-      if (cp == '\n') {
+      if (!flavor_.control_escapes && (cp < 0x20 || cp == 0x7F)) {
+        out += c;
+      } else if (cp == '\n') {
         out += "\\n";
       } else if (cp == '\t') {
         out += "\\t";
@@ -694,7 +703,8 @@ class Emitter {
       } else if (cp < 0x20 || cp == 0x7F) {
         out += flavor_.braced_hex_escape ? fmt::format("\\x{{{:02X}}}", static_cast<unsigned>(cp))
                                          : fmt::format("\\x{:02X}", static_cast<unsigned>(cp));
-      } else if ((in_class ? flavor_.class_metachars : kMeta).find(c) != std::string::npos) {
+      } else if ((in_class ? flavor_.class_metachars : flavor_.literal_metachars).find(c) !=
+                 std::string::npos) {
         out += '\\';
         out += c;
       } else {
@@ -751,6 +761,7 @@ class Emitter {
     switch (symbol) {
       case '^':
       case '$':
+        if (!flavor_.anchors) return Refuse(fmt::format("anchor {} inside the pattern", symbol));
         out += symbol;
         return true;
       case 'b':
@@ -774,14 +785,31 @@ class Emitter {
     }
   }
 
+  // Adds the other-case letters of an ASCII range, for engines without a case-insensitive flag.
+  void AddOtherCase(char32_t low, char32_t high, std::string& out) {
+    auto add = [&](char32_t a, char32_t b, int shift) {
+      char32_t from = std::max(low, a);
+      char32_t to = std::min(high, b);
+      if (from > to) return;
+      EmitLiteral(from + shift, true, out);
+      if (to != from) {
+        out += '-';
+        EmitLiteral(to + shift, true, out);
+      }
+    };
+    add('a', 'z', 'A' - 'a');
+    add('A', 'Z', 'a' - 'A');
+  }
+
   bool EmitRepeat(const RegexNode& n, std::string& out) {
     if (n.possessive && !flavor_.possessive) return Refuse("possessive quantifier");
-    if (n.lazy && !flavor_.lazy) return Refuse("lazy quantifier");
+    if (n.lazy && !flavor_.lazy && !flavor_.lazy_as_greedy) return Refuse("lazy quantifier");
     const RegexNode& child = n.children[0];
     bool wrap = child.kind == RegexNode::Kind::kConcat ||
                 child.kind == RegexNode::Kind::kAlternation ||
-                child.kind == RegexNode::Kind::kRepeat;
-    if (wrap) out += "(?:";
+                child.kind == RegexNode::Kind::kRepeat ||
+                (fold_ && child.kind == RegexNode::Kind::kLiteral);
+    if (wrap) out += flavor_.noncapturing_groups ? "(?:" : "(";
     if (!Emit(child, out)) return false;
     if (wrap) out += ')';
     if (n.min == 0 && n.max == -1) {
@@ -797,7 +825,7 @@ class Emitter {
     } else {
       out += fmt::format("{{{},{}}}", n.min, n.max);
     }
-    if (n.lazy) out += '?';
+    if (n.lazy && !flavor_.lazy_as_greedy) out += '?';
     if (n.possessive) out += '+';
     return true;
   }
@@ -809,14 +837,14 @@ class Emitter {
         out += '(';
         break;
       case G::kNamed:
-        out += flavor_.named_group_prefix + n.name + ">";
+        out += flavor_.named_group_prefix.empty() ? "(" : flavor_.named_group_prefix + n.name + ">";
         break;
       case G::kNonCapture:
         if (!n.flags_on.empty() || !n.flags_off.empty()) {
           if (!flavor_.inline_flags) return Refuse("inline flag group");
           out += "(?" + n.flags_on + (n.flags_off.empty() ? "" : "-" + n.flags_off) + ":";
         } else {
-          out += "(?:";
+          out += flavor_.noncapturing_groups ? "(?:" : "(";
         }
         break;
       case G::kLookahead:
@@ -855,7 +883,16 @@ class Emitter {
         out += fmt::format("\\{}{{{}}}", item.named_negated ? 'P' : 'p', item.named);
       } else if (item.perl != 0) {
         if (!flavor_.perl_classes) {
-          return Refuse(fmt::format("class shorthand \\{} inside [...]", item.perl));
+          if (item.perl == 'd') {
+            out += "0-9";
+          } else if (item.perl == 'w') {
+            out += "A-Za-z0-9_";
+          } else if (item.perl == 's') {
+            for (char32_t c : {U' ', U'\t', U'\n', U'\r', U'\f', U'\v'}) EmitLiteral(c, true, out);
+          } else {
+            return Refuse(fmt::format("class shorthand \\{} inside [...]", item.perl));
+          }
+          continue;
         }
         out += '\\';
         out += item.perl;
@@ -867,6 +904,7 @@ class Emitter {
           out += '-';
           EmitLiteral(item.high, true, out);
         }
+        if (fold_) AddOtherCase(item.low, item.high, out);
       }
     }
     out += ']';
@@ -875,9 +913,36 @@ class Emitter {
 
   const RegexFlavor& flavor_;
   std::string* unsupported_;
+  bool fold_ = false;
 };
 
 }  // namespace
+
+char32_t OtherCase(char32_t cp) {
+  if (cp >= 'a' && cp <= 'z') return cp - 0x20;
+  if (cp >= 'A' && cp <= 'Z') return cp + 0x20;
+  if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 0x20;     // À..Þ
+  if (cp >= 0xE0 && cp <= 0xFE && cp != 0xF7) return cp - 0x20;     // à..þ
+  if (cp >= 0x391 && cp <= 0x3A9 && cp != 0x3A2) return cp + 0x20;  // Α..Ω
+  if (cp >= 0x3B1 && cp <= 0x3C9 && cp != 0x3C2) return cp - 0x20;  // α..ω
+  if (cp >= 0x410 && cp <= 0x42F) return cp + 0x20;                 // А..Я
+  if (cp >= 0x430 && cp <= 0x44F) return cp - 0x20;                 // а..я
+  if (cp >= 0x400 && cp <= 0x40F) return cp + 0x50;                 // Ѐ..Џ
+  if (cp >= 0x450 && cp <= 0x45F) return cp - 0x50;                 // ѐ..џ
+  return 0;
+}
+
+bool HasUnfoldableLetter(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    char32_t cp = DecodeUtf8(text, &i);
+    if (cp < 0x80 || OtherCase(cp) != 0 || cp == 0xDF || cp == 0xFF || cp == 0x3C2) continue;
+    bool caseless = (cp >= 0xA0 && cp <= 0xBF) || cp == 0xD7 || cp == 0xF7 ||
+                    (cp >= 0x2000 && cp <= 0x2BFF) || (cp >= 0x3000 && cp <= 0x9FFF) ||
+                    (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0x1F000 && cp <= 0x1FAFF);
+    if (!caseless) return true;
+  }
+  return false;
+}
 
 std::optional<Regex> ParseRegex(std::string_view pattern, RegexError* error) {
   Parser parser(pattern);
@@ -886,6 +951,32 @@ std::optional<Regex> ParseRegex(std::string_view pattern, RegexError* error) {
   Regex regex;
   regex.source = std::string(pattern);
   regex.root = std::move(*root);
+  // A leading (?i) (or m, s) sets the flag for the whole pattern: keep it as the regex's flag,
+  // so engines without inline flags can still honour it.
+  // In PCRE an option at the start applies to the rest of the pattern, later branches included.
+  RegexNode* holder = &regex.root;
+  if (holder->kind == RegexNode::Kind::kAlternation && !holder->children.empty()) {
+    holder = &holder->children.front();
+  }
+  RegexNode* first = holder;
+  if (holder->kind == RegexNode::Kind::kConcat && !holder->children.empty()) {
+    first = &holder->children.front();
+  }
+  if (first->kind == RegexNode::Kind::kSetFlags && first->flags_off.empty() &&
+      first->flags_on.find_first_not_of("ims") == std::string::npos) {
+    regex.ignore_case = first->flags_on.find('i') != std::string::npos;
+    regex.multiline = first->flags_on.find('m') != std::string::npos;
+    regex.dot_all = first->flags_on.find('s') != std::string::npos;
+    if (first == holder) {
+      *holder = RegexNode{};
+    } else {
+      holder->children.erase(holder->children.begin());
+      if (holder->children.size() == 1) {
+        RegexNode only = std::move(holder->children[0]);
+        *holder = std::move(only);
+      }
+    }
+  }
   return regex;
 }
 
@@ -905,6 +996,44 @@ std::optional<std::string> EmitRegex(const Regex& regex, const RegexFlavor& flav
   }
   Emitter emitter(flavor, unsupported);
   if (!emitter.Emit(regex.root, out)) return std::nullopt;
+  return out;
+}
+
+std::optional<std::string> EmitWholeMatch(const Regex& regex, const RegexFlavor& flavor,
+                                          std::string* unsupported) {
+  if (regex.multiline) {
+    if (unsupported != nullptr) *unsupported = "the multiline flag (m)";
+    return std::nullopt;
+  }
+  bool fold = regex.ignore_case && flavor.fold_case;
+  Emitter emitter(flavor, unsupported, fold);
+  std::vector<const RegexNode*> branches;
+  if (regex.root.kind == RegexNode::Kind::kAlternation) {
+    for (const auto& child : regex.root.children) branches.push_back(&child);
+  } else {
+    branches.push_back(&regex.root);
+  }
+  auto is_anchor = [](const RegexNode& n, char a, char b) {
+    return n.kind == RegexNode::Kind::kAssertion && (n.symbol == a || n.symbol == b);
+  };
+  std::string out;
+  for (size_t i = 0; i < branches.size(); ++i) {
+    if (i > 0) out += '|';
+    RegexNode seq;
+    seq.kind = RegexNode::Kind::kConcat;
+    if (branches[i]->kind == RegexNode::Kind::kConcat) {
+      seq.children = branches[i]->children;
+    } else if (branches[i]->kind != RegexNode::Kind::kEmpty) {
+      seq.children = {*branches[i]};
+    }
+    bool start = !seq.children.empty() && is_anchor(seq.children.front(), '^', 'A');
+    if (start) seq.children.erase(seq.children.begin());
+    bool end = !seq.children.empty() && is_anchor(seq.children.back(), '$', 'z');
+    if (end) seq.children.pop_back();
+    if (!start) out += ".*";
+    if (!emitter.Emit(seq, out)) return std::nullopt;
+    if (!end) out += ".*";
+  }
   return out;
 }
 

@@ -92,15 +92,34 @@ struct RegexFlavor {
   bool unicode_properties = true;
   bool perl_classes = true;  // \d \w \s
   bool word_boundary = true;
-  std::string named_group_prefix = "(?P<";
-  bool braced_hex_escape = true;           // \x{263A} rather than \xHH
-  std::string class_metachars = "\\]^-[";  // escaped inside [...]
+  std::string named_group_prefix = "(?P<";            // empty: named groups become plain groups
+  bool braced_hex_escape = true;                      // \x{263A} rather than \xHH
+  std::string class_metachars = "\\]^-[";             // escaped inside [...]
+  std::string literal_metachars = "\\.+*?()|[]{}^$";  // escaped outside [...]
+  bool noncapturing_groups = true;                    // (?:...); else written as plain (...)
+  bool lazy_as_greedy = false;  // whole-value engines: *? matches what * matches
+  bool anchors = true;          // ^ and $ inside the pattern
+  bool control_escapes = true;  // \n \t \x..; else control characters are written raw
+  bool fold_case = false;       // case-insensitive by [aA] classes (no flag in the engine)
 };
 
 // Re-emits `regex` for `flavor`, with flags as a leading inline group when `inline_flags` and
 // any are set. On a construct the flavour lacks, returns nullopt and names it in `unsupported`.
 std::optional<std::string> EmitRegex(const Regex& regex, const RegexFlavor& flavor,
                                      std::string* unsupported, bool include_flags = true);
+
+// Re-emits a Sigma regex (an unanchored search) for an engine that matches whole values
+// (Lucene): a leading ^ or trailing $ of each top-level branch is dropped, otherwise .* pads it.
+// Flags cannot be inline: `i` folds case when the flavour says so, else is the caller's job.
+std::optional<std::string> EmitWholeMatch(const Regex& regex, const RegexFlavor& flavor,
+                                          std::string* unsupported);
+
+// The other-case form of a letter with a simple one-to-one case pair (ASCII, Latin-1, Greek,
+// Cyrillic), or 0 when there is none or it is not known; used to fold case by classes.
+char32_t OtherCase(char32_t cp);
+
+// True when `text` has a letter whose case OtherCase cannot fold.
+bool HasUnfoldableLetter(std::string_view text);
 
 // Escapes literal text so that it matches itself in a regex of `flavor`.
 std::string RegexEscapeLiteral(std::string_view text, const RegexFlavor& flavor);

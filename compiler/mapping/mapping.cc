@@ -29,6 +29,15 @@ std::map<std::string, std::string> StringMap(const YAML::Node& node) {
   return out;
 }
 
+std::vector<std::string> StringList(const YAML::Node& node) {
+  std::vector<std::string> out;
+  if (!node.IsDefined() || !node.IsSequence()) return out;
+  for (const auto& item : node) {
+    if (item.IsScalar()) out.push_back(item.Scalar());
+  }
+  return out;
+}
+
 std::string Lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -63,9 +72,14 @@ std::optional<TargetMapping> TargetMapping::Parse(const std::string& origin,
       m.source = entry["source"].Scalar();
       m.fields = StringMap(entry["fields"]);
       m.filter = StringMap(entry["filter"]);
+      m.keyword_fields = StringList(entry["keyword_fields"]);
+      if (entry["prefix"].IsDefined() && entry["prefix"].IsScalar()) {
+        m.prefix = entry["prefix"].Scalar();
+      }
       mapping.logsources_.push_back(std::move(m));
     }
     mapping.fields_ = StringMap(root["fields"]);
+    mapping.keyword_fields_ = StringList(root["keyword_fields"]);
     const YAML::Node fallback = root["fallback"];
     if (fallback.IsDefined() && fallback.IsMap()) {
       auto f = StringMap(fallback);
@@ -93,6 +107,7 @@ void TargetMapping::Extend(const TargetMapping& user) {
   merged.insert(merged.end(), logsources_.begin(), logsources_.end());
   logsources_ = std::move(merged);
   for (const auto& [k, v] : user.fields_) fields_[k] = v;
+  if (!user.keyword_fields_.empty()) keyword_fields_ = user.keyword_fields_;
   for (const auto& [table, columns] : user.types_) {
     for (const auto& [k, v] : columns) types_[table][k] = v;
   }
@@ -139,15 +154,27 @@ std::string TargetMapping::MapField(const LogSourceMapping* entry, const std::st
     *mapped = true;
     return it->second;
   }
+  if (entry != nullptr && !entry->prefix.empty()) {
+    *mapped = true;
+    return entry->prefix + field;
+  }
   *mapped = false;
   return field;
 }
 
+const std::vector<std::string>& TargetMapping::KeywordFields(const LogSourceMapping* entry) const {
+  if (entry != nullptr && !entry->keyword_fields.empty()) return entry->keyword_fields;
+  return keyword_fields_;
+}
+
 std::string TargetMapping::FieldType(const std::string& source, const std::string& field) const {
-  auto table = types_.find(source);
-  if (table == types_.end()) return "";
-  auto it = table->second.find(field);
-  return it == table->second.end() ? "" : it->second;
+  for (const std::string& key : {source, std::string("*")}) {
+    auto table = types_.find(key);
+    if (table == types_.end()) continue;
+    auto it = table->second.find(field);
+    if (it != table->second.end()) return it->second;
+  }
+  return "";
 }
 
 namespace {}  // namespace
@@ -167,6 +194,23 @@ std::string TargetMapping::FallbackSource(const ast::LogSource& ls) const {
 }
 
 namespace {
+
+// Turns keyword searches into searches of the named fields (any of them), for targets without
+// full-text search.
+void AimKeywords(ir::Expr& e, const std::vector<std::string>& fields) {
+  if (e.kind != ir::Expr::Kind::kPredicate) {
+    for (auto& child : e.children) AimKeywords(child, fields);
+    return;
+  }
+  if (!e.predicate.IsKeyword()) return;
+  std::vector<ir::Expr> alternatives;
+  for (const auto& field : fields) {
+    ir::Predicate p = e.predicate;
+    p.field = field;
+    alternatives.push_back(ir::Expr::Pred(std::move(p)));
+  }
+  e = alternatives.size() == 1 ? std::move(alternatives[0]) : ir::Expr::Or(std::move(alternatives));
+}
 
 class FieldRenamer {
  public:
@@ -222,6 +266,8 @@ bool ApplyMapping(ir::Rule& rule, const TargetMapping& mapping, const MappingOpt
                         {"map it in a --mapping file under 'logsources'"});
   }
   FieldRenamer(mapping, entry, options, diagnostics).Rename(rule.condition);
+  const auto& keyword_fields = mapping.KeywordFields(entry);
+  if (!keyword_fields.empty()) AimKeywords(rule.condition, keyword_fields);
   if (entry != nullptr && !entry->filter.empty()) {
     std::vector<ir::Expr> parts;
     for (const auto& [field, value] : entry->filter) {

@@ -18,6 +18,8 @@ struct LogSourceMapping {
   std::string source;                         // table, index or scope on the target
   std::map<std::string, std::string> fields;  // Sigma field → target field
   std::map<std::string, std::string> filter;  // target field → exact value, ANDed in
+  std::string prefix;                         // put before fields that no mapping names
+  std::vector<std::string> keyword_fields;    // where keyword searches look, if not everywhere
 };
 
 // A target's mapping file, possibly extended by a user's.
@@ -36,8 +38,12 @@ class TargetMapping {
   // The target field for a Sigma field; `mapped` says whether any mapping named it.
   std::string MapField(const LogSourceMapping* entry, const std::string& field, bool* mapped) const;
   // The declared column type ("string", "int", "long", "real", "bool", "datetime",
-  // "dynamic") of `field` in `source`, or "" when not declared.
+  // "dynamic", "keyword") of `field` in `source` (or in the '*' entry), or "" when not declared.
   std::string FieldType(const std::string& source, const std::string& field) const;
+
+  // The fields keyword searches match on for `entry` (its own list, else the global one);
+  // empty means the target searches whole events itself.
+  const std::vector<std::string>& KeywordFields(const LogSourceMapping* entry) const;
 
   // The source named for a log source with no entry, from the mapping's `fallback` template.
   std::string FallbackSource(const ast::LogSource& logsource) const;
@@ -51,6 +57,7 @@ class TargetMapping {
   std::string fallback_separator_ = "_";
   std::vector<LogSourceMapping> logsources_;
   std::map<std::string, std::string> fields_;
+  std::vector<std::string> keyword_fields_;
   std::map<std::string, std::map<std::string, std::string>> types_;
   ir::Placeholders placeholders_;
 };

@@ -81,7 +81,66 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(RegexFlavors, ShorthandsSpelledOutWhereMissing) {
   EXPECT_EQ(RoundTrip("\\d+\\w", NoShorthands()), "[0-9]+[A-Za-z0-9_]");
-  EXPECT_EQ(RoundTrip("[\\d]", NoShorthands()), "!class shorthand \\d inside [...]");
+  EXPECT_EQ(RoundTrip("[\\d_]", NoShorthands()), "[0-9_]");
+  EXPECT_EQ(RoundTrip("[\\s]", NoShorthands()), "[ \\t\\n\\r\\x{0C}\\x{0B}]");
+  EXPECT_EQ(RoundTrip("[\\S]", NoShorthands()), "!class shorthand \\S inside [...]");
+}
+
+RegexFlavor LuceneLike() {
+  RegexFlavor f;
+  f.perl_classes = false;
+  f.inline_flags = false;
+  f.word_boundary = false;
+  f.text_anchors = false;
+  f.anchors = false;
+  f.noncapturing_groups = false;
+  f.named_group_prefix = "";
+  f.lazy_as_greedy = true;
+  f.fold_case = true;
+  f.literal_metachars = "\\.?+*|{}[]()\"#@&<>~/";
+  return f;
+}
+
+std::string Whole(const std::string& pattern, bool ignore_case = false) {
+  RegexError error;
+  auto regex = ParseRegex(pattern, &error);
+  if (!regex) return "error";
+  regex->ignore_case = ignore_case;
+  std::string construct;
+  auto out = EmitWholeMatch(*regex, LuceneLike(), &construct);
+  return out ? *out : "!" + construct;
+}
+
+TEST(RegexWholeMatch, AnchorsBecomePaddingOrNothing) {
+  EXPECT_EQ(Whole("abc"), ".*abc.*");
+  EXPECT_EQ(Whole("^abc"), "abc.*");
+  EXPECT_EQ(Whole("abc$"), ".*abc");
+  EXPECT_EQ(Whole("^abc$"), "abc");
+  EXPECT_EQ(Whole("^a|b$"), "a.*|.*b");
+  EXPECT_EQ(Whole("a(?:b|c)*?d"), ".*a(b|c)*d.*");
+  EXPECT_EQ(Whole("a\\d+/x"), ".*a[0-9]+\\/x.*");
+  EXPECT_EQ(Whole("a^b"), "!anchor ^ inside the pattern");
+  EXPECT_EQ(Whole("\\bword"), "!word boundary \\b");
+}
+
+TEST(RegexWholeMatch, IgnoreCaseFoldsLettersAndRanges) {
+  EXPECT_EQ(Whole("^ab1$", true), "[Aa][Bb]1");
+  EXPECT_EQ(Whole("^[a-c]x*$", true), "[a-cA-C]([Xx])*");
+  EXPECT_EQ(Whole("^[^z]$", true), "[^zZ]");
+  EXPECT_EQ(Whole("^\xC3\xA9$", true), "[\xC3\x89\xC3\xA9]");
+}
+
+TEST(RegexFlags, LeadingInlineFlagsBecomeRegexFlags) {
+  RegexError error;
+  auto regex = ParseRegex("(?i)ab|c", &error);
+  ASSERT_TRUE(regex);
+  EXPECT_TRUE(regex->ignore_case);
+  EXPECT_FALSE(regex->dot_all);
+  std::string construct;
+  EXPECT_EQ(*EmitRegex(*regex, Rust(), &construct), "(?i)ab|c");
+  auto inner = ParseRegex("a(?i)b", &error);
+  ASSERT_TRUE(inner);
+  EXPECT_FALSE(inner->ignore_case);
 }
 
 TEST(RegexFlags, SigmaFlagsBecomeInlineGroup) {

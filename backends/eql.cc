@@ -1,0 +1,265 @@
+// EQL for Elastic Security: `<category> where <condition>` on ECS field names.
+// Syntax and operators:
+// https://www.elastic.co/guide/en/elasticsearch/reference/current/eql-syntax.html
+#include "backends/eql.h"
+
+#include <fmt/format.h>
+
+#include "backends/common.h"
+
+namespace refract {
+namespace {
+
+using ir::Op;
+using ir::Piece;
+using ir::Predicate;
+using ir::Value;
+
+// EQL's precedence is not documented, so every nested junction and negation is parenthesised.
+const BoolSyntax kEql{" and ", " or ", "not (", ")", "true", "false"};
+
+// Strings are double-quoted; \" \\ \n \r \t and \u{XXXX} are the escapes.
+std::string Quote(std::string_view text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20 || c == 0x7F) {
+          out += fmt::format("\\u{{{:04X}}}", c);
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+// Names with characters other than letters, digits, `_`, `.` and `@` go in backticks.
+std::string Field(const std::string& name) {
+  bool plain = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '@') {
+      plain = false;
+    }
+  }
+  if (plain) return name;
+  std::string out = "`";
+  for (char c : name) {
+    if (c == '`') out += '`';
+    out += c;
+  }
+  return out + "`";
+}
+
+bool HasWildcardChar(const ir::Pattern& pattern) {
+  for (const auto& piece : pattern.pieces) {
+    if (piece.kind == Piece::Kind::kLiteral &&
+        piece.text.find_first_of("*?") != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+class EqlEmitter {
+ public:
+  explicit EqlEmitter(const EmitContext& ctx) : ctx_(ctx) {}
+
+  std::optional<std::string> Run() {
+    std::string category = ctx_.rule.source.empty() ? "any" : ctx_.rule.source;
+    std::string where =
+        RenderBoolean(ctx_.rule.condition, kEql,
+                      [this](const Predicate& p, bool negated) { return Leaf(p, negated); });
+    if (failed_) return std::nullopt;
+    return category + " where " + where;
+  }
+
+ private:
+  void Fail(const Predicate& p, const std::string& construct) {
+    if (!failed_) ctx_.Unsupported(p.location, construct);
+    failed_ = true;
+  }
+
+  std::string FieldType(const std::string& field) const {
+    return ctx_.mapping.FieldType(ctx_.rule.source, field);
+  }
+
+  // A comparison with a missing field is null, and `not null` is not true; Sigma's `not` keeps
+  // events without the field.
+  std::string Guard(const std::string& field, std::string test, bool negated) const {
+    return negated ? fmt::format("(?{} != null and {})", field, test) : test;
+  }
+
+  std::string Leaf(const Predicate& p, bool negated) {
+    if (p.IsKeyword()) {
+      Fail(p, "a keyword search (EQL matches fields, it has no full-text search)");
+      return "";
+    }
+    if (p.part != ir::TimePart::kNone) {
+      Fail(p, "a time-part modifier");
+      return "";
+    }
+    std::string field = Field(p.field);
+    std::vector<std::string> parts;
+    switch (p.op) {
+      case Op::kNull:
+        return fmt::format("?{} == null", field);
+      case Op::kExists:
+        return fmt::format("?{} {} null", field, p.values[0].text == "true" ? "!=" : "==");
+      case Op::kLt:
+      case Op::kLte:
+      case Op::kGt:
+      case Op::kGte: {
+        static const char* kOps[] = {"<", "<=", ">", ">="};
+        const char* op = kOps[static_cast<int>(p.op) - static_cast<int>(Op::kLt)];
+        for (const auto& v : p.values) {
+          parts.push_back(Guard(field, fmt::format("{} {} {}", field, op, v.text), negated));
+        }
+        return JoinTests(parts, p.all_of, kEql);
+      }
+      case Op::kCidr: {
+        // https://www.elastic.co/guide/en/elasticsearch/reference/current/eql-function-ref.html
+        std::string list;
+        for (size_t i = 0; i < p.values.size(); ++i) list += ", " + Quote(p.values[i].text);
+        if (p.all_of) {
+          for (const auto& v : p.values) {
+            parts.push_back(
+                Guard(field, fmt::format("cidrMatch({}, {})", field, Quote(v.text)), negated));
+          }
+          return JoinTests(parts, true, kEql);
+        }
+        return Guard(field, fmt::format("cidrMatch({}{})", field, list), negated);
+      }
+      case Op::kRegex:
+        for (const auto& v : p.values) {
+          std::string construct;
+          auto regex = ir::EmitWholeMatch(*v.regex, EqlRegexFlavor(), &construct);
+          if (!regex) {
+            Fail(p, "the regex construct " + construct + " (EQL uses Lucene regular expressions)");
+            return "";
+          }
+          parts.push_back(
+              Guard(field,
+                    fmt::format("{} {} {}", field, v.regex->ignore_case ? "regex~" : "regex",
+                                Quote(*regex)),
+                    negated));
+        }
+        return JoinTests(parts, p.all_of, kEql);
+      default:
+        break;
+    }
+    if (p.values[0].kind == Value::Kind::kField) {
+      Fail(p, "a comparison of two fields (fieldref): EQL compares fields with values only");
+      return "";
+    }
+    if (p.values[0].kind == Value::Kind::kNumber || p.values[0].kind == Value::Kind::kBool) {
+      bool keyword = FieldType(p.field) == "keyword";
+      for (const auto& v : p.values) {
+        // ECS keyword fields (event.code, winlog.event_id) hold numbers as text.
+        parts.push_back(keyword ? Quote(v.text) : v.text);
+      }
+      if (parts.size() > 1 && !p.all_of) {
+        std::string list;
+        for (size_t i = 0; i < parts.size(); ++i) list += (i ? ", " : "") + parts[i];
+        return Guard(field, fmt::format("{} in ({})", field, list), negated);
+      }
+      for (auto& part : parts) part = Guard(field, fmt::format("{} == {}", field, part), negated);
+      return JoinTests(parts, p.all_of, kEql);
+    }
+    return StringTests(p, field, negated);
+  }
+
+  static const ir::RegexFlavor& EqlRegexFlavor() {
+    static const ir::RegexFlavor kFlavor = [] {
+      ir::RegexFlavor f = LuceneRegexFlavor();
+      f.fold_case = false;  // regex~ is case-insensitive itself
+      f.literal_metachars = "\\.?+*|{}[]()\"#@&<>~";
+      return f;
+    }();
+    return kFlavor;
+  }
+
+  // `:` is case-insensitive and expands * and ? (a list form exists); `like` is its
+  // case-sensitive twin; a literal * or ? in the value needs a regex instead.
+  std::string StringTests(const Predicate& p, const std::string& field, bool negated) {
+    std::vector<std::string> wildcard_values;
+    std::vector<std::string> regex_tests;
+    for (const auto& v : p.values) {
+      bool leading = p.op == Op::kContains || p.op == Op::kEndsWith;
+      bool trailing = p.op == Op::kContains || p.op == Op::kStartsWith;
+      if (HasWildcardChar(v.pattern)) {
+        std::string regex = LucenePatternRegex(v.pattern, leading, trailing, false);
+        // The Lucene escapes are for the engine; the string quoting comes on top.
+        regex_tests.push_back(
+            fmt::format("{} {} {}", field, p.cased ? "regex" : "regex~", Quote(regex)));
+        continue;
+      }
+      std::string text = leading ? "*" : "";
+      for (const auto& piece : v.pattern.pieces) {
+        text += piece.kind == Piece::Kind::kLiteral    ? piece.text
+                : piece.kind == Piece::Kind::kAnyChars ? "*"
+                                                       : "?";
+      }
+      if (trailing) text += "*";
+      wildcard_values.push_back(Quote(text));
+    }
+    const bool plain_eq = p.op == Op::kEq;
+    const char* op = p.cased ? (plain_eq ? "==" : "like") : ":";
+    std::vector<std::string> parts;
+    if (!wildcard_values.empty()) {
+      if (p.all_of || wildcard_values.size() == 1) {
+        for (const auto& w : wildcard_values)
+          parts.push_back(fmt::format("{} {} {}", field, op, w));
+      } else {
+        std::string list;
+        for (size_t i = 0; i < wildcard_values.size(); ++i) {
+          list += (i ? ", " : "") + wildcard_values[i];
+        }
+        const char* list_op = p.cased ? (plain_eq ? "in" : "like") : ":";
+        parts.push_back(fmt::format("{} {} ({})", field, list_op, list));
+      }
+    }
+    parts.insert(parts.end(), regex_tests.begin(), regex_tests.end());
+    for (auto& part : parts) part = Guard(field, part, negated);
+    return JoinTests(parts, p.all_of, kEql);
+  }
+
+  const EmitContext& ctx_;
+  bool failed_ = false;
+};
+
+class Eql final : public Backend {
+ public:
+  std::string_view id() const override { return "eql"; }
+  std::string_view description() const override {
+    return "Elastic Security (Event Query Language, ECS fields)";
+  }
+  std::string_view extension() const override { return "eql"; }
+  std::optional<std::string> Emit(const EmitContext& ctx) const override {
+    return EqlEmitter(ctx).Run();
+  }
+};
+
+}  // namespace
+
+const Backend& EqlBackend() {
+  static const Eql kBackend;
+  return kBackend;
+}
+
+}  // namespace refract

@@ -1,0 +1,160 @@
+// Lucene query strings on ECS fields. Elastic's keyword fields match case-sensitively and the
+// query-string syntax has no case-insensitive flag, so Sigma's case-insensitive strings are
+// regexes with [aA] classes; text without letters stays a plain term.
+// Syntax:
+// https://www.elastic.co/guide/en/elasticsearch/reference/current/query-dsl-query-string-query.html
+#include "backends/lucene.h"
+
+#include <fmt/format.h>
+
+#include "backends/common.h"
+
+namespace refract {
+namespace {
+
+using ir::Op;
+using ir::Piece;
+using ir::Predicate;
+using ir::Value;
+
+const BoolSyntax kLucene{" AND ", " OR ", "NOT (", ")", "*:*", "NOT *:*"};
+
+// Reserved characters and white space are escaped with a backslash in terms and field names.
+std::string EscapeTerm(std::string_view text) {
+  static const std::string_view kReserved = "+-=&|><!(){}[]^\"~*?:\\/ \t\n\r";
+  std::string out;
+  for (char c : text) {
+    if (kReserved.find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+bool HasLetter(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    if (ir::OtherCase(NextCodepoint(text, &i)) != 0) return true;
+  }
+  return false;
+}
+
+class LuceneEmitter {
+ public:
+  explicit LuceneEmitter(const EmitContext& ctx) : ctx_(ctx) {}
+
+  std::optional<std::string> Run() {
+    std::string query = RenderBoolean(ctx_.rule.condition, kLucene,
+                                      [this](const Predicate& p, bool) { return Leaf(p); });
+    if (failed_) return std::nullopt;
+    return query;
+  }
+
+ private:
+  void Fail(const Predicate& p, const std::string& construct) {
+    if (!failed_) ctx_.Unsupported(p.location, construct);
+    failed_ = true;
+  }
+
+  // One value of a string predicate: a term, a wildcard query or a regex.
+  std::string StringTerm(const Predicate& p, const Value& v) {
+    bool leading = p.op == Op::kContains || p.op == Op::kEndsWith;
+    bool trailing = p.op == Op::kContains || p.op == Op::kStartsWith;
+    std::string literal = v.pattern.Literal();
+    if (!p.cased && ir::HasUnfoldableLetter(literal)) {
+      Fail(p,
+           "case-insensitive matching of letters outside Latin, Greek and Cyrillic (Lucene "
+           "query strings have no case-insensitive flag)");
+      return "";
+    }
+    if (!p.cased && HasLetter(literal)) {
+      return "/" + LucenePatternRegex(v.pattern, leading, trailing, true) + "/";
+    }
+    // Case does not matter: a term, or a wildcard query (not quoted, so * and ? work).
+    std::string out = leading ? "*" : "";
+    for (const auto& piece : v.pattern.pieces) {
+      out += piece.kind == Piece::Kind::kLiteral    ? EscapeTerm(piece.text)
+             : piece.kind == Piece::Kind::kAnyChars ? "*"
+                                                    : "?";
+    }
+    if (trailing) out += "*";
+    return out.empty() ? "\"\"" : out;
+  }
+
+  std::string Leaf(const Predicate& p) {
+    if (p.part != ir::TimePart::kNone) {
+      Fail(p, "a time-part modifier");
+      return "";
+    }
+    if (!p.values.empty() && p.values[0].kind == Value::Kind::kField) {
+      Fail(p, "a comparison of two fields (fieldref)");
+      return "";
+    }
+    std::string field = p.IsKeyword() ? "" : EscapeTerm(p.field) + ":";
+    std::vector<std::string> terms;
+    switch (p.op) {
+      case Op::kNull:
+        return fmt::format("NOT _exists_:{}", EscapeTerm(p.field));
+      case Op::kExists:
+        return fmt::format("{}_exists_:{}", p.values[0].text == "true" ? "" : "NOT ",
+                           EscapeTerm(p.field));
+      case Op::kLt:
+      case Op::kLte:
+      case Op::kGt:
+      case Op::kGte: {
+        static const char* kOps[] = {"<", "<=", ">", ">="};
+        const char* op = kOps[static_cast<int>(p.op) - static_cast<int>(Op::kLt)];
+        std::vector<std::string> parts;
+        for (const auto& v : p.values) parts.push_back(field + op + v.text);
+        return JoinTests(parts, p.all_of, kLucene);
+      }
+      case Op::kRegex:
+        for (const auto& v : p.values) {
+          std::string construct;
+          auto regex = ir::EmitWholeMatch(*v.regex, LuceneRegexFlavor(), &construct);
+          if (!regex) {
+            Fail(p, "the regex construct " + construct + " (Lucene regular expressions)");
+            return "";
+          }
+          terms.push_back("/" + *regex + "/");
+        }
+        break;
+      case Op::kCidr:
+        for (const auto& v : p.values) terms.push_back(EscapeTerm(v.text));
+        break;
+      default:
+        for (const auto& v : p.values) {
+          terms.push_back(v.kind == Value::Kind::kString ? StringTerm(p, v) : EscapeTerm(v.text));
+        }
+    }
+    if (failed_) return "";
+    if (terms.size() == 1) return field + terms[0];
+    std::string list;
+    for (size_t i = 0; i < terms.size(); ++i) {
+      list += (i ? (p.all_of ? " AND " : " OR ") : "") + terms[i];
+    }
+    return field.empty() ? "(" + list + ")" : field + "(" + list + ")";
+  }
+
+  const EmitContext& ctx_;
+  bool failed_ = false;
+};
+
+class Lucene final : public Backend {
+ public:
+  std::string_view id() const override { return "lucene"; }
+  std::string_view description() const override {
+    return "Elastic / OpenSearch (Lucene query string, ECS fields)";
+  }
+  std::string_view extension() const override { return "lucene"; }
+  std::optional<std::string> Emit(const EmitContext& ctx) const override {
+    return LuceneEmitter(ctx).Run();
+  }
+};
+
+}  // namespace
+
+const Backend& LuceneBackend() {
+  static const Lucene kBackend;
+  return kBackend;
+}
+
+}  // namespace refract
