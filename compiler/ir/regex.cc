@@ -1007,6 +1007,11 @@ std::optional<std::string> EmitWholeMatch(const Regex& regex, const RegexFlavor&
   }
   bool fold = regex.ignore_case && flavor.fold_case;
   Emitter emitter(flavor, unsupported, fold);
+  std::string flags;
+  if (flavor.inline_flags) {
+    if (regex.ignore_case) flags += 'i';
+    if (regex.dot_all) flags += 's';
+  }
   std::vector<const RegexNode*> branches;
   if (regex.root.kind == RegexNode::Kind::kAlternation) {
     for (const auto& child : regex.root.children) branches.push_back(&child);
@@ -1030,11 +1035,11 @@ std::optional<std::string> EmitWholeMatch(const Regex& regex, const RegexFlavor&
     if (start) seq.children.erase(seq.children.begin());
     bool end = !seq.children.empty() && is_anchor(seq.children.back(), '$', 'z');
     if (end) seq.children.pop_back();
-    if (!start) out += ".*";
+    if (!start) out += flavor.whole_match_padding;
     if (!emitter.Emit(seq, out)) return std::nullopt;
-    if (!end) out += ".*";
+    if (!end) out += flavor.whole_match_padding;
   }
-  return out;
+  return flags.empty() ? out : "(?" + flags + ")" + out;
 }
 
 std::string RegexEscapeLiteral(std::string_view text, const RegexFlavor& flavor) {

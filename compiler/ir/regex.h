@@ -101,6 +101,7 @@ struct RegexFlavor {
   bool anchors = true;          // ^ and $ inside the pattern
   bool control_escapes = true;  // \n \t \x..; else control characters are written raw
   bool fold_case = false;       // case-insensitive by [aA] classes (no flag in the engine)
+  std::string whole_match_padding = ".*";  // pads an unanchored end in EmitWholeMatch
 };
 
 // Re-emits `regex` for `flavor`, with flags as a leading inline group when `inline_flags` and

@@ -80,6 +80,7 @@ std::optional<TargetMapping> TargetMapping::Parse(const std::string& origin,
     }
     mapping.fields_ = StringMap(root["fields"]);
     mapping.keyword_fields_ = StringList(root["keyword_fields"]);
+    mapping.options_ = StringMap(root["options"]);
     const YAML::Node fallback = root["fallback"];
     if (fallback.IsDefined() && fallback.IsMap()) {
       auto f = StringMap(fallback);
@@ -108,6 +109,7 @@ void TargetMapping::Extend(const TargetMapping& user) {
   logsources_ = std::move(merged);
   for (const auto& [k, v] : user.fields_) fields_[k] = v;
   if (!user.keyword_fields_.empty()) keyword_fields_ = user.keyword_fields_;
+  for (const auto& [k, v] : user.options_) options_[k] = v;
   for (const auto& [table, columns] : user.types_) {
     for (const auto& [k, v] : columns) types_[table][k] = v;
   }
@@ -160,6 +162,11 @@ std::string TargetMapping::MapField(const LogSourceMapping* entry, const std::st
   }
   *mapped = false;
   return field;
+}
+
+std::string TargetMapping::Option(const std::string& name, const std::string& fallback) const {
+  auto it = options_.find(name);
+  return it == options_.end() ? fallback : it->second;
 }
 
 const std::vector<std::string>& TargetMapping::KeywordFields(const LogSourceMapping* entry) const {

@@ -48,6 +48,9 @@ class TargetMapping {
   // The source named for a log source with no entry, from the mapping's `fallback` template.
   std::string FallbackSource(const ast::LogSource& logsource) const;
 
+  // A target option from the mapping's `options` map (e.g. AQL's time_range), or `fallback`.
+  std::string Option(const std::string& name, const std::string& fallback) const;
+
   const std::string& target() const { return target_; }
   const ir::Placeholders& placeholders() const { return placeholders_; }
 
@@ -58,6 +61,7 @@ class TargetMapping {
   std::vector<LogSourceMapping> logsources_;
   std::map<std::string, std::string> fields_;
   std::vector<std::string> keyword_fields_;
+  std::map<std::string, std::string> options_;
   std::map<std::string, std::map<std::string, std::string>> types_;
   ir::Placeholders placeholders_;
 };

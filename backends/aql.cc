@@ -1,0 +1,279 @@
+// AQL for IBM QRadar: SELECT * FROM events WHERE <log source> AND (<condition>) <time range>.
+// `=` and LIKE are case-sensitive; ILIKE, IMATCHES and LOWER() give Sigma's case-insensitive
+// matching. https://www.ibm.com/docs/en/SSKMKU/com.ibm.qradar.doc/r_aql_operators.html
+#include "backends/aql.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "backends/common.h"
+
+namespace refract {
+namespace {
+
+using ir::Op;
+using ir::Piece;
+using ir::Predicate;
+using ir::Value;
+
+const BoolSyntax kAql{" AND ", " OR ", "NOT (", ")", "TRUE", "FALSE"};
+
+// MATCHES/IMATCHES test the whole value with Java regular expressions (the documented examples
+// pad with .*), so a Sigma regex is re-emitted for a whole-value match.
+const ir::RegexFlavor& JavaWhole() {
+  static const ir::RegexFlavor kFlavor = [] {
+    ir::RegexFlavor f;
+    f.name = "java regex (AQL MATCHES)";
+    f.lookaround = true;
+    f.backreferences = true;
+    f.atomic_groups = true;
+    f.possessive = true;
+    f.end_before_newline = true;
+    f.named_group_prefix = "(?<";
+    f.braced_hex_escape = true;
+    f.anchors = false;
+    f.whole_match_padding = "[\\s\\S]*";  // unlike `.`, crosses line breaks
+    return f;
+  }();
+  return kFlavor;
+}
+
+// String literals are single-quoted, a quote doubled.
+std::string Quote(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+// Column and custom-property names with other characters are double-quoted.
+std::string Field(const std::string& name) {
+  bool plain = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') plain = false;
+  }
+  if (plain) return name;
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string AsciiLower(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+class AqlEmitter {
+ public:
+  explicit AqlEmitter(const EmitContext& ctx) : ctx_(ctx) {}
+
+  std::optional<std::string> Run() {
+    std::string where = RenderBoolean(ctx_.rule.condition, kAql,
+                                      [this](const Predicate& p, bool n) { return Leaf(p, n); });
+    if (failed_) return std::nullopt;
+    std::string scope = ctx_.rule.source;
+    std::string condition = scope.empty() ? where : scope + " AND (" + where + ")";
+    // Without a time range AQL searches only the last five minutes.
+    // https://www.ibm.com/docs/en/SSKMKU/com.ibm.qradar.doc/r_aql_start_stop.html
+    return fmt::format("SELECT * FROM events WHERE {} {}", condition,
+                       ctx_.mapping.Option("time_range", "LAST 24 HOURS"));
+  }
+
+ private:
+  void Fail(const Predicate& p, const std::string& construct) {
+    if (!failed_) ctx_.Unsupported(p.location, construct);
+    failed_ = true;
+  }
+
+  // SQL's NULL makes a negated test NULL, which drops the event; Sigma's `not` keeps it.
+  static std::string Guard(const std::string& field, std::string test, bool negated) {
+    return negated ? fmt::format("({} IS NOT NULL AND {})", field, test) : test;
+  }
+
+  // A LIKE pattern, or nothing when the literal holds LIKE's own % or _ (no escape is
+  // documented), in which case a regex is used.
+  static std::optional<std::string> LikePattern(const Predicate& p, const Value& v) {
+    std::string out = (p.op == Op::kContains || p.op == Op::kEndsWith) ? "%" : "";
+    for (const auto& piece : v.pattern.pieces) {
+      if (piece.kind == Piece::Kind::kLiteral) {
+        if (piece.text.find_first_of("%_") != std::string::npos) return std::nullopt;
+        out += piece.text;
+      } else {
+        out += piece.kind == Piece::Kind::kAnyChars ? "%" : "_";
+      }
+    }
+    if (p.op == Op::kContains || p.op == Op::kStartsWith) out += "%";
+    return out;
+  }
+
+  static std::string PatternRegex(const Predicate& p, const Value& v) {
+    std::string out = "(?s)";
+    if (p.op == Op::kContains || p.op == Op::kEndsWith) out += ".*";
+    for (const auto& piece : v.pattern.pieces) {
+      out += piece.kind == Piece::Kind::kLiteral ? ir::RegexEscapeLiteral(piece.text, JavaWhole())
+             : piece.kind == Piece::Kind::kAnyChars ? ".*"
+                                                    : ".";
+    }
+    if (p.op == Op::kContains || p.op == Op::kStartsWith) out += ".*";
+    return out;
+  }
+
+  std::string StringTest(const Predicate& p, const std::string& field, const Value& v) {
+    std::string literal = v.pattern.Literal();
+    // No escapes are documented for AQL strings: control characters go through a regex, which
+    // can spell them (\n, \x{07}).
+    bool non_ascii =
+        HasNonAsciiCasedLetter(literal) || std::any_of(literal.begin(), literal.end(), [](char c) {
+          return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+        });
+    if (p.op == Op::kEq && !non_ascii) {
+      return p.cased ? fmt::format("{} = {}", field, Quote(literal))
+                     : fmt::format("LOWER({}) = {}", field, Quote(AsciiLower(literal)));
+    }
+    auto like = LikePattern(p, v);
+    if (like && !non_ascii) {
+      return fmt::format("{} {} {}", field, p.cased ? "LIKE" : "ILIKE", Quote(*like));
+    }
+    return fmt::format("{} {} {}", field, p.cased ? "MATCHES" : "IMATCHES",
+                       Quote(PatternRegex(p, v)));
+  }
+
+  std::string Leaf(const Predicate& p, bool negated) {
+    if (p.part != ir::TimePart::kNone) {
+      Fail(p, "a time-part modifier");
+      return "";
+    }
+    std::vector<std::string> parts;
+    if (p.IsKeyword()) {
+      // Keywords search the event payload, as QRadar's own full-text searches do.
+      for (const auto& v : p.values) {
+        if (p.op == Op::kRegex) {
+          std::string construct;
+          auto regex = ir::EmitWholeMatch(*v.regex, JavaWhole(), &construct);
+          if (!regex) {
+            Fail(p, "the regex construct " + construct);
+            return "";
+          }
+          parts.push_back(fmt::format("UTF8(payload) MATCHES {}", Quote(*regex)));
+        } else {
+          parts.push_back(StringTest(p, "UTF8(payload)", v));
+        }
+      }
+      return JoinTests(parts, p.all_of, kAql);
+    }
+    std::string field = Field(p.field);
+    switch (p.op) {
+      case Op::kNull:
+        return fmt::format("{} IS NULL", field);
+      case Op::kExists:
+        return fmt::format("{} IS {}NULL", field, p.values[0].text == "true" ? "NOT " : "");
+      case Op::kLt:
+      case Op::kLte:
+      case Op::kGt:
+      case Op::kGte: {
+        static const char* kOps[] = {"<", "<=", ">", ">="};
+        const char* op = kOps[static_cast<int>(p.op) - static_cast<int>(Op::kLt)];
+        for (const auto& v : p.values) {
+          parts.push_back(Guard(field, fmt::format("{} {} {}", field, op, v.text), negated));
+        }
+        return JoinTests(parts, p.all_of, kAql);
+      }
+      case Op::kCidr:
+        // https://www.ibm.com/docs/en/SSKMKU/com.ibm.qradar.doc/r_aql_cidr_examples.html
+        for (const auto& v : p.values) {
+          parts.push_back(
+              Guard(field, fmt::format("INCIDR({}, {})", Quote(v.text), field), negated));
+        }
+        return JoinTests(parts, p.all_of, kAql);
+      case Op::kRegex:
+        for (const auto& v : p.values) {
+          std::string construct;
+          auto regex = ir::EmitWholeMatch(*v.regex, JavaWhole(), &construct);
+          if (!regex) {
+            Fail(p, "the regex construct " + construct);
+            return "";
+          }
+          parts.push_back(
+              Guard(field, fmt::format("{} MATCHES {}", field, Quote(*regex)), negated));
+        }
+        return JoinTests(parts, p.all_of, kAql);
+      default:
+        break;
+    }
+    const Value& first = p.values[0];
+    if (first.kind == Value::Kind::kField) {
+      if (p.op != Op::kEq) {
+        Fail(p, "fieldref with contains, startswith or endswith");
+        return "";
+      }
+      for (const auto& v : p.values) {
+        parts.push_back(Guard(field,
+                              p.cased ? fmt::format("{} = {}", field, Field(v.text))
+                                      : fmt::format("LOWER({}) = LOWER({})", field, Field(v.text)),
+                              negated));
+      }
+      return JoinTests(parts, p.all_of, kAql);
+    }
+    if (first.kind == Value::Kind::kNumber || first.kind == Value::Kind::kBool) {
+      std::vector<std::string> values;
+      for (const auto& v : p.values)
+        values.push_back(v.kind == Value::Kind::kBool ? Quote(v.text) : v.text);
+      if (values.size() > 1 && !p.all_of) {
+        std::string list;
+        for (size_t i = 0; i < values.size(); ++i) list += (i ? ", " : "") + values[i];
+        return Guard(field, fmt::format("{} IN ({})", field, list), negated);
+      }
+      for (const auto& value : values) {
+        parts.push_back(Guard(field, fmt::format("{} = {}", field, value), negated));
+      }
+      return JoinTests(parts, p.all_of, kAql);
+    }
+    // Plain case-insensitive equality over several values reads best as LOWER(f) IN (...).
+    bool in_list = p.op == Op::kEq && !p.cased && !p.all_of && p.values.size() > 1;
+    for (const auto& v : p.values) {
+      const std::string literal = v.pattern.Literal();
+      if (HasNonAsciiCasedLetter(literal) ||
+          std::any_of(literal.begin(), literal.end(),
+                      [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
+        in_list = false;
+      }
+    }
+    if (in_list) {
+      std::string list;
+      for (size_t i = 0; i < p.values.size(); ++i) {
+        list += (i ? ", " : "") + Quote(AsciiLower(p.values[i].pattern.Literal()));
+      }
+      return Guard(field, fmt::format("LOWER({}) IN ({})", field, list), negated);
+    }
+    for (const auto& v : p.values) parts.push_back(Guard(field, StringTest(p, field, v), negated));
+    return JoinTests(parts, p.all_of, kAql);
+  }
+
+  const EmitContext& ctx_;
+  bool failed_ = false;
+};
+
+class Aql final : public Backend {
+ public:
+  std::string_view id() const override { return "aql"; }
+  std::string_view description() const override { return "IBM QRadar (Ariel Query Language)"; }
+  std::string_view extension() const override { return "aql"; }
+  std::optional<std::string> Emit(const EmitContext& ctx) const override {
+    return AqlEmitter(ctx).Run();
+  }
+};
+
+}  // namespace
+
+const Backend& AqlBackend() {
+  static const Aql kBackend;
+  return kBackend;
+}
+
+}  // namespace refract

@@ -1,0 +1,244 @@
+// LogScale (CQL) for CrowdStrike Falcon LogScale and Next-Gen SIEM.
+// `field = "x"` is exact and case-sensitive; `field = /re/i` is the case-insensitive form, so
+// Sigma's strings become anchored regexes. Functions such as cidr() and test() are filters of
+// their own and cannot stand inside `or`, so they are used only as top-level conjuncts.
+// https://library.humio.com/data-analysis-1.183/syntax-operators.html
+#include "backends/cql.h"
+
+#include <fmt/format.h>
+
+#include "backends/common.h"
+
+namespace refract {
+namespace {
+
+using ir::Expr;
+using ir::Op;
+using ir::Piece;
+using ir::Predicate;
+using ir::Value;
+
+// The precedence of and/or is not documented; every junction is parenthesised.
+const BoolSyntax kCql{" and ", " or ", "not (", ")", "*", "not *"};
+
+// LogScale's regex engine; look-around and backreferences are not relied on.
+// https://library.humio.com/data-analysis/syntax-regex.html
+const ir::RegexFlavor& Flavor() {
+  static const ir::RegexFlavor kFlavor = [] {
+    ir::RegexFlavor f;
+    f.name = "logscale regex";
+    f.inline_flags = false;
+    f.literal_metachars = "\\.+*?()|[]{}^$/\"";
+    f.class_metachars = "\\]^-[/";
+    return f;
+  }();
+  return kFlavor;
+}
+
+std::string Quote(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// Field names with dots or other characters are double-quoted; #tags stay bare.
+std::string Field(const std::string& name) {
+  bool plain = !name.empty();
+  for (size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (i == 0 && c == '#') ||
+          (c == '.' && name[0] == '#'))) {
+      plain = false;
+    }
+  }
+  return plain ? name : Quote(name);
+}
+
+bool IsFunctionPredicate(const Predicate& p) {
+  return p.op == Op::kCidr || (!p.values.empty() && p.values[0].kind == Value::Kind::kField);
+}
+
+// True when a cidr() or test() sits under `or` (or under `not` of a junction), where LogScale
+// cannot place a function.
+bool FunctionInJunction(const Expr& e, bool nested) {
+  if (e.kind == Expr::Kind::kPredicate) return nested && IsFunctionPredicate(e.predicate);
+  bool inner = nested || e.kind == Expr::Kind::kOr ||
+               (e.kind == Expr::Kind::kNot && e.children[0].kind != Expr::Kind::kPredicate);
+  for (const auto& child : e.children) {
+    if (FunctionInJunction(child, inner)) return true;
+  }
+  return false;
+}
+
+class CqlEmitter {
+ public:
+  explicit CqlEmitter(const EmitContext& ctx) : ctx_(ctx) {}
+
+  std::optional<std::string> Run() {
+    const Expr& condition = ctx_.rule.condition;
+    std::vector<std::string> stages;
+    if (!ctx_.rule.source.empty()) stages.push_back(ctx_.rule.source);
+    if (condition.kind != Expr::Kind::kTrue) {
+      for (const Expr* conjunct : Conjuncts(condition)) {
+        if (FunctionInJunction(*conjunct, false)) {
+          ctx_.Unsupported(ctx_.rule.location,
+                           "cidr or fieldref inside 'or' (LogScale functions are filters of their "
+                           "own and cannot be combined with or)");
+          return std::nullopt;
+        }
+        std::string text =
+            RenderBoolean(*conjunct, kCql, [this](const Predicate& p, bool) { return Leaf(p); });
+        stages.push_back(conjunct->kind == Expr::Kind::kOr ? "(" + text + ")" : text);
+      }
+    }
+    if (failed_) return std::nullopt;
+    std::string out;
+    for (size_t i = 0; i < stages.size(); ++i) out += (i ? "\n| " : "") + stages[i];
+    return out.empty() ? "*" : out;
+  }
+
+ private:
+  void Fail(const Predicate& p, const std::string& construct) {
+    if (!failed_) ctx_.Unsupported(p.location, construct);
+    failed_ = true;
+  }
+
+  static std::string PatternRegex(const Predicate& p, const Value& v) {
+    std::string out = "/";
+    if (!(p.op == Op::kContains || p.op == Op::kEndsWith)) out += "^";
+    for (const auto& piece : v.pattern.pieces) {
+      out += piece.kind == Piece::Kind::kLiteral    ? ir::RegexEscapeLiteral(piece.text, Flavor())
+             : piece.kind == Piece::Kind::kAnyChars ? ".*"
+                                                    : ".";
+    }
+    if (!(p.op == Op::kContains || p.op == Op::kStartsWith)) out += "$";
+    // `d` lets . cross line breaks, as Sigma's * does; `i` ignores case.
+    out += "/";
+    if (!p.cased) out += "i";
+    if (p.op == Op::kWildcard) out += "d";
+    return out;
+  }
+
+  std::string Leaf(const Predicate& p) {
+    if (p.part != ir::TimePart::kNone) {
+      Fail(p, "a time-part modifier");
+      return "";
+    }
+    std::vector<std::string> parts;
+    if (p.IsKeyword()) {
+      // A bare regex searches the whole event (@rawstring).
+      for (const auto& v : p.values) {
+        if (p.op == Op::kRegex) {
+          auto regex = Regex(p, *v.regex);
+          if (!regex) return "";
+          parts.push_back(*regex);
+        } else {
+          parts.push_back(PatternRegex(p, v));
+        }
+      }
+      return JoinTests(parts, p.all_of, kCql);
+    }
+    std::string field = Field(p.field);
+    switch (p.op) {
+      // A comparison with a missing field fails, except != : so `field != *` is absence.
+      case Op::kNull:
+        return fmt::format("{} != *", field);
+      case Op::kExists:
+        return fmt::format("{} {} *", field, p.values[0].text == "true" ? "=" : "!=");
+      case Op::kLt:
+      case Op::kLte:
+      case Op::kGt:
+      case Op::kGte: {
+        static const char* kOps[] = {"<", "<=", ">", ">="};
+        const char* op = kOps[static_cast<int>(p.op) - static_cast<int>(Op::kLt)];
+        for (const auto& v : p.values) parts.push_back(fmt::format("{} {} {}", field, op, v.text));
+        return JoinTests(parts, p.all_of, kCql);
+      }
+      case Op::kCidr: {
+        std::string list;
+        for (size_t i = 0; i < p.values.size(); ++i) {
+          list += (i ? ", " : "") + Quote(p.values[i].text);
+        }
+        if (p.all_of && p.values.size() > 1) {
+          for (const auto& v : p.values) {
+            parts.push_back(fmt::format("cidr({}, subnet={})", field, Quote(v.text)));
+          }
+          return JoinTests(parts, true, kCql);
+        }
+        return fmt::format("cidr({}, subnet=[{}])", field, list);
+      }
+      case Op::kRegex:
+        for (const auto& v : p.values) {
+          auto regex = Regex(p, *v.regex);
+          if (!regex) return "";
+          parts.push_back(field + " = " + *regex);
+        }
+        return JoinTests(parts, p.all_of, kCql);
+      default:
+        break;
+    }
+    for (const auto& v : p.values) {
+      switch (v.kind) {
+        case Value::Kind::kField:
+          if (p.op != Op::kEq) {
+            Fail(p, "fieldref with contains, startswith or endswith");
+            return "";
+          }
+          parts.push_back(p.cased
+                              ? fmt::format("test({} == {})", field, Field(v.text))
+                              : fmt::format("test(lower({}) == lower({}))", field, Field(v.text)));
+          break;
+        case Value::Kind::kNumber:
+        case Value::Kind::kBool:
+          parts.push_back(fmt::format("{} = {}", field, Quote(v.text)));
+          break;
+        default:
+          parts.push_back(p.cased && p.op == Op::kEq
+                              ? fmt::format("{} = {}", field, Quote(v.pattern.Literal()))
+                              : fmt::format("{} = {}", field, PatternRegex(p, v)));
+      }
+    }
+    return JoinTests(parts, p.all_of, kCql);
+  }
+
+  std::optional<std::string> Regex(const Predicate& p, const ir::Regex& regex) {
+    std::string construct;
+    auto body = ir::EmitRegex(regex, Flavor(), &construct, false);
+    if (!body) {
+      Fail(p, "the regex construct " + construct);
+      return std::nullopt;
+    }
+    std::string flags;
+    if (regex.ignore_case) flags += 'i';
+    if (regex.multiline) flags += 'm';
+    if (regex.dot_all) flags += 'd';
+    return "/" + *body + "/" + flags;
+  }
+
+  const EmitContext& ctx_;
+  bool failed_ = false;
+};
+
+class Cql final : public Backend {
+ public:
+  std::string_view id() const override { return "cql"; }
+  std::string_view description() const override {
+    return "CrowdStrike Falcon LogScale / Next-Gen SIEM (CQL)";
+  }
+  std::string_view extension() const override { return "cql"; }
+  std::optional<std::string> Emit(const EmitContext& ctx) const override {
+    return CqlEmitter(ctx).Run();
+  }
+};
+
+}  // namespace
+
+const Backend& CqlBackend() {
+  static const Cql kBackend;
+  return kBackend;
+}
+
+}  // namespace refract

@@ -1,0 +1,276 @@
+// Sumo Logic log search: the source scope, `| json ... nodrop` to extract the rule's fields
+// from the JSON message, then one `| where` clause.
+// https://www.sumologic.com/help/docs/search/search-query-language/search-operators/
+#include "backends/sumo.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "backends/common.h"
+
+namespace refract {
+namespace {
+
+using ir::Expr;
+using ir::Op;
+using ir::Piece;
+using ir::Predicate;
+using ir::Value;
+
+const BoolSyntax kWhere{" and ", " or ", "!(", ")", "true", "false"};
+
+// `matches /re/` takes RE2 regular expressions.
+const ir::RegexFlavor& Re2() {
+  static const ir::RegexFlavor kFlavor = [] {
+    ir::RegexFlavor f;
+    f.name = "re2 (Sumo Logic)";
+    f.anchors = false;
+    f.literal_metachars = "\\.+*?()|[]{}^$/";  // `/` ends the regex literal
+    f.class_metachars = "\\]^-[/";
+    f.whole_match_padding = "[\\s\\S]*";
+    return f;
+  }();
+  return kFlavor;
+}
+
+std::string Quote(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// The extracted field's name: the JSON key with every other character as `_`.
+std::string Alias(const std::string& field) {
+  std::string out;
+  for (char c : field) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "f_" + out;
+  return out;
+}
+
+std::string AsciiLower(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+bool HasControl(std::string_view text) {
+  return std::any_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
+}
+
+void CollectFields(const Expr& e, std::set<std::string>& fields) {
+  if (e.kind != Expr::Kind::kPredicate) {
+    for (const auto& child : e.children) CollectFields(child, fields);
+    return;
+  }
+  if (!e.predicate.IsKeyword()) fields.insert(e.predicate.field);
+  for (const auto& v : e.predicate.values) {
+    if (v.kind == Value::Kind::kField) fields.insert(v.text);
+  }
+}
+
+class SumoEmitter {
+ public:
+  explicit SumoEmitter(const EmitContext& ctx) : ctx_(ctx) {}
+
+  std::optional<std::string> Run() {
+    std::string query = ctx_.rule.source.empty() ? "*" : ctx_.rule.source;
+    std::set<std::string> fields;
+    CollectFields(ctx_.rule.condition, fields);
+    if (!fields.empty()) {
+      std::string keys;
+      std::string aliases;
+      for (const auto& f : fields) {
+        keys += (keys.empty() ? "" : ", ") + Quote(f);
+        aliases += (aliases.empty() ? "" : ", ") + Alias(f);
+      }
+      // nodrop keeps messages that lack a key: Sigma's `not` and null tests need them.
+      query += fmt::format("\n| json field=_raw {} as {} nodrop", keys, aliases);
+    }
+    if (ctx_.rule.condition.kind != Expr::Kind::kTrue) {
+      query +=
+          "\n| where " + RenderBoolean(ctx_.rule.condition, kWhere,
+                                       [this](const Predicate& p, bool n) { return Leaf(p, n); });
+    }
+    if (failed_) return std::nullopt;
+    return query;
+  }
+
+ private:
+  void Fail(const Predicate& p, const std::string& construct) {
+    if (!failed_) ctx_.Unsupported(p.location, construct);
+    failed_ = true;
+  }
+
+  static std::string Guard(const std::string& field, std::string test, bool negated) {
+    return negated ? fmt::format("(!isEmpty({}) and {})", field, test) : test;
+  }
+
+  // A whole-value RE2 regex for a Sigma pattern, anchored so it means the same whether
+  // `matches` tests the whole value or searches in it.
+  static std::string PatternRegex(const Predicate& p, const Value& v) {
+    std::string out = p.cased ? "/^" : "/(?i)^";
+    if (p.op == Op::kContains || p.op == Op::kEndsWith) out += "[\\s\\S]*";
+    for (const auto& piece : v.pattern.pieces) {
+      out += piece.kind == Piece::Kind::kLiteral    ? ir::RegexEscapeLiteral(piece.text, Re2())
+             : piece.kind == Piece::Kind::kAnyChars ? "[\\s\\S]*"
+                                                    : "[\\s\\S]";
+    }
+    if (p.op == Op::kContains || p.op == Op::kStartsWith) out += "[\\s\\S]*";
+    return out + "$/";
+  }
+
+  std::optional<std::string> Regex(const Predicate& p, const ir::Regex& regex) {
+    ir::Regex copy = regex;
+    copy.ignore_case = false;
+    copy.dot_all = false;
+    std::string construct;
+    auto body = ir::EmitWholeMatch(copy, Re2(), &construct);
+    if (!body) {
+      Fail(p, "the regex construct " + construct + " (Sumo Logic uses RE2)");
+      return std::nullopt;
+    }
+    std::string flags;
+    if (regex.ignore_case) flags += 'i';
+    if (regex.dot_all) flags += 's';
+    return "/" + (flags.empty() ? "" : "(?" + flags + ")") + "^(?:" + *body + ")$/";
+  }
+
+  std::string StringTest(const Predicate& p, const std::string& field, const Value& v) {
+    std::string literal = v.pattern.Literal();
+    if (p.op == Op::kEq && !HasNonAsciiCasedLetter(literal) && !HasControl(literal)) {
+      return p.cased ? fmt::format("{} = {}", field, Quote(literal))
+                     : fmt::format("toLowerCase({}) = {}", field, Quote(AsciiLower(literal)));
+    }
+    return fmt::format("{} matches {}", field, PatternRegex(p, v));
+  }
+
+  std::string Leaf(const Predicate& p, bool negated) {
+    if (p.part != ir::TimePart::kNone) {
+      Fail(p, "a time-part modifier");
+      return "";
+    }
+    std::vector<std::string> parts;
+    if (p.IsKeyword()) {
+      for (const auto& v : p.values) {
+        if (p.op == Op::kRegex) {
+          auto regex = Regex(p, *v.regex);
+          if (!regex) return "";
+          parts.push_back("_raw matches " + *regex);
+        } else {
+          parts.push_back(StringTest(p, "_raw", v));
+        }
+      }
+      return JoinTests(parts, p.all_of, kWhere);
+    }
+    std::string field = Alias(p.field);
+    switch (p.op) {
+      case Op::kNull:
+        return fmt::format("isEmpty({})", field);
+      case Op::kExists:
+        return fmt::format("{}isEmpty({})", p.values[0].text == "true" ? "!" : "", field);
+      case Op::kLt:
+      case Op::kLte:
+      case Op::kGt:
+      case Op::kGte: {
+        static const char* kOps[] = {"<", "<=", ">", ">="};
+        const char* op = kOps[static_cast<int>(p.op) - static_cast<int>(Op::kLt)];
+        for (const auto& v : p.values) {
+          parts.push_back(Guard(field, fmt::format("num({}) {} {}", field, op, v.text), negated));
+        }
+        return JoinTests(parts, p.all_of, kWhere);
+      }
+      case Op::kCidr:
+        // IPv4 only, prefix length as a string.
+        // https://www.sumologic.com/help/docs/search/search-query-language/search-operators/cidr/
+        for (const auto& v : p.values) {
+          if (v.ipv6) {
+            Fail(p, "an IPv6 cidr network (compareCIDRPrefix is IPv4 only)");
+            return "";
+          }
+          size_t slash = v.text.find('/');
+          std::string network = v.text.substr(0, slash);
+          std::string bits = slash == std::string::npos ? "32" : v.text.substr(slash + 1);
+          parts.push_back(Guard(
+              field,
+              fmt::format("compareCIDRPrefix({}, {}, {})", Quote(network), field, Quote(bits)),
+              negated));
+        }
+        return JoinTests(parts, p.all_of, kWhere);
+      case Op::kRegex:
+        for (const auto& v : p.values) {
+          auto regex = Regex(p, *v.regex);
+          if (!regex) return "";
+          parts.push_back(Guard(field, field + " matches " + *regex, negated));
+        }
+        return JoinTests(parts, p.all_of, kWhere);
+      default:
+        break;
+    }
+    const Value& first = p.values[0];
+    if (first.kind == Value::Kind::kField) {
+      if (p.op != Op::kEq) {
+        Fail(p, "fieldref with contains, startswith or endswith");
+        return "";
+      }
+      for (const auto& v : p.values) {
+        std::string other = Alias(v.text);
+        parts.push_back(Guard(field,
+                              p.cased
+                                  ? fmt::format("{} = {}", field, other)
+                                  : fmt::format("toLowerCase({}) = toLowerCase({})", field, other),
+                              negated));
+      }
+      return JoinTests(parts, p.all_of, kWhere);
+    }
+    if (first.kind == Value::Kind::kNumber) {
+      for (const auto& v : p.values) {
+        parts.push_back(Guard(field, fmt::format("num({}) = {}", field, v.text), negated));
+      }
+      return JoinTests(parts, p.all_of, kWhere);
+    }
+    if (first.kind == Value::Kind::kBool) {
+      return Guard(field, fmt::format("toLowerCase({}) = {}", field, Quote(first.text)), negated);
+    }
+    bool in_list = p.op == Op::kEq && !p.cased && !p.all_of && p.values.size() > 1;
+    for (const auto& v : p.values) {
+      const std::string literal = v.pattern.Literal();
+      if (HasNonAsciiCasedLetter(literal) || HasControl(literal)) in_list = false;
+    }
+    if (in_list) {
+      std::string list;
+      for (size_t i = 0; i < p.values.size(); ++i) {
+        list += (i ? ", " : "") + Quote(AsciiLower(p.values[i].pattern.Literal()));
+      }
+      return Guard(field, fmt::format("toLowerCase({}) in ({})", field, list), negated);
+    }
+    for (const auto& v : p.values) parts.push_back(Guard(field, StringTest(p, field, v), negated));
+    return JoinTests(parts, p.all_of, kWhere);
+  }
+
+  const EmitContext& ctx_;
+  bool failed_ = false;
+};
+
+class Sumo final : public Backend {
+ public:
+  std::string_view id() const override { return "sumo"; }
+  std::string_view description() const override { return "Sumo Logic (log search)"; }
+  std::string_view extension() const override { return "sumo"; }
+  std::optional<std::string> Emit(const EmitContext& ctx) const override {
+    return SumoEmitter(ctx).Run();
+  }
+};
+
+}  // namespace
+
+const Backend& SumoBackend() {
+  static const Sumo kBackend;
+  return kBackend;
+}
+
+}  // namespace refract
