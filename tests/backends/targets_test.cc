@@ -1,0 +1,125 @@
+// Rules particular to one target each, beyond what the golden cases show.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/test_util.h"
+
+namespace refract {
+namespace {
+
+using testing::CompileToText;
+using testing::RuleWithDetection;
+
+constexpr const char* kSecurity = "{product: windows, service: security}";
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST(Aql, TimeRangeComesFromTheMappingOptions) {
+  std::string out = CompileToText(
+      RuleWithDetection("  s: {EventID: 4625}\n  condition: s\n", kSecurity), {"aql"});
+  EXPECT_TRUE(out.ends_with(" LAST 24 HOURS\n")) << out;
+  auto path = std::filesystem::temp_directory_path() / "refract_aql_mapping.yaml";
+  std::ofstream(path) << "target: aql\noptions: {time_range: LAST 7 DAYS}\n";
+  Session session;
+  session.backends = {FindBackend("aql")};
+  Diagnostics d;
+  ASSERT_TRUE(session.Init({path.string()}, d));
+  FileResult r = CompileText(
+      "r.yml", RuleWithDetection("  s: {EventID: 4625}\n  condition: s\n", kSecurity), session);
+  ASSERT_EQ(r.outputs.size(), 1u);
+  EXPECT_TRUE(r.outputs[0].text.ends_with(" LAST 7 DAYS")) << r.outputs[0].text;
+}
+
+TEST(Aql, NegationKeepsEventsWithoutTheField) {
+  std::string out =
+      CompileToText(RuleWithDetection("  a: {EventID: 4625}\n  f: {TargetUserName|endswith: '$'}\n"
+                                      "  condition: a and not f\n",
+                                      kSecurity),
+                    {"aql"});
+  EXPECT_TRUE(Contains(out,
+                       "NOT ((\"Target Username\" IS NOT NULL AND \"Target Username\" "
+                       "ILIKE '%$'))"))
+      << out;
+}
+
+TEST(Sumo, Ipv6NetworksAreReported) {
+  std::string out = CompileToText(
+      RuleWithDetection("  s: {IpAddress|cidr: 'fe80::/10'}\n  condition: s\n", kSecurity),
+      {"sumo"});
+  EXPECT_TRUE(Contains(out, "error[E0500]: target 'sumo' cannot express an IPv6 cidr network"))
+      << out;
+}
+
+TEST(Sumo, Ipv4NetworkUsesCompareCidrPrefix) {
+  std::string out = CompileToText(
+      RuleWithDetection("  s: {IpAddress|cidr: 10.1.0.0/16}\n  condition: s\n", kSecurity),
+      {"sumo"});
+  EXPECT_TRUE(Contains(out, "compareCIDRPrefix(\"10.1.0.0\", EventData_IpAddress, \"16\")")) << out;
+}
+
+TEST(Cql, FunctionsCannotStandInsideOr) {
+  std::string out =
+      CompileToText(RuleWithDetection("  a: {IpAddress|cidr: 10.0.0.0/8}\n  b: {EventID: 4625}\n"
+                                      "  condition: a or b\n",
+                                      kSecurity),
+                    {"cql"});
+  EXPECT_TRUE(Contains(out,
+                       "error[E0500]: target 'cql' cannot express cidr or fieldref inside "
+                       "'or'"))
+      << out;
+}
+
+TEST(Cql, TopLevelCidrIsAFilterStage) {
+  std::string out = CompileToText(
+      RuleWithDetection("  a: {IpAddress|cidr: [10.0.0.0/8, 192.168.0.0/16]}\n  condition: not a\n",
+                        kSecurity),
+      {"cql"});
+  EXPECT_TRUE(Contains(out,
+                       "| not (cidr(\"winlog.event_data.IpAddress\", subnet=[\"10.0.0.0/8\", "
+                       "\"192.168.0.0/16\"]))"))
+      << out;
+}
+
+TEST(Yaral, RuleNameAndUnmappedFields) {
+  std::string out = CompileToText(
+      "title: 'Odd: Title 2!'\nlogsource: {product: windows, service: security}\n"
+      "detection:\n  s: {Weird Field: x}\n  condition: s\n",
+      {"yaral"});
+  EXPECT_TRUE(out.starts_with("rule odd_title_2 {\n")) << out;
+  EXPECT_TRUE(Contains(out, "$e.additional.fields[\"Weird Field\"] = \"x\" nocase")) << out;
+}
+
+TEST(Eql, FieldComparisonIsReported) {
+  std::string out = CompileToText(
+      RuleWithDetection("  s: {SubjectUserName|fieldref: TargetUserName}\n  condition: s\n",
+                        kSecurity),
+      {"eql"});
+  EXPECT_TRUE(Contains(out,
+                       "error[E0500]: target 'eql' cannot express a comparison of two "
+                       "fields"))
+      << out;
+}
+
+TEST(Lucene, CaseInsensitiveTextBecomesFoldedRegex) {
+  std::string out = CompileToText(
+      RuleWithDetection("  s: {TargetUserName: Ab1}\n  condition: s\n", kSecurity), {"lucene"});
+  EXPECT_EQ(out, "winlog.channel:Security AND winlog.event_data.TargetUserName:/[Aa][Bb]1/\n");
+}
+
+TEST(AllTargets, EveryRegisteredTargetTranslatesTheExample) {
+  std::ifstream in(std::string(REFRACT_SOURCE_DIR) +
+                   "/rules/examples/entra_legacy_protocol_signin.yml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const Backend* backend : AllBackends()) {
+    std::string out = CompileToText(text, {std::string(backend->id())});
+    EXPECT_FALSE(Contains(out, "error[")) << backend->id() << ":\n" << out;
+    EXPECT_FALSE(Contains(out, "warning[")) << backend->id() << ":\n" << out;
+  }
+}
+
+}  // namespace
+}  // namespace refract
