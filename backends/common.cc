@@ -87,7 +87,11 @@ const ir::RegexFlavor& LuceneRegexFlavor() {
     f.fold_case = true;
     // Reserved with the default ALL syntax flags, plus `/`, which ends a query-string regex.
     f.literal_metachars = "\\.?+*|{}[]()\"#@&<>~/";
-    f.class_metachars = "\\]^-[\"";
+    f.class_metachars = "\\]^-[\"/";
+    f.empty_alternatives = false;
+    // In a query string `\\/` at a regex's end reads as an escaped `/`, so a class keeps every
+    // literal backslash away from the closing delimiter.
+    f.backslash_literal = "[\\\\]";
     return f;
   }();
   return kFlavor;

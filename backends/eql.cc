@@ -187,7 +187,8 @@ class EqlEmitter {
   static const ir::RegexFlavor& EqlRegexFlavor() {
     static const ir::RegexFlavor kFlavor = [] {
       ir::RegexFlavor f = LuceneRegexFlavor();
-      f.fold_case = false;  // regex~ is case-insensitive itself
+      f.fold_case = false;           // regex~ is case-insensitive itself
+      f.backslash_literal = "\\\\";  // no `/` delimiter to keep away from
       f.literal_metachars = "\\.?+*|{}[]()\"#@&<>~";
       return f;
     }();

@@ -292,6 +292,40 @@ class KqlEmitter {
     return fmt::format("{} in ({})", subject, list);
   }
 
+  // Sigma text such as '0x3e7' or '4' compared for equality with a numeric column means that
+  // number; as text the comparison would be a type error, and as tostring() it never matches.
+  std::optional<std::string> NumericTextOnNumberColumn(const Predicate& p) {
+    if (p.op != Op::kEq || !IsNumericType(FieldType(p.field)) || p.values.empty() ||
+        p.values[0].kind != Value::Kind::kString) {
+      return std::nullopt;
+    }
+    std::vector<std::string> numbers;
+    for (const auto& v : p.values) {
+      const std::string text = v.pattern.Literal();
+      if (!v.pattern.IsPlain() || text.empty()) return std::nullopt;
+      bool hex = text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+      const std::string digits = hex ? text.substr(2) : text;
+      if (digits.empty() || digits.size() > 15) return std::nullopt;
+      for (char c : digits) {
+        if (!(hex ? std::isxdigit(static_cast<unsigned char>(c))
+                  : std::isdigit(static_cast<unsigned char>(c)))) {
+          return std::nullopt;
+        }
+      }
+      numbers.push_back(std::to_string(std::stoll(digits, nullptr, hex ? 16 : 10)));
+    }
+    std::string subject = FieldPath(p.field);
+    if (numbers.size() == 1) return fmt::format("{} == {}", subject, numbers[0]);
+    if (p.all_of) {
+      std::vector<std::string> parts;
+      for (const auto& n : numbers) parts.push_back(fmt::format("{} == {}", subject, n));
+      return Join(parts, true);
+    }
+    std::string list;
+    for (size_t i = 0; i < numbers.size(); ++i) list += (i ? ", " : "") + numbers[i];
+    return fmt::format("{} in ({})", subject, list);
+  }
+
   std::string EmitBoolEq(const Predicate& p) {
     std::string type = FieldType(p.field);
     const std::string& value = p.values[0].text;
@@ -419,6 +453,7 @@ class KqlEmitter {
         break;
     }
     if (first.kind == Value::Kind::kField) return EmitFieldRef(p);
+    if (auto numeric = NumericTextOnNumberColumn(p)) return *numeric;
     if (p.part != ir::TimePart::kNone) return EmitCompare(p, negated);
     if (first.kind == Value::Kind::kNumber) return EmitNumberEq(p);
     if (first.kind == Value::Kind::kBool) return EmitBoolEq(p);

@@ -8,7 +8,12 @@ packages=(
   libyaml-cpp-dev libfmt-dev        # rule loading, formatting
   libgtest-dev libgmock-dev         # tests
   libbenchmark-dev hyperfine        # benchmarks in tools/
+  default-jdk-headless liblucene4.10-java  # the Lucene oracle harness
 )
+# Node.js for the Kusto.Language oracle (npm package); Debian's when no node is installed.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -659,12 +659,26 @@ class Emitter {
           }
         }
         return true;
-      case K::kAlternation:
-        for (size_t i = 0; i < n.children.size(); ++i) {
-          if (i > 0) out += '|';
-          if (!Emit(n.children[i], out)) return false;
+      case K::kAlternation: {
+        // An empty branch (a|) is "optional" where the engine has no empty alternatives.
+        bool has_empty = false;
+        std::vector<const RegexNode*> branches;
+        for (const auto& child : n.children) {
+          if (child.kind == K::kEmpty && !flavor_.empty_alternatives) {
+            has_empty = true;
+          } else {
+            branches.push_back(&child);
+          }
         }
+        if (has_empty && branches.empty()) return true;
+        if (has_empty) out += '(';
+        for (size_t i = 0; i < branches.size(); ++i) {
+          if (i > 0) out += '|';
+          if (!Emit(*branches[i], out)) return false;
+        }
+        if (has_empty) out += ")?";
         return true;
+      }
       case K::kRepeat:
         return EmitRepeat(n, out);
       case K::kGroup:
@@ -703,6 +717,8 @@ class Emitter {
       } else if (cp < 0x20 || cp == 0x7F) {
         out += flavor_.braced_hex_escape ? fmt::format("\\x{{{:02X}}}", static_cast<unsigned>(cp))
                                          : fmt::format("\\x{:02X}", static_cast<unsigned>(cp));
+      } else if (c == '\\' && !in_class) {
+        out += flavor_.backslash_literal;
       } else if ((in_class ? flavor_.class_metachars : flavor_.literal_metachars).find(c) !=
                  std::string::npos) {
         out += '\\';

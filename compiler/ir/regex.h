@@ -102,6 +102,8 @@ struct RegexFlavor {
   bool control_escapes = true;  // \n \t \x..; else control characters are written raw
   bool fold_case = false;       // case-insensitive by [aA] classes (no flag in the engine)
   std::string whole_match_padding = ".*";  // pads an unanchored end in EmitWholeMatch
+  std::string backslash_literal = "\\\\";  // how a literal backslash is written outside [...]
+  bool empty_alternatives = true;          // (a|) allowed; else written (a)?
 };
 
 // Re-emits `regex` for `flavor`, with flags as a leading inline group when `inline_flags` and

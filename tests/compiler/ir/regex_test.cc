@@ -98,6 +98,8 @@ RegexFlavor LuceneLike() {
   f.lazy_as_greedy = true;
   f.fold_case = true;
   f.literal_metachars = "\\.?+*|{}[]()\"#@&<>~/";
+  f.class_metachars = "\\]^-[/";
+  f.empty_alternatives = false;
   return f;
 }
 
@@ -121,6 +123,8 @@ TEST(RegexWholeMatch, AnchorsBecomePaddingOrNothing) {
   EXPECT_EQ(Whole("a\\d+/x"), ".*a[0-9]+\\/x.*");
   EXPECT_EQ(Whole("a^b"), "!anchor ^ inside the pattern");
   EXPECT_EQ(Whole("\\bword"), "!word boundary \\b");
+  EXPECT_EQ(Whole("^a(?:b|)c$"), "a((b)?)c");
+  EXPECT_EQ(Whole("^[^/]x$"), "[^\\/]x");
 }
 
 TEST(RegexWholeMatch, IgnoreCaseFoldsLettersAndRanges) {

@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// Checks KQL with Microsoft's Kusto.Language (the parser and analyzer of the Sentinel editor)
+// against the table schemas in schemas.js.
+//
+//   node check_kql.js [--report] [--files-from LIST] FILE...
+//
+// Each FILE holds one query; text from the first refract diagnostic line on is ignored (golden
+// files keep diagnostics after the query). A query over a custom-log table (`*_CL`, the name
+// refract gives a log source with no mapping) that schemas.js does not declare is checked for
+// syntax only. Prints one line per failing
+// query and `N passed, N failed`; exits 1 when any query has an error. With --report, counts the
+// diagnostics by code (syntax errors and analysis errors separately) and fails only on syntax
+// errors: for the corpus, where many rules name columns no table has.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+const pkg = path.join(__dirname, 'node_modules', '@kusto', 'language-service-next');
+global.Bridge = require(path.join(pkg, 'bridge.min.js'));
+require(path.join(pkg, 'Kusto.Language.Bridge.min.js'));
+const K = global.Kusto.Language;
+
+const schemas = require('./schemas.js');
+const tables = Object.entries(schemas).map(([name, columns]) =>
+  new K.Symbols.TableSymbol.$ctor7(name, '(' + columns.join(', ') + ')', null));
+const globals = K.GlobalState.Default.WithDatabase(new K.Symbols.DatabaseSymbol.ctor('db', tables));
+
+const diagnosticLine = /^[^\s].*:\d+:\d+: (error|warning)\[[A-Z0-9]+\]/;
+
+function splitFile(text) {
+  const lines = text.split('\n');
+  const cut = lines.findIndex((l) => diagnosticLine.test(l));
+  const query = (cut < 0 ? lines : lines.slice(0, cut)).join('\n').trim();
+  const table = query.split('\n')[0].trim();
+  return { query, customTable: /_CL$/.test(table) && !(table in schemas) };
+}
+
+function errors(diagnostics) {
+  const out = [];
+  for (let i = 0; i < diagnostics.Count; i++) {
+    const d = diagnostics.getItem(i);
+    if (d.Severity === 'Error') out.push({ code: d.Code, message: d.Message, start: d.Start });
+  }
+  return out;
+}
+
+const args = process.argv.slice(2);
+const report = args.includes('--report');
+const files = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--report') continue;
+  if (args[i] === '--files-from') {
+    files.push(...fs.readFileSync(args[++i], 'utf8').split('\n').filter(Boolean));
+    continue;
+  }
+  files.push(args[i]);
+}
+let passed = 0;
+let failed = 0;
+let analysed = 0;
+let withAnalysisErrors = 0;
+const syntaxCounts = {};
+const semanticCounts = {};
+const examples = {};
+for (const file of files) {
+  const { query, customTable } = splitFile(fs.readFileSync(file, 'utf8'));
+  if (!query) continue;
+  const syntax = errors(K.KustoCode.Parse(query).GetDiagnostics());
+  const semantic = syntax.length || customTable ? [] :
+    errors(K.KustoCode.ParseAndAnalyze(query, globals).GetDiagnostics());
+  for (const e of syntax) syntaxCounts[e.code] = (syntaxCounts[e.code] || 0) + 1;
+  if (!syntax.length && !customTable) analysed++;
+  if (semantic.length) withAnalysisErrors++;
+  for (const e of semantic) {
+    semanticCounts[e.code] = (semanticCounts[e.code] || 0) + 1;
+    examples[e.code] = examples[e.code] || `${file}: ${e.message}`;
+  }
+  const bad = report ? syntax : syntax.concat(semantic);
+  if (bad.length) {
+    failed++;
+    console.log(`FAIL ${file}: ${bad.map((e) => `${e.code} ${e.message}`).join('; ')}`);
+  } else {
+    passed++;
+  }
+}
+if (report) {
+  console.log(`${files.length} queries; ${analysed} analysed against the schemas, ` +
+              `${withAnalysisErrors} of them with analysis errors`);
+  console.log('syntax errors by code:', JSON.stringify(syntaxCounts));
+  console.log('analysis errors by code:', JSON.stringify(semanticCounts));
+  for (const [code, example] of Object.entries(examples)) console.log(`  ${code} e.g. ${example}`);
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
