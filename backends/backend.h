@@ -23,6 +23,28 @@ struct EmitContext {
   void Unsupported(const SourceLocation& where, const std::string& construct) const;
 };
 
+// One rule a correlation reads, already in the target's names.
+struct CorrelationSource {
+  const ir::Rule* rule;
+  std::string label;                      // the reference as written (rule name or id)
+  std::vector<std::string> group_fields;  // the target field of each group-by entry
+  std::string value_field;                // the target field of `condition.field`, if any
+};
+
+// Everything one correlation conversion needs.
+struct CorrelationContext {
+  const ast::Correlation& spec;
+  std::vector<CorrelationSource> sources;
+  const TargetMapping& mapping;
+  Diagnostics& diagnostics;
+  std::string_view target;
+
+  // Reports E0500: the target cannot express `construct` of this correlation.
+  void Unsupported(const std::string& construct) const;
+  // Reports W0501: the target's query only approximates the correlation's meaning.
+  void Approximates(const std::string& what) const;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -34,6 +56,9 @@ class Backend {
   virtual std::string_view extension() const = 0;
   // Returns the query for ctx.rule, or nullopt after reporting why it cannot be expressed.
   virtual std::optional<std::string> Emit(const EmitContext& ctx) const = 0;
+  // Returns the query for a correlation rule; by default reports E0602 (not implemented for
+  // this target yet) and returns nullopt.
+  virtual std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const;
 };
 
 // Every registered backend, in registry order.

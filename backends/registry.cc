@@ -28,6 +28,25 @@ const Backend* FindBackend(std::string_view id) {
   return nullptr;
 }
 
+void CorrelationContext::Unsupported(const std::string& construct) const {
+  diagnostics.Error("E0500", spec.location,
+                    fmt::format("target '{}' cannot express {}", target, construct),
+                    {fmt::format("correlation '{}' has no {} query", spec.title, target)});
+}
+
+void CorrelationContext::Approximates(const std::string& what) const {
+  diagnostics.Warning("W0501", spec.location, fmt::format("on target '{}' {}", target, what),
+                      {"--strict makes this an error"});
+}
+
+std::optional<std::string> Backend::EmitCorrelation(const CorrelationContext& ctx) const {
+  ctx.diagnostics.Error(
+      "E0602", ctx.spec.location,
+      fmt::format("correlation rules are not implemented for target '{}' yet", id()),
+      {fmt::format("correlation '{}' has no {} query", ctx.spec.title, id())});
+  return std::nullopt;
+}
+
 void EmitContext::Unsupported(const SourceLocation& where, const std::string& construct) const {
   diagnostics.Error("E0500", where, fmt::format("target '{}' cannot express {}", target, construct),
                     {fmt::format("rule '{}' has no {} query", rule.info.title, target)});

@@ -13,7 +13,10 @@ std::string CompileToText(std::string_view yaml, std::vector<std::string> target
   session.stage = stage;
   Diagnostics setup;
   if (!session.Init({}, setup)) return "session set-up failed";
-  FileResult result = CompileText(path, std::string(yaml), session);
+  std::vector<FileResult> results;
+  results.push_back(CompileText(path, std::string(yaml), session));
+  if (stage != EmitStage::kAst) CompileCorrelations(results, session);
+  const FileResult& result = results[0];
   std::string out;
   for (const auto& o : result.outputs) out += o.text + (o.text.ends_with('\n') ? "" : "\n");
   for (const auto& d : result.diagnostics.all()) out += RenderText(d, result.source.get());

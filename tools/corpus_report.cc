@@ -92,6 +92,7 @@ int main(int argc, char** argv) {
   }
   work();
   for (auto& w : workers) w.join();
+  CompileCorrelations(results, session);
 
   std::map<std::string, Tally> tallies;
   for (const auto& r : results) {

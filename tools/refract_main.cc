@@ -268,6 +268,7 @@ int Translate(int argc, char** argv) {
   for (unsigned j = 1; j < jobs; ++j) workers.emplace_back(work);
   work();
   for (auto& w : workers) w.join();
+  if (session.stage != EmitStage::kAst) CompileCorrelations(results, session);
 
   int errors = 0;
   int warnings = 0;

@@ -1,9 +1,13 @@
 #include "compiler/driver/compile.h"
 
+#include <fmt/format.h>
+
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "compiler/load/loader.h"
+#include "compiler/parse/correlation_parser.h"
 #include "compiler/parse/rule_parser.h"
 #include "compiler/passes/simplify.h"
 
@@ -66,7 +70,7 @@ std::string FirstError(const Diagnostics& diagnostics) {
 
 void CompileRule(const ast::Rule& rule, int document, const Session& session, FileResult& out) {
   if (session.stage == EmitStage::kAst && !rule.has_errors) {
-    out.outputs.push_back({rule.title, rule.id, document, "", ast::Print(rule)});
+    out.outputs.push_back({rule.title, rule.id, rule.name, document, "", ast::Print(rule)});
     return;
   }
   ir::LowerOptions lower_options;
@@ -76,6 +80,7 @@ void CompileRule(const ast::Rule& rule, int document, const Session& session, Fi
   if (session.strict) rule_diagnostics.PromoteWarnings();
   bool lowered_ok = lowered.has_value() && !rule_diagnostics.HasErrors();
   std::string rule_error = FirstError(rule_diagnostics);
+  if (lowered_ok) out.lowered.push_back(*lowered);
   out.diagnostics.Append(std::move(rule_diagnostics));
   for (const Backend* backend : session.backends) {
     std::string target(backend->id());
@@ -100,11 +105,150 @@ void CompileRule(const ast::Rule& rule, int document, const Session& session, Fi
     std::string error = FirstError(target_diagnostics);
     out.diagnostics.Append(std::move(target_diagnostics));
     out.outcomes.push_back({rule.title, target, ok, error});
-    if (ok) out.outputs.push_back({rule.title, rule.id, document, target, std::move(*text)});
+    if (ok) {
+      out.outputs.push_back({rule.title, rule.id, rule.name, document, target, std::move(*text)});
+    }
   }
 }
 
 }  // namespace
+
+namespace {
+
+// The target field a correlation's group-by entry or value field names in `source`: an alias
+// when the correlation defines one for that rule, else the field itself, then mapped.
+std::string CorrelationField(const ast::Correlation& c, const std::string& name,
+                             const ir::Rule& source, const TargetMapping& mapping) {
+  std::string field = name;
+  auto alias = c.aliases.find(name);
+  if (alias != c.aliases.end()) {
+    for (const std::string* key : {&source.info.name, &source.info.id}) {
+      auto it = alias->second.find(*key);
+      if (!key->empty() && it != alias->second.end()) field = it->second;
+    }
+  }
+  bool mapped = false;
+  return mapping.MapField(mapping.Find(source.logsource), field, &mapped);
+}
+
+void CompileCorrelation(const ast::Correlation& c, const std::vector<const ir::Rule*>& sources,
+                        const std::vector<std::string>& labels, const Session& session,
+                        FileResult& out) {
+  for (const Backend* backend : session.backends) {
+    std::string target(backend->id());
+    const TargetMapping& mapping = session.mappings.find(target)->second;
+    Diagnostics diagnostics;
+    std::vector<ir::Rule> mapped;
+    mapped.reserve(sources.size());
+    bool ok = true;
+    for (const ir::Rule* source : sources) {
+      ir::Rule rule = *source;
+      ok = ApplyMapping(rule, mapping, session.mapping_options, diagnostics) && ok;
+      rule.condition = passes::Simplify(std::move(rule.condition));
+      mapped.push_back(std::move(rule));
+    }
+    CorrelationContext context{c, {}, mapping, diagnostics, backend->id()};
+    for (size_t i = 0; i < mapped.size(); ++i) {
+      CorrelationSource cs{&mapped[i], labels[i], {}, ""};
+      for (const auto& g : c.group_by) {
+        cs.group_fields.push_back(CorrelationField(c, g, *sources[i], mapping));
+      }
+      if (!c.field.empty()) cs.value_field = CorrelationField(c, c.field, *sources[i], mapping);
+      context.sources.push_back(std::move(cs));
+    }
+    std::optional<std::string> text;
+    if (ok && session.stage == EmitStage::kIr) {
+      text = ast::Print(c);
+      for (size_t i = 0; i < mapped.size(); ++i) {
+        text->append(fmt::format("  source {}\n", labels[i]) + ir::Print(mapped[i]));
+      }
+    } else if (ok) {
+      text = backend->EmitCorrelation(context);
+    }
+    if (session.strict) diagnostics.PromoteWarnings();
+    ok = ok && text.has_value() && !diagnostics.HasErrors();
+    std::string error = FirstError(diagnostics);
+    out.diagnostics.Append(std::move(diagnostics));
+    out.outcomes.push_back({c.title, target, ok, error});
+    if (ok) out.outputs.push_back({c.title, c.id, c.name, c.document, target, std::move(*text)});
+  }
+}
+
+}  // namespace
+
+void CompileCorrelations(std::vector<FileResult>& results, const Session& session) {
+  std::map<std::string, const ir::Rule*> by_reference;
+  std::set<std::string> correlation_names;
+  for (const auto& r : results) {
+    for (const auto& rule : r.lowered) {
+      if (!rule.info.name.empty()) by_reference.emplace(rule.info.name, &rule);
+      if (!rule.info.id.empty()) by_reference.emplace(rule.info.id, &rule);
+    }
+    for (const auto& c : r.correlations) {
+      if (!c.name.empty()) correlation_names.insert(c.name);
+      if (!c.id.empty()) correlation_names.insert(c.id);
+    }
+  }
+  std::set<const ir::Rule*> hidden;
+  std::set<const ir::Rule*> shown;
+  for (auto& r : results) {
+    for (const auto& c : r.correlations) {
+      std::vector<const ir::Rule*> sources;
+      std::vector<std::string> labels;
+      bool ok = true;
+      for (const auto& ref : c.rules) {
+        auto it = by_reference.find(ref.text);
+        if (it != by_reference.end()) {
+          sources.push_back(it->second);
+          labels.push_back(ref.text);
+          continue;
+        }
+        ok = false;
+        if (correlation_names.count(ref.text) != 0) {
+          r.diagnostics.Error("E0617", ref.location,
+                              fmt::format("correlation over correlation '{}' is not implemented "
+                                          "yet",
+                                          ref.text));
+          continue;
+        }
+        std::vector<std::string_view> known;
+        for (const auto& [name, rule] : by_reference) known.push_back(name);
+        std::vector<std::string> notes;
+        std::string hint = ClosestMatch(ref.text, known);
+        if (!hint.empty()) notes.push_back(fmt::format("did you mean '{}'?", hint));
+        notes.push_back(
+            "a correlation names rules by their 'name' or 'id', from any file of "
+            "the run; a rule that has errors cannot be referenced");
+        r.diagnostics.Error(
+            "E0616", ref.location,
+            fmt::format("correlation refers to '{}', which is no rule of this run", ref.text),
+            notes);
+      }
+      if (!ok) {
+        for (const Backend* backend : session.backends) {
+          r.outcomes.push_back({c.title, std::string(backend->id()), false, "E0616"});
+        }
+        continue;
+      }
+      (c.generate ? shown : hidden).insert(sources.begin(), sources.end());
+      CompileCorrelation(c, sources, labels, session, r);
+    }
+  }
+  // Rules a correlation reads are not queries of their own unless one says `generate: true`.
+  for (const ir::Rule* rule : shown) hidden.erase(rule);
+  if (hidden.empty()) return;
+  for (auto& r : results) {
+    std::erase_if(r.outputs, [&](const Output& o) {
+      if (o.target.empty()) return false;
+      for (const ir::Rule* rule : hidden) {
+        bool same = (!o.rule_id.empty() && o.rule_id == rule->info.id) ||
+                    (o.rule_id.empty() && !o.rule_name.empty() && o.rule_name == rule->info.name);
+        if (same) return true;
+      }
+      return false;
+    });
+  }
+}
 
 FileResult CompileText(const std::string& path, std::string text, const Session& session) {
   FileResult result;
@@ -121,7 +265,16 @@ FileResult CompileText(const std::string& path, std::string text, const Session&
     if (!node.IsDefined() || node.IsNull()) continue;
     ++result.documents;
     RuleDoc single{doc->source, {node}};
-    auto rules = ParseRules(single, result.diagnostics);
+    ParsedDocuments parsed = ParseDocuments(single, result.diagnostics);
+    for (auto& c : parsed.correlations) {
+      c.document = static_cast<int>(i);
+      if (session.stage == EmitStage::kAst) {
+        result.outputs.push_back({c.title, c.id, c.name, static_cast<int>(i), "", ast::Print(c)});
+      } else {
+        result.correlations.push_back(std::move(c));
+      }
+    }
+    const auto& rules = parsed.rules;
     for (const auto& rule : rules) {
       if (!rule.has_errors) ++result.rules_parsed;
       CompileRule(rule, static_cast<int>(i), session, result);

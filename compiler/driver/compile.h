@@ -33,6 +33,7 @@ struct Session {
 struct Output {
   std::string rule_title;
   std::string rule_id;
+  std::string rule_name;
   int document = 0;    // 0-based index of the rule's YAML document in its file
   std::string target;  // empty for --emit ast, which is target-independent
   std::string text;
@@ -54,7 +55,14 @@ struct FileResult {
   std::vector<Outcome> outcomes;
   int documents = 0;
   int rules_parsed = 0;
+  std::vector<ir::Rule> lowered;               // every detection rule that lowered cleanly
+  std::vector<ast::Correlation> correlations;  // resolved later, across all files of the run
 };
+
+// Resolves the correlation rules of every file against the detection rules of all files (by
+// name or id), emits them per target into their own file's result, and drops the stand-alone
+// queries of referenced rules unless a correlation says `generate: true`.
+void CompileCorrelations(std::vector<FileResult>& results, const Session& session);
 
 // Compiles one rule file with `session`.
 FileResult CompileFile(const std::string& path, const Session& session);

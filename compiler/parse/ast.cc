@@ -78,4 +78,25 @@ std::string Print(const Rule& rule) {
   return out;
 }
 
+std::string Print(const Correlation& c) {
+  std::string out = fmt::format("correlation {}\n", Quote(c.title));
+  if (!c.id.empty()) out += fmt::format("  id {}\n", c.id);
+  if (!c.name.empty()) out += fmt::format("  name {}\n", c.name);
+  out += fmt::format("  type {}\n", c.type);
+  for (const auto& r : c.rules) out += fmt::format("  rule {}\n", r.text);
+  for (const auto& g : c.group_by) out += fmt::format("  group-by {}\n", g);
+  if (!c.timespan.empty())
+    out += fmt::format("  timespan {} ({}s)\n", c.timespan, c.timespan_seconds);
+  if (!c.field.empty()) out += fmt::format("  field {}\n", c.field);
+  if (!c.percentile.empty()) out += fmt::format("  percentile {}\n", c.percentile);
+  for (const auto& b : c.condition) out += fmt::format("  condition {} {}\n", b.op, b.value);
+  for (const auto& [alias, per_rule] : c.aliases) {
+    for (const auto& [rule, field] : per_rule) {
+      out += fmt::format("  alias {} {} {}\n", alias, rule, field);
+    }
+  }
+  if (c.generate) out += "  generate\n";
+  return out;
+}
+
 }  // namespace refract::ast

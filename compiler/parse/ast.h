@@ -85,7 +85,37 @@ struct Rule {
   bool has_errors = false;                   // parsed with errors: lowered only to report more
 };
 
+// A Sigma correlation rule (sigma-correlation-rules-specification 2.1) as written.
+struct Correlation {
+  std::string title;
+  std::string id;
+  std::string name;
+  std::string status;
+  std::string description;
+  std::string author;
+  std::string level;
+  std::vector<std::string> tags;
+  std::vector<std::string> falsepositives;
+  std::string type;  // event_count, value_count, temporal, temporal_ordered, value_sum, ...
+  std::vector<Scalar> rules;  // referenced rule ids or names
+  std::vector<std::string> group_by;
+  std::string timespan;  // as written, e.g. "10m"
+  long long timespan_seconds = 0;
+  struct Bound {
+    std::string op;  // gt gte lt lte eq neq
+    std::string value;
+  };
+  std::vector<Bound> condition;  // one, or two for a range
+  std::string field;             // value_count, value_sum, value_avg, value_percentile
+  std::string percentile;        // value_percentile
+  std::map<std::string, std::map<std::string, std::string>> aliases;  // alias → rule → field
+  bool generate = false;
+  SourceLocation location;
+  int document = 0;  // 0-based index of its YAML document in the file
+};
+
 // Deterministic text form of the AST (for --emit ast and tests).
+std::string Print(const Correlation& correlation);
 std::string Print(const Rule& rule);
 std::string Print(const Condition& condition);
 

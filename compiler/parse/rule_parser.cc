@@ -3,14 +3,16 @@
 #include <fmt/format.h>
 
 #include "compiler/parse/condition_parser.h"
+#include "compiler/parse/correlation_parser.h"
 
 namespace refract {
 namespace {
 
 class RuleParser {
  public:
-  RuleParser(const SourceFile& source, Diagnostics& diagnostics)
-      : source_(source), diagnostics_(diagnostics) {}
+  RuleParser(const SourceFile& source, Diagnostics& diagnostics,
+             std::vector<ast::Correlation>* correlations = nullptr)
+      : source_(source), diagnostics_(diagnostics), correlations_(correlations) {}
 
   std::optional<ast::Rule> Parse(const YAML::Node& document);
 
@@ -32,6 +34,7 @@ class RuleParser {
 
   const SourceFile& source_;
   Diagnostics& diagnostics_;
+  std::vector<ast::Correlation>* correlations_;
 };
 
 size_t RuleParser::ValueStart(const YAML::Node& node) const {
@@ -365,9 +368,11 @@ std::optional<ast::Rule> RuleParser::Parse(const YAML::Node& document) {
     return std::nullopt;
   }
   if (document["correlation"].IsDefined()) {
-    diagnostics_.Error("E0600", Where(document),
-                       "correlation rules are not implemented in this version of refract",
-                       {"the detection rules in this file are still translated"});
+    if (correlations_ != nullptr) {
+      if (auto c = ParseCorrelation(document, source_, diagnostics_)) {
+        correlations_->push_back(std::move(*c));
+      }
+    }
     return std::nullopt;
   }
   if (document["filter"].IsDefined()) {
@@ -394,8 +399,13 @@ std::optional<ast::Rule> RuleParser::Parse(const YAML::Node& document) {
 }  // namespace
 
 std::vector<ast::Rule> ParseRules(const RuleDoc& doc, Diagnostics& diagnostics) {
-  std::vector<ast::Rule> rules;
-  RuleParser parser(*doc.source, diagnostics);
+  return ParseDocuments(doc, diagnostics).rules;
+}
+
+ParsedDocuments ParseDocuments(const RuleDoc& doc, Diagnostics& diagnostics) {
+  ParsedDocuments parsed;
+  std::vector<ast::Rule>& rules = parsed.rules;
+  RuleParser parser(*doc.source, diagnostics, &parsed.correlations);
   for (const auto& document : doc.documents) {
     if (!document.IsDefined() || document.IsNull()) continue;
     try {
@@ -405,7 +415,7 @@ std::vector<ast::Rule> ParseRules(const RuleDoc& doc, Diagnostics& diagnostics) 
                         fmt::format("malformed yaml: {}", e.msg));
     }
   }
-  return rules;
+  return parsed;
 }
 
 }  // namespace refract

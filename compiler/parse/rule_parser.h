@@ -14,4 +14,14 @@ namespace refract {
 // can report the rest of its problems; it must not be translated.
 std::vector<ast::Rule> ParseRules(const RuleDoc& doc, Diagnostics& diagnostics);
 
+// Detection rules and correlation rules of one file.
+struct ParsedDocuments {
+  std::vector<ast::Rule> rules;
+  std::vector<ast::Correlation> correlations;
+};
+
+// Parses every document of `doc`: detection rules as ParseRules does, correlation rules with
+// ParseCorrelation. Sigma filters are reported as not implemented.
+ParsedDocuments ParseDocuments(const RuleDoc& doc, Diagnostics& diagnostics);
+
 }  // namespace refract

@@ -1,0 +1,26 @@
+// Sigma correlation rules (specification 2.1): parsing and validation of one YAML document.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <optional>
+
+#include "compiler/diagnostics/diagnostic.h"
+#include "compiler/parse/ast.h"
+
+namespace refract {
+
+// The correlation types of Sigma 2.1.
+const std::vector<std::string_view>& CorrelationTypes();
+
+// Parses a document that has a `correlation` key; reports E0610..E0615 at the offending key and
+// returns nullopt on error.
+std::optional<ast::Correlation> ParseCorrelation(const YAML::Node& document,
+                                                 const SourceFile& source,
+                                                 Diagnostics& diagnostics);
+
+// Parses a Sigma timespan (`30s`, `10m`, `1h`, `2d`, and pySigma's `1w`, `1M`, `1y`) into
+// seconds; nullopt when malformed.
+std::optional<long long> ParseTimespan(std::string_view text);
+
+}  // namespace refract
