@@ -345,6 +345,125 @@ class SplEmitter {
   bool failed_ = false;
 };
 
+// Sigma correlations as stats over _time buckets; several rules come together with multisearch.
+// https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/statistical-and-charting-functions
+class SplCorrelation {
+ public:
+  explicit SplCorrelation(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+
+  std::optional<std::string> Run() {
+    std::vector<std::string> searches;
+    for (const auto& source : ctx_.sources) {
+      EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+      auto query = SplEmitter(ec).Run();
+      if (!query) return std::nullopt;
+      searches.push_back(*query);
+    }
+    const bool temporal = spec_.type == "temporal" || spec_.type == "temporal_ordered";
+    const std::string span = Span(spec_.timespan_seconds);
+    std::vector<std::string> groups;
+    std::string body;
+    std::string value;
+    if (!temporal && ctx_.sources.size() == 1) {
+      body = searches[0];
+      for (const auto& f : ctx_.sources[0].group_fields) groups.push_back(SearchField(f));
+      value = ctx_.sources[0].value_field;
+    } else {
+      body = "| multisearch";
+      for (size_t i = 0; i < ctx_.sources.size(); ++i) {
+        const auto& source = ctx_.sources[i];
+        std::string one = searches[i];
+        for (auto& c : one) {
+          if (c == '\n') c = ' ';
+        }
+        std::string evals = fmt::format("refract_rule={}", Quote(source.label));
+        for (size_t g = 0; g < spec_.group_by.size(); ++g) {
+          evals +=
+              fmt::format(", {}={}", Alias(spec_.group_by[g]), EvalField(source.group_fields[g]));
+        }
+        if (!source.value_field.empty()) {
+          evals += fmt::format(", refract_value={}", EvalField(source.value_field));
+        }
+        body += fmt::format("\n[ search {} | eval {} ]", one, evals);
+      }
+      for (const auto& g : spec_.group_by) groups.push_back(Alias(g));
+      value = "refract_value";
+    }
+    std::string by = "_time";
+    for (const auto& g : groups) by += " " + g;
+    std::string field =
+        value.empty() ? "" : (temporal || ctx_.sources.size() > 1 ? value : SearchField(value));
+    std::string measure;
+    std::string variable;
+    if (spec_.type == "event_count") {
+      variable = "event_count";
+      measure = "count";
+    } else if (spec_.type == "value_count") {
+      variable = "value_count";
+      measure = fmt::format("dc({})", field);  // exact, unlike estdc
+    } else if (spec_.type == "value_sum") {
+      variable = "value_sum";
+      measure = fmt::format("sum({})", field);
+    } else if (spec_.type == "value_avg") {
+      variable = "value_avg";
+      measure = fmt::format("avg({})", field);
+    } else if (spec_.type == "value_percentile") {
+      variable = "value_percentile";
+      measure = fmt::format("exactperc{}({})", spec_.percentile, field);
+    } else if (spec_.type == "temporal") {
+      variable = "rule_count";
+      measure = "dc(refract_rule)";
+    } else {
+      if (ctx_.sources.size() != 2 || spec_.condition.size() != 1 ||
+          spec_.condition[0].op != "gte" || spec_.condition[0].value != "2") {
+        ctx_.Unsupported("temporal_ordered other than two rules, all in order");
+        return std::nullopt;
+      }
+      WarnBuckets();
+      return fmt::format(
+          "{}\n| bin _time span={}\n| stats min(eval(if(refract_rule={}, _time, null()))) as "
+          "refract_first max(eval(if(refract_rule={}, _time, null()))) as refract_last by {}\n"
+          "| where refract_first < refract_last",
+          body, span, Quote(ctx_.sources[0].label), Quote(ctx_.sources[1].label), by);
+    }
+    std::string where;
+    for (const auto& bound : spec_.condition) {
+      static const std::map<std::string, std::string> kOps = {
+          {"gt", ">"}, {"gte", ">="}, {"lt", "<"}, {"lte", "<="}, {"eq", "=="}, {"neq", "!="}};
+      where += (where.empty() ? "" : " AND ") +
+               fmt::format("{} {} {}", variable, kOps.at(bound.op), bound.value);
+    }
+    WarnBuckets();
+    return fmt::format("{}\n| bin _time span={}\n| stats {} as {} by {}\n| where {}", body, span,
+                       measure, variable, by, where);
+  }
+
+ private:
+  // A name usable both in eval and in stats: letters, digits and `_` only.
+  static std::string Alias(const std::string& name) {
+    std::string out = "refract_";
+    for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    return out;
+  }
+
+  void WarnBuckets() const {
+    ctx_.Approximates(fmt::format(
+        "timespan {} becomes fixed buckets (bin _time span={}): events on both sides of a "
+        "bucket boundary are not counted together",
+        spec_.timespan, Span(spec_.timespan_seconds)));
+  }
+
+  static std::string Span(long long seconds) {
+    if (seconds % 86400 == 0) return fmt::format("{}d", seconds / 86400);
+    if (seconds % 3600 == 0) return fmt::format("{}h", seconds / 3600);
+    if (seconds % 60 == 0) return fmt::format("{}m", seconds / 60);
+    return fmt::format("{}s", seconds);
+  }
+
+  const CorrelationContext& ctx_;
+  const ast::Correlation& spec_;
+};
+
 class Spl final : public Backend {
  public:
   std::string_view id() const override { return "spl"; }
@@ -352,6 +471,9 @@ class Spl final : public Backend {
   std::string_view extension() const override { return "spl"; }
   std::optional<std::string> Emit(const EmitContext& ctx) const override {
     return SplEmitter(ctx).Run();
+  }
+  std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
+    return SplCorrelation(ctx).Run();
   }
 };
 
