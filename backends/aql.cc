@@ -85,6 +85,10 @@ class AqlEmitter {
                        ctx_.mapping.Option("time_range", "LAST 24 HOURS"));
   }
 
+ public:
+  // One predicate as an AQL test (for correlations, which build their own WHERE).
+  std::string LeafFor(const Predicate& p, bool negated) { return Leaf(p, negated); }
+
  private:
   void Fail(const Predicate& p, const std::string& construct) {
     if (!failed_) ctx_.Unsupported(p.location, construct);
@@ -259,6 +263,83 @@ class AqlEmitter {
   bool failed_ = false;
 };
 
+// Sigma correlations as GROUP BY ... HAVING over the window that ends when the search runs: AQL
+// documents no time bucketing, so the timespan becomes the search's time range.
+class AqlCorrelation {
+ public:
+  explicit AqlCorrelation(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+
+  std::optional<std::string> Run() {
+    const std::string& type = spec_.type;
+    if (type == "temporal" || type == "temporal_ordered") {
+      ctx_.Unsupported(type +
+                       " (AQL queries one event stream; QRadar correlates several rules "
+                       "in CRE rules, not in AQL)");
+      return std::nullopt;
+    }
+    if (type == "value_percentile") {
+      ctx_.Unsupported("value_percentile (AQL has no percentile aggregate)");
+      return std::nullopt;
+    }
+    const CorrelationSource& source = ctx_.sources[0];
+    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+    std::string where =
+        RenderBoolean(source.rule->condition, kAql,
+                      [&](const Predicate& p, bool n) { return AqlEmitter(ec).LeafFor(p, n); });
+    if (ctx_.diagnostics.HasErrors()) return std::nullopt;
+    std::string scope = source.rule->source;
+    std::string condition = scope.empty() ? where : scope + " AND (" + where + ")";
+    std::vector<std::string> groups;
+    for (const auto& f : source.group_fields) groups.push_back(Field(f));
+    std::string field = Field(source.value_field);
+    std::string variable;
+    std::string measure;
+    if (type == "event_count") {
+      variable = "event_count";
+      measure = "COUNT(*)";
+    } else if (type == "value_count") {
+      variable = "value_count";
+      measure = fmt::format("DISTINCTCOUNT({})", field);
+      ctx_.Approximates("DISTINCTCOUNT is an estimate (HyperLogLog)");
+    } else if (type == "value_sum") {
+      variable = "value_sum";
+      measure = fmt::format("SUM({})", field);
+    } else {
+      variable = "value_avg";
+      measure = fmt::format("AVG({})", field);
+    }
+    std::string having;
+    for (const auto& bound : spec_.condition) {
+      static const std::map<std::string, std::string> kOps = {
+          {"gt", ">"}, {"gte", ">="}, {"lt", "<"}, {"lte", "<="}, {"eq", "="}, {"neq", "!="}};
+      having += (having.empty() ? "" : " AND ") +
+                fmt::format("{} {} {}", variable, kOps.at(bound.op), bound.value);
+    }
+    std::string select;
+    for (const auto& g : groups) select += g + ", ";
+    std::string group_by;
+    for (size_t i = 0; i < groups.size(); ++i) group_by += (i ? ", " : "") + groups[i];
+    ctx_.Approximates(fmt::format(
+        "the timespan {} is the window ending when the search runs: schedule it at least every "
+        "{} so that no window is missed",
+        spec_.timespan, spec_.timespan));
+    return fmt::format("SELECT {}{} AS {} FROM events WHERE {}{} HAVING {} {}", select, measure,
+                       variable, condition, group_by.empty() ? "" : " GROUP BY " + group_by, having,
+                       TimeRange(spec_.timespan_seconds));
+  }
+
+ private:
+  static std::string TimeRange(long long seconds) {
+    if (seconds % 86400 == 0) return fmt::format("LAST {} DAYS", seconds / 86400);
+    if (seconds % 3600 == 0) return fmt::format("LAST {} HOURS", seconds / 3600);
+    if (seconds % 60 == 0) return fmt::format("LAST {} MINUTES", seconds / 60);
+    return fmt::format("LAST {} SECONDS", seconds);
+  }
+
+  const CorrelationContext& ctx_;
+  const ast::Correlation& spec_;
+};
+
 class Aql final : public Backend {
  public:
   std::string_view id() const override { return "aql"; }
@@ -266,6 +347,9 @@ class Aql final : public Backend {
   std::string_view extension() const override { return "aql"; }
   std::optional<std::string> Emit(const EmitContext& ctx) const override {
     return AqlEmitter(ctx).Run();
+  }
+  std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
+    return AqlCorrelation(ctx).Run();
   }
 };
 

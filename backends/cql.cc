@@ -222,6 +222,133 @@ class CqlEmitter {
   bool failed_ = false;
 };
 
+// Sigma correlations as bucket() over time with an aggregate; several rules are labelled in one
+// case {} statement. https://library.humio.com/data-analysis-1.159/functions-window.html
+class CqlCorrelation {
+ public:
+  explicit CqlCorrelation(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+
+  std::optional<std::string> Run() {
+    std::vector<std::string> queries;
+    for (const auto& source : ctx_.sources) {
+      EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+      auto query = CqlEmitter(ec).Run();
+      if (!query) return std::nullopt;
+      queries.push_back(*query);
+    }
+    const std::string& type = spec_.type;
+    if (type == "value_percentile") {
+      ctx_.Unsupported("value_percentile (the output naming of percentile() is not verified)");
+      return std::nullopt;
+    }
+    const bool temporal = type == "temporal" || type == "temporal_ordered";
+    const bool ordered = type == "temporal_ordered";
+    if (ordered && ctx_.sources.size() != 2) {
+      ctx_.Unsupported("temporal_ordered over more than two rules (two are supported)");
+      return std::nullopt;
+    }
+    std::string body;
+    std::vector<std::string> groups;
+    std::string value;
+    if (!temporal && ctx_.sources.size() == 1) {
+      body = queries[0];
+      for (const auto& f : ctx_.sources[0].group_fields) groups.push_back(Field(f));
+      value = Field(ctx_.sources[0].value_field);
+    } else {
+      // Each branch: the rule's filters, then labels; an event matching no branch is dropped.
+      body = "case {";
+      for (size_t i = 0; i < ctx_.sources.size(); ++i) {
+        const auto& source = ctx_.sources[i];
+        std::string branch = queries[i];
+        for (size_t at = branch.find("\n| "); at != std::string::npos; at = branch.find("\n| ")) {
+          branch.replace(at, 3, " | ");
+        }
+        branch += fmt::format(" | refract_rule := {}", Quote(source.label));
+        for (size_t g = 0; g < spec_.group_by.size(); ++g) {
+          // getField() reads a field by name; a quoted name alone would be a text literal.
+          branch += fmt::format(" | {} := getField({})", Alias(spec_.group_by[g]),
+                                Quote(source.group_fields[g]));
+        }
+        if (!source.value_field.empty()) {
+          branch += fmt::format(" | refract_value := getField({})", Quote(source.value_field));
+        }
+        if (ordered)
+          branch += fmt::format(" | {} := @timestamp", i == 0 ? "refract_a" : "refract_b");
+        body += "\n    " + branch + ";";
+      }
+      body += "\n  }";
+      for (const auto& g : spec_.group_by) groups.push_back(Alias(g));
+      value = "refract_value";
+    }
+    std::string fields;
+    for (size_t i = 0; i < groups.size(); ++i) fields += (i ? ", " : "") + groups[i];
+    std::string function;
+    std::string variable;
+    if (type == "event_count") {
+      variable = "event_count";
+      function = "count(as=event_count)";
+    } else if (type == "value_count") {
+      variable = "value_count";
+      function = fmt::format("count({}, distinct=true, as=value_count)", value);
+    } else if (type == "value_sum") {
+      variable = "value_sum";
+      function = fmt::format("sum({}, as=value_sum)", value);
+    } else if (type == "value_avg") {
+      variable = "value_avg";
+      function = fmt::format("avg({}, as=value_avg)", value);
+    } else if (type == "temporal") {
+      variable = "rule_count";
+      function = "count(refract_rule, distinct=true, as=rule_count)";
+    } else {
+      bool every_rule = spec_.condition.size() == 1 && spec_.condition[0].op == "gte" &&
+                        spec_.condition[0].value == "2";
+      if (!every_rule) {
+        ctx_.Unsupported("a temporal_ordered condition other than all rules in order");
+        return std::nullopt;
+      }
+      WarnBuckets();
+      return fmt::format(
+          "{}\n| bucket(span={}, field=[{}], function=[min(refract_a, as=refract_first), "
+          "max(refract_b, as=refract_last)])\n| test(refract_first < refract_last)",
+          body, Span(), fields);
+    }
+    std::string filters;
+    for (const auto& bound : spec_.condition) {
+      static const std::map<std::string, std::string> kOps = {
+          {"gt", ">"}, {"gte", ">="}, {"lt", "<"}, {"lte", "<="}, {"eq", "="}, {"neq", "!="}};
+      filters += fmt::format("\n| {} {} {}", variable, kOps.at(bound.op), bound.value);
+    }
+    WarnBuckets();
+    return fmt::format("{}\n| bucket(span={}, field=[{}], function={}){}", body, Span(), fields,
+                       function, filters);
+  }
+
+ private:
+  static std::string Alias(const std::string& name) {
+    std::string out = "refract_";
+    for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    return out;
+  }
+
+  std::string Span() const {
+    long long s = spec_.timespan_seconds;
+    if (s % 86400 == 0) return fmt::format("{}d", s / 86400);
+    if (s % 3600 == 0) return fmt::format("{}h", s / 3600);
+    if (s % 60 == 0) return fmt::format("{}m", s / 60);
+    return fmt::format("{}s", s);
+  }
+
+  void WarnBuckets() const {
+    ctx_.Approximates(fmt::format(
+        "timespan {} becomes fixed buckets (bucket(span={})): events on both sides of a bucket "
+        "boundary are not counted together",
+        spec_.timespan, Span()));
+  }
+
+  const CorrelationContext& ctx_;
+  const ast::Correlation& spec_;
+};
+
 class Cql final : public Backend {
  public:
   std::string_view id() const override { return "cql"; }
@@ -231,6 +358,9 @@ class Cql final : public Backend {
   std::string_view extension() const override { return "cql"; }
   std::optional<std::string> Emit(const EmitContext& ctx) const override {
     return CqlEmitter(ctx).Run();
+  }
+  std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
+    return CqlCorrelation(ctx).Run();
   }
 };
 

@@ -244,6 +244,67 @@ class EqlEmitter {
   bool failed_ = false;
 };
 
+// Sigma correlations as EQL sequences: `with maxspan` bounds the time between the first and last
+// event (no fixed buckets), `by` joins on the group-by fields, `with runs=N` repeats one query.
+// EQL has no aggregations, so counting distinct values, sums and averages are not expressible.
+// https://www.elastic.co/guide/en/elasticsearch/reference/current/eql-syntax.html#eql-sequences
+class EqlCorrelation {
+ public:
+  explicit EqlCorrelation(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+
+  std::optional<std::string> Run() {
+    const std::string& type = spec_.type;
+    if (type != "event_count" && type != "temporal_ordered") {
+      ctx_.Unsupported(type + " (EQL has no aggregations: only ordered sequences of events)");
+      return std::nullopt;
+    }
+    int runs = 0;
+    if (type == "event_count") {
+      if (spec_.condition.size() != 1 ||
+          (spec_.condition[0].op != "gte" && spec_.condition[0].op != "gt")) {
+        ctx_.Unsupported(
+            "an event_count condition other than gte or gt (EQL sequences find at "
+            "least N events)");
+        return std::nullopt;
+      }
+      runs = std::stoi(spec_.condition[0].value) + (spec_.condition[0].op == "gt" ? 1 : 0);
+      if (runs < 1 || runs > 100) {
+        ctx_.Unsupported("an event count outside 1..100 (the range of `with runs`)");
+        return std::nullopt;
+      }
+    } else if (spec_.condition.size() != 1 || spec_.condition[0].op != "gte" ||
+               spec_.condition[0].value != std::to_string(ctx_.sources.size())) {
+      ctx_.Unsupported("a temporal_ordered condition other than all rules in order");
+      return std::nullopt;
+    }
+    std::string out = fmt::format("sequence with maxspan={}", Span());
+    for (const auto& source : ctx_.sources) {
+      EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+      auto query = EqlEmitter(ec).Run();
+      if (!query) return std::nullopt;
+      std::string keys;
+      for (size_t g = 0; g < source.group_fields.size(); ++g) {
+        keys += (g ? ", " : "") + Field(source.group_fields[g]);
+      }
+      out += fmt::format("\n  [{}]{}", *query, keys.empty() ? "" : " by " + keys);
+      if (runs > 0) out += fmt::format(" with runs={}", runs);
+    }
+    return out;
+  }
+
+ private:
+  std::string Span() const {
+    long long s = spec_.timespan_seconds;
+    if (s % 86400 == 0) return fmt::format("{}d", s / 86400);
+    if (s % 3600 == 0) return fmt::format("{}h", s / 3600);
+    if (s % 60 == 0) return fmt::format("{}m", s / 60);
+    return fmt::format("{}s", s);
+  }
+
+  const CorrelationContext& ctx_;
+  const ast::Correlation& spec_;
+};
+
 class Eql final : public Backend {
  public:
   std::string_view id() const override { return "eql"; }
@@ -253,6 +314,9 @@ class Eql final : public Backend {
   std::string_view extension() const override { return "eql"; }
   std::optional<std::string> Emit(const EmitContext& ctx) const override {
     return EqlEmitter(ctx).Run();
+  }
+  std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
+    return EqlCorrelation(ctx).Run();
   }
 };
 

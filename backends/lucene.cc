@@ -148,6 +148,12 @@ class Lucene final : public Backend {
   std::optional<std::string> Emit(const EmitContext& ctx) const override {
     return LuceneEmitter(ctx).Run();
   }
+  std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
+    ctx.Unsupported(
+        "a correlation (a query string selects events; it cannot count or order "
+        "them: use the eql target)");
+    return std::nullopt;
+  }
 };
 
 }  // namespace

@@ -75,11 +75,12 @@ void CollectFields(const Expr& e, std::set<std::string>& fields) {
 
 class SumoEmitter {
  public:
-  explicit SumoEmitter(const EmitContext& ctx) : ctx_(ctx) {}
+  explicit SumoEmitter(const EmitContext& ctx, std::set<std::string> extra_fields = {})
+      : ctx_(ctx), extra_fields_(std::move(extra_fields)) {}
 
   std::optional<std::string> Run() {
     std::string query = ctx_.rule.source.empty() ? "*" : ctx_.rule.source;
-    std::set<std::string> fields;
+    std::set<std::string> fields = extra_fields_;
     CollectFields(ctx_.rule.condition, fields);
     if (!fields.empty()) {
       std::string keys;
@@ -92,13 +93,19 @@ class SumoEmitter {
       query += fmt::format("\n| json field=_raw {} as {} nodrop", keys, aliases);
     }
     if (ctx_.rule.condition.kind != Expr::Kind::kTrue) {
-      query +=
-          "\n| where " + RenderBoolean(ctx_.rule.condition, kWhere,
-                                       [this](const Predicate& p, bool n) { return Leaf(p, n); });
+      query += "\n| where " + WhereFor(ctx_.rule);
     }
     if (failed_) return std::nullopt;
     return query;
   }
+
+  // The where-clause expression of `rule` over the extracted fields.
+  std::string WhereFor(const ir::Rule& rule) {
+    return RenderBoolean(rule.condition, kWhere,
+                         [this](const Predicate& p, bool n) { return Leaf(p, n); });
+  }
+
+  bool failed() const { return failed_; }
 
  private:
   void Fail(const Predicate& p, const std::string& construct) {
@@ -253,7 +260,126 @@ class SumoEmitter {
   }
 
   const EmitContext& ctx_;
+  std::set<std::string> extra_fields_;  // extracted too: a correlation's group and value fields
   bool failed_ = false;
+};
+
+// Sigma correlations: timeslice buckets and an aggregate `by` the group fields, then `where`.
+// https://www.sumologic.com/help/docs/search/search-query-language/group-aggregate-operators/
+class SumoCorrelation {
+ public:
+  explicit SumoCorrelation(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+
+  std::optional<std::string> Run() {
+    const std::string& type = spec_.type;
+    if (type == "temporal_ordered") {
+      ctx_.Unsupported(
+          "temporal_ordered (Sumo's aggregates do not order events within a "
+          "timeslice)");
+      return std::nullopt;
+    }
+    if (type == "temporal") return Temporal();
+    std::vector<std::string> queries;
+    for (const auto& source : ctx_.sources) {
+      EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+      std::set<std::string> extra(source.group_fields.begin(), source.group_fields.end());
+      if (!source.value_field.empty()) extra.insert(source.value_field);
+      auto query = SumoEmitter(ec, extra).Run();
+      if (!query) return std::nullopt;
+      queries.push_back(*query);
+    }
+    const auto& source = ctx_.sources[0];
+    std::string groups;
+    for (const auto& f : source.group_fields) groups += ", " + Alias(f);
+    std::string value = Alias(source.value_field);
+    std::string variable = type;
+    std::string measure;
+    if (type == "event_count") {
+      measure = "count";
+    } else if (type == "value_count") {
+      measure = fmt::format("count_distinct({})", value);
+    } else if (type == "value_sum") {
+      measure = fmt::format("sum({})", value);
+    } else if (type == "value_avg") {
+      measure = fmt::format("avg({})", value);
+    } else {
+      measure = fmt::format("pct({}, {})", value, spec_.percentile);
+    }
+    std::string where;
+    for (const auto& bound : spec_.condition) {
+      static const std::map<std::string, std::string> kOps = {
+          {"gt", ">"}, {"gte", ">="}, {"lt", "<"}, {"lte", "<="}, {"eq", "="}, {"neq", "!="}};
+      where += (where.empty() ? "" : " and ") +
+               fmt::format("{} {} {}", variable, kOps.at(bound.op), bound.value);
+    }
+    ctx_.Approximates(fmt::format(
+        "timespan {} becomes fixed buckets (timeslice): events on both sides of a bucket "
+        "boundary are not counted together",
+        spec_.timespan));
+    return fmt::format("{}\n| timeslice {}\n| {} as {} by _timeslice{}\n| where {}", queries[0],
+                       spec_.timespan, measure, variable, groups, where);
+  }
+
+ private:
+  // temporal over rules of one scope: a 0/1 flag per rule, the flags' maximum per timeslice and
+  // group, and the count of rules seen.
+  std::optional<std::string> Temporal() {
+    const auto& first = ctx_.sources[0];
+    for (const auto& source : ctx_.sources) {
+      if (source.rule->source != first.rule->source || source.group_fields != first.group_fields) {
+        ctx_.Unsupported(
+            "temporal over rules with different scopes or group fields (one Sumo "
+            "search reads one scope)");
+        return std::nullopt;
+      }
+    }
+    std::set<std::string> fields(first.group_fields.begin(), first.group_fields.end());
+    std::vector<std::string> tests;
+    for (const auto& source : ctx_.sources) {
+      EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+      SumoEmitter emitter(ec);
+      tests.push_back(emitter.WhereFor(*source.rule));
+      if (emitter.failed()) return std::nullopt;
+      CollectFields(source.rule->condition, fields);
+    }
+    std::string query = first.rule->source.empty() ? "*" : first.rule->source;
+    std::string keys;
+    std::string aliases;
+    for (const auto& f : fields) {
+      keys += (keys.empty() ? "" : ", ") + Quote(f);
+      aliases += (aliases.empty() ? "" : ", ") + Alias(f);
+    }
+    query += fmt::format("\n| json field=_raw {} as {} nodrop", keys, aliases);
+    std::string any;
+    std::string flags;
+    std::string maxes;
+    std::string sum;
+    for (size_t i = 0; i < tests.size(); ++i) {
+      any += (i ? " or " : "") + fmt::format("({})", tests[i]);
+      flags += fmt::format("\n| if({}, 1, 0) as refract_rule_{}", tests[i], i + 1);
+      maxes +=
+          fmt::format("{}max(refract_rule_{}) as refract_seen_{}", i ? ", " : "", i + 1, i + 1);
+      sum += fmt::format("{}refract_seen_{}", i ? " + " : "", i + 1);
+    }
+    std::string groups;
+    for (const auto& f : first.group_fields) groups += ", " + Alias(f);
+    std::string where;
+    for (const auto& bound : spec_.condition) {
+      static const std::map<std::string, std::string> kOps = {
+          {"gt", ">"}, {"gte", ">="}, {"lt", "<"}, {"lte", "<="}, {"eq", "="}, {"neq", "!="}};
+      where += (where.empty() ? "" : " and ") +
+               fmt::format("{} {} {}", sum, kOps.at(bound.op), bound.value);
+    }
+    ctx_.Approximates(fmt::format(
+        "timespan {} becomes fixed buckets (timeslice): events on both sides of a bucket "
+        "boundary are not counted together",
+        spec_.timespan));
+    return fmt::format("{}\n| where {}{}\n| timeslice {}\n| {} by _timeslice{}\n| where {}", query,
+                       any, flags, spec_.timespan, maxes, groups, where);
+  }
+
+  const CorrelationContext& ctx_;
+  const ast::Correlation& spec_;
 };
 
 class Sumo final : public Backend {
@@ -263,6 +389,9 @@ class Sumo final : public Backend {
   std::string_view extension() const override { return "sumo"; }
   std::optional<std::string> Emit(const EmitContext& ctx) const override {
     return SumoEmitter(ctx).Run();
+  }
+  std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
+    return SumoCorrelation(ctx).Run();
   }
 };
 

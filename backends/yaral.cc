@@ -92,6 +92,14 @@ class YaralEmitter {
  public:
   explicit YaralEmitter(const EmitContext& ctx) : ctx_(ctx) {}
 
+  // The events-section expression of `rule` (its log source filters and condition).
+  std::optional<std::string> EventsFor(const ir::Rule& rule) {
+    std::string events =
+        RenderBoolean(rule.condition, kYaral, [this](const Predicate& p, bool) { return Leaf(p); });
+    if (failed_) return std::nullopt;
+    return events;
+  }
+
   std::optional<std::string> Run() {
     const ir::Rule& rule = ctx_.rule;
     std::string events =
@@ -232,6 +240,126 @@ class YaralEmitter {
   bool failed_ = false;
 };
 
+// Sigma correlations as multi-event YARA-L: one event variable per rule, joined on match
+// placeholders, `match: ... over` (a hop window that finds events within the timespan, not fixed
+// buckets), and conditions on event counts or outcome aggregates.
+// https://docs.cloud.google.com/chronicle/docs/yara-l/match-syntax
+class YaralCorrelation {
+ public:
+  explicit YaralCorrelation(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+
+  std::optional<std::string> Run() {
+    const std::string& type = spec_.type;
+    if (type == "value_avg" || type == "value_percentile") {
+      ctx_.Unsupported(type +
+                       " (YARA-L outcome aggregates are count, count_distinct, sum, min, "
+                       "max and arrays)");
+      return std::nullopt;
+    }
+    if (spec_.group_by.empty()) {
+      ctx_.Unsupported("a correlation without group-by (YARA-L needs match placeholders)");
+      return std::nullopt;
+    }
+    if (spec_.timespan_seconds > 48 * 3600) {
+      ctx_.Unsupported("a timespan over 48 hours (the longest YARA-L match window)");
+      return std::nullopt;
+    }
+    const bool temporal = type == "temporal" || type == "temporal_ordered";
+    std::string events;
+    for (size_t i = 0; i < ctx_.sources.size(); ++i) {
+      const auto& source = ctx_.sources[i];
+      EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+      auto text = YaralEmitter(ec).EventsFor(*source.rule);
+      if (!text) return std::nullopt;
+      std::string var = temporal ? fmt::format("$e{}", i + 1) : "$e";
+      // The single-event emitter names its variable $e; each rule gets its own here.
+      std::string renamed;
+      for (size_t at = 0; at < text->size();) {
+        if (text->compare(at, 3, "$e.") == 0) {
+          renamed += var + ".";
+          at += 3;
+        } else {
+          renamed += (*text)[at++];
+        }
+      }
+      events += "    " + renamed + "\n";
+      for (size_t g = 0; g < spec_.group_by.size(); ++g) {
+        std::string field = Field(source.group_fields[g]);
+        events += fmt::format("    {}{} = ${}\n", var, field.substr(2), Placeholder(g));
+      }
+    }
+    if (type == "temporal_ordered") {
+      for (size_t i = 1; i < ctx_.sources.size(); ++i) {
+        events += fmt::format(
+            "    $e{}.metadata.event_timestamp.seconds < $e{}.metadata.event_timestamp.seconds\n",
+            i, i + 1);
+      }
+    }
+    std::string match;
+    for (size_t g = 0; g < spec_.group_by.size(); ++g) match += (g ? ", $" : "$") + Placeholder(g);
+    std::string outcome;
+    std::string condition;
+    static const std::map<std::string, std::string> kOps = {
+        {"gt", ">"}, {"gte", ">="}, {"lt", "<"}, {"lte", "<="}, {"eq", "="}, {"neq", "!="}};
+    auto bounds = [&](const std::string& subject) {
+      std::string out;
+      for (const auto& b : spec_.condition) {
+        out +=
+            (out.empty() ? "" : " and ") + fmt::format("{} {} {}", subject, kOps.at(b.op), b.value);
+      }
+      return out;
+    };
+    if (type == "event_count") {
+      condition = bounds("#e");
+    } else if (type == "value_count" || type == "value_sum") {
+      std::string value = Field(ctx_.sources[0].value_field);
+      std::string fn = type == "value_count" ? "count_distinct" : "sum";
+      outcome = fmt::format("    ${} = {}({})\n", type, fn, value);
+      condition = "$e and " + bounds("$" + type);
+    } else {
+      // Every rule present (and in order for temporal_ordered): the only condition supported.
+      bool every_rule = spec_.condition.size() == 1 && spec_.condition[0].op == "gte" &&
+                        spec_.condition[0].value == std::to_string(ctx_.sources.size());
+      if (!every_rule) {
+        ctx_.Unsupported("a temporal condition other than all rules");
+        return std::nullopt;
+      }
+      for (size_t i = 0; i < ctx_.sources.size(); ++i) {
+        condition += (i ? " and " : "") + fmt::format("$e{}", i + 1);
+      }
+    }
+    std::string out = fmt::format("rule {} {{\n  meta:\n", Name());
+    auto meta = [&](const char* key, const std::string& value) {
+      if (!value.empty()) out += fmt::format("    {} = {}\n", key, Quote(value));
+    };
+    meta("title", spec_.title);
+    meta("id", spec_.id);
+    meta("author", spec_.author);
+    meta("severity", spec_.level);
+    out += "\n  events:\n" + events + "\n  match:\n    " + match + " over " + spec_.timespan + "\n";
+    if (!outcome.empty()) out += "\n  outcome:\n" + outcome;
+    out += "\n  condition:\n    " + condition + "\n}";
+    return out;
+  }
+
+ private:
+  std::string Placeholder(size_t g) const {
+    std::string out = "refract_";
+    for (char c : spec_.group_by[g]) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    return out;
+  }
+
+  std::string Name() const {
+    ir::RuleInfo info;
+    info.name = spec_.name;
+    info.title = spec_.title;
+    return RuleName(info);
+  }
+
+  const CorrelationContext& ctx_;
+  const ast::Correlation& spec_;
+};
+
 class Yaral final : public Backend {
  public:
   std::string_view id() const override { return "yaral"; }
@@ -239,6 +367,9 @@ class Yaral final : public Backend {
   std::string_view extension() const override { return "yaral"; }
   std::optional<std::string> Emit(const EmitContext& ctx) const override {
     return YaralEmitter(ctx).Run();
+  }
+  std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
+    return YaralCorrelation(ctx).Run();
   }
 };
 
