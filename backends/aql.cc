@@ -308,13 +308,7 @@ class AqlCorrelation {
       variable = "value_avg";
       measure = fmt::format("AVG({})", field);
     }
-    std::string having;
-    for (const auto& bound : spec_.condition) {
-      static const std::map<std::string, std::string> kOps = {
-          {"gt", ">"}, {"gte", ">="}, {"lt", "<"}, {"lte", "<="}, {"eq", "="}, {"neq", "!="}};
-      having += (having.empty() ? "" : " AND ") +
-                fmt::format("{} {} {}", variable, kOps.at(bound.op), bound.value);
-    }
+    std::string having = RenderBounds(variable, spec_.condition, " AND ", "=");
     std::string select;
     for (const auto& g : groups) select += g + ", ";
     std::string group_by;

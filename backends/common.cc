@@ -145,6 +145,30 @@ std::string LucenePatternRegex(const ir::Pattern& pattern, bool leading, bool tr
   return ir::EmitWholeMatch(regex, LuceneRegexFlavor(), &unsupported).value_or("");
 }
 
+std::string CompactDuration(long long seconds) {
+  if (seconds % 86400 == 0) return std::to_string(seconds / 86400) + "d";
+  if (seconds % 3600 == 0) return std::to_string(seconds / 3600) + "h";
+  if (seconds % 60 == 0) return std::to_string(seconds / 60) + "m";
+  return std::to_string(seconds) + "s";
+}
+
+std::string RenderBounds(const std::string& subject,
+                         const std::vector<ast::Correlation::Bound>& bounds,
+                         std::string_view and_op, std::string_view eq) {
+  std::string out;
+  for (const auto& bound : bounds) {
+    std::string_view op = bound.op == "gt"    ? ">"
+                          : bound.op == "gte" ? ">="
+                          : bound.op == "lt"  ? "<"
+                          : bound.op == "lte" ? "<="
+                          : bound.op == "eq"  ? eq
+                                              : "!=";
+    if (!out.empty()) out += and_op;
+    out += subject + " " + std::string(op) + " " + bound.value;
+  }
+  return out;
+}
+
 std::vector<const ir::Expr*> Conjuncts(const ir::Expr& expr) {
   if (expr.kind != ir::Expr::Kind::kAnd) return {&expr};
   std::vector<const ir::Expr*> out;

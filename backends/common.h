@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "compiler/ir/ir.h"
+#include "compiler/parse/ast.h"
 
 namespace refract {
 
@@ -47,6 +48,15 @@ const ir::RegexFlavor& LuceneRegexFlavor();
 // `leading`/`trailing` `.*` for contains/endswith/startswith shapes; `fold` spells letters as
 // [aA] classes.
 std::string LucenePatternRegex(const ir::Pattern& pattern, bool leading, bool trailing, bool fold);
+
+// A duration in the largest whole unit: 86400 → "1d", 600 → "10m", 45 → "45s".
+std::string CompactDuration(long long seconds);
+
+// A correlation condition over `subject`: `event_count >= 5 AND event_count < 10`; `eq` spells
+// equality ("==" or "=").
+std::string RenderBounds(const std::string& subject,
+                         const std::vector<ast::Correlation::Bound>& bounds,
+                         std::string_view and_op, std::string_view eq);
 
 // The top-level conjuncts of `expr` (itself when it is not an `and`).
 std::vector<const ir::Expr*> Conjuncts(const ir::Expr& expr);

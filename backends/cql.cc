@@ -306,21 +306,17 @@ class CqlCorrelation {
         ctx_.Unsupported("a temporal_ordered condition other than all rules in order");
         return std::nullopt;
       }
-      WarnBuckets();
+      ctx_.ApproximatesWithBuckets("bucket(span=" + CompactDuration(spec_.timespan_seconds) + ")");
       return fmt::format(
           "{}\n| bucket(span={}, field=[{}], function=[min(refract_a, as=refract_first), "
           "max(refract_b, as=refract_last)])\n| test(refract_first < refract_last)",
-          body, Span(), fields);
+          body, CompactDuration(spec_.timespan_seconds), fields);
     }
-    std::string filters;
-    for (const auto& bound : spec_.condition) {
-      static const std::map<std::string, std::string> kOps = {
-          {"gt", ">"}, {"gte", ">="}, {"lt", "<"}, {"lte", "<="}, {"eq", "="}, {"neq", "!="}};
-      filters += fmt::format("\n| {} {} {}", variable, kOps.at(bound.op), bound.value);
-    }
-    WarnBuckets();
-    return fmt::format("{}\n| bucket(span={}, field=[{}], function={}){}", body, Span(), fields,
-                       function, filters);
+    // Each bound is a filter stage of its own.
+    std::string filters = "\n| " + RenderBounds(variable, spec_.condition, "\n| ", "=");
+    ctx_.ApproximatesWithBuckets("bucket(span=" + CompactDuration(spec_.timespan_seconds) + ")");
+    return fmt::format("{}\n| bucket(span={}, field=[{}], function={}){}", body,
+                       CompactDuration(spec_.timespan_seconds), fields, function, filters);
   }
 
  private:
@@ -328,21 +324,6 @@ class CqlCorrelation {
     std::string out = "refract_";
     for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
     return out;
-  }
-
-  std::string Span() const {
-    long long s = spec_.timespan_seconds;
-    if (s % 86400 == 0) return fmt::format("{}d", s / 86400);
-    if (s % 3600 == 0) return fmt::format("{}h", s / 3600);
-    if (s % 60 == 0) return fmt::format("{}m", s / 60);
-    return fmt::format("{}s", s);
-  }
-
-  void WarnBuckets() const {
-    ctx_.Approximates(fmt::format(
-        "timespan {} becomes fixed buckets (bucket(span={})): events on both sides of a bucket "
-        "boundary are not counted together",
-        spec_.timespan, Span()));
   }
 
   const CorrelationContext& ctx_;

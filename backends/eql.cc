@@ -277,7 +277,8 @@ class EqlCorrelation {
       ctx_.Unsupported("a temporal_ordered condition other than all rules in order");
       return std::nullopt;
     }
-    std::string out = fmt::format("sequence with maxspan={}", Span());
+    std::string out =
+        fmt::format("sequence with maxspan={}", CompactDuration(spec_.timespan_seconds));
     for (const auto& source : ctx_.sources) {
       EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
       auto query = EqlEmitter(ec).Run();
@@ -293,14 +294,6 @@ class EqlCorrelation {
   }
 
  private:
-  std::string Span() const {
-    long long s = spec_.timespan_seconds;
-    if (s % 86400 == 0) return fmt::format("{}d", s / 86400);
-    if (s % 3600 == 0) return fmt::format("{}h", s / 3600);
-    if (s % 60 == 0) return fmt::format("{}m", s / 60);
-    return fmt::format("{}s", s);
-  }
-
   const CorrelationContext& ctx_;
   const ast::Correlation& spec_;
 };

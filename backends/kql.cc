@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "backends/common.h"
+
 namespace refract {
 namespace {
 
@@ -500,7 +502,7 @@ class KqlCorrelation {
       queries.push_back(*query);
     }
     const bool temporal = spec_.type == "temporal" || spec_.type == "temporal_ordered";
-    const std::string span = KqlTimespan(spec_.timespan_seconds);
+    const std::string span = CompactDuration(spec_.timespan_seconds);
     // Group-by columns: the field itself for one source; a shared name for a union.
     std::vector<std::string> groups;
     std::string body;
@@ -559,14 +561,8 @@ class KqlCorrelation {
     } else {
       return Ordered(body, by);
     }
-    std::string where;
-    for (const auto& bound : spec_.condition) {
-      static const std::map<std::string, std::string> kOps = {
-          {"gt", ">"}, {"gte", ">="}, {"lt", "<"}, {"lte", "<="}, {"eq", "=="}, {"neq", "!="}};
-      where += (where.empty() ? "" : " and ") +
-               fmt::format("{} {} {}", variable, kOps.at(bound.op), bound.value);
-    }
-    WarnBuckets();
+    std::string where = RenderBounds(variable, spec_.condition, " and ", "==");
+    ctx_.ApproximatesWithBuckets("bin(" + CompactDuration(spec_.timespan_seconds) + ")");
     return fmt::format("{}\n| summarize {} = {} by {}\n| where {}", body, variable, measure, by,
                        where);
   }
@@ -586,26 +582,11 @@ class KqlCorrelation {
       return std::nullopt;
     }
     const std::string time = ctx_.mapping.Option("time_field", "TimeGenerated");
-    WarnBuckets();
+    ctx_.ApproximatesWithBuckets("bin(" + CompactDuration(spec_.timespan_seconds) + ")");
     return fmt::format(
         "{}\n| summarize refract_first = minif({}, refract_rule == {}), refract_last = "
         "maxif({}, refract_rule == {}) by {}\n| where refract_first < refract_last",
         body, time, Quote(ctx_.sources[0].label), time, Quote(ctx_.sources[1].label), by);
-  }
-
-  void WarnBuckets() const {
-    const std::string span = KqlTimespan(spec_.timespan_seconds);
-    ctx_.Approximates(fmt::format(
-        "timespan {} becomes fixed {} buckets (bin): events on both sides of a bucket boundary "
-        "are not counted together",
-        spec_.timespan, span));
-  }
-
-  static std::string KqlTimespan(long long seconds) {
-    if (seconds % 86400 == 0) return fmt::format("{}d", seconds / 86400);
-    if (seconds % 3600 == 0) return fmt::format("{}h", seconds / 3600);
-    if (seconds % 60 == 0) return fmt::format("{}m", seconds / 60);
-    return fmt::format("{}s", seconds);
   }
 
   const CorrelationContext& ctx_;

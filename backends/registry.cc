@@ -39,6 +39,13 @@ void CorrelationContext::Approximates(const std::string& what) const {
                       {"--strict makes this an error"});
 }
 
+void CorrelationContext::ApproximatesWithBuckets(const std::string& construct) const {
+  Approximates(fmt::format(
+      "timespan {} becomes fixed buckets ({}): events on both sides of a bucket boundary are "
+      "not counted together",
+      spec.timespan, construct));
+}
+
 std::optional<std::string> Backend::EmitCorrelation(const CorrelationContext& ctx) const {
   ctx.diagnostics.Error(
       "E0602", ctx.spec.location,

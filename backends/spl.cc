@@ -360,7 +360,7 @@ class SplCorrelation {
       searches.push_back(*query);
     }
     const bool temporal = spec_.type == "temporal" || spec_.type == "temporal_ordered";
-    const std::string span = Span(spec_.timespan_seconds);
+    const std::string span = CompactDuration(spec_.timespan_seconds);
     std::vector<std::string> groups;
     std::string body;
     std::string value;
@@ -419,21 +419,15 @@ class SplCorrelation {
         ctx_.Unsupported("temporal_ordered other than two rules, all in order");
         return std::nullopt;
       }
-      WarnBuckets();
+      ctx_.ApproximatesWithBuckets("bin _time span=" + CompactDuration(spec_.timespan_seconds));
       return fmt::format(
           "{}\n| bin _time span={}\n| stats min(eval(if(refract_rule={}, _time, null()))) as "
           "refract_first max(eval(if(refract_rule={}, _time, null()))) as refract_last by {}\n"
           "| where refract_first < refract_last",
           body, span, Quote(ctx_.sources[0].label), Quote(ctx_.sources[1].label), by);
     }
-    std::string where;
-    for (const auto& bound : spec_.condition) {
-      static const std::map<std::string, std::string> kOps = {
-          {"gt", ">"}, {"gte", ">="}, {"lt", "<"}, {"lte", "<="}, {"eq", "=="}, {"neq", "!="}};
-      where += (where.empty() ? "" : " AND ") +
-               fmt::format("{} {} {}", variable, kOps.at(bound.op), bound.value);
-    }
-    WarnBuckets();
+    std::string where = RenderBounds(variable, spec_.condition, " AND ", "==");
+    ctx_.ApproximatesWithBuckets("bin _time span=" + CompactDuration(spec_.timespan_seconds));
     return fmt::format("{}\n| bin _time span={}\n| stats {} as {} by {}\n| where {}", body, span,
                        measure, variable, by, where);
   }
@@ -444,20 +438,6 @@ class SplCorrelation {
     std::string out = "refract_";
     for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
     return out;
-  }
-
-  void WarnBuckets() const {
-    ctx_.Approximates(fmt::format(
-        "timespan {} becomes fixed buckets (bin _time span={}): events on both sides of a "
-        "bucket boundary are not counted together",
-        spec_.timespan, Span(spec_.timespan_seconds)));
-  }
-
-  static std::string Span(long long seconds) {
-    if (seconds % 86400 == 0) return fmt::format("{}d", seconds / 86400);
-    if (seconds % 3600 == 0) return fmt::format("{}h", seconds / 3600);
-    if (seconds % 60 == 0) return fmt::format("{}m", seconds / 60);
-    return fmt::format("{}s", seconds);
   }
 
   const CorrelationContext& ctx_;

@@ -305,17 +305,8 @@ class SumoCorrelation {
     } else {
       measure = fmt::format("pct({}, {})", value, spec_.percentile);
     }
-    std::string where;
-    for (const auto& bound : spec_.condition) {
-      static const std::map<std::string, std::string> kOps = {
-          {"gt", ">"}, {"gte", ">="}, {"lt", "<"}, {"lte", "<="}, {"eq", "="}, {"neq", "!="}};
-      where += (where.empty() ? "" : " and ") +
-               fmt::format("{} {} {}", variable, kOps.at(bound.op), bound.value);
-    }
-    ctx_.Approximates(fmt::format(
-        "timespan {} becomes fixed buckets (timeslice): events on both sides of a bucket "
-        "boundary are not counted together",
-        spec_.timespan));
+    std::string where = RenderBounds(variable, spec_.condition, " and ", "=");
+    ctx_.ApproximatesWithBuckets("timeslice");
     return fmt::format("{}\n| timeslice {}\n| {} as {} by _timeslice{}\n| where {}", queries[0],
                        spec_.timespan, measure, variable, groups, where);
   }
@@ -363,17 +354,8 @@ class SumoCorrelation {
     }
     std::string groups;
     for (const auto& f : first.group_fields) groups += ", " + Alias(f);
-    std::string where;
-    for (const auto& bound : spec_.condition) {
-      static const std::map<std::string, std::string> kOps = {
-          {"gt", ">"}, {"gte", ">="}, {"lt", "<"}, {"lte", "<="}, {"eq", "="}, {"neq", "!="}};
-      where += (where.empty() ? "" : " and ") +
-               fmt::format("{} {} {}", sum, kOps.at(bound.op), bound.value);
-    }
-    ctx_.Approximates(fmt::format(
-        "timespan {} becomes fixed buckets (timeslice): events on both sides of a bucket "
-        "boundary are not counted together",
-        spec_.timespan));
+    std::string where = RenderBounds(sum, spec_.condition, " and ", "=");
+    ctx_.ApproximatesWithBuckets("timeslice");
     return fmt::format("{}\n| where {}{}\n| timeslice {}\n| {} by _timeslice{}\n| where {}", query,
                        any, flags, spec_.timespan, maxes, groups, where);
   }

@@ -299,15 +299,8 @@ class YaralCorrelation {
     for (size_t g = 0; g < spec_.group_by.size(); ++g) match += (g ? ", $" : "$") + Placeholder(g);
     std::string outcome;
     std::string condition;
-    static const std::map<std::string, std::string> kOps = {
-        {"gt", ">"}, {"gte", ">="}, {"lt", "<"}, {"lte", "<="}, {"eq", "="}, {"neq", "!="}};
     auto bounds = [&](const std::string& subject) {
-      std::string out;
-      for (const auto& b : spec_.condition) {
-        out +=
-            (out.empty() ? "" : " and ") + fmt::format("{} {} {}", subject, kOps.at(b.op), b.value);
-      }
-      return out;
+      return RenderBounds(subject, spec_.condition, " and ", "=");
     };
     if (type == "event_count") {
       condition = bounds("#e");
