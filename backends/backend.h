@@ -38,6 +38,9 @@ struct CorrelationContext {
   const TargetMapping& mapping;
   Diagnostics& diagnostics;
   std::string_view target;
+  // The aggregate extension: per measure, its field and its count-if filter in target names.
+  std::vector<std::string> measure_fields = {};
+  std::vector<std::optional<ir::Expr>> measure_filters = {};
 
   // Reports E0500: the target cannot express `construct` of this correlation.
   void Unsupported(const std::string& construct) const;
@@ -61,6 +64,8 @@ class Backend {
   // Returns the query for a correlation rule; by default reports E0602 (not implemented for
   // this target yet) and returns nullopt.
   virtual std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const;
+  // Returns the query for refract's `aggregate` extension; by default reports E0602.
+  virtual std::optional<std::string> EmitAggregate(const CorrelationContext& ctx) const;
 };
 
 // Every registered backend, in registry order.

@@ -142,6 +142,13 @@ class KqlEmitter {
  public:
   explicit KqlEmitter(const EmitContext& ctx) : ctx_(ctx) {}
 
+  // `e` as a KQL boolean expression over the rule's table; nullopt after a reported failure.
+  std::optional<std::string> Condition(const Expr& e) {
+    std::string text = Emit(e, false);
+    if (failed_) return std::nullopt;
+    return text;
+  }
+
   std::optional<std::string> Run() {
     std::string query = QuoteName(ctx_.rule.source);
     const Expr& condition = ctx_.rule.condition;
@@ -593,6 +600,114 @@ class KqlCorrelation {
   const ast::Correlation& spec_;
 };
 
+// refract's aggregate extension: one summarize with named measures over a lookback, a having
+// condition, then derived columns.
+class KqlAggregate {
+ public:
+  explicit KqlAggregate(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+
+  std::optional<std::string> Run() {
+    const auto& source = ctx_.sources[0];
+    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+    KqlEmitter emitter(ec);
+    const std::string time = ctx_.mapping.Option("time_field", "TimeGenerated");
+    // The timespan is a lookback: events of the last N, as a scheduled rule's query period.
+    std::string query =
+        QuoteName(source.rule->source) +
+        fmt::format("\n| where {} > ago({})", time, CompactDuration(spec_.timespan_seconds));
+    if (source.rule->condition.kind != Expr::Kind::kTrue) {
+      auto where = emitter.Condition(source.rule->condition);
+      if (!where) return std::nullopt;
+      query += "\n| where " + *where;
+    }
+    std::vector<std::string> measures;
+    for (size_t i = 0; i < spec_.measures.size(); ++i) {
+      const auto& m = spec_.measures[i];
+      const std::string& field = ctx_.measure_fields[i];
+      std::string expr;
+      if (m.kind == "count") {
+        if (ctx_.measure_filters[i]) {
+          auto filter = emitter.Condition(*ctx_.measure_filters[i]);
+          if (!filter) return std::nullopt;
+          expr = fmt::format("countif({})", *filter);
+        } else {
+          expr = "count()";
+        }
+      } else if (m.kind == "distinct") {
+        // make_set keeps up to 1,048,576 values: an exact count where dcount() estimates.
+        expr = fmt::format("array_length(make_set({}))", field);
+      } else if (m.kind == "values") {
+        expr = m.limit.empty() ? fmt::format("make_set({})", field)
+                               : fmt::format("make_set({}, {})", field, m.limit);
+      } else {
+        expr = fmt::format("{}({})", m.kind, field);
+      }
+      measures.push_back(fmt::format("{} = {}", QuoteName(m.name), expr));
+    }
+    std::string by;
+    for (const auto& f : source.group_fields) by += (by.empty() ? "" : ", ") + QuoteName(f);
+    if (spec_.window_seconds > 0) {
+      by += (by.empty() ? "" : ", ") +
+            fmt::format("bin({}, {})", time, CompactDuration(spec_.window_seconds));
+      ctx_.Approximates(fmt::format(
+          "window {} becomes fixed buckets (bin({})): events on both sides of a bucket boundary "
+          "are not counted together",
+          spec_.window, CompactDuration(spec_.window_seconds)));
+    }
+    query += "\n| summarize\n    ";
+    for (size_t i = 0; i < measures.size(); ++i) query += (i ? ",\n    " : "") + measures[i];
+    if (!by.empty()) query += "\n    by " + by;
+    if (spec_.test) query += "\n| where " + Test(*spec_.test);
+    std::string extend;
+    for (const auto& column : spec_.columns) {
+      std::string value;
+      if (!column.cases.empty()) {
+        value = "case(";
+        for (const auto& [test, then] : column.cases)
+          value += Test(test) + ", " + Literal(then) + ", ";
+        value += Literal(column.otherwise.empty() ? "" : column.otherwise) + ")";
+      } else {
+        value = Literal(column.constant);
+      }
+      extend +=
+          (extend.empty() ? "" : ", ") + fmt::format("{} = {}", QuoteName(column.name), value);
+    }
+    if (!extend.empty()) query += "\n| extend " + extend;
+    return query;
+  }
+
+ private:
+  static std::string Literal(const std::string& text) {
+    char* end = nullptr;
+    std::strtod(text.c_str(), &end);
+    bool number = !text.empty() && end == text.c_str() + text.size();
+    return number ? text : Quote(text);
+  }
+
+  static std::string Test(const ast::Correlation::Test& t) {
+    using Kind = ast::Correlation::Test::Kind;
+    switch (t.kind) {
+      case Kind::kCompare:
+        return fmt::format("{} {} {}", QuoteName(t.measure), t.op, t.value);
+      case Kind::kNot:
+        return "not(" + Test(t.children[0]) + ")";
+      default: {
+        const char* op = t.kind == Kind::kAnd ? " and " : " or ";
+        std::string out;
+        for (size_t i = 0; i < t.children.size(); ++i) {
+          const auto& child = t.children[i];
+          bool wrap = child.kind == Kind::kAnd || child.kind == Kind::kOr;
+          out += (i ? op : "") + (wrap ? "(" + Test(child) + ")" : Test(child));
+        }
+        return out;
+      }
+    }
+  }
+
+  const CorrelationContext& ctx_;
+  const ast::Correlation& spec_;
+};
+
 class Kql final : public Backend {
  public:
   std::string_view id() const override { return "kql"; }
@@ -605,6 +720,9 @@ class Kql final : public Backend {
   }
   std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
     return KqlCorrelation(ctx).Run();
+  }
+  std::optional<std::string> EmitAggregate(const CorrelationContext& ctx) const override {
+    return KqlAggregate(ctx).Run();
   }
 };
 

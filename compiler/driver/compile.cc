@@ -156,6 +156,35 @@ void CompileCorrelation(const ast::Correlation& c, const std::vector<const ir::R
       if (!c.field.empty()) cs.value_field = CorrelationField(c, c.field, *sources[i], mapping);
       context.sources.push_back(std::move(cs));
     }
+    // Count-if filters of the aggregate extension, lowered against the first rule's log source
+    // and mapped like it.
+    for (const auto& m : c.measures) {
+      context.measure_fields.push_back(
+          m.field.empty() ? "" : CorrelationField(c, m.field, *sources[0], mapping));
+      if (!m.where) {
+        context.measure_filters.emplace_back();
+        continue;
+      }
+      ast::Rule selection;
+      selection.title = c.title;
+      selection.logsource = sources[0]->logsource;
+      selection.location = m.location;
+      selection.searches = {*m.where};
+      ast::Condition ref;
+      ref.name = m.where->name;
+      selection.conditions = {ref};
+      auto lowered = ir::Lower(selection, {&session.placeholders}, diagnostics);
+      if (!lowered) {
+        ok = false;
+        context.measure_filters.emplace_back();
+        continue;
+      }
+      Diagnostics ignored;  // the log source was mapped, and warned about, with the rule itself
+      ApplyMapping(*lowered, mapping, session.mapping_options, ignored);
+      // Mapping ANDs in the log source's own filter: redundant inside a count-if, whose rows
+      // already passed it, and harmless.
+      context.measure_filters.push_back(passes::Simplify(std::move(lowered->condition)));
+    }
     std::optional<std::string> text;
     if (ok && session.stage == EmitStage::kIr) {
       text = ast::Print(c);
@@ -163,7 +192,8 @@ void CompileCorrelation(const ast::Correlation& c, const std::vector<const ir::R
         text->append(fmt::format("  source {}\n", labels[i]) + ir::Print(mapped[i]));
       }
     } else if (ok) {
-      text = backend->EmitCorrelation(context);
+      text = c.type == "aggregate" ? backend->EmitAggregate(context)
+                                   : backend->EmitCorrelation(context);
     }
     if (session.strict) diagnostics.PromoteWarnings();
     ok = ok && text.has_value() && !diagnostics.HasErrors();

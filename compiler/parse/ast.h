@@ -110,6 +110,36 @@ struct Correlation {
   std::string percentile;        // value_percentile
   std::map<std::string, std::map<std::string, std::string>> aliases;  // alias → rule → field
   bool generate = false;
+
+  // refract's `aggregate` extension.
+  struct Measure {
+    std::string name;
+    std::string kind;             // count, distinct, values, min, max, sum, avg
+    std::string field;            // all but count
+    std::string limit;            // values
+    std::optional<Search> where;  // count: the events it counts (all when absent)
+    SourceLocation location;
+  };
+  // A condition over measures: comparisons joined by and/or/not.
+  struct Test {
+    enum class Kind { kCompare, kAnd, kOr, kNot };
+    Kind kind = Kind::kCompare;
+    std::string measure;
+    std::string op;  // > >= < <= == !=
+    std::string value;
+    std::vector<Test> children;
+  };
+  struct Column {
+    std::string name;
+    std::string constant;                             // a text or number
+    std::vector<std::pair<Test, std::string>> cases;  // when → then, in order
+    std::string otherwise;                            // else
+  };
+  std::vector<Measure> measures;
+  std::optional<Test> test;
+  std::vector<Column> columns;
+  std::string window;  // optional bucket within the lookback
+  long long window_seconds = 0;
   SourceLocation location;
   int document = 0;  // 0-based index of its YAML document in the file
 };

@@ -3,13 +3,14 @@
 #include <fmt/format.h>
 
 #include "compiler/load/loader.h"
+#include "compiler/parse/rule_parser.h"
 
 namespace refract {
 
 const std::vector<std::string_view>& CorrelationTypes() {
   static const std::vector<std::string_view> kTypes = {
-      "event_count", "value_count", "temporal",        "temporal_ordered",
-      "value_sum",   "value_avg",   "value_percentile"};
+      "event_count", "value_count", "temporal",         "temporal_ordered",
+      "value_sum",   "value_avg",   "value_percentile", "aggregate"};
   return kTypes;
 }
 
@@ -42,6 +43,136 @@ std::optional<long long> ParseTimespan(std::string_view text) {
 
 namespace {
 
+// Parses `FailureCount >= 5 and (SuccessCount >= 1 or not Flag == 0)`.
+class TestParser {
+ public:
+  explicit TestParser(std::string_view text) : text_(text) {}
+
+  std::optional<ast::Correlation::Test> Run(std::string* error) {
+    auto test = Or();
+    Skip();
+    if (test && pos_ < text_.size())
+      Fail("unexpected '" + std::string(text_.substr(pos_, 1)) + "'");
+    if (!error_.empty()) {
+      *error = error_;
+      return std::nullopt;
+    }
+    return test;
+  }
+
+ private:
+  using Test = ast::Correlation::Test;
+
+  void Skip() {
+    while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+  }
+  void Fail(std::string message) {
+    if (error_.empty()) error_ = message + fmt::format(" at offset {}", pos_);
+  }
+  std::string Word() {
+    Skip();
+    size_t start = pos_;
+    while (pos_ < text_.size() &&
+           (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_' ||
+            text_[pos_] == '.' || (pos_ == start && text_[pos_] == '-'))) {
+      ++pos_;
+    }
+    return std::string(text_.substr(start, pos_ - start));
+  }
+  bool Keyword(std::string_view word) {
+    Skip();
+    size_t end = pos_ + word.size();
+    if (text_.substr(pos_, word.size()) == word &&
+        (end >= text_.size() || !std::isalnum(static_cast<unsigned char>(text_[end])))) {
+      pos_ = end;
+      return true;
+    }
+    return false;
+  }
+  std::optional<Test> Or() {
+    auto left = And();
+    while (left && Keyword("or")) {
+      auto right = And();
+      if (!right) return std::nullopt;
+      left = Join(Test::Kind::kOr, std::move(*left), std::move(*right));
+    }
+    return left;
+  }
+  std::optional<Test> And() {
+    auto left = Unary();
+    while (left && Keyword("and")) {
+      auto right = Unary();
+      if (!right) return std::nullopt;
+      left = Join(Test::Kind::kAnd, std::move(*left), std::move(*right));
+    }
+    return left;
+  }
+  static Test Join(Test::Kind kind, Test left, Test right) {
+    Test t;
+    t.kind = kind;
+    t.children.push_back(std::move(left));
+    t.children.push_back(std::move(right));
+    return t;
+  }
+  std::optional<Test> Unary() {
+    if (Keyword("not")) {
+      auto inner = Unary();
+      if (!inner) return std::nullopt;
+      Test t;
+      t.kind = Test::Kind::kNot;
+      t.children.push_back(std::move(*inner));
+      return t;
+    }
+    Skip();
+    if (pos_ < text_.size() && text_[pos_] == '(') {
+      ++pos_;
+      auto inner = Or();
+      Skip();
+      if (!inner || pos_ >= text_.size() || text_[pos_] != ')') {
+        Fail("expected ')'");
+        return std::nullopt;
+      }
+      ++pos_;
+      return inner;
+    }
+    Test t;
+    t.measure = Word();
+    if (t.measure.empty()) {
+      Fail("expected a measure name");
+      return std::nullopt;
+    }
+    Skip();
+    for (std::string_view op : {">=", "<=", "==", "!=", ">", "<", "="}) {
+      if (text_.substr(pos_, op.size()) == op) {
+        t.op = op == "=" ? "==" : std::string(op);
+        pos_ += op.size();
+        break;
+      }
+    }
+    if (t.op.empty()) {
+      Fail("expected a comparison (>, >=, <, <=, ==, !=)");
+      return std::nullopt;
+    }
+    t.value = Word();
+    char* end = nullptr;
+    std::strtod(t.value.c_str(), &end);
+    if (t.value.empty() || end != t.value.c_str() + t.value.size()) {
+      Fail("expected a number");
+      return std::nullopt;
+    }
+    return t;
+  }
+
+  std::string_view text_;
+  size_t pos_ = 0;
+  std::string error_;
+};
+
+void CollectMeasures(const ast::Correlation::Test& t, std::vector<std::string>& names) {
+  if (t.kind == ast::Correlation::Test::Kind::kCompare) names.push_back(t.measure);
+  for (const auto& child : t.children) CollectMeasures(child, names);
+}
+
 std::string Text(const YAML::Node& node) {
   return node.IsDefined() && node.IsScalar() ? node.Scalar() : "";
 }
@@ -59,6 +190,136 @@ std::vector<std::string> List(const YAML::Node& node) {
 }
 
 }  // namespace
+
+namespace {
+
+std::optional<ast::Correlation::Test> ParseTest(const YAML::Node& node, const SourceFile& source,
+                                                Diagnostics& diagnostics) {
+  std::string error;
+  auto test = TestParser(node.IsScalar() ? node.Scalar() : "").Run(&error);
+  if (!test) {
+    diagnostics.Error("E0613", LocationOf(source, node.Mark()),
+                      fmt::format("invalid measure condition: {}", error),
+                      {"write comparisons of measures with numbers joined by and, or, not: "
+                       "FailureCount >= 5 and SuccessCount >= 1"});
+  }
+  return test;
+}
+
+}  // namespace
+
+void ParseAggregate(const YAML::Node& body, const SourceFile& source, Diagnostics& diagnostics,
+                    ast::Correlation& c) {
+  auto where = [&](const YAML::Node& node) { return LocationOf(source, node.Mark()); };
+  const YAML::Node measures = body["measures"];
+  if (!measures.IsDefined() || !measures.IsMap() || measures.size() == 0) {
+    diagnostics.Error("E0620", where(body), "'aggregate' needs 'measures'");
+    return;
+  }
+  static const std::vector<std::string_view> kKinds = {"count", "distinct", "values", "min",
+                                                       "max",   "sum",      "avg"};
+  for (auto it = measures.begin(); it != measures.end(); ++it) {
+    ast::Correlation::Measure m;
+    m.name = it->first.Scalar();
+    m.location = where(it->first);
+    const YAML::Node spec = it->second;
+    if (!spec.IsMap() || spec.size() == 0) {
+      diagnostics.Error("E0620", m.location,
+                        fmt::format("measure '{}' needs one of count, distinct, values, min, max, "
+                                    "sum, avg",
+                                    m.name));
+      continue;
+    }
+    for (auto k = spec.begin(); k != spec.end(); ++k) {
+      std::string key = k->first.Scalar();
+      if (key == "limit") {
+        m.limit = Text(k->second);
+        continue;
+      }
+      if (std::find(kKinds.begin(), kKinds.end(), key) == kKinds.end()) {
+        std::string hint = ClosestMatch(key, kKinds);
+        diagnostics.Error("E0620", where(k->first), fmt::format("unknown measure '{}'", key),
+                          hint.empty()
+                              ? std::vector<std::string>{}
+                              : std::vector<std::string>{fmt::format("did you mean '{}'?", hint)});
+        continue;
+      }
+      m.kind = key;
+      if (key == "count") {
+        const YAML::Node selection = k->second;
+        if (selection.IsMap() || selection.IsSequence()) {
+          m.where = ParseSelection(k->first, selection, source, diagnostics);
+        }
+      } else {
+        m.field = Text(k->second);
+        if (m.field.empty()) {
+          diagnostics.Error("E0620", where(k->second),
+                            fmt::format("measure '{}' needs a field", m.name));
+        }
+      }
+    }
+    c.measures.push_back(std::move(m));
+  }
+  std::vector<std::string> known;
+  for (const auto& m : c.measures) known.push_back(m.name);
+  auto check_names = [&](const ast::Correlation::Test& t, const YAML::Node& at) {
+    std::vector<std::string> used;
+    CollectMeasures(t, used);
+    for (const auto& name : used) {
+      if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+      std::vector<std::string_view> views(known.begin(), known.end());
+      std::string hint = ClosestMatch(name, views);
+      diagnostics.Error(
+          "E0621", where(at), fmt::format("'{}' is no measure of this aggregate", name),
+          hint.empty() ? std::vector<std::string>{}
+                       : std::vector<std::string>{fmt::format("did you mean '{}'?", hint)});
+    }
+  };
+  const YAML::Node condition = body["condition"];
+  if (condition.IsDefined()) {
+    c.test = ParseTest(condition, source, diagnostics);
+    if (c.test) check_names(*c.test, condition);
+  }
+  const YAML::Node window = body["window"];
+  if (window.IsDefined()) {
+    c.window = Text(window);
+    auto seconds = ParseTimespan(c.window);
+    if (!seconds || *seconds <= 0 || *seconds > c.timespan_seconds) {
+      diagnostics.Error(
+          "E0612", where(window),
+          fmt::format("invalid window '{}': a duration no longer than the timespan", c.window));
+    } else {
+      c.window_seconds = *seconds;
+    }
+  }
+  const YAML::Node columns = body["columns"];
+  if (columns.IsDefined() && columns.IsMap()) {
+    for (auto it = columns.begin(); it != columns.end(); ++it) {
+      ast::Correlation::Column column;
+      column.name = it->first.Scalar();
+      const YAML::Node value = it->second;
+      if (value.IsScalar()) {
+        column.constant = value.Scalar();
+      } else if (value.IsSequence()) {
+        for (const auto& branch : value) {
+          if (branch["else"].IsDefined()) {
+            column.otherwise = Text(branch["else"]);
+            continue;
+          }
+          auto test = ParseTest(branch["when"], source, diagnostics);
+          if (!test) continue;
+          check_names(*test, branch["when"]);
+          column.cases.emplace_back(std::move(*test), Text(branch["then"]));
+        }
+      } else {
+        diagnostics.Error(
+            "E0620", where(it->first),
+            fmt::format("column '{}' needs a value or a list of when/then", column.name));
+      }
+      c.columns.push_back(std::move(column));
+    }
+  }
+}
 
 std::optional<ast::Correlation> ParseCorrelation(const YAML::Node& document,
                                                  const SourceFile& source,
@@ -134,8 +395,11 @@ std::optional<ast::Correlation> ParseCorrelation(const YAML::Node& document,
     c.timespan_seconds = *seconds;
   }
 
+  const bool aggregate = c.type == "aggregate";
   const YAML::Node condition = body["condition"];
-  if (condition.IsDefined() && condition.IsMap()) {
+  if (aggregate) {
+    ParseAggregate(body, source, diagnostics, c);
+  } else if (condition.IsDefined() && condition.IsMap()) {
     for (auto it = condition.begin(); it != condition.end(); ++it) {
       std::string key = it->first.Scalar();
       if (key == "field") {
@@ -165,7 +429,7 @@ std::optional<ast::Correlation> ParseCorrelation(const YAML::Node& document,
                       "an extended condition expression is not supported; use a map like "
                       "{gte: 10}");
   }
-  if (c.condition.empty() && !temporal) {
+  if (c.condition.empty() && !temporal && !aggregate) {
     diagnostics.Error("E0613", where(body), "correlation has no 'condition'");
   }
   if (c.condition.empty() && temporal) {

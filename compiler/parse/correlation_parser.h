@@ -19,6 +19,10 @@ std::optional<ast::Correlation> ParseCorrelation(const YAML::Node& document,
                                                  const SourceFile& source,
                                                  Diagnostics& diagnostics);
 
+// Reads the `aggregate` extension's measures, condition, window and columns into `c`.
+void ParseAggregate(const YAML::Node& body, const SourceFile& source, Diagnostics& diagnostics,
+                    ast::Correlation& c);
+
 // Parses a Sigma timespan (`30s`, `10m`, `1h`, `2d`, and pySigma's `1w`, `1M`, `1y`) into
 // seconds; nullopt when malformed.
 std::optional<long long> ParseTimespan(std::string_view text);

@@ -15,6 +15,7 @@ class RuleParser {
       : source_(source), diagnostics_(diagnostics), correlations_(correlations) {}
 
   std::optional<ast::Rule> Parse(const YAML::Node& document);
+  std::optional<ast::Search> ParseSearch(const YAML::Node& key, const YAML::Node& value);
 
  private:
   SourceLocation Where(const YAML::Node& node, int length = 1) const {
@@ -27,7 +28,6 @@ class RuleParser {
   ast::Scalar ReadScalar(const YAML::Node& node);
   void ParseMetadata(const YAML::Node& document, ast::Rule& rule);
   bool ParseDetection(const YAML::Node& detection, ast::Rule& rule);
-  std::optional<ast::Search> ParseSearch(const YAML::Node& key, const YAML::Node& value);
   std::optional<ast::DetectionItem> ParseItem(const YAML::Node& key, const YAML::Node& value);
   bool ParseValues(const YAML::Node& value, std::vector<ast::Scalar>& out);
   std::optional<ast::Condition> ParseConditionNode(const YAML::Node& node);
@@ -397,6 +397,12 @@ std::optional<ast::Rule> RuleParser::Parse(const YAML::Node& document) {
 }
 
 }  // namespace
+
+std::optional<ast::Search> ParseSelection(const YAML::Node& key, const YAML::Node& value,
+                                          const SourceFile& source, Diagnostics& diagnostics) {
+  RuleParser parser(source, diagnostics);
+  return parser.ParseSearch(key, value);
+}
 
 std::vector<ast::Rule> ParseRules(const RuleDoc& doc, Diagnostics& diagnostics) {
   return ParseDocuments(doc, diagnostics).rules;

@@ -14,6 +14,10 @@ namespace refract {
 // can report the rest of its problems; it must not be translated.
 std::vector<ast::Rule> ParseRules(const RuleDoc& doc, Diagnostics& diagnostics);
 
+// Parses one search (a map or list of maps of `field|modifiers: values`) named by `key`.
+std::optional<ast::Search> ParseSelection(const YAML::Node& key, const YAML::Node& value,
+                                          const SourceFile& source, Diagnostics& diagnostics);
+
 // Detection rules and correlation rules of one file.
 struct ParsedDocuments {
   std::vector<ast::Rule> rules;
