@@ -724,6 +724,38 @@ class Kql final : public Backend {
   std::optional<std::string> EmitAggregate(const CorrelationContext& ctx) const override {
     return KqlAggregate(ctx).Run();
   }
+  // union of the signals' queries, then the shared columns and order.
+  // https://learn.microsoft.com/kusto/query/union-operator, .../project-operator, .../sort-operator
+  std::optional<std::string> EmitUnion(const CorrelationContext& ctx,
+                                       const std::vector<std::string>& parts) const override {
+    std::string out = "union\n";
+    for (size_t i = 0; i < parts.size(); ++i) {
+      std::string indented = parts[i];
+      for (size_t at = indented.find('\n'); at != std::string::npos;
+           at = indented.find('\n', at + 1)) {
+        indented.insert(at + 1, "    ");
+      }
+      out += fmt::format("    ({}){}\n", indented, i + 1 < parts.size() ? "," : "");
+    }
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    if (!ctx.spec.project.empty()) {
+      out += "\n| project";
+      for (size_t i = 0; i < ctx.spec.project.size(); ++i) {
+        const auto& [name, from] = ctx.spec.project[i];
+        out += (i ? ",\n    " : "\n    ") +
+               (name == from ? QuoteName(name)
+                             : fmt::format("{} = {}", QuoteName(name), QuoteName(from)));
+      }
+    }
+    if (!ctx.spec.sort.empty()) {
+      out += "\n| sort by ";
+      for (size_t i = 0; i < ctx.spec.sort.size(); ++i) {
+        out += (i ? ", " : "") + QuoteName(ctx.spec.sort[i].first) +
+               (ctx.spec.sort[i].second ? " desc" : " asc");
+      }
+    }
+    return out;
+  }
 };
 
 }  // namespace

@@ -62,6 +62,15 @@ std::optional<std::string> Backend::EmitAggregate(const CorrelationContext& ctx)
   return std::nullopt;
 }
 
+std::optional<std::string> Backend::EmitUnion(const CorrelationContext& ctx,
+                                              const std::vector<std::string>&) const {
+  ctx.diagnostics.Error(
+      "E0602", ctx.spec.location,
+      fmt::format("the union extension is not implemented for target '{}' yet", id()),
+      {fmt::format("correlation '{}' has no {} query", ctx.spec.title, id())});
+  return std::nullopt;
+}
+
 void EmitContext::Unsupported(const SourceLocation& where, const std::string& construct) const {
   diagnostics.Error("E0500", where, fmt::format("target '{}' cannot express {}", target, construct),
                     {fmt::format("rule '{}' has no {} query", rule.info.title, target)});

@@ -204,6 +204,85 @@ void CompileCorrelation(const ast::Correlation& c, const std::vector<const ir::R
   }
 }
 
+// refract's `union` extension: the named correlations' queries, per target, composed into one
+// result with shared columns and an order.
+void ComposeUnions(std::vector<FileResult>& results, const Session& session) {
+  std::map<std::pair<std::string, std::string>, std::string> queries;  // (name, target) → text
+  std::set<std::string> names;
+  for (const auto& r : results) {
+    for (const auto& c : r.correlations) {
+      if (!c.name.empty()) names.insert(c.name);
+      if (!c.id.empty()) names.insert(c.id);
+    }
+    for (const auto& o : r.outputs) {
+      if (o.target.empty()) continue;
+      for (const std::string* key : {&o.rule_name, &o.rule_id}) {
+        if (!key->empty()) queries[{*key, o.target}] = o.text;
+      }
+    }
+  }
+  std::set<std::pair<std::string, std::string>> composed;  // signals that are parts of a union
+  for (auto& r : results) {
+    for (const auto& c : r.correlations) {
+      if (c.type != "union") continue;
+      bool known = true;
+      for (const auto& ref : c.rules) {
+        if (names.count(ref.text) != 0) continue;
+        known = false;
+        r.diagnostics.Error("E0616", ref.location,
+                            fmt::format("union refers to '{}', which is no correlation of this "
+                                        "run",
+                                        ref.text));
+      }
+      for (const Backend* backend : session.backends) {
+        std::string target(backend->id());
+        if (!known) {
+          r.outcomes.push_back({c.title, target, false, "E0616"});
+          continue;
+        }
+        std::vector<std::string> parts;
+        std::string missing;
+        for (const auto& ref : c.rules) {
+          auto it = queries.find({ref.text, target});
+          if (it == queries.end()) {
+            missing = ref.text;
+            break;
+          }
+          parts.push_back(it->second);
+        }
+        Diagnostics diagnostics;
+        std::optional<std::string> text;
+        if (!missing.empty()) {
+          diagnostics.Error(
+              "E0618", c.location,
+              fmt::format("union has no {} query because '{}' has none", target, missing));
+        } else {
+          CorrelationContext context{
+              c, {}, session.mappings.find(target)->second, diagnostics, backend->id()};
+          text = backend->EmitUnion(context, parts);
+        }
+        if (session.strict) diagnostics.PromoteWarnings();
+        bool ok = text.has_value() && !diagnostics.HasErrors();
+        std::string error = FirstError(diagnostics);
+        r.diagnostics.Append(std::move(diagnostics));
+        r.outcomes.push_back({c.title, target, ok, error});
+        if (!ok) continue;
+        r.outputs.push_back({c.title, c.id, c.name, c.document, target, std::move(*text)});
+        if (!c.generate) {
+          for (const auto& ref : c.rules) composed.insert({ref.text, target});
+        }
+      }
+    }
+  }
+  // The signals a union composes are not results of their own unless it says generate: true.
+  for (auto& r : results) {
+    std::erase_if(r.outputs, [&](const Output& o) {
+      return composed.count({o.rule_name, o.target}) != 0 ||
+             composed.count({o.rule_id, o.target}) != 0;
+    });
+  }
+}
+
 }  // namespace
 
 void CompileCorrelations(std::vector<FileResult>& results, const Session& session) {
@@ -223,6 +302,7 @@ void CompileCorrelations(std::vector<FileResult>& results, const Session& sessio
   std::set<const ir::Rule*> shown;
   for (auto& r : results) {
     for (const auto& c : r.correlations) {
+      if (c.type == "union") continue;  // composed below, from the other correlations' queries
       std::vector<const ir::Rule*> sources;
       std::vector<std::string> labels;
       bool ok = true;
@@ -264,6 +344,7 @@ void CompileCorrelations(std::vector<FileResult>& results, const Session& sessio
       CompileCorrelation(c, sources, labels, session, r);
     }
   }
+  ComposeUnions(results, session);
   // Rules a correlation reads are not queries of their own unless one says `generate: true`.
   for (const ir::Rule* rule : shown) hidden.erase(rule);
   if (hidden.empty()) return;

@@ -140,6 +140,10 @@ struct Correlation {
   std::vector<Column> columns;
   std::string window;  // optional bucket within the lookback
   long long window_seconds = 0;
+
+  // refract's `union` extension: the output columns (name = source column) and the sort order.
+  std::vector<std::pair<std::string, std::string>> project;
+  std::vector<std::pair<std::string, bool>> sort;  // column, descending
   SourceLocation location;
   int document = 0;  // 0-based index of its YAML document in the file
 };

@@ -9,8 +9,8 @@ namespace refract {
 
 const std::vector<std::string_view>& CorrelationTypes() {
   static const std::vector<std::string_view> kTypes = {
-      "event_count", "value_count", "temporal",         "temporal_ordered",
-      "value_sum",   "value_avg",   "value_percentile", "aggregate"};
+      "event_count",      "value_count", "temporal", "temporal_ordered", "value_sum", "value_avg",
+      "value_percentile", "aggregate",   "union"};
   return kTypes;
 }
 
@@ -386,7 +386,9 @@ std::optional<ast::Correlation> ParseCorrelation(const YAML::Node& document,
   const YAML::Node timespan = body["timespan"];
   c.timespan = Text(timespan);
   auto seconds = ParseTimespan(c.timespan);
-  if (!seconds || *seconds <= 0) {
+  if (c.type == "union" && !timespan.IsDefined()) {
+    // A union composes other correlations' results: it has no window of its own.
+  } else if (!seconds || *seconds <= 0) {
     diagnostics.Error("E0612", timespan.IsDefined() ? where(timespan) : where(body),
                       c.timespan.empty() ? std::string("correlation has no 'timespan'")
                                          : fmt::format("invalid timespan '{}'", c.timespan),
@@ -396,8 +398,28 @@ std::optional<ast::Correlation> ParseCorrelation(const YAML::Node& document,
   }
 
   const bool aggregate = c.type == "aggregate";
+  const bool union_type = c.type == "union";
   const YAML::Node condition = body["condition"];
-  if (aggregate) {
+  if (union_type) {
+    // Columns: `Name` or `Name: SourceColumn`; sort: `Column [asc|desc]` (desc by default).
+    for (const auto& item : body["columns"]) {
+      if (item.IsScalar()) {
+        c.project.emplace_back(item.Scalar(), item.Scalar());
+      } else if (item.IsMap() && item.size() == 1) {
+        c.project.emplace_back(item.begin()->first.Scalar(), Text(item.begin()->second));
+      }
+    }
+    for (const auto& item : body["sort"]) {
+      std::string text = Text(item);
+      size_t space = text.find(' ');
+      std::string order = space == std::string::npos ? "desc" : text.substr(space + 1);
+      if (order != "asc" && order != "desc") {
+        diagnostics.Error("E0613", where(item),
+                          fmt::format("sort order '{}' is neither asc nor desc", order));
+      }
+      c.sort.emplace_back(text.substr(0, space), order != "asc");
+    }
+  } else if (aggregate) {
     ParseAggregate(body, source, diagnostics, c);
   } else if (condition.IsDefined() && condition.IsMap()) {
     for (auto it = condition.begin(); it != condition.end(); ++it) {
@@ -429,7 +451,7 @@ std::optional<ast::Correlation> ParseCorrelation(const YAML::Node& document,
                       "an extended condition expression is not supported; use a map like "
                       "{gte: 10}");
   }
-  if (c.condition.empty() && !temporal && !aggregate) {
+  if (c.condition.empty() && !temporal && !aggregate && !union_type) {
     diagnostics.Error("E0613", where(body), "correlation has no 'condition'");
   }
   if (c.condition.empty() && temporal) {
