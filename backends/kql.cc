@@ -134,6 +134,21 @@ std::string WildcardRegex(const ir::Pattern& pattern, bool cased, bool anchored)
   return out;
 }
 
+// A field as a KQL column reference; dots navigate dynamic columns (LocationDetails.city).
+std::string FieldPathFor(const std::string& field) {
+  std::string out;
+  size_t start = 0;
+  while (true) {
+    size_t dot = field.find('.', start);
+    std::string segment = field.substr(start, dot == std::string::npos ? dot : dot - start);
+    if (!out.empty()) out += '.';
+    out += QuoteName(segment);
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return out;
+}
+
 bool IsNumericType(const std::string& type) {
   return type == "int" || type == "long" || type == "real" || type == "decimal";
 }
@@ -192,19 +207,7 @@ class KqlEmitter {
   }
 
   // A dotted Sigma field navigates a dynamic column: SigninLogs' LocationDetails.city.
-  static std::string FieldPath(const std::string& field) {
-    std::string out;
-    size_t start = 0;
-    while (true) {
-      size_t dot = field.find('.', start);
-      std::string segment = field.substr(start, dot == std::string::npos ? dot : dot - start);
-      if (!out.empty()) out += '.';
-      out += QuoteName(segment);
-      if (dot == std::string::npos) break;
-      start = dot + 1;
-    }
-    return out;
-  }
+  static std::string FieldPath(const std::string& field) { return FieldPathFor(field); }
 
   // The field as a string expression: paths and non-string columns go through tostring().
   std::string StringField(const std::string& field) const {
@@ -644,8 +647,15 @@ class KqlAggregate {
       }
       measures.push_back(fmt::format("{} = {}", QuoteName(m.name), expr));
     }
+    // Group columns carry the group-by names, so signals composed by a union share them.
     std::string by;
-    for (const auto& f : source.group_fields) by += (by.empty() ? "" : ", ") + QuoteName(f);
+    for (size_t g = 0; g < spec_.group_by.size(); ++g) {
+      const std::string& field = source.group_fields[g];
+      const std::string& name = spec_.group_by[g];
+      by += (by.empty() ? "" : ", ") +
+            (field == name ? QuoteName(field)
+                           : fmt::format("{} = {}", QuoteName(name), FieldPathFor(field)));
+    }
     if (spec_.window_seconds > 0) {
       by += (by.empty() ? "" : ", ") +
             fmt::format("bin({}, {})", time, CompactDuration(spec_.window_seconds));

@@ -129,6 +129,13 @@ class SplEmitter {
  public:
   explicit SplEmitter(const EmitContext& ctx) : ctx_(ctx) {}
 
+  // `e` as an eval expression (for count(eval(...))); nullopt after a reported failure.
+  std::optional<std::string> EvalCondition(const Expr& e) {
+    std::string text = RenderBoolean(e, kEval, EvalLeaf());
+    if (failed_) return std::nullopt;
+    return text;
+  }
+
   std::optional<std::string> Run() {
     std::vector<std::string> search;
     std::vector<std::string> where;
@@ -347,6 +354,131 @@ class SplEmitter {
 
 // Sigma correlations as stats over _time buckets; several rules come together with multisearch.
 // https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/statistical-and-charting-functions
+// refract's aggregate extension: stats with named measures over a lookback (earliest=-N).
+class SplAggregate {
+ public:
+  explicit SplAggregate(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+
+  std::optional<std::string> Run() {
+    const auto& source = ctx_.sources[0];
+    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+    SplEmitter emitter(ec);
+    auto query = emitter.Run();
+    if (!query) return std::nullopt;
+    // The lookback belongs in the search: earliest= overrides the time picker.
+    std::string search = fmt::format("earliest=-{} ", CompactDuration(spec_.timespan_seconds));
+    std::string body = query->rfind("| where", 0) == 0 ? search + "\n" + *query : search + *query;
+    std::vector<std::string> measures;
+    std::vector<std::string> trims;
+    for (size_t i = 0; i < spec_.measures.size(); ++i) {
+      const auto& m = spec_.measures[i];
+      std::string field = SearchField(ctx_.measure_fields[i]);
+      std::string expr;
+      if (m.kind == "count") {
+        if (ctx_.measure_filters[i]) {
+          auto filter = emitter.EvalCondition(*ctx_.measure_filters[i]);
+          if (!filter) return std::nullopt;
+          expr = fmt::format("count(eval({}))", *filter);
+        } else {
+          expr = "count";
+        }
+      } else if (m.kind == "distinct") {
+        expr = fmt::format("dc({})", field);  // exact, unlike estdc
+      } else if (m.kind == "values") {
+        expr = fmt::format("values({})", field);
+        if (!m.limit.empty()) {
+          trims.push_back(
+              fmt::format("{0}=mvindex({0}, 0, {1})", Alias(m.name), std::stoi(m.limit) - 1));
+        }
+      } else {
+        expr = fmt::format("{}({})", m.kind, field);
+      }
+      measures.push_back(fmt::format("{} as {}", expr, Alias(m.name)));
+    }
+    std::string out = body;
+    std::string by;
+    for (const auto& f : source.group_fields) by += " " + SearchField(f);
+    if (spec_.window_seconds > 0) {
+      out += fmt::format("\n| bin _time span={}", CompactDuration(spec_.window_seconds));
+      by += " _time";
+      ctx_.Approximates(fmt::format(
+          "window {} becomes fixed buckets (bin _time span={}): events on both sides of a "
+          "bucket boundary are not counted together",
+          spec_.window, CompactDuration(spec_.window_seconds)));
+    }
+    out += "\n| stats ";
+    for (size_t i = 0; i < measures.size(); ++i) out += (i ? ", " : "") + measures[i];
+    if (!by.empty()) out += " by" + by;
+    // Group columns carry the group-by names, so signals composed by a union share them.
+    std::string renames;
+    for (size_t g = 0; g < spec_.group_by.size(); ++g) {
+      if (source.group_fields[g] == spec_.group_by[g]) continue;
+      renames +=
+          (renames.empty() ? "" : ", ") +
+          fmt::format("{} as {}", SearchField(source.group_fields[g]), Alias(spec_.group_by[g]));
+    }
+    if (!renames.empty()) out += "\n| rename " + renames;
+    if (!trims.empty()) {
+      out += "\n| eval ";
+      for (size_t i = 0; i < trims.size(); ++i) out += (i ? ", " : "") + trims[i];
+    }
+    if (spec_.test) out += "\n| where " + Test(*spec_.test);
+    std::string evals;
+    for (const auto& column : spec_.columns) {
+      std::string value;
+      if (!column.cases.empty()) {
+        value = "case(";
+        for (const auto& [test, then] : column.cases)
+          value += Test(test) + ", " + Literal(then) + ", ";
+        value += "true(), " + Literal(column.otherwise) + ")";
+      } else {
+        value = Literal(column.constant);
+      }
+      evals += (evals.empty() ? "" : ", ") + fmt::format("{}={}", Alias(column.name), value);
+    }
+    if (!evals.empty()) out += "\n| eval " + evals;
+    return out;
+  }
+
+  // Measure and column names are used as given when they are plain identifiers.
+  static std::string Alias(const std::string& name) {
+    for (char c : name) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return EvalField(name);
+    }
+    return name;
+  }
+
+ private:
+  static std::string Literal(const std::string& text) {
+    char* end = nullptr;
+    std::strtod(text.c_str(), &end);
+    return !text.empty() && end == text.c_str() + text.size() ? text : Quote(text);
+  }
+
+  static std::string Test(const ast::Correlation::Test& t) {
+    using Kind = ast::Correlation::Test::Kind;
+    switch (t.kind) {
+      case Kind::kCompare:
+        return fmt::format("{} {} {}", Alias(t.measure), t.op, t.value);
+      case Kind::kNot:
+        return "NOT (" + Test(t.children[0]) + ")";
+      default: {
+        const char* op = t.kind == Kind::kAnd ? " AND " : " OR ";
+        std::string out;
+        for (size_t i = 0; i < t.children.size(); ++i) {
+          const auto& child = t.children[i];
+          bool wrap = child.kind == Kind::kAnd || child.kind == Kind::kOr;
+          out += (i ? op : "") + (wrap ? "(" + Test(child) + ")" : Test(child));
+        }
+        return out;
+      }
+    }
+  }
+
+  const CorrelationContext& ctx_;
+  const ast::Correlation& spec_;
+};
+
 class SplCorrelation {
  public:
   explicit SplCorrelation(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
@@ -454,6 +586,45 @@ class Spl final : public Backend {
   }
   std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
     return SplCorrelation(ctx).Run();
+  }
+  std::optional<std::string> EmitAggregate(const CorrelationContext& ctx) const override {
+    return SplAggregate(ctx).Run();
+  }
+  // The first signal, then each other as an append subsearch; table and sort 0 (unlimited).
+  std::optional<std::string> EmitUnion(const CorrelationContext& ctx,
+                                       const std::vector<std::string>& parts) const override {
+    std::string out = parts[0];
+    for (size_t i = 1; i < parts.size(); ++i) {
+      std::string one = parts[i];
+      for (auto& c : one) {
+        if (c == '\n') c = ' ';
+      }
+      out += "\n| append [ search " + one + " ]";
+    }
+    if (parts.size() > 1) {
+      ctx.Approximates(
+          "append subsearches stop at Splunk's subsearch limits (by default 50,000 "
+          "results and 60 seconds)");
+    }
+    std::string renames;
+    std::string columns;
+    for (const auto& [name, from] : ctx.spec.project) {
+      if (name != from) {
+        renames += (renames.empty() ? "" : ", ") +
+                   fmt::format("{}={}", SplAggregate::Alias(name), EvalField(from));
+      }
+      columns += (columns.empty() ? "" : ", ") + SearchField(name);
+    }
+    if (!renames.empty()) out += "\n| eval " + renames;
+    if (!columns.empty()) out += "\n| table " + columns;
+    if (!ctx.spec.sort.empty()) {
+      out += "\n| sort 0";
+      for (size_t i = 0; i < ctx.spec.sort.size(); ++i) {
+        out += (i ? ", " : " ") + std::string(ctx.spec.sort[i].second ? "- " : "+ ") +
+               SearchField(ctx.spec.sort[i].first);
+      }
+    }
+    return out;
   }
 };
 
