@@ -40,6 +40,7 @@ translate options:
   --emit STAGE          ast | ir | query (default query)
   --mapping FILE        a mapping file that extends or overrides the shipped one
   --placeholders FILE   values for %placeholders% used with |expand
+  --filter FILE         Sigma filters to apply to the rules they name (repeatable)
   --strict-fields       a field with no mapping is an error
   --strict              warnings are errors
   --format FORMAT       diagnostics as text (default) or json
@@ -56,6 +57,7 @@ struct Args {
   std::string output_dir;
   std::string emit = "query";
   std::vector<std::string> mappings;
+  std::vector<std::string> filters;
   std::string placeholders;
   bool strict_fields = false;
   bool strict = false;
@@ -118,6 +120,10 @@ std::optional<std::string> ParseTranslateArgs(int argc, char** argv, Args* args)
       auto v = value("--mapping");
       if (!v) return "--mapping needs a file";
       args->mappings.push_back(*v);
+    } else if (flag == "--filter") {
+      auto v = value("--filter");
+      if (!v) return "--filter needs a file";
+      args->filters.push_back(*v);
     } else if (flag == "--placeholders") {
       auto v = value("--placeholders");
       if (!v) return "--placeholders needs a file";
@@ -234,7 +240,7 @@ int Translate(int argc, char** argv) {
   session.strict = args.strict;
 
   Diagnostics setup;
-  bool setup_ok = session.Init(args.mappings, setup);
+  bool setup_ok = session.Init(args.mappings, setup) && session.LoadFilters(args.filters, setup);
   if (setup_ok && !args.placeholders.empty()) {
     std::ifstream in(args.placeholders, std::ios::binary);
     std::stringstream buffer;

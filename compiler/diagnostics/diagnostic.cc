@@ -108,7 +108,7 @@ std::string RenderText(const Diagnostic& d, const SourceFile* source) {
     out += ": ";
   }
   out += fmt::format("{}[{}]: {}\n", SeverityName(d.severity), d.code, d.message);
-  if (source != nullptr && loc.line > 0) {
+  if (source != nullptr && loc.line > 0 && loc.file == source->path()) {
     std::string_view line = source->Line(loc.line);
     std::string gutter = fmt::format("{:>5} | ", loc.line);
     out += fmt::format("{}{}\n", gutter, line);

@@ -59,7 +59,85 @@ bool Session::Init(const std::vector<std::string>& user_mapping_files, Diagnosti
   return true;
 }
 
+bool Session::LoadFilters(const std::vector<std::string>& files, Diagnostics& diagnostics) {
+  int before = diagnostics.error_count();
+  for (const auto& file : files) {
+    auto doc = LoadRuleFile(file, diagnostics);
+    if (!doc) continue;
+    ParsedDocuments parsed = ParseDocuments(*doc, diagnostics);
+    if (parsed.filters.empty() && diagnostics.error_count() == before) {
+      diagnostics.Error("E0630", {file, 1, 1, 1}, "the --filter file holds no filter document");
+    }
+    for (auto& f : parsed.filters) filters.push_back(std::move(f));
+  }
+  return diagnostics.error_count() == before;
+}
+
 namespace {
+
+std::string Lowercase(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// A filter applies to the rules it names (by id or name), or to every rule when it names none,
+// and only where its log source keys all equal the rule's.
+bool FilterApplies(const ast::Rule& filter, const ast::Rule& rule) {
+  if (!filter.filter_rules.empty()) {
+    bool named = false;
+    for (const auto& ref : filter.filter_rules) {
+      named =
+          named || (!rule.id.empty() && ref == rule.id) || (!rule.name.empty() && ref == rule.name);
+    }
+    if (!named) return false;
+  }
+  const ast::LogSource& f = filter.logsource;
+  const ast::LogSource& r = rule.logsource;
+  for (auto [a, b] : {std::pair{&f.product, &r.product}, std::pair{&f.category, &r.category},
+                      std::pair{&f.service, &r.service}}) {
+    if (!a->empty() && Lowercase(*a) != Lowercase(*b)) return false;
+  }
+  return true;
+}
+
+// Renames a filter's search references so they cannot collide with the rule's own; a filter's
+// `them` means its own searches.
+void PrefixReferences(ast::Condition& c, const std::string& prefix) {
+  using Kind = ast::Condition::Kind;
+  if (c.kind == Kind::kRef) {
+    c.name = prefix + c.name;
+  } else if (c.kind == Kind::kOneOf || c.kind == Kind::kAllOf) {
+    c.name = c.name == "them" ? prefix + "*" : prefix + c.name;
+  } else {
+    for (auto& child : c.children) PrefixReferences(child, prefix);
+  }
+}
+
+// The rule with every applicable filter joined in: (rule) and (filter) and ...
+ast::Rule WithFilters(const ast::Rule& rule, const std::vector<ast::Rule>& filters) {
+  ast::Rule out = rule;
+  for (size_t i = 0; i < filters.size(); ++i) {
+    const ast::Rule& filter = filters[i];
+    if (!FilterApplies(filter, rule) || filter.conditions.empty()) continue;
+    std::string prefix = fmt::format("_filter{}_", i);
+    for (auto search : filter.searches) {
+      search.name = prefix + search.name;
+      out.searches.push_back(std::move(search));
+    }
+    ast::Condition rule_condition;
+    rule_condition.kind = ast::Condition::Kind::kOr;
+    rule_condition.children = out.conditions;
+    ast::Condition filter_condition;
+    filter_condition.kind = ast::Condition::Kind::kOr;
+    filter_condition.children = filter.conditions;
+    PrefixReferences(filter_condition, prefix);
+    ast::Condition both;
+    both.kind = ast::Condition::Kind::kAnd;
+    both.children = {std::move(rule_condition), std::move(filter_condition)};
+    out.conditions = {std::move(both)};
+  }
+  return out;
+}
 
 std::string FirstError(const Diagnostics& diagnostics) {
   for (const auto& d : diagnostics.all()) {
@@ -68,7 +146,8 @@ std::string FirstError(const Diagnostics& diagnostics) {
   return "";
 }
 
-void CompileRule(const ast::Rule& rule, int document, const Session& session, FileResult& out) {
+void CompileRule(const ast::Rule& written, int document, const Session& session, FileResult& out) {
+  const ast::Rule rule = session.filters.empty() ? written : WithFilters(written, session.filters);
   if (session.stage == EmitStage::kAst && !rule.has_errors) {
     out.outputs.push_back({rule.title, rule.id, rule.name, document, "", ast::Print(rule)});
     return;
@@ -384,6 +463,12 @@ FileResult CompileText(const std::string& path, std::string text, const Session&
       } else {
         result.correlations.push_back(std::move(c));
       }
+    }
+    for (const auto& f : parsed.filters) {
+      result.diagnostics.Warning("W0631", f.location,
+                                 fmt::format("filter '{}' is not applied: filters take effect "
+                                             "with --filter FILE",
+                                             f.title));
     }
     const auto& rules = parsed.rules;
     for (const auto& rule : rules) {

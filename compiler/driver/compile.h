@@ -23,6 +23,10 @@ struct Session {
   MappingOptions mapping_options;
   EmitStage stage = EmitStage::kQuery;
   bool strict = false;  // warnings become errors
+  std::vector<ast::Rule> filters;  // Sigma filters (--filter), applied to every rule they name
+
+  // Loads Sigma filter documents from `files`; reports problems and returns false on error.
+  bool LoadFilters(const std::vector<std::string>& files, Diagnostics& diagnostics);
 
   // Loads the shipped mapping of every backend, extended by user mapping files; reports
   // problems and returns false on error.

@@ -83,6 +83,7 @@ struct Rule {
   std::vector<Condition> conditions;         // a list of conditions means any of them
   SourceLocation location;                   // the document's start
   bool has_errors = false;                   // parsed with errors: lowered only to report more
+  std::vector<std::string> filter_rules;  // a Sigma filter: the rules it applies to (all if empty)
 };
 
 // A Sigma correlation rule (sigma-correlation-rules-specification 2.1) as written.

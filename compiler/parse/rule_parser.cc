@@ -11,8 +11,12 @@ namespace {
 class RuleParser {
  public:
   RuleParser(const SourceFile& source, Diagnostics& diagnostics,
-             std::vector<ast::Correlation>* correlations = nullptr)
-      : source_(source), diagnostics_(diagnostics), correlations_(correlations) {}
+             std::vector<ast::Correlation>* correlations = nullptr,
+             std::vector<ast::Rule>* filters = nullptr)
+      : source_(source),
+        diagnostics_(diagnostics),
+        correlations_(correlations),
+        filters_(filters) {}
 
   std::optional<ast::Rule> Parse(const YAML::Node& document);
   std::optional<ast::Search> ParseSearch(const YAML::Node& key, const YAML::Node& value);
@@ -35,6 +39,8 @@ class RuleParser {
   const SourceFile& source_;
   Diagnostics& diagnostics_;
   std::vector<ast::Correlation>* correlations_;
+  std::vector<ast::Rule>* filters_;
+  bool in_filter_ = false;  // parsing a filter's detection: `rules` is not a search
 };
 
 size_t RuleParser::ValueStart(const YAML::Node& node) const {
@@ -289,6 +295,7 @@ bool RuleParser::ParseDetection(const YAML::Node& detection, ast::Rule& rule) {
       condition = it->second;
       continue;
     }
+    if (key == "rules" && in_filter_) continue;
     if (key == "timeframe") {
       diagnostics_.Warning("W0206", Where(it->first, 9),
                            "'timeframe' has no effect without a legacy aggregation",
@@ -376,8 +383,28 @@ std::optional<ast::Rule> RuleParser::Parse(const YAML::Node& document) {
     return std::nullopt;
   }
   if (document["filter"].IsDefined()) {
-    diagnostics_.Error("E0600", Where(document),
-                       "sigma filters are not implemented in this version of refract");
+    // A Sigma filter: a detection (under `filter`) applied to other rules.
+    ParseMetadata(document, rule);
+    const YAML::Node filter = document["filter"];
+    int before = diagnostics_.error_count();
+    if (filter.IsMap()) {
+      const YAML::Node rules = filter["rules"];
+      if (rules.IsDefined() && rules.IsSequence()) {
+        for (const auto& r : rules) {
+          if (r.IsScalar()) rule.filter_rules.push_back(r.Scalar());
+        }
+      } else if (rules.IsDefined() && rules.IsScalar() && rules.Scalar() != "any") {
+        rule.filter_rules.push_back(rules.Scalar());
+      }
+      in_filter_ = true;
+      ParseDetection(filter, rule);
+      in_filter_ = false;
+    } else {
+      diagnostics_.Error("E0201", Where(filter), "'filter' must be a map of searches");
+    }
+    if (diagnostics_.error_count() == before && filters_ != nullptr) {
+      filters_->push_back(std::move(rule));
+    }
     return std::nullopt;
   }
   size_t errors_before = static_cast<size_t>(diagnostics_.error_count());
@@ -411,7 +438,7 @@ std::vector<ast::Rule> ParseRules(const RuleDoc& doc, Diagnostics& diagnostics) 
 ParsedDocuments ParseDocuments(const RuleDoc& doc, Diagnostics& diagnostics) {
   ParsedDocuments parsed;
   std::vector<ast::Rule>& rules = parsed.rules;
-  RuleParser parser(*doc.source, diagnostics, &parsed.correlations);
+  RuleParser parser(*doc.source, diagnostics, &parsed.correlations, &parsed.filters);
   for (const auto& document : doc.documents) {
     if (!document.IsDefined() || document.IsNull()) continue;
     try {

@@ -22,6 +22,7 @@ std::optional<ast::Search> ParseSelection(const YAML::Node& key, const YAML::Nod
 struct ParsedDocuments {
   std::vector<ast::Rule> rules;
   std::vector<ast::Correlation> correlations;
+  std::vector<ast::Rule> filters;  // Sigma filters: `filter` holds their detection
 };
 
 // Parses every document of `doc`: detection rules as ParseRules does, correlation rules with
