@@ -22,7 +22,7 @@ struct Session {
   ir::Placeholders placeholders;
   MappingOptions mapping_options;
   EmitStage stage = EmitStage::kQuery;
-  bool strict = false;  // warnings become errors
+  bool strict = false;             // warnings become errors
   std::vector<ast::Rule> filters;  // Sigma filters (--filter), applied to every rule they name
 
   // Loads Sigma filter documents from `files`; reports problems and returns false on error.

@@ -22,7 +22,7 @@ TEST(Aql, TimeRangeComesFromTheMappingOptions) {
   std::string out = CompileToText(
       RuleWithDetection("  s: {EventID: 4625}\n  condition: s\n", kSecurity), {"aql"});
   EXPECT_TRUE(out.ends_with(" LAST 24 HOURS\n")) << out;
-  auto path = std::filesystem::temp_directory_path() / "refract_aql_mapping.yaml";
+  auto path = std::filesystem::temp_directory_path() / "refract_aql_time_range_mapping.yaml";
   std::ofstream(path) << "target: aql\noptions: {time_range: LAST 7 DAYS}\n";
   Session session;
   session.backends = {FindBackend("aql")};

@@ -10,7 +10,11 @@ namespace refract {
 namespace {
 
 std::string WithFilter(const std::string& filter, const std::string& rule) {
-  auto path = std::filesystem::temp_directory_path() / "refract_filter_test.yml";
+  // One file per test: ctest runs tests in parallel processes.
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  auto path = std::filesystem::temp_directory_path() /
+              (std::string("refract_filter_") + info->name() + "_" +
+               std::to_string(std::hash<std::string>{}(filter)) + ".yml");
   std::ofstream(path) << filter;
   Session session;
   session.backends = {FindBackend("kql")};
