@@ -77,6 +77,20 @@ class CqlEmitter {
  public:
   explicit CqlEmitter(const EmitContext& ctx) : ctx_(ctx) {}
 
+  // `e` as one filter expression (for a case {} branch); nullopt when it cannot be one (a cidr()
+  // or test() under `or`) or after a reported failure.
+  std::optional<std::string> Filter(const Expr& e) {
+    if (FunctionInJunction(e, false)) {
+      ctx_.Unsupported(ctx_.rule.location,
+                       "cidr or fieldref inside 'or' (LogScale functions are filters of their "
+                       "own and cannot be combined with or)");
+      return std::nullopt;
+    }
+    std::string text = RenderBoolean(e, kCql, [this](const Predicate& p, bool) { return Leaf(p); });
+    if (failed_) return std::nullopt;
+    return text;
+  }
+
   std::optional<std::string> Run() {
     const Expr& condition = ctx_.rule.condition;
     std::vector<std::string> stages;
@@ -224,6 +238,108 @@ class CqlEmitter {
 
 // Sigma correlations as bucket() over time with an aggregate; several rules are labelled in one
 // case {} statement. https://library.humio.com/data-analysis-1.159/functions-window.html
+// refract's aggregate extension: count-if flags set by case {}, one groupBy with the measures,
+// the condition as filters, columns by assignment or case {}. LogScale sets the time range on
+// the search or alert, so the query opens with a comment that names the lookback.
+// https://library.humio.com/data-analysis/functions-groupby.html
+class CqlAggregate {
+ public:
+  explicit CqlAggregate(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+
+  std::optional<std::string> Run() {
+    const auto& source = ctx_.sources[0];
+    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+    CqlEmitter emitter(ec);
+    auto query = emitter.Run();
+    if (!query) return std::nullopt;
+    std::string out = fmt::format("// time range: the last {} (set it on the search or alert)\n",
+                                  CompactDuration(spec_.timespan_seconds)) +
+                      *query;
+    std::vector<std::string> functions;
+    for (size_t i = 0; i < spec_.measures.size(); ++i) {
+      const auto& m = spec_.measures[i];
+      std::string field = Field(ctx_.measure_fields[i]);
+      std::string as = Quote(m.name);
+      if (m.kind == "count" && ctx_.measure_filters[i]) {
+        auto filter = emitter.Filter(*ctx_.measure_filters[i]);
+        if (!filter) return std::nullopt;
+        std::string flag = fmt::format("refract_m{}", i + 1);
+        out += fmt::format("\n| case {{ {} | {} := 1; * | {} := 0; }}", *filter, flag, flag);
+        functions.push_back(fmt::format("sum({}, as={})", flag, as));
+      } else if (m.kind == "count") {
+        functions.push_back(fmt::format("count(as={})", as));
+      } else if (m.kind == "distinct") {
+        functions.push_back(fmt::format("count({}, distinct=true, as={})", field, as));
+      } else if (m.kind == "values") {
+        functions.push_back(m.limit.empty()
+                                ? fmt::format("collect({}, as={})", field, as)
+                                : fmt::format("collect({}, limit={}, as={})", field, m.limit, as));
+      } else {
+        functions.push_back(fmt::format("{}({}, as={})", m.kind, field, as));
+      }
+    }
+    std::string fields;
+    for (const auto& f : source.group_fields) fields += (fields.empty() ? "" : ", ") + Field(f);
+    std::string function_list;
+    for (size_t i = 0; i < functions.size(); ++i) function_list += (i ? ", " : "") + functions[i];
+    if (spec_.window_seconds > 0) {
+      ctx_.Approximates(fmt::format(
+          "window {} becomes fixed buckets (bucket(span={})): events on both sides of a bucket "
+          "boundary are not counted together",
+          spec_.window, CompactDuration(spec_.window_seconds)));
+      out += fmt::format("\n| bucket(span={}, field=[{}], function=[{}])",
+                         CompactDuration(spec_.window_seconds), fields, function_list);
+    } else {
+      out += fmt::format("\n| groupBy([{}], function=[{}])", fields, function_list);
+    }
+    if (spec_.test) out += "\n| test(" + Test(*spec_.test) + ")";
+    for (const auto& column : spec_.columns) {
+      std::string name = Field(column.name);
+      if (column.cases.empty()) {
+        out += fmt::format("\n| {} := {}", name, Literal(column.constant));
+        continue;
+      }
+      out += "\n| case {";
+      for (const auto& [test, then] : column.cases) {
+        out += fmt::format(" test({}) | {} := {};", Test(test), name, Literal(then));
+      }
+      out += fmt::format(" * | {} := {}; }}", name, Literal(column.otherwise));
+    }
+    return out;
+  }
+
+ private:
+  static std::string Literal(const std::string& text) {
+    char* end = nullptr;
+    std::strtod(text.c_str(), &end);
+    return !text.empty() && end == text.c_str() + text.size() ? text : Quote(text);
+  }
+
+  // Inside test() measures are plain names; quoted text would be a string.
+  static std::string Test(const ast::Correlation::Test& t) {
+    using Kind = ast::Correlation::Test::Kind;
+    switch (t.kind) {
+      case Kind::kCompare:
+        return fmt::format("{} {} {}", t.measure, t.op, t.value);
+      case Kind::kNot:
+        return "!(" + Test(t.children[0]) + ")";
+      default: {
+        const char* op = t.kind == Kind::kAnd ? " and " : " or ";
+        std::string out;
+        for (size_t i = 0; i < t.children.size(); ++i) {
+          const auto& child = t.children[i];
+          bool wrap = child.kind == Kind::kAnd || child.kind == Kind::kOr;
+          out += (i ? op : "") + (wrap ? "(" + Test(child) + ")" : Test(child));
+        }
+        return out;
+      }
+    }
+  }
+
+  const CorrelationContext& ctx_;
+  const ast::Correlation& spec_;
+};
+
 class CqlCorrelation {
  public:
   explicit CqlCorrelation(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
@@ -342,6 +458,16 @@ class Cql final : public Backend {
   }
   std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
     return CqlCorrelation(ctx).Run();
+  }
+  std::optional<std::string> EmitAggregate(const CorrelationContext& ctx) const override {
+    return CqlAggregate(ctx).Run();
+  }
+  std::optional<std::string> EmitUnion(const CorrelationContext& ctx,
+                                       const std::vector<std::string>&) const override {
+    ctx.Unsupported(
+        "a union of signals (LogScale has no union of query results: keep each "
+        "signal a search of its own)");
+    return std::nullopt;
   }
 };
 
