@@ -169,6 +169,34 @@ std::string RenderBounds(const std::string& subject,
   return out;
 }
 
+std::string RenderMeasureTest(const ast::Correlation::Test& t, const BoolSyntax& syntax,
+                              const std::function<std::string(const std::string&)>& name) {
+  using Kind = ast::Correlation::Test::Kind;
+  switch (t.kind) {
+    case Kind::kCompare:
+      return name(t.measure) + " " + t.op + " " + t.value;
+    case Kind::kNot:
+      return syntax.not_open + RenderMeasureTest(t.children[0], syntax, name) + syntax.not_close;
+    default: {
+      std::string out;
+      for (size_t i = 0; i < t.children.size(); ++i) {
+        const auto& child = t.children[i];
+        bool wrap = child.kind == Kind::kAnd || child.kind == Kind::kOr;
+        std::string text = RenderMeasureTest(child, syntax, name);
+        if (i > 0) out += t.kind == Kind::kAnd ? syntax.and_op : syntax.or_op;
+        out += wrap ? "(" + text + ")" : text;
+      }
+      return out;
+    }
+  }
+}
+
+bool IsNumberText(const std::string& text) {
+  char* end = nullptr;
+  std::strtod(text.c_str(), &end);
+  return !text.empty() && end == text.c_str() + text.size();
+}
+
 std::vector<const ir::Expr*> Conjuncts(const ir::Expr& expr) {
   if (expr.kind != ir::Expr::Kind::kAnd) return {&expr};
   std::vector<const ir::Expr*> out;

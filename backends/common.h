@@ -58,6 +58,14 @@ std::string RenderBounds(const std::string& subject,
                          const std::vector<ast::Correlation::Bound>& bounds,
                          std::string_view and_op, std::string_view eq);
 
+// A condition over an aggregate's measures with a target's and/or/not tokens; `name` writes a
+// measure name as the target refers to it.
+std::string RenderMeasureTest(const ast::Correlation::Test& test, const BoolSyntax& syntax,
+                              const std::function<std::string(const std::string&)>& name);
+
+// True when `text` is a decimal number (a column value written without quotes).
+bool IsNumberText(const std::string& text);
+
 // The top-level conjuncts of `expr` (itself when it is not an `and`).
 std::vector<const ir::Expr*> Conjuncts(const ir::Expr& expr);
 

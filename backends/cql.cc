@@ -310,30 +310,13 @@ class CqlAggregate {
 
  private:
   static std::string Literal(const std::string& text) {
-    char* end = nullptr;
-    std::strtod(text.c_str(), &end);
-    return !text.empty() && end == text.c_str() + text.size() ? text : Quote(text);
+    return IsNumberText(text) ? text : Quote(text);
   }
 
   // Inside test() measures are plain names; quoted text would be a string.
   static std::string Test(const ast::Correlation::Test& t) {
-    using Kind = ast::Correlation::Test::Kind;
-    switch (t.kind) {
-      case Kind::kCompare:
-        return fmt::format("{} {} {}", t.measure, t.op, t.value);
-      case Kind::kNot:
-        return "!(" + Test(t.children[0]) + ")";
-      default: {
-        const char* op = t.kind == Kind::kAnd ? " and " : " or ";
-        std::string out;
-        for (size_t i = 0; i < t.children.size(); ++i) {
-          const auto& child = t.children[i];
-          bool wrap = child.kind == Kind::kAnd || child.kind == Kind::kOr;
-          out += (i ? op : "") + (wrap ? "(" + Test(child) + ")" : Test(child));
-        }
-        return out;
-      }
-    }
+    return RenderMeasureTest(t, {" and ", " or ", "!(", ")"},
+                             [](const std::string& name) { return name; });
   }
 
   const CorrelationContext& ctx_;

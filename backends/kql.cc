@@ -688,30 +688,11 @@ class KqlAggregate {
 
  private:
   static std::string Literal(const std::string& text) {
-    char* end = nullptr;
-    std::strtod(text.c_str(), &end);
-    bool number = !text.empty() && end == text.c_str() + text.size();
-    return number ? text : Quote(text);
+    return IsNumberText(text) ? text : Quote(text);
   }
 
   static std::string Test(const ast::Correlation::Test& t) {
-    using Kind = ast::Correlation::Test::Kind;
-    switch (t.kind) {
-      case Kind::kCompare:
-        return fmt::format("{} {} {}", QuoteName(t.measure), t.op, t.value);
-      case Kind::kNot:
-        return "not(" + Test(t.children[0]) + ")";
-      default: {
-        const char* op = t.kind == Kind::kAnd ? " and " : " or ";
-        std::string out;
-        for (size_t i = 0; i < t.children.size(); ++i) {
-          const auto& child = t.children[i];
-          bool wrap = child.kind == Kind::kAnd || child.kind == Kind::kOr;
-          out += (i ? op : "") + (wrap ? "(" + Test(child) + ")" : Test(child));
-        }
-        return out;
-      }
-    }
+    return RenderMeasureTest(t, {" and ", " or ", "not(", ")"}, QuoteName);
   }
 
   const CorrelationContext& ctx_;

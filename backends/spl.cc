@@ -450,29 +450,11 @@ class SplAggregate {
 
  private:
   static std::string Literal(const std::string& text) {
-    char* end = nullptr;
-    std::strtod(text.c_str(), &end);
-    return !text.empty() && end == text.c_str() + text.size() ? text : Quote(text);
+    return IsNumberText(text) ? text : Quote(text);
   }
 
   static std::string Test(const ast::Correlation::Test& t) {
-    using Kind = ast::Correlation::Test::Kind;
-    switch (t.kind) {
-      case Kind::kCompare:
-        return fmt::format("{} {} {}", Alias(t.measure), t.op, t.value);
-      case Kind::kNot:
-        return "NOT (" + Test(t.children[0]) + ")";
-      default: {
-        const char* op = t.kind == Kind::kAnd ? " AND " : " OR ";
-        std::string out;
-        for (size_t i = 0; i < t.children.size(); ++i) {
-          const auto& child = t.children[i];
-          bool wrap = child.kind == Kind::kAnd || child.kind == Kind::kOr;
-          out += (i ? op : "") + (wrap ? "(" + Test(child) + ")" : Test(child));
-        }
-        return out;
-      }
-    }
+    return RenderMeasureTest(t, {" AND ", " OR ", "NOT (", ")"}, Alias);
   }
 
   const CorrelationContext& ctx_;
