@@ -272,13 +272,8 @@ class SumoCorrelation {
 
   std::optional<std::string> Run() {
     const std::string& type = spec_.type;
-    if (type == "temporal_ordered") {
-      ctx_.Unsupported(
-          "temporal_ordered (Sumo's aggregates do not order events within a "
-          "timeslice)");
-      return std::nullopt;
-    }
-    if (type == "temporal") return Temporal();
+    if (type == "temporal" || type == "temporal_ordered")
+      return Temporal(type == "temporal_ordered");
     std::vector<std::string> queries;
     for (const auto& source : ctx_.sources) {
       EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
@@ -314,8 +309,15 @@ class SumoCorrelation {
  private:
   // temporal over rules of one scope: a 0/1 flag per rule, the flags' maximum per timeslice and
   // group, and the count of rules seen.
-  std::optional<std::string> Temporal() {
+  // Ordered, for two rules: the first rule's earliest _messagetime before the second rule's
+  // latest, per timeslice and group (a sentinel stands in where a rule has no event).
+  std::optional<std::string> Temporal(bool ordered) {
     const auto& first = ctx_.sources[0];
+    if (ordered && (ctx_.sources.size() != 2 || spec_.condition.size() != 1 ||
+                    spec_.condition[0].op != "gte" || spec_.condition[0].value != "2")) {
+      ctx_.Unsupported("temporal_ordered other than two rules, all in order");
+      return std::nullopt;
+    }
     for (const auto& source : ctx_.sources) {
       if (source.rule->source != first.rule->source || source.group_fields != first.group_fields) {
         ctx_.Unsupported(
@@ -354,8 +356,16 @@ class SumoCorrelation {
     }
     std::string groups;
     for (const auto& f : first.group_fields) groups += ", " + Alias(f);
-    std::string where = RenderBounds(sum, spec_.condition, " and ", "=");
     ctx_.ApproximatesWithBuckets("timeslice");
+    if (ordered) {
+      return fmt::format(
+          "{}\n| where {}\n| if({}, _messagetime, 9223372036854775807) as refract_time_1\n"
+          "| if({}, _messagetime, -1) as refract_time_2\n| timeslice {}\n"
+          "| min(refract_time_1) as refract_first, max(refract_time_2) as refract_last by "
+          "_timeslice{}\n| where refract_first < refract_last",
+          query, any, tests[0], tests[1], spec_.timespan, groups);
+    }
+    std::string where = RenderBounds(sum, spec_.condition, " and ", "=");
     return fmt::format("{}\n| where {}{}\n| timeslice {}\n| {} by _timeslice{}\n| where {}", query,
                        any, flags, spec_.timespan, maxes, groups, where);
   }
