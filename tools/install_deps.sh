@@ -7,6 +7,7 @@ packages=(
   antlr4 libantlr4-runtime-dev      # condition grammar: the tool and its C++ runtime
   libyaml-cpp-dev libfmt-dev        # rule loading, formatting
   libgtest-dev libgmock-dev         # tests
+  libsimdjson-dev libpcre2-dev      # the evaluator: JSON events, PCRE regexes
   libbenchmark-dev hyperfine        # benchmarks in tools/
   default-jdk-headless liblucene4.10-java  # the Lucene oracle harness
 )

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -14,6 +15,8 @@
 
 #include "backends/backend.h"
 #include "compiler/driver/compile.h"
+#include "compiler/eval/event.h"
+#include "compiler/eval/matcher.h"
 #include "compiler/ir/modifiers.h"
 #include "compiler/mapping/mapping.h"
 
@@ -30,6 +33,7 @@ constexpr const char* kUsage = R"(refract — compile Sigma detection rules into
 
 usage:
   refract translate PATH... --target ID[,ID...] [options]
+  refract hunt RULES... --events FILE... [-q]
   refract list targets
   refract list modifiers
   refract --help | --version
@@ -46,6 +50,10 @@ translate options:
   --format FORMAT       diagnostics as text (default) or json
   -j, --jobs N          worker threads (default: number of cores)
   -q, --quiet           print no summary line
+
+hunt runs single-event rules over JSON-lines events (Sigma field names) and prints one JSON
+line per match: rule id, title, level, events file and line number. Correlations are not
+evaluated yet (W0701).
 
 PATH is a rule file or a folder searched recursively for .yml and .yaml files.
 Exit status: 0 every rule translated, 1 some rule had errors, 2 usage error.
@@ -347,6 +355,103 @@ int List(int argc, char** argv) {
 
 }  // namespace
 
+// Runs the single-event rules of RULES over JSON-lines event files with the reference evaluator.
+int Hunt(int argc, char** argv) {
+  std::vector<std::string> rule_paths;
+  std::vector<std::string> event_files;
+  bool quiet = false;
+  bool reading_events = false;
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--events") {
+      reading_events = true;
+    } else if (a == "-q" || a == "--quiet") {
+      quiet = true;
+    } else if (a.starts_with("-")) {
+      return UsageError("unknown option '" + a + "' for hunt");
+    } else {
+      (reading_events ? event_files : rule_paths).push_back(a);
+    }
+  }
+  if (rule_paths.empty()) return UsageError("hunt needs at least one rule file or folder");
+  if (event_files.empty()) return UsageError("hunt needs --events FILE...");
+
+  Session session;
+  session.stage = EmitStage::kIr;
+  Diagnostics setup;
+  if (!session.Init({}, setup)) return kExitUsage;
+  std::vector<std::string> files;
+  if (auto error = CollectFiles(rule_paths, &files)) return UsageError(*error);
+
+  int errors = 0;
+  std::vector<std::unique_ptr<eval::Matcher>> matchers;
+  for (const auto& file : files) {
+    FileResult r = CompileFile(file, session);
+    for (const auto& c : r.correlations) {
+      r.diagnostics.Warning("W0701", c.location,
+                            fmt::format("correlation '{}' is not evaluated: hunt runs "
+                                        "single-event rules only so far",
+                                        c.title));
+    }
+    for (const auto& d : r.diagnostics.all()) {
+      if (d.severity == Severity::kError) ++errors;
+      std::cerr << RenderText(d, r.source.get());
+    }
+    for (const auto& rule : r.lowered) {
+      std::string error;
+      auto matcher = eval::Matcher::Create(rule, error);
+      if (!matcher) {
+        ++errors;
+        std::cerr << fmt::format("{}: error[E0700]: rule '{}' cannot be evaluated: {}\n", file,
+                                 rule.info.title, error);
+        continue;
+      }
+      matchers.push_back(std::move(matcher));
+    }
+  }
+
+  eval::EventReader reader;
+  eval::Event event;
+  size_t events = 0, matches = 0, skipped = 0;
+  auto start = std::chrono::steady_clock::now();
+  for (const auto& path : event_files) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      std::cerr << "refract: cannot read " << path << "\n";
+      return kExitUsage;
+    }
+    std::string line;
+    for (size_t number = 1; std::getline(in, line); ++number) {
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      std::string error;
+      if (!reader.Parse(line, event, error)) {
+        ++skipped;
+        std::cerr << fmt::format("{}:{}: skipped: malformed JSON event: {}\n", path, number, error);
+        continue;
+      }
+      ++events;
+      for (const auto& m : matchers) {
+        if (!m->Matches(event)) continue;
+        ++matches;
+        const auto& info = m->rule().info;
+        std::cout << fmt::format(
+            "{{\"rule_id\":\"{}\",\"title\":\"{}\",\"level\":\"{}\",\"file\":\"{}\","
+            "\"line\":{}}}\n",
+            JsonEscape(info.id), JsonEscape(info.title), JsonEscape(info.level), JsonEscape(path),
+            number);
+      }
+    }
+  }
+  std::cout.flush();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!quiet) {
+    std::cerr << fmt::format(
+        "refract: {} rule(s), {} event(s), {} match(es), {} skipped line(s), {:.0f} events/s\n",
+        matchers.size(), events, matches, skipped, seconds > 0 ? events / seconds : 0.0);
+  }
+  return errors > 0 ? kExitRuleErrors : kExitOk;
+}
+
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
   if (argc < 2) {
@@ -364,5 +469,6 @@ int main(int argc, char** argv) {
   }
   if (command == "translate") return Translate(argc, argv);
   if (command == "list") return List(argc, argv);
+  if (command == "hunt") return Hunt(argc, argv);
   return UsageError("unknown command '" + command + "'");
 }

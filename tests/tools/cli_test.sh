@@ -89,5 +89,20 @@ expect_grep "user table used" "$tmp/stdout" "MySecurityTable"
 check "strict fields" 1 "$refract" translate "$tmp/good.yml" --target kql --strict-fields
 expect_grep "strict field error" "$tmp/stderr" "E0400"
 
+# hunt: the reference evaluator over JSON-lines events; a malformed line is reported and skipped.
+cat >"$tmp/events.jsonl" <<'JSON'
+{"EventID": 4625, "TargetUserName": "alice"}
+{"EventID": 4624, "TargetUserName": "alice"}
+{"EventID": 4625,
+{"EventID": "4625", "TargetUserName": "bob"}
+JSON
+check "hunt" 0 "$refract" hunt "$tmp/good.yml" --events "$tmp/events.jsonl"
+expect_grep "hunt first match" "$tmp/stdout" '"title":"Good","level":"","file":"[^"]*events.jsonl","line":1}'
+expect_grep "hunt numeric text match" "$tmp/stdout" '"line":4}'
+if grep -q '"line":2}' "$tmp/stdout"; then failed=$((failed + 1)); echo "FAIL hunt matched 4624"; else passed=$((passed + 1)); fi
+expect_grep "hunt malformed line" "$tmp/stderr" 'events.jsonl:3: skipped: malformed JSON event'
+expect_grep "hunt summary" "$tmp/stderr" '1 rule(s), 3 event(s), 2 match(es), 1 skipped line(s)'
+check "hunt needs events" 2 "$refract" hunt "$tmp/good.yml"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,44 @@
+// Events for the reference evaluator: one JSON object flattened to dotted field names.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace refract::eval {
+
+// One value of a field as the event has it; numbers keep a text form for string comparisons.
+struct FieldValue {
+  enum class Kind { kString, kNumber, kBool, kNull };
+  Kind kind = Kind::kString;
+  std::string text;  // the string, the number's shortest decimal form, or "true"/"false"
+  double number = 0;
+};
+
+// A flattened event: nested objects become dotted names (`a.b.c`); an array gives its field one
+// entry per element, so a predicate holds when any element satisfies it.
+struct Event {
+  std::vector<std::pair<std::string, FieldValue>> fields;
+
+  // Appends every value of `name` (exact spelling) to `out`; returns whether the field exists.
+  bool Find(std::string_view name, std::vector<const FieldValue*>& out) const;
+};
+
+// Reads and flattens JSON objects, reusing one parser's buffers across events.
+class EventReader {
+ public:
+  EventReader();
+  ~EventReader();
+  EventReader(const EventReader&) = delete;
+  EventReader& operator=(const EventReader&) = delete;
+
+  // Parses one JSON object into `event`; on malformed input returns false and says why in `error`.
+  bool Parse(std::string_view json, Event& event, std::string& error);
+
+ private:
+  struct Impl;
+  Impl* impl_;
+};
+
+}  // namespace refract::eval

@@ -1,0 +1,419 @@
+#include "compiler/eval/matcher.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <arpa/inet.h>
+#include <pcre2.h>
+
+#include <array>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+
+#include "compiler/ir/regex.h"
+
+namespace refract::eval {
+namespace {
+
+using ir::Op;
+
+// Wildcards of a folded pattern, outside the Unicode range so no text can collide with them.
+constexpr char32_t kAnyChars = 0x110000;
+constexpr char32_t kOneChar = 0x110001;
+
+// Decodes UTF-8; a byte that starts no valid sequence stands for itself in U+DC80..U+DCFF.
+std::u32string Decode(std::string_view text) {
+  std::u32string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    auto b = static_cast<unsigned char>(text[i]);
+    int extra = b < 0x80 ? 0 : (b >> 5) == 6 ? 1 : (b >> 4) == 14 ? 2 : (b >> 3) == 30 ? 3 : -1;
+    char32_t cp = extra == 0 ? b : extra == 1 ? (b & 0x1F) : extra == 2 ? (b & 0x0F) : (b & 0x07);
+    bool ok = extra >= 0 && i + extra < text.size();
+    for (int k = 1; ok && k <= extra; ++k) {
+      auto c = static_cast<unsigned char>(text[i + k]);
+      if ((c >> 6) != 2) ok = false;
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    if (!ok) {
+      out.push_back(0xDC00 + b);
+      ++i;
+      continue;
+    }
+    out.push_back(cp);
+    i += extra + 1;
+  }
+  return out;
+}
+
+// Sigma strings compare case-insensitively: both sides map each letter of a case pair to the
+// lower code point of the pair.
+std::u32string Fold(std::string_view text, bool cased) {
+  std::u32string out = Decode(text);
+  if (cased) return out;
+  for (char32_t& cp : out) {
+    char32_t other = ir::OtherCase(cp);
+    if (other != 0 && other < cp) cp = other;
+  }
+  return out;
+}
+
+std::u32string FoldPattern(const ir::Pattern& pattern, bool cased) {
+  std::u32string out;
+  for (const auto& piece : pattern.pieces) {
+    if (piece.kind == ir::Piece::Kind::kAnyChars) {
+      out.push_back(kAnyChars);
+    } else if (piece.kind == ir::Piece::Kind::kOneChar) {
+      out.push_back(kOneChar);
+    } else {
+      out += Fold(piece.text, cased);
+    }
+  }
+  return out;
+}
+
+// Whole-value glob match; a star remembers one backtrack point, which suffices for globs.
+bool GlobMatch(const std::u32string& pattern, const std::u32string& text) {
+  size_t p = 0, t = 0, star = std::u32string::npos, resume = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == kOneChar || pattern[p] == text[t])) {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == kAnyChars) {
+      star = p++;
+      resume = t;
+    } else if (star != std::u32string::npos) {
+      p = star + 1;
+      t = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == kAnyChars) ++p;
+  return p == pattern.size();
+}
+
+std::optional<double> ParseNumber(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  std::string copy(text);
+  char* end = nullptr;
+  double value = std::strtod(copy.c_str(), &end);
+  if (end != copy.c_str() + copy.size() || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+std::optional<double> NumberOf(const FieldValue& value) {
+  if (value.kind == FieldValue::Kind::kNumber) return value.number;
+  if (value.kind == FieldValue::Kind::kString) return ParseNumber(value.text);
+  return std::nullopt;
+}
+
+struct Network {
+  int family = AF_INET;
+  std::array<unsigned char, 16> address{};
+  int prefix = 0;
+};
+
+std::optional<Network> ParseNetwork(std::string_view text) {
+  Network n;
+  size_t slash = text.find('/');
+  std::string address(text.substr(0, slash));
+  n.family = address.find(':') != std::string::npos ? AF_INET6 : AF_INET;
+  if (inet_pton(n.family, address.c_str(), n.address.data()) != 1) return std::nullopt;
+  int bits = n.family == AF_INET ? 32 : 128;
+  n.prefix = bits;
+  if (slash != std::string_view::npos) {
+    auto prefix = ParseNumber(text.substr(slash + 1));
+    if (!prefix || *prefix < 0 || *prefix > bits) return std::nullopt;
+    n.prefix = static_cast<int>(*prefix);
+  }
+  return n;
+}
+
+bool InNetwork(const Network& network, const FieldValue& value) {
+  if (value.kind != FieldValue::Kind::kString) return false;
+  std::array<unsigned char, 16> address{};
+  if (inet_pton(network.family, value.text.c_str(), address.data()) != 1) return false;
+  int bits = network.prefix;
+  for (int i = 0; bits > 0; ++i, bits -= 8) {
+    int mask = bits >= 8 ? 0xFF : (0xFF << (8 - bits)) & 0xFF;
+    if ((address[i] & mask) != (network.address[i] & mask)) return false;
+  }
+  return true;
+}
+
+// The part of a timestamp a Sigma time modifier extracts (UTC; ISO 8601 weeks).
+std::optional<double> TimePartOf(ir::TimePart part, const FieldValue& value) {
+  auto epoch = ParseTimestamp(value);
+  if (!epoch) return std::nullopt;
+  using namespace std::chrono;
+  auto time = sys_seconds(seconds(static_cast<long long>(std::floor(*epoch))));
+  auto day = floor<days>(time);
+  year_month_day date(day);
+  hh_mm_ss clock(time - day);
+  switch (part) {
+    case ir::TimePart::kMinute:
+      return clock.minutes().count();
+    case ir::TimePart::kHour:
+      return clock.hours().count();
+    case ir::TimePart::kDay:
+      return static_cast<unsigned>(date.day());
+    case ir::TimePart::kMonth:
+      return static_cast<unsigned>(date.month());
+    case ir::TimePart::kYear:
+      return static_cast<int>(date.year());
+    case ir::TimePart::kWeek: {
+      // ISO 8601: week 1 holds the year's first Thursday.
+      weekday wd(day);
+      auto thursday = day + days(3 - static_cast<int>((wd.c_encoding() + 6) % 7));
+      year_month_day thursday_date(thursday);
+      auto first = sys_days(thursday_date.year() / January / 1);
+      return static_cast<double>((thursday - first).count() / 7 + 1);
+    }
+    case ir::TimePart::kNone:
+      break;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+struct Matcher::Compiled {
+  std::map<const ir::Value*, std::u32string> folded;
+  std::map<const ir::Value*, pcre2_code*> regexes;
+  std::map<const ir::Value*, Network> networks;
+  mutable pcre2_match_data* match_data = nullptr;
+  // Per-evaluation scratch, kept to avoid reallocating for every predicate.
+  mutable std::vector<const FieldValue*> found;
+  mutable std::vector<const FieldValue*> other;
+
+  ~Compiled() {
+    for (auto& [value, code] : regexes) pcre2_code_free(code);
+    if (match_data != nullptr) pcre2_match_data_free(match_data);
+  }
+
+  bool Prepare(const ir::Expr& expr, std::string& error) {
+    for (const auto& child : expr.children) {
+      if (!Prepare(child, error)) return false;
+    }
+    if (expr.kind != ir::Expr::Kind::kPredicate) return true;
+    const ir::Predicate& p = expr.predicate;
+    for (const auto& v : p.values) {
+      if (v.kind == ir::Value::Kind::kString) folded[&v] = FoldPattern(v.pattern, p.cased);
+      if (v.kind == ir::Value::Kind::kCidr) {
+        auto network = ParseNetwork(v.text);
+        if (!network) {
+          error = "invalid network " + v.text;
+          return false;
+        }
+        networks[&v] = *network;
+      }
+      if (v.kind == ir::Value::Kind::kRegex && !CompileRegex(v, error)) return false;
+    }
+    return true;
+  }
+
+  bool CompileRegex(const ir::Value& v, std::string& error) {
+    uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
+    if (v.regex->ignore_case) options |= PCRE2_CASELESS;
+    if (v.regex->multiline) options |= PCRE2_MULTILINE;
+    if (v.regex->dot_all) options |= PCRE2_DOTALL;
+    int code = 0;
+    PCRE2_SIZE offset = 0;
+    pcre2_code* compiled = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(v.regex->source.data()),
+                                         v.regex->source.size(), options, &code, &offset, nullptr);
+    if (compiled == nullptr) {
+      std::array<PCRE2_UCHAR, 256> message{};
+      pcre2_get_error_message(code, message.data(), message.size());
+      error = "regex /" + v.regex->source + "/: " + reinterpret_cast<const char*>(message.data());
+      return false;
+    }
+    regexes[&v] = compiled;
+    if (match_data == nullptr) match_data = pcre2_match_data_create(1, nullptr);
+    return true;
+  }
+
+  bool Search(const ir::Value& v, const FieldValue& value) const {
+    if (value.kind == FieldValue::Kind::kNull) return false;
+    int rc = pcre2_match(regexes.at(&v), reinterpret_cast<PCRE2_SPTR>(value.text.data()),
+                         value.text.size(), 0, 0, match_data, nullptr);
+    return rc >= 0;
+  }
+
+  // One value of the predicate against one value of the event.
+  bool Holds(const ir::Predicate& p, const ir::Value& v, const FieldValue& value,
+             const Event& event) const {
+    if (value.kind == FieldValue::Kind::kNull) return false;
+    if (p.part != ir::TimePart::kNone) {
+      auto part = TimePartOf(p.part, value);
+      auto wanted = ParseNumber(v.text);
+      return part && wanted && Compare(p.op, *part, *wanted);
+    }
+    switch (v.kind) {
+      case ir::Value::Kind::kRegex:
+        return Search(v, value);
+      case ir::Value::Kind::kCidr:
+        return InNetwork(networks.at(&v), value);
+      case ir::Value::Kind::kBool:
+        return value.text == v.text || (value.kind == FieldValue::Kind::kString &&
+                                        Fold(value.text, false) == Fold(v.text, false));
+      case ir::Value::Kind::kNumber: {
+        auto have = NumberOf(value);
+        auto wanted = ParseNumber(v.text);
+        return have && wanted && Compare(p.op, *have, *wanted);
+      }
+      case ir::Value::Kind::kField: {
+        other.clear();
+        event.Find(v.text, other);
+        std::u32string text = Fold(value.text, p.cased);
+        for (const FieldValue* candidate : other) {
+          if (candidate->kind == FieldValue::Kind::kNull) continue;
+          if (CompareText(p.op, text, Fold(candidate->text, p.cased))) return true;
+        }
+        return false;
+      }
+      case ir::Value::Kind::kString:
+        if (p.op == Op::kWildcard) return GlobMatch(folded.at(&v), Fold(value.text, p.cased));
+        return CompareText(p.op, Fold(value.text, p.cased), folded.at(&v));
+    }
+    return false;
+  }
+
+  static bool Compare(Op op, double have, double wanted) {
+    switch (op) {
+      case Op::kLt:
+        return have < wanted;
+      case Op::kLte:
+        return have <= wanted;
+      case Op::kGt:
+        return have > wanted;
+      case Op::kGte:
+        return have >= wanted;
+      default:
+        return have == wanted;
+    }
+  }
+
+  static bool CompareText(Op op, const std::u32string& text, const std::u32string& wanted) {
+    switch (op) {
+      case Op::kContains:
+        return text.find(wanted) != std::u32string::npos;
+      case Op::kStartsWith:
+        return text.starts_with(wanted);
+      case Op::kEndsWith:
+        return text.ends_with(wanted);
+      default:
+        return text == wanted;
+    }
+  }
+
+  // Any (or, with all_of, every) predicate value held by some value of the field.
+  bool Evaluate(const ir::Predicate& p, const Event& event) const {
+    if (p.op == Op::kExists || p.op == Op::kNull) {
+      bool present = false;
+      for (const auto& [name, value] : event.fields) {
+        if (name == p.field && value.kind != FieldValue::Kind::kNull) present = true;
+      }
+      if (p.op == Op::kNull) return !present;
+      bool wanted = p.values.empty() || p.values[0].text == "true";
+      return present == wanted;
+    }
+    std::vector<const FieldValue*> values;
+    if (p.IsKeyword()) {
+      for (const auto& [name, value] : event.fields) values.push_back(&value);
+    } else {
+      event.Find(p.field, values);
+    }
+    for (const ir::Value& v : p.values) {
+      bool held = false;
+      for (const FieldValue* value : values) {
+        if (Holds(p, v, *value, event)) {
+          held = true;
+          break;
+        }
+      }
+      if (held && !p.all_of) return true;
+      if (!held && p.all_of) return false;
+    }
+    return p.all_of && !p.values.empty();
+  }
+
+  bool Evaluate(const ir::Expr& expr, const Event& event) const {
+    switch (expr.kind) {
+      case ir::Expr::Kind::kTrue:
+        return true;
+      case ir::Expr::Kind::kFalse:
+        return false;
+      case ir::Expr::Kind::kNot:
+        return !Evaluate(expr.children[0], event);
+      case ir::Expr::Kind::kAnd:
+        for (const auto& child : expr.children) {
+          if (!Evaluate(child, event)) return false;
+        }
+        return true;
+      case ir::Expr::Kind::kOr:
+        for (const auto& child : expr.children) {
+          if (Evaluate(child, event)) return true;
+        }
+        return false;
+      case ir::Expr::Kind::kPredicate:
+        return Evaluate(expr.predicate, event);
+    }
+    return false;
+  }
+};
+
+Matcher::Matcher(const ir::Rule& rule) : rule_(rule), compiled_(new Compiled) {}
+Matcher::~Matcher() = default;
+
+std::unique_ptr<Matcher> Matcher::Create(const ir::Rule& rule, std::string& error) {
+  std::unique_ptr<Matcher> matcher(new Matcher(rule));
+  if (!matcher->compiled_->Prepare(matcher->rule_.condition, error)) return nullptr;
+  return matcher;
+}
+
+bool Matcher::Matches(const Event& event) const {
+  return compiled_->Evaluate(rule_.condition, event);
+}
+
+std::optional<double> ParseTimestamp(const FieldValue& value) {
+  if (value.kind == FieldValue::Kind::kNumber) {
+    return value.number > 1e11 ? value.number / 1000 : value.number;
+  }
+  if (value.kind != FieldValue::Kind::kString) return std::nullopt;
+  const std::string& s = value.text;
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, used = 0;
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2d%n", &year, &month, &day, &used) != 3 || used != 10) {
+    return std::nullopt;
+  }
+  size_t at = 10;
+  double fraction = 0;
+  if (at < s.size() && (s[at] == 'T' || s[at] == ' ')) {
+    if (std::sscanf(s.c_str() + at + 1, "%2d:%2d:%2d%n", &hour, &minute, &second, &used) != 3) {
+      return std::nullopt;
+    }
+    at += 1 + used;
+    if (at < s.size() && (s[at] == '.' || s[at] == ',')) {
+      size_t start = at++;
+      while (at < s.size() && std::isdigit(static_cast<unsigned char>(s[at]))) ++at;
+      fraction = std::strtod(("0." + s.substr(start + 1, at - start - 1)).c_str(), nullptr);
+    }
+  }
+  double offset = 0;
+  if (at < s.size() && (s[at] == '+' || s[at] == '-')) {
+    int oh = 0, om = 0;
+    if (std::sscanf(s.c_str() + at + 1, "%2d:%2d", &oh, &om) < 1) return std::nullopt;
+    offset = (s[at] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+  } else if (at < s.size() && s[at] != 'Z') {
+    return std::nullopt;
+  }
+  using namespace std::chrono;
+  year_month_day date{std::chrono::year(year), std::chrono::month(month), std::chrono::day(day)};
+  if (!date.ok()) return std::nullopt;
+  double days_since = sys_days(date).time_since_epoch().count();
+  return days_since * 86400 + hour * 3600 + minute * 60 + second + fraction - offset;
+}
+
+}  // namespace refract::eval
