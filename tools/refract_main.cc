@@ -33,7 +33,7 @@ constexpr const char* kUsage = R"(refract — compile Sigma detection rules into
 
 usage:
   refract translate PATH... --target ID[,ID...] [options]
-  refract hunt RULES... --events FILE... [-q]
+  refract hunt RULES... --events FILE... [--schema TARGET] [-q]
   refract list targets
   refract list modifiers
   refract --help | --version
@@ -52,8 +52,9 @@ translate options:
   -q, --quiet           print no summary line
 
 hunt runs single-event rules over JSON-lines events (Sigma field names) and prints one JSON
-line per match: rule id, title, level, events file and line number. Correlations are not
-evaluated yet (W0701).
+line per match: rule id, title, level, events file and line number. --schema TARGET reads
+events in that target's field names (through its mapping). Correlations are not evaluated
+yet (W0701).
 
 PATH is a rule file or a folder searched recursively for .yml and .yaml files.
 Exit status: 0 every rule translated, 1 some rule had errors, 2 usage error.
@@ -361,12 +362,16 @@ int Hunt(int argc, char** argv) {
   std::vector<std::string> event_files;
   bool quiet = false;
   bool reading_events = false;
+  std::string schema;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--events") {
       reading_events = true;
     } else if (a == "-q" || a == "--quiet") {
       quiet = true;
+    } else if (a == "--schema" && i + 1 < argc) {
+      schema = argv[++i];
+      reading_events = false;
     } else if (a.starts_with("-")) {
       return UsageError("unknown option '" + a + "' for hunt");
     } else {
@@ -379,7 +384,18 @@ int Hunt(int argc, char** argv) {
   Session session;
   session.stage = EmitStage::kIr;
   Diagnostics setup;
+  if (!schema.empty()) {
+    const Backend* backend = FindBackend(schema);
+    if (backend == nullptr) {
+      return UsageError("unknown schema '" + schema + "' ('refract list targets' lists them)");
+    }
+    session.backends = {backend};
+  }
   if (!session.Init({}, setup)) return kExitUsage;
+  // The mapping is all hunt needs of the target: no queries are emitted.
+  session.backends.clear();
+  const TargetMapping* schema_mapping =
+      schema.empty() ? nullptr : &session.mappings.find(schema)->second;
   std::vector<std::string> files;
   if (auto error = CollectFiles(rule_paths, &files)) return UsageError(*error);
 
@@ -393,11 +409,16 @@ int Hunt(int argc, char** argv) {
                                         "single-event rules only so far",
                                         c.title));
     }
+    // Events in a platform's field names are read through the backend's own mapping.
+    std::vector<ir::Rule> rules = r.lowered;
+    if (schema_mapping != nullptr) {
+      for (auto& rule : rules) ApplyMapping(rule, *schema_mapping, {}, r.diagnostics);
+    }
     for (const auto& d : r.diagnostics.all()) {
       if (d.severity == Severity::kError) ++errors;
       std::cerr << RenderText(d, r.source.get());
     }
-    for (const auto& rule : r.lowered) {
+    for (const auto& rule : rules) {
       std::string error;
       auto matcher = eval::Matcher::Create(rule, error);
       if (!matcher) {

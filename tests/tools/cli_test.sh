@@ -104,5 +104,32 @@ expect_grep "hunt malformed line" "$tmp/stderr" 'events.jsonl:3: skipped: malfor
 expect_grep "hunt summary" "$tmp/stderr" '1 rule(s), 3 event(s), 2 match(es), 1 skipped line(s)'
 check "hunt needs events" 2 "$refract" hunt "$tmp/good.yml"
 
+# hunt on real public logs (../shared/data, see its PROVENANCE.md). Expected counts were taken
+# with an independent Python count over the same files (string forms compared, SubStatus folded).
+data="$(cd "$(dirname "$0")/../.." && pwd)/../shared/data"
+if [ -d "$data" ]; then
+  logons=("$data"/evtx-to-mitre-attack/*.jsonl "$data/msticpy/failed_logons.derived.jsonl"
+          "$data"/otrf-security-datasets/*.jsonl)
+  printf 'title: Bad password, interactive\nlogsource: {product: windows, service: security}\ndetection:\n  sel: {EventID: 4625, LogonType: 2, SubStatus: 0xC000006A}\n  condition: sel\n' >"$tmp/interactive.yml"
+  printf 'title: Bad password, network\nlogsource: {product: windows, service: security}\ndetection:\n  sel: {EventID: 4625, LogonType: 3, SubStatus: 0xC000006A}\n  condition: sel\n' >"$tmp/network.yml"
+  check "hunt real logons" 0 "$refract" hunt "$tmp/interactive.yml" "$tmp/network.yml" --schema kql --events "${logons[@]}"
+  expect_grep "hunt real logon count" "$tmp/stderr" '2 rule(s), 187 event(s), 23 match(es), 0 skipped'
+  if grep -q '"title":"Bad password, network"' "$tmp/stdout"; then failed=$((failed + 1)); echo "FAIL hunt: no real logon is type 3"; else passed=$((passed + 1)); fi
+  check "hunt real sign-ins" 0 "$refract" hunt rules/examples/entra_legacy_protocol_signin.yml --schema kql --events "$data/msticpy/aad_logons.derived.jsonl"
+  expect_grep "hunt real sign-ins: all browser, no match" "$tmp/stderr" '86 event(s), 0 match(es)'
+else
+  echo "note: $data not present; the real-data hunt checks did not run"
+fi
+# The seed's single-factor SMTP sign-in, and its near misses (MFA; a failure).
+cat >"$tmp/signins.jsonl" <<'JSON'
+{"UserPrincipalName":"a@x.com","ClientAppUsed":"Authenticated SMTP","ResultType":"0","AuthenticationRequirement":"singleFactorAuthentication"}
+{"UserPrincipalName":"a@x.com","ClientAppUsed":"Authenticated SMTP","ResultType":"0","AuthenticationRequirement":"multiFactorAuthentication"}
+{"UserPrincipalName":"a@x.com","ClientAppUsed":"Authenticated SMTP","ResultType":"50126","AuthenticationRequirement":"singleFactorAuthentication"}
+JSON
+check "hunt smtp" 0 "$refract" hunt rules/examples/entra_legacy_protocol_signin.yml --schema kql --events "$tmp/signins.jsonl"
+expect_grep "hunt smtp single factor" "$tmp/stdout" '"level":"medium","file":"[^"]*signins.jsonl","line":1}'
+expect_grep "hunt smtp near misses" "$tmp/stderr" '3 event(s), 1 match(es)'
+check "hunt unknown schema" 2 "$refract" hunt "$tmp/good.yml" --schema nosuch --events "$tmp/events.jsonl"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
