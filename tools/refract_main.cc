@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -15,6 +16,7 @@
 
 #include "backends/backend.h"
 #include "compiler/driver/compile.h"
+#include "compiler/eval/correlate.h"
 #include "compiler/eval/event.h"
 #include "compiler/eval/matcher.h"
 #include "compiler/ir/modifiers.h"
@@ -53,8 +55,9 @@ translate options:
 
 hunt runs single-event rules over JSON-lines events (Sigma field names) and prints one JSON
 line per match: rule id, title, level, events file and line number. --schema TARGET reads
-events in that target's field names (through its mapping). Correlations are not evaluated
-yet (W0701).
+events in that target's field names (through its mapping). Correlations (event_count,
+value_count, value_sum, value_avg, temporal, temporal_ordered) use exact sliding windows over
+the events' timestamps; other types are reported (W0701).
 
 PATH is a rule file or a folder searched recursively for .yml and .yaml files.
 Exit status: 0 every rule translated, 1 some rule had errors, 2 usage error.
@@ -401,13 +404,18 @@ int Hunt(int argc, char** argv) {
 
   int errors = 0;
   std::vector<std::unique_ptr<eval::Matcher>> matchers;
+  std::deque<ast::Correlation> correlations;
   for (const auto& file : files) {
     FileResult r = CompileFile(file, session);
     for (const auto& c : r.correlations) {
+      if (eval::Correlator::Supports(c)) {
+        correlations.push_back(c);
+        continue;
+      }
       r.diagnostics.Warning("W0701", c.location,
-                            fmt::format("correlation '{}' is not evaluated: hunt runs "
-                                        "single-event rules only so far",
-                                        c.title));
+                            fmt::format("correlation '{}' ({}) is not evaluated: hunt does not "
+                                        "evaluate this type yet",
+                                        c.title, c.type));
     }
     // Events in a platform's field names are read through the backend's own mapping.
     std::vector<ir::Rule> rules = r.lowered;
@@ -431,9 +439,44 @@ int Hunt(int argc, char** argv) {
     }
   }
 
+  // Correlations read the matches of the rules they name; those rules alert on their own only
+  // when the correlation says `generate: true`.
+  std::map<std::string, size_t> by_reference;
+  for (size_t i = 0; i < matchers.size(); ++i) {
+    const auto& info = matchers[i]->rule().info;
+    if (!info.name.empty()) by_reference.emplace(info.name, i);
+    if (!info.id.empty()) by_reference.emplace(info.id, i);
+  }
+  std::vector<std::unique_ptr<eval::Correlator>> correlators;
+  std::vector<const ast::Correlation*> correlator_rules;
+  std::vector<std::vector<std::pair<size_t, size_t>>> feeds(matchers.size());
+  std::set<size_t> suppressed;
+  for (const auto& c : correlations) {
+    std::vector<size_t> sources;
+    for (const auto& ref : c.rules) {
+      auto it = by_reference.find(ref.text);
+      if (it == by_reference.end()) {
+        ++errors;
+        std::cerr << fmt::format(
+            "{}:{}:{}: error[E0616]: correlation '{}' refers to '{}', which is no rule of this "
+            "run\n",
+            ref.location.file, ref.location.line, ref.location.column, c.title, ref.text);
+        break;
+      }
+      sources.push_back(it->second);
+    }
+    if (sources.size() != c.rules.size()) continue;
+    for (size_t k = 0; k < sources.size(); ++k) {
+      feeds[sources[k]].push_back({correlators.size(), k});
+      if (!c.generate) suppressed.insert(sources[k]);
+    }
+    correlators.push_back(std::make_unique<eval::Correlator>(c));
+    correlator_rules.push_back(&c);
+  }
+
   eval::EventReader reader;
   eval::Event event;
-  size_t events = 0, matches = 0, skipped = 0;
+  size_t events = 0, matches = 0, skipped = 0, untimed = 0;
   auto start = std::chrono::steady_clock::now();
   for (const auto& path : event_files) {
     std::ifstream in(path, std::ios::binary);
@@ -451,10 +494,22 @@ int Hunt(int argc, char** argv) {
         continue;
       }
       ++events;
-      for (const auto& m : matchers) {
-        if (!m->Matches(event)) continue;
+      std::optional<std::optional<double>> time;  // looked up once, when a correlation needs it
+      for (size_t i = 0; i < matchers.size(); ++i) {
+        if (!matchers[i]->Matches(event)) continue;
+        if (!feeds[i].empty()) {
+          if (!time) time = eval::EventTime(event);
+          if (!*time) {
+            ++untimed;
+          } else {
+            for (const auto& [correlator, position] : feeds[i]) {
+              correlators[correlator]->Add(position, event, {path, number, **time});
+            }
+          }
+        }
+        if (suppressed.count(i) != 0) continue;
         ++matches;
-        const auto& info = m->rule().info;
+        const auto& info = matchers[i]->rule().info;
         std::cout << fmt::format(
             "{{\"rule_id\":\"{}\",\"title\":\"{}\",\"level\":\"{}\",\"file\":\"{}\","
             "\"line\":{}}}\n",
@@ -463,12 +518,37 @@ int Hunt(int argc, char** argv) {
       }
     }
   }
+  for (size_t k = 0; k < correlators.size(); ++k) {
+    const ast::Correlation& c = *correlator_rules[k];
+    for (const auto& alert : correlators[k]->Finish()) {
+      ++matches;
+      std::string refs;
+      for (const auto& e : alert.events) {
+        if (!refs.empty()) refs += ",";
+        refs += fmt::format("{{\"file\":\"{}\",\"line\":{}}}", JsonEscape(e.file), e.line);
+      }
+      std::cout << fmt::format(
+          "{{\"rule_id\":\"{}\",\"title\":\"{}\",\"level\":\"{}\",\"type\":\"{}\","
+          "\"group\":\"{}\",\"start\":\"{}\",\"end\":\"{}\",\"measure\":{},\"events\":[{}]}}\n",
+          JsonEscape(c.id), JsonEscape(c.title), JsonEscape(c.level), c.type,
+          JsonEscape(alert.group), eval::FormatTime(alert.start), eval::FormatTime(alert.end),
+          alert.measure, refs);
+    }
+  }
   std::cout.flush();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (untimed != 0) {
+    std::cerr << fmt::format(
+        "refract: {} matching event(s) had no timestamp a correlation could use (@timestamp, "
+        "timestamp, TimeCreated, TimeGenerated, EventTime, TimeCreatedUtc)\n",
+        untimed);
+  }
   if (!quiet) {
     std::cerr << fmt::format(
-        "refract: {} rule(s), {} event(s), {} match(es), {} skipped line(s), {:.0f} events/s\n",
-        matchers.size(), events, matches, skipped, seconds > 0 ? events / seconds : 0.0);
+        "refract: {} rule(s), {} correlation(s), {} event(s), {} match(es), {} skipped line(s), "
+        "{:.0f} events/s\n",
+        matchers.size(), correlators.size(), events, matches, skipped,
+        seconds > 0 ? events / seconds : 0.0);
   }
   return errors > 0 ? kExitRuleErrors : kExitOk;
 }

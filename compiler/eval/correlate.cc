@@ -1,0 +1,201 @@
+#include "compiler/eval/correlate.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <ctime>
+#include <map>
+#include <set>
+
+#include "compiler/eval/matcher.h"
+
+namespace refract::eval {
+namespace {
+
+std::string FirstText(const Event& event, const std::string& field) {
+  std::vector<const FieldValue*> values;
+  event.Find(field, values);
+  for (const FieldValue* v : values) {
+    if (v->kind != FieldValue::Kind::kNull) return v->text;
+  }
+  return "";
+}
+
+}  // namespace
+
+Correlator::Correlator(const ast::Correlation& correlation) : correlation_(correlation) {}
+
+bool Correlator::Supports(const ast::Correlation& c) {
+  return c.type == "event_count" || c.type == "value_count" || c.type == "value_sum" ||
+         c.type == "value_avg" || c.type == "temporal" || c.type == "temporal_ordered";
+}
+
+std::string Correlator::GroupKey(size_t rule, const Event& event) const {
+  std::string key;
+  for (const auto& name : correlation_.group_by) {
+    std::string field = name;
+    auto alias = correlation_.aliases.find(name);
+    if (alias != correlation_.aliases.end()) {
+      auto mapped = alias->second.find(correlation_.rules[rule].text);
+      if (mapped != alias->second.end()) field = mapped->second;
+    }
+    if (!key.empty()) key += ", ";
+    key += name + "=" + FirstText(event, field);
+  }
+  return key;
+}
+
+void Correlator::Add(size_t rule, const Event& event, const EventRef& where) {
+  Hit hit{where, rule, "", 0, false};
+  if (!correlation_.field.empty()) {
+    hit.value = FirstText(event, correlation_.field);
+    char* end = nullptr;
+    hit.number = std::strtod(hit.value.c_str(), &end);
+    hit.numeric = !hit.value.empty() && end == hit.value.c_str() + hit.value.size();
+    if (correlation_.type == "value_count" && hit.value.empty()) return;  // nothing to count
+  }
+  std::string key = GroupKey(rule, event);
+  for (auto& [group, hits] : groups_) {
+    if (group == key) {
+      hits.push_back(std::move(hit));
+      return;
+    }
+  }
+  groups_.push_back({key, {std::move(hit)}});
+}
+
+bool Correlator::ConditionHolds(double measure) const {
+  for (const auto& bound : correlation_.condition) {
+    double limit = std::strtod(bound.value.c_str(), nullptr);
+    bool ok = bound.op == "gt"    ? measure > limit
+              : bound.op == "gte" ? measure >= limit
+              : bound.op == "lt"  ? measure < limit
+              : bound.op == "lte" ? measure <= limit
+              : bound.op == "eq"  ? measure == limit
+                                  : measure != limit;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Windows end at each event and reach back `timespan`: every window that holds an event is
+// examined, which is what a sliding window means for counts.
+void Correlator::Window(const std::string& group, std::vector<Hit>& hits,
+                        std::vector<Alert>& out) const {
+  const double span = static_cast<double>(correlation_.timespan_seconds);
+  const bool temporal = correlation_.type == "temporal";
+  size_t begin = 0;
+  double not_before = -1e300;  // the previous alert's end: alerts do not overlap
+  for (size_t end = 0; end < hits.size(); ++end) {
+    while (hits[begin].where.time < hits[end].where.time - span ||
+           hits[begin].where.time <= not_before) {
+      if (begin == end) break;
+      ++begin;
+    }
+    if (hits[begin].where.time <= not_before) continue;
+    double measure = 0;
+    std::set<std::string> distinct;
+    std::set<size_t> rules;
+    double sum = 0;
+    size_t numbers = 0;
+    for (size_t i = begin; i <= end; ++i) {
+      rules.insert(hits[i].rule);
+      if (!hits[i].value.empty()) distinct.insert(hits[i].value);
+      if (hits[i].numeric) {
+        sum += hits[i].number;
+        ++numbers;
+      }
+    }
+    const std::string& type = correlation_.type;
+    if (type == "event_count") measure = static_cast<double>(end - begin + 1);
+    if (type == "value_count") measure = static_cast<double>(distinct.size());
+    if (type == "value_sum") measure = sum;
+    if (type == "value_avg") measure = numbers == 0 ? 0 : sum / static_cast<double>(numbers);
+    if (temporal) measure = static_cast<double>(rules.size());
+    bool holds = temporal ? rules.size() == correlation_.rules.size() : ConditionHolds(measure);
+    if (!holds) continue;
+    Alert alert{group, hits[begin].where.time, hits[end].where.time, measure, {}};
+    for (size_t i = begin; i <= end; ++i) alert.events.push_back(hits[i].where);
+    out.push_back(std::move(alert));
+    not_before = hits[end].where.time;
+  }
+}
+
+// Rule 0, then rule 1, …, each strictly later than the one before, all within the timespan of
+// the first; the earliest completion from each start is taken.
+void Correlator::Ordered(const std::string& group, std::vector<Hit>& hits,
+                         std::vector<Alert>& out) const {
+  const double span = static_cast<double>(correlation_.timespan_seconds);
+  double not_before = -1e300;
+  for (size_t start = 0; start < hits.size(); ++start) {
+    if (hits[start].rule != 0 || hits[start].where.time <= not_before) continue;
+    std::vector<size_t> chain = {start};
+    size_t want = 1;
+    for (size_t i = start + 1; i < hits.size() && want < correlation_.rules.size(); ++i) {
+      if (hits[i].where.time > hits[start].where.time + span) break;
+      if (hits[i].rule == want && hits[i].where.time > hits[chain.back()].where.time) {
+        chain.push_back(i);
+        ++want;
+      }
+    }
+    if (want != correlation_.rules.size()) continue;
+    Alert alert{group,
+                hits[start].where.time,
+                hits[chain.back()].where.time,
+                static_cast<double>(chain.size()),
+                {}};
+    for (size_t i : chain) alert.events.push_back(hits[i].where);
+    out.push_back(std::move(alert));
+    not_before = alert.end;
+  }
+}
+
+std::vector<Alert> Correlator::Finish() const {
+  std::vector<Alert> out;
+  for (auto [group, hits] : groups_) {
+    std::stable_sort(hits.begin(), hits.end(),
+                     [](const Hit& a, const Hit& b) { return a.where.time < b.where.time; });
+    if (correlation_.type == "temporal_ordered") {
+      Ordered(group, hits, out);
+    } else {
+      Window(group, hits, out);
+    }
+  }
+  return out;
+}
+
+std::optional<double> EventTime(const Event& event, const std::string& field) {
+  static const char* const kNames[] = {"@timestamp",    "timestamp", "TimeCreated",
+                                       "TimeGenerated", "EventTime", "TimeCreatedUtc"};
+  std::vector<const FieldValue*> values;
+  if (!field.empty()) {
+    event.Find(field, values);
+  } else {
+    for (const char* name : kNames) {
+      if (event.Find(name, values)) break;
+    }
+  }
+  for (const FieldValue* v : values) {
+    if (auto time = ParseTimestamp(*v)) return time;
+  }
+  return std::nullopt;
+}
+
+std::string FormatTime(double seconds) {
+  double whole = std::floor(seconds);
+  auto millis = static_cast<int>(std::lround((seconds - whole) * 1000));
+  if (millis == 1000) {
+    whole += 1;
+    millis = 0;
+  }
+  std::time_t t = static_cast<std::time_t>(whole);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
+  return millis == 0 ? fmt::format("{}Z", text) : fmt::format("{}.{:03d}Z", text, millis);
+}
+
+}  // namespace refract::eval

@@ -1,0 +1,72 @@
+// The reference evaluator for Sigma correlation rules: exact sliding windows over the events
+// that matched the referenced rules, per group.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/eval/event.h"
+#include "compiler/parse/ast.h"
+
+namespace refract::eval {
+
+// One event a correlation counted: where it came from and when.
+struct EventRef {
+  std::string file;
+  size_t line = 0;
+  double time = 0;
+};
+
+// A correlation that held: its group, its window and the events in it.
+struct Alert {
+  std::string group;  // group-by values joined as field=value, in group_by order
+  double start = 0;
+  double end = 0;
+  double measure = 0;  // the count, distinct count, sum or average compared
+  std::vector<EventRef> events;
+};
+
+// Collects the matches of a correlation's rules and evaluates the correlation at the end, so
+// events need not arrive in time order. Memory grows with matches, not with events read.
+class Correlator {
+ public:
+  // `correlation` must outlive the correlator; rule i of it is `correlation.rules[i]`.
+  explicit Correlator(const ast::Correlation& correlation);
+
+  // True for the types evaluated: event_count, value_count, value_sum, value_avg, temporal,
+  // temporal_ordered.
+  static bool Supports(const ast::Correlation& correlation);
+
+  // Records that `event` matched rule `rule` (an index into correlation.rules).
+  void Add(size_t rule, const Event& event, const EventRef& where);
+
+  // Alerts, by group then time: each window that satisfies the condition, not overlapping the
+  // previous alert of its group.
+  std::vector<Alert> Finish() const;
+
+ private:
+  struct Hit {
+    EventRef where;
+    size_t rule = 0;
+    std::string value;  // the `field` of value_* types
+    double number = 0;
+    bool numeric = false;
+  };
+  std::string GroupKey(size_t rule, const Event& event) const;
+  bool ConditionHolds(double measure) const;
+  void Window(const std::string& group, std::vector<Hit>& hits, std::vector<Alert>& out) const;
+  void Ordered(const std::string& group, std::vector<Hit>& hits, std::vector<Alert>& out) const;
+
+  const ast::Correlation& correlation_;
+  std::vector<std::pair<std::string, std::vector<Hit>>> groups_;
+};
+
+// The event's timestamp from the first of the common names that parses (@timestamp, timestamp,
+// TimeCreated, TimeGenerated, EventTime, TimeCreatedUtc), or `field` when given.
+std::optional<double> EventTime(const Event& event, const std::string& field = "");
+
+// ISO 8601 UTC text of epoch seconds, with milliseconds when there are any.
+std::string FormatTime(double seconds);
+
+}  // namespace refract::eval

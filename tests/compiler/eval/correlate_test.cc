@@ -1,0 +1,150 @@
+// Correlations in the reference evaluator: exact sliding windows, order, groups, near misses.
+// Expected alerts are worked out by hand from the Sigma correlation specification.
+#include "compiler/eval/correlate.h"
+
+#include <gtest/gtest.h>
+
+#include "compiler/eval/matcher.h"
+
+namespace refract::eval {
+namespace {
+
+ast::Correlation Make(const std::string& type, size_t rules, const std::string& op = "",
+                      const std::string& value = "") {
+  ast::Correlation c;
+  c.type = type;
+  for (size_t i = 0; i < rules; ++i) {
+    ast::Scalar rule;
+    rule.text = "rule" + std::to_string(i);
+    c.rules.push_back(rule);
+  }
+  c.group_by = {"user"};
+  c.timespan = "10m";
+  c.timespan_seconds = 600;
+  if (!op.empty()) c.condition = {{op, value}};
+  return c;
+}
+
+Event UserEvent(const std::string& user, const std::string& ip = "") {
+  Event e;
+  e.fields.push_back({"user", {FieldValue::Kind::kString, user, 0}});
+  if (!ip.empty()) e.fields.push_back({"ip", {FieldValue::Kind::kString, ip, 0}});
+  return e;
+}
+
+// Prints alerts as "group start..end measure [lines]" with times in minutes.
+std::string Correlate(
+    const ast::Correlation& c,
+    const std::vector<std::tuple<size_t, std::string, double, std::string>>& hits) {
+  Correlator correlator(c);
+  size_t line = 0;
+  for (const auto& [rule, user, minute, ip] : hits) {
+    correlator.Add(rule, UserEvent(user, ip), {"f", ++line, minute * 60});
+  }
+  std::string out;
+  for (const auto& a : correlator.Finish()) {
+    out += a.group + " " + std::to_string(static_cast<int>(a.start / 60)) + ".." +
+           std::to_string(static_cast<int>(a.end / 60)) + " " +
+           std::to_string(static_cast<int>(a.measure)) + " [";
+    for (const auto& e : a.events) out += std::to_string(e.line) + " ";
+    out += "]\n";
+  }
+  return out;
+}
+
+TEST(CorrelateTest, EventCountMeetsThresholdInsideTheSpan) {
+  auto c = Make("event_count", 1, "gte", "6");
+  EXPECT_EQ(Correlate(c, {{0, "a", 0, ""},
+                          {0, "a", 1, ""},
+                          {0, "a", 2, ""},
+                          {0, "a", 3, ""},
+                          {0, "a", 4, ""},
+                          {0, "a", 5, ""}}),
+            "user=a 0..5 6 [1 2 3 4 5 6 ]\n");
+}
+
+TEST(CorrelateTest, EventCountOneShortIsNoAlert) {
+  auto c = Make("event_count", 1, "gte", "6");
+  EXPECT_EQ(
+      Correlate(
+          c, {{0, "a", 0, ""}, {0, "a", 1, ""}, {0, "a", 2, ""}, {0, "a", 3, ""}, {0, "a", 4, ""}}),
+      "");
+}
+
+TEST(CorrelateTest, EventCountWindowIsSlidingNotBucketed) {
+  auto c = Make("event_count", 1, "gte", "6");
+  // Minutes 7..12 straddle the 10-minute bucket boundary: fixed buckets would see 3 + 3.
+  EXPECT_EQ(Correlate(c, {{0, "a", 7, ""},
+                          {0, "a", 8, ""},
+                          {0, "a", 9, ""},
+                          {0, "a", 10, ""},
+                          {0, "a", 11, ""},
+                          {0, "a", 12, ""}}),
+            "user=a 7..12 6 [1 2 3 4 5 6 ]\n");
+  // Spread over 11 minutes: no 10-minute window holds all six.
+  EXPECT_EQ(Correlate(c, {{0, "a", 0, ""},
+                          {0, "a", 2, ""},
+                          {0, "a", 4, ""},
+                          {0, "a", 6, ""},
+                          {0, "a", 8, ""},
+                          {0, "a", 11, ""}}),
+            "");
+}
+
+TEST(CorrelateTest, EventCountKeepsGroupsApart) {
+  auto c = Make("event_count", 1, "gte", "4");
+  EXPECT_EQ(Correlate(c, {{0, "a", 0, ""},
+                          {0, "b", 0, ""},
+                          {0, "a", 1, ""},
+                          {0, "b", 1, ""},
+                          {0, "a", 2, ""},
+                          {0, "b", 2, ""}}),
+            "");
+}
+
+TEST(CorrelateTest, EventsOutOfOrderAreSortedByTime) {
+  auto c = Make("event_count", 1, "gte", "3");
+  EXPECT_EQ(Correlate(c, {{0, "a", 30, ""}, {0, "a", 2, ""}, {0, "a", 1, ""}, {0, "a", 0, ""}}),
+            "user=a 0..2 3 [4 3 2 ]\n");
+}
+
+TEST(CorrelateTest, TemporalOrderedNeedsTheOrder) {
+  auto c = Make("temporal_ordered", 2);
+  EXPECT_EQ(Correlate(c, {{0, "a", 0, ""}, {1, "a", 6, ""}}), "user=a 0..6 2 [1 2 ]\n");
+  EXPECT_EQ(Correlate(c, {{1, "a", 0, ""}, {0, "a", 6, ""}}), "");   // success before failure
+  EXPECT_EQ(Correlate(c, {{0, "a", 0, ""}, {1, "a", 11, ""}}), "");  // outside the span
+  EXPECT_EQ(Correlate(c, {{0, "a", 0, ""}, {1, "b", 1, ""}}), "");   // another user
+}
+
+TEST(CorrelateTest, TemporalIgnoresOrder) {
+  auto c = Make("temporal", 2);
+  EXPECT_EQ(Correlate(c, {{1, "a", 0, ""}, {0, "a", 6, ""}}), "user=a 0..6 2 [1 2 ]\n");
+  EXPECT_EQ(Correlate(c, {{1, "a", 0, ""}, {1, "a", 6, ""}}), "");
+}
+
+TEST(CorrelateTest, ValueCountCountsDistinctValues) {
+  auto c = Make("value_count", 1, "gte", "3");
+  c.field = "ip";
+  EXPECT_EQ(Correlate(c, {{0, "a", 0, "1.1.1.1"}, {0, "a", 1, "1.1.1.1"}, {0, "a", 2, "1.1.1.2"}}),
+            "");
+  EXPECT_EQ(Correlate(c, {{0, "a", 0, "1.1.1.1"}, {0, "a", 1, "1.1.1.2"}, {0, "a", 2, "1.1.1.3"}}),
+            "user=a 0..2 3 [1 2 3 ]\n");
+}
+
+TEST(CorrelateTest, AlertsDoNotOverlap) {
+  auto c = Make("event_count", 1, "gte", "2");
+  EXPECT_EQ(Correlate(c, {{0, "a", 0, ""}, {0, "a", 1, ""}, {0, "a", 2, ""}, {0, "a", 3, ""}}),
+            "user=a 0..1 2 [1 2 ]\nuser=a 2..3 2 [3 4 ]\n");
+}
+
+TEST(CorrelateTest, TimestampsFromCommonNamesAndFormat) {
+  Event e;
+  e.fields.push_back({"TimeCreated", {FieldValue::Kind::kString, "2023-09-25 20:39:50.5", 0}});
+  auto time = EventTime(e);
+  ASSERT_TRUE(time.has_value());
+  EXPECT_EQ(FormatTime(*time), "2023-09-25T20:39:50.500Z");
+  EXPECT_EQ(EventTime(UserEvent("a")), std::nullopt);
+}
+
+}  // namespace
+}  // namespace refract::eval
