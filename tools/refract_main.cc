@@ -1,6 +1,7 @@
 // The `refract` command line: translate rules, list targets and modifiers.
 #include <fmt/format.h>
 #include <unistd.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <atomic>
@@ -8,6 +9,7 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <set>
@@ -36,6 +38,7 @@ constexpr const char* kUsage = R"(refract — compile Sigma detection rules into
 usage:
   refract translate PATH... --target ID[,ID...] [options]
   refract hunt RULES... --events FILE... [--schema TARGET] [-q]
+  refract test PATH...
   refract list targets
   refract list modifiers
   refract --help | --version
@@ -58,6 +61,9 @@ line per match: rule id, title, level, events file and line number. --schema TAR
 events in that target's field names (through its mapping). Correlations (event_count,
 value_count, value_sum, value_avg, temporal, temporal_ordered) use exact sliding windows over
 the events' timestamps; other types are reported (W0701).
+
+test runs the cases of every NAME.test.yml found under PATH (rules, events file, expected
+alerts) and prints a diff for each failure; its last line is "N passed, N failed".
 
 PATH is a rule file or a folder searched recursively for .yml and .yaml files.
 Exit status: 0 every rule translated, 1 some rule had errors, 2 usage error.
@@ -168,9 +174,15 @@ std::optional<std::string> ParseTranslateArgs(int argc, char** argv, Args* args)
   return std::nullopt;
 }
 
+// A rule test case file (`refract test`): NAME.test.yml beside the rules it tests.
+bool IsTestFile(const fs::path& p) {
+  std::string name = p.filename().string();
+  return name.ends_with(".test.yml") || name.ends_with(".test.yaml");
+}
+
 bool IsRuleFile(const fs::path& p) {
   std::string ext = p.extension().string();
-  return ext == ".yml" || ext == ".yaml";
+  return (ext == ".yml" || ext == ".yaml") && !IsTestFile(p);
 }
 
 // Expands folders into their rule files, sorted, so runs are deterministic.
@@ -359,6 +371,192 @@ int List(int argc, char** argv) {
 
 }  // namespace
 
+// One match or alert of a hunt: the rule's title, the events behind it, and its JSON line.
+struct HuntMatch {
+  std::string title;
+  std::vector<eval::EventRef> events;
+  std::string json;
+};
+
+// Runs the rules and correlations found under `rule_paths` over JSON-lines `event_files`,
+// passing each match to `emit`; diagnostics and the summary go to `err`. Returns an exit code.
+int RunHunt(const std::vector<std::string>& rule_paths, const std::vector<std::string>& event_files,
+            const std::string& schema, bool quiet, std::ostream& err,
+            const std::function<void(const HuntMatch&)>& emit) {
+  Session session;
+  session.stage = EmitStage::kIr;
+  Diagnostics setup;
+  if (!schema.empty()) {
+    const Backend* backend = FindBackend(schema);
+    if (backend == nullptr) {
+      err << "refract: unknown schema '" << schema << "' ('refract list targets' lists them)\n";
+      return kExitUsage;
+    }
+    session.backends = {backend};
+  }
+  if (!session.Init({}, setup)) return kExitUsage;
+  // The mapping is all hunt needs of the target: no queries are emitted.
+  session.backends.clear();
+  const TargetMapping* schema_mapping =
+      schema.empty() ? nullptr : &session.mappings.find(schema)->second;
+  std::vector<std::string> files;
+  if (auto error = CollectFiles(rule_paths, &files)) {
+    err << "refract: " << *error << "\n";
+    return kExitUsage;
+  }
+
+  int errors = 0;
+  std::vector<std::unique_ptr<eval::Matcher>> matchers;
+  std::deque<ast::Correlation> correlations;
+  for (const auto& file : files) {
+    FileResult r = CompileFile(file, session);
+    for (const auto& c : r.correlations) {
+      if (eval::Correlator::Supports(c)) {
+        correlations.push_back(c);
+        continue;
+      }
+      r.diagnostics.Warning("W0701", c.location,
+                            fmt::format("correlation '{}' ({}) is not evaluated: hunt does not "
+                                        "evaluate this type yet",
+                                        c.title, c.type));
+    }
+    // Events in a platform's field names are read through the backend's own mapping.
+    std::vector<ir::Rule> rules = r.lowered;
+    if (schema_mapping != nullptr) {
+      for (auto& rule : rules) ApplyMapping(rule, *schema_mapping, {}, r.diagnostics);
+    }
+    for (const auto& d : r.diagnostics.all()) {
+      if (d.severity == Severity::kError) ++errors;
+      err << RenderText(d, r.source.get());
+    }
+    for (const auto& rule : rules) {
+      std::string error;
+      auto matcher = eval::Matcher::Create(rule, error);
+      if (!matcher) {
+        ++errors;
+        err << fmt::format("{}: error[E0700]: rule '{}' cannot be evaluated: {}\n", file,
+                           rule.info.title, error);
+        continue;
+      }
+      matchers.push_back(std::move(matcher));
+    }
+  }
+
+  // Correlations read the matches of the rules they name; those rules alert on their own only
+  // when the correlation says `generate: true`.
+  std::map<std::string, size_t> by_reference;
+  for (size_t i = 0; i < matchers.size(); ++i) {
+    const auto& info = matchers[i]->rule().info;
+    if (!info.name.empty()) by_reference.emplace(info.name, i);
+    if (!info.id.empty()) by_reference.emplace(info.id, i);
+  }
+  std::vector<std::unique_ptr<eval::Correlator>> correlators;
+  std::vector<const ast::Correlation*> correlator_rules;
+  std::vector<std::vector<std::pair<size_t, size_t>>> feeds(matchers.size());
+  std::set<size_t> suppressed;
+  for (const auto& c : correlations) {
+    std::vector<size_t> sources;
+    for (const auto& ref : c.rules) {
+      auto it = by_reference.find(ref.text);
+      if (it == by_reference.end()) {
+        ++errors;
+        err << fmt::format(
+            "{}:{}:{}: error[E0616]: correlation '{}' refers to '{}', which is no rule of this "
+            "run\n",
+            ref.location.file, ref.location.line, ref.location.column, c.title, ref.text);
+        break;
+      }
+      sources.push_back(it->second);
+    }
+    if (sources.size() != c.rules.size()) continue;
+    for (size_t k = 0; k < sources.size(); ++k) {
+      feeds[sources[k]].push_back({correlators.size(), k});
+      if (!c.generate) suppressed.insert(sources[k]);
+    }
+    correlators.push_back(std::make_unique<eval::Correlator>(c));
+    correlator_rules.push_back(&c);
+  }
+
+  eval::EventReader reader;
+  eval::Event event;
+  size_t events = 0, matches = 0, skipped = 0, untimed = 0;
+  auto start = std::chrono::steady_clock::now();
+  for (const auto& path : event_files) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      err << "refract: cannot read " << path << "\n";
+      return kExitUsage;
+    }
+    std::string line;
+    for (size_t number = 1; std::getline(in, line); ++number) {
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      std::string error;
+      if (!reader.Parse(line, event, error)) {
+        ++skipped;
+        err << fmt::format("{}:{}: skipped: malformed JSON event: {}\n", path, number, error);
+        continue;
+      }
+      ++events;
+      std::optional<std::optional<double>> time;  // looked up once, when a correlation needs it
+      for (size_t i = 0; i < matchers.size(); ++i) {
+        if (!matchers[i]->Matches(event)) continue;
+        if (!feeds[i].empty()) {
+          if (!time) time = eval::EventTime(event);
+          if (!*time) {
+            ++untimed;
+          } else {
+            for (const auto& [correlator, position] : feeds[i]) {
+              correlators[correlator]->Add(position, event, {path, number, **time});
+            }
+          }
+        }
+        if (suppressed.count(i) != 0) continue;
+        ++matches;
+        const auto& info = matchers[i]->rule().info;
+        emit({info.title,
+              {{path, number, 0}},
+              fmt::format("{{\"rule_id\":\"{}\",\"title\":\"{}\",\"level\":\"{}\",\"file\":\"{}\","
+                          "\"line\":{}}}",
+                          JsonEscape(info.id), JsonEscape(info.title), JsonEscape(info.level),
+                          JsonEscape(path), number)});
+      }
+    }
+  }
+  for (size_t k = 0; k < correlators.size(); ++k) {
+    const ast::Correlation& c = *correlator_rules[k];
+    for (const auto& alert : correlators[k]->Finish()) {
+      ++matches;
+      std::string refs;
+      for (const auto& e : alert.events) {
+        if (!refs.empty()) refs += ",";
+        refs += fmt::format("{{\"file\":\"{}\",\"line\":{}}}", JsonEscape(e.file), e.line);
+      }
+      emit({c.title, alert.events,
+            fmt::format(
+                "{{\"rule_id\":\"{}\",\"title\":\"{}\",\"level\":\"{}\",\"type\":\"{}\","
+                "\"group\":\"{}\",\"start\":\"{}\",\"end\":\"{}\",\"measure\":{},\"events\":[{}]}}",
+                JsonEscape(c.id), JsonEscape(c.title), JsonEscape(c.level), c.type,
+                JsonEscape(alert.group), eval::FormatTime(alert.start), eval::FormatTime(alert.end),
+                alert.measure, refs)});
+    }
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (untimed != 0) {
+    err << fmt::format(
+        "refract: {} matching event(s) had no timestamp a correlation could use (@timestamp, "
+        "timestamp, TimeCreated, TimeGenerated, EventTime, TimeCreatedUtc)\n",
+        untimed);
+  }
+  if (!quiet) {
+    err << fmt::format(
+        "refract: {} rule(s), {} correlation(s), {} event(s), {} match(es), {} skipped line(s), "
+        "{:.0f} events/s\n",
+        matchers.size(), correlators.size(), events, matches, skipped,
+        seconds > 0 ? events / seconds : 0.0);
+  }
+  return errors > 0 ? kExitRuleErrors : kExitOk;
+}
+
 // Runs the single-event rules of RULES over JSON-lines event files with the reference evaluator.
 int Hunt(int argc, char** argv) {
   std::vector<std::string> rule_paths;
@@ -384,173 +582,101 @@ int Hunt(int argc, char** argv) {
   if (rule_paths.empty()) return UsageError("hunt needs at least one rule file or folder");
   if (event_files.empty()) return UsageError("hunt needs --events FILE...");
 
-  Session session;
-  session.stage = EmitStage::kIr;
-  Diagnostics setup;
-  if (!schema.empty()) {
-    const Backend* backend = FindBackend(schema);
-    if (backend == nullptr) {
-      return UsageError("unknown schema '" + schema + "' ('refract list targets' lists them)");
-    }
-    session.backends = {backend};
-  }
-  if (!session.Init({}, setup)) return kExitUsage;
-  // The mapping is all hunt needs of the target: no queries are emitted.
-  session.backends.clear();
-  const TargetMapping* schema_mapping =
-      schema.empty() ? nullptr : &session.mappings.find(schema)->second;
-  std::vector<std::string> files;
-  if (auto error = CollectFiles(rule_paths, &files)) return UsageError(*error);
+  return RunHunt(rule_paths, event_files, schema, quiet, std::cerr,
+                 [](const HuntMatch& m) { std::cout << m.json << "\n"; });
+}
 
-  int errors = 0;
-  std::vector<std::unique_ptr<eval::Matcher>> matchers;
-  std::deque<ast::Correlation> correlations;
-  for (const auto& file : files) {
-    FileResult r = CompileFile(file, session);
-    for (const auto& c : r.correlations) {
-      if (eval::Correlator::Supports(c)) {
-        correlations.push_back(c);
+// "TITLE [line, line]" for one alert, the form expected and actual alerts are compared in.
+std::string AlertText(const std::string& title, const std::vector<size_t>& lines) {
+  std::string out = title + " [";
+  for (size_t i = 0; i < lines.size(); ++i) out += (i ? ", " : "") + std::to_string(lines[i]);
+  return out + "]";
+}
+
+// Runs one case of a test file; prints a readable diff and returns false when it fails.
+bool RunTestCase(const fs::path& test_file, const YAML::Node& test, const YAML::Node& c,
+                 size_t index) {
+  fs::path dir = test_file.parent_path();
+  std::string name = c["name"] ? c["name"].as<std::string>() : fmt::format("case {}", index + 1);
+  std::string label = fmt::format("{}: {}", test_file.string(), name);
+  std::vector<std::string> rules;
+  for (const auto& r : test["rules"]) rules.push_back((dir / r.as<std::string>()).string());
+  std::string schema = test["schema"] ? test["schema"].as<std::string>() : "";
+  if (!c["events"]) {
+    std::cout << "FAIL " << label << ": the case names no 'events' file\n";
+    return false;
+  }
+  std::string events = (dir / c["events"].as<std::string>()).string();
+  std::vector<std::string> expected;
+  for (const auto& e : c["expect"]) {
+    std::vector<size_t> lines;
+    for (const auto& l : e["events"]) lines.push_back(l.as<size_t>());
+    expected.push_back(AlertText(e["rule"].as<std::string>(), lines));
+  }
+  std::vector<std::string> actual;
+  std::ostringstream err;
+  int rc = RunHunt(rules, {events}, schema, true, err, [&](const HuntMatch& m) {
+    std::vector<size_t> lines;
+    for (const auto& e : m.events) lines.push_back(e.line);
+    actual.push_back(AlertText(m.title, lines));
+  });
+  std::sort(expected.begin(), expected.end());
+  std::sort(actual.begin(), actual.end());
+  if (rc == kExitOk && expected == actual) return true;
+  std::cout << "FAIL " << label << "\n";
+  if (rc != kExitOk) std::cout << err.str();
+  std::vector<std::string> missing, extra;
+  std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(),
+                      std::back_inserter(missing));
+  std::set_difference(actual.begin(), actual.end(), expected.begin(), expected.end(),
+                      std::back_inserter(extra));
+  for (const auto& m : missing) std::cout << "  - expected, not raised: " << m << "\n";
+  for (const auto& x : extra) std::cout << "  + raised, not expected: " << x << "\n";
+  return false;
+}
+
+// Runs every case of every *.test.yml under PATH...; the last line is "N passed, N failed".
+int TestRules(int argc, char** argv) {
+  std::vector<std::string> tests;
+  for (int i = 2; i < argc; ++i) {
+    std::error_code ec;
+    fs::path path = argv[i];
+    if (fs::is_directory(path, ec)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(path, ec);
+           it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (ec) break;
+        if (it->is_regular_file(ec) && IsTestFile(it->path())) found.push_back(it->path().string());
+      }
+      std::sort(found.begin(), found.end());
+      tests.insert(tests.end(), found.begin(), found.end());
+    } else if (fs::exists(path, ec)) {
+      tests.push_back(path.string());
+    } else {
+      return UsageError("no such file or folder: " + path.string());
+    }
+  }
+  if (argc <= 2) return UsageError("test needs a test file or a folder to search for *.test.yml");
+  size_t passed = 0, failed = 0;
+  for (const auto& file : tests) {
+    try {
+      YAML::Node test = YAML::LoadFile(file);
+      if (!test["rules"] || !test["cases"]) {
+        std::cout << "FAIL " << file << ": a test file needs 'rules' and 'cases'\n";
+        ++failed;
         continue;
       }
-      r.diagnostics.Warning("W0701", c.location,
-                            fmt::format("correlation '{}' ({}) is not evaluated: hunt does not "
-                                        "evaluate this type yet",
-                                        c.title, c.type));
-    }
-    // Events in a platform's field names are read through the backend's own mapping.
-    std::vector<ir::Rule> rules = r.lowered;
-    if (schema_mapping != nullptr) {
-      for (auto& rule : rules) ApplyMapping(rule, *schema_mapping, {}, r.diagnostics);
-    }
-    for (const auto& d : r.diagnostics.all()) {
-      if (d.severity == Severity::kError) ++errors;
-      std::cerr << RenderText(d, r.source.get());
-    }
-    for (const auto& rule : rules) {
-      std::string error;
-      auto matcher = eval::Matcher::Create(rule, error);
-      if (!matcher) {
-        ++errors;
-        std::cerr << fmt::format("{}: error[E0700]: rule '{}' cannot be evaluated: {}\n", file,
-                                 rule.info.title, error);
-        continue;
+      size_t index = 0;
+      for (const auto& c : test["cases"]) {
+        (RunTestCase(file, test, c, index++) ? passed : failed) += 1;
       }
-      matchers.push_back(std::move(matcher));
+    } catch (const YAML::Exception& e) {
+      std::cout << "FAIL " << file << ": " << e.what() << "\n";
+      ++failed;
     }
   }
-
-  // Correlations read the matches of the rules they name; those rules alert on their own only
-  // when the correlation says `generate: true`.
-  std::map<std::string, size_t> by_reference;
-  for (size_t i = 0; i < matchers.size(); ++i) {
-    const auto& info = matchers[i]->rule().info;
-    if (!info.name.empty()) by_reference.emplace(info.name, i);
-    if (!info.id.empty()) by_reference.emplace(info.id, i);
-  }
-  std::vector<std::unique_ptr<eval::Correlator>> correlators;
-  std::vector<const ast::Correlation*> correlator_rules;
-  std::vector<std::vector<std::pair<size_t, size_t>>> feeds(matchers.size());
-  std::set<size_t> suppressed;
-  for (const auto& c : correlations) {
-    std::vector<size_t> sources;
-    for (const auto& ref : c.rules) {
-      auto it = by_reference.find(ref.text);
-      if (it == by_reference.end()) {
-        ++errors;
-        std::cerr << fmt::format(
-            "{}:{}:{}: error[E0616]: correlation '{}' refers to '{}', which is no rule of this "
-            "run\n",
-            ref.location.file, ref.location.line, ref.location.column, c.title, ref.text);
-        break;
-      }
-      sources.push_back(it->second);
-    }
-    if (sources.size() != c.rules.size()) continue;
-    for (size_t k = 0; k < sources.size(); ++k) {
-      feeds[sources[k]].push_back({correlators.size(), k});
-      if (!c.generate) suppressed.insert(sources[k]);
-    }
-    correlators.push_back(std::make_unique<eval::Correlator>(c));
-    correlator_rules.push_back(&c);
-  }
-
-  eval::EventReader reader;
-  eval::Event event;
-  size_t events = 0, matches = 0, skipped = 0, untimed = 0;
-  auto start = std::chrono::steady_clock::now();
-  for (const auto& path : event_files) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      std::cerr << "refract: cannot read " << path << "\n";
-      return kExitUsage;
-    }
-    std::string line;
-    for (size_t number = 1; std::getline(in, line); ++number) {
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      std::string error;
-      if (!reader.Parse(line, event, error)) {
-        ++skipped;
-        std::cerr << fmt::format("{}:{}: skipped: malformed JSON event: {}\n", path, number, error);
-        continue;
-      }
-      ++events;
-      std::optional<std::optional<double>> time;  // looked up once, when a correlation needs it
-      for (size_t i = 0; i < matchers.size(); ++i) {
-        if (!matchers[i]->Matches(event)) continue;
-        if (!feeds[i].empty()) {
-          if (!time) time = eval::EventTime(event);
-          if (!*time) {
-            ++untimed;
-          } else {
-            for (const auto& [correlator, position] : feeds[i]) {
-              correlators[correlator]->Add(position, event, {path, number, **time});
-            }
-          }
-        }
-        if (suppressed.count(i) != 0) continue;
-        ++matches;
-        const auto& info = matchers[i]->rule().info;
-        std::cout << fmt::format(
-            "{{\"rule_id\":\"{}\",\"title\":\"{}\",\"level\":\"{}\",\"file\":\"{}\","
-            "\"line\":{}}}\n",
-            JsonEscape(info.id), JsonEscape(info.title), JsonEscape(info.level), JsonEscape(path),
-            number);
-      }
-    }
-  }
-  for (size_t k = 0; k < correlators.size(); ++k) {
-    const ast::Correlation& c = *correlator_rules[k];
-    for (const auto& alert : correlators[k]->Finish()) {
-      ++matches;
-      std::string refs;
-      for (const auto& e : alert.events) {
-        if (!refs.empty()) refs += ",";
-        refs += fmt::format("{{\"file\":\"{}\",\"line\":{}}}", JsonEscape(e.file), e.line);
-      }
-      std::cout << fmt::format(
-          "{{\"rule_id\":\"{}\",\"title\":\"{}\",\"level\":\"{}\",\"type\":\"{}\","
-          "\"group\":\"{}\",\"start\":\"{}\",\"end\":\"{}\",\"measure\":{},\"events\":[{}]}}\n",
-          JsonEscape(c.id), JsonEscape(c.title), JsonEscape(c.level), c.type,
-          JsonEscape(alert.group), eval::FormatTime(alert.start), eval::FormatTime(alert.end),
-          alert.measure, refs);
-    }
-  }
-  std::cout.flush();
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (untimed != 0) {
-    std::cerr << fmt::format(
-        "refract: {} matching event(s) had no timestamp a correlation could use (@timestamp, "
-        "timestamp, TimeCreated, TimeGenerated, EventTime, TimeCreatedUtc)\n",
-        untimed);
-  }
-  if (!quiet) {
-    std::cerr << fmt::format(
-        "refract: {} rule(s), {} correlation(s), {} event(s), {} match(es), {} skipped line(s), "
-        "{:.0f} events/s\n",
-        matchers.size(), correlators.size(), events, matches, skipped,
-        seconds > 0 ? events / seconds : 0.0);
-  }
-  return errors > 0 ? kExitRuleErrors : kExitOk;
+  std::cout << fmt::format("{} passed, {} failed\n", passed, failed);
+  return failed == 0 ? kExitOk : kExitRuleErrors;
 }
 
 int main(int argc, char** argv) {
@@ -571,5 +697,6 @@ int main(int argc, char** argv) {
   if (command == "translate") return Translate(argc, argv);
   if (command == "list") return List(argc, argv);
   if (command == "hunt") return Hunt(argc, argv);
+  if (command == "test") return TestRules(argc, argv);
   return UsageError("unknown command '" + command + "'");
 }

@@ -140,6 +140,21 @@ expect_grep "event_count alert" "$tmp/stdout" '"title":"Many failures".*"group":
 expect_grep "temporal_ordered alert" "$tmp/stdout" '"title":"Failure then success".*"group":"UserPrincipalName=alice".*"events":\[{"file":"[^"]*","line":1},{"file":"[^"]*","line":7}\]'
 expect_grep "value_count alert" "$tmp/stdout" '"title":"Many IPs".*"measure":3'
 if [ "$(wc -l <"$tmp/stdout")" -eq 3 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL hunt correlations: expected exactly 3 alerts"; cat "$tmp/stdout"; fi
+# refract test: the shipped rules' test cases pass; a broken expectation fails with a diff.
+check "test shipped rules" 0 "$refract" test rules/
+expect_grep "test summary" "$tmp/stdout" '^[1-9][0-9]* passed, 0 failed$'
+mkdir -p "$tmp/broken"
+cp rules/examples/entra_legacy_protocol_signin.yml rules/examples/entra_legacy_protocol_signin.events.jsonl "$tmp/broken/"
+sed 's/events: \[5\]/events: [4]/' rules/examples/entra_legacy_protocol_signin.test.yml >"$tmp/broken/broken.test.yml"
+check "test broken expectation" 1 "$refract" test "$tmp/broken"
+expect_grep "test diff missing" "$tmp/stdout" '  - expected, not raised: Successful Sign-in Over a Legacy Protocol Without MFA \[4\]'
+expect_grep "test diff extra" "$tmp/stdout" '  + raised, not expected: Successful Sign-in Over a Legacy Protocol Without MFA \[5\]'
+expect_grep "test broken summary" "$tmp/stdout" '^0 passed, 1 failed$'
+mkdir -p "$tmp/badtest" && printf 'rules: [\n' >"$tmp/badtest/bad.test.yml"
+check "test malformed file" 1 "$refract" test "$tmp/badtest"
+expect_grep "test malformed file reported" "$tmp/stdout" 'FAIL .*bad.test.yml: yaml-cpp: error at line 2'
+check "translate skips test files" 0 "$refract" translate "$tmp/broken" --target kql
+expect_grep "one rule translated" "$tmp/stderr" '1 file(s), 1 output(s)'
 check "hunt unknown schema" 2 "$refract" hunt "$tmp/good.yml" --schema nosuch --events "$tmp/events.jsonl"
 
 echo "$passed passed, $failed failed"
