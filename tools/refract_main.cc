@@ -450,31 +450,38 @@ int RunHunt(const std::vector<std::string>& rule_paths, const std::vector<std::s
     if (!info.name.empty()) by_reference.emplace(info.name, i);
     if (!info.id.empty()) by_reference.emplace(info.id, i);
   }
+  // A correlation may also name another correlation (chaining): the inner one's alerts are
+  // its events.
+  std::map<std::string, size_t> correlation_by_reference;
+  for (size_t k = 0; k < correlations.size(); ++k) {
+    if (!correlations[k].name.empty()) correlation_by_reference.emplace(correlations[k].name, k);
+    if (!correlations[k].id.empty()) correlation_by_reference.emplace(correlations[k].id, k);
+  }
   std::vector<std::unique_ptr<eval::Correlator>> correlators;
-  std::vector<const ast::Correlation*> correlator_rules;
   std::vector<std::vector<std::pair<size_t, size_t>>> feeds(matchers.size());
+  std::vector<std::vector<std::pair<size_t, size_t>>> inputs(correlations.size());
   std::set<size_t> suppressed;
-  for (const auto& c : correlations) {
-    std::vector<size_t> sources;
-    for (const auto& ref : c.rules) {
-      auto it = by_reference.find(ref.text);
-      if (it == by_reference.end()) {
+  std::set<size_t> suppressed_correlations;
+  for (size_t k = 0; k < correlations.size(); ++k) {
+    const ast::Correlation& c = correlations[k];
+    correlators.push_back(std::make_unique<eval::Correlator>(c));
+    for (size_t position = 0; position < c.rules.size(); ++position) {
+      const auto& ref = c.rules[position];
+      if (auto it = by_reference.find(ref.text); it != by_reference.end()) {
+        feeds[it->second].push_back({k, position});
+        if (!c.generate) suppressed.insert(it->second);
+      } else if (auto inner = correlation_by_reference.find(ref.text);
+                 inner != correlation_by_reference.end()) {
+        inputs[k].push_back({inner->second, position});
+        if (!c.generate) suppressed_correlations.insert(inner->second);
+      } else {
         ++errors;
         err << fmt::format(
-            "{}:{}:{}: error[E0616]: correlation '{}' refers to '{}', which is no rule of this "
-            "run\n",
+            "{}:{}:{}: error[E0616]: correlation '{}' refers to '{}', which is no rule or "
+            "evaluated correlation of this run\n",
             ref.location.file, ref.location.line, ref.location.column, c.title, ref.text);
-        break;
       }
-      sources.push_back(it->second);
     }
-    if (sources.size() != c.rules.size()) continue;
-    for (size_t k = 0; k < sources.size(); ++k) {
-      feeds[sources[k]].push_back({correlators.size(), k});
-      if (!c.generate) suppressed.insert(sources[k]);
-    }
-    correlators.push_back(std::make_unique<eval::Correlator>(c));
-    correlator_rules.push_back(&c);
   }
 
   eval::EventReader reader;
@@ -522,9 +529,34 @@ int RunHunt(const std::vector<std::string>& rule_paths, const std::vector<std::s
       }
     }
   }
+  // Inner correlations finish first; a cycle of correlations is an error, not a hang.
+  std::vector<std::vector<eval::Alert>> alerts(correlators.size());
+  std::vector<int> state(correlators.size(), 0);  // 0 to do, 1 in progress, 2 done
+  std::function<bool(size_t)> finish = [&](size_t k) {
+    if (state[k] == 2) return true;
+    if (state[k] == 1) return false;
+    state[k] = 1;
+    for (const auto& [inner, position] : inputs[k]) {
+      if (!finish(inner)) return false;
+      for (const auto& alert : alerts[inner]) correlators[k]->AddAlert(position, alert);
+    }
+    alerts[k] = correlators[k]->Finish();
+    state[k] = 2;
+    return true;
+  };
   for (size_t k = 0; k < correlators.size(); ++k) {
-    const ast::Correlation& c = *correlator_rules[k];
-    for (const auto& alert : correlators[k]->Finish()) {
+    const ast::Correlation& c = correlations[k];
+    if (!finish(k)) {
+      ++errors;
+      err << fmt::format(
+          "{}:{}:{}: error[E0619]: correlation '{}' is part of a cycle of "
+          "correlations\n",
+          c.location.file, c.location.line, c.location.column, c.title);
+      state[k] = 2;
+      continue;
+    }
+    if (suppressed_correlations.count(k) != 0) continue;
+    for (const auto& alert : alerts[k]) {
       ++matches;
       std::string refs;
       for (const auto& e : alert.events) {

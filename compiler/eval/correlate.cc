@@ -32,7 +32,8 @@ bool Correlator::Supports(const ast::Correlation& c) {
          c.type == "value_avg" || c.type == "temporal" || c.type == "temporal_ordered";
 }
 
-std::string Correlator::GroupKey(size_t rule, const Event& event) const {
+std::string Correlator::GroupKey(size_t rule, const Event& event,
+                                 std::vector<std::pair<std::string, std::string>>* keys) const {
   std::string key;
   for (const auto& name : correlation_.group_by) {
     std::string field = name;
@@ -41,14 +42,31 @@ std::string Correlator::GroupKey(size_t rule, const Event& event) const {
       auto mapped = alias->second.find(correlation_.rules[rule].text);
       if (mapped != alias->second.end()) field = mapped->second;
     }
+    std::string value = FirstText(event, field);
     if (!key.empty()) key += ", ";
-    key += name + "=" + FirstText(event, field);
+    key += name + "=" + value;
+    keys->push_back({name, value});
   }
   return key;
 }
 
 void Correlator::Add(size_t rule, const Event& event, const EventRef& where) {
-  Hit hit{where, rule, "", 0, false};
+  AddHit(rule, event, Hit{where, {}, rule, "", 0, false});
+}
+
+void Correlator::AddAlert(size_t rule, const Alert& alert) {
+  if (alert.events.empty()) return;
+  Event event;
+  for (const auto& [field, value] : alert.keys) {
+    event.fields.push_back({field, {FieldValue::Kind::kString, value, 0}});
+  }
+  Hit hit{alert.events.back(), {}, rule, "", 0, false};
+  hit.where.time = alert.end;
+  hit.behind.assign(alert.events.begin(), alert.events.end() - 1);
+  AddHit(rule, event, std::move(hit));
+}
+
+void Correlator::AddHit(size_t rule, const Event& event, Hit hit) {
   if (!correlation_.field.empty()) {
     hit.value = FirstText(event, correlation_.field);
     char* end = nullptr;
@@ -56,14 +74,15 @@ void Correlator::Add(size_t rule, const Event& event, const EventRef& where) {
     hit.numeric = !hit.value.empty() && end == hit.value.c_str() + hit.value.size();
     if (correlation_.type == "value_count" && hit.value.empty()) return;  // nothing to count
   }
-  std::string key = GroupKey(rule, event);
-  for (auto& [group, hits] : groups_) {
-    if (group == key) {
-      hits.push_back(std::move(hit));
+  std::vector<std::pair<std::string, std::string>> keys;
+  std::string key = GroupKey(rule, event, &keys);
+  for (auto& group : groups_) {
+    if (group.key == key) {
+      group.hits.push_back(std::move(hit));
       return;
     }
   }
-  groups_.push_back({key, {std::move(hit)}});
+  groups_.push_back({key, std::move(keys), {std::move(hit)}});
 }
 
 bool Correlator::ConditionHolds(double measure) const {
@@ -82,8 +101,13 @@ bool Correlator::ConditionHolds(double measure) const {
 
 // Windows end at each event and reach back `timespan`: every window that holds an event is
 // examined, which is what a sliding window means for counts.
-void Correlator::Window(const std::string& group, std::vector<Hit>& hits,
-                        std::vector<Alert>& out) const {
+void Correlator::Collect(const Hit& hit, Alert& alert) {
+  alert.events.insert(alert.events.end(), hit.behind.begin(), hit.behind.end());
+  alert.events.push_back(hit.where);
+}
+
+void Correlator::Window(const Group& group, std::vector<Alert>& out) const {
+  const std::vector<Hit>& hits = group.hits;
   const double span = static_cast<double>(correlation_.timespan_seconds);
   const bool temporal = correlation_.type == "temporal";
   size_t begin = 0;
@@ -116,8 +140,8 @@ void Correlator::Window(const std::string& group, std::vector<Hit>& hits,
     if (temporal) measure = static_cast<double>(rules.size());
     bool holds = temporal ? rules.size() == correlation_.rules.size() : ConditionHolds(measure);
     if (!holds) continue;
-    Alert alert{group, hits[begin].where.time, hits[end].where.time, measure, {}};
-    for (size_t i = begin; i <= end; ++i) alert.events.push_back(hits[i].where);
+    Alert alert{group.key, group.keys, hits[begin].where.time, hits[end].where.time, measure, {}};
+    for (size_t i = begin; i <= end; ++i) Collect(hits[i], alert);
     out.push_back(std::move(alert));
     not_before = hits[end].where.time;
   }
@@ -125,8 +149,8 @@ void Correlator::Window(const std::string& group, std::vector<Hit>& hits,
 
 // Rule 0, then rule 1, …, each strictly later than the one before, all within the timespan of
 // the first; the earliest completion from each start is taken.
-void Correlator::Ordered(const std::string& group, std::vector<Hit>& hits,
-                         std::vector<Alert>& out) const {
+void Correlator::Ordered(const Group& group, std::vector<Alert>& out) const {
+  const std::vector<Hit>& hits = group.hits;
   const double span = static_cast<double>(correlation_.timespan_seconds);
   double not_before = -1e300;
   for (size_t start = 0; start < hits.size(); ++start) {
@@ -141,26 +165,27 @@ void Correlator::Ordered(const std::string& group, std::vector<Hit>& hits,
       }
     }
     if (want != correlation_.rules.size()) continue;
-    Alert alert{group,
+    Alert alert{group.key,
+                group.keys,
                 hits[start].where.time,
                 hits[chain.back()].where.time,
                 static_cast<double>(chain.size()),
                 {}};
-    for (size_t i : chain) alert.events.push_back(hits[i].where);
-    out.push_back(std::move(alert));
+    for (size_t i : chain) Collect(hits[i], alert);
     not_before = alert.end;
+    out.push_back(std::move(alert));
   }
 }
 
 std::vector<Alert> Correlator::Finish() const {
   std::vector<Alert> out;
-  for (auto [group, hits] : groups_) {
-    std::stable_sort(hits.begin(), hits.end(),
+  for (Group group : groups_) {
+    std::stable_sort(group.hits.begin(), group.hits.end(),
                      [](const Hit& a, const Hit& b) { return a.where.time < b.where.time; });
     if (correlation_.type == "temporal_ordered") {
-      Ordered(group, hits, out);
+      Ordered(group, out);
     } else {
-      Window(group, hits, out);
+      Window(group, out);
     }
   }
   return out;

@@ -21,6 +21,7 @@ struct EventRef {
 // A correlation that held: its group, its window and the events in it.
 struct Alert {
   std::string group;  // group-by values joined as field=value, in group_by order
+  std::vector<std::pair<std::string, std::string>> keys;  // the same, as (field, value) pairs
   double start = 0;
   double end = 0;
   double measure = 0;  // the count, distinct count, sum or average compared
@@ -41,6 +42,10 @@ class Correlator {
   // Records that `event` matched rule `rule` (an index into correlation.rules).
   void Add(size_t rule, const Event& event, const EventRef& where);
 
+  // Records an alert of the correlation named by rule `rule` (chaining): it counts as one event
+  // at the alert's end, grouped by its group-by values, carrying the events behind it.
+  void AddAlert(size_t rule, const Alert& alert);
+
   // Alerts, by group then time: each window that satisfies the condition, not overlapping the
   // previous alert of its group.
   std::vector<Alert> Finish() const;
@@ -48,18 +53,27 @@ class Correlator {
  private:
   struct Hit {
     EventRef where;
+    std::vector<EventRef> behind;  // a chained alert's events before `where`
     size_t rule = 0;
     std::string value;  // the `field` of value_* types
     double number = 0;
     bool numeric = false;
   };
-  std::string GroupKey(size_t rule, const Event& event) const;
+  struct Group {
+    std::string key;
+    std::vector<std::pair<std::string, std::string>> keys;
+    std::vector<Hit> hits;
+  };
+  std::string GroupKey(size_t rule, const Event& event,
+                       std::vector<std::pair<std::string, std::string>>* keys) const;
+  void AddHit(size_t rule, const Event& event, Hit hit);
   bool ConditionHolds(double measure) const;
-  void Window(const std::string& group, std::vector<Hit>& hits, std::vector<Alert>& out) const;
-  void Ordered(const std::string& group, std::vector<Hit>& hits, std::vector<Alert>& out) const;
+  void Window(const Group& group, std::vector<Alert>& out) const;
+  void Ordered(const Group& group, std::vector<Alert>& out) const;
+  static void Collect(const Hit& hit, Alert& alert);
 
   const ast::Correlation& correlation_;
-  std::vector<std::pair<std::string, std::vector<Hit>>> groups_;
+  std::vector<Group> groups_;
 };
 
 // The event's timestamp from the first of the common names that parses (@timestamp, timestamp,

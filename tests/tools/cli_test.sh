@@ -155,6 +155,12 @@ check "test malformed file" 1 "$refract" test "$tmp/badtest"
 expect_grep "test malformed file reported" "$tmp/stdout" 'FAIL .*bad.test.yml: yaml-cpp: error at line 2'
 check "translate skips test files" 0 "$refract" translate "$tmp/broken" --target kql
 expect_grep "one rule translated" "$tmp/stderr" '1 file(s), 1 output(s)'
+# The seed's Windows scenario, chained (six bad-password failures, then a logon), with its three
+# near misses as test cases; and a cycle of correlations is an error, not a hang.
+check "test seed scenario" 0 "$refract" test tests/tools/hunt
+expect_grep "seed scenario cases" "$tmp/stdout" '^4 passed, 0 failed$'
+check "hunt correlation cycle" 1 timeout 10 "$refract" hunt tests/tools/hunt/correlation_cycle.yml --events tests/tools/hunt/signin_events.jsonl
+expect_grep "cycle reported" "$tmp/stderr" "error\[E0619\]: correlation 'A' is part of a cycle"
 check "hunt unknown schema" 2 "$refract" hunt "$tmp/good.yml" --schema nosuch --events "$tmp/events.jsonl"
 
 echo "$passed passed, $failed failed"
