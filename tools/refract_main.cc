@@ -494,9 +494,10 @@ int RunHunt(const std::vector<std::string>& rule_paths, const std::vector<std::s
       err << "refract: cannot read " << path << "\n";
       return kExitUsage;
     }
+    eval::EventStream stream(in);
     std::string line;
-    for (size_t number = 1; std::getline(in, line); ++number) {
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    size_t number = 0;
+    while (stream.Next(line, number)) {
       std::string error;
       if (!reader.Parse(line, event, error)) {
         ++skipped;

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <cctype>
+
 namespace refract::eval {
 
 bool Event::Find(std::string_view name, std::vector<const FieldValue*>& out) const {
@@ -14,6 +16,69 @@ bool Event::Find(std::string_view name, std::vector<const FieldValue*>& out) con
     }
   }
   return found;
+}
+
+bool EventStream::Next(std::string& text, size_t& line) {
+  if (done_) return false;
+  if (!started_) {
+    started_ = true;
+    // An array when the first character that is not white space is '['.
+    int c;
+    while ((c = in_.peek()) != EOF && std::isspace(c)) {
+      if (in_.get() == '\n') ++line_;
+    }
+    if (c == '[') {
+      array_ = true;
+      in_.get();
+    }
+  }
+  if (array_) return NextArrayElement(text, line);
+  while (std::getline(in_, text)) {
+    line = ++line_;
+    if (text.find_first_not_of(" \t\r") != std::string::npos) return true;
+  }
+  done_ = true;
+  return false;
+}
+
+// Scans one element of the top-level array, tracking nesting and strings, so an element's
+// text is handed over as soon as it closes.
+bool EventStream::NextArrayElement(std::string& text, size_t& line) {
+  text.clear();
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  int c;
+  while ((c = in_.get()) != EOF) {
+    if (c == '\n') ++line_;
+    if (text.empty()) {
+      if (std::isspace(c) || c == ',') continue;
+      if (c == ']') break;
+      line = line_ + 1;
+    }
+    text.push_back(static_cast<char>(c));
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+        if (depth == 0) return true;  // a string element
+      }
+      continue;
+    }
+    if (c == '"') in_string = true;
+    if (c == '{' || c == '[') ++depth;
+    if (c == '}' || c == ']') --depth;
+    if (depth == 0) {
+      // A scalar element ends at the next comma or bracket; objects and arrays at their close.
+      if (c == '}' || c == ']') return true;
+      int next = in_.peek();
+      if (next == ',' || next == ']' || next == EOF || std::isspace(next)) return true;
+    }
+  }
+  done_ = true;
+  return !text.empty();
 }
 
 struct EventReader::Impl {

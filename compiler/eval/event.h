@@ -1,6 +1,7 @@
 // Events for the reference evaluator: one JSON object flattened to dotted field names.
 #pragma once
 
+#include <istream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,6 +24,25 @@ struct Event {
 
   // Appends every value of `name` (exact spelling) to `out`; returns whether the field exists.
   bool Find(std::string_view name, std::vector<const FieldValue*>& out) const;
+};
+
+// Splits an input stream into the text of its events, one at a time so memory stays flat:
+// JSON lines (one object per line) or a JSON array of objects (the whole file one `[...]`).
+class EventStream {
+ public:
+  explicit EventStream(std::istream& in) : in_(in) {}
+
+  // The next event's text and the line it starts on; false at the end. For an array that is
+  // cut short, returns its unfinished text once, for the parser to reject.
+  bool Next(std::string& text, size_t& line);
+
+ private:
+  bool NextArrayElement(std::string& text, size_t& line);
+  std::istream& in_;
+  size_t line_ = 0;
+  bool started_ = false;
+  bool array_ = false;
+  bool done_ = false;
 };
 
 // Reads and flattens JSON objects, reusing one parser's buffers across events.

@@ -161,6 +161,17 @@ check "test seed scenario" 0 "$refract" test tests/tools/hunt
 expect_grep "seed scenario cases" "$tmp/stdout" '^4 passed, 0 failed$'
 check "hunt correlation cycle" 1 timeout 10 "$refract" hunt tests/tools/hunt/correlation_cycle.yml --events tests/tools/hunt/signin_events.jsonl
 expect_grep "cycle reported" "$tmp/stderr" "error\[E0619\]: correlation 'A' is part of a cycle"
+# A JSON array of events is read element by element; brackets inside strings do not confuse it,
+# a non-object element is skipped with its line, and a cut-off array reports its last element.
+printf '[\n  {"EventID": 4625, "s": "a]},\\"["},\n  {"EventID": 4624},\n  "text",\n  {"EventID": "4625"}\n]\n' >"$tmp/array.json"
+check "hunt json array" 0 "$refract" hunt "$tmp/good.yml" --events "$tmp/array.json"
+expect_grep "array element line 2" "$tmp/stdout" '"line":2}'
+expect_grep "array element line 5" "$tmp/stdout" '"line":5}'
+expect_grep "array non-object" "$tmp/stderr" 'array.json:4: skipped: malformed JSON event: an event must be a JSON object'
+expect_grep "array summary" "$tmp/stderr" '3 event(s), 2 match(es), 1 skipped'
+printf '[{"EventID": 4625}, {"EventID": 46' >"$tmp/cut.json"
+check "hunt cut array" 0 "$refract" hunt "$tmp/good.yml" --events "$tmp/cut.json"
+expect_grep "cut array reported" "$tmp/stderr" 'cut.json:1: skipped: malformed JSON event'
 check "hunt unknown schema" 2 "$refract" hunt "$tmp/good.yml" --schema nosuch --events "$tmp/events.jsonl"
 
 echo "$passed passed, $failed failed"
