@@ -37,7 +37,7 @@ constexpr const char* kUsage = R"(refract — compile Sigma detection rules into
 
 usage:
   refract translate PATH... --target ID[,ID...] [options]
-  refract hunt RULES... --events FILE... [--schema TARGET] [-q]
+  refract hunt RULES... --events FILE... [--schema TARGET] [--timestamp FIELD] [-q]
   refract test PATH...
   refract list targets
   refract list modifiers
@@ -60,7 +60,8 @@ hunt runs single-event rules over JSON-lines events (Sigma field names) and prin
 line per match: rule id, title, level, events file and line number. --schema TARGET reads
 events in that target's field names (through its mapping). Correlations (event_count,
 value_count, value_sum, value_avg, temporal, temporal_ordered) use exact sliding windows over
-the events' timestamps; other types are reported (W0701).
+the events' timestamps (common names such as @timestamp or TimeGenerated, or --timestamp
+FIELD); other types are reported (W0701).
 
 test runs the cases of every NAME.test.yml found under PATH (rules, events file, expected
 alerts) and prints a diff for each failure; its last line is "N passed, N failed".
@@ -381,7 +382,7 @@ struct HuntMatch {
 // Runs the rules and correlations found under `rule_paths` over JSON-lines `event_files`,
 // passing each match to `emit`; diagnostics and the summary go to `err`. Returns an exit code.
 int RunHunt(const std::vector<std::string>& rule_paths, const std::vector<std::string>& event_files,
-            const std::string& schema, bool quiet, std::ostream& err,
+            const std::string& schema, const std::string& timestamp, bool quiet, std::ostream& err,
             const std::function<void(const HuntMatch&)>& emit) {
   Session session;
   session.stage = EmitStage::kIr;
@@ -509,7 +510,7 @@ int RunHunt(const std::vector<std::string>& rule_paths, const std::vector<std::s
       for (size_t i = 0; i < matchers.size(); ++i) {
         if (!matchers[i]->Matches(event)) continue;
         if (!feeds[i].empty()) {
-          if (!time) time = eval::EventTime(event);
+          if (!time) time = eval::EventTime(event, timestamp);
           if (!*time) {
             ++untimed;
           } else {
@@ -576,9 +577,11 @@ int RunHunt(const std::vector<std::string>& rule_paths, const std::vector<std::s
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (untimed != 0) {
     err << fmt::format(
-        "refract: {} matching event(s) had no timestamp a correlation could use (@timestamp, "
-        "timestamp, TimeCreated, TimeGenerated, EventTime, TimeCreatedUtc)\n",
-        untimed);
+        "refract: {} matching event(s) had no timestamp a correlation could use ({})\n", untimed,
+        timestamp.empty()
+            ? "@timestamp, timestamp, TimeCreated, TimeGenerated, EventTime, TimeCreatedUtc; "
+              "--timestamp FIELD names another"
+            : "--timestamp " + timestamp);
   }
   if (!quiet) {
     err << fmt::format(
@@ -597,6 +600,7 @@ int Hunt(int argc, char** argv) {
   bool quiet = false;
   bool reading_events = false;
   std::string schema;
+  std::string timestamp;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--events") {
@@ -605,6 +609,9 @@ int Hunt(int argc, char** argv) {
       quiet = true;
     } else if (a == "--schema" && i + 1 < argc) {
       schema = argv[++i];
+      reading_events = false;
+    } else if (a == "--timestamp" && i + 1 < argc) {
+      timestamp = argv[++i];
       reading_events = false;
     } else if (a.starts_with("-")) {
       return UsageError("unknown option '" + a + "' for hunt");
@@ -615,7 +622,7 @@ int Hunt(int argc, char** argv) {
   if (rule_paths.empty()) return UsageError("hunt needs at least one rule file or folder");
   if (event_files.empty()) return UsageError("hunt needs --events FILE...");
 
-  return RunHunt(rule_paths, event_files, schema, quiet, std::cerr,
+  return RunHunt(rule_paths, event_files, schema, timestamp, quiet, std::cerr,
                  [](const HuntMatch& m) { std::cout << m.json << "\n"; });
 }
 
@@ -635,6 +642,7 @@ bool RunTestCase(const fs::path& test_file, const YAML::Node& test, const YAML::
   std::vector<std::string> rules;
   for (const auto& r : test["rules"]) rules.push_back((dir / r.as<std::string>()).string());
   std::string schema = test["schema"] ? test["schema"].as<std::string>() : "";
+  std::string timestamp = test["timestamp"] ? test["timestamp"].as<std::string>() : "";
   if (!c["events"]) {
     std::cout << "FAIL " << label << ": the case names no 'events' file\n";
     return false;
@@ -648,7 +656,7 @@ bool RunTestCase(const fs::path& test_file, const YAML::Node& test, const YAML::
   }
   std::vector<std::string> actual;
   std::ostringstream err;
-  int rc = RunHunt(rules, {events}, schema, true, err, [&](const HuntMatch& m) {
+  int rc = RunHunt(rules, {events}, schema, timestamp, true, err, [&](const HuntMatch& m) {
     std::vector<size_t> lines;
     for (const auto& e : m.events) lines.push_back(e.line);
     actual.push_back(AlertText(m.title, lines));

@@ -172,6 +172,12 @@ expect_grep "array summary" "$tmp/stderr" '3 event(s), 2 match(es), 1 skipped'
 printf '[{"EventID": 4625}, {"EventID": 46' >"$tmp/cut.json"
 check "hunt cut array" 0 "$refract" hunt "$tmp/good.yml" --events "$tmp/cut.json"
 expect_grep "cut array reported" "$tmp/stderr" 'cut.json:1: skipped: malformed JSON event'
+# --timestamp names the time field when the events use none of the common names.
+sed 's/"TimeGenerated"/"when"/' tests/tools/hunt/signin_events.jsonl >"$tmp/when.jsonl"
+check "hunt untimed" 0 "$refract" hunt tests/tools/hunt/signin_correlations.yml --events "$tmp/when.jsonl"
+expect_grep "untimed reported" "$tmp/stderr" '9 matching event(s) had no timestamp a correlation could use'
+check "hunt --timestamp" 0 "$refract" hunt tests/tools/hunt/signin_correlations.yml --events "$tmp/when.jsonl" --timestamp when
+expect_grep "--timestamp used" "$tmp/stderr" '9 event(s), 3 match(es)'
 check "hunt unknown schema" 2 "$refract" hunt "$tmp/good.yml" --schema nosuch --events "$tmp/events.jsonl"
 
 echo "$passed passed, $failed failed"
