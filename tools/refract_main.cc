@@ -58,10 +58,10 @@ translate options:
 
 hunt runs single-event rules over JSON-lines events (Sigma field names) and prints one JSON
 line per match: rule id, title, level, events file and line number. --schema TARGET reads
-events in that target's field names (through its mapping). Correlations (event_count,
-value_count, value_sum, value_avg, temporal, temporal_ordered) use exact sliding windows over
-the events' timestamps (common names such as @timestamp or TimeGenerated, or --timestamp
-FIELD); other types are reported (W0701).
+events in that target's field names (through its mapping). Correlations (all seven Sigma
+types, chaining included) use exact sliding windows over the events' timestamps (common names
+such as @timestamp or TimeGenerated, or --timestamp FIELD); refract's aggregate and union
+extensions are reported (W0701).
 
 test runs the cases of every NAME.test.yml found under PATH (rules, events file, expected
 alerts) and prints a diff for each failure; its last line is "N passed, N failed".

@@ -23,13 +23,23 @@ std::string FirstText(const Event& event, const std::string& field) {
   return "";
 }
 
+// The nearest-rank percentile: the smallest value with at least p% of the values at or below it
+// (exact, where several targets estimate).
+double NearestRank(std::vector<double>& values, double percent) {
+  std::sort(values.begin(), values.end());
+  double rank = std::ceil(percent / 100.0 * static_cast<double>(values.size()));
+  size_t index = rank < 1 ? 0 : static_cast<size_t>(rank) - 1;
+  return values[std::min(index, values.size() - 1)];
+}
+
 }  // namespace
 
 Correlator::Correlator(const ast::Correlation& correlation) : correlation_(correlation) {}
 
 bool Correlator::Supports(const ast::Correlation& c) {
   return c.type == "event_count" || c.type == "value_count" || c.type == "value_sum" ||
-         c.type == "value_avg" || c.type == "temporal" || c.type == "temporal_ordered";
+         c.type == "value_avg" || c.type == "value_percentile" || c.type == "temporal" ||
+         c.type == "temporal_ordered";
 }
 
 std::string Correlator::GroupKey(size_t rule, const Event& event,
@@ -124,12 +134,14 @@ void Correlator::Window(const Group& group, std::vector<Alert>& out) const {
     std::set<size_t> rules;
     double sum = 0;
     size_t numbers = 0;
+    std::vector<double> values;
     for (size_t i = begin; i <= end; ++i) {
       rules.insert(hits[i].rule);
       if (!hits[i].value.empty()) distinct.insert(hits[i].value);
       if (hits[i].numeric) {
         sum += hits[i].number;
         ++numbers;
+        values.push_back(hits[i].number);
       }
     }
     const std::string& type = correlation_.type;
@@ -138,6 +150,10 @@ void Correlator::Window(const Group& group, std::vector<Alert>& out) const {
     if (type == "value_sum") measure = sum;
     if (type == "value_avg") measure = numbers == 0 ? 0 : sum / static_cast<double>(numbers);
     if (temporal) measure = static_cast<double>(rules.size());
+    if (type == "value_percentile") {
+      if (values.empty()) continue;
+      measure = NearestRank(values, std::strtod(correlation_.percentile.c_str(), nullptr));
+    }
     bool holds = temporal ? rules.size() == correlation_.rules.size() : ConditionHolds(measure);
     if (!holds) continue;
     Alert alert{group.key, group.keys, hits[begin].where.time, hits[end].where.time, measure, {}};

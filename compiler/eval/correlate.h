@@ -35,8 +35,8 @@ class Correlator {
   // `correlation` must outlive the correlator; rule i of it is `correlation.rules[i]`.
   explicit Correlator(const ast::Correlation& correlation);
 
-  // True for the types evaluated: event_count, value_count, value_sum, value_avg, temporal,
-  // temporal_ordered.
+  // True for the types evaluated: event_count, value_count, value_sum, value_avg,
+  // value_percentile, temporal, temporal_ordered (all of Sigma 2.1's).
   static bool Supports(const ast::Correlation& correlation);
 
   // Records that `event` matched rule `rule` (an index into correlation.rules).

@@ -131,6 +131,24 @@ TEST(CorrelateTest, ValueCountCountsDistinctValues) {
             "user=a 0..2 3 [1 2 3 ]\n");
 }
 
+TEST(CorrelateTest, ValuePercentileIsNearestRank) {
+  // Windows ending at 10, 20, 30 give 80th percentiles (nearest rank) 10, 20, 30; the window
+  // 10..40 gives 40, the first above 39. The next window starts after that alert: 100 alone.
+  auto c = Make("value_percentile", 1, "gt", "39");
+  c.field = "ip";
+  c.percentile = "80";
+  EXPECT_EQ(Correlate(c, {{0, "a", 0, "10"},
+                          {0, "a", 1, "20"},
+                          {0, "a", 2, "30"},
+                          {0, "a", 3, "40"},
+                          {0, "a", 4, "100"}}),
+            "user=a 0..3 40 [1 2 3 4 ]\nuser=a 4..4 100 [5 ]\n");
+  c.condition = {{"gt", "40"}};
+  EXPECT_EQ(
+      Correlate(c, {{0, "a", 0, "10"}, {0, "a", 1, "20"}, {0, "a", 2, "30"}, {0, "a", 3, "40"}}),
+      "");
+}
+
 TEST(CorrelateTest, AlertsDoNotOverlap) {
   auto c = Make("event_count", 1, "gte", "2");
   EXPECT_EQ(Correlate(c, {{0, "a", 0, ""}, {0, "a", 1, ""}, {0, "a", 2, ""}, {0, "a", 3, ""}}),
