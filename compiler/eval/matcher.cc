@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <pcre2.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <chrono>
@@ -181,13 +182,15 @@ std::optional<double> TimePartOf(ir::TimePart part, const FieldValue& value) {
 }  // namespace
 
 struct Matcher::Compiled {
-  std::map<const ir::Value*, std::u32string> folded;
+  std::map<const ir::Value*, std::u32string> folded;  // strings, and bools as text
+  std::map<const ir::Value*, double> numbers;         // numbers, and time-part values
   std::map<const ir::Value*, pcre2_code*> regexes;
   std::map<const ir::Value*, Network> networks;
   mutable pcre2_match_data* match_data = nullptr;
   // Per-evaluation scratch, kept to avoid reallocating for every predicate.
   mutable std::vector<const FieldValue*> found;
   mutable std::vector<const FieldValue*> other;
+  mutable std::vector<std::u32string> texts;  // `found`, folded once per predicate
 
   ~Compiled() {
     for (auto& [value, code] : regexes) pcre2_code_free(code);
@@ -202,6 +205,10 @@ struct Matcher::Compiled {
     const ir::Predicate& p = expr.predicate;
     for (const auto& v : p.values) {
       if (v.kind == ir::Value::Kind::kString) folded[&v] = FoldPattern(v.pattern, p.cased);
+      if (v.kind == ir::Value::Kind::kBool) folded[&v] = Fold(v.text, false);
+      if (v.kind == ir::Value::Kind::kNumber || p.part != ir::TimePart::kNone) {
+        if (auto number = ParseNumber(v.text)) numbers[&v] = *number;
+      }
       if (v.kind == ir::Value::Kind::kCidr) {
         auto network = ParseNetwork(v.text);
         if (!network) {
@@ -242,14 +249,14 @@ struct Matcher::Compiled {
     return rc >= 0;
   }
 
-  // One value of the predicate against one value of the event.
+  // One value of the predicate against one value of the event (`text`: its folded form).
   bool Holds(const ir::Predicate& p, const ir::Value& v, const FieldValue& value,
-             const Event& event) const {
+             const std::u32string& text, const Event& event) const {
     if (value.kind == FieldValue::Kind::kNull) return false;
     if (p.part != ir::TimePart::kNone) {
       auto part = TimePartOf(p.part, value);
-      auto wanted = ParseNumber(v.text);
-      return part && wanted && Compare(p.op, *part, *wanted);
+      auto wanted = numbers.find(&v);
+      return part && wanted != numbers.end() && Compare(p.op, *part, wanted->second);
     }
     switch (v.kind) {
       case ir::Value::Kind::kRegex:
@@ -257,17 +264,16 @@ struct Matcher::Compiled {
       case ir::Value::Kind::kCidr:
         return InNetwork(networks.at(&v), value);
       case ir::Value::Kind::kBool:
-        return value.text == v.text || (value.kind == FieldValue::Kind::kString &&
-                                        Fold(value.text, false) == Fold(v.text, false));
+        return value.text == v.text ||
+               (value.kind == FieldValue::Kind::kString && text == folded.at(&v));
       case ir::Value::Kind::kNumber: {
         auto have = NumberOf(value);
-        auto wanted = ParseNumber(v.text);
-        return have && wanted && Compare(p.op, *have, *wanted);
+        auto wanted = numbers.find(&v);
+        return have && wanted != numbers.end() && Compare(p.op, *have, wanted->second);
       }
       case ir::Value::Kind::kField: {
         other.clear();
         event.Find(v.text, other);
-        std::u32string text = Fold(value.text, p.cased);
         for (const FieldValue* candidate : other) {
           if (candidate->kind == FieldValue::Kind::kNull) continue;
           if (CompareText(p.op, text, Fold(candidate->text, p.cased))) return true;
@@ -275,8 +281,8 @@ struct Matcher::Compiled {
         return false;
       }
       case ir::Value::Kind::kString:
-        if (p.op == Op::kWildcard) return GlobMatch(folded.at(&v), Fold(value.text, p.cased));
-        return CompareText(p.op, Fold(value.text, p.cased), folded.at(&v));
+        if (p.op == Op::kWildcard) return GlobMatch(folded.at(&v), text);
+        return CompareText(p.op, text, folded.at(&v));
     }
     return false;
   }
@@ -311,25 +317,34 @@ struct Matcher::Compiled {
 
   // Any (or, with all_of, every) predicate value held by some value of the field.
   bool Evaluate(const ir::Predicate& p, const Event& event) const {
+    found.clear();
     if (p.op == Op::kExists || p.op == Op::kNull) {
-      bool present = false;
-      for (const auto& [name, value] : event.fields) {
-        if (name == p.field && value.kind != FieldValue::Kind::kNull) present = true;
-      }
+      event.Find(p.field, found);
+      bool present = std::any_of(found.begin(), found.end(), [](const FieldValue* v) {
+        return v->kind != FieldValue::Kind::kNull;
+      });
       if (p.op == Op::kNull) return !present;
       bool wanted = p.values.empty() || p.values[0].text == "true";
       return present == wanted;
     }
-    std::vector<const FieldValue*> values;
     if (p.IsKeyword()) {
-      for (const auto& [name, value] : event.fields) values.push_back(&value);
+      for (const auto& [name, value] : event.fields) found.push_back(&value);
     } else {
-      event.Find(p.field, values);
+      event.Find(p.field, found);
+    }
+    // Text comparisons fold each event value once, not once per predicate value.
+    bool textual = std::any_of(p.values.begin(), p.values.end(), [](const ir::Value& v) {
+      return v.kind == ir::Value::Kind::kString || v.kind == ir::Value::Kind::kField ||
+             v.kind == ir::Value::Kind::kBool;
+    });
+    texts.resize(found.size());
+    for (size_t i = 0; i < found.size(); ++i) {
+      if (textual) texts[i] = Fold(found[i]->text, p.cased);
     }
     for (const ir::Value& v : p.values) {
       bool held = false;
-      for (const FieldValue* value : values) {
-        if (Holds(p, v, *value, event)) {
+      for (size_t i = 0; i < found.size(); ++i) {
+        if (Holds(p, v, *found[i], texts[i], event)) {
           held = true;
           break;
         }
