@@ -186,9 +186,11 @@ bool IsRuleFile(const fs::path& p) {
   return (ext == ".yml" || ext == ".yaml") && !IsTestFile(p);
 }
 
-// Expands folders into their rule files, sorted, so runs are deterministic.
+// Expands folders into the files `wanted` accepts (rule files by default), sorted, so runs are
+// deterministic.
 std::optional<std::string> CollectFiles(const std::vector<std::string>& paths,
-                                        std::vector<std::string>* files) {
+                                        std::vector<std::string>* files,
+                                        bool (*wanted)(const fs::path&) = IsRuleFile) {
   for (const auto& path : paths) {
     std::error_code ec;
     if (fs::is_directory(path, ec)) {
@@ -197,7 +199,7 @@ std::optional<std::string> CollectFiles(const std::vector<std::string>& paths,
                path, fs::directory_options::skip_permission_denied, ec);
            it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (ec) break;
-        if (it->is_regular_file(ec) && IsRuleFile(it->path())) found.push_back(it->path().string());
+        if (it->is_regular_file(ec) && wanted(it->path())) found.push_back(it->path().string());
       }
       std::sort(found.begin(), found.end());
       files->insert(files->end(), found.begin(), found.end());
@@ -678,26 +680,11 @@ bool RunTestCase(const fs::path& test_file, const YAML::Node& test, const YAML::
 
 // Runs every case of every *.test.yml under PATH...; the last line is "N passed, N failed".
 int TestRules(int argc, char** argv) {
-  std::vector<std::string> tests;
-  for (int i = 2; i < argc; ++i) {
-    std::error_code ec;
-    fs::path path = argv[i];
-    if (fs::is_directory(path, ec)) {
-      std::vector<std::string> found;
-      for (auto it = fs::recursive_directory_iterator(path, ec);
-           it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (ec) break;
-        if (it->is_regular_file(ec) && IsTestFile(it->path())) found.push_back(it->path().string());
-      }
-      std::sort(found.begin(), found.end());
-      tests.insert(tests.end(), found.begin(), found.end());
-    } else if (fs::exists(path, ec)) {
-      tests.push_back(path.string());
-    } else {
-      return UsageError("no such file or folder: " + path.string());
-    }
-  }
   if (argc <= 2) return UsageError("test needs a test file or a folder to search for *.test.yml");
+  std::vector<std::string> tests;
+  if (auto error = CollectFiles({argv + 2, argv + argc}, &tests, IsTestFile)) {
+    return UsageError(*error);
+  }
   size_t passed = 0, failed = 0;
   for (const auto& file : tests) {
     try {
