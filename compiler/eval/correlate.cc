@@ -86,13 +86,9 @@ void Correlator::AddHit(size_t rule, const Event& event, Hit hit) {
   }
   std::vector<std::pair<std::string, std::string>> keys;
   std::string key = GroupKey(rule, event, &keys);
-  for (auto& group : groups_) {
-    if (group.key == key) {
-      group.hits.push_back(std::move(hit));
-      return;
-    }
-  }
-  groups_.push_back({key, std::move(keys), {std::move(hit)}});
+  auto [it, added] = index_.emplace(key, groups_.size());
+  if (added) groups_.push_back({key, std::move(keys), {}});
+  groups_[it->second].hits.push_back(std::move(hit));
 }
 
 bool Correlator::ConditionHolds(double measure) const {
@@ -193,9 +189,9 @@ void Correlator::Ordered(const Group& group, std::vector<Alert>& out) const {
   }
 }
 
-std::vector<Alert> Correlator::Finish() const {
+std::vector<Alert> Correlator::Finish() {
   std::vector<Alert> out;
-  for (Group group : groups_) {
+  for (Group& group : groups_) {
     std::stable_sort(group.hits.begin(), group.hits.end(),
                      [](const Hit& a, const Hit& b) { return a.where.time < b.where.time; });
     if (correlation_.type == "temporal_ordered") {

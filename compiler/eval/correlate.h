@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "compiler/eval/event.h"
@@ -46,9 +47,9 @@ class Correlator {
   // at the alert's end, grouped by its group-by values, carrying the events behind it.
   void AddAlert(size_t rule, const Alert& alert);
 
-  // Alerts, by group then time: each window that satisfies the condition, not overlapping the
-  // previous alert of its group.
-  std::vector<Alert> Finish() const;
+  // Alerts, by group (in first-seen order) then time: each window that satisfies the condition,
+  // not overlapping the previous alert of its group. Sorts the matches in place; call it once.
+  std::vector<Alert> Finish();
 
  private:
   struct Hit {
@@ -73,7 +74,8 @@ class Correlator {
   static void Collect(const Hit& hit, Alert& alert);
 
   const ast::Correlation& correlation_;
-  std::vector<Group> groups_;
+  std::vector<Group> groups_;                      // in first-seen order
+  std::unordered_map<std::string, size_t> index_;  // group key -> position in groups_
 };
 
 // The event's timestamp from the first of the common names that parses (@timestamp, timestamp,
