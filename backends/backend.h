@@ -29,6 +29,9 @@ struct CorrelationSource {
   std::string label;                      // the reference as written (rule name or id)
   std::vector<std::string> group_fields;  // the target field of each group-by entry
   std::string value_field;                // the target field of `condition.field`, if any
+  // Events of this rule the correlation needs (more than one when a chained event_count
+  // correlation is folded in).
+  long long min_count = 1;
 };
 
 // Everything one correlation conversion needs.

@@ -204,4 +204,17 @@ std::vector<const ir::Expr*> Conjuncts(const ir::Expr& expr) {
   return out;
 }
 
+bool HasThresholds(const CorrelationContext& ctx) {
+  for (const auto& source : ctx.sources) {
+    if (source.min_count > 1) return true;
+  }
+  return false;
+}
+
+bool AsksForEveryRule(const CorrelationContext& ctx) {
+  const auto& condition = ctx.spec.condition;
+  return condition.size() == 1 && condition[0].op == "gte" &&
+         condition[0].value == std::to_string(ctx.sources.size());
+}
+
 }  // namespace refract

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "backends/backend.h"
 #include "compiler/ir/ir.h"
 #include "compiler/parse/ast.h"
 
@@ -68,5 +69,11 @@ bool IsNumberText(const std::string& text);
 
 // The top-level conjuncts of `expr` (itself when it is not an `and`).
 std::vector<const ir::Expr*> Conjuncts(const ir::Expr& expr);
+
+// True when a source of `ctx` needs more than one event (a folded chained event_count).
+bool HasThresholds(const CorrelationContext& ctx);
+
+// True when a temporal correlation's condition asks for every rule (the default `gte: N`).
+bool AsksForEveryRule(const CorrelationContext& ctx);
 
 }  // namespace refract

@@ -373,6 +373,8 @@ class CqlCorrelation {
         }
         if (ordered)
           branch += fmt::format(" | {} := @timestamp", i == 0 ? "refract_a" : "refract_b");
+        // A folded chained event_count counts its rule's events: a 1 per event, summed.
+        if (HasThresholds(ctx_)) branch += fmt::format(" | refract_hit_{} := 1", i + 1);
         body += "\n    " + branch + ";";
       }
       body += "\n  }";
@@ -395,6 +397,15 @@ class CqlCorrelation {
     } else if (type == "value_avg") {
       variable = "value_avg";
       function = fmt::format("avg({}, as=value_avg)", value);
+    } else if (type == "temporal" && HasThresholds(ctx_)) {
+      if (!AsksForEveryRule(ctx_)) {
+        ctx_.Unsupported("a chained temporal condition other than all rules");
+        return std::nullopt;
+      }
+      ctx_.ApproximatesWithBuckets("bucket(span=" + CompactDuration(spec_.timespan_seconds) + ")");
+      return fmt::format("{}\n| bucket(span={}, field=[{}], function=[{}]){}", body,
+                         CompactDuration(spec_.timespan_seconds), fields, ThresholdSums(false),
+                         ThresholdTests(false));
     } else if (type == "temporal") {
       variable = "rule_count";
       function = "count(refract_rule, distinct=true, as=rule_count)";
@@ -408,8 +419,9 @@ class CqlCorrelation {
       ctx_.ApproximatesWithBuckets("bucket(span=" + CompactDuration(spec_.timespan_seconds) + ")");
       return fmt::format(
           "{}\n| bucket(span={}, field=[{}], function=[min(refract_a, as=refract_first), "
-          "max(refract_b, as=refract_last)])\n| test(refract_first < refract_last)",
-          body, CompactDuration(spec_.timespan_seconds), fields);
+          "max(refract_b, as=refract_last){}])\n| test(refract_first < refract_last){}",
+          body, CompactDuration(spec_.timespan_seconds), fields,
+          HasThresholds(ctx_) ? ", " + ThresholdSums(true) : "", ThresholdTests(true));
     }
     // Each bound is a filter stage of its own.
     std::string filters = "\n| " + RenderBounds(variable, spec_.condition, "\n| ", "=");
@@ -422,6 +434,27 @@ class CqlCorrelation {
   static std::string Alias(const std::string& name) {
     std::string out = "refract_";
     for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    return out;
+  }
+
+  // Per-rule event counts for folded chained event_counts: every rule, or (when `only_counted`)
+  // the rules that need more than one event.
+  std::string ThresholdSums(bool only_counted) const {
+    std::string out;
+    for (size_t i = 0; i < ctx_.sources.size(); ++i) {
+      if (only_counted && ctx_.sources[i].min_count <= 1) continue;
+      out += fmt::format("{}sum(refract_hit_{}, as=refract_count_{})", out.empty() ? "" : ", ",
+                         i + 1, i + 1);
+    }
+    return out;
+  }
+
+  std::string ThresholdTests(bool only_counted) const {
+    std::string out;
+    for (size_t i = 0; i < ctx_.sources.size(); ++i) {
+      if (only_counted && ctx_.sources[i].min_count <= 1) continue;
+      out += fmt::format("\n| test(refract_count_{} >= {})", i + 1, ctx_.sources[i].min_count);
+    }
     return out;
   }
 

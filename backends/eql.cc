@@ -255,7 +255,8 @@ class EqlCorrelation {
   std::optional<std::string> Run() {
     const std::string& type = spec_.type;
     if (type != "event_count" && type != "temporal_ordered") {
-      ctx_.Unsupported(type + " (EQL has no aggregations: only ordered sequences of events)");
+      ctx_.Unsupported(
+          type + " (EQL has no aggregations, only ordered sequences: the esql target counts)");
       return std::nullopt;
     }
     int runs = 0;
@@ -288,7 +289,13 @@ class EqlCorrelation {
         keys += (g ? ", " : "") + Field(source.group_fields[g]);
       }
       out += fmt::format("\n  [{}]{}", *query, keys.empty() ? "" : " by " + keys);
-      if (runs > 0) out += fmt::format(" with runs={}", runs);
+      // A folded chained event_count repeats its rule's query N times.
+      long long repeat = runs > 0 ? runs : source.min_count;
+      if (repeat > 100) {
+        ctx_.Unsupported("an event count over 100 (the range of `with runs`)");
+        return std::nullopt;
+      }
+      if (repeat > 1) out += fmt::format(" with runs={}", repeat);
     }
     return out;
   }

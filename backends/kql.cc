@@ -565,6 +565,8 @@ class KqlCorrelation {
       variable = "value_percentile";
       measure = fmt::format("percentile(toreal({}), {})", value, spec_.percentile);
       ctx_.Approximates("percentile() is an estimate");
+    } else if (spec_.type == "temporal" && HasThresholds(ctx_)) {
+      return EveryRuleCounted(body, by);
     } else if (spec_.type == "temporal") {
       variable = "rule_count";
       measure = "array_length(make_set(refract_rule))";
@@ -593,10 +595,38 @@ class KqlCorrelation {
     }
     const std::string time = ctx_.mapping.Option("time_field", "TimeGenerated");
     ctx_.ApproximatesWithBuckets("bin(" + CompactDuration(spec_.timespan_seconds) + ")");
+    std::string counts;
+    std::string thresholds;
+    for (size_t i = 0; i < ctx_.sources.size(); ++i) {
+      if (ctx_.sources[i].min_count <= 1) continue;
+      counts += fmt::format(", refract_count{} = countif(refract_rule == {})", i + 1,
+                            Quote(ctx_.sources[i].label));
+      thresholds += fmt::format(" and refract_count{} >= {}", i + 1, ctx_.sources[i].min_count);
+    }
     return fmt::format(
         "{}\n| summarize refract_first = minif({}, refract_rule == {}), refract_last = "
-        "maxif({}, refract_rule == {}) by {}\n| where refract_first < refract_last",
-        body, time, Quote(ctx_.sources[0].label), time, Quote(ctx_.sources[1].label), by);
+        "maxif({}, refract_rule == {}){} by {}\n| where refract_first < refract_last{}",
+        body, time, Quote(ctx_.sources[0].label), time, Quote(ctx_.sources[1].label), counts, by,
+        thresholds);
+  }
+
+  // temporal with a folded chained event_count: each rule's events counted against its own
+  // threshold (1 for a plain rule).
+  std::optional<std::string> EveryRuleCounted(const std::string& body, const std::string& by) {
+    if (!AsksForEveryRule(ctx_)) {
+      ctx_.Unsupported("a chained temporal condition other than all rules");
+      return std::nullopt;
+    }
+    ctx_.ApproximatesWithBuckets("bin(" + CompactDuration(spec_.timespan_seconds) + ")");
+    std::string counts;
+    std::string thresholds;
+    for (size_t i = 0; i < ctx_.sources.size(); ++i) {
+      counts += fmt::format("{}refract_count{} = countif(refract_rule == {})", i ? ", " : "", i + 1,
+                            Quote(ctx_.sources[i].label));
+      thresholds += fmt::format("{}refract_count{} >= {}", i ? " and " : "", i + 1,
+                                ctx_.sources[i].min_count);
+    }
+    return fmt::format("{}\n| summarize {} by {}\n| where {}", body, counts, by, thresholds);
   }
 
   const CorrelationContext& ctx_;

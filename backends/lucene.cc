@@ -151,7 +151,7 @@ class Lucene final : public Backend {
   std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
     ctx.Unsupported(
         "a correlation (a query string selects events; it cannot count or order "
-        "them: use the eql target)");
+        "them: use the eql or esql target)");
     return std::nullopt;
   }
 };

@@ -5,6 +5,7 @@
 #include "backends/backend.h"
 #include "backends/cql.h"
 #include "backends/eql.h"
+#include "backends/esql.h"
 #include "backends/kql.h"
 #include "backends/lucene.h"
 #include "backends/spl.h"
@@ -15,7 +16,7 @@ namespace refract {
 
 const std::vector<const Backend*>& AllBackends() {
   static const std::vector<const Backend*> kBackends = {
-      &KqlBackend(), &SplBackend(),  &EqlBackend(),   &LuceneBackend(),
+      &KqlBackend(), &SplBackend(),  &EqlBackend(),   &EsqlBackend(), &LuceneBackend(),
       &AqlBackend(), &SumoBackend(), &YaralBackend(), &CqlBackend(),
   };
   return kBackends;

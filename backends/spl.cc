@@ -524,21 +524,45 @@ class SplCorrelation {
     } else if (spec_.type == "value_percentile") {
       variable = "value_percentile";
       measure = fmt::format("exactperc{}({})", spec_.percentile, field);
+    } else if (spec_.type == "temporal" && HasThresholds(ctx_)) {
+      if (!AsksForEveryRule(ctx_)) {
+        ctx_.Unsupported("a chained temporal condition other than all rules");
+        return std::nullopt;
+      }
+      std::string counts;
+      std::string thresholds;
+      for (size_t i = 0; i < ctx_.sources.size(); ++i) {
+        counts += fmt::format("{}count(eval(refract_rule={})) as refract_count{}", i ? " " : "",
+                              Quote(ctx_.sources[i].label), i + 1);
+        thresholds += fmt::format("{}refract_count{} >= {}", i ? " AND " : "", i + 1,
+                                  ctx_.sources[i].min_count);
+      }
+      ctx_.ApproximatesWithBuckets("bin _time span=" + CompactDuration(spec_.timespan_seconds));
+      return fmt::format("{}\n| bin _time span={}\n| stats {} by {}\n| where {}", body, span,
+                         counts, by, thresholds);
     } else if (spec_.type == "temporal") {
       variable = "rule_count";
       measure = "dc(refract_rule)";
     } else {
-      if (ctx_.sources.size() != 2 || spec_.condition.size() != 1 ||
-          spec_.condition[0].op != "gte" || spec_.condition[0].value != "2") {
+      if (ctx_.sources.size() != 2 || !AsksForEveryRule(ctx_)) {
         ctx_.Unsupported("temporal_ordered other than two rules, all in order");
         return std::nullopt;
+      }
+      std::string counts;
+      std::string thresholds;
+      for (size_t i = 0; i < ctx_.sources.size(); ++i) {
+        if (ctx_.sources[i].min_count <= 1) continue;
+        counts += fmt::format(" count(eval(refract_rule={})) as refract_count{}",
+                              Quote(ctx_.sources[i].label), i + 1);
+        thresholds += fmt::format(" AND refract_count{} >= {}", i + 1, ctx_.sources[i].min_count);
       }
       ctx_.ApproximatesWithBuckets("bin _time span=" + CompactDuration(spec_.timespan_seconds));
       return fmt::format(
           "{}\n| bin _time span={}\n| stats min(eval(if(refract_rule={}, _time, null()))) as "
-          "refract_first max(eval(if(refract_rule={}, _time, null()))) as refract_last by {}\n"
-          "| where refract_first < refract_last",
-          body, span, Quote(ctx_.sources[0].label), Quote(ctx_.sources[1].label), by);
+          "refract_first max(eval(if(refract_rule={}, _time, null()))) as refract_last{} by {}\n"
+          "| where refract_first < refract_last{}",
+          body, span, Quote(ctx_.sources[0].label), Quote(ctx_.sources[1].label), counts, by,
+          thresholds);
     }
     std::string where = RenderBounds(variable, spec_.condition, " AND ", "==");
     ctx_.ApproximatesWithBuckets("bin _time span=" + CompactDuration(spec_.timespan_seconds));

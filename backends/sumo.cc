@@ -357,13 +357,41 @@ class SumoCorrelation {
     std::string groups;
     for (const auto& f : first.group_fields) groups += ", " + Alias(f);
     ctx_.ApproximatesWithBuckets("timeslice");
+    // A folded chained event_count counts its rule's events: a sum of the flag, not its max.
+    std::string count_flags;
+    std::string counts;
+    std::string thresholds;
+    for (size_t i = 0; i < ctx_.sources.size(); ++i) {
+      if (ctx_.sources[i].min_count <= 1) continue;
+      count_flags += fmt::format("\n| if({}, 1, 0) as refract_rule_{}", tests[i], i + 1);
+      counts += fmt::format(", sum(refract_rule_{}) as refract_count_{}", i + 1, i + 1);
+      thresholds += fmt::format(" and refract_count_{} >= {}", i + 1, ctx_.sources[i].min_count);
+    }
     if (ordered) {
       return fmt::format(
           "{}\n| where {}\n| if({}, _messagetime, 9223372036854775807) as refract_time_1\n"
-          "| if({}, _messagetime, -1) as refract_time_2\n| timeslice {}\n"
-          "| min(refract_time_1) as refract_first, max(refract_time_2) as refract_last by "
-          "_timeslice{}\n| where refract_first < refract_last",
-          query, any, tests[0], tests[1], spec_.timespan, groups);
+          "| if({}, _messagetime, -1) as refract_time_2{}\n| timeslice {}\n"
+          "| min(refract_time_1) as refract_first, max(refract_time_2) as refract_last{} by "
+          "_timeslice{}\n| where refract_first < refract_last{}",
+          query, any, tests[0], tests[1], count_flags, spec_.timespan, counts, groups, thresholds);
+    }
+    if (!counts.empty()) {
+      if (!AsksForEveryRule(ctx_)) {
+        ctx_.Unsupported("a chained temporal condition other than all rules");
+        return std::nullopt;
+      }
+      std::string all;
+      for (size_t i = 0; i < ctx_.sources.size(); ++i) {
+        all +=
+            fmt::format("{}sum(refract_rule_{}) as refract_count_{}", i ? ", " : "", i + 1, i + 1);
+      }
+      std::string where;
+      for (size_t i = 0; i < ctx_.sources.size(); ++i) {
+        where += fmt::format("{}refract_count_{} >= {}", i ? " and " : "", i + 1,
+                             ctx_.sources[i].min_count);
+      }
+      return fmt::format("{}\n| where {}{}\n| timeslice {}\n| {} by _timeslice{}\n| where {}",
+                         query, any, flags, spec_.timespan, all, groups, where);
     }
     std::string where = RenderBounds(sum, spec_.condition, " and ", "=");
     return fmt::format("{}\n| where {}{}\n| timeslice {}\n| {} by _timeslice{}\n| where {}", query,

@@ -317,8 +317,11 @@ class YaralCorrelation {
         ctx_.Unsupported("a temporal condition other than all rules");
         return std::nullopt;
       }
+      // A folded chained event_count needs N events of its rule: `#eK >= N`.
       for (size_t i = 0; i < ctx_.sources.size(); ++i) {
-        condition += (i ? " and " : "") + fmt::format("$e{}", i + 1);
+        long long n = ctx_.sources[i].min_count;
+        condition += (i ? " and " : "") +
+                     (n > 1 ? fmt::format("#e{} >= {}", i + 1, n) : fmt::format("$e{}", i + 1));
       }
     }
     std::string out = fmt::format("rule {} {{\n  meta:\n", Name());

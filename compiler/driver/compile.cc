@@ -210,9 +210,30 @@ std::string CorrelationField(const ast::Correlation& c, const std::string& name,
   return mapping.MapField(mapping.Find(source.logsource), field, &mapped);
 }
 
-void CompileCorrelation(const ast::Correlation& c, const std::vector<const ir::Rule*>& sources,
-                        const std::vector<std::string>& labels, const Session& session,
-                        FileResult& out) {
+// One rule a correlation reads: a detection rule, or, for a chained correlation, the rule of the
+// event_count correlation it names, folded in as a threshold.
+struct SourceRef {
+  const ir::Rule* rule;
+  std::string label;                      // the reference as written
+  const ast::Correlation* via = nullptr;  // the chained event_count correlation, if any
+  long long min_count = 1;
+};
+
+// The target field of the outer group-by entry `name` in a chained source: the outer alias for
+// the inner correlation (an inner group-by name), then the inner correlation's own alias.
+std::string ChainedField(const ast::Correlation& outer, const SourceRef& ref,
+                         const std::string& name, const TargetMapping& mapping) {
+  std::string inner_name = name;
+  auto alias = outer.aliases.find(name);
+  if (alias != outer.aliases.end()) {
+    auto it = alias->second.find(ref.label);
+    if (it != alias->second.end()) inner_name = it->second;
+  }
+  return CorrelationField(*ref.via, inner_name, *ref.rule, mapping);
+}
+
+void CompileCorrelation(const ast::Correlation& c, const std::vector<SourceRef>& sources,
+                        const Session& session, FileResult& out) {
   for (const Backend* backend : session.backends) {
     std::string target(backend->id());
     const TargetMapping& mapping = session.mappings.find(target)->second;
@@ -220,33 +241,35 @@ void CompileCorrelation(const ast::Correlation& c, const std::vector<const ir::R
     std::vector<ir::Rule> mapped;
     mapped.reserve(sources.size());
     bool ok = true;
-    for (const ir::Rule* source : sources) {
-      ir::Rule rule = *source;
+    for (const SourceRef& source : sources) {
+      ir::Rule rule = *source.rule;
       ok = ApplyMapping(rule, mapping, session.mapping_options, diagnostics) && ok;
       rule.condition = passes::Simplify(std::move(rule.condition));
       mapped.push_back(std::move(rule));
     }
     CorrelationContext context{c, {}, mapping, diagnostics, backend->id()};
     for (size_t i = 0; i < mapped.size(); ++i) {
-      CorrelationSource cs{&mapped[i], labels[i], {}, ""};
+      const SourceRef& ref = sources[i];
+      CorrelationSource cs{&mapped[i], ref.label, {}, "", ref.min_count};
       for (const auto& g : c.group_by) {
-        cs.group_fields.push_back(CorrelationField(c, g, *sources[i], mapping));
+        cs.group_fields.push_back(ref.via ? ChainedField(c, ref, g, mapping)
+                                          : CorrelationField(c, g, *ref.rule, mapping));
       }
-      if (!c.field.empty()) cs.value_field = CorrelationField(c, c.field, *sources[i], mapping);
+      if (!c.field.empty()) cs.value_field = CorrelationField(c, c.field, *ref.rule, mapping);
       context.sources.push_back(std::move(cs));
     }
     // Count-if filters of the aggregate extension, lowered against the first rule's log source
     // and mapped like it.
     for (const auto& m : c.measures) {
       context.measure_fields.push_back(
-          m.field.empty() ? "" : CorrelationField(c, m.field, *sources[0], mapping));
+          m.field.empty() ? "" : CorrelationField(c, m.field, *sources[0].rule, mapping));
       if (!m.where) {
         context.measure_filters.emplace_back();
         continue;
       }
       ast::Rule selection;
       selection.title = c.title;
-      selection.logsource = sources[0]->logsource;
+      selection.logsource = sources[0].rule->logsource;
       selection.location = m.location;
       selection.searches = {*m.where};
       ast::Condition ref;
@@ -268,7 +291,7 @@ void CompileCorrelation(const ast::Correlation& c, const std::vector<const ir::R
     if (ok && session.stage == EmitStage::kIr) {
       text = ast::Print(c);
       for (size_t i = 0; i < mapped.size(); ++i) {
-        text->append(fmt::format("  source {}\n", labels[i]) + ir::Print(mapped[i]));
+        text->append(fmt::format("  source {}\n", sources[i].label) + ir::Print(mapped[i]));
       }
     } else if (ok) {
       text = c.type == "aggregate" ? backend->EmitAggregate(context)
@@ -364,40 +387,99 @@ void ComposeUnions(std::vector<FileResult>& results, const Session& session) {
 
 }  // namespace
 
+// Folds the event_count correlation `inner`, named by `outer`, into one of outer's sources: the
+// inner rule with at least N events. Translators express a chain this way (the evaluator runs
+// chains of any type); returns nullopt after reporting E0617 when the chain has another shape.
+std::optional<SourceRef> FoldChained(const ast::Correlation& outer, const ast::Scalar& ref,
+                                     const ast::Correlation& inner,
+                                     const std::map<std::string, const ir::Rule*>& rules,
+                                     Diagnostics& diagnostics) {
+  auto refuse = [&](const std::string& why) {
+    diagnostics.Error(
+        "E0617", ref.location,
+        fmt::format("correlation over correlation '{}' cannot be translated: {}", ref.text, why),
+        {"translators fold an event_count correlation (one rule, lower bound, the same "
+         "group-by) into a temporal or temporal_ordered correlation; `refract hunt` evaluates "
+         "chains of any shape"});
+    return std::nullopt;
+  };
+  if (outer.type != "temporal" && outer.type != "temporal_ordered") {
+    return refuse("the outer correlation is " + outer.type);
+  }
+  if (inner.type != "event_count") return refuse("it is " + inner.type);
+  if (inner.rules.size() != 1) return refuse("it reads more than one rule");
+  auto rule = rules.find(inner.rules[0].text);
+  if (rule == rules.end()) return refuse("it does not read a detection rule");
+  if (inner.condition.size() != 1 ||
+      (inner.condition[0].op != "gte" && inner.condition[0].op != "gt")) {
+    return refuse("its condition is not a lower bound (gte or gt)");
+  }
+  std::set<std::string> outer_groups;
+  for (const auto& g : outer.group_by) {
+    std::string name = g;
+    auto alias = outer.aliases.find(g);
+    if (alias != outer.aliases.end()) {
+      auto it = alias->second.find(ref.text);
+      if (it != alias->second.end()) name = it->second;
+    }
+    outer_groups.insert(name);
+  }
+  if (outer_groups != std::set<std::string>(inner.group_by.begin(), inner.group_by.end())) {
+    return refuse("its group-by differs from the outer correlation's");
+  }
+  SourceRef source{rule->second, ref.text, &inner, 1};
+  source.min_count = std::stoll(inner.condition[0].value) + (inner.condition[0].op == "gt" ? 1 : 0);
+  diagnostics.Warning(
+      "W0501", ref.location,
+      fmt::format("'{}' ({} events within {}) is folded into this correlation: its events and "
+                  "the other rules' events must all fall within {}",
+                  ref.text, source.min_count, inner.timespan, outer.timespan));
+  return source;
+}
+
 void CompileCorrelations(std::vector<FileResult>& results, const Session& session) {
   std::map<std::string, const ir::Rule*> by_reference;
-  std::set<std::string> correlation_names;
+  std::map<std::string, const ast::Correlation*> correlation_by_reference;
   for (const auto& r : results) {
     for (const auto& rule : r.lowered) {
       if (!rule.info.name.empty()) by_reference.emplace(rule.info.name, &rule);
       if (!rule.info.id.empty()) by_reference.emplace(rule.info.id, &rule);
     }
     for (const auto& c : r.correlations) {
-      if (!c.name.empty()) correlation_names.insert(c.name);
-      if (!c.id.empty()) correlation_names.insert(c.id);
+      if (!c.name.empty()) correlation_by_reference.emplace(c.name, &c);
+      if (!c.id.empty()) correlation_by_reference.emplace(c.id, &c);
     }
   }
   std::set<const ir::Rule*> hidden;
   std::set<const ir::Rule*> shown;
+  std::set<const ast::Correlation*> hidden_correlations;
+  std::set<const ast::Correlation*> shown_correlations;
   for (auto& r : results) {
     for (const auto& c : r.correlations) {
       if (c.type == "union") continue;  // composed below, from the other correlations' queries
-      std::vector<const ir::Rule*> sources;
-      std::vector<std::string> labels;
+      std::vector<SourceRef> sources;
+      std::string failure;  // the first error that stops this correlation
       bool ok = true;
       for (const auto& ref : c.rules) {
         auto it = by_reference.find(ref.text);
         if (it != by_reference.end()) {
-          sources.push_back(it->second);
-          labels.push_back(ref.text);
+          sources.push_back({it->second, ref.text});
           continue;
         }
         ok = false;
-        if (correlation_names.count(ref.text) != 0) {
-          r.diagnostics.Error("E0617", ref.location,
-                              fmt::format("correlation over correlation '{}' is not implemented "
-                                          "yet",
-                                          ref.text));
+        if (auto inner = correlation_by_reference.find(ref.text);
+            inner != correlation_by_reference.end()) {
+          Diagnostics chain_diagnostics;
+          auto folded = FoldChained(c, ref, *inner->second, by_reference, chain_diagnostics);
+          if (session.strict) chain_diagnostics.PromoteWarnings();
+          if (folded && !chain_diagnostics.HasErrors()) {
+            sources.push_back(*folded);
+            (c.generate ? shown_correlations : hidden_correlations).insert(inner->second);
+            ok = true;
+          } else if (failure.empty()) {
+            failure = FirstError(chain_diagnostics);
+          }
+          r.diagnostics.Append(std::move(chain_diagnostics));
           continue;
         }
         std::vector<std::string_view> known;
@@ -412,24 +494,33 @@ void CompileCorrelations(std::vector<FileResult>& results, const Session& sessio
             "E0616", ref.location,
             fmt::format("correlation refers to '{}', which is no rule of this run", ref.text),
             notes);
+        if (failure.empty()) failure = "E0616";
       }
-      if (!ok) {
+      if (!ok || sources.size() != c.rules.size()) {
         for (const Backend* backend : session.backends) {
-          r.outcomes.push_back({c.title, std::string(backend->id()), false, "E0616"});
+          r.outcomes.push_back({c.title, std::string(backend->id()), false, failure});
         }
         continue;
       }
-      (c.generate ? shown : hidden).insert(sources.begin(), sources.end());
-      CompileCorrelation(c, sources, labels, session, r);
+      for (const auto& s : sources) {
+        if (!s.via) (c.generate ? shown : hidden).insert(s.rule);
+      }
+      CompileCorrelation(c, sources, session, r);
     }
   }
   ComposeUnions(results, session);
   // Rules a correlation reads are not queries of their own unless one says `generate: true`.
   for (const ir::Rule* rule : shown) hidden.erase(rule);
-  if (hidden.empty()) return;
+  for (const ast::Correlation* c : shown_correlations) hidden_correlations.erase(c);
+  if (hidden.empty() && hidden_correlations.empty()) return;
   for (auto& r : results) {
     std::erase_if(r.outputs, [&](const Output& o) {
       if (o.target.empty()) return false;
+      for (const ast::Correlation* c : hidden_correlations) {
+        bool same = (!o.rule_id.empty() && o.rule_id == c->id) ||
+                    (o.rule_id.empty() && !o.rule_name.empty() && o.rule_name == c->name);
+        if (same) return true;
+      }
       for (const ir::Rule* rule : hidden) {
         bool same = (!o.rule_id.empty() && o.rule_id == rule->info.id) ||
                     (o.rule_id.empty() && !o.rule_name.empty() && o.rule_name == rule->info.name);

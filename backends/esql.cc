@@ -1,0 +1,491 @@
+// ES|QL for Elastic: `FROM <index> | WHERE <condition>` on ECS field names, and Sigma correlations
+// as `STATS ... BY BUCKET(@timestamp, span), groups`.
+// Syntax: https://www.elastic.co/guide/en/elasticsearch/reference/current/esql-syntax.html
+// Operators (==, LIKE, RLIKE, IN, IS NULL):
+// https://www.elastic.co/guide/en/elasticsearch/reference/current/esql-functions-operators.html
+#include "backends/esql.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "backends/common.h"
+
+namespace refract {
+namespace {
+
+using ir::Op;
+using ir::Piece;
+using ir::Predicate;
+using ir::Value;
+
+const BoolSyntax kEsql{" AND ", " OR ", "NOT (", ")", "TRUE", "FALSE"};
+
+// Strings are double-quoted with \" \\ \n \r \t escapes.
+std::string Quote(std::string_view text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+// Names with characters other than letters, digits, `_`, `.` and `@` go in backticks.
+std::string Field(const std::string& name) {
+  bool plain = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '@') {
+      plain = false;
+    }
+  }
+  if (plain) return name;
+  std::string out = "`";
+  for (char c : name) {
+    if (c == '`') out += '`';
+    out += c;
+  }
+  return out + "`";
+}
+
+std::string AsciiLower(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+bool HasControlChar(std::string_view text) {
+  return std::any_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
+}
+
+// RLIKE takes Lucene's regular expressions (whole-value match); the string quoting comes on top.
+const ir::RegexFlavor& EsqlRegexFlavor() {
+  static const ir::RegexFlavor kFlavor = [] {
+    ir::RegexFlavor f = LuceneRegexFlavor();
+    f.name = "Lucene regex (ES|QL RLIKE)";
+    f.backslash_literal = "\\\\";
+    f.literal_metachars = "\\.?+*|{}[]()\"#@&<>~";
+    return f;
+  }();
+  return kFlavor;
+}
+
+// A duration as ES|QL writes a time span literal: `1 hour`, `30 minutes`.
+std::string SpanLiteral(long long seconds) {
+  struct Unit {
+    long long size;
+    const char* name;
+  };
+  static const Unit kUnits[] = {{86400, "day"}, {3600, "hour"}, {60, "minute"}, {1, "second"}};
+  for (const auto& u : kUnits) {
+    if (seconds % u.size == 0) {
+      long long n = seconds / u.size;
+      return fmt::format("{} {}{}", n, u.name, n == 1 ? "" : "s");
+    }
+  }
+  return fmt::format("{} seconds", seconds);
+}
+
+class EsqlEmitter {
+ public:
+  explicit EsqlEmitter(const EmitContext& ctx) : ctx_(ctx) {}
+
+  std::optional<std::string> Run() {
+    auto where = Condition(ctx_.rule.condition);
+    if (!where) return std::nullopt;
+    std::string from = fmt::format("FROM {}", Source(ctx_.rule));
+    if (ctx_.rule.condition.kind == ir::Expr::Kind::kTrue) return from;
+    return from + "\n| WHERE " + *where;
+  }
+
+  // The rule's condition as one ES|QL boolean expression.
+  std::optional<std::string> Condition(const ir::Expr& expr) {
+    std::string out = RenderBoolean(
+        expr, kEsql, [this](const Predicate& p, bool negated) { return Leaf(p, negated); });
+    if (failed_) return std::nullopt;
+    return out;
+  }
+
+  static std::string Source(const ir::Rule& rule) {
+    return rule.source.empty() ? "logs-*" : rule.source;
+  }
+
+ private:
+  void Fail(const Predicate& p, const std::string& construct) {
+    if (!failed_) ctx_.Unsupported(p.location, construct);
+    failed_ = true;
+  }
+
+  std::string FieldType(const std::string& field) const {
+    return ctx_.mapping.FieldType(ctx_.rule.source, field);
+  }
+
+  // A comparison with a missing field is null and `NOT null` is null, which drops the row;
+  // Sigma's `not` keeps events without the field.
+  static std::string Guard(const std::string& field, std::string test, bool negated) {
+    return negated ? fmt::format("({} IS NOT NULL AND {})", field, test) : test;
+  }
+
+  std::string Leaf(const Predicate& p, bool negated) {
+    if (p.IsKeyword()) {
+      Fail(p, "a keyword search (ES|QL matches fields; map keywords to a field)");
+      return "";
+    }
+    std::string field = Field(p.field);
+    std::vector<std::string> parts;
+    if (p.part != ir::TimePart::kNone) return TimePartTests(p, field, negated);
+    switch (p.op) {
+      case Op::kNull:
+        return fmt::format("{} IS NULL", field);
+      case Op::kExists:
+        return fmt::format("{} IS {}NULL", field, p.values[0].text == "true" ? "NOT " : "");
+      case Op::kLt:
+      case Op::kLte:
+      case Op::kGt:
+      case Op::kGte: {
+        static const char* kOps[] = {"<", "<=", ">", ">="};
+        const char* op = kOps[static_cast<int>(p.op) - static_cast<int>(Op::kLt)];
+        for (const auto& v : p.values) {
+          // TO_DOUBLE: ES|QL refuses to compare a keyword with a number, and ECS keeps some
+          // numbers (LogonType) as keywords.
+          parts.push_back(
+              Guard(field, fmt::format("TO_DOUBLE({}) {} {}", field, op, v.text), negated));
+        }
+        return JoinTests(parts, p.all_of, kEsql);
+      }
+      case Op::kCidr: {
+        // CIDR_MATCH(ip, block1, block2, ...) is true when the address is in any block; TO_IP
+        // because ECS keeps some addresses (winlog IpAddress) as keywords.
+        // https://www.elastic.co/guide/en/elasticsearch/reference/current/esql-functions-operators.html#esql-cidr_match
+        if (p.all_of) {
+          for (const auto& v : p.values) {
+            parts.push_back(Guard(
+                field, fmt::format("CIDR_MATCH(TO_IP({}), {})", field, Quote(v.text)), negated));
+          }
+          return JoinTests(parts, true, kEsql);
+        }
+        std::string list;
+        for (const auto& v : p.values) list += ", " + Quote(v.text);
+        return Guard(field, fmt::format("CIDR_MATCH(TO_IP({}){})", field, list), negated);
+      }
+      case Op::kRegex:
+        for (const auto& v : p.values) {
+          std::string construct;
+          auto regex = ir::EmitWholeMatch(*v.regex, EsqlRegexFlavor(), &construct);
+          if (!regex) {
+            Fail(p,
+                 "the regex construct " + construct + " (RLIKE uses Lucene regular expressions)");
+            return "";
+          }
+          parts.push_back(Guard(field, fmt::format("{} RLIKE {}", field, Quote(*regex)), negated));
+        }
+        return JoinTests(parts, p.all_of, kEsql);
+      default:
+        break;
+    }
+    if (p.values[0].kind == Value::Kind::kField) {
+      if (p.op != Op::kEq) {
+        Fail(p, "fieldref with contains, startswith or endswith");
+        return "";
+      }
+      for (const auto& v : p.values) {
+        std::string other = Field(v.text);
+        parts.push_back(Guard(field,
+                              p.cased ? fmt::format("{} == {}", field, other)
+                                      : fmt::format("TO_LOWER({}) == TO_LOWER({})", field, other),
+                              negated));
+      }
+      return JoinTests(parts, p.all_of, kEsql);
+    }
+    if (p.values[0].kind == Value::Kind::kNumber || p.values[0].kind == Value::Kind::kBool) {
+      // ES|QL is strictly typed: ECS keyword fields (event.code) compare with text.
+      bool keyword = FieldType(p.field) == "keyword";
+      for (const auto& v : p.values) parts.push_back(keyword ? Quote(v.text) : v.text);
+      if (parts.size() > 1 && !p.all_of) {
+        std::string list;
+        for (size_t i = 0; i < parts.size(); ++i) list += (i ? ", " : "") + parts[i];
+        return Guard(field, fmt::format("{} IN ({})", field, list), negated);
+      }
+      for (auto& part : parts) part = Guard(field, fmt::format("{} == {}", field, part), negated);
+      return JoinTests(parts, p.all_of, kEsql);
+    }
+    return StringTests(p, field, negated);
+  }
+
+  // DATE_EXTRACT takes java.time ChronoField names; the ISO week is not one of them.
+  // https://www.elastic.co/guide/en/elasticsearch/reference/current/esql-functions-operators.html#esql-date_extract
+  std::string TimePartTests(const Predicate& p, const std::string& field, bool negated) {
+    static const char* kParts[] = {"", "minute_of_hour", "hour_of_day", "day_of_month",
+                                   "", "month_of_year",  "year"};
+    const char* part = kParts[static_cast<int>(p.part)];
+    if (*part == '\0') {
+      Fail(p, "the week modifier (DATE_EXTRACT has no ISO week number)");
+      return "";
+    }
+    static const char* kOps[] = {"==", "", "", "", "", "", "", "", "", "<", "<=", ">", ">="};
+    const char* op = kOps[static_cast<int>(p.op)];
+    if (*op == '\0') {
+      Fail(p, "a time-part modifier with a text comparison");
+      return "";
+    }
+    std::vector<std::string> parts;
+    for (const auto& v : p.values) {
+      parts.push_back(
+          Guard(field,
+                fmt::format("DATE_EXTRACT(\"{}\", TO_DATETIME({})) {} {}", part, field, op, v.text),
+                negated));
+    }
+    return JoinTests(parts, p.all_of, kEsql);
+  }
+
+  // LIKE's `*` and `?` are wildcards and `\` escapes them; the string quoting comes on top.
+  // https://www.elastic.co/guide/en/elasticsearch/reference/current/esql-functions-operators.html#esql-like-operator
+  static std::string LikePattern(const Predicate& p, const Value& v, bool lower) {
+    std::string out = (p.op == Op::kContains || p.op == Op::kEndsWith) ? "*" : "";
+    for (const auto& piece : v.pattern.pieces) {
+      if (piece.kind == Piece::Kind::kLiteral) {
+        for (char c : lower ? AsciiLower(piece.text) : piece.text) {
+          if (c == '*' || c == '?' || c == '\\') out += '\\';
+          out += c;
+        }
+      } else {
+        out += piece.kind == Piece::Kind::kAnyChars ? "*" : "?";
+      }
+    }
+    if (p.op == Op::kContains || p.op == Op::kStartsWith) out += "*";
+    return out;
+  }
+
+  // Case-insensitive text compares TO_LOWER(field) with the ASCII-lowered literal; letters
+  // outside ASCII (whose lowercase the backend does not compute) go through RLIKE with [aA]
+  // classes.
+  std::string StringTests(const Predicate& p, const std::string& field, bool negated) {
+    std::vector<std::string> parts;
+    std::vector<std::string> equal_values;
+    // Values without letters need no folding, so the field is compared as it is.
+    bool fold = false;
+    for (const auto& v : p.values) {
+      std::string literal = v.pattern.Literal();
+      fold = fold || (!p.cased && std::any_of(literal.begin(), literal.end(), [](char c) {
+               return std::isalpha(static_cast<unsigned char>(c));
+             }));
+    }
+    for (const auto& v : p.values) {
+      std::string literal = v.pattern.Literal();
+      bool fold_by_regex = !p.cased && HasNonAsciiCasedLetter(literal);
+      if (fold_by_regex || HasControlChar(literal)) {
+        bool leading = p.op == Op::kContains || p.op == Op::kEndsWith;
+        bool trailing = p.op == Op::kContains || p.op == Op::kStartsWith;
+        std::string regex = LucenePatternRegex(v.pattern, leading, trailing, !p.cased);
+        parts.push_back(fmt::format("{} RLIKE {}", field, Quote(regex)));
+        continue;
+      }
+      std::string subject = fold ? fmt::format("TO_LOWER({})", field) : field;
+      if (p.op == Op::kEq && v.pattern.IsPlain()) {
+        equal_values.push_back(Quote(fold ? AsciiLower(literal) : literal));
+        continue;
+      }
+      parts.push_back(fmt::format("{} LIKE {}", subject, Quote(LikePattern(p, v, fold))));
+    }
+    std::string subject = fold ? fmt::format("TO_LOWER({})", field) : field;
+    if (equal_values.size() > 1 && !p.all_of) {
+      std::string list;
+      for (size_t i = 0; i < equal_values.size(); ++i) list += (i ? ", " : "") + equal_values[i];
+      parts.insert(parts.begin(), fmt::format("{} IN ({})", subject, list));
+    } else {
+      for (size_t i = 0; i < equal_values.size(); ++i) {
+        parts.insert(parts.begin() + static_cast<long>(i),
+                     fmt::format("{} == {}", subject, equal_values[i]));
+      }
+    }
+    for (auto& part : parts) part = Guard(field, part, negated);
+    return JoinTests(parts, p.all_of, kEsql);
+  }
+
+  const EmitContext& ctx_;
+  bool failed_ = false;
+};
+
+// Sigma correlations as STATS over BUCKET(@timestamp, span); several rules read one FROM with a
+// 0/1 flag per rule, so an event that matches two rules counts for both.
+// https://www.elastic.co/guide/en/elasticsearch/reference/current/esql-commands.html#esql-stats-by
+class EsqlCorrelation {
+ public:
+  explicit EsqlCorrelation(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+
+  std::optional<std::string> Run() {
+    const std::string& type = spec_.type;
+    const bool temporal = type == "temporal" || type == "temporal_ordered";
+    std::vector<std::string> conditions;
+    std::set<std::string> indices;
+    for (const auto& source : ctx_.sources) {
+      EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+      auto condition = EsqlEmitter(ec).Condition(source.rule->condition);
+      if (!condition) return std::nullopt;
+      conditions.push_back(*condition);
+      indices.insert(EsqlEmitter::Source(*source.rule));
+    }
+    std::string from = "FROM ";
+    for (const auto& index : indices) from += (from.size() > 5 ? "," : "") + index;
+    const std::string time = ctx_.mapping.Option("time_field", "@timestamp");
+    std::string by = fmt::format("refract_bucket = BUCKET({}, {})", Field(time),
+                                 SpanLiteral(spec_.timespan_seconds));
+    ctx_.ApproximatesWithBuckets("BUCKET(" + SpanLiteral(spec_.timespan_seconds) + ")");
+    if (!temporal && ctx_.sources.size() == 1) {
+      std::string query = from;
+      if (ctx_.sources[0].rule->condition.kind != ir::Expr::Kind::kTrue) {
+        query += "\n| WHERE " + conditions[0];
+      }
+      for (const auto& g : ctx_.sources[0].group_fields) by += ", " + Field(g);
+      std::string value = Field(ctx_.sources[0].value_field);
+      std::string measure;
+      if (type == "event_count") {
+        measure = "COUNT(*)";
+      } else if (type == "value_count") {
+        // HyperLogLog++: exact below the precision threshold (40000 is the maximum).
+        measure = fmt::format("COUNT_DISTINCT({}, 40000)", value);
+        ctx_.Approximates("COUNT_DISTINCT() is exact only below 40000 distinct values");
+      } else if (type == "value_sum") {
+        measure = fmt::format("SUM({})", value);
+      } else if (type == "value_avg") {
+        measure = fmt::format("AVG({})", value);
+      } else {
+        measure = fmt::format("PERCENTILE({}, {})", value, spec_.percentile);
+        ctx_.Approximates("PERCENTILE() is an estimate (TDigest)");
+      }
+      return fmt::format("{}\n| STATS {} = {} BY {}\n| WHERE {}", query, type, measure, by,
+                         RenderBounds(type, spec_.condition, " AND ", "=="));
+    }
+    // Several rules: one read, a flag (or a time) per rule, group keys taken from the rule that
+    // matched.
+    std::string any;
+    for (size_t i = 0; i < conditions.size(); ++i) {
+      any += (i ? " OR " : "") + fmt::format("({})", conditions[i]);
+    }
+    std::string evals;
+    for (size_t g = 0; g < spec_.group_by.size(); ++g) {
+      bool same = std::all_of(ctx_.sources.begin(), ctx_.sources.end(), [&](const auto& s) {
+        return s.group_fields[g] == ctx_.sources[0].group_fields[g];
+      });
+      if (same) {
+        by += ", " + Field(ctx_.sources[0].group_fields[g]);
+        continue;
+      }
+      std::string key = "CASE(";
+      for (size_t i = 0; i < conditions.size(); ++i) {
+        key += fmt::format("{}, TO_STRING({}), ", conditions[i],
+                           Field(ctx_.sources[i].group_fields[g]));
+      }
+      key += "null)";
+      evals += fmt::format("\n| EVAL {} = {}", Alias(spec_.group_by[g]), key);
+      by += ", " + Alias(spec_.group_by[g]);
+    }
+    if (type == "temporal_ordered") return Ordered(from, any, evals, conditions, by, time);
+    if (!temporal) {
+      ctx_.Unsupported(type +
+                       " over several rules (one read cannot say which rule's value counts)");
+      return std::nullopt;
+    }
+    std::string stats;
+    std::string seen;
+    for (size_t i = 0; i < conditions.size(); ++i) {
+      evals += fmt::format("\n| EVAL refract_rule_{} = CASE({}, 1, 0)", i + 1, conditions[i]);
+      stats +=
+          fmt::format("{}refract_count_{} = SUM(refract_rule_{})", i ? ", " : "", i + 1, i + 1);
+    }
+    if (HasThresholds(ctx_)) {
+      if (!AsksForEveryRule(ctx_)) {
+        ctx_.Unsupported("a chained temporal condition other than all rules");
+        return std::nullopt;
+      }
+      std::string where;
+      for (size_t i = 0; i < conditions.size(); ++i) {
+        where += fmt::format("{}refract_count_{} >= {}", i ? " AND " : "", i + 1,
+                             ctx_.sources[i].min_count);
+      }
+      return fmt::format("{}\n| WHERE {}{}\n| STATS {} BY {}\n| WHERE {}", from, any, evals, stats,
+                         by, where);
+    }
+    for (size_t i = 0; i < conditions.size(); ++i) {
+      seen += fmt::format("{}CASE(refract_count_{} > 0, 1, 0)", i ? " + " : "", i + 1);
+    }
+    return fmt::format("{}\n| WHERE {}{}\n| STATS {} BY {}\n| EVAL rule_count = {}\n| WHERE {}",
+                       from, any, evals, stats, by, seen,
+                       RenderBounds("rule_count", spec_.condition, " AND ", "=="));
+  }
+
+ private:
+  // temporal_ordered over two rules: the first rule's earliest event before the second's latest,
+  // in one bucket ("some a before some b" is exactly that).
+  std::optional<std::string> Ordered(const std::string& from, const std::string& any,
+                                     std::string evals, const std::vector<std::string>& conditions,
+                                     const std::string& by, const std::string& time) {
+    if (ctx_.sources.size() != 2 || !AsksForEveryRule(ctx_)) {
+      ctx_.Unsupported("temporal_ordered other than two rules, all in order (use the eql target)");
+      return std::nullopt;
+    }
+    evals += fmt::format("\n| EVAL refract_a = CASE({}, {}, null)", conditions[0], Field(time));
+    evals += fmt::format("\n| EVAL refract_b = CASE({}, {}, null)", conditions[1], Field(time));
+    std::string stats = "refract_first = MIN(refract_a), refract_last = MAX(refract_b)";
+    std::string where = "refract_first < refract_last";
+    for (size_t i = 0; i < conditions.size(); ++i) {
+      if (ctx_.sources[i].min_count <= 1) continue;
+      evals += fmt::format("\n| EVAL refract_rule_{} = CASE({}, 1, 0)", i + 1, conditions[i]);
+      stats += fmt::format(", refract_count_{} = SUM(refract_rule_{})", i + 1, i + 1);
+      where += fmt::format(" AND refract_count_{} >= {}", i + 1, ctx_.sources[i].min_count);
+    }
+    return fmt::format("{}\n| WHERE {}{}\n| STATS {} BY {}\n| WHERE {}", from, any, evals, stats,
+                       by, where);
+  }
+
+  static std::string Alias(const std::string& name) {
+    std::string out = "refract_";
+    for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    return out;
+  }
+
+  const CorrelationContext& ctx_;
+  const ast::Correlation& spec_;
+};
+
+class Esql final : public Backend {
+ public:
+  std::string_view id() const override { return "esql"; }
+  std::string_view description() const override {
+    return "Elastic (ES|QL piped queries, ECS fields; counts and distinct counts)";
+  }
+  std::string_view extension() const override { return "esql"; }
+  std::optional<std::string> Emit(const EmitContext& ctx) const override {
+    return EsqlEmitter(ctx).Run();
+  }
+  std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
+    return EsqlCorrelation(ctx).Run();
+  }
+};
+
+}  // namespace
+
+const Backend& EsqlBackend() {
+  static const Esql kBackend;
+  return kBackend;
+}
+
+}  // namespace refract
