@@ -174,7 +174,8 @@ std::string RenderMeasureTest(const ast::Correlation::Test& t, const BoolSyntax&
   using Kind = ast::Correlation::Test::Kind;
   switch (t.kind) {
     case Kind::kCompare:
-      return name(t.measure) + " " + t.op + " " + t.value;
+      // A bare reference (the extended temporal condition) is its own test.
+      return t.op.empty() ? name(t.measure) : name(t.measure) + " " + t.op + " " + t.value;
     case Kind::kNot:
       return syntax.not_open + RenderMeasureTest(t.children[0], syntax, name) + syntax.not_close;
     default: {
@@ -215,6 +216,35 @@ bool AsksForEveryRule(const CorrelationContext& ctx) {
   const auto& condition = ctx.spec.condition;
   return condition.size() == 1 && condition[0].op == "gte" &&
          condition[0].value == std::to_string(ctx.sources.size());
+}
+
+bool NeedsRuleCounts(const CorrelationContext& ctx) {
+  return HasThresholds(ctx) || ctx.spec.rule_condition.has_value();
+}
+
+std::string RenderRuleTest(const CorrelationContext& ctx, const BoolSyntax& syntax,
+                           const std::function<std::string(size_t, long long)>& leaf) {
+  auto index_of = [&](const std::string& label) {
+    for (size_t i = 0; i < ctx.sources.size(); ++i) {
+      if (ctx.sources[i].label == label) return i;
+    }
+    return size_t{0};  // the parser checked that every name is one of the rules
+  };
+  if (ctx.spec.rule_condition) {
+    return RenderMeasureTest(*ctx.spec.rule_condition, syntax, [&](const std::string& label) {
+      size_t i = index_of(label);
+      return leaf(i, ctx.sources[i].min_count);
+    });
+  }
+  if (!AsksForEveryRule(ctx)) {
+    ctx.Unsupported("a chained temporal condition other than all rules");
+    return "";
+  }
+  std::string out;
+  for (size_t i = 0; i < ctx.sources.size(); ++i) {
+    out += (i ? syntax.and_op : "") + leaf(i, ctx.sources[i].min_count);
+  }
+  return out;
 }
 
 }  // namespace refract

@@ -76,4 +76,14 @@ bool HasThresholds(const CorrelationContext& ctx);
 // True when a temporal correlation's condition asks for every rule (the default `gte: N`).
 bool AsksForEveryRule(const CorrelationContext& ctx);
 
+// True when a temporal correlation needs per-rule counts: a folded chained event_count or the
+// extended condition over rule names.
+bool NeedsRuleCounts(const CorrelationContext& ctx);
+
+// The per-rule test of a temporal correlation with per-rule counts: its extended condition, or
+// every rule; `leaf(i, n)` writes "source i has at least n events". Empty, after reporting
+// E0500, when a plain condition asks for something other than every rule.
+std::string RenderRuleTest(const CorrelationContext& ctx, const BoolSyntax& syntax,
+                           const std::function<std::string(size_t, long long)>& leaf);
+
 }  // namespace refract

@@ -374,7 +374,11 @@ class CqlCorrelation {
         if (ordered)
           branch += fmt::format(" | {} := @timestamp", i == 0 ? "refract_a" : "refract_b");
         // A folded chained event_count counts its rule's events: a 1 per event, summed.
-        if (HasThresholds(ctx_)) branch += fmt::format(" | refract_hit_{} := 1", i + 1);
+        if (NeedsRuleCounts(ctx_)) {
+          for (size_t j = 0; j < ctx_.sources.size(); ++j) {
+            branch += fmt::format(" | refract_hit_{} := {}", j + 1, i == j ? 1 : 0);
+          }
+        }
         body += "\n    " + branch + ";";
       }
       body += "\n  }";
@@ -397,15 +401,17 @@ class CqlCorrelation {
     } else if (type == "value_avg") {
       variable = "value_avg";
       function = fmt::format("avg({}, as=value_avg)", value);
-    } else if (type == "temporal" && HasThresholds(ctx_)) {
-      if (!AsksForEveryRule(ctx_)) {
-        ctx_.Unsupported("a chained temporal condition other than all rules");
-        return std::nullopt;
-      }
+    } else if (type == "temporal" && NeedsRuleCounts(ctx_)) {
+      // A filter stage over the per-rule sums (every branch sets every rule's 0/1 hit field, so
+      // a sum is 0, not missing, for a rule without events in the bucket).
+      std::string test = RenderRuleTest(ctx_, kCql, [](size_t i, long long n) {
+        return fmt::format("refract_count_{} >= {}", i + 1, n);
+      });
+      if (test.empty()) return std::nullopt;
       ctx_.ApproximatesWithBuckets("bucket(span=" + CompactDuration(spec_.timespan_seconds) + ")");
-      return fmt::format("{}\n| bucket(span={}, field=[{}], function=[{}]){}", body,
+      return fmt::format("{}\n| bucket(span={}, field=[{}], function=[{}])\n| {}", body,
                          CompactDuration(spec_.timespan_seconds), fields, ThresholdSums(false),
-                         ThresholdTests(false));
+                         test);
     } else if (type == "temporal") {
       variable = "rule_count";
       function = "count(refract_rule, distinct=true, as=rule_count)";

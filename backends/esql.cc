@@ -411,16 +411,11 @@ class EsqlCorrelation {
       stats +=
           fmt::format("{}refract_count_{} = SUM(refract_rule_{})", i ? ", " : "", i + 1, i + 1);
     }
-    if (HasThresholds(ctx_)) {
-      if (!AsksForEveryRule(ctx_)) {
-        ctx_.Unsupported("a chained temporal condition other than all rules");
-        return std::nullopt;
-      }
-      std::string where;
-      for (size_t i = 0; i < conditions.size(); ++i) {
-        where += fmt::format("{}refract_count_{} >= {}", i ? " AND " : "", i + 1,
-                             ctx_.sources[i].min_count);
-      }
+    if (NeedsRuleCounts(ctx_)) {
+      std::string where = RenderRuleTest(ctx_, kEsql, [](size_t i, long long n) {
+        return fmt::format("refract_count_{} >= {}", i + 1, n);
+      });
+      if (where.empty()) return std::nullopt;
       return fmt::format("{}\n| WHERE {}{}\n| STATS {} BY {}\n| WHERE {}", from, any, evals, stats,
                          by, where);
     }

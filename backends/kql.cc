@@ -565,7 +565,7 @@ class KqlCorrelation {
       variable = "value_percentile";
       measure = fmt::format("percentile(toreal({}), {})", value, spec_.percentile);
       ctx_.Approximates("percentile() is an estimate");
-    } else if (spec_.type == "temporal" && HasThresholds(ctx_)) {
+    } else if (spec_.type == "temporal" && NeedsRuleCounts(ctx_)) {
       return EveryRuleCounted(body, by);
     } else if (spec_.type == "temporal") {
       variable = "rule_count";
@@ -613,20 +613,17 @@ class KqlCorrelation {
   // temporal with a folded chained event_count: each rule's events counted against its own
   // threshold (1 for a plain rule).
   std::optional<std::string> EveryRuleCounted(const std::string& body, const std::string& by) {
-    if (!AsksForEveryRule(ctx_)) {
-      ctx_.Unsupported("a chained temporal condition other than all rules");
-      return std::nullopt;
-    }
+    std::string test = RenderRuleTest(
+        ctx_, {" and ", " or ", "not(", ")"},
+        [](size_t i, long long n) { return fmt::format("refract_count{} >= {}", i + 1, n); });
+    if (test.empty()) return std::nullopt;
     ctx_.ApproximatesWithBuckets("bin(" + CompactDuration(spec_.timespan_seconds) + ")");
     std::string counts;
-    std::string thresholds;
     for (size_t i = 0; i < ctx_.sources.size(); ++i) {
       counts += fmt::format("{}refract_count{} = countif(refract_rule == {})", i ? ", " : "", i + 1,
                             Quote(ctx_.sources[i].label));
-      thresholds += fmt::format("{}refract_count{} >= {}", i ? " and " : "", i + 1,
-                                ctx_.sources[i].min_count);
     }
-    return fmt::format("{}\n| summarize {} by {}\n| where {}", body, counts, by, thresholds);
+    return fmt::format("{}\n| summarize {} by {}\n| where {}", body, counts, by, test);
   }
 
   const CorrelationContext& ctx_;

@@ -524,18 +524,15 @@ class SplCorrelation {
     } else if (spec_.type == "value_percentile") {
       variable = "value_percentile";
       measure = fmt::format("exactperc{}({})", spec_.percentile, field);
-    } else if (spec_.type == "temporal" && HasThresholds(ctx_)) {
-      if (!AsksForEveryRule(ctx_)) {
-        ctx_.Unsupported("a chained temporal condition other than all rules");
-        return std::nullopt;
-      }
+    } else if (spec_.type == "temporal" && NeedsRuleCounts(ctx_)) {
+      std::string thresholds = RenderRuleTest(ctx_, kEval, [](size_t i, long long n) {
+        return fmt::format("refract_count{} >= {}", i + 1, n);
+      });
+      if (thresholds.empty()) return std::nullopt;
       std::string counts;
-      std::string thresholds;
       for (size_t i = 0; i < ctx_.sources.size(); ++i) {
         counts += fmt::format("{}count(eval(refract_rule={})) as refract_count{}", i ? " " : "",
                               Quote(ctx_.sources[i].label), i + 1);
-        thresholds += fmt::format("{}refract_count{} >= {}", i ? " AND " : "", i + 1,
-                                  ctx_.sources[i].min_count);
       }
       ctx_.ApproximatesWithBuckets("bin _time span=" + CompactDuration(spec_.timespan_seconds));
       return fmt::format("{}\n| bin _time span={}\n| stats {} by {}\n| where {}", body, span,

@@ -375,20 +375,15 @@ class SumoCorrelation {
           "_timeslice{}\n| where refract_first < refract_last{}",
           query, any, tests[0], tests[1], count_flags, spec_.timespan, counts, groups, thresholds);
     }
-    if (!counts.empty()) {
-      if (!AsksForEveryRule(ctx_)) {
-        ctx_.Unsupported("a chained temporal condition other than all rules");
-        return std::nullopt;
-      }
+    if (NeedsRuleCounts(ctx_)) {
+      std::string where = RenderRuleTest(ctx_, kWhere, [](size_t i, long long n) {
+        return fmt::format("refract_count_{} >= {}", i + 1, n);
+      });
+      if (where.empty()) return std::nullopt;
       std::string all;
       for (size_t i = 0; i < ctx_.sources.size(); ++i) {
         all +=
             fmt::format("{}sum(refract_rule_{}) as refract_count_{}", i ? ", " : "", i + 1, i + 1);
-      }
-      std::string where;
-      for (size_t i = 0; i < ctx_.sources.size(); ++i) {
-        where += fmt::format("{}refract_count_{} >= {}", i ? " and " : "", i + 1,
-                             ctx_.sources[i].min_count);
       }
       return fmt::format("{}\n| where {}{}\n| timeslice {}\n| {} by _timeslice{}\n| where {}",
                          query, any, flags, spec_.timespan, all, groups, where);

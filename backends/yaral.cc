@@ -310,18 +310,20 @@ class YaralCorrelation {
       outcome = fmt::format("    ${} = {}({})\n", type, fn, value);
       condition = "$e and " + bounds("$" + type);
     } else {
-      // Every rule present (and in order for temporal_ordered): the only condition supported.
-      bool every_rule = spec_.condition.size() == 1 && spec_.condition[0].op == "gte" &&
-                        spec_.condition[0].value == std::to_string(ctx_.sources.size());
-      if (!every_rule) {
+      // Every rule present (and in order for temporal_ordered), or the extended condition; a
+      // folded chained event_count needs N events of its rule: `#eK >= N`.
+      if (!spec_.rule_condition && !AsksForEveryRule(ctx_)) {
         ctx_.Unsupported("a temporal condition other than all rules");
         return std::nullopt;
       }
-      // A folded chained event_count needs N events of its rule: `#eK >= N`.
-      for (size_t i = 0; i < ctx_.sources.size(); ++i) {
-        long long n = ctx_.sources[i].min_count;
-        condition += (i ? " and " : "") +
-                     (n > 1 ? fmt::format("#e{} >= {}", i + 1, n) : fmt::format("$e{}", i + 1));
+      if (spec_.rule_condition) {
+        auto text = RuleCondition(*spec_.rule_condition, false);
+        if (!text) return std::nullopt;
+        condition = *text;
+      } else {
+        for (size_t i = 0; i < ctx_.sources.size(); ++i) {
+          condition += (i ? " and " : "") + Presence(i);
+        }
       }
     }
     std::string out = fmt::format("rule {} {{\n  meta:\n", Name());
@@ -339,6 +341,43 @@ class YaralCorrelation {
   }
 
  private:
+  std::string Presence(size_t i) const {
+    long long n = ctx_.sources[i].min_count;
+    return n > 1 ? fmt::format("#e{} >= {}", i + 1, n) : fmt::format("$e{}", i + 1);
+  }
+
+  // The extended temporal condition: and/or over rule variables, `!$eK` for a rule that must not
+  // occur (YARA-L negates event variables only).
+  // https://cloud.google.com/chronicle/docs/detection/yara-l-2-0-syntax#condition_section_syntax
+  std::optional<std::string> RuleCondition(const ast::Correlation::Test& t, bool nested) const {
+    using Kind = ast::Correlation::Test::Kind;
+    if (t.kind == Kind::kCompare) {
+      for (size_t i = 0; i < ctx_.sources.size(); ++i) {
+        if (ctx_.sources[i].label == t.measure) return Presence(i);
+      }
+      return std::nullopt;
+    }
+    if (t.kind == Kind::kNot) {
+      const auto& inner = t.children[0];
+      if (inner.kind == Kind::kCompare) {
+        for (size_t i = 0; i < ctx_.sources.size(); ++i) {
+          if (ctx_.sources[i].label != inner.measure) continue;
+          if (ctx_.sources[i].min_count > 1) break;
+          return fmt::format("!$e{}", i + 1);
+        }
+      }
+      ctx_.Unsupported("'not' over anything but one rule in a temporal condition");
+      return std::nullopt;
+    }
+    std::string out;
+    for (size_t i = 0; i < t.children.size(); ++i) {
+      auto part = RuleCondition(t.children[i], true);
+      if (!part) return std::nullopt;
+      out += (i ? (t.kind == Kind::kAnd ? " and " : " or ") : "") + *part;
+    }
+    return nested ? "(" + out + ")" : out;
+  }
+
   std::string Placeholder(size_t g) const {
     std::string out = "refract_";
     for (char c : spec_.group_by[g]) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';

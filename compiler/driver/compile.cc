@@ -293,6 +293,9 @@ void CompileCorrelation(const ast::Correlation& c, const std::vector<SourceRef>&
       for (size_t i = 0; i < mapped.size(); ++i) {
         text->append(fmt::format("  source {}\n", sources[i].label) + ir::Print(mapped[i]));
       }
+    } else if (ok && c.type == "temporal_ordered" && c.rule_condition) {
+      // The proposal defines the extended condition by which rules occur, not in which order.
+      context.Unsupported("an expression condition on temporal_ordered");
     } else if (ok) {
       text = c.type == "aggregate" ? backend->EmitAggregate(context)
                                    : backend->EmitCorrelation(context);

@@ -39,7 +39,7 @@ Correlator::Correlator(const ast::Correlation& correlation) : correlation_(corre
 bool Correlator::Supports(const ast::Correlation& c) {
   return c.type == "event_count" || c.type == "value_count" || c.type == "value_sum" ||
          c.type == "value_avg" || c.type == "value_percentile" || c.type == "temporal" ||
-         c.type == "temporal_ordered";
+         (c.type == "temporal_ordered" && !c.rule_condition);
 }
 
 std::string Correlator::GroupKey(size_t rule, const Event& event,
@@ -105,6 +105,31 @@ bool Correlator::ConditionHolds(double measure) const {
   return true;
 }
 
+// The extended temporal condition over the rules seen in one window (by position in `rules`).
+bool Correlator::RulesHold(const ast::Correlation::Test& test, const std::set<size_t>& seen) const {
+  using Kind = ast::Correlation::Test::Kind;
+  switch (test.kind) {
+    case Kind::kCompare:
+      for (size_t i = 0; i < correlation_.rules.size(); ++i) {
+        if (correlation_.rules[i].text == test.measure) return seen.count(i) != 0;
+      }
+      return false;
+    case Kind::kNot:
+      return !RulesHold(test.children[0], seen);
+    case Kind::kAnd:
+      for (const auto& child : test.children) {
+        if (!RulesHold(child, seen)) return false;
+      }
+      return true;
+    case Kind::kOr:
+      for (const auto& child : test.children) {
+        if (RulesHold(child, seen)) return true;
+      }
+      return false;
+  }
+  return false;
+}
+
 // Windows end at each event and reach back `timespan`: every window that holds an event is
 // examined, which is what a sliding window means for counts.
 void Correlator::Collect(const Hit& hit, Alert& alert) {
@@ -150,7 +175,9 @@ void Correlator::Window(const Group& group, std::vector<Alert>& out) const {
       if (values.empty()) continue;
       measure = NearestRank(values, std::strtod(correlation_.percentile.c_str(), nullptr));
     }
-    bool holds = temporal ? rules.size() == correlation_.rules.size() : ConditionHolds(measure);
+    bool holds = !temporal                     ? ConditionHolds(measure)
+                 : correlation_.rule_condition ? RulesHold(*correlation_.rule_condition, rules)
+                                               : ConditionHolds(measure);
     if (!holds) continue;
     Alert alert{group.key, group.keys, hits[begin].where.time, hits[end].where.time, measure, {}};
     for (size_t i = begin; i <= end; ++i) Collect(hits[i], alert);

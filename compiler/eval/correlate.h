@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -69,6 +70,7 @@ class Correlator {
                        std::vector<std::pair<std::string, std::string>>* keys) const;
   void AddHit(size_t rule, const Event& event, Hit hit);
   bool ConditionHolds(double measure) const;
+  bool RulesHold(const ast::Correlation::Test& test, const std::set<size_t>& seen) const;
   void Window(const Group& group, std::vector<Alert>& out) const;
   void Ordered(const Group& group, std::vector<Alert>& out) const;
   static void Collect(const Hit& hit, Alert& alert);

@@ -78,6 +78,24 @@ std::string Print(const Rule& rule) {
   return out;
 }
 
+namespace {
+
+// A condition over measures or rule names, fully parenthesised.
+std::string PrintTest(const Correlation::Test& t) {
+  using Kind = Correlation::Test::Kind;
+  if (t.kind == Kind::kCompare) {
+    return t.op.empty() ? t.measure : fmt::format("{} {} {}", t.measure, t.op, t.value);
+  }
+  if (t.kind == Kind::kNot) return "not " + PrintTest(t.children[0]);
+  std::string out = "(";
+  for (size_t i = 0; i < t.children.size(); ++i) {
+    out += (i ? (t.kind == Kind::kAnd ? " and " : " or ") : "") + PrintTest(t.children[i]);
+  }
+  return out + ")";
+}
+
+}  // namespace
+
 std::string Print(const Correlation& c) {
   std::string out = fmt::format("correlation {}\n", Quote(c.title));
   if (!c.id.empty()) out += fmt::format("  id {}\n", c.id);
@@ -90,6 +108,7 @@ std::string Print(const Correlation& c) {
   if (!c.field.empty()) out += fmt::format("  field {}\n", c.field);
   if (!c.percentile.empty()) out += fmt::format("  percentile {}\n", c.percentile);
   for (const auto& b : c.condition) out += fmt::format("  condition {} {}\n", b.op, b.value);
+  if (c.rule_condition) out += fmt::format("  condition {}\n", PrintTest(*c.rule_condition));
   for (const auto& [alias, per_rule] : c.aliases) {
     for (const auto& [rule, field] : per_rule) {
       out += fmt::format("  alias {} {} {}\n", alias, rule, field);

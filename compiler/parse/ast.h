@@ -138,6 +138,9 @@ struct Correlation {
   };
   std::vector<Measure> measures;
   std::optional<Test> test;
+  // The extended temporal condition: rule references (Test leaves with an empty op) joined by
+  // and/or/not; when set, `condition` is empty.
+  std::optional<Test> rule_condition;
   std::vector<Column> columns;
   std::string window;  // optional bucket within the lookback
   long long window_seconds = 0;

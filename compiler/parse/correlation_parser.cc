@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <set>
+
 #include "compiler/load/loader.h"
 #include "compiler/parse/rule_parser.h"
 
@@ -43,10 +46,12 @@ std::optional<long long> ParseTimespan(std::string_view text) {
 
 namespace {
 
-// Parses `FailureCount >= 5 and (SuccessCount >= 1 or not Flag == 0)`.
+// Parses `FailureCount >= 5 and (SuccessCount >= 1 or not Flag == 0)`; with `rule_names`, the
+// extended temporal condition `failed_logon and not successful_logon` (bare rule references).
 class TestParser {
  public:
-  explicit TestParser(std::string_view text) : text_(text) {}
+  explicit TestParser(std::string_view text, bool rule_names = false)
+      : text_(text), rule_names_(rule_names) {}
 
   std::optional<ast::Correlation::Test> Run(std::string* error) {
     auto test = Or();
@@ -67,14 +72,17 @@ class TestParser {
     while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
   }
   void Fail(std::string message) {
-    if (error_.empty()) error_ = message + fmt::format(" at offset {}", pos_);
+    if (error_.empty()) {
+      error_ = message + fmt::format(" at offset {}", pos_);
+      error_offset_ = pos_;
+    }
   }
   std::string Word() {
     Skip();
     size_t start = pos_;
     while (pos_ < text_.size() &&
            (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_' ||
-            text_[pos_] == '.' || (pos_ == start && text_[pos_] == '-'))) {
+            text_[pos_] == '.' || ((pos_ == start || rule_names_) && text_[pos_] == '-'))) {
       ++pos_;
     }
     return std::string(text_.substr(start, pos_ - start));
@@ -138,9 +146,10 @@ class TestParser {
     Test t;
     t.measure = Word();
     if (t.measure.empty()) {
-      Fail("expected a measure name");
+      Fail(rule_names_ ? "expected a rule name" : "expected a measure name");
       return std::nullopt;
     }
+    if (rule_names_) return t;  // a rule reference: true when the rule has an event
     Skip();
     for (std::string_view op : {">=", "<=", "==", "!=", ">", "<", "="}) {
       if (text_.substr(pos_, op.size()) == op) {
@@ -164,8 +173,12 @@ class TestParser {
   }
 
   std::string_view text_;
+  bool rule_names_ = false;
   size_t pos_ = 0;
   std::string error_;
+
+ public:
+  size_t error_offset_ = 0;  // where the first error was found
 };
 
 void CollectMeasures(const ast::Correlation::Test& t, std::vector<std::string>& names) {
@@ -204,6 +217,57 @@ std::optional<ast::Correlation::Test> ParseTest(const YAML::Node& node, const So
                        "FailureCount >= 5 and SuccessCount >= 1"});
   }
   return test;
+}
+
+}  // namespace
+
+namespace {
+
+// Reads the extended temporal condition; names the rules when `rules` is absent.
+void ParseRuleCondition(const YAML::Node& node, const SourceFile& source, Diagnostics& diagnostics,
+                        ast::Correlation& c) {
+  // A position inside the scalar: its start, past an opening quote, plus the offset.
+  auto at = [&](size_t offset, size_t length) {
+    SourceLocation loc = LocationOf(source, node.Mark(), static_cast<int>(length));
+    if (node.Tag() == "!") ++loc.column;  // a quoted scalar
+    loc.column += static_cast<int>(offset);
+    return loc;
+  };
+  std::string error;
+  TestParser parser(node.Scalar(), true);
+  auto test = parser.Run(&error);
+  if (!test) {
+    diagnostics.Error("E0613", at(parser.error_offset_, 1),
+                      fmt::format("invalid temporal condition: {}", error),
+                      {"write rule names joined by and, or, not: 'failed_logon and not "
+                       "successful_logon'"});
+    return;
+  }
+  std::vector<std::string> names;
+  CollectMeasures(*test, names);
+  if (c.rules.empty()) {
+    std::set<std::string> seen;
+    for (const auto& name : names) {
+      if (seen.insert(name).second) {
+        c.rules.push_back({ast::ScalarKind::kString, name, LocationOf(source, node.Mark())});
+      }
+    }
+  }
+  std::vector<std::string_view> known;
+  for (const auto& r : c.rules) known.push_back(r.text);
+  bool ok = true;
+  for (const auto& name : names) {
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    std::vector<std::string> notes;
+    std::string hint = ClosestMatch(name, known);
+    if (!hint.empty()) notes.push_back(fmt::format("did you mean '{}'?", hint));
+    size_t offset = node.Scalar().find(name);
+    diagnostics.Error("E0613", at(offset == std::string::npos ? 0 : offset, name.size()),
+                      fmt::format("temporal condition names '{}', which is not in 'rules'", name),
+                      notes);
+    ok = false;
+  }
+  if (ok) c.rule_condition = std::move(test);
 }
 
 }  // namespace
@@ -373,10 +437,12 @@ std::optional<ast::Correlation> ParseCorrelation(const YAML::Node& document,
   } else if (rules.IsDefined() && rules.IsScalar()) {
     c.rules.push_back({ast::ScalarKind::kString, rules.Scalar(), where(rules)});
   }
-  if (c.rules.empty()) {
+  bool temporal = c.type == "temporal" || c.type == "temporal_ordered";
+  // The extended temporal condition may stand in for `rules`: its names are the rules.
+  const bool infer_rules = temporal && !rules.IsDefined() && body["condition"].IsScalar();
+  if (c.rules.empty() && !infer_rules) {
     diagnostics.Error("E0611", where(body), "correlation names no 'rules'");
   }
-  bool temporal = c.type == "temporal" || c.type == "temporal_ordered";
   if (temporal && c.rules.size() < 2 && !c.rules.empty()) {
     diagnostics.Error("E0611", where(rules), fmt::format("'{}' needs at least two rules", c.type));
   }
@@ -446,15 +512,18 @@ std::optional<ast::Correlation> ParseCorrelation(const YAML::Node& document,
       }
       c.condition.push_back({key, value});
     }
+  } else if (condition.IsDefined() && condition.IsScalar() && temporal) {
+    ParseRuleCondition(condition, source, diagnostics, c);
   } else if (condition.IsDefined()) {
     diagnostics.Error("E0613", where(condition),
-                      "an extended condition expression is not supported; use a map like "
-                      "{gte: 10}");
+                      temporal ? "a temporal condition is a map like {gte: 2} or an expression "
+                                 "over rule names like 'a and not b'"
+                               : "the condition must be a map like {gte: 10}");
   }
   if (c.condition.empty() && !temporal && !aggregate && !union_type) {
     diagnostics.Error("E0613", where(body), "correlation has no 'condition'");
   }
-  if (c.condition.empty() && temporal) {
+  if (c.condition.empty() && temporal && !c.rule_condition) {
     // Specification: a temporal correlation without a condition needs every rule.
     c.condition.push_back({"gte", std::to_string(c.rules.size())});
   }

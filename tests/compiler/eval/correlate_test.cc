@@ -22,7 +22,24 @@ ast::Correlation Make(const std::string& type, size_t rules, const std::string& 
   c.timespan = "10m";
   c.timespan_seconds = 600;
   if (!op.empty()) c.condition = {{op, value}};
+  // As the parser does: a temporal correlation without a condition needs every rule.
+  if (op.empty() && type.rfind("temporal", 0) == 0) c.condition = {{"gte", std::to_string(rules)}};
   return c;
+}
+
+// A rule reference of the extended temporal condition.
+ast::Correlation::Test RuleRef(const std::string& name) {
+  ast::Correlation::Test t;
+  t.measure = name;
+  return t;
+}
+
+ast::Correlation::Test Junction(ast::Correlation::Test::Kind kind,
+                                std::vector<ast::Correlation::Test> children) {
+  ast::Correlation::Test t;
+  t.kind = kind;
+  t.children = std::move(children);
+  return t;
 }
 
 Event UserEvent(const std::string& user, const std::string& ip = "") {
@@ -120,6 +137,28 @@ TEST(CorrelateTest, TemporalIgnoresOrder) {
   auto c = Make("temporal", 2);
   EXPECT_EQ(Correlate(c, {{1, "a", 0, ""}, {0, "a", 6, ""}}), "user=a 0..6 2 [1 2 ]\n");
   EXPECT_EQ(Correlate(c, {{1, "a", 0, ""}, {1, "a", 6, ""}}), "");
+}
+
+TEST(CorrelateTest, TemporalConditionCountsRulesSeen) {
+  auto c = Make("temporal", 3, "gte", "2");  // two of three rules
+  EXPECT_EQ(Correlate(c, {{2, "a", 0, ""}, {0, "a", 6, ""}}), "user=a 0..6 2 [1 2 ]\n");
+  EXPECT_EQ(Correlate(c, {{2, "a", 0, ""}, {2, "a", 6, ""}}), "");
+}
+
+TEST(CorrelateTest, ExtendedConditionWithNot) {
+  using Kind = ast::Correlation::Test::Kind;
+  auto c = Make("temporal", 3);
+  c.condition.clear();
+  // (rule0 or rule1) and not rule2
+  c.rule_condition =
+      Junction(Kind::kAnd, {Junction(Kind::kOr, {RuleRef("rule0"), RuleRef("rule1")}),
+                            Junction(Kind::kNot, {RuleRef("rule2")})});
+  EXPECT_EQ(Correlate(c, {{1, "a", 0, ""}}), "user=a 0..0 1 [1 ]\n");
+  // The window ending at 5 holds rule2 (at 1): no alert. The window ending at 12 reaches back
+  // to 2: rule1 at 5 and 12, no rule2, so it alerts with both events.
+  EXPECT_EQ(Correlate(c, {{2, "b", 1, ""}, {1, "b", 5, ""}, {1, "b", 12, ""}}),
+            "user=b 5..12 1 [2 3 ]\n");
+  EXPECT_EQ(Correlate(c, {{2, "c", 0, ""}}), "");
 }
 
 TEST(CorrelateTest, ValueCountCountsDistinctValues) {
