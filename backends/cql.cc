@@ -336,8 +336,12 @@ class CqlCorrelation {
       queries.push_back(*query);
     }
     const std::string& type = spec_.type;
-    if (type == "value_percentile") {
-      ctx_.Unsupported("value_percentile (the output naming of percentile() is not verified)");
+    // percentile() names its output `_<p>` (an underscore before the percentile).
+    // https://library.humio.com/data-analysis/functions-percentile.html
+    if (type == "value_percentile" &&
+        spec_.percentile.find_first_not_of("0123456789") != std::string::npos) {
+      ctx_.Unsupported("a fractional percentile (its output field would be named '_" +
+                       spec_.percentile + "')");
       return std::nullopt;
     }
     const bool temporal = type == "temporal" || type == "temporal_ordered";
@@ -401,6 +405,10 @@ class CqlCorrelation {
     } else if (type == "value_avg") {
       variable = "value_avg";
       function = fmt::format("avg({}, as=value_avg)", value);
+    } else if (type == "value_percentile") {
+      variable = "value_percentile";
+      function = fmt::format("percentile({}, percentiles=[{}])", value, spec_.percentile);
+      ctx_.Approximates("percentile() is an estimate");
     } else if (type == "temporal" && NeedsRuleCounts(ctx_)) {
       // A filter stage over the per-rule sums (every branch sets every rule's 0/1 hit field, so
       // a sum is 0, not missing, for a rule without events in the bucket).
@@ -431,6 +439,9 @@ class CqlCorrelation {
     }
     // Each bound is a filter stage of its own.
     std::string filters = "\n| " + RenderBounds(variable, spec_.condition, "\n| ", "=");
+    if (type == "value_percentile") {
+      filters = fmt::format("\n| value_percentile := _{}", spec_.percentile) + filters;
+    }
     ctx_.ApproximatesWithBuckets("bucket(span=" + CompactDuration(spec_.timespan_seconds) + ")");
     return fmt::format("{}\n| bucket(span={}, field=[{}], function={}){}", body,
                        CompactDuration(spec_.timespan_seconds), fields, function, filters);
