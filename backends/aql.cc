@@ -334,6 +334,100 @@ class AqlCorrelation {
   const ast::Correlation& spec_;
 };
 
+// refract's aggregate extension as SELECT … GROUP BY … HAVING over the lookback. AQL's
+// aggregates are COUNT, SUM, AVG, MIN, MAX and DISTINCTCOUNT; it documents no conditional
+// aggregate (count-if) and no aggregate that collects values.
+// https://www.ibm.com/docs/en/SSKMKU/com.ibm.qradar.doc/r_aql_aggregate_functions.html
+class AqlAggregate {
+ public:
+  explicit AqlAggregate(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+
+  std::optional<std::string> Run() {
+    const CorrelationSource& source = ctx_.sources[0];
+    std::vector<std::string> select;
+    for (size_t g = 0; g < spec_.group_by.size(); ++g) {
+      select.push_back(
+          fmt::format("{} AS {}", Field(source.group_fields[g]), Field(spec_.group_by[g])));
+    }
+    for (size_t i = 0; i < spec_.measures.size(); ++i) {
+      const auto& m = spec_.measures[i];
+      std::string field = Field(ctx_.measure_fields[i]);
+      std::string expr;
+      if (m.kind == "count" && ctx_.measure_filters[i]) {
+        ctx_.Unsupported(
+            fmt::format("the count-if measure {} (AQL documents no conditional "
+                        "aggregate)",
+                        m.name));
+        return std::nullopt;
+      } else if (m.kind == "count") {
+        expr = "COUNT(*)";
+      } else if (m.kind == "distinct") {
+        expr = fmt::format("DISTINCTCOUNT({})", field);
+        ctx_.Approximates("DISTINCTCOUNT is an estimate (HyperLogLog)");
+      } else if (m.kind == "values") {
+        ctx_.Unsupported(fmt::format(
+            "the values measure {} (AQL has no aggregate that collects values)", m.name));
+        return std::nullopt;
+      } else {
+        std::string fn = m.kind;
+        for (auto& c : fn) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        expr = fmt::format("{}({})", fn, field);
+      }
+      select.push_back(fmt::format("{} AS {}", expr, Field(m.name)));
+    }
+    for (const auto& column : spec_.columns) {
+      if (!column.cases.empty()) {
+        ctx_.Unsupported(
+            fmt::format("the conditional column {} (CASE over aggregates is not "
+                        "documented for AQL)",
+                        column.name));
+        return std::nullopt;
+      }
+      select.push_back(fmt::format("{} AS {}", Literal(column.constant), Field(column.name)));
+    }
+    if (spec_.window_seconds > 0) {
+      ctx_.Unsupported("a window inside the lookback (AQL documents no time bucketing)");
+      return std::nullopt;
+    }
+    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+    std::string where =
+        RenderBoolean(source.rule->condition, kAql,
+                      [&](const Predicate& p, bool n) { return AqlEmitter(ec).LeafFor(p, n); });
+    if (ctx_.diagnostics.HasErrors()) return std::nullopt;
+    std::string scope = source.rule->source;
+    std::string condition = scope.empty() ? where : scope + " AND (" + where + ")";
+    std::string out = "SELECT ";
+    for (size_t i = 0; i < select.size(); ++i) out += (i ? ", " : "") + select[i];
+    out += " FROM events WHERE " + condition;
+    if (!source.group_fields.empty()) {
+      out += " GROUP BY ";
+      for (size_t g = 0; g < source.group_fields.size(); ++g) {
+        out += (g ? ", " : "") + Field(source.group_fields[g]);
+      }
+    }
+    if (spec_.test) {
+      out += " HAVING " + RenderMeasureTest(*spec_.test, kAql,
+                                            [](const std::string& name) { return Field(name); });
+    }
+    return out + " " + LastRange(spec_.timespan_seconds);
+  }
+
+ private:
+  static std::string Literal(const std::string& text) {
+    return IsNumberText(text) ? text : Quote(text);
+  }
+
+  static std::string LastRange(long long seconds) {
+    if (seconds % 86400 == 0) return fmt::format("LAST {} DAYS", seconds / 86400);
+    if (seconds % 3600 == 0) return fmt::format("LAST {} HOURS", seconds / 3600);
+    if (seconds % 60 == 0) return fmt::format("LAST {} MINUTES", seconds / 60);
+    return fmt::format("LAST {} SECONDS", seconds);
+  }
+
+  const CorrelationContext& ctx_;
+  const ast::Correlation& spec_;
+};
+
 class Aql final : public Backend {
  public:
   std::string_view id() const override { return "aql"; }
@@ -344,6 +438,16 @@ class Aql final : public Backend {
   }
   std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
     return AqlCorrelation(ctx).Run();
+  }
+  std::optional<std::string> EmitAggregate(const CorrelationContext& ctx) const override {
+    return AqlAggregate(ctx).Run();
+  }
+  std::optional<std::string> EmitUnion(const CorrelationContext& ctx,
+                                       const std::vector<std::string>&) const override {
+    ctx.Unsupported(
+        "a union of several searches (AQL has no UNION): schedule the signals as separate "
+        "searches");
+    return std::nullopt;
   }
 };
 

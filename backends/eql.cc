@@ -318,6 +318,15 @@ class Eql final : public Backend {
   std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
     return EqlCorrelation(ctx).Run();
   }
+  std::optional<std::string> EmitAggregate(const CorrelationContext& ctx) const override {
+    ctx.Unsupported("the aggregate extension (EQL has no aggregations: the esql target counts)");
+    return std::nullopt;
+  }
+  std::optional<std::string> EmitUnion(const CorrelationContext& ctx,
+                                       const std::vector<std::string>&) const override {
+    ctx.Unsupported("a union of several signals (it has no aggregate signals to compose)");
+    return std::nullopt;
+  }
 };
 
 }  // namespace

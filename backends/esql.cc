@@ -195,7 +195,8 @@ class EsqlEmitter {
                  "the regex construct " + construct + " (RLIKE uses Lucene regular expressions)");
             return "";
           }
-          parts.push_back(Guard(field, fmt::format("{} RLIKE {}", field, Quote(*regex)), negated));
+          parts.push_back(Guard(
+              field, fmt::format("{} RLIKE {}", TextSubject(p, field), Quote(*regex)), negated));
         }
         return JoinTests(parts, p.all_of, kEsql);
       default:
@@ -274,10 +275,16 @@ class EsqlEmitter {
     return out;
   }
 
+  // Text tests on an address column (ECS `ip` type, declared under `types`) read its text form.
+  std::string TextSubject(const Predicate& p, const std::string& field) const {
+    return FieldType(p.field) == "ip" ? fmt::format("TO_STRING({})", field) : field;
+  }
+
   // Case-insensitive text compares TO_LOWER(field) with the ASCII-lowered literal; letters
   // outside ASCII (whose lowercase the backend does not compute) go through RLIKE with [aA]
   // classes.
-  std::string StringTests(const Predicate& p, const std::string& field, bool negated) {
+  std::string StringTests(const Predicate& p, const std::string& column, bool negated) {
+    const std::string field = TextSubject(p, column);
     std::vector<std::string> parts;
     std::vector<std::string> equal_values;
     // Values without letters need no folding, so the field is compared as it is.
@@ -316,7 +323,7 @@ class EsqlEmitter {
                      fmt::format("{} == {}", subject, equal_values[i]));
       }
     }
-    for (auto& part : parts) part = Guard(field, part, negated);
+    for (auto& part : parts) part = Guard(column, part, negated);
     return JoinTests(parts, p.all_of, kEsql);
   }
 
@@ -461,6 +468,113 @@ class EsqlCorrelation {
   const ast::Correlation& spec_;
 };
 
+// refract's aggregate extension: STATS with named measures over a lookback, a having
+// condition, then derived columns.
+// https://www.elastic.co/guide/en/elasticsearch/reference/current/esql-functions-operators.html#esql-agg-functions
+class EsqlAggregate {
+ public:
+  explicit EsqlAggregate(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+
+  std::optional<std::string> Run() {
+    const auto& source = ctx_.sources[0];
+    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+    EsqlEmitter emitter(ec);
+    const std::string time = Field(ctx_.mapping.Option("time_field", "@timestamp"));
+    std::string where = fmt::format("{} > NOW() - {}", time, SpanLiteral(spec_.timespan_seconds));
+    if (source.rule->condition.kind != ir::Expr::Kind::kTrue) {
+      auto condition = emitter.Condition(source.rule->condition);
+      if (!condition) return std::nullopt;
+      where += " AND " + *condition;
+    }
+    std::string out = fmt::format("FROM {}\n| WHERE {}", EsqlEmitter::Source(*source.rule), where);
+    std::vector<std::string> measures;
+    std::vector<std::string> slices;
+    bool warned_distinct = false;
+    for (size_t i = 0; i < spec_.measures.size(); ++i) {
+      const auto& m = spec_.measures[i];
+      std::string field = Field(ctx_.measure_fields[i]);
+      std::string name = Field(m.name);
+      std::string expr;
+      if (m.kind == "count" && ctx_.measure_filters[i]) {
+        auto filter = emitter.Condition(*ctx_.measure_filters[i]);
+        if (!filter) return std::nullopt;
+        // A 0/1 flag summed: CASE treats a null test as false.
+        out += fmt::format("\n| EVAL refract_m{} = CASE({}, 1, 0)", i + 1, *filter);
+        expr = fmt::format("SUM(refract_m{})", i + 1);
+      } else if (m.kind == "count") {
+        expr = "COUNT(*)";
+      } else if (m.kind == "distinct") {
+        expr = fmt::format("COUNT_DISTINCT({}, 40000)", field);
+        if (!warned_distinct) {
+          ctx_.Approximates("COUNT_DISTINCT() is exact only below 40000 distinct values");
+          warned_distinct = true;
+        }
+      } else if (m.kind == "values") {
+        expr = fmt::format("VALUES({})", field);
+        if (!m.limit.empty()) {
+          slices.push_back(
+              fmt::format("{} = MV_SLICE({}, 0, {})", name, name, std::stoll(m.limit) - 1));
+        }
+      } else {
+        std::string fn = m.kind;
+        for (auto& c : fn) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        expr = fmt::format("{}({})", fn, field);
+      }
+      measures.push_back(fmt::format("{} = {}", name, expr));
+    }
+    std::string by;
+    for (size_t g = 0; g < spec_.group_by.size(); ++g) {
+      const std::string& field = source.group_fields[g];
+      const std::string& name = spec_.group_by[g];
+      by += (by.empty() ? "" : ", ") +
+            (field == name ? Field(field) : fmt::format("{} = {}", Field(name), Field(field)));
+    }
+    if (spec_.window_seconds > 0) {
+      by += (by.empty() ? "" : ", ") +
+            fmt::format("refract_bucket = BUCKET({}, {})", time, SpanLiteral(spec_.window_seconds));
+      ctx_.Approximates(fmt::format(
+          "window {} becomes fixed buckets (BUCKET({})): events on both sides of a bucket "
+          "boundary are not counted together",
+          spec_.window, SpanLiteral(spec_.window_seconds)));
+    }
+    out += "\n| STATS ";
+    for (size_t i = 0; i < measures.size(); ++i) out += (i ? ", " : "") + measures[i];
+    if (!by.empty()) out += " BY " + by;
+    if (!slices.empty()) {
+      out += "\n| EVAL ";
+      for (size_t i = 0; i < slices.size(); ++i) out += (i ? ", " : "") + slices[i];
+    }
+    if (spec_.test) out += "\n| WHERE " + Test(*spec_.test);
+    std::string columns;
+    for (const auto& column : spec_.columns) {
+      std::string value;
+      if (!column.cases.empty()) {
+        value = "CASE(";
+        for (const auto& [test, then] : column.cases)
+          value += Test(test) + ", " + Literal(then) + ", ";
+        value += Literal(column.otherwise) + ")";
+      } else {
+        value = Literal(column.constant);
+      }
+      columns += (columns.empty() ? "" : ", ") + fmt::format("{} = {}", Field(column.name), value);
+    }
+    if (!columns.empty()) out += "\n| EVAL " + columns;
+    return out;
+  }
+
+ private:
+  static std::string Literal(const std::string& text) {
+    return IsNumberText(text) ? text : Quote(text);
+  }
+
+  static std::string Test(const ast::Correlation::Test& t) {
+    return RenderMeasureTest(t, kEsql, [](const std::string& name) { return Field(name); });
+  }
+
+  const CorrelationContext& ctx_;
+  const ast::Correlation& spec_;
+};
+
 class Esql final : public Backend {
  public:
   std::string_view id() const override { return "esql"; }
@@ -473,6 +587,16 @@ class Esql final : public Backend {
   }
   std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
     return EsqlCorrelation(ctx).Run();
+  }
+  std::optional<std::string> EmitAggregate(const CorrelationContext& ctx) const override {
+    return EsqlAggregate(ctx).Run();
+  }
+  std::optional<std::string> EmitUnion(const CorrelationContext& ctx,
+                                       const std::vector<std::string>&) const override {
+    ctx.Unsupported(
+        "a union of several queries (one ES|QL query reads one FROM; FORK is a technical "
+        "preview): deploy the signals as separate rules");
+    return std::nullopt;
   }
 };
 

@@ -154,6 +154,17 @@ class Lucene final : public Backend {
         "them: use the eql or esql target)");
     return std::nullopt;
   }
+  std::optional<std::string> EmitAggregate(const CorrelationContext& ctx) const override {
+    ctx.Unsupported(
+        "the aggregate extension (a query string selects events; it cannot count them: use the "
+        "esql target)");
+    return std::nullopt;
+  }
+  std::optional<std::string> EmitUnion(const CorrelationContext& ctx,
+                                       const std::vector<std::string>&) const override {
+    ctx.Unsupported("a union of several signals (it has no aggregate signals to compose)");
+    return std::nullopt;
+  }
 };
 
 }  // namespace

@@ -397,6 +397,112 @@ class SumoCorrelation {
   const ast::Correlation& spec_;
 };
 
+// refract's aggregate extension: one aggregation with named measures, a having condition, then
+// derived columns. The lookback is the scheduled search's time range.
+// https://www.sumologic.com/help/docs/search/search-query-language/group-aggregate-operators/
+class SumoAggregate {
+ public:
+  explicit SumoAggregate(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+
+  std::optional<std::string> Run() {
+    const auto& source = ctx_.sources[0];
+    // Every field the query reads is extracted once; Sumo's own fields (_messagetime) are not
+    // JSON keys.
+    std::set<std::string> extra;
+    auto want = [&](const std::string& f) {
+      if (!f.empty() && f[0] != '_') extra.insert(f);
+    };
+    for (const auto& f : source.group_fields) want(f);
+    for (const auto& f : ctx_.measure_fields) want(f);
+    for (const auto& filter : ctx_.measure_filters) {
+      if (!filter) continue;
+      std::set<std::string> fields;
+      CollectFields(*filter, fields);
+      for (const auto& f : fields) want(f);
+    }
+    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+    SumoEmitter emitter(ec, extra);
+    auto query = emitter.Run();
+    if (!query) return std::nullopt;
+    std::string out = fmt::format("// time range: the last {} (set it on the scheduled search)\n",
+                                  CompactDuration(spec_.timespan_seconds)) +
+                      *query;
+    std::vector<std::string> measures;
+    for (size_t i = 0; i < spec_.measures.size(); ++i) {
+      const auto& m = spec_.measures[i];
+      std::string field = Alias(ctx_.measure_fields[i]);
+      if (m.kind == "count" && ctx_.measure_filters[i]) {
+        ir::Rule filter_rule = *source.rule;
+        filter_rule.condition = *ctx_.measure_filters[i];
+        std::string test = emitter.WhereFor(filter_rule);
+        if (emitter.failed()) return std::nullopt;
+        out += fmt::format("\n| if({}, 1, 0) as refract_m{}", test, i + 1);
+        measures.push_back(fmt::format("sum(refract_m{}) as {}", i + 1, m.name));
+      } else if (m.kind == "count") {
+        measures.push_back("count as " + m.name);
+      } else if (m.kind == "distinct") {
+        measures.push_back(fmt::format("count_distinct({}) as {}", field, m.name));
+      } else if (m.kind == "values") {
+        // values() returns up to 100 distinct values, newline-separated; it takes no limit.
+        // https://www.sumologic.com/help/docs/search/search-query-language/group-aggregate-operators/values
+        measures.push_back(fmt::format("values({}) as {}", field, m.name));
+        if (m.limit != "100") {
+          ctx_.Approximates(fmt::format("values() keeps up to 100 distinct values of {}, not {}",
+                                        m.field, m.limit.empty() ? "all" : m.limit));
+        }
+      } else {
+        measures.push_back(fmt::format("{}({}) as {}", m.kind, field, m.name));
+      }
+    }
+    std::string by;
+    if (spec_.window_seconds > 0) {
+      out += "\n| timeslice " + CompactDuration(spec_.window_seconds);
+      by = "_timeslice";
+      ctx_.Approximates(fmt::format(
+          "window {} becomes fixed buckets (timeslice): events on both sides of a bucket "
+          "boundary are not counted together",
+          spec_.window));
+    }
+    for (const auto& f : source.group_fields) by += (by.empty() ? "" : ", ") + Alias(f);
+    out += "\n| ";
+    for (size_t i = 0; i < measures.size(); ++i) out += (i ? ", " : "") + measures[i];
+    if (!by.empty()) out += " by " + by;
+    // Group columns under the group-by names, so signals share them.
+    for (size_t g = 0; g < spec_.group_by.size(); ++g) {
+      std::string alias = Alias(source.group_fields[g]);
+      if (alias != spec_.group_by[g]) out += fmt::format("\n| {} as {}", alias, spec_.group_by[g]);
+    }
+    if (spec_.test) out += "\n| where " + Test(*spec_.test);
+    for (const auto& column : spec_.columns) {
+      std::string value;
+      if (column.cases.empty()) {
+        value = Literal(column.constant);
+      } else {
+        std::string close;
+        for (const auto& [test, then] : column.cases) {
+          value += fmt::format("if({}, {}, ", Test(test), Literal(then));
+          close += ")";
+        }
+        value += Literal(column.otherwise) + close;
+      }
+      out += fmt::format("\n| {} as {}", value, column.name);
+    }
+    return out;
+  }
+
+ private:
+  static std::string Literal(const std::string& text) {
+    return IsNumberText(text) ? text : Quote(text);
+  }
+
+  static std::string Test(const ast::Correlation::Test& t) {
+    return RenderMeasureTest(t, kWhere, [](const std::string& name) { return name; });
+  }
+
+  const CorrelationContext& ctx_;
+  const ast::Correlation& spec_;
+};
+
 class Sumo final : public Backend {
  public:
   std::string_view id() const override { return "sumo"; }
@@ -407,6 +513,16 @@ class Sumo final : public Backend {
   }
   std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
     return SumoCorrelation(ctx).Run();
+  }
+  std::optional<std::string> EmitAggregate(const CorrelationContext& ctx) const override {
+    return SumoAggregate(ctx).Run();
+  }
+  std::optional<std::string> EmitUnion(const CorrelationContext& ctx,
+                                       const std::vector<std::string>&) const override {
+    ctx.Unsupported(
+        "a union of several aggregate searches (a Sumo Logic search has one aggregation "
+        "pipeline): schedule the signals as separate searches");
+    return std::nullopt;
   }
 };
 

@@ -395,6 +395,128 @@ class YaralCorrelation {
   const ast::Correlation& spec_;
 };
 
+// refract's aggregate extension as a single-event-variable rule with a match window and
+// outcome aggregates; the having condition and derived columns read the outcome variables.
+// https://cloud.google.com/chronicle/docs/yara-l/outcome-section
+class YaralAggregate {
+ public:
+  explicit YaralAggregate(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+
+  std::optional<std::string> Run() {
+    const auto& source = ctx_.sources[0];
+    if (spec_.group_by.empty()) {
+      ctx_.Unsupported("an aggregate without group-by (YARA-L needs match placeholders)");
+      return std::nullopt;
+    }
+    long long span = spec_.window_seconds > 0 ? spec_.window_seconds : spec_.timespan_seconds;
+    if (span > 48 * 3600) {
+      ctx_.Unsupported("a window over 48 hours (the longest YARA-L match window)");
+      return std::nullopt;
+    }
+    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+    YaralEmitter emitter(ec);
+    auto events = emitter.EventsFor(*source.rule);
+    if (!events) return std::nullopt;
+    std::string body = "    " + *events + "\n";
+    std::string match;
+    for (size_t g = 0; g < spec_.group_by.size(); ++g) {
+      std::string placeholder = "$" + Placeholder(spec_.group_by[g]);
+      body += fmt::format("    {} = {}\n", Field(source.group_fields[g]), placeholder);
+      match += (g ? ", " : "") + placeholder;
+    }
+    std::string outcome;
+    for (size_t i = 0; i < spec_.measures.size(); ++i) {
+      const auto& m = spec_.measures[i];
+      std::string field = Field(ctx_.measure_fields[i]);
+      std::string expr;
+      if (m.kind == "count" && ctx_.measure_filters[i]) {
+        ir::Rule filter_rule = *source.rule;
+        filter_rule.condition = *ctx_.measure_filters[i];
+        auto test = emitter.EventsFor(filter_rule);
+        if (!test) return std::nullopt;
+        expr = fmt::format("sum(if({}, 1, 0))", *test);
+      } else if (m.kind == "count") {
+        expr = "count($e.metadata.id)";
+      } else if (m.kind == "distinct") {
+        expr = fmt::format("count_distinct({})", field);
+      } else if (m.kind == "values") {
+        // array_distinct keeps at most 25 values.
+        expr = fmt::format("array_distinct({})", field);
+        if (m.limit.empty() || std::stoll(m.limit) != 25) {
+          ctx_.Approximates(fmt::format("array_distinct() keeps up to 25 values of {}, not {}",
+                                        m.field, m.limit.empty() ? "all" : m.limit));
+        }
+      } else if (m.kind == "avg") {
+        ctx_.Unsupported("an avg measure (detection-rule outcomes have no avg())");
+        return std::nullopt;
+      } else {
+        expr = fmt::format("{}({})", m.kind, field);
+      }
+      outcome += fmt::format("    ${} = {}\n", m.name, expr);
+    }
+    for (const auto& column : spec_.columns) {
+      std::string value;
+      if (column.cases.empty()) {
+        value = Literal(column.constant);
+      } else {
+        std::string close;
+        for (const auto& [test, then] : column.cases) {
+          value += fmt::format("if({}, {}, ", Test(test), Literal(then));
+          close += ")";
+        }
+        value += Literal(column.otherwise) + close;
+      }
+      outcome += fmt::format("    ${} = {}\n", column.name, value);
+    }
+    std::string condition = "$e";
+    if (spec_.test) condition += " and " + Test(*spec_.test);
+    if (spec_.window_seconds > 0 && spec_.window_seconds != spec_.timespan_seconds) {
+      ctx_.Approximates(
+          fmt::format("the lookback {} is the rule's run frequency; the match window "
+                      "is {}",
+                      spec_.timespan, spec_.window));
+    }
+    std::string out = fmt::format("rule {} {{\n  meta:\n", RuleName(Info()));
+    auto meta = [&](const char* key, const std::string& value) {
+      if (!value.empty()) out += fmt::format("    {} = {}\n", key, Quote(value));
+    };
+    meta("title", spec_.title);
+    meta("id", spec_.id);
+    meta("author", spec_.author);
+    meta("severity", spec_.level);
+    out += "\n  events:\n" + body + "\n  match:\n    " + match + " over " + CompactDuration(span) +
+           "\n\n  outcome:\n" + outcome + "\n  condition:\n    " + condition + "\n}";
+    return out;
+  }
+
+ private:
+  ir::RuleInfo Info() const {
+    ir::RuleInfo info;
+    info.name = spec_.name;
+    info.title = spec_.title;
+    return info;
+  }
+
+  static std::string Placeholder(const std::string& name) {
+    std::string out = "refract_";
+    for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    return out;
+  }
+
+  static std::string Literal(const std::string& text) {
+    return IsNumberText(text) ? text : Quote(text);
+  }
+
+  // Measures are outcome variables: `$FailureCount >= 5`.
+  static std::string Test(const ast::Correlation::Test& t) {
+    return RenderMeasureTest(t, {" and ", " or ", "not (", ")"},
+                             [](const std::string& name) { return "$" + name; });
+  }
+
+  const CorrelationContext& ctx_;
+  const ast::Correlation& spec_;
+};
+
 class Yaral final : public Backend {
  public:
   std::string_view id() const override { return "yaral"; }
@@ -405,6 +527,16 @@ class Yaral final : public Backend {
   }
   std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
     return YaralCorrelation(ctx).Run();
+  }
+  std::optional<std::string> EmitAggregate(const CorrelationContext& ctx) const override {
+    return YaralAggregate(ctx).Run();
+  }
+  std::optional<std::string> EmitUnion(const CorrelationContext& ctx,
+                                       const std::vector<std::string>&) const override {
+    ctx.Unsupported(
+        "a union of several rules (a YARA-L rule yields its own detections): deploy the signals "
+        "as separate rules");
+    return std::nullopt;
   }
 };
 
