@@ -379,7 +379,146 @@ struct HuntMatch {
   std::string title;
   std::vector<eval::EventRef> events;
   std::string json;
+  std::vector<eval::NamedValue> values;  // an aggregate's measures and columns, a union's columns
 };
+
+// Gives `correlator` what it needs beyond its rules' matches: event field names in the schema's
+// spelling, and the aggregate's count-if selections as matchers. Returns the errors reported.
+int PrepareCorrelator(const ast::Correlation& c, eval::Correlator& correlator,
+                      const std::map<std::string, size_t>& by_reference,
+                      const std::vector<std::unique_ptr<eval::Matcher>>& matchers,
+                      const Session& session, const TargetMapping* schema_mapping,
+                      std::ostream& err) {
+  std::vector<const ir::Rule*> sources;
+  for (const auto& ref : c.rules) {
+    auto it = by_reference.find(ref.text);
+    sources.push_back(it == by_reference.end() ? nullptr : &matchers[it->second]->rule());
+  }
+  if (schema_mapping != nullptr) {
+    correlator.SetFieldNames([schema_mapping, sources](size_t rule, const std::string& field) {
+      if (rule >= sources.size() || sources[rule] == nullptr) return field;
+      bool mapped = false;
+      return schema_mapping->MapField(schema_mapping->Find(sources[rule]->logsource), field,
+                                      &mapped);
+    });
+  }
+  if (c.type != "aggregate" || sources.empty() || sources[0] == nullptr) return 0;
+  int errors = 0;
+  std::vector<std::unique_ptr<eval::Matcher>> filters;
+  for (const auto& m : c.measures) {
+    if (!m.where) {
+      filters.emplace_back();
+      continue;
+    }
+    Diagnostics diagnostics;
+    auto rule = LowerMeasureFilter(c, m, *sources[0], session, diagnostics);
+    if (rule && schema_mapping != nullptr) ApplyMapping(*rule, *schema_mapping, {}, diagnostics);
+    std::string error;
+    std::unique_ptr<eval::Matcher> matcher;
+    if (rule) matcher = eval::Matcher::Create(*rule, error);
+    if (!matcher) {
+      ++errors;
+      err << fmt::format("{}:{}:{}: error[E0700]: measure '{}' of '{}' cannot be evaluated{}\n",
+                         m.location.file, m.location.line, m.location.column, m.name, c.title,
+                         error.empty() ? "" : ": " + error);
+    }
+    filters.push_back(std::move(matcher));
+  }
+  correlator.SetMeasureFilters(std::move(filters));
+  return errors;
+}
+
+// The JSON object of an aggregate alert's measures and columns.
+std::string ValuesJson(const std::vector<eval::NamedValue>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    out += fmt::format("{}\"{}\":{}", i ? "," : "", JsonEscape(values[i].name), values[i].json);
+  }
+  return out + "}";
+}
+
+// One row of a union: a part's alert under the union's columns.
+struct UnionRow {
+  const ast::Correlation* part;
+  const eval::Alert* alert;
+  std::vector<eval::NamedValue> columns;
+};
+
+// The value named `name` in an alert: a measure or column, else a group-by key.
+eval::NamedValue AlertValue(const eval::Alert& alert, const std::string& name) {
+  for (const auto& v : alert.values) {
+    if (v.name == name) return v;
+  }
+  for (const auto& [field, value] : alert.keys) {
+    if (field == name) return {name, "\"" + JsonEscape(value) + "\"", 0, false, value};
+  }
+  return {name, "null", 0, false, ""};
+}
+
+// Emits the rows of `u`: every alert of its parts, projected to its columns and sorted by its
+// sort keys (numbers by value, text by text, missing values last). Returns the row count.
+size_t EmitUnion(const ast::Correlation& u, const std::vector<size_t>& parts,
+                 const std::deque<ast::Correlation>& correlations,
+                 const std::vector<std::vector<eval::Alert>>& alerts,
+                 const std::function<void(const HuntMatch&)>& emit) {
+  std::vector<UnionRow> rows;
+  for (size_t part : parts) {
+    for (const auto& alert : alerts[part]) {
+      UnionRow row{&correlations[part], &alert, {}};
+      for (const auto& [name, from] : u.project) {
+        eval::NamedValue v = AlertValue(alert, from);
+        v.name = name;
+        row.columns.push_back(std::move(v));
+      }
+      if (u.project.empty()) row.columns = alert.values;
+      rows.push_back(std::move(row));
+    }
+  }
+  auto value_of = [](const UnionRow& row, const std::string& name) -> const eval::NamedValue* {
+    for (const auto& v : row.columns) {
+      if (v.name == name) return &v;
+    }
+    return nullptr;
+  };
+  std::stable_sort(rows.begin(), rows.end(), [&](const UnionRow& a, const UnionRow& b) {
+    for (const auto& [name, descending] : u.sort) {
+      const eval::NamedValue* x = value_of(a, name);
+      const eval::NamedValue* y = value_of(b, name);
+      bool x_missing = x == nullptr || x->json == "null";
+      bool y_missing = y == nullptr || y->json == "null";
+      if (x_missing != y_missing) return y_missing;
+      if (x_missing) continue;
+      int order = 0;
+      if (x->numeric && y->numeric) {
+        order = x->number < y->number ? -1 : x->number > y->number ? 1 : 0;
+      } else {
+        order = x->text.compare(y->text);
+      }
+      if (order != 0) return descending ? order > 0 : order < 0;
+    }
+    return false;
+  });
+  for (const auto& row : rows) {
+    std::string columns = "{";
+    for (size_t i = 0; i < row.columns.size(); ++i) {
+      columns += fmt::format("{}\"{}\":{}", i ? "," : "", JsonEscape(row.columns[i].name),
+                             row.columns[i].json);
+    }
+    columns += "}";
+    std::string refs;
+    for (const auto& e : row.alert->events) {
+      if (!refs.empty()) refs += ",";
+      refs += fmt::format("{{\"file\":\"{}\",\"line\":{}}}", JsonEscape(e.file), e.line);
+    }
+    emit({u.title, row.alert->events,
+          fmt::format("{{\"rule_id\":\"{}\",\"title\":\"{}\",\"level\":\"{}\",\"type\":\"union\","
+                      "\"part\":\"{}\",\"group\":\"{}\",\"columns\":{},\"events\":[{}]}}",
+                      JsonEscape(u.id), JsonEscape(u.title), JsonEscape(u.level),
+                      JsonEscape(row.part->title), JsonEscape(row.alert->group), columns, refs),
+          row.columns});
+  }
+  return rows.size();
+}
 
 // Runs the rules and correlations found under `rule_paths` over JSON-lines `event_files`,
 // passing each match to `emit`; diagnostics and the summary go to `err`. Returns an exit code.
@@ -411,11 +550,16 @@ int RunHunt(const std::vector<std::string>& rule_paths, const std::vector<std::s
   int errors = 0;
   std::vector<std::unique_ptr<eval::Matcher>> matchers;
   std::deque<ast::Correlation> correlations;
+  std::deque<ast::Correlation> unions;
   for (const auto& file : files) {
     FileResult r = CompileFile(file, session);
     for (const auto& c : r.correlations) {
       if (eval::Correlator::Supports(c)) {
         correlations.push_back(c);
+        continue;
+      }
+      if (c.type == "union") {
+        unions.push_back(c);
         continue;
       }
       r.diagnostics.Warning("W0701", c.location,
@@ -468,6 +612,8 @@ int RunHunt(const std::vector<std::string>& rule_paths, const std::vector<std::s
   for (size_t k = 0; k < correlations.size(); ++k) {
     const ast::Correlation& c = correlations[k];
     correlators.push_back(std::make_unique<eval::Correlator>(c));
+    errors += PrepareCorrelator(c, *correlators.back(), by_reference, matchers, session,
+                                schema_mapping, err);
     for (size_t position = 0; position < c.rules.size(); ++position) {
       const auto& ref = c.rules[position];
       if (auto it = by_reference.find(ref.text); it != by_reference.end()) {
@@ -529,8 +675,27 @@ int RunHunt(const std::vector<std::string>& rule_paths, const std::vector<std::s
               fmt::format("{{\"rule_id\":\"{}\",\"title\":\"{}\",\"level\":\"{}\",\"file\":\"{}\","
                           "\"line\":{}}}",
                           JsonEscape(info.id), JsonEscape(info.title), JsonEscape(info.level),
-                          JsonEscape(path), number)});
+                          JsonEscape(path), number),
+              {}});
       }
+    }
+  }
+  // A union composes the alerts of the correlations it names; they are results of their own
+  // only when it says `generate: true`.
+  std::vector<std::vector<size_t>> union_parts(unions.size());
+  for (size_t u = 0; u < unions.size(); ++u) {
+    for (const auto& ref : unions[u].rules) {
+      auto it = correlation_by_reference.find(ref.text);
+      if (it == correlation_by_reference.end()) {
+        ++errors;
+        err << fmt::format(
+            "{}:{}:{}: error[E0616]: union '{}' refers to '{}', which is no evaluated "
+            "correlation of this run\n",
+            ref.location.file, ref.location.line, ref.location.column, unions[u].title, ref.text);
+        continue;
+      }
+      union_parts[u].push_back(it->second);
+      if (!unions[u].generate) suppressed_correlations.insert(it->second);
     }
   }
   // Inner correlations finish first; a cycle of correlations is an error, not a hang.
@@ -567,14 +732,19 @@ int RunHunt(const std::vector<std::string>& rule_paths, const std::vector<std::s
         if (!refs.empty()) refs += ",";
         refs += fmt::format("{{\"file\":\"{}\",\"line\":{}}}", JsonEscape(e.file), e.line);
       }
+      std::string measure = c.type == "aggregate" ? "\"values\":" + ValuesJson(alert.values)
+                                                  : fmt::format("\"measure\":{}", alert.measure);
       emit({c.title, alert.events,
-            fmt::format(
-                "{{\"rule_id\":\"{}\",\"title\":\"{}\",\"level\":\"{}\",\"type\":\"{}\","
-                "\"group\":\"{}\",\"start\":\"{}\",\"end\":\"{}\",\"measure\":{},\"events\":[{}]}}",
-                JsonEscape(c.id), JsonEscape(c.title), JsonEscape(c.level), c.type,
-                JsonEscape(alert.group), eval::FormatTime(alert.start), eval::FormatTime(alert.end),
-                alert.measure, refs)});
+            fmt::format("{{\"rule_id\":\"{}\",\"title\":\"{}\",\"level\":\"{}\",\"type\":\"{}\","
+                        "\"group\":\"{}\",\"start\":\"{}\",\"end\":\"{}\",{},\"events\":[{}]}}",
+                        JsonEscape(c.id), JsonEscape(c.title), JsonEscape(c.level), c.type,
+                        JsonEscape(alert.group), eval::FormatTime(alert.start),
+                        eval::FormatTime(alert.end), measure, refs),
+            alert.values});
     }
+  }
+  for (size_t u = 0; u < unions.size(); ++u) {
+    matches += EmitUnion(unions[u], union_parts[u], correlations, alerts, emit);
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (untimed != 0) {
@@ -629,10 +799,21 @@ int Hunt(int argc, char** argv) {
 }
 
 // "TITLE [line, line]" for one alert, the form expected and actual alerts are compared in.
-std::string AlertText(const std::string& title, const std::vector<size_t>& lines) {
+// "Title [1, 2] {RiskScore=90}": an alert as the test diff shows it; `values` are the checked
+// measures and columns, sorted by name.
+std::string AlertText(const std::string& title, const std::vector<size_t>& lines,
+                      const std::map<std::string, std::string>& values = {}) {
   std::string out = title + " [";
   for (size_t i = 0; i < lines.size(); ++i) out += (i ? ", " : "") + std::to_string(lines[i]);
-  return out + "]";
+  out += "]";
+  if (values.empty()) return out;
+  out += " {";
+  bool first = true;
+  for (const auto& [name, value] : values) {
+    out += (first ? "" : ", ") + name + "=" + value;
+    first = false;
+  }
+  return out + "}";
 }
 
 // Runs one case of a test file; prints a readable diff and returns false when it fails.
@@ -650,18 +831,41 @@ bool RunTestCase(const fs::path& test_file, const YAML::Node& test, const YAML::
     return false;
   }
   std::string events = (dir / c["events"].as<std::string>()).string();
+  // An expectation may check named values (`values: {RiskScore: 90}`); those names are then
+  // shown for every alert of that rule.
   std::vector<std::string> expected;
+  std::map<std::string, std::set<std::string>> checked;  // rule title → value names
   for (const auto& e : c["expect"]) {
     std::vector<size_t> lines;
     for (const auto& l : e["events"]) lines.push_back(l.as<size_t>());
-    expected.push_back(AlertText(e["rule"].as<std::string>(), lines));
+    std::map<std::string, std::string> values;
+    std::string title = e["rule"].as<std::string>();
+    for (const auto& v : e["values"]) {
+      std::string text = v.second.IsSequence() ? "" : v.second.as<std::string>();
+      if (v.second.IsSequence()) {
+        for (size_t i = 0; i < v.second.size(); ++i) {
+          text += (i ? ", " : "") + v.second[i].as<std::string>();
+        }
+      }
+      values[v.first.as<std::string>()] = text;
+      checked[title].insert(v.first.as<std::string>());
+    }
+    expected.push_back(AlertText(title, lines, values));
   }
   std::vector<std::string> actual;
   std::ostringstream err;
   int rc = RunHunt(rules, {events}, schema, timestamp, true, err, [&](const HuntMatch& m) {
     std::vector<size_t> lines;
     for (const auto& e : m.events) lines.push_back(e.line);
-    actual.push_back(AlertText(m.title, lines));
+    std::map<std::string, std::string> values;
+    auto names = checked.find(m.title);
+    if (names != checked.end()) {
+      for (const auto& name : names->second) values[name] = "(none)";
+      for (const auto& v : m.values) {
+        if (names->second.count(v.name) != 0) values[v.name] = v.text;
+      }
+    }
+    actual.push_back(AlertText(m.title, lines, values));
   });
   std::sort(expected.begin(), expected.end());
   std::sort(actual.begin(), actual.end());

@@ -210,6 +210,25 @@ std::string CorrelationField(const ast::Correlation& c, const std::string& name,
   return mapping.MapField(mapping.Find(source.logsource), field, &mapped);
 }
 
+}  // namespace
+
+std::optional<ir::Rule> LowerMeasureFilter(const ast::Correlation& c,
+                                           const ast::Correlation::Measure& measure,
+                                           const ir::Rule& source, const Session& session,
+                                           Diagnostics& diagnostics) {
+  ast::Rule selection;
+  selection.title = c.title;
+  selection.logsource = source.logsource;
+  selection.location = measure.location;
+  selection.searches = {*measure.where};
+  ast::Condition ref;
+  ref.name = measure.where->name;
+  selection.conditions = {ref};
+  return ir::Lower(selection, {&session.placeholders}, diagnostics);
+}
+
+namespace {
+
 // One rule a correlation reads: a detection rule, or, for a chained correlation, the rule of the
 // event_count correlation it names, folded in as a threshold.
 struct SourceRef {
@@ -267,15 +286,7 @@ void CompileCorrelation(const ast::Correlation& c, const std::vector<SourceRef>&
         context.measure_filters.emplace_back();
         continue;
       }
-      ast::Rule selection;
-      selection.title = c.title;
-      selection.logsource = sources[0].rule->logsource;
-      selection.location = m.location;
-      selection.searches = {*m.where};
-      ast::Condition ref;
-      ref.name = m.where->name;
-      selection.conditions = {ref};
-      auto lowered = ir::Lower(selection, {&session.placeholders}, diagnostics);
+      auto lowered = LowerMeasureFilter(c, m, *sources[0].rule, session, diagnostics);
       if (!lowered) {
         ok = false;
         context.measure_filters.emplace_back();

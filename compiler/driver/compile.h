@@ -68,6 +68,13 @@ struct FileResult {
 // queries of referenced rules unless a correlation says `generate: true`.
 void CompileCorrelations(std::vector<FileResult>& results, const Session& session);
 
+// The count-if selection of an aggregate measure as a rule over `source`'s log source, lowered
+// but not mapped; nullopt after reporting why.
+std::optional<ir::Rule> LowerMeasureFilter(const ast::Correlation& c,
+                                           const ast::Correlation::Measure& measure,
+                                           const ir::Rule& source, const Session& session,
+                                           Diagnostics& diagnostics);
+
 // Compiles one rule file with `session`.
 FileResult CompileFile(const std::string& path, const Session& session);
 // Compiles rule text as if read from `path` (for tests and stdin).

@@ -36,10 +36,16 @@ double NearestRank(std::vector<double>& values, double percent) {
 
 Correlator::Correlator(const ast::Correlation& correlation) : correlation_(correlation) {}
 
+Correlator::~Correlator() = default;
+
+void Correlator::SetMeasureFilters(std::vector<std::unique_ptr<Matcher>> filters) {
+  filters_ = std::move(filters);
+}
+
 bool Correlator::Supports(const ast::Correlation& c) {
   return c.type == "event_count" || c.type == "value_count" || c.type == "value_sum" ||
          c.type == "value_avg" || c.type == "value_percentile" || c.type == "temporal" ||
-         (c.type == "temporal_ordered" && !c.rule_condition);
+         (c.type == "temporal_ordered" && !c.rule_condition) || c.type == "aggregate";
 }
 
 std::string Correlator::GroupKey(size_t rule, const Event& event,
@@ -52,7 +58,7 @@ std::string Correlator::GroupKey(size_t rule, const Event& event,
       auto mapped = alias->second.find(correlation_.rules[rule].text);
       if (mapped != alias->second.end()) field = mapped->second;
     }
-    std::string value = FirstText(event, field);
+    std::string value = FirstText(event, Name(rule, field));
     if (!key.empty()) key += ", ";
     key += name + "=" + value;
     keys->push_back({name, value});
@@ -61,7 +67,33 @@ std::string Correlator::GroupKey(size_t rule, const Event& event,
 }
 
 void Correlator::Add(size_t rule, const Event& event, const EventRef& where) {
-  AddHit(rule, event, Hit{where, {}, rule, "", 0, false});
+  Hit hit{where, {}, rule, "", 0, false, {}};
+  for (size_t i = 0; i < correlation_.measures.size(); ++i) {
+    const auto& m = correlation_.measures[i];
+    Hit::Input input;
+    if (i < filters_.size() && filters_[i]) input.counted = filters_[i]->Matches(event);
+    if (!m.field.empty()) {
+      std::vector<const FieldValue*> values;
+      event.Find(Name(rule, m.field), values);
+      for (const FieldValue* v : values) {
+        if (v->kind == FieldValue::Kind::kNull) continue;
+        input.text = v->text;
+        if (v->kind == FieldValue::Kind::kNumber) {
+          input.number = v->number;
+          input.numeric = true;
+        } else if (m.kind == "min" || m.kind == "max") {
+          // Times compare as times, whatever their text form.
+          if (auto time = ParseTimestamp(*v)) {
+            input.number = *time;
+            input.numeric = input.time = true;
+          }
+        }
+        break;
+      }
+    }
+    hit.inputs.push_back(std::move(input));
+  }
+  AddHit(rule, event, std::move(hit));
 }
 
 void Correlator::AddAlert(size_t rule, const Alert& alert) {
@@ -70,7 +102,7 @@ void Correlator::AddAlert(size_t rule, const Alert& alert) {
   for (const auto& [field, value] : alert.keys) {
     event.fields.push_back({field, {FieldValue::Kind::kString, value, 0}});
   }
-  Hit hit{alert.events.back(), {}, rule, "", 0, false};
+  Hit hit{alert.events.back(), {}, rule, "", 0, false, {}};
   hit.where.time = alert.end;
   hit.behind.assign(alert.events.begin(), alert.events.end() - 1);
   AddHit(rule, event, std::move(hit));
@@ -78,7 +110,7 @@ void Correlator::AddAlert(size_t rule, const Alert& alert) {
 
 void Correlator::AddHit(size_t rule, const Event& event, Hit hit) {
   if (!correlation_.field.empty()) {
-    hit.value = FirstText(event, correlation_.field);
+    hit.value = FirstText(event, Name(rule, correlation_.field));
     char* end = nullptr;
     hit.number = std::strtod(hit.value.c_str(), &end);
     hit.numeric = !hit.value.empty() && end == hit.value.c_str() + hit.value.size();
@@ -179,7 +211,8 @@ void Correlator::Window(const Group& group, std::vector<Alert>& out) const {
                  : correlation_.rule_condition ? RulesHold(*correlation_.rule_condition, rules)
                                                : ConditionHolds(measure);
     if (!holds) continue;
-    Alert alert{group.key, group.keys, hits[begin].where.time, hits[end].where.time, measure, {}};
+    Alert alert{group.key, group.keys, hits[begin].where.time, hits[end].where.time, measure,
+                {},        {}};
     for (size_t i = begin; i <= end; ++i) Collect(hits[i], alert);
     out.push_back(std::move(alert));
     not_before = hits[end].where.time;
@@ -209,6 +242,7 @@ void Correlator::Ordered(const Group& group, std::vector<Alert>& out) const {
                 hits[start].where.time,
                 hits[chain.back()].where.time,
                 static_cast<double>(chain.size()),
+                {},
                 {}};
     for (size_t i : chain) Collect(hits[i], alert);
     not_before = alert.end;
@@ -223,11 +257,195 @@ std::vector<Alert> Correlator::Finish() {
                      [](const Hit& a, const Hit& b) { return a.where.time < b.where.time; });
     if (correlation_.type == "temporal_ordered") {
       Ordered(group, out);
+    } else if (correlation_.type == "aggregate") {
+      Aggregate(group, out);
     } else {
       Window(group, out);
     }
   }
   return out;
+}
+
+namespace {
+
+std::string JsonText(std::string_view text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      out += fmt::format("\\u{:04x}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+NamedValue Number(const std::string& name, double value) {
+  std::string text = value == std::floor(value) && std::fabs(value) < 1e15
+                         ? fmt::format("{}", static_cast<long long>(value))
+                         : fmt::format("{}", value);
+  return {name, text, value, true, text};
+}
+
+NamedValue Text(const std::string& name, const std::string& value) {
+  return {name, JsonText(value), 0, false, value};
+}
+
+// A written constant: a number when it reads as one.
+NamedValue Constant(const std::string& name, const std::string& value) {
+  char* end = nullptr;
+  double number = std::strtod(value.c_str(), &end);
+  bool numeric = !value.empty() && end == value.c_str() + value.size();
+  return numeric ? Number(name, number) : Text(name, value);
+}
+
+bool TestHolds(const ast::Correlation::Test& t, const std::vector<NamedValue>& values) {
+  using Kind = ast::Correlation::Test::Kind;
+  switch (t.kind) {
+    case Kind::kCompare: {
+      for (const auto& v : values) {
+        if (v.name != t.measure) continue;
+        if (!v.numeric) return false;
+        double limit = std::strtod(t.value.c_str(), nullptr);
+        return t.op == ">"    ? v.number > limit
+               : t.op == ">=" ? v.number >= limit
+               : t.op == "<"  ? v.number < limit
+               : t.op == "<=" ? v.number <= limit
+               : t.op == "==" ? v.number == limit
+                              : v.number != limit;
+      }
+      return false;
+    }
+    case Kind::kNot:
+      return !TestHolds(t.children[0], values);
+    case Kind::kAnd:
+      for (const auto& c : t.children) {
+        if (!TestHolds(c, values)) return false;
+      }
+      return true;
+    case Kind::kOr:
+      for (const auto& c : t.children) {
+        if (TestHolds(c, values)) return true;
+      }
+      return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+// The aggregate's measures over hits[begin..end], in the order written.
+std::vector<NamedValue> Correlator::Measures(const std::vector<Hit>& hits, size_t begin,
+                                             size_t end) const {
+  std::vector<NamedValue> out;
+  for (size_t m = 0; m < correlation_.measures.size(); ++m) {
+    const auto& measure = correlation_.measures[m];
+    const std::string& kind = measure.kind;
+    if (kind == "count") {
+      double n = 0;
+      for (size_t i = begin; i <= end; ++i) n += hits[i].inputs[m].counted ? 1 : 0;
+      out.push_back(Number(measure.name, n));
+    } else if (kind == "distinct" || kind == "values") {
+      std::vector<std::string> seen;  // first-seen order
+      std::set<std::string> index;
+      for (size_t i = begin; i <= end; ++i) {
+        const auto& text = hits[i].inputs[m].text;
+        if (!text.empty() && index.insert(text).second) seen.push_back(text);
+      }
+      if (kind == "distinct") {
+        out.push_back(Number(measure.name, static_cast<double>(seen.size())));
+        continue;
+      }
+      size_t limit = measure.limit.empty() ? seen.size() : std::stoul(measure.limit);
+      std::string json = "[";
+      std::string text;
+      for (size_t i = 0; i < seen.size() && i < limit; ++i) {
+        json += (i ? "," : "") + JsonText(seen[i]);
+        text += (i ? ", " : "") + seen[i];
+      }
+      out.push_back({measure.name, json + "]", 0, false, text});
+    } else {
+      // min, max, sum, avg over the numeric (or time) values.
+      double acc = 0;
+      size_t n = 0;
+      bool time = false;
+      for (size_t i = begin; i <= end; ++i) {
+        const auto& in = hits[i].inputs[m];
+        if (!in.numeric) continue;
+        time = time || in.time;
+        if (n == 0) {
+          acc = in.number;
+        } else if (kind == "min") {
+          acc = std::min(acc, in.number);
+        } else if (kind == "max") {
+          acc = std::max(acc, in.number);
+        } else {
+          acc += in.number;
+        }
+        ++n;
+      }
+      if (n == 0) {
+        out.push_back({measure.name, "null", 0, false, ""});
+      } else if (kind == "avg") {
+        out.push_back(Number(measure.name, acc / static_cast<double>(n)));
+      } else if (time) {
+        out.push_back(Text(measure.name, FormatTime(acc)));
+      } else {
+        out.push_back(Number(measure.name, acc));
+      }
+    }
+  }
+  return out;
+}
+
+// refract's aggregate: over each window (the `window`, else the lookback) ending at an event,
+// the measures, the condition, then the columns; alerts of a group do not overlap.
+void Correlator::Aggregate(const Group& group, std::vector<Alert>& out) const {
+  const std::vector<Hit>& hits = group.hits;
+  const double span =
+      static_cast<double>(correlation_.window_seconds > 0 ? correlation_.window_seconds
+                                                          : correlation_.timespan_seconds);
+  size_t begin = 0;
+  double not_before = -1e300;
+  for (size_t end = 0; end < hits.size(); ++end) {
+    while (hits[begin].where.time < hits[end].where.time - span ||
+           hits[begin].where.time <= not_before) {
+      if (begin == end) break;
+      ++begin;
+    }
+    if (hits[begin].where.time <= not_before) continue;
+    std::vector<NamedValue> values = Measures(hits, begin, end);
+    if (correlation_.test && !TestHolds(*correlation_.test, values)) continue;
+    // A later window of the same events may hold more: report the largest window that still
+    // holds, so one burst is one alert with all of its events.
+    while (end + 1 < hits.size() && hits[end + 1].where.time - span <= hits[begin].where.time) {
+      std::vector<NamedValue> wider = Measures(hits, begin, end + 1);
+      if (correlation_.test && !TestHolds(*correlation_.test, wider)) break;
+      values = std::move(wider);
+      ++end;
+    }
+    for (const auto& column : correlation_.columns) {
+      std::string value = column.constant;
+      if (!column.cases.empty()) {
+        value = column.otherwise;
+        for (const auto& [test, then] : column.cases) {
+          if (TestHolds(test, values)) {
+            value = then;
+            break;
+          }
+        }
+      }
+      values.push_back(Constant(column.name, value));
+    }
+    Alert alert{group.key, group.keys, hits[begin].where.time, hits[end].where.time, 0, {}, {}};
+    for (size_t i = begin; i <= end; ++i) Collect(hits[i], alert);
+    alert.values = std::move(values);
+    out.push_back(std::move(alert));
+    not_before = hits[end].where.time;
+  }
 }
 
 std::optional<double> EventTime(const Event& event, const std::string& field) {

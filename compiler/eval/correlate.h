@@ -2,6 +2,8 @@
 // that matched the referenced rules, per group.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -20,6 +22,15 @@ struct EventRef {
   double time = 0;
 };
 
+// A named value of an aggregate alert (a measure or a derived column).
+struct NamedValue {
+  std::string name;
+  std::string json;  // the value as JSON: a number, a string or an array
+  double number = 0;
+  bool numeric = false;
+  std::string text;  // the value as text (strings and times; numbers as written)
+};
+
 // A correlation that held: its group, its window and the events in it.
 struct Alert {
   std::string group;  // group-by values joined as field=value, in group_by order
@@ -28,7 +39,10 @@ struct Alert {
   double end = 0;
   double measure = 0;  // the count, distinct count, sum or average compared
   std::vector<EventRef> events;
+  std::vector<NamedValue> values;  // aggregate: its measures, then its columns
 };
+
+class Matcher;
 
 // Collects the matches of a correlation's rules and evaluates the correlation at the end, so
 // events need not arrive in time order. Memory grows with matches, not with events read.
@@ -38,8 +52,18 @@ class Correlator {
   explicit Correlator(const ast::Correlation& correlation);
 
   // True for the types evaluated: event_count, value_count, value_sum, value_avg,
-  // value_percentile, temporal, temporal_ordered (all of Sigma 2.1's).
+  // value_percentile, temporal, temporal_ordered (all of Sigma 2.1's) and refract's aggregate.
   static bool Supports(const ast::Correlation& correlation);
+
+  ~Correlator();
+
+  // The event field that holds `field` (a Sigma name) for rule `rule`: a platform's name when
+  // events come in a target's schema. The default reads Sigma's names.
+  using FieldNames = std::function<std::string(size_t rule, const std::string& field)>;
+  void SetFieldNames(FieldNames names) { names_ = std::move(names); }
+
+  // The aggregate extension's count-if selections, one per measure (null: every event counts).
+  void SetMeasureFilters(std::vector<std::unique_ptr<Matcher>> filters);
 
   // Records that `event` matched rule `rule` (an index into correlation.rules).
   void Add(size_t rule, const Event& event, const EventRef& where);
@@ -60,6 +84,15 @@ class Correlator {
     std::string value;  // the `field` of value_* types
     double number = 0;
     bool numeric = false;
+    // aggregate: per measure, whether the event counts and the measured field's value
+    struct Input {
+      bool counted = true;
+      std::string text;
+      double number = 0;
+      bool numeric = false;
+      bool time = false;  // `number` is a timestamp parsed from text
+    };
+    std::vector<Input> inputs;
   };
   struct Group {
     std::string key;
@@ -73,9 +106,16 @@ class Correlator {
   bool RulesHold(const ast::Correlation::Test& test, const std::set<size_t>& seen) const;
   void Window(const Group& group, std::vector<Alert>& out) const;
   void Ordered(const Group& group, std::vector<Alert>& out) const;
+  void Aggregate(const Group& group, std::vector<Alert>& out) const;
+  std::vector<NamedValue> Measures(const std::vector<Hit>& hits, size_t begin, size_t end) const;
+  std::string Name(size_t rule, const std::string& field) const {
+    return names_ ? names_(rule, field) : field;
+  }
   static void Collect(const Hit& hit, Alert& alert);
 
   const ast::Correlation& correlation_;
+  FieldNames names_;
+  std::vector<std::unique_ptr<Matcher>> filters_;
   std::vector<Group> groups_;                      // in first-seen order
   std::unordered_map<std::string, size_t> index_;  // group key -> position in groups_
 };

@@ -194,6 +194,39 @@ TEST(CorrelateTest, AlertsDoNotOverlap) {
             "user=a 0..1 2 [1 2 ]\nuser=a 2..3 2 [3 4 ]\n");
 }
 
+// The aggregate extension over user/ip events: measures, condition, columns by ordered cases.
+TEST(CorrelateTest, AggregateMeasuresConditionAndScore) {
+  ast::Correlation c = Make("aggregate", 1);
+  c.timespan = "1h";
+  c.timespan_seconds = 3600;
+  c.measures = {{"Events", "count", "", "", std::nullopt, {}},
+                {"UniqueIPs", "distinct", "ip", "", std::nullopt, {}},
+                {"IPList", "values", "ip", "2", std::nullopt, {}}};
+  ast::Correlation::Test many;
+  many.measure = "Events";
+  many.op = ">=";
+  many.value = "3";
+  c.test = many;
+  ast::Correlation::Test wide;
+  wide.measure = "UniqueIPs";
+  wide.op = ">";
+  wide.value = "2";
+  c.columns = {{"RiskScore", "", {{wide, "90"}}, "60"}};
+  Correlator correlator(c);
+  const char* ips[] = {"1.1.1.1", "1.1.1.2", "1.1.1.1", "1.1.1.3"};
+  for (size_t i = 0; i < 4; ++i) {
+    correlator.Add(0, UserEvent("a", ips[i]), {"f", i + 1, static_cast<double>(i) * 60});
+  }
+  correlator.Add(0, UserEvent("b", "2.2.2.2"), {"f", 5, 0});  // one event: below the condition
+  auto alerts = correlator.Finish();
+  ASSERT_EQ(alerts.size(), 1u);
+  // The first window that holds is events 1-3; it widens to event 4 while the condition holds.
+  EXPECT_EQ(alerts[0].events.size(), 4u);
+  std::string values;
+  for (const auto& v : alerts[0].values) values += v.name + "=" + v.json + " ";
+  EXPECT_EQ(values, "Events=4 UniqueIPs=3 IPList=[\"1.1.1.1\",\"1.1.1.2\"] RiskScore=90 ");
+}
+
 TEST(CorrelateTest, TimestampsFromCommonNamesAndFormat) {
   Event e;
   e.fields.push_back({"TimeCreated", {FieldValue::Kind::kString, "2023-09-25 20:39:50.5", 0}});
