@@ -437,6 +437,53 @@ std::string ValuesJson(const std::vector<eval::NamedValue>& values) {
   return out + "}";
 }
 
+// A progress line on a terminal for long runs: share of the input read, events, events/s.
+class Progress {
+ public:
+  Progress(const std::vector<std::string>& files, bool enabled, std::ostream& err)
+      : enabled_(enabled), err_(err), start_(std::chrono::steady_clock::now()) {
+    if (!enabled_) return;
+    for (const auto& f : files) {
+      std::error_code ec;
+      auto size = fs::file_size(f, ec);
+      if (!ec) sizes_.emplace_back(f, size), total_ += size;
+    }
+  }
+
+  // Shows how far `in` (reading `file`) has come; called every few thousand events.
+  void Update(const std::string& file, std::istream& in, size_t events) {
+    if (!enabled_ || total_ == 0) return;
+    double done = 0;
+    for (const auto& [name, size] : sizes_) {
+      if (name == file) {
+        auto at = in.tellg();
+        done += at < 0 ? 0 : static_cast<double>(at);
+        break;
+      }
+      done += static_cast<double>(size);
+    }
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    err_ << fmt::format("\r{:5.1f}%  {} events  {:.0f} events/s ", 100.0 * done / total_, events,
+                        seconds > 0 ? static_cast<double>(events) / seconds : 0.0)
+         << std::flush;
+    shown_ = true;
+  }
+
+  // Clears the progress line.
+  void Done() {
+    if (shown_) err_ << "\r" << std::string(60, ' ') << "\r" << std::flush;
+  }
+
+ private:
+  bool enabled_;
+  std::ostream& err_;
+  std::chrono::steady_clock::time_point start_;
+  std::vector<std::pair<std::string, std::uintmax_t>> sizes_;
+  double total_ = 0;
+  bool shown_ = false;
+};
+
 // One row of a union: a part's alert under the union's columns.
 struct UnionRow {
   const ast::Correlation* part;
@@ -633,52 +680,97 @@ int RunHunt(const std::vector<std::string>& rule_paths, const std::vector<std::s
     }
   }
 
+  // Correlations decide their windows while the events stream by (flat memory on a long file
+  // in time order), except temporal_ordered and chained ones, which need all of their matches.
+  auto stream_correlators = [&]() {
+    for (size_t k = 0; k < correlators.size(); ++k) {
+      if (correlations[k].type != "temporal_ordered" && inputs[k].empty()) {
+        correlators[k]->EnableStreaming();
+      }
+    }
+  };
+  stream_correlators();
+
   eval::EventReader reader;
   eval::Event event;
   size_t events = 0, matches = 0, skipped = 0, untimed = 0;
   auto start = std::chrono::steady_clock::now();
-  for (const auto& path : event_files) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      err << "refract: cannot read " << path << "\n";
-      return kExitUsage;
-    }
-    eval::EventStream stream(in);
-    std::string line;
-    size_t number = 0;
-    while (stream.Next(line, number)) {
-      std::string error;
-      if (!reader.Parse(line, event, error)) {
-        ++skipped;
-        err << fmt::format("{}:{}: skipped: malformed JSON event: {}\n", path, number, error);
-        continue;
+  const std::string time_field = !timestamp.empty() || schema_mapping == nullptr
+                                     ? timestamp
+                                     : schema_mapping->Option("time_field", "");
+  Progress progress(event_files, !quiet && isatty(STDERR_FILENO) != 0, err);
+  // One pass over the events. A replay only feeds the correlations: no output, no counts.
+  auto read_events = [&](bool replay) {
+    for (const auto& path : event_files) {
+      std::ifstream in(path, std::ios::binary);
+      if (!in) {
+        err << "refract: cannot read " << path << "\n";
+        return false;
       }
-      ++events;
-      std::optional<std::optional<double>> time;  // looked up once, when a correlation needs it
-      for (size_t i = 0; i < matchers.size(); ++i) {
-        if (!matchers[i]->Matches(event)) continue;
-        if (!feeds[i].empty()) {
-          if (!time) time = eval::EventTime(event, timestamp);
-          if (!*time) {
-            ++untimed;
-          } else {
-            for (const auto& [correlator, position] : feeds[i]) {
-              correlators[correlator]->Add(position, event, {path, number, **time});
+      eval::EventStream stream(in);
+      std::string line;
+      size_t number = 0;
+      while (stream.Next(line, number)) {
+        std::string error;
+        if (!reader.Parse(line, event, error)) {
+          if (replay) continue;
+          ++skipped;
+          err << fmt::format("{}:{}: skipped: malformed JSON event: {}\n", path, number, error);
+          continue;
+        }
+        if (!replay && ++events % 65536 == 0) progress.Update(path, in, events);
+        std::optional<std::optional<double>> time;  // looked up once, when a correlation needs it
+        for (size_t i = 0; i < matchers.size(); ++i) {
+          if (replay && feeds[i].empty()) continue;
+          if (!matchers[i]->Matches(event)) continue;
+          if (!feeds[i].empty()) {
+            if (!time) {
+              // --timestamp, else the schema's time column, else the common names.
+              time = eval::EventTime(event, time_field);
+              if (!*time && timestamp.empty() && !time_field.empty()) time = eval::EventTime(event);
+            }
+            if (!*time) {
+              if (!replay) ++untimed;
+            } else {
+              for (const auto& [correlator, position] : feeds[i]) {
+                correlators[correlator]->Add(position, event, {path, number, **time});
+              }
             }
           }
+          if (replay || suppressed.count(i) != 0) continue;
+          ++matches;
+          const auto& info = matchers[i]->rule().info;
+          emit(
+              {info.title,
+               {{path, number, 0}},
+               fmt::format("{{\"rule_id\":\"{}\",\"title\":\"{}\",\"level\":\"{}\",\"file\":\"{}\","
+                           "\"line\":{}}}",
+                           JsonEscape(info.id), JsonEscape(info.title), JsonEscape(info.level),
+                           JsonEscape(path), number),
+               {}});
         }
-        if (suppressed.count(i) != 0) continue;
-        ++matches;
-        const auto& info = matchers[i]->rule().info;
-        emit({info.title,
-              {{path, number, 0}},
-              fmt::format("{{\"rule_id\":\"{}\",\"title\":\"{}\",\"level\":\"{}\",\"file\":\"{}\","
-                          "\"line\":{}}}",
-                          JsonEscape(info.id), JsonEscape(info.title), JsonEscape(info.level),
-                          JsonEscape(path), number),
-              {}});
       }
     }
+    return true;
+  };
+  if (!read_events(false)) return kExitUsage;
+  progress.Done();
+  // Events more than an hour out of order: the correlations read them again, keeping every
+  // match (memory grows with the matches, results are exact).
+  bool out_of_order = std::any_of(correlators.begin(), correlators.end(),
+                                  [](const auto& c) { return c->out_of_order(); });
+  if (out_of_order) {
+    if (!quiet) {
+      err << "refract: the events are not in time order; correlations read them again and "
+             "keep every match\n";
+    }
+    std::ostringstream ignored;  // set-up problems were reported on the first pass
+    for (size_t k = 0; k < correlators.size(); ++k) {
+      correlators[k] = std::make_unique<eval::Correlator>(correlations[k]);
+      PrepareCorrelator(correlations[k], *correlators[k], by_reference, matchers, session,
+                        schema_mapping, ignored);
+    }
+    if (!read_events(true)) return kExitUsage;
   }
   // A union composes the alerts of the correlations it names; they are results of their own
   // only when it says `generate: true`.

@@ -14,6 +14,9 @@
 namespace refract::eval {
 namespace {
 
+// How late (in seconds) a streamed event may arrive after later ones and still be counted.
+constexpr double kLateness = 600;
+
 std::string FirstText(const Event& event, const std::string& field) {
   std::vector<const FieldValue*> values;
   event.Find(field, values);
@@ -37,6 +40,13 @@ double NearestRank(std::vector<double>& values, double percent) {
 Correlator::Correlator(const ast::Correlation& correlation) : correlation_(correlation) {}
 
 Correlator::~Correlator() = default;
+
+const std::string& Correlator::Name(size_t rule, const std::string& field) const {
+  if (!names_) return field;
+  auto [it, added] = name_cache_.try_emplace({rule, field});
+  if (added) it->second = names_(rule, field);
+  return it->second;
+}
 
 void Correlator::SetMeasureFilters(std::vector<std::unique_ptr<Matcher>> filters) {
   filters_ = std::move(filters);
@@ -66,8 +76,17 @@ std::string Correlator::GroupKey(size_t rule, const Event& event,
   return key;
 }
 
+const std::string* Correlator::Intern(std::string_view text) {
+  static const std::string kEmpty;
+  if (text.empty()) return &kEmpty;
+  auto it = strings_.find(text);
+  if (it == strings_.end()) it = strings_.emplace(text).first;
+  return &*it;
+}
+
 void Correlator::Add(size_t rule, const Event& event, const EventRef& where) {
-  Hit hit{where, {}, rule, "", 0, false, {}};
+  Hit hit{where, nullptr, rule, nullptr, 0, false, {}};
+  hit.inputs.reserve(correlation_.measures.size());
   for (size_t i = 0; i < correlation_.measures.size(); ++i) {
     const auto& m = correlation_.measures[i];
     Hit::Input input;
@@ -77,8 +96,9 @@ void Correlator::Add(size_t rule, const Event& event, const EventRef& where) {
       event.Find(Name(rule, m.field), values);
       for (const FieldValue* v : values) {
         if (v->kind == FieldValue::Kind::kNull) continue;
-        input.text = v->text;
-        if (v->kind == FieldValue::Kind::kNumber) {
+        if (m.kind == "distinct" || m.kind == "values") {
+          input.text = Intern(v->text);
+        } else if (v->kind == FieldValue::Kind::kNumber) {
           input.number = v->number;
           input.numeric = true;
         } else if (m.kind == "min" || m.kind == "max") {
@@ -91,7 +111,7 @@ void Correlator::Add(size_t rule, const Event& event, const EventRef& where) {
         break;
       }
     }
-    hit.inputs.push_back(std::move(input));
+    hit.inputs.push_back(input);
   }
   AddHit(rule, event, std::move(hit));
 }
@@ -102,25 +122,54 @@ void Correlator::AddAlert(size_t rule, const Alert& alert) {
   for (const auto& [field, value] : alert.keys) {
     event.fields.push_back({field, {FieldValue::Kind::kString, value, 0}});
   }
-  Hit hit{alert.events.back(), {}, rule, "", 0, false, {}};
+  Hit hit{alert.events.back(), nullptr, rule, nullptr, 0, false, {}};
   hit.where.time = alert.end;
-  hit.behind.assign(alert.events.begin(), alert.events.end() - 1);
+  hit.behind =
+      std::make_shared<const std::vector<EventRef>>(alert.events.begin(), alert.events.end() - 1);
   AddHit(rule, event, std::move(hit));
 }
 
 void Correlator::AddHit(size_t rule, const Event& event, Hit hit) {
   if (!correlation_.field.empty()) {
-    hit.value = FirstText(event, Name(rule, correlation_.field));
+    std::string value = FirstText(event, Name(rule, correlation_.field));
     char* end = nullptr;
-    hit.number = std::strtod(hit.value.c_str(), &end);
-    hit.numeric = !hit.value.empty() && end == hit.value.c_str() + hit.value.size();
-    if (correlation_.type == "value_count" && hit.value.empty()) return;  // nothing to count
+    hit.number = std::strtod(value.c_str(), &end);
+    hit.numeric = !value.empty() && end == value.c_str() + value.size();
+    if (correlation_.type == "value_count" && value.empty()) return;  // nothing to count
+    hit.value = Intern(value);
   }
   std::vector<std::pair<std::string, std::string>> keys;
   std::string key = GroupKey(rule, event, &keys);
   auto [it, added] = index_.emplace(key, groups_.size());
-  if (added) groups_.push_back({key, std::move(keys), {}});
-  groups_[it->second].hits.push_back(std::move(hit));
+  if (added) {
+    Group group;
+    group.key = key;
+    group.keys = std::move(keys);
+    group.order = groups_.size();
+    groups_.push_back(std::move(group));
+  }
+  Group& group = groups_[it->second];
+  if (!streaming_) {
+    group.hits.push_back(std::move(hit));
+    return;
+  }
+  if (out_of_order_) return;  // the caller re-runs without streaming
+  double time = hit.where.time;
+  if (time < group.decided) {
+    out_of_order_ = true;
+    return;
+  }
+  // Keep time order: a late event goes among the undecided hits.
+  auto at = std::upper_bound(group.hits.begin() + static_cast<std::ptrdiff_t>(group.next),
+                             group.hits.end(), time,
+                             [](double t, const Hit& h) { return t < h.where.time; });
+  group.hits.insert(at, std::move(hit));
+  now_ = std::max(now_, time);
+  Advance(group, now_, false);
+  // Now and then every group moves on, so quiet groups drop their old hits too.
+  if (++adds_ % 65536 == 0) {
+    for (Group& g : groups_) Advance(g, now_, false);
+  }
 }
 
 bool Correlator::ConditionHolds(double measure) const {
@@ -162,60 +211,82 @@ bool Correlator::RulesHold(const ast::Correlation::Test& test, const std::set<si
   return false;
 }
 
-// Windows end at each event and reach back `timespan`: every window that holds an event is
-// examined, which is what a sliding window means for counts.
 void Correlator::Collect(const Hit& hit, Alert& alert) {
-  alert.events.insert(alert.events.end(), hit.behind.begin(), hit.behind.end());
+  if (hit.behind) alert.events.insert(alert.events.end(), hit.behind->begin(), hit.behind->end());
   alert.events.push_back(hit.where);
 }
 
-void Correlator::Window(const Group& group, std::vector<Alert>& out) const {
+std::optional<size_t> Correlator::Decide(Group& group, size_t end) {
   const std::vector<Hit>& hits = group.hits;
-  const double span = static_cast<double>(correlation_.timespan_seconds);
   const bool temporal = correlation_.type == "temporal";
-  size_t begin = 0;
-  double not_before = -1e300;  // the previous alert's end: alerts do not overlap
-  for (size_t end = 0; end < hits.size(); ++end) {
-    while (hits[begin].where.time < hits[end].where.time - span ||
-           hits[begin].where.time <= not_before) {
-      if (begin == end) break;
-      ++begin;
+  size_t begin = group.begin;
+  double measure = 0;
+  std::set<const std::string*> distinct;
+  std::set<size_t> rules;
+  double sum = 0;
+  size_t numbers = 0;
+  std::vector<double> values;
+  for (size_t i = begin; i <= end; ++i) {
+    rules.insert(hits[i].rule);
+    if (hits[i].value != nullptr && !hits[i].value->empty()) distinct.insert(hits[i].value);
+    if (hits[i].numeric) {
+      sum += hits[i].number;
+      ++numbers;
+      values.push_back(hits[i].number);
     }
-    if (hits[begin].where.time <= not_before) continue;
-    double measure = 0;
-    std::set<std::string> distinct;
-    std::set<size_t> rules;
-    double sum = 0;
-    size_t numbers = 0;
-    std::vector<double> values;
-    for (size_t i = begin; i <= end; ++i) {
-      rules.insert(hits[i].rule);
-      if (!hits[i].value.empty()) distinct.insert(hits[i].value);
-      if (hits[i].numeric) {
-        sum += hits[i].number;
-        ++numbers;
-        values.push_back(hits[i].number);
-      }
+  }
+  const std::string& type = correlation_.type;
+  if (type == "event_count") measure = static_cast<double>(end - begin + 1);
+  if (type == "value_count") measure = static_cast<double>(distinct.size());
+  if (type == "value_sum") measure = sum;
+  if (type == "value_avg") measure = numbers == 0 ? 0 : sum / static_cast<double>(numbers);
+  if (temporal) measure = static_cast<double>(rules.size());
+  if (type == "value_percentile") {
+    if (values.empty()) return std::nullopt;
+    measure = NearestRank(values, std::strtod(correlation_.percentile.c_str(), nullptr));
+  }
+  bool holds = !temporal                     ? ConditionHolds(measure)
+               : correlation_.rule_condition ? RulesHold(*correlation_.rule_condition, rules)
+                                             : ConditionHolds(measure);
+  if (!holds) return std::nullopt;
+  Alert alert{group.key, group.keys, hits[begin].where.time, hits[end].where.time, measure, {}, {}};
+  for (size_t i = begin; i <= end; ++i) Collect(hits[i], alert);
+  alerts_.emplace_back(group.order, std::move(alert));
+  return end;
+}
+
+// Windows end at each hit and reach back the timespan (the aggregate's window, else its
+// lookback): every window that holds a hit is examined, which is what a sliding window means.
+// A window is decided once no event still to come can fall in it (or widen it).
+void Correlator::Advance(Group& group, double now, bool final) {
+  std::vector<Hit>& hits = group.hits;
+  const bool aggregate = correlation_.type == "aggregate";
+  const double span = static_cast<double>(aggregate && correlation_.window_seconds > 0
+                                              ? correlation_.window_seconds
+                                              : correlation_.timespan_seconds);
+  const double horizon = span + kLateness;
+  while (group.next < hits.size()) {
+    size_t end = group.next;
+    if (!final && hits[end].where.time + horizon >= now) break;
+    while (hits[group.begin].where.time < hits[end].where.time - span ||
+           hits[group.begin].where.time <= group.not_before) {
+      if (group.begin == end) break;
+      ++group.begin;
     }
-    const std::string& type = correlation_.type;
-    if (type == "event_count") measure = static_cast<double>(end - begin + 1);
-    if (type == "value_count") measure = static_cast<double>(distinct.size());
-    if (type == "value_sum") measure = sum;
-    if (type == "value_avg") measure = numbers == 0 ? 0 : sum / static_cast<double>(numbers);
-    if (temporal) measure = static_cast<double>(rules.size());
-    if (type == "value_percentile") {
-      if (values.empty()) continue;
-      measure = NearestRank(values, std::strtod(correlation_.percentile.c_str(), nullptr));
-    }
-    bool holds = !temporal                     ? ConditionHolds(measure)
-                 : correlation_.rule_condition ? RulesHold(*correlation_.rule_condition, rules)
-                                               : ConditionHolds(measure);
-    if (!holds) continue;
-    Alert alert{group.key, group.keys, hits[begin].where.time, hits[end].where.time, measure,
-                {},        {}};
-    for (size_t i = begin; i <= end; ++i) Collect(hits[i], alert);
-    out.push_back(std::move(alert));
-    not_before = hits[end].where.time;
+    group.next = end + 1;
+    group.decided = hits[end].where.time;
+    if (hits[group.begin].where.time <= group.not_before) continue;
+    std::optional<size_t> last = aggregate ? DecideAggregate(group, end) : Decide(group, end);
+    if (!last) continue;
+    group.not_before = hits[*last].where.time;
+    group.next = *last + 1;
+    group.decided = hits[*last].where.time;
+  }
+  // Hits before the window's start are never read again.
+  if (group.begin > 0 && group.begin * 2 >= hits.size()) {
+    hits.erase(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(group.begin));
+    group.next -= group.begin;
+    group.begin = 0;
   }
 }
 
@@ -251,18 +322,28 @@ void Correlator::Ordered(const Group& group, std::vector<Alert>& out) const {
 }
 
 std::vector<Alert> Correlator::Finish() {
-  std::vector<Alert> out;
+  std::vector<Alert> ordered;
   for (Group& group : groups_) {
-    std::stable_sort(group.hits.begin(), group.hits.end(),
-                     [](const Hit& a, const Hit& b) { return a.where.time < b.where.time; });
+    if (!streaming_) {
+      std::stable_sort(group.hits.begin(), group.hits.end(),
+                       [](const Hit& a, const Hit& b) { return a.where.time < b.where.time; });
+    }
     if (correlation_.type == "temporal_ordered") {
+      std::vector<Alert> out;
       Ordered(group, out);
-    } else if (correlation_.type == "aggregate") {
-      Aggregate(group, out);
+      for (auto& alert : out) alerts_.emplace_back(group.order, std::move(alert));
     } else {
-      Window(group, out);
+      Advance(group, 0, true);
     }
   }
+  // By group (first seen first), then time: the same order however the windows were decided.
+  std::stable_sort(alerts_.begin(), alerts_.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second.start < b.second.start;
+  });
+  std::vector<Alert> out;
+  out.reserve(alerts_.size());
+  for (auto& [order, alert] : alerts_) out.push_back(std::move(alert));
+  alerts_.clear();
   return out;
 }
 
@@ -338,33 +419,43 @@ bool TestHolds(const ast::Correlation::Test& t, const std::vector<NamedValue>& v
 }  // namespace
 
 // The aggregate's measures over hits[begin..end], in the order written.
-std::vector<NamedValue> Correlator::Measures(const std::vector<Hit>& hits, size_t begin,
-                                             size_t end) const {
+std::vector<NamedValue> Correlator::Measures(const std::vector<Hit>& hits, size_t begin, size_t end,
+                                             bool render) const {
   std::vector<NamedValue> out;
+  out.reserve(correlation_.measures.size());
+  // Only the alert needs JSON and text; a window being tested needs the numbers.
+  auto number = [render](const std::string& name, double value) {
+    return render ? Number(name, value) : NamedValue{name, "", value, true, ""};
+  };
   for (size_t m = 0; m < correlation_.measures.size(); ++m) {
     const auto& measure = correlation_.measures[m];
     const std::string& kind = measure.kind;
     if (kind == "count") {
       double n = 0;
       for (size_t i = begin; i <= end; ++i) n += hits[i].inputs[m].counted ? 1 : 0;
-      out.push_back(Number(measure.name, n));
+      out.push_back(number(measure.name, n));
     } else if (kind == "distinct" || kind == "values") {
-      std::vector<std::string> seen;  // first-seen order
-      std::set<std::string> index;
+      std::vector<const std::string*> seen;  // first-seen order
+      std::set<const std::string*> index;    // interned: one pointer per distinct text
       for (size_t i = begin; i <= end; ++i) {
-        const auto& text = hits[i].inputs[m].text;
-        if (!text.empty() && index.insert(text).second) seen.push_back(text);
+        const auto& in = hits[i].inputs[m];
+        const std::string* text = in.numeric ? nullptr : in.text;
+        if (text != nullptr && !text->empty() && index.insert(text).second) seen.push_back(text);
       }
       if (kind == "distinct") {
-        out.push_back(Number(measure.name, static_cast<double>(seen.size())));
+        out.push_back(number(measure.name, static_cast<double>(seen.size())));
+        continue;
+      }
+      if (!render) {
+        out.push_back({measure.name, "", 0, false, ""});
         continue;
       }
       size_t limit = measure.limit.empty() ? seen.size() : std::stoul(measure.limit);
       std::string json = "[";
       std::string text;
       for (size_t i = 0; i < seen.size() && i < limit; ++i) {
-        json += (i ? "," : "") + JsonText(seen[i]);
-        text += (i ? ", " : "") + seen[i];
+        json += (i ? "," : "") + JsonText(*seen[i]);
+        text += (i ? ", " : "") + *seen[i];
       }
       out.push_back({measure.name, json + "]", 0, false, text});
     } else {
@@ -390,62 +481,56 @@ std::vector<NamedValue> Correlator::Measures(const std::vector<Hit>& hits, size_
       if (n == 0) {
         out.push_back({measure.name, "null", 0, false, ""});
       } else if (kind == "avg") {
-        out.push_back(Number(measure.name, acc / static_cast<double>(n)));
+        out.push_back(number(measure.name, acc / static_cast<double>(n)));
       } else if (time) {
-        out.push_back(Text(measure.name, FormatTime(acc)));
+        out.push_back(render ? Text(measure.name, FormatTime(acc))
+                             : NamedValue{measure.name, "", 0, false, ""});
       } else {
-        out.push_back(Number(measure.name, acc));
+        out.push_back(number(measure.name, acc));
       }
     }
   }
   return out;
 }
 
-// refract's aggregate: over each window (the `window`, else the lookback) ending at an event,
-// the measures, the condition, then the columns; alerts of a group do not overlap.
-void Correlator::Aggregate(const Group& group, std::vector<Alert>& out) const {
+// refract's aggregate, for the window ending at hits[end]: the measures, the condition, then
+// the columns. A window that holds widens over the following hits while it still holds, so one
+// burst is one alert with all of its events.
+std::optional<size_t> Correlator::DecideAggregate(Group& group, size_t end) {
   const std::vector<Hit>& hits = group.hits;
   const double span =
       static_cast<double>(correlation_.window_seconds > 0 ? correlation_.window_seconds
                                                           : correlation_.timespan_seconds);
-  size_t begin = 0;
-  double not_before = -1e300;
-  for (size_t end = 0; end < hits.size(); ++end) {
-    while (hits[begin].where.time < hits[end].where.time - span ||
-           hits[begin].where.time <= not_before) {
-      if (begin == end) break;
-      ++begin;
+  size_t begin = group.begin;
+  if (correlation_.test && !TestHolds(*correlation_.test, Measures(hits, begin, end, false))) {
+    return std::nullopt;
+  }
+  while (end + 1 < hits.size() && hits[end + 1].where.time - span <= hits[begin].where.time) {
+    if (correlation_.test &&
+        !TestHolds(*correlation_.test, Measures(hits, begin, end + 1, false))) {
+      break;
     }
-    if (hits[begin].where.time <= not_before) continue;
-    std::vector<NamedValue> values = Measures(hits, begin, end);
-    if (correlation_.test && !TestHolds(*correlation_.test, values)) continue;
-    // A later window of the same events may hold more: report the largest window that still
-    // holds, so one burst is one alert with all of its events.
-    while (end + 1 < hits.size() && hits[end + 1].where.time - span <= hits[begin].where.time) {
-      std::vector<NamedValue> wider = Measures(hits, begin, end + 1);
-      if (correlation_.test && !TestHolds(*correlation_.test, wider)) break;
-      values = std::move(wider);
-      ++end;
-    }
-    for (const auto& column : correlation_.columns) {
-      std::string value = column.constant;
-      if (!column.cases.empty()) {
-        value = column.otherwise;
-        for (const auto& [test, then] : column.cases) {
-          if (TestHolds(test, values)) {
-            value = then;
-            break;
-          }
+    ++end;
+  }
+  std::vector<NamedValue> values = Measures(hits, begin, end, true);
+  for (const auto& column : correlation_.columns) {
+    std::string value = column.constant;
+    if (!column.cases.empty()) {
+      value = column.otherwise;
+      for (const auto& [test, then] : column.cases) {
+        if (TestHolds(test, values)) {
+          value = then;
+          break;
         }
       }
-      values.push_back(Constant(column.name, value));
     }
-    Alert alert{group.key, group.keys, hits[begin].where.time, hits[end].where.time, 0, {}, {}};
-    for (size_t i = begin; i <= end; ++i) Collect(hits[i], alert);
-    alert.values = std::move(values);
-    out.push_back(std::move(alert));
-    not_before = hits[end].where.time;
+    values.push_back(Constant(column.name, value));
   }
+  Alert alert{group.key, group.keys, hits[begin].where.time, hits[end].where.time, 0, {}, {}};
+  for (size_t i = begin; i <= end; ++i) Collect(hits[i], alert);
+  alert.values = std::move(values);
+  alerts_.emplace_back(group.order, std::move(alert));
+  return end;
 }
 
 std::optional<double> EventTime(const Event& event, const std::string& field) {

@@ -3,11 +3,14 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "compiler/eval/event.h"
@@ -17,7 +20,7 @@ namespace refract::eval {
 
 // One event a correlation counted: where it came from and when.
 struct EventRef {
-  std::string file;
+  std::string_view file;  // the caller keeps the name alive while the correlator runs
   size_t line = 0;
   double time = 0;
 };
@@ -65,6 +68,14 @@ class Correlator {
   // The aggregate extension's count-if selections, one per measure (null: every event counts).
   void SetMeasureFilters(std::vector<std::unique_ptr<Matcher>> filters);
 
+  // Decides windows while events are read, keeping only the matches a later window can still
+  // use, so memory stays flat on a long file in time order. Events may arrive up to ten minutes
+  // out of order; one later than that sets out_of_order() (the caller re-runs without
+  // streaming). Not for temporal_ordered or chained correlations, which stay whole.
+  void EnableStreaming() { streaming_ = true; }
+  // True when streaming met an event older than a window it had already decided.
+  bool out_of_order() const { return out_of_order_; }
+
   // Records that `event` matched rule `rule` (an index into correlation.rules).
   void Add(size_t rule, const Event& event, const EventRef& where);
 
@@ -79,42 +90,71 @@ class Correlator {
  private:
   struct Hit {
     EventRef where;
-    std::vector<EventRef> behind;  // a chained alert's events before `where`
+    // A chained alert's events before `where` (only chained correlations have any).
+    std::shared_ptr<const std::vector<EventRef>> behind;
     size_t rule = 0;
-    std::string value;  // the `field` of value_* types
+    const std::string* value = nullptr;  // the `field` of value_* types (interned)
     double number = 0;
     bool numeric = false;
-    // aggregate: per measure, whether the event counts and the measured field's value
+    // aggregate: per measure, whether the event counts and the measured field's value — its
+    // interned text for distinct and values, its number for the others (16 bytes a measure).
     struct Input {
+      union {
+        const std::string* text = nullptr;
+        double number;
+      };
       bool counted = true;
-      std::string text;
-      double number = 0;
-      bool numeric = false;
-      bool time = false;  // `number` is a timestamp parsed from text
+      bool numeric = false;  // `number` holds a value (else `text`, possibly null)
+      bool time = false;     // `number` is a timestamp parsed from text
     };
     std::vector<Input> inputs;
   };
   struct Group {
     std::string key;
     std::vector<std::pair<std::string, std::string>> keys;
-    std::vector<Hit> hits;
+    std::vector<Hit> hits;       // in time order once sorted (always, when streaming)
+    size_t order = 0;            // first-seen position, for the order of alerts
+    size_t begin = 0;            // the current window's first hit
+    size_t next = 0;             // the first hit whose window is not decided yet
+    double not_before = -1e300;  // the last alert's end: alerts do not overlap
+    double decided = -1e300;     // the time of the last decided window's end
   };
   std::string GroupKey(size_t rule, const Event& event,
                        std::vector<std::pair<std::string, std::string>>* keys) const;
   void AddHit(size_t rule, const Event& event, Hit hit);
   bool ConditionHolds(double measure) const;
   bool RulesHold(const ast::Correlation::Test& test, const std::set<size_t>& seen) const;
-  void Window(const Group& group, std::vector<Alert>& out) const;
+  // Decides the windows of `group` that end more than the timespan and an hour before `now`
+  // (all of them when `final`), then drops the hits no later window can use.
+  void Advance(Group& group, double now, bool final);
+  // The window ending at hits[end] (the group's begin moved for it); returns the last hit the
+  // alert covers when it holds.
+  std::optional<size_t> Decide(Group& group, size_t end);
+  std::optional<size_t> DecideAggregate(Group& group, size_t end);
   void Ordered(const Group& group, std::vector<Alert>& out) const;
-  void Aggregate(const Group& group, std::vector<Alert>& out) const;
-  std::vector<NamedValue> Measures(const std::vector<Hit>& hits, size_t begin, size_t end) const;
-  std::string Name(size_t rule, const std::string& field) const {
-    return names_ ? names_(rule, field) : field;
-  }
+  const std::string* Intern(std::string_view text);
+  // The measures over hits[begin..end]; without `render`, numbers only (JSON and text are
+  // built for the alert alone).
+  std::vector<NamedValue> Measures(const std::vector<Hit>& hits, size_t begin, size_t end,
+                                   bool render) const;
+  // The event field for `field` of rule `rule`; a schema's names are looked up once.
+  const std::string& Name(size_t rule, const std::string& field) const;
   static void Collect(const Hit& hit, Alert& alert);
 
   const ast::Correlation& correlation_;
   FieldNames names_;
+  bool streaming_ = false;
+  bool out_of_order_ = false;
+  double now_ = -1e300;  // the latest event time seen
+  size_t adds_ = 0;
+  std::vector<std::pair<size_t, Alert>> alerts_;  // (group order, alert), decided so far
+  // Interned field values, found by string_view without building a string.
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  std::unordered_set<std::string, TextHash, std::equal_to<>> strings_;
+  mutable std::map<std::pair<size_t, std::string>, std::string> name_cache_;
   std::vector<std::unique_ptr<Matcher>> filters_;
   std::vector<Group> groups_;                      // in first-seen order
   std::unordered_map<std::string, size_t> index_;  // group key -> position in groups_

@@ -83,7 +83,7 @@ bool EventStream::NextArrayElement(std::string& text, size_t& line) {
 
 struct EventReader::Impl {
   simdjson::dom::parser parser;
-  simdjson::padded_string buffer;
+  std::string buffer;  // the event's text with simdjson's padding after it, reused
 };
 
 EventReader::EventReader() : impl_(new Impl) {}
@@ -91,63 +91,85 @@ EventReader::~EventReader() { delete impl_; }
 
 namespace {
 
-void Flatten(const std::string& name, simdjson::dom::element element, Event& event) {
+// Flattens `element` under the dotted `path` into event.fields[used...], reusing the entries
+// (and their strings' storage) left from the previous event.
+void Flatten(std::string& path, simdjson::dom::element element, Event& event, size_t& used) {
   using simdjson::dom::element_type;
-  FieldValue value;
   switch (element.type()) {
     case element_type::OBJECT:
       for (auto [key, child] : element.get_object()) {
-        Flatten(name.empty() ? std::string(key) : name + "." + std::string(key), child, event);
+        size_t mark = path.size();
+        if (!path.empty()) path += '.';
+        path.append(key.data(), key.size());
+        Flatten(path, child, event, used);
+        path.resize(mark);
       }
       return;
     case element_type::ARRAY:
-      for (auto child : element.get_array()) Flatten(name, child, event);
+      for (auto child : element.get_array()) Flatten(path, child, event, used);
       return;
-    case element_type::STRING:
-      value.text = std::string(element.get_string().value());
+    default:
       break;
+  }
+  if (used == event.fields.size()) event.fields.emplace_back();
+  auto& [name, value] = event.fields[used++];
+  name.assign(path);
+  value.text.clear();
+  value.number = 0;
+  switch (element.type()) {
+    case element_type::STRING: {
+      std::string_view text = element.get_string().value();
+      value.kind = FieldValue::Kind::kString;
+      value.text.assign(text.data(), text.size());
+      break;
+    }
     case element_type::INT64:
       value.kind = FieldValue::Kind::kNumber;
       value.number = static_cast<double>(element.get_int64().value());
-      value.text = fmt::format("{}", element.get_int64().value());
+      fmt::format_to(std::back_inserter(value.text), "{}", element.get_int64().value());
       break;
     case element_type::UINT64:
       value.kind = FieldValue::Kind::kNumber;
       value.number = static_cast<double>(element.get_uint64().value());
-      value.text = fmt::format("{}", element.get_uint64().value());
+      fmt::format_to(std::back_inserter(value.text), "{}", element.get_uint64().value());
       break;
     case element_type::DOUBLE:
       value.kind = FieldValue::Kind::kNumber;
       value.number = element.get_double().value();
-      value.text = fmt::format("{}", value.number);
+      fmt::format_to(std::back_inserter(value.text), "{}", value.number);
       break;
     case element_type::BOOL:
       value.kind = FieldValue::Kind::kBool;
       value.text = element.get_bool().value() ? "true" : "false";
       break;
-    case element_type::NULL_VALUE:
+    default:
       value.kind = FieldValue::Kind::kNull;
       break;
   }
-  event.fields.emplace_back(name, std::move(value));
 }
 
 }  // namespace
 
 bool EventReader::Parse(std::string_view json, Event& event, std::string& error) {
-  event.fields.clear();
-  impl_->buffer = simdjson::padded_string(json);
+  std::string& buffer = impl_->buffer;
+  buffer.assign(json.data(), json.size());
+  buffer.append(simdjson::SIMDJSON_PADDING, '\0');
   simdjson::dom::element root;
-  auto code = impl_->parser.parse(impl_->buffer).get(root);
+  auto code = impl_->parser.parse(buffer.data(), json.size(), false).get(root);
   if (code != simdjson::SUCCESS) {
     error = simdjson::error_message(code);
     return false;
   }
   if (root.type() != simdjson::dom::element_type::OBJECT) {
+    event.fields.clear();
     error = "an event must be a JSON object";
     return false;
   }
-  Flatten("", root, event);
+  std::string path;
+  size_t used = 0;
+  Flatten(path, root, event, used);
+  // Entries past `used` belong to a larger previous event; events of one shape keep them all.
+  event.fields.resize(used);
   return true;
 }
 

@@ -24,9 +24,10 @@ using ir::Op;
 constexpr char32_t kAnyChars = 0x110000;
 constexpr char32_t kOneChar = 0x110001;
 
-// Decodes UTF-8; a byte that starts no valid sequence stands for itself in U+DC80..U+DCFF.
-std::u32string Decode(std::string_view text) {
-  std::u32string out;
+// Decodes UTF-8 into `out` (reusing its storage); a byte that starts no valid sequence stands
+// for itself in U+DC80..U+DCFF.
+void DecodeInto(std::string_view text, std::u32string& out) {
+  out.clear();
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
     auto b = static_cast<unsigned char>(text[i]);
@@ -46,18 +47,26 @@ std::u32string Decode(std::string_view text) {
     out.push_back(cp);
     i += extra + 1;
   }
-  return out;
 }
 
 // Sigma strings compare case-insensitively: both sides map each letter of a case pair to the
-// lower code point of the pair.
-std::u32string Fold(std::string_view text, bool cased) {
-  std::u32string out = Decode(text);
-  if (cased) return out;
+// lower code point of the pair. Writes into `out`, reusing its storage.
+void FoldInto(std::string_view text, bool cased, std::u32string& out) {
+  DecodeInto(text, out);
+  if (cased) return;
   for (char32_t& cp : out) {
+    if (cp < 0x80) {  // ASCII: the pair's lower code point is the upper-case letter
+      if (cp >= 'a' && cp <= 'z') cp -= 'a' - 'A';
+      continue;
+    }
     char32_t other = ir::OtherCase(cp);
     if (other != 0 && other < cp) cp = other;
   }
+}
+
+std::u32string Fold(std::string_view text, bool cased) {
+  std::u32string out;
+  FoldInto(text, cased, out);
   return out;
 }
 
@@ -339,7 +348,7 @@ struct Matcher::Compiled {
     });
     texts.resize(found.size());
     for (size_t i = 0; i < found.size(); ++i) {
-      if (textual) texts[i] = Fold(found[i]->text, p.cased);
+      if (textual) FoldInto(found[i]->text, p.cased, texts[i]);
     }
     for (const ir::Value& v : p.values) {
       bool held = false;
@@ -393,33 +402,58 @@ bool Matcher::Matches(const Event& event) const {
   return compiled_->Evaluate(rule_.condition, event);
 }
 
+namespace {
+
+// Reads exactly `n` decimal digits of `s` at `at` into `out`.
+bool Digits(std::string_view s, size_t at, size_t n, int* out) {
+  if (at + n > s.size()) return false;
+  int value = 0;
+  for (size_t k = at; k < at + n; ++k) {
+    if (s[k] < '0' || s[k] > '9') return false;
+    value = value * 10 + (s[k] - '0');
+  }
+  *out = value;
+  return true;
+}
+
+}  // namespace
+
 std::optional<double> ParseTimestamp(const FieldValue& value) {
   if (value.kind == FieldValue::Kind::kNumber) {
     return value.number > 1e11 ? value.number / 1000 : value.number;
   }
   if (value.kind != FieldValue::Kind::kString) return std::nullopt;
-  const std::string& s = value.text;
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, used = 0;
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2d%n", &year, &month, &day, &used) != 3 || used != 10) {
+  std::string_view s = value.text;
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (!Digits(s, 0, 4, &year) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, &month) ||
+      s[7] != '-' || !Digits(s, 8, 2, &day)) {
     return std::nullopt;
   }
   size_t at = 10;
   double fraction = 0;
   if (at < s.size() && (s[at] == 'T' || s[at] == ' ')) {
-    if (std::sscanf(s.c_str() + at + 1, "%2d:%2d:%2d%n", &hour, &minute, &second, &used) != 3) {
+    if (!Digits(s, at + 1, 2, &hour) || at + 3 >= s.size() || s[at + 3] != ':' ||
+        !Digits(s, at + 4, 2, &minute) || at + 6 >= s.size() || s[at + 6] != ':' ||
+        !Digits(s, at + 7, 2, &second)) {
       return std::nullopt;
     }
-    at += 1 + used;
+    at += 9;
     if (at < s.size() && (s[at] == '.' || s[at] == ',')) {
-      size_t start = at++;
-      while (at < s.size() && std::isdigit(static_cast<unsigned char>(s[at]))) ++at;
-      fraction = std::strtod(("0." + s.substr(start + 1, at - start - 1)).c_str(), nullptr);
+      double scale = 0.1;
+      for (++at; at < s.size() && s[at] >= '0' && s[at] <= '9'; ++at) {
+        fraction += (s[at] - '0') * scale;
+        scale /= 10;
+      }
     }
   }
   double offset = 0;
   if (at < s.size() && (s[at] == '+' || s[at] == '-')) {
+    // +HH:MM, +HHMM or +HH
     int oh = 0, om = 0;
-    if (std::sscanf(s.c_str() + at + 1, "%2d:%2d", &oh, &om) < 1) return std::nullopt;
+    if (!Digits(s, at + 1, 2, &oh)) return std::nullopt;
+    size_t m = at + 3;
+    if (m < s.size() && s[m] == ':') ++m;
+    if (m < s.size() && !Digits(s, m, 2, &om)) return std::nullopt;
     offset = (s[at] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
   } else if (at < s.size() && s[at] != 'Z') {
     return std::nullopt;

@@ -166,6 +166,18 @@ expect_grep "score diff raised" "$tmp/stdout" '  + raised, not expected: .* \[16
 check "hunt union" 0 "$refract" hunt rules/t1586 --schema kql --events rules/t1586/tests/signals.jsonl
 expect_grep "union row columns" "$tmp/stdout" '"type":"union","part":"Credential stuffing.*"columns":{"TimeGenerated":"2026-11-20T12:06:00Z","UserPrincipalName":"erin@contoso.com","DetectionType":"CredentialStuffing","RiskScore":90,"FailureCount":6'
 if head -1 "$tmp/stdout" | grep -q '"RiskScore":90' && tail -1 "$tmp/stdout" | grep -q '"RiskScore":75'; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL hunt union: rows not sorted by RiskScore desc"; fi
+# Streaming correlations and events far out of order: sign-ins days later come first (the
+# second decides the first's window), so the correlations re-read the file without streaming
+# and the credential stuffing still alerts.
+{
+  echo '{"TimeGenerated":"2026-11-24T10:00:00Z","UserPrincipalName":"carl@x.com","ResultType":"0","IPAddress":"192.0.2.1"}'
+  echo '{"TimeGenerated":"2026-11-26T10:00:00Z","UserPrincipalName":"carl@x.com","ResultType":"0","IPAddress":"192.0.2.1"}'
+  for m in 0 1 2 3 4 5; do echo "{\"TimeGenerated\":\"2026-11-20T10:0$m:00Z\",\"UserPrincipalName\":\"carl@x.com\",\"ResultType\":\"50126\",\"IPAddress\":\"192.0.2.1\"}"; done
+  echo '{"TimeGenerated":"2026-11-20T10:06:00Z","UserPrincipalName":"carl@x.com","ResultType":"0","IPAddress":"192.0.2.1"}'
+} >"$tmp/late.jsonl"
+check "hunt events out of order" 0 "$refract" hunt rules/t1586 --schema kql --events "$tmp/late.jsonl"
+expect_grep "out of order reported" "$tmp/stderr" 'the events are not in time order; correlations read them again'
+expect_grep "out of order still alerts" "$tmp/stdout" '"CredentialStuffing".*"events":\[{"file":"[^"]*","line":3},.*"line":9}\]'
 mkdir -p "$tmp/badtest" && printf 'rules: [\n' >"$tmp/badtest/bad.test.yml"
 check "test malformed file" 1 "$refract" test "$tmp/badtest"
 expect_grep "test malformed file reported" "$tmp/stdout" 'FAIL .*bad.test.yml: yaml-cpp: error at line 2'
