@@ -98,10 +98,16 @@ class CqlEmitter {
     if (condition.kind != Expr::Kind::kTrue) {
       for (const Expr* conjunct : Conjuncts(condition)) {
         if (FunctionInJunction(*conjunct, false)) {
-          ctx_.Unsupported(ctx_.rule.location,
-                           "cidr or fieldref inside 'or' (LogScale functions are filters of their "
-                           "own and cannot be combined with or)");
-          return std::nullopt;
+          // An `or` over function filters becomes a case {} whose branches are the alternatives.
+          auto pipeline = Pipeline(*conjunct);
+          if (!pipeline) {
+            ctx_.Unsupported(ctx_.rule.location,
+                             "cidr or fieldref inside 'not' of a junction (LogScale functions "
+                             "are filters of their own)");
+            return std::nullopt;
+          }
+          stages.push_back(*pipeline);
+          continue;
         }
         std::string text =
             RenderBoolean(*conjunct, kCql, [this](const Predicate& p, bool) { return Leaf(p); });
@@ -115,6 +121,36 @@ class CqlEmitter {
   }
 
  private:
+  // `e` as pipeline stages: `and` chains stages, `or` is a case {} with a branch for each
+  // alternative (an event goes through the first branch that passes it, and is dropped when
+  // none does: an `or`). https://library.humio.com/data-analysis/syntax-conditional-evaluation.html
+  // nullopt when a function filter sits under `not` of a junction, which no stage can say.
+  std::optional<std::string> Pipeline(const Expr& e) {
+    if (!FunctionInJunction(e, false) && e.kind != Expr::Kind::kAnd) {
+      std::string text =
+          RenderBoolean(e, kCql, [this](const Predicate& p, bool) { return Leaf(p); });
+      return e.kind == Expr::Kind::kOr ? "(" + text + ")" : text;
+    }
+    std::vector<std::string> parts;
+    if (e.kind == Expr::Kind::kAnd || e.kind == Expr::Kind::kOr) {
+      for (const auto& child : e.children) {
+        auto part = Pipeline(child);
+        if (!part) return std::nullopt;
+        parts.push_back(*part);
+      }
+    } else {
+      return std::nullopt;  // `not` over a junction holding a function filter
+    }
+    std::string out;
+    if (e.kind == Expr::Kind::kAnd) {
+      for (size_t i = 0; i < parts.size(); ++i) out += (i ? " | " : "") + parts[i];
+      return out;
+    }
+    out = "case { ";
+    for (const auto& part : parts) out += part + "; ";
+    return out + "}";
+  }
+
   void Fail(const Predicate& p, const std::string& construct) {
     if (!failed_) ctx_.Unsupported(p.location, construct);
     failed_ = true;

@@ -61,15 +61,27 @@ TEST(Sumo, Ipv4NetworkUsesCompareCidrPrefix) {
   EXPECT_TRUE(Contains(out, "compareCIDRPrefix(\"10.1.0.0\", EventData_IpAddress, \"16\")")) << out;
 }
 
-TEST(Cql, FunctionsCannotStandInsideOr) {
+TEST(Cql, FunctionsInsideOrBecomeCaseBranches) {
+  // LogScale functions are filters of their own: an `or` over them is a case {} of branches.
   std::string out =
       CompileToText(RuleWithDetection("  a: {IpAddress|cidr: 10.0.0.0/8}\n  b: {EventID: 4625}\n"
                                       "  condition: a or b\n",
                                       kSecurity),
                     {"cql"});
   EXPECT_TRUE(Contains(out,
-                       "error[E0500]: target 'cql' cannot express cidr or fieldref inside "
-                       "'or'"))
+                       "| case { cidr(\"winlog.event_data.IpAddress\", subnet=[\"10.0.0.0/8\"]); "
+                       "\"winlog.event_id\" = \"4625\"; }"))
+      << out;
+}
+
+TEST(Cql, FunctionsCannotStandInsideNotOfOr) {
+  std::string out =
+      CompileToText(RuleWithDetection("  a: {IpAddress|cidr: 10.0.0.0/8}\n  b: {EventID: 4625}\n"
+                                      "  condition: not (a or b)\n",
+                                      kSecurity),
+                    {"cql"});
+  EXPECT_TRUE(
+      Contains(out, "error[E0500]: target 'cql' cannot express cidr or fieldref inside 'not'"))
       << out;
 }
 

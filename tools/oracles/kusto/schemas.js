@@ -34,7 +34,10 @@ const signin = typed(`TimeGenerated:datetime DurationMs:long CreatedDateTime:dat
   ServicePrincipalName TokenIssuerName TokenIssuerType UserAgent UserDisplayName UserId
   UserPrincipalName AADTenantId UserType IPAddressFromResourceProvider SignInIdentifier
   SignInIdentifierType ResourceTenantId HomeTenantId UniqueTokenIdentifier SessionLifetimePolicies
-  AutonomousSystemNumber AuthenticationProtocol CrossTenantAccessType Type`));
+  AutonomousSystemNumber AuthenticationProtocol CrossTenantAccessType Type`))
+  // SessionId: the sign-in session, a newer column than the 2024-02 table reference lists
+  // (Microsoft's AiTM hunting queries join on it).
+  .concat(s('SessionId'));
 
 module.exports = {
   SigninLogs: signin.concat(typed(`ConditionalAccessPolicies:dynamic DeviceDetail:dynamic
