@@ -307,7 +307,7 @@ class SumoCorrelation {
   }
 
  private:
-  // temporal over rules of one scope: a 0/1 flag per rule, the flags' maximum per timeslice and
+  // temporal: a 0/1 flag per rule, the flags' maximum per timeslice and
   // group, and the count of rules seen.
   // Ordered, for two rules: the first rule's earliest _messagetime before the second rule's
   // latest, per timeslice and group (a sentinel stands in where a rule has no event).
@@ -318,24 +318,41 @@ class SumoCorrelation {
       ctx_.Unsupported("temporal_ordered other than two rules, all in order");
       return std::nullopt;
     }
+    // Rules of several source categories are read by one search over all of them; each rule's
+    // test then also checks its own category (`matches` takes the same * wildcards).
+    std::set<std::string> scopes;
+    for (const auto& source : ctx_.sources) scopes.insert(source.rule->source);
+    std::set<std::string> fields;
     for (const auto& source : ctx_.sources) {
-      if (source.rule->source != first.rule->source || source.group_fields != first.group_fields) {
-        ctx_.Unsupported(
-            "temporal over rules with different scopes or group fields (one Sumo "
-            "search reads one scope)");
-        return std::nullopt;
-      }
+      fields.insert(source.group_fields.begin(), source.group_fields.end());
     }
-    std::set<std::string> fields(first.group_fields.begin(), first.group_fields.end());
     std::vector<std::string> tests;
     for (const auto& source : ctx_.sources) {
       EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
       SumoEmitter emitter(ec);
-      tests.push_back(emitter.WhereFor(*source.rule));
+      std::string test = emitter.WhereFor(*source.rule);
       if (emitter.failed()) return std::nullopt;
+      if (scopes.size() > 1) {
+        const std::string prefix = "_sourceCategory=";
+        const std::string& scope = source.rule->source;
+        if (scope.rfind(prefix, 0) != 0 ||
+            scope.find_first_of(" ()\"", prefix.size()) != std::string::npos) {
+          ctx_.Unsupported("temporal over rules whose scopes are not one _sourceCategory each");
+          return std::nullopt;
+        }
+        test = fmt::format("_sourceCategory matches {} and ({})",
+                           Quote(scope.substr(prefix.size())), test);
+      }
+      tests.push_back(test);
       CollectFields(source.rule->condition, fields);
     }
-    std::string query = first.rule->source.empty() ? "*" : first.rule->source;
+    std::string query;
+    if (scopes.size() == 1) {
+      query = first.rule->source.empty() ? "*" : first.rule->source;
+    } else {
+      for (const auto& scope : scopes) query += (query.empty() ? "(" : " OR ") + scope;
+      query += ")";
+    }
     std::string keys;
     std::string aliases;
     for (const auto& f : fields) {
@@ -354,8 +371,28 @@ class SumoCorrelation {
           fmt::format("{}max(refract_rule_{}) as refract_seen_{}", i ? ", " : "", i + 1, i + 1);
       sum += fmt::format("{}refract_seen_{}", i ? " + " : "", i + 1);
     }
+    // A group key read from different fields per rule becomes one field, taken from the field of
+    // the rule the message matches.
     std::string groups;
-    for (const auto& f : first.group_fields) groups += ", " + Alias(f);
+    std::string keys_from_rules;
+    for (size_t g = 0; g < first.group_fields.size(); ++g) {
+      bool same = std::all_of(ctx_.sources.begin(), ctx_.sources.end(), [&](const auto& src) {
+        return src.group_fields[g] == first.group_fields[g];
+      });
+      if (same) {
+        groups += ", " + Alias(first.group_fields[g]);
+        continue;
+      }
+      std::string name = "refract_" + Alias(spec_.group_by[g]);
+      std::string value = "\"\"";
+      for (size_t i = ctx_.sources.size(); i-- > 0;) {
+        value =
+            fmt::format("if({}, {}, {})", tests[i], Alias(ctx_.sources[i].group_fields[g]), value);
+      }
+      keys_from_rules += fmt::format("\n| {} as {}", value, name);
+      groups += ", " + name;
+    }
+    flags = keys_from_rules + flags;
     ctx_.ApproximatesWithBuckets("timeslice");
     // A folded chained event_count counts its rule's events: a sum of the flag, not its max.
     std::string count_flags;
@@ -368,6 +405,7 @@ class SumoCorrelation {
       thresholds += fmt::format(" and refract_count_{} >= {}", i + 1, ctx_.sources[i].min_count);
     }
     if (ordered) {
+      count_flags = keys_from_rules + count_flags;
       return fmt::format(
           "{}\n| where {}\n| if({}, _messagetime, 9223372036854775807) as refract_time_1\n"
           "| if({}, _messagetime, -1) as refract_time_2{}\n| timeslice {}\n"
