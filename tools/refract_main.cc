@@ -23,15 +23,15 @@
 #include "compiler/eval/matcher.h"
 #include "compiler/ir/modifiers.h"
 #include "compiler/mapping/mapping.h"
+#include "tools/bundle_command.h"
+#include "tools/check_command.h"
+#include "tools/cli.h"
 
 namespace fs = std::filesystem;
 using namespace refract;
+using namespace refract::cli;
 
 namespace {
-
-constexpr int kExitOk = 0;
-constexpr int kExitRuleErrors = 1;
-constexpr int kExitUsage = 2;
 
 constexpr const char* kUsage = R"(refract — compile Sigma detection rules into SIEM queries
 
@@ -39,6 +39,8 @@ usage:
   refract translate PATH... --target ID[,ID...] [options]
   refract hunt RULES... --events FILE... [--schema TARGET] [--timestamp FIELD] [-q]
   refract test PATH...
+  refract check PATH... [--target ID[,ID...]|all] [--format text|json|sarif]
+  refract bundle PATH... -o DIR [--target ID[,ID...]|all] [--check]
   refract list targets
   refract list modifiers
   refract --help | --version
@@ -84,22 +86,6 @@ struct Args {
   bool quiet = false;
   unsigned jobs = 0;
 };
-
-int UsageError(const std::string& message) {
-  std::cerr << "refract: " << message << "\n"
-            << "try 'refract --help'\n";
-  return kExitUsage;
-}
-
-std::vector<std::string> SplitCommas(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    if (!item.empty()) out.push_back(item);
-  }
-  return out;
-}
 
 // Parses translate's arguments; returns a usage message on error.
 std::optional<std::string> ParseTranslateArgs(int argc, char** argv, Args* args) {
@@ -173,92 +159,6 @@ std::optional<std::string> ParseTranslateArgs(int argc, char** argv, Args* args)
   if (args->paths.empty()) return "translate needs at least one rule file or folder";
   if (args->targets.empty() && args->emit != "ast") return "translate needs --target";
   return std::nullopt;
-}
-
-// A rule test case file (`refract test`): NAME.test.yml beside the rules it tests.
-bool IsTestFile(const fs::path& p) {
-  std::string name = p.filename().string();
-  return name.ends_with(".test.yml") || name.ends_with(".test.yaml");
-}
-
-// A folder's placeholder values (`placeholders.yml`: name → list), read for its rules.
-bool IsPlaceholdersFile(const fs::path& p) {
-  std::string name = p.filename().string();
-  return name == "placeholders.yml" || name == "placeholders.yaml";
-}
-
-bool IsRuleFile(const fs::path& p) {
-  std::string ext = p.extension().string();
-  return (ext == ".yml" || ext == ".yaml") && !IsTestFile(p) && !IsPlaceholdersFile(p);
-}
-
-// Loads the placeholders.yml beside each rule file (once per folder) into `placeholders`; a
-// value already set (by --placeholders) wins. Reports problems; returns false on error.
-bool LoadFolderPlaceholders(const std::vector<std::string>& rule_files,
-                            ir::Placeholders& placeholders, Diagnostics& diagnostics) {
-  std::set<fs::path> folders;
-  for (const auto& f : rule_files) folders.insert(fs::path(f).parent_path());
-  bool ok = true;
-  for (const auto& folder : folders) {
-    for (const char* name : {"placeholders.yml", "placeholders.yaml"}) {
-      fs::path file = folder / name;
-      std::error_code ec;
-      if (!fs::is_regular_file(file, ec)) continue;
-      std::ifstream in(file, std::ios::binary);
-      std::stringstream buffer;
-      buffer << in.rdbuf();
-      auto parsed = ParsePlaceholders(file.string(), buffer.str(), diagnostics);
-      if (!parsed) {
-        ok = false;
-        continue;
-      }
-      for (auto& [key, values] : *parsed) placeholders.try_emplace(key, values);
-    }
-  }
-  return ok;
-}
-
-// Expands folders into the files `wanted` accepts (rule files by default), sorted, so runs are
-// deterministic.
-std::optional<std::string> CollectFiles(const std::vector<std::string>& paths,
-                                        std::vector<std::string>* files,
-                                        bool (*wanted)(const fs::path&) = IsRuleFile) {
-  for (const auto& path : paths) {
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) {
-      std::vector<std::string> found;
-      for (auto it = fs::recursive_directory_iterator(
-               path, fs::directory_options::skip_permission_denied, ec);
-           it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (ec) break;
-        if (it->is_regular_file(ec) && wanted(it->path())) found.push_back(it->path().string());
-      }
-      std::sort(found.begin(), found.end());
-      files->insert(files->end(), found.begin(), found.end());
-    } else if (fs::exists(path, ec)) {
-      files->push_back(path);
-    } else {
-      return "no such file or folder: " + path;
-    }
-  }
-  return std::nullopt;
-}
-
-// Writes `text` to `path` through a temporary file, so a failure leaves no partial file.
-bool WriteAtomically(const fs::path& path, const std::string& text) {
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  fs::path tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return false;
-    out << text;
-    if (!text.empty() && text.back() != '\n') out << '\n';
-    if (!out.flush()) return false;
-  }
-  fs::rename(tmp, path, ec);
-  return !ec;
 }
 
 std::string OutputName(const FileResult& file, const Output& output, bool several_documents) {
@@ -1088,5 +988,7 @@ int main(int argc, char** argv) {
   if (command == "list") return List(argc, argv);
   if (command == "hunt") return Hunt(argc, argv);
   if (command == "test") return TestRules(argc, argv);
+  if (command == "check") return Check(argc, argv);
+  if (command == "bundle") return Bundle(argc, argv);
   return UsageError("unknown command '" + command + "'");
 }

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "compiler/check/lint.h"
 #include "compiler/load/loader.h"
 #include "compiler/parse/correlation_parser.h"
 #include "compiler/parse/rule_parser.h"
@@ -185,7 +186,8 @@ void CompileRule(const ast::Rule& written, int document, const Session& session,
     out.diagnostics.Append(std::move(target_diagnostics));
     out.outcomes.push_back({rule.title, target, ok, error});
     if (ok) {
-      out.outputs.push_back({rule.title, rule.id, rule.name, document, target, std::move(*text)});
+      out.outputs.push_back(
+          {rule.title, rule.id, rule.name, document, target, std::move(*text), MetaOf(rule)});
     }
   }
 }
@@ -316,7 +318,10 @@ void CompileCorrelation(const ast::Correlation& c, const std::vector<SourceRef>&
     std::string error = FirstError(diagnostics);
     out.diagnostics.Append(std::move(diagnostics));
     out.outcomes.push_back({c.title, target, ok, error});
-    if (ok) out.outputs.push_back({c.title, c.id, c.name, c.document, target, std::move(*text)});
+    if (ok) {
+      out.outputs.push_back(
+          {c.title, c.id, c.name, c.document, target, std::move(*text), MetaOf(c)});
+    }
   }
 }
 
@@ -383,7 +388,8 @@ void ComposeUnions(std::vector<FileResult>& results, const Session& session) {
         r.diagnostics.Append(std::move(diagnostics));
         r.outcomes.push_back({c.title, target, ok, error});
         if (!ok) continue;
-        r.outputs.push_back({c.title, c.id, c.name, c.document, target, std::move(*text)});
+        r.outputs.push_back(
+            {c.title, c.id, c.name, c.document, target, std::move(*text), MetaOf(c)});
         if (!c.generate) {
           for (const auto& ref : c.rules) composed.insert({ref.text, target});
         }
@@ -449,6 +455,16 @@ std::optional<SourceRef> FoldChained(const ast::Correlation& outer, const ast::S
                   "the other rules' events must all fall within {}",
                   ref.text, source.min_count, inner.timespan, outer.timespan));
   return source;
+}
+
+RuleMeta MetaOf(const ast::Rule& rule) {
+  return {rule.description, rule.level,          rule.status,     rule.author,
+          rule.tags,        rule.falsepositives, rule.references, 0};
+}
+
+RuleMeta MetaOf(const ast::Correlation& c) {
+  return {c.description, c.level,          c.status,     c.author,
+          c.tags,        c.falsepositives, c.references, c.timespan_seconds};
 }
 
 void CompileCorrelations(std::vector<FileResult>& results, const Session& session) {
@@ -560,7 +576,17 @@ FileResult CompileText(const std::string& path, std::string text, const Session&
     if (!node.IsDefined() || node.IsNull()) continue;
     ++result.documents;
     RuleDoc single{doc->source, {node}};
+    if (session.lint) LintMetadata(node, *doc->source, result.diagnostics);
     ParsedDocuments parsed = ParseDocuments(single, result.diagnostics);
+    auto declare = [&](const std::string& id, const std::string& name, SourceLocation at) {
+      if (!id.empty()) result.declared.push_back({"id", id, at});
+      if (!name.empty()) result.declared.push_back({"name", name, at});
+    };
+    for (const auto& c : parsed.correlations) declare(c.id, c.name, c.location);
+    for (const auto& rule : parsed.rules) {
+      declare(rule.id, rule.name, rule.location);
+      if (session.lint && !rule.has_errors) LintSearches(rule, result.diagnostics);
+    }
     for (auto& c : parsed.correlations) {
       c.document = static_cast<int>(i);
       if (session.stage == EmitStage::kAst) {

@@ -24,6 +24,7 @@ struct Session {
   EmitStage stage = EmitStage::kQuery;
   bool strict = false;             // warnings become errors
   std::vector<ast::Rule> filters;  // Sigma filters (--filter), applied to every rule they name
+  bool lint = false;               // also run `refract check`'s metadata and search checks
 
   // Loads Sigma filter documents from `files`; reports problems and returns false on error.
   bool LoadFilters(const std::vector<std::string>& files, Diagnostics& diagnostics);
@@ -31,6 +32,18 @@ struct Session {
   // Loads the shipped mapping of every backend, extended by user mapping files; reports
   // problems and returns false on error.
   bool Init(const std::vector<std::string>& user_mapping_files, Diagnostics& diagnostics);
+};
+
+// What a query's rule says about itself, carried into platform formats (refract bundle).
+struct RuleMeta {
+  std::string description;
+  std::string level;
+  std::string status;
+  std::string author;
+  std::vector<std::string> tags;
+  std::vector<std::string> falsepositives;
+  std::vector<std::string> references;
+  long long timespan_seconds = 0;  // a correlation's window (0 for a single-event rule)
 };
 
 // One piece of output: a query (or a printed AST/IR) for one rule and target.
@@ -41,7 +54,12 @@ struct Output {
   int document = 0;    // 0-based index of the rule's YAML document in its file
   std::string target;  // empty for --emit ast, which is target-independent
   std::string text;
+  RuleMeta meta = {};
 };
+
+// The metadata of a detection rule / a correlation rule.
+RuleMeta MetaOf(const ast::Rule& rule);
+RuleMeta MetaOf(const ast::Correlation& correlation);
 
 // Whether one rule reached a query on one target.
 struct Outcome {
@@ -61,6 +79,13 @@ struct FileResult {
   int rules_parsed = 0;
   std::vector<ir::Rule> lowered;               // every detection rule that lowered cleanly
   std::vector<ast::Correlation> correlations;  // resolved later, across all files of the run
+  // Every rule id and name the file declares, where (for duplicate checks across files).
+  struct Declared {
+    std::string key;  // "id" or "name"
+    std::string value;
+    SourceLocation location;
+  };
+  std::vector<Declared> declared;
 };
 
 // Resolves the correlation rules of every file against the detection rules of all files (by

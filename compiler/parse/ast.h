@@ -97,6 +97,7 @@ struct Correlation {
   std::string level;
   std::vector<std::string> tags;
   std::vector<std::string> falsepositives;
+  std::vector<std::string> references;
   std::string type;  // event_count, value_count, temporal, temporal_ordered, value_sum, ...
   std::vector<Scalar> rules;  // referenced rule ids or names
   std::vector<std::string> group_by;

@@ -401,6 +401,7 @@ std::optional<ast::Correlation> ParseCorrelation(const YAML::Node& document,
   c.level = Text(document["level"]);
   c.tags = List(document["tags"]);
   c.falsepositives = List(document["falsepositives"]);
+  c.references = List(document["references"]);
   const YAML::Node body = document["correlation"];
   if (!body.IsMap()) {
     diagnostics.Error("E0610", where(body), "'correlation' must be a map");

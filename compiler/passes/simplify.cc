@@ -1,6 +1,8 @@
 #include "compiler/passes/simplify.h"
 
 #include <algorithm>
+#include <string>
+#include <unordered_set>
 
 namespace refract::passes {
 namespace {
@@ -25,10 +27,46 @@ bool Mergeable(const Predicate& p) {
   }
 }
 
+// A string that two values share exactly when they are equal (Value::operator==), so long
+// value lists are deduplicated through a hash set instead of pairwise comparisons.
+std::string ValueKey(const ir::Value& v) {
+  std::string key(1, static_cast<char>('0' + static_cast<int>(v.kind)));
+  key += v.text;
+  key += '\0';
+  for (const auto& piece : v.pattern.pieces) {
+    key += static_cast<char>('a' + static_cast<int>(piece.kind));
+    key += piece.text;
+    key += '\0';
+  }
+  if (v.kind == ir::Value::Kind::kRegex) {
+    key += v.regex->source;
+    key += v.regex->ignore_case ? 'i' : '-';
+    key += v.regex->multiline ? 'm' : '-';
+    key += v.regex->dot_all ? 's' : '-';
+  }
+  return key;
+}
+
+// A string two predicates share exactly when they are equal (Expr::operator== on predicates).
+std::string PredicateKey(const Predicate& p) {
+  std::string key = p.field;
+  key += '\0';
+  key += static_cast<char>('0' + static_cast<int>(p.op));
+  key += static_cast<char>('0' + static_cast<int>(p.part));
+  key += p.cased ? 'c' : '-';
+  key += p.all_of ? 'a' : '-';
+  for (const auto& v : p.values) {
+    key += ValueKey(v);
+    key += '\1';
+  }
+  return key;
+}
+
 // Merges predicate operands that differ only in their values.
 void MergePredicates(Expr& e) {
   bool all_of = e.kind == Expr::Kind::kAnd;
   std::vector<Expr> out;
+  std::vector<std::unordered_set<std::string>> seen;  // per `out` entry: its values' keys
   for (auto& child : e.children) {
     if (child.kind == Expr::Kind::kPredicate && Mergeable(child.predicate) &&
         (child.predicate.values.size() == 1 || child.predicate.all_of == all_of)) {
@@ -39,16 +77,19 @@ void MergePredicates(Expr& e) {
       });
       if (target != out.end()) {
         auto& values = target->predicate.values;
+        auto& keys = seen[static_cast<size_t>(target - out.begin())];
+        if (keys.empty()) {
+          for (const auto& v : values) keys.insert(ValueKey(v));
+        }
         for (auto& v : child.predicate.values) {
-          if (std::find(values.begin(), values.end(), v) == values.end()) {
-            values.push_back(std::move(v));
-          }
+          if (keys.insert(ValueKey(v)).second) values.push_back(std::move(v));
         }
         target->predicate.all_of = all_of && values.size() > 1;
         continue;
       }
     }
     out.push_back(std::move(child));
+    seen.emplace_back();
   }
   e.children = std::move(out);
 }
@@ -68,8 +109,16 @@ Expr SimplifyJunction(Expr e) {
       flat.push_back(std::move(s));
     }
   }
+  // Duplicates go; predicates are compared through a key (a hash set), the rest pairwise.
   std::vector<Expr> unique;
+  std::unordered_set<std::string> predicate_keys;
   for (auto& child : flat) {
+    if (child.kind == Expr::Kind::kPredicate) {
+      if (predicate_keys.insert(PredicateKey(child.predicate)).second) {
+        unique.push_back(std::move(child));
+      }
+      continue;
+    }
     if (std::find(unique.begin(), unique.end(), child) == unique.end()) {
       unique.push_back(std::move(child));
     }

@@ -210,5 +210,41 @@ check "hunt --timestamp" 0 "$refract" hunt tests/tools/hunt/signin_correlations.
 expect_grep "--timestamp used" "$tmp/stderr" '9 event(s), 3 match(es)'
 check "hunt unknown schema" 2 "$refract" hunt "$tmp/good.yml" --schema nosuch --events "$tmp/events.jsonl"
 
+# refract bundle: the same rules give the same tree; --check passes on it and fails once a rule
+# changes; a failing run leaves the existing bundle as it was and no temporary folder.
+check "bundle" 0 "$refract" bundle rules/ -o "$tmp/bundle" -q
+check "bundle again" 0 "$refract" bundle rules/ -o "$tmp/bundle2" -q
+if diff -r "$tmp/bundle" "$tmp/bundle2" >/dev/null; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL bundle: two runs differ"; fi
+check "bundle --check up to date" 0 "$refract" bundle rules/ -o "$tmp/bundle" --check
+expect_grep "bundle up to date" "$tmp/stderr" 'is up to date'
+cp -r rules "$tmp/rules_changed"
+sed -i 's/condition: {gte: 5}/condition: {gte: 6}/' "$tmp/rules_changed/t1586/entra_mfa_fatigue.yml"
+check "bundle --check stale" 1 "$refract" bundle "$tmp/rules_changed" -o "$tmp/bundle" --check
+expect_grep "bundle stale file" "$tmp/stdout" '^changed: kql/mfa_fatigue'
+printf 'title: broken\nlogsource: {product: windows}\ndetection:\n  sel: {a|bogus: 1}\n  condition: sel\n' >"$tmp/rules_changed/broken.yml"
+check "bundle refuses rule errors" 1 "$refract" bundle "$tmp/rules_changed" -o "$tmp/bundle"
+expect_grep "bundle not written" "$tmp/stderr" 'no bundle written'
+if diff -r "$tmp/bundle" "$tmp/bundle2" >/dev/null && ! ls -d "$tmp"/bundle.tmp-* >/dev/null 2>&1; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL bundle: a failing run changed the bundle or left a temporary folder"; fi
+# refract check: lint findings at their positions; SARIF 2.1.0 with what the format requires.
+printf 'title: Lint me\nid: not-a-uuid\nstatus: wip\nlevel: severe\ndate: 2026-13-01\ntags: [attack.t9999, attack.defense_evasion, mytag]\nlogsource: {product: windows, service: security}\ndetection:\n  sel: {EventID: 4625}\n  unused: {EventID: 1}\n  condition: sel\n' >"$tmp/lint.yml"
+check "check lint" 0 "$refract" check "$tmp/lint.yml" --target kql
+for code in "2:5: warning\[W0801\]" "3:9: warning\[W0804\]" "4:8: warning\[W0803\]" "5:7: warning\[W0802\]" "6:8: warning\[W0806\]" "6:22: warning\[W0806\]" "6:46: warning\[W0805\]" "10:3: warning\[W0807\]"; do
+  expect_grep "check finds $code" "$tmp/stdout" "lint.yml:$code"
+done
+cp "$tmp/lint.yml" "$tmp/lint2.yml"
+check "check duplicate id" 1 "$refract" check "$tmp/lint.yml" "$tmp/lint2.yml" --target kql
+expect_grep "duplicate id reported" "$tmp/stdout" "lint2.yml:1:1: error\[E0808\]: rule id 'not-a-uuid' is already declared"
+check "check sarif" 1 "$refract" check "$tmp/lint.yml" "$tmp/lint2.yml" --target kql --format sarif
+if node -e '
+  const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const run = s.runs[0];
+  const ok = s.version === "2.1.0" && run.tool.driver.name === "refract" &&
+    run.tool.driver.rules.length > 0 && run.results.length > 0 &&
+    run.results.every(r => r.ruleId && r.message.text &&
+      r.locations[0].physicalLocation.artifactLocation.uri &&
+      r.locations[0].physicalLocation.region.startLine >= 1);
+  process.exit(ok ? 0 : 1);' "$tmp/stdout"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL check sarif: not SARIF 2.1.0 as required"; fi
+check "check shipped rules" 0 "$refract" check rules/
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

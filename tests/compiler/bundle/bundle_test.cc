@@ -1,0 +1,150 @@
+// The bundle's native formats parse and carry the keys their platforms' importers require; the
+// manifest's hashes are the files'; the same input gives the same bytes.
+#include "compiler/bundle/bundle.h"
+
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "compiler/bundle/sha256.h"
+#include "compiler/mapping/mapping.h"
+
+namespace refract {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// The T1586 pack, bundled for every target.
+std::map<std::string, std::string> PackBundle() {
+  const fs::path pack = fs::path(REFRACT_SOURCE_DIR) / "rules" / "t1586";
+  Session session;
+  session.backends = AllBackends();
+  Diagnostics setup;
+  EXPECT_TRUE(session.Init({}, setup));
+  session.placeholders =
+      *ParsePlaceholders("placeholders.yml", ReadFile(pack / "placeholders.yml"), setup);
+  std::vector<std::string> paths;
+  for (const auto& e : fs::directory_iterator(pack)) {
+    std::string name = e.path().filename().string();
+    if (e.path().extension() == ".yml" && !name.ends_with(".test.yml") &&
+        name != "placeholders.yml") {
+      paths.push_back(e.path().string());
+    }
+  }
+  std::sort(paths.begin(), paths.end());
+  std::vector<FileResult> results;
+  for (const auto& p : paths) results.push_back(CompileFile(p, session));
+  CompileCorrelations(results, session);
+  return BuildBundle(results, session.backends);
+}
+
+void ExpectKeys(const YAML::Node& node, std::initializer_list<const char*> keys,
+                const std::string& where) {
+  for (const char* key : keys) EXPECT_TRUE(node[key].IsDefined()) << where << " lacks " << key;
+}
+
+TEST(Sha256, KnownVectors) {
+  // FIPS 180-4 examples.
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(Sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+TEST(Bundle, NativeFormatsParseWithTheirRequiredKeys) {
+  auto files = PackBundle();
+  int sentinel = 0, kibana = 0, yaral = 0, logscale = 0;
+  for (const auto& [path, content] : files) {
+    SCOPED_TRACE(path);
+    if (path.starts_with("kql/") && path.ends_with(".yaml")) {
+      // Azure Sentinel repository analytic rule
+      YAML::Node rule = YAML::Load(content);
+      ExpectKeys(rule,
+                 {"id", "name", "description", "severity", "requiredDataConnectors",
+                  "queryFrequency", "queryPeriod", "triggerOperator", "triggerThreshold", "tactics",
+                  "relevantTechniques", "query", "version", "kind"},
+                 path);
+      EXPECT_EQ(rule["kind"].as<std::string>(), "Scheduled");
+      ++sentinel;
+    } else if (path == "kql/azuredeploy.json") {
+      YAML::Node arm = YAML::Load(content);
+      ExpectKeys(arm, {"$schema", "contentVersion", "parameters", "resources"}, path);
+      ASSERT_TRUE(arm["resources"].IsSequence());
+      for (const auto& r : arm["resources"]) {
+        ExpectKeys(r["properties"],
+                   {"displayName", "query", "queryFrequency", "queryPeriod", "severity",
+                    "triggerOperator", "triggerThreshold"},
+                   path);
+      }
+    } else if (path.ends_with("rules.ndjson")) {
+      std::istringstream lines(content);
+      std::string line;
+      while (std::getline(lines, line)) {
+        YAML::Node rule = YAML::Load(line);
+        ExpectKeys(rule,
+                   {"rule_id", "name", "description", "risk_score", "severity", "type", "language",
+                    "query", "threat"},
+                   path);
+        ++kibana;
+      }
+    } else if (path == "spl/savedsearches.conf") {
+      EXPECT_NE(content.find("\nsearch = "), std::string::npos);
+      EXPECT_NE(content.find("cron_schedule = "), std::string::npos);
+    } else if (path == "aql/saved_searches.json") {
+      YAML::Node list = YAML::Load(content);
+      ASSERT_TRUE(list.IsSequence());
+      for (const auto& s : list) ExpectKeys(s, {"name", "aql", "description"}, path);
+    } else if (path == "sumo/scheduled_searches.json") {
+      YAML::Node folder = YAML::Load(content);
+      ExpectKeys(folder, {"type", "name", "children"}, path);
+      for (const auto& c : folder["children"]) {
+        ExpectKeys(c, {"type", "name", "search", "searchSchedule"}, path);
+        ExpectKeys(c["search"], {"queryText", "defaultTimeRange"}, path);
+      }
+    } else if (path.starts_with("yaral/")) {
+      EXPECT_TRUE(content.starts_with("rule "));
+      EXPECT_NE(content.find("  meta:\n"), std::string::npos);
+      EXPECT_NE(content.find("    description = "), std::string::npos);
+      ++yaral;
+    } else if (path.starts_with("cql/")) {
+      YAML::Node alert = YAML::Load(content);
+      ExpectKeys(alert, {"$schema", "name", "query"}, path);
+      EXPECT_TRUE(alert["query"]["queryString"].IsDefined());
+      ++logscale;
+    }
+  }
+  EXPECT_GE(sentinel, 10);
+  EXPECT_GE(kibana, 10);
+  EXPECT_GE(yaral, 10);
+  EXPECT_GE(logscale, 10);
+  YAML::Node layer = YAML::Load(files.at("attack-navigator-layer.json"));
+  ExpectKeys(layer, {"name", "versions", "domain", "techniques"}, "layer");
+  EXPECT_EQ(layer["domain"].as<std::string>(), "enterprise-attack");
+}
+
+TEST(Bundle, ManifestHashesTheFilesAndOutputIsDeterministic) {
+  auto files = PackBundle();
+  YAML::Node manifest = YAML::Load(files.at("manifest.json"));
+  size_t listed = 0;
+  for (const auto& f : manifest["files"]) {
+    std::string path = f["path"].as<std::string>();
+    ASSERT_TRUE(files.count(path)) << path;
+    EXPECT_EQ(f["sha256"].as<std::string>(), Sha256Hex(files.at(path))) << path;
+    ++listed;
+  }
+  EXPECT_EQ(listed + 1, files.size());  // every file but the manifest itself
+  EXPECT_EQ(PackBundle(), files);
+}
+
+}  // namespace
+}  // namespace refract
