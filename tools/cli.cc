@@ -1,7 +1,10 @@
 #include "tools/cli.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <set>
@@ -151,10 +154,25 @@ std::vector<FileResult> CompileAll(const std::vector<std::string>& files, const 
       results[i] = CompileFile(files[i], session);
     }
   };
+  // On a terminal, a long run shows how many files are done; redirected, it stays quiet.
+  std::atomic<bool> done{false};
+  std::thread progress;
+  if (files.size() >= 500 && isatty(STDERR_FILENO) != 0) {
+    progress = std::thread([&] {
+      while (!done) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        size_t at = std::min(next.load(), files.size());
+        if (!done) std::cerr << "\r" << at << "/" << files.size() << " files" << std::flush;
+      }
+      std::cerr << "\r" << std::string(40, ' ') << "\r" << std::flush;
+    });
+  }
   std::vector<std::thread> workers;
   for (unsigned j = 1; j < jobs; ++j) workers.emplace_back(work);
   work();
   for (auto& w : workers) w.join();
+  done = true;
+  if (progress.joinable()) progress.join();
   if (session.stage != EmitStage::kAst) CompileCorrelations(results, session);
   return results;
 }

@@ -225,6 +225,22 @@ printf 'title: broken\nlogsource: {product: windows}\ndetection:\n  sel: {a|bogu
 check "bundle refuses rule errors" 1 "$refract" bundle "$tmp/rules_changed" -o "$tmp/bundle"
 expect_grep "bundle not written" "$tmp/stderr" 'no bundle written'
 if diff -r "$tmp/bundle" "$tmp/bundle2" >/dev/null && ! ls -d "$tmp"/bundle.tmp-* >/dev/null 2>&1; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL bundle: a failing run changed the bundle or left a temporary folder"; fi
+# A bundle run killed before it finishes leaves the previous bundle untouched (nothing is
+# written until the whole bundle is built; then two renames swap it in). 3,000 generated rules
+# take long enough (about a second) for the kill to land mid-run; the same run left alone does
+# change the bundle, so the check can fail.
+mkdir -p "$tmp/many"
+for i in $(seq 1 3000); do
+  printf 'title: Generated %s\nlogsource: {product: windows, service: security}\ndetection:\n  sel: {EventID: %s}\n  condition: sel\nlevel: low\n' "$i" "$i" >"$tmp/many/r$i.yml"
+done
+cp -r "$tmp/bundle" "$tmp/bundle_before"
+"$refract" bundle "$tmp/many" -o "$tmp/bundle" -q >/dev/null 2>&1 &
+pid=$!
+sleep 0.2
+kill -9 "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+if diff -r "$tmp/bundle" "$tmp/bundle_before" >/dev/null; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL bundle: a killed run changed the bundle"; fi
+check "bundle of generated rules" 0 "$refract" bundle "$tmp/many" -o "$tmp/bundle_many" -q
 # refract check: lint findings at their positions; SARIF 2.1.0 with what the format requires.
 printf 'title: Lint me\nid: not-a-uuid\nstatus: wip\nlevel: severe\ndate: 2026-13-01\ntags: [attack.t9999, attack.defense_evasion, mytag]\nlogsource: {product: windows, service: security}\ndetection:\n  sel: {EventID: 4625}\n  unused: {EventID: 1}\n  condition: sel\n' >"$tmp/lint.yml"
 check "check lint" 0 "$refract" check "$tmp/lint.yml" --target kql
