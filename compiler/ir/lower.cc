@@ -459,7 +459,8 @@ std::optional<std::vector<std::string>> Lowerer::ExpandPlaceholders(const ast::S
   std::string name = text.substr(1, text.size() - 2);
   if (options_.placeholders != nullptr) {
     auto it = options_.placeholders->find(name);
-    if (it != options_.placeholders->end() && !it->second.empty()) return it->second;
+    // A placeholder given an empty list is known and matches nothing (an empty allowlist).
+    if (it != options_.placeholders->end()) return it->second;
   }
   diagnostics_.Error("E0209", value.location, fmt::format("placeholder '%{}%' has no values", name),
                      {"give its values in a placeholders file: refract translate --placeholders "
@@ -568,6 +569,7 @@ std::optional<Expr> Lowerer::LowerValue(const ast::DetectionItem& item, const Mo
         auto expanded = ExpandPlaceholders(value);
         if (!expanded) return std::nullopt;
         networks = *expanded;
+        if (networks.empty()) return Expr::Bool(false);
       }
       p.op = Op::kCidr;
       for (const auto& network : networks) {
@@ -651,6 +653,7 @@ std::optional<Expr> Lowerer::LowerValue(const ast::DetectionItem& item, const Mo
       if (!e) return std::nullopt;
       alternatives.push_back(std::move(*e));
     }
+    if (alternatives.empty()) return Expr::Bool(false);
     if (alternatives.size() == 1) return std::move(alternatives[0]);
     return Expr::Or(std::move(alternatives));
   }

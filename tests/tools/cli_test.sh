@@ -210,6 +210,11 @@ check "hunt --timestamp" 0 "$refract" hunt tests/tools/hunt/signin_correlations.
 expect_grep "--timestamp used" "$tmp/stderr" '9 event(s), 3 match(es)'
 check "hunt unknown schema" 2 "$refract" hunt "$tmp/good.yml" --schema nosuch --events "$tmp/events.jsonl"
 
+# A placeholder given an empty list matches nothing: an empty allowlist excludes nothing.
+printf 'title: Allowlisted\nlogsource: {product: azure, service: signinlogs}\ndetection:\n  sel: {ResultType: 50126}\n  allow: {IPAddress|cidr|expand: "%%egress%%"}\n  svc: {UserPrincipalName|expand: "%%svc%%"}\n  condition: sel and not allow and not svc\n' >"$tmp/allow.yml"
+printf 'egress: []\nsvc: []\n' >"$tmp/empty_placeholders.yml"
+check "empty placeholder list" 0 "$refract" translate "$tmp/allow.yml" --target kql --placeholders "$tmp/empty_placeholders.yml"
+expect_grep "empty allowlist drops out" "$tmp/stdout" '^| where ResultType == "50126"$'
 # refract bundle: the same rules give the same tree; --check passes on it and fails once a rule
 # changes; a failing run leaves the existing bundle as it was and no temporary folder.
 check "bundle" 0 "$refract" bundle rules/ -o "$tmp/bundle" -q
