@@ -227,20 +227,7 @@ int Translate(int argc, char** argv) {
     if (!ok) return kExitUsage;
   }
 
-  std::vector<FileResult> results(files.size());
-  unsigned jobs = args.jobs != 0 ? args.jobs : std::max(1u, std::thread::hardware_concurrency());
-  jobs = std::min<unsigned>(jobs, static_cast<unsigned>(std::max<size_t>(files.size(), 1)));
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i = next++; i < files.size(); i = next++) {
-      results[i] = CompileFile(files[i], session);
-    }
-  };
-  std::vector<std::thread> workers;
-  for (unsigned j = 1; j < jobs; ++j) workers.emplace_back(work);
-  work();
-  for (auto& w : workers) w.join();
-  if (session.stage != EmitStage::kAst) CompileCorrelations(results, session);
+  std::vector<FileResult> results = CompileAll(files, session, args.jobs);
 
   int errors = 0;
   int warnings = 0;
