@@ -355,7 +355,6 @@ class EsqlCorrelation {
     const std::string time = ctx_.mapping.Option("time_field", "@timestamp");
     std::string by = fmt::format("refract_bucket = BUCKET({}, {})", Field(time),
                                  SpanLiteral(spec_.timespan_seconds));
-    ctx_.ApproximatesWithBuckets("BUCKET(" + SpanLiteral(spec_.timespan_seconds) + ")");
     if (!temporal && ctx_.sources.size() == 1) {
       std::string query = from;
       if (ctx_.sources[0].rule->condition.kind != ir::Expr::Kind::kTrue) {
@@ -378,6 +377,7 @@ class EsqlCorrelation {
         measure = fmt::format("PERCENTILE({}, {})", value, spec_.percentile);
         ctx_.Approximates("PERCENTILE() is an estimate (TDigest)");
       }
+      Buckets();
       return fmt::format("{}\n| STATS {} = {} BY {}\n| WHERE {}", query, type, measure, by,
                          RenderBounds(type, spec_.condition, " AND ", "=="));
     }
@@ -423,18 +423,25 @@ class EsqlCorrelation {
         return fmt::format("refract_count_{} >= {}", i + 1, n);
       });
       if (where.empty()) return std::nullopt;
+      Buckets();
       return fmt::format("{}\n| WHERE {}{}\n| STATS {} BY {}\n| WHERE {}", from, any, evals, stats,
                          by, where);
     }
     for (size_t i = 0; i < conditions.size(); ++i) {
       seen += fmt::format("{}CASE(refract_count_{} > 0, 1, 0)", i ? " + " : "", i + 1);
     }
+    Buckets();
     return fmt::format("{}\n| WHERE {}{}\n| STATS {} BY {}\n| EVAL rule_count = {}\n| WHERE {}",
                        from, any, evals, stats, by, seen,
                        RenderBounds("rule_count", spec_.condition, " AND ", "=="));
   }
 
  private:
+  // Warns that the timespan became fixed buckets (once the query is certain).
+  void Buckets() const {
+    ctx_.ApproximatesWithBuckets("BUCKET(" + SpanLiteral(spec_.timespan_seconds) + ")");
+  }
+
   // temporal_ordered over two rules: the first rule's earliest event before the second's latest,
   // in one bucket ("some a before some b" is exactly that).
   std::optional<std::string> Ordered(const std::string& from, const std::string& any,
@@ -454,6 +461,7 @@ class EsqlCorrelation {
       stats += fmt::format(", refract_count_{} = SUM(refract_rule_{})", i + 1, i + 1);
       where += fmt::format(" AND refract_count_{} >= {}", i + 1, ctx_.sources[i].min_count);
     }
+    Buckets();
     return fmt::format("{}\n| WHERE {}{}\n| STATS {} BY {}\n| WHERE {}", from, any, evals, stats,
                        by, where);
   }

@@ -583,10 +583,7 @@ class KqlCorrelation {
   // temporal_ordered: an event of each rule, in the rules' order, in one bucket. For two rules
   // "some a before some b" is exactly "the first a is before the last b".
   std::optional<std::string> Ordered(const std::string& body, const std::string& by) {
-    if (ctx_.sources.size() != 2) {
-      ctx_.Unsupported("temporal_ordered over more than two rules (two are supported)");
-      return std::nullopt;
-    }
+    if (ctx_.sources.size() > 2) return OrderedChain(body);
     bool every_rule = spec_.condition.size() == 1 && spec_.condition[0].op == "gte" &&
                       spec_.condition[0].value == "2";
     if (!every_rule) {
@@ -608,6 +605,37 @@ class KqlCorrelation {
         "maxif({}, refract_rule == {}){} by {}\n| where refract_first < refract_last{}",
         body, time, Quote(ctx_.sources[0].label), time, Quote(ctx_.sources[1].label), counts, by,
         thresholds);
+  }
+
+  // temporal_ordered over three or more rules: per bucket and group, the earliest event of the
+  // first rule, then the earliest event of each next rule after the previous one, joined step by
+  // step. Taking the earliest at each step finds an ordered chain whenever one exists, so the
+  // order is exact within a bucket. https://learn.microsoft.com/kusto/query/join-operator
+  std::optional<std::string> OrderedChain(const std::string& body) {
+    if (!AsksForEveryRule(ctx_) || HasThresholds(ctx_)) {
+      ctx_.Unsupported(
+          "a temporal_ordered over three or more rules with a condition other than all rules "
+          "in order");
+      return std::nullopt;
+    }
+    const std::string time = ctx_.mapping.Option("time_field", "TimeGenerated");
+    const std::string span = CompactDuration(spec_.timespan_seconds);
+    ctx_.ApproximatesWithBuckets("bin(" + span + ")");
+    std::string keys = "refract_bucket";
+    for (const auto& g : spec_.group_by) keys += ", " + QuoteName(g);
+    std::string out = fmt::format(
+        "let refract_events = {}\n| extend refract_bucket = bin({}, {});\nrefract_events\n"
+        "| where refract_rule == {}\n| summarize refract_first = min({}), refract_t1 = min({}) "
+        "by {}",
+        body, time, span, Quote(ctx_.sources[0].label), time, time, keys);
+    for (size_t i = 1; i < ctx_.sources.size(); ++i) {
+      out += fmt::format(
+          "\n| join kind=inner (refract_events | where refract_rule == {}) on {}\n"
+          "| where {} > refract_t{}\n| summarize refract_first = min(refract_first), "
+          "refract_t{} = min({}) by {}",
+          Quote(ctx_.sources[i].label), keys, time, i, i + 1, time, keys);
+    }
+    return out;
   }
 
   // temporal with a folded chained event_count: each rule's events counted against its own
