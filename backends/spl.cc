@@ -541,8 +541,9 @@ class SplCorrelation {
       variable = "rule_count";
       measure = "dc(refract_rule)";
     } else {
-      if (ctx_.sources.size() != 2 || !AsksForEveryRule(ctx_)) {
-        ctx_.Unsupported("temporal_ordered other than two rules, all in order");
+      if (ctx_.sources.size() > 2) return OrderedChain(body, groups);
+      if (!AsksForEveryRule(ctx_)) {
+        ctx_.Unsupported("temporal_ordered other than all rules in order");
         return std::nullopt;
       }
       std::string counts;
@@ -568,6 +569,39 @@ class SplCorrelation {
   }
 
  private:
+  // temporal_ordered over three or more rules: per bucket and group, the earliest event of the
+  // first rule, then with each eventstats the earliest event of the next rule after the previous
+  // step's time. Taking the earliest at each step finds an ordered chain whenever one exists, so
+  // the order is exact within a bucket. The bucket goes to its own field because the steps
+  // compare the events' own _time.
+  // https://help.splunk.com/splunk-cloud-platform/spl-search-reference/10.0.2503/search-commands/eventstats
+  std::optional<std::string> OrderedChain(const std::string& body,
+                                          const std::vector<std::string>& groups) {
+    if (!AsksForEveryRule(ctx_) || HasThresholds(ctx_)) {
+      ctx_.Unsupported(
+          "a temporal_ordered over three or more rules with a condition other than all rules "
+          "in order");
+      return std::nullopt;
+    }
+    const std::string span = CompactDuration(spec_.timespan_seconds);
+    ctx_.ApproximatesWithBuckets("bin _time span=" + span);
+    std::string by = "refract_bucket";
+    for (const auto& g : groups) by += " " + g;
+    std::string out = fmt::format("{}\n| bin _time span={} as refract_bucket", body, span);
+    for (size_t i = 0; i < ctx_.sources.size(); ++i) {
+      std::string after =
+          i == 0 ? "" : fmt::format(" AND isnotnull(refract_t{0}) AND _time > refract_t{0}", i);
+      out += fmt::format(
+          "\n| eventstats min(eval(if(refract_rule={}{}, _time, null()))) as refract_t{} by {}",
+          Quote(ctx_.sources[i].label), after, i + 1, by);
+    }
+    const size_t last = ctx_.sources.size();
+    return fmt::format(
+        "{}\n| where isnotnull(refract_t{})\n| stats min(refract_t1) as refract_first "
+        "min(refract_t{}) as refract_last by {}",
+        out, last, last, by);
+  }
+
   // A name usable both in eval and in stats: letters, digits and `_` only.
   static std::string Alias(const std::string& name) {
     std::string out = "refract_";
