@@ -52,19 +52,19 @@ void CollectUses(const ast::Condition& c, std::vector<std::string>& uses) {
 
 }  // namespace
 
-void LintMetadata(const YAML::Node& document, const SourceFile& source, Diagnostics& diagnostics) {
+void LintMetadata(const yaml::Node& document, const SourceFile& source, Diagnostics& diagnostics) {
   if (!document.IsMap()) return;
-  auto at = [&](const YAML::Node& node) {
+  auto at = [&](const yaml::Node& node) {
     return LocationOf(source, node.Mark(),
                       node.IsScalar() ? static_cast<int>(node.Scalar().size()) : 1);
   };
-  auto scalar = [](const YAML::Node& node) { return node.IsScalar() ? node.Scalar() : ""; };
-  if (const YAML::Node id = document["id"]; id.IsDefined() && !IsUuid(scalar(id))) {
+  auto scalar = [](const yaml::Node& node) { return node.IsScalar() ? node.Scalar() : ""; };
+  if (const yaml::Node id = document["id"]; id.IsDefined() && !IsUuid(scalar(id))) {
     diagnostics.Warning("W0801", at(id), fmt::format("id '{}' is not a UUID", scalar(id)),
                         {"Sigma rule ids are UUIDs (version 4 recommended)"});
   }
   for (const char* key : {"date", "modified"}) {
-    const YAML::Node date = document[key];
+    const yaml::Node date = document[key];
     if (date.IsDefined() && !IsDate(scalar(date))) {
       diagnostics.Warning("W0802", at(date),
                           fmt::format("{} '{}' is not a date like 2026-11-25", key, scalar(date)));
@@ -72,20 +72,20 @@ void LintMetadata(const YAML::Node& document, const SourceFile& source, Diagnost
   }
   static const std::set<std::string> kLevels = {"informational", "low", "medium", "high",
                                                 "critical"};
-  if (const YAML::Node level = document["level"];
+  if (const yaml::Node level = document["level"];
       level.IsDefined() && kLevels.count(scalar(level)) == 0) {
     diagnostics.Warning("W0803", at(level), fmt::format("unknown level '{}'", scalar(level)),
                         {"the levels are informational, low, medium, high and critical"});
   }
   static const std::set<std::string> kStatuses = {"stable", "test", "experimental", "deprecated",
                                                   "unsupported"};
-  if (const YAML::Node status = document["status"];
+  if (const yaml::Node status = document["status"];
       status.IsDefined() && kStatuses.count(scalar(status)) == 0) {
     diagnostics.Warning("W0804", at(status), fmt::format("unknown status '{}'", scalar(status)),
                         {"the statuses are stable, test, experimental, deprecated and "
                          "unsupported"});
   }
-  const YAML::Node tags = document["tags"];
+  const yaml::Node tags = document["tags"];
   if (!tags.IsDefined() || !tags.IsSequence()) return;
   // https://github.com/SigmaHQ/sigma-specification/blob/main/appendix/sigma-tags-appendix.md
   static const std::set<std::string> kNamespaces = {"attack",    "car", "cve", "d3fend",

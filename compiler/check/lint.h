@@ -2,16 +2,15 @@
 // Sigma schema's formats (id, dates, level, status, tags, ATT&CK ids) and unused searches.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
 #include "compiler/diagnostics/diagnostic.h"
+#include "compiler/load/yaml_tree.h"
 #include "compiler/parse/ast.h"
 
 namespace refract {
 
 // Checks the metadata of one YAML rule document (detection or correlation rule): W0801 id,
 // W0802 dates, W0803 level, W0804 status, W0805 tag namespace, W0806 ATT&CK tag.
-void LintMetadata(const YAML::Node& document, const SourceFile& source, Diagnostics& diagnostics);
+void LintMetadata(const yaml::Node& document, const SourceFile& source, Diagnostics& diagnostics);
 
 // Checks a parsed detection rule: W0807 a search the condition never uses.
 void LintSearches(const ast::Rule& rule, Diagnostics& diagnostics);

@@ -572,10 +572,10 @@ FileResult CompileText(const std::string& path, std::string text, const Session&
   auto doc = LoadRuleSource(result.source, result.diagnostics);
   if (!doc) return result;
   for (size_t i = 0; i < doc->documents.size(); ++i) {
-    const YAML::Node& node = doc->documents[i];
+    const yaml::Node& node = doc->documents[i];
     if (!node.IsDefined() || node.IsNull()) continue;
     ++result.documents;
-    RuleDoc single{doc->source, {node}};
+    RuleDoc single{doc->source, doc->tree, {node}};
     if (session.lint) LintMetadata(node, *doc->source, result.diagnostics);
     ParsedDocuments parsed = ParseDocuments(single, result.diagnostics);
     auto declare = [&](const std::string& id, const std::string& name, SourceLocation at) {

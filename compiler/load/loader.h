@@ -9,16 +9,19 @@
 #include <vector>
 
 #include "compiler/diagnostics/diagnostic.h"
+#include "compiler/load/yaml_tree.h"
 
 namespace refract {
 
 // Largest rule file accepted; Sigma rules are a few kilobytes, so anything past this is a mistake.
 inline constexpr size_t kMaxRuleFileBytes = 1 << 20;
 
-// A loaded file: its text (for carets) and its YAML documents, in order.
+// A loaded file: its text (for carets) and its YAML documents, in order, with the tree that
+// owns their nodes.
 struct RuleDoc {
   std::shared_ptr<const SourceFile> source;
-  std::vector<YAML::Node> documents;
+  std::shared_ptr<const yaml::Tree> tree;
+  std::vector<yaml::Node> documents;
 };
 
 // Reads and parses `path`; on failure reports E0001 (unreadable), E0002 (too large) or
@@ -35,5 +38,6 @@ std::optional<RuleDoc> LoadRuleSource(std::shared_ptr<const SourceFile> source,
 
 // The 1-based source location of a YAML node's mark.
 SourceLocation LocationOf(const SourceFile& source, const YAML::Mark& mark, int length = 1);
+SourceLocation LocationOf(const SourceFile& source, const yaml::Mark& mark, int length = 1);
 
 }  // namespace refract

@@ -186,11 +186,11 @@ void CollectMeasures(const ast::Correlation::Test& t, std::vector<std::string>& 
   for (const auto& child : t.children) CollectMeasures(child, names);
 }
 
-std::string Text(const YAML::Node& node) {
+std::string Text(const yaml::Node& node) {
   return node.IsDefined() && node.IsScalar() ? node.Scalar() : "";
 }
 
-std::vector<std::string> List(const YAML::Node& node) {
+std::vector<std::string> List(const yaml::Node& node) {
   std::vector<std::string> out;
   if (!node.IsDefined()) return out;
   if (node.IsScalar()) out.push_back(node.Scalar());
@@ -206,7 +206,7 @@ std::vector<std::string> List(const YAML::Node& node) {
 
 namespace {
 
-std::optional<ast::Correlation::Test> ParseTest(const YAML::Node& node, const SourceFile& source,
+std::optional<ast::Correlation::Test> ParseTest(const yaml::Node& node, const SourceFile& source,
                                                 Diagnostics& diagnostics) {
   std::string error;
   auto test = TestParser(node.IsScalar() ? node.Scalar() : "").Run(&error);
@@ -224,7 +224,7 @@ std::optional<ast::Correlation::Test> ParseTest(const YAML::Node& node, const So
 namespace {
 
 // Reads the extended temporal condition; names the rules when `rules` is absent.
-void ParseRuleCondition(const YAML::Node& node, const SourceFile& source, Diagnostics& diagnostics,
+void ParseRuleCondition(const yaml::Node& node, const SourceFile& source, Diagnostics& diagnostics,
                         ast::Correlation& c) {
   // A position inside the scalar: its start, past an opening quote, plus the offset.
   auto at = [&](size_t offset, size_t length) {
@@ -272,10 +272,10 @@ void ParseRuleCondition(const YAML::Node& node, const SourceFile& source, Diagno
 
 }  // namespace
 
-void ParseAggregate(const YAML::Node& body, const SourceFile& source, Diagnostics& diagnostics,
+void ParseAggregate(const yaml::Node& body, const SourceFile& source, Diagnostics& diagnostics,
                     ast::Correlation& c) {
-  auto where = [&](const YAML::Node& node) { return LocationOf(source, node.Mark()); };
-  const YAML::Node measures = body["measures"];
+  auto where = [&](const yaml::Node& node) { return LocationOf(source, node.Mark()); };
+  const yaml::Node measures = body["measures"];
   if (!measures.IsDefined() || !measures.IsMap() || measures.size() == 0) {
     diagnostics.Error("E0620", where(body), "'aggregate' needs 'measures'");
     return;
@@ -286,7 +286,7 @@ void ParseAggregate(const YAML::Node& body, const SourceFile& source, Diagnostic
     ast::Correlation::Measure m;
     m.name = it->first.Scalar();
     m.location = where(it->first);
-    const YAML::Node spec = it->second;
+    const yaml::Node spec = it->second;
     if (!spec.IsMap() || spec.size() == 0) {
       diagnostics.Error("E0620", m.location,
                         fmt::format("measure '{}' needs one of count, distinct, values, min, max, "
@@ -310,7 +310,7 @@ void ParseAggregate(const YAML::Node& body, const SourceFile& source, Diagnostic
       }
       m.kind = key;
       if (key == "count") {
-        const YAML::Node selection = k->second;
+        const yaml::Node selection = k->second;
         if (selection.IsMap() || selection.IsSequence()) {
           m.where = ParseSelection(k->first, selection, source, diagnostics);
         }
@@ -326,7 +326,7 @@ void ParseAggregate(const YAML::Node& body, const SourceFile& source, Diagnostic
   }
   std::vector<std::string> known;
   for (const auto& m : c.measures) known.push_back(m.name);
-  auto check_names = [&](const ast::Correlation::Test& t, const YAML::Node& at) {
+  auto check_names = [&](const ast::Correlation::Test& t, const yaml::Node& at) {
     std::vector<std::string> used;
     CollectMeasures(t, used);
     for (const auto& name : used) {
@@ -339,12 +339,12 @@ void ParseAggregate(const YAML::Node& body, const SourceFile& source, Diagnostic
                        : std::vector<std::string>{fmt::format("did you mean '{}'?", hint)});
     }
   };
-  const YAML::Node condition = body["condition"];
+  const yaml::Node condition = body["condition"];
   if (condition.IsDefined()) {
     c.test = ParseTest(condition, source, diagnostics);
     if (c.test) check_names(*c.test, condition);
   }
-  const YAML::Node window = body["window"];
+  const yaml::Node window = body["window"];
   if (window.IsDefined()) {
     c.window = Text(window);
     auto seconds = ParseTimespan(c.window);
@@ -356,12 +356,12 @@ void ParseAggregate(const YAML::Node& body, const SourceFile& source, Diagnostic
       c.window_seconds = *seconds;
     }
   }
-  const YAML::Node columns = body["columns"];
+  const yaml::Node columns = body["columns"];
   if (columns.IsDefined() && columns.IsMap()) {
     for (auto it = columns.begin(); it != columns.end(); ++it) {
       ast::Correlation::Column column;
       column.name = it->first.Scalar();
-      const YAML::Node value = it->second;
+      const yaml::Node value = it->second;
       if (value.IsScalar()) {
         column.constant = value.Scalar();
       } else if (value.IsSequence()) {
@@ -385,11 +385,11 @@ void ParseAggregate(const YAML::Node& body, const SourceFile& source, Diagnostic
   }
 }
 
-std::optional<ast::Correlation> ParseCorrelation(const YAML::Node& document,
+std::optional<ast::Correlation> ParseCorrelation(const yaml::Node& document,
                                                  const SourceFile& source,
                                                  Diagnostics& diagnostics) {
   int errors_before = diagnostics.error_count();
-  auto where = [&](const YAML::Node& node) { return LocationOf(source, node.Mark()); };
+  auto where = [&](const yaml::Node& node) { return LocationOf(source, node.Mark()); };
   ast::Correlation c;
   c.location = where(document);
   c.title = Text(document["title"]);
@@ -402,14 +402,14 @@ std::optional<ast::Correlation> ParseCorrelation(const YAML::Node& document,
   c.tags = List(document["tags"]);
   c.falsepositives = List(document["falsepositives"]);
   c.references = List(document["references"]);
-  const YAML::Node body = document["correlation"];
+  const yaml::Node body = document["correlation"];
   if (!body.IsMap()) {
     diagnostics.Error("E0610", where(body), "'correlation' must be a map");
     return std::nullopt;
   }
   if (c.title.empty()) diagnostics.Error("E0200", c.location, "correlation rule has no 'title'");
 
-  const YAML::Node type = body["type"];
+  const yaml::Node type = body["type"];
   c.type = Text(type);
   const auto& types = CorrelationTypes();
   if (std::find(types.begin(), types.end(), c.type) == types.end()) {
@@ -425,7 +425,7 @@ std::optional<ast::Correlation> ParseCorrelation(const YAML::Node& document,
                       notes);
   }
 
-  const YAML::Node rules = body["rules"];
+  const yaml::Node rules = body["rules"];
   if (rules.IsDefined() && rules.IsSequence()) {
     for (const auto& r : rules) {
       if (!r.IsScalar()) continue;
@@ -450,7 +450,7 @@ std::optional<ast::Correlation> ParseCorrelation(const YAML::Node& document,
 
   c.group_by = List(body["group-by"]);
 
-  const YAML::Node timespan = body["timespan"];
+  const yaml::Node timespan = body["timespan"];
   c.timespan = Text(timespan);
   auto seconds = ParseTimespan(c.timespan);
   if (c.type == "union" && !timespan.IsDefined()) {
@@ -466,7 +466,7 @@ std::optional<ast::Correlation> ParseCorrelation(const YAML::Node& document,
 
   const bool aggregate = c.type == "aggregate";
   const bool union_type = c.type == "union";
-  const YAML::Node condition = body["condition"];
+  const yaml::Node condition = body["condition"];
   if (union_type) {
     // Columns: `Name` or `Name: SourceColumn`; sort: `Column [asc|desc]` (desc by default).
     for (const auto& item : body["columns"]) {
@@ -539,17 +539,17 @@ std::optional<ast::Correlation> ParseCorrelation(const YAML::Node& document,
                       "'value_percentile' needs 'percentile' in its condition");
   }
 
-  const YAML::Node aliases = body["aliases"];
+  const yaml::Node aliases = body["aliases"];
   if (aliases.IsDefined() && aliases.IsMap()) {
     for (auto it = aliases.begin(); it != aliases.end(); ++it) {
-      const YAML::Node per_rule = it->second;
+      const yaml::Node per_rule = it->second;
       if (!per_rule.IsMap()) continue;
       for (auto r = per_rule.begin(); r != per_rule.end(); ++r) {
         c.aliases[it->first.Scalar()][r->first.Scalar()] = Text(r->second);
       }
     }
   }
-  const YAML::Node generate =
+  const yaml::Node generate =
       body["generate"].IsDefined() ? body["generate"] : document["generate"];
   c.generate = Text(generate) == "true";
   if (diagnostics.error_count() != errors_before) return std::nullopt;

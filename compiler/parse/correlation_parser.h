@@ -1,11 +1,10 @@
 // Sigma correlation rules (specification 2.1): parsing and validation of one YAML document.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
 #include <optional>
 
 #include "compiler/diagnostics/diagnostic.h"
+#include "compiler/load/yaml_tree.h"
 #include "compiler/parse/ast.h"
 
 namespace refract {
@@ -15,12 +14,12 @@ const std::vector<std::string_view>& CorrelationTypes();
 
 // Parses a document that has a `correlation` key; reports E0610..E0615 at the offending key and
 // returns nullopt on error.
-std::optional<ast::Correlation> ParseCorrelation(const YAML::Node& document,
+std::optional<ast::Correlation> ParseCorrelation(const yaml::Node& document,
                                                  const SourceFile& source,
                                                  Diagnostics& diagnostics);
 
 // Reads the `aggregate` extension's measures, condition, window and columns into `c`.
-void ParseAggregate(const YAML::Node& body, const SourceFile& source, Diagnostics& diagnostics,
+void ParseAggregate(const yaml::Node& body, const SourceFile& source, Diagnostics& diagnostics,
                     ast::Correlation& c);
 
 // Parses a Sigma timespan (`30s`, `10m`, `1h`, `2d`, and pySigma's `1w`, `1M`, `1y`) into

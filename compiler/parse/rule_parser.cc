@@ -18,23 +18,23 @@ class RuleParser {
         correlations_(correlations),
         filters_(filters) {}
 
-  std::optional<ast::Rule> Parse(const YAML::Node& document);
-  std::optional<ast::Search> ParseSearch(const YAML::Node& key, const YAML::Node& value);
+  std::optional<ast::Rule> Parse(const yaml::Node& document);
+  std::optional<ast::Search> ParseSearch(const yaml::Node& key, const yaml::Node& value);
 
  private:
-  SourceLocation Where(const YAML::Node& node, int length = 1) const {
+  SourceLocation Where(const yaml::Node& node, int length = 1) const {
     return LocationOf(source_, node.Mark(), length);
   }
   // Offset of the first character of a scalar's value, past an opening quote.
-  size_t ValueStart(const YAML::Node& node) const;
-  std::string ScalarText(const YAML::Node& node, const char* what);
-  std::vector<std::string> StringList(const YAML::Node& node, const char* what);
-  ast::Scalar ReadScalar(const YAML::Node& node);
-  void ParseMetadata(const YAML::Node& document, ast::Rule& rule);
-  bool ParseDetection(const YAML::Node& detection, ast::Rule& rule);
-  std::optional<ast::DetectionItem> ParseItem(const YAML::Node& key, const YAML::Node& value);
-  bool ParseValues(const YAML::Node& value, std::vector<ast::Scalar>& out);
-  std::optional<ast::Condition> ParseConditionNode(const YAML::Node& node);
+  size_t ValueStart(const yaml::Node& node) const;
+  std::string ScalarText(const yaml::Node& node, const char* what);
+  std::vector<std::string> StringList(const yaml::Node& node, const char* what);
+  ast::Scalar ReadScalar(const yaml::Node& node);
+  void ParseMetadata(const yaml::Node& document, ast::Rule& rule);
+  bool ParseDetection(const yaml::Node& detection, ast::Rule& rule);
+  std::optional<ast::DetectionItem> ParseItem(const yaml::Node& key, const yaml::Node& value);
+  bool ParseValues(const yaml::Node& value, std::vector<ast::Scalar>& out);
+  std::optional<ast::Condition> ParseConditionNode(const yaml::Node& node);
 
   const SourceFile& source_;
   Diagnostics& diagnostics_;
@@ -43,8 +43,8 @@ class RuleParser {
   bool in_filter_ = false;  // parsing a filter's detection: `rules` is not a search
 };
 
-size_t RuleParser::ValueStart(const YAML::Node& node) const {
-  YAML::Mark mark = node.Mark();
+size_t RuleParser::ValueStart(const yaml::Node& node) const {
+  yaml::Mark mark = node.Mark();
   if (mark.pos < 0) return 0;
   size_t pos = static_cast<size_t>(mark.pos);
   const std::string& text = source_.text();
@@ -52,7 +52,7 @@ size_t RuleParser::ValueStart(const YAML::Node& node) const {
   return pos;
 }
 
-std::string RuleParser::ScalarText(const YAML::Node& node, const char* what) {
+std::string RuleParser::ScalarText(const yaml::Node& node, const char* what) {
   if (!node.IsDefined() || node.IsNull()) return "";
   if (!node.IsScalar()) {
     diagnostics_.Error("E0202", Where(node), fmt::format("'{}' must be a single value", what));
@@ -61,7 +61,7 @@ std::string RuleParser::ScalarText(const YAML::Node& node, const char* what) {
   return node.Scalar();
 }
 
-std::vector<std::string> RuleParser::StringList(const YAML::Node& node, const char* what) {
+std::vector<std::string> RuleParser::StringList(const yaml::Node& node, const char* what) {
   std::vector<std::string> out;
   if (!node.IsDefined() || node.IsNull()) return out;
   if (node.IsScalar()) {
@@ -102,7 +102,7 @@ bool IsDecimalNumber(std::string_view t) {
   return i == t.size() && t.size() <= 40;
 }
 
-ast::Scalar RuleParser::ReadScalar(const YAML::Node& node) {
+ast::Scalar RuleParser::ReadScalar(const yaml::Node& node) {
   ast::Scalar scalar;
   scalar.location = Where(node);
   if (node.Mark().pos >= 0) {
@@ -127,7 +127,7 @@ ast::Scalar RuleParser::ReadScalar(const YAML::Node& node) {
   return scalar;
 }
 
-bool RuleParser::ParseValues(const YAML::Node& value, std::vector<ast::Scalar>& out) {
+bool RuleParser::ParseValues(const yaml::Node& value, std::vector<ast::Scalar>& out) {
   if (value.IsNull() || value.IsScalar()) {
     out.push_back(ReadScalar(value));
     return true;
@@ -152,8 +152,8 @@ bool RuleParser::ParseValues(const YAML::Node& value, std::vector<ast::Scalar>& 
   return false;
 }
 
-std::optional<ast::DetectionItem> RuleParser::ParseItem(const YAML::Node& key,
-                                                        const YAML::Node& value) {
+std::optional<ast::DetectionItem> RuleParser::ParseItem(const yaml::Node& key,
+                                                        const yaml::Node& value) {
   ast::DetectionItem item;
   item.location = Where(key);
   const std::string& text = key.Scalar();
@@ -178,12 +178,12 @@ std::optional<ast::DetectionItem> RuleParser::ParseItem(const YAML::Node& key,
   return item;
 }
 
-std::optional<ast::Search> RuleParser::ParseSearch(const YAML::Node& key, const YAML::Node& value) {
+std::optional<ast::Search> RuleParser::ParseSearch(const yaml::Node& key, const yaml::Node& value) {
   ast::Search search;
   search.name = key.Scalar();
   search.location = Where(key, static_cast<int>(search.name.size()));
   bool ok = true;
-  auto add_map = [&](const YAML::Node& map) {
+  auto add_map = [&](const yaml::Node& map) {
     ast::SearchAlternative alternative;
     for (auto it = map.begin(); it != map.end(); ++it) {
       if (!it->first.IsScalar()) {
@@ -203,7 +203,7 @@ std::optional<ast::Search> RuleParser::ParseSearch(const YAML::Node& key, const 
     }
     search.alternatives.push_back(std::move(alternative));
   };
-  auto add_keywords = [&](std::vector<ast::Scalar> values, const YAML::Node& at) {
+  auto add_keywords = [&](std::vector<ast::Scalar> values, const yaml::Node& at) {
     ast::DetectionItem item;
     item.location = Where(at);
     item.values = std::move(values);
@@ -254,7 +254,7 @@ size_t MapValueOffset(const std::string& text, size_t start, const std::string& 
   return pos;
 }
 
-std::optional<ast::Condition> RuleParser::ParseConditionNode(const YAML::Node& node) {
+std::optional<ast::Condition> RuleParser::ParseConditionNode(const yaml::Node& node) {
   const std::string text = node.Scalar();
   size_t start = ValueStart(node);
   const std::string& file_text = source_.text();
@@ -282,13 +282,13 @@ std::optional<ast::Condition> RuleParser::ParseConditionNode(const YAML::Node& n
   return ParseCondition(text, locate, diagnostics_);
 }
 
-bool RuleParser::ParseDetection(const YAML::Node& detection, ast::Rule& rule) {
+bool RuleParser::ParseDetection(const yaml::Node& detection, ast::Rule& rule) {
   if (!detection.IsMap()) {
     diagnostics_.Error("E0201", Where(detection), "'detection' must be a map of searches");
     return false;
   }
   bool ok = true;
-  YAML::Node condition;
+  yaml::Node condition;
   for (auto it = detection.begin(); it != detection.end(); ++it) {
     const std::string key = it->first.Scalar();
     if (key == "condition") {
@@ -317,7 +317,7 @@ bool RuleParser::ParseDetection(const YAML::Node& detection, ast::Rule& rule) {
     diagnostics_.Error("E0201", Where(detection), "detection has no search identifiers");
     return false;
   }
-  std::vector<YAML::Node> conditions;
+  std::vector<yaml::Node> conditions;
   if (condition.IsSequence()) {
     for (const auto& c : condition) conditions.push_back(c);
   } else {
@@ -338,7 +338,7 @@ bool RuleParser::ParseDetection(const YAML::Node& detection, ast::Rule& rule) {
   return ok;
 }
 
-void RuleParser::ParseMetadata(const YAML::Node& doc, ast::Rule& rule) {
+void RuleParser::ParseMetadata(const yaml::Node& doc, ast::Rule& rule) {
   rule.title = ScalarText(doc["title"], "title");
   rule.id = ScalarText(doc["id"], "id");
   rule.name = ScalarText(doc["name"], "name");
@@ -352,7 +352,7 @@ void RuleParser::ParseMetadata(const YAML::Node& doc, ast::Rule& rule) {
   rule.references = StringList(doc["references"], "references");
   rule.falsepositives = StringList(doc["falsepositives"], "falsepositives");
   rule.fields = StringList(doc["fields"], "fields");
-  const YAML::Node logsource = doc["logsource"];
+  const yaml::Node logsource = doc["logsource"];
   rule.logsource_location = rule.location;
   for (auto it = doc.begin(); it != doc.end(); ++it) {
     if (it->first.IsScalar() && it->first.Scalar() == "logsource") {
@@ -367,7 +367,7 @@ void RuleParser::ParseMetadata(const YAML::Node& doc, ast::Rule& rule) {
   }
 }
 
-std::optional<ast::Rule> RuleParser::Parse(const YAML::Node& document) {
+std::optional<ast::Rule> RuleParser::Parse(const yaml::Node& document) {
   ast::Rule rule;
   rule.location = Where(document);
   if (!document.IsMap()) {
@@ -385,10 +385,10 @@ std::optional<ast::Rule> RuleParser::Parse(const YAML::Node& document) {
   if (document["filter"].IsDefined()) {
     // A Sigma filter: a detection (under `filter`) applied to other rules.
     ParseMetadata(document, rule);
-    const YAML::Node filter = document["filter"];
+    const yaml::Node filter = document["filter"];
     int before = diagnostics_.error_count();
     if (filter.IsMap()) {
-      const YAML::Node rules = filter["rules"];
+      const yaml::Node rules = filter["rules"];
       if (rules.IsDefined() && rules.IsSequence()) {
         for (const auto& r : rules) {
           if (r.IsScalar()) rule.filter_rules.push_back(r.Scalar());
@@ -416,7 +416,7 @@ std::optional<ast::Rule> RuleParser::Parse(const YAML::Node& document) {
                           "specification"});
     }
   }
-  const YAML::Node detection = document["detection"];
+  const yaml::Node detection = document["detection"];
   if (detection.IsDefined() && !detection.IsNull()) ParseDetection(detection, rule);
   // A rule with errors still goes on to lowering, which reports the problems of its searches.
   rule.has_errors = static_cast<size_t>(diagnostics_.error_count()) != errors_before;
@@ -425,7 +425,7 @@ std::optional<ast::Rule> RuleParser::Parse(const YAML::Node& document) {
 
 }  // namespace
 
-std::optional<ast::Search> ParseSelection(const YAML::Node& key, const YAML::Node& value,
+std::optional<ast::Search> ParseSelection(const yaml::Node& key, const yaml::Node& value,
                                           const SourceFile& source, Diagnostics& diagnostics) {
   RuleParser parser(source, diagnostics);
   return parser.ParseSearch(key, value);
@@ -441,12 +441,7 @@ ParsedDocuments ParseDocuments(const RuleDoc& doc, Diagnostics& diagnostics) {
   RuleParser parser(*doc.source, diagnostics, &parsed.correlations, &parsed.filters);
   for (const auto& document : doc.documents) {
     if (!document.IsDefined() || document.IsNull()) continue;
-    try {
-      if (auto rule = parser.Parse(document)) rules.push_back(std::move(*rule));
-    } catch (const YAML::Exception& e) {
-      diagnostics.Error("E0100", LocationOf(*doc.source, e.mark),
-                        fmt::format("malformed yaml: {}", e.msg));
-    }
+    if (auto rule = parser.Parse(document)) rules.push_back(std::move(*rule));
   }
   return parsed;
 }

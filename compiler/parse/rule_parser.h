@@ -15,7 +15,7 @@ namespace refract {
 std::vector<ast::Rule> ParseRules(const RuleDoc& doc, Diagnostics& diagnostics);
 
 // Parses one search (a map or list of maps of `field|modifiers: values`) named by `key`.
-std::optional<ast::Search> ParseSelection(const YAML::Node& key, const YAML::Node& value,
+std::optional<ast::Search> ParseSelection(const yaml::Node& key, const yaml::Node& value,
                                           const SourceFile& source, Diagnostics& diagnostics);
 
 // Detection rules and correlation rules of one file.

@@ -1,0 +1,837 @@
+#include "compiler/load/yaml_tree.h"
+
+#include <fmt/format.h>
+
+#include <string>
+
+namespace refract::yaml {
+
+namespace {
+
+const std::string kEmpty;
+const std::string kPlainTag = "?";
+
+}  // namespace
+
+Kind Node::kind() const { return data_ ? data_->kind : Kind::kUndefined; }
+
+const std::string& Node::Scalar() const { return data_ ? data_->scalar : kEmpty; }
+
+const std::string& Node::Tag() const { return data_ ? data_->tag : kEmpty; }
+
+Mark Node::Mark() const { return data_ ? data_->mark : yaml::Mark{}; }
+
+size_t Node::size() const {
+  if (!data_) return 0;
+  if (data_->kind == Kind::kMap) return data_->entries.size();
+  if (data_->kind == Kind::kSequence) return data_->items.size();
+  return 0;
+}
+
+Node Node::operator[](std::string_view key) const {
+  if (!data_ || data_->kind != Kind::kMap) return Node();
+  for (const auto& [k, v] : data_->entries) {
+    if (k->kind == Kind::kScalar && k->scalar == key) return Node(v);
+  }
+  return Node();
+}
+
+Node::Iterator Node::begin() const { return Iterator(data_, 0); }
+
+Node::Iterator Node::end() const { return Iterator(data_, size()); }
+
+void Node::Iterator::Load() {
+  entry_ = Entry();
+  if (!data_) return;
+  if (data_->kind == Kind::kSequence && index_ < data_->items.size()) {
+    static_cast<Node&>(entry_) = Node(data_->items[index_]);
+  } else if (data_->kind == Kind::kMap && index_ < data_->entries.size()) {
+    entry_.first = Node(data_->entries[index_].first);
+    entry_.second = Node(data_->entries[index_].second);
+  }
+}
+
+namespace {
+
+// Thrown inside the fast reader when the text leaves the subset it reads exactly.
+struct Decline {};
+
+bool IsBlank(char c) { return c == ' ' || c == '\t'; }
+bool IsBlankOrEnd(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\0'; }
+bool IsNullText(const std::string& s) {
+  return s == "~" || s == "null" || s == "Null" || s == "NULL";
+}
+
+void AppendUtf8(std::string& out, unsigned long cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x110000) {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    throw Decline{};
+  }
+}
+
+// Nesting deeper than this is left to yaml-cpp, which has its own limit, so that a hostile
+// file cannot exhaust the stack.
+constexpr int kMaxDepth = 256;
+
+struct DepthGuard {
+  explicit DepthGuard(int& depth) : depth_(depth) {
+    if (++depth_ > kMaxDepth) throw Decline{};
+  }
+  ~DepthGuard() { --depth_; }
+  DepthGuard(const DepthGuard&) = delete;
+  DepthGuard& operator=(const DepthGuard&) = delete;
+  int& depth_;
+};
+
+// A recursive-descent reader for block YAML as rule files write it: block maps and sequences
+// (indentless sequences included), plain scalars (folded over lines), single-line quoted
+// scalars, literal and folded block scalars, and flow collections. Everything else declines.
+class FastReader {
+ public:
+  FastReader(std::string_view text, Tree& tree) : t_(text), tree_(tree) {}
+
+  std::vector<Node> Run() {
+    if (t_.find('\r') != std::string_view::npos) throw Decline{};
+    if (t_.size() >= 3 && static_cast<unsigned char>(t_[0]) == 0xEF) throw Decline{};  // BOM
+    std::vector<Node> documents;
+    bool ended = false;  // after `...`, only `---` may follow
+    while (true) {
+      SkipToContent();
+      if (p_ >= t_.size()) break;
+      if (Column() == 0 && t_[p_] == '%') throw Decline{};
+      if (AtMarker("---")) {
+        Skip(3);
+        SkipBlanks();
+        if (!AtLineEnd()) throw Decline{};
+        documents.emplace_back(BlockNode(-1));
+        ended = false;
+      } else if (AtMarker("...")) {
+        Skip(3);
+        SkipBlanks();
+        if (!AtLineEnd()) throw Decline{};
+        ended = true;
+        continue;
+      } else {
+        if (ended) throw Decline{};
+        documents.emplace_back(BlockNode(-1));
+      }
+      SkipToContent();
+      if (p_ < t_.size() && !AtMarker("---") && !AtMarker("...")) throw Decline{};
+    }
+    return documents;
+  }
+
+ private:
+  // --- position ---
+  char At(size_t i) const { return i < t_.size() ? t_[i] : '\0'; }
+  char Here() const { return At(p_); }
+  int Column() const { return static_cast<int>(p_ - line_start_); }
+  // At the end of the text yaml-cpp reports column 0, whether or not a line break ends it.
+  yaml::Mark MarkHere() const {
+    if (p_ >= t_.size()) return {static_cast<int>(t_.size()), line_, 0};
+    return {static_cast<int>(p_), line_, static_cast<int>(p_ - line_start_)};
+  }
+  void Advance() {
+    if (t_[p_] == '\n') {
+      ++line_;
+      line_start_ = p_ + 1;
+    }
+    ++p_;
+  }
+  void Skip(size_t n) {
+    for (size_t i = 0; i < n && p_ < t_.size(); ++i) Advance();
+  }
+  void SkipBlanks() {
+    while (IsBlank(Here())) ++p_;
+  }
+  bool AtComment() const { return Here() == '#' && (p_ == line_start_ || IsBlank(At(p_ - 1))); }
+  bool AtLineEnd() const { return p_ >= t_.size() || Here() == '\n' || AtComment(); }
+  void SkipToLineEnd() {
+    while (p_ < t_.size() && t_[p_] != '\n') ++p_;
+  }
+  bool AtMarker(std::string_view marker) const {
+    return p_ == line_start_ && t_.substr(p_, 3) == marker && IsBlankOrEnd(At(p_ + 3));
+  }
+  // Past blanks, comments and line breaks to the next content (or the end). Tabs may not
+  // indent content in YAML; such text is left to yaml-cpp.
+  void SkipToContent() {
+    while (p_ < t_.size()) {
+      char c = t_[p_];
+      if (c == ' ') {
+        ++p_;
+      } else if (c == '\t') {
+        size_t q = p_;
+        while (IsBlank(At(q))) ++q;
+        if (At(q) != '\n' && At(q) != '\0' && At(q) != '#') throw Decline{};
+        p_ = q;
+      } else if (c == '\n') {
+        Advance();
+      } else if (AtComment()) {
+        SkipToLineEnd();
+      } else {
+        return;
+      }
+    }
+  }
+  bool AtDashEntry() const { return Here() == '-' && IsBlankOrEnd(At(p_ + 1)); }
+
+  // --- nodes ---
+  NodeData* NewNode(Kind kind, yaml::Mark mark, std::string tag) {
+    NodeData* n = tree_.Add();
+    n->kind = kind;
+    n->mark = mark;
+    n->tag = std::move(tag);
+    return n;
+  }
+  NodeData* Null(yaml::Mark mark) { return NewNode(Kind::kNull, mark, ""); }
+  NodeData* PlainScalar(yaml::Mark mark, std::string text) {
+    if (IsNullText(text)) return Null(mark);
+    NodeData* n = NewNode(Kind::kScalar, mark, kPlainTag);
+    n->scalar = std::move(text);
+    return n;
+  }
+
+  // A node on the following lines, indented more than `parent`; null (marked at the next
+  // token) when there is none.
+  Node BlockNode(int parent) {
+    SkipToContent();
+    if (p_ >= t_.size() || AtMarker("---") || AtMarker("...") || Column() <= parent) {
+      return Node(Null(MarkHere()));
+    }
+    return Node(Content(parent));
+  }
+
+  // The node starting here (at content); `parent` is the enclosing block's indentation.
+  NodeData* Content(int parent) {
+    if (AtDashEntry()) return Sequence(Column());
+    if (LooksLikeKey()) return Map(Column());
+    return Inline(parent);
+  }
+
+  // Whether the current line holds `key:` starting here.
+  bool LooksLikeKey() const {
+    size_t q = p_;
+    char c = At(q);
+    if (c == '"' || c == '\'') {
+      ++q;
+      while (q < t_.size() && t_[q] != '\n') {
+        if (c == '\'' && t_[q] == '\'') {
+          if (At(q + 1) == '\'') {
+            q += 2;
+            continue;
+          }
+          break;
+        }
+        if (c == '"' && t_[q] == '\\') {
+          q += 2;
+          continue;
+        }
+        if (c == '"' && t_[q] == '"') break;
+        ++q;
+      }
+      if (At(q) != c) return false;
+      ++q;
+      while (IsBlank(At(q))) ++q;
+      return At(q) == ':' && IsBlankOrEnd(At(q + 1));
+    }
+    if (c == '[' || c == '{') return false;
+    for (; q < t_.size() && t_[q] != '\n'; ++q) {
+      if (t_[q] == '#' && q > p_ && IsBlank(t_[q - 1])) return false;
+      if (t_[q] == ':' && IsBlankOrEnd(At(q + 1))) return true;
+    }
+    return false;
+  }
+
+  NodeData* Map(int column) {
+    DepthGuard guard(depth_);
+    NodeData* map = NewNode(Kind::kMap, MarkHere(), kPlainTag);
+    while (true) {
+      NodeData* key = Key();
+      SkipBlanks();
+      NodeData* value;
+      if (AtLineEnd()) {
+        SkipToContent();
+        if (p_ >= t_.size() || AtMarker("---") || AtMarker("...")) {
+          value = Null(MarkHere());
+        } else if (Column() > column) {
+          value = Content(column);
+        } else if (Column() == column && AtDashEntry()) {
+          value = Sequence(column);  // an indentless sequence
+        } else {
+          value = Null(MarkHere());
+        }
+      } else {
+        if (AtDashEntry()) throw Decline{};
+        value = Inline(column);
+      }
+      map->entries.emplace_back(key, value);
+      SkipToContent();
+      if (p_ >= t_.size() || AtMarker("---") || AtMarker("...")) break;
+      if (Column() < column) break;
+      if (Column() > column || !LooksLikeKey()) throw Decline{};
+    }
+    return map;
+  }
+
+  NodeData* Key() {
+    char c = Here();
+    NodeData* key;
+    if (c == '"' || c == '\'') {
+      key = Quoted();
+    } else {
+      if (IsIndicator(c) || c == '-' || c == '[' || c == '{') throw Decline{};
+      yaml::Mark mark = MarkHere();
+      size_t start = p_;
+      while (p_ < t_.size() && !(Here() == ':' && IsBlankOrEnd(At(p_ + 1)))) ++p_;
+      size_t end = p_;
+      while (end > start && IsBlank(t_[end - 1])) --end;
+      key = PlainScalar(mark, std::string(t_.substr(start, end - start)));
+    }
+    SkipBlanks();
+    if (Here() != ':') throw Decline{};
+    ++p_;
+    return key;
+  }
+
+  NodeData* Sequence(int column) {
+    DepthGuard guard(depth_);
+    NodeData* seq = NewNode(Kind::kSequence, MarkHere(), kPlainTag);
+    while (true) {
+      ++p_;  // the dash
+      while (IsBlank(Here())) {
+        if (Here() == '\t') throw Decline{};  // yaml-cpp rejects some tab-separated entries
+        ++p_;
+      }
+      NodeData* item;
+      if (AtLineEnd()) {
+        SkipToContent();
+        if (p_ >= t_.size() || AtMarker("---") || AtMarker("...") || Column() <= column) {
+          item = Null(MarkHere());
+        } else {
+          item = Content(column);
+        }
+      } else if (AtDashEntry()) {
+        item = Sequence(Column());
+      } else if (LooksLikeKey()) {
+        item = Map(Column());
+      } else {
+        item = Inline(column);
+      }
+      seq->items.push_back(item);
+      SkipToContent();
+      if (p_ >= t_.size() || AtMarker("---") || AtMarker("...")) break;
+      if (Column() == column && AtDashEntry()) continue;
+      if (Column() <= column) break;
+      throw Decline{};
+    }
+    return seq;
+  }
+
+  static bool IsIndicator(char c) {
+    switch (c) {
+      case '&':
+      case '*':
+      case '!':
+      case '%':
+      case '@':
+      case '`':
+      case '?':
+      case ':':
+      case ',':
+      case ']':
+      case '}':
+      case '#':
+      case '|':
+      case '>':
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  // A value on the current line: a quoted, block or plain scalar, or a flow collection.
+  NodeData* Inline(int parent) {
+    char c = Here();
+    NodeData* node;
+    if (c == '[' || c == '{') {
+      node = Flow();
+    } else if (c == '"' || c == '\'') {
+      node = Quoted();
+    } else if (c == '|' || c == '>') {
+      return BlockScalar(parent);
+    } else if (IsIndicator(c)) {
+      throw Decline{};
+    } else {
+      return Plain(parent);
+    }
+    SkipBlanks();
+    if (!AtLineEnd()) throw Decline{};
+    return node;
+  }
+
+  // The rest of a plain scalar's line, trimmed; leaves the position after its last character.
+  std::string PlainLine() {
+    size_t start = p_;
+    size_t end = p_;
+    while (p_ < t_.size() && t_[p_] != '\n') {
+      char c = t_[p_];
+      if (c == '#' && IsBlank(At(p_ - 1))) break;
+      if (c == ':' && IsBlankOrEnd(At(p_ + 1))) throw Decline{};
+      ++p_;
+      if (!IsBlank(c)) end = p_;
+    }
+    p_ = end;
+    return std::string(t_.substr(start, end - start));
+  }
+
+  // A plain scalar, continued on following lines indented more than `parent` (folded: one
+  // line break becomes a space, n empty lines become n line breaks).
+  NodeData* Plain(int parent) {
+    yaml::Mark mark = MarkHere();
+    std::string text = PlainLine();
+    while (true) {
+      size_t save_p = p_, save_start = line_start_;
+      int save_line = line_;
+      SkipBlanks();
+      if (p_ >= t_.size() || AtComment()) break;
+      Advance();  // the line break
+      int empty_lines = 0;
+      bool continued = false;
+      while (p_ < t_.size()) {
+        size_t q = p_;
+        while (At(q) == ' ') ++q;
+        if (At(q) == '\t') throw Decline{};
+        if (At(q) == '\n') {
+          ++empty_lines;
+          p_ = q;
+          Advance();
+          continue;
+        }
+        int indent = static_cast<int>(q - p_);
+        if (At(q) == '\0' || At(q) == '#' || indent <= parent || AtMarker("---") ||
+            AtMarker("...")) {
+          break;
+        }
+        p_ = q;
+        continued = true;
+        break;
+      }
+      if (!continued) {
+        p_ = save_p;
+        line_start_ = save_start;
+        line_ = save_line;
+        break;
+      }
+      text += empty_lines ? std::string(static_cast<size_t>(empty_lines), '\n') : " ";
+      text += PlainLine();
+    }
+    return PlainScalar(mark, std::move(text));
+  }
+
+  // A single-line quoted scalar; a line break inside the quotes declines.
+  NodeData* Quoted() {
+    yaml::Mark mark = MarkHere();
+    char quote = Here();
+    ++p_;
+    std::string text;
+    while (true) {
+      char c = Here();
+      if (c == '\n' || c == '\0') throw Decline{};
+      ++p_;
+      if (quote == '\'') {
+        if (c == '\'') {
+          if (Here() == '\'') {
+            text += '\'';
+            ++p_;
+            continue;
+          }
+          break;
+        }
+        text += c;
+        continue;
+      }
+      if (c == '"') break;
+      if (c != '\\') {
+        text += c;
+        continue;
+      }
+      Escape(text);
+    }
+    NodeData* n = NewNode(Kind::kScalar, mark, "!");
+    n->scalar = std::move(text);
+    return n;
+  }
+
+  // A double-quoted escape (after the backslash).
+  // https://yaml.org/spec/1.2.2/#57-escaped-characters
+  void Escape(std::string& text) {
+    char e = Here();
+    ++p_;
+    switch (e) {
+      case '0':
+        text += '\0';
+        return;
+      case 'a':
+        text += '\a';
+        return;
+      case 'b':
+        text += '\b';
+        return;
+      case 't':
+      case '\t':
+        text += '\t';
+        return;
+      case 'n':
+        text += '\n';
+        return;
+      case 'v':
+        text += '\v';
+        return;
+      case 'f':
+        text += '\f';
+        return;
+      case 'r':
+        text += '\r';
+        return;
+      case 'e':
+        text += '\x1b';
+        return;
+      case ' ':
+        text += ' ';
+        return;
+      case '"':
+        text += '"';
+        return;
+      case '/':
+        text += '/';
+        return;
+      case '\\':
+        text += '\\';
+        return;
+      case 'x':
+        AppendUtf8(text, Hex(2));
+        return;
+      case 'u':
+        AppendUtf8(text, Hex(4));
+        return;
+      case 'U':
+        AppendUtf8(text, Hex(8));
+        return;
+      default:
+        throw Decline{};
+    }
+  }
+
+  unsigned long Hex(int digits) {
+    unsigned long v = 0;
+    for (int i = 0; i < digits; ++i) {
+      char c = Here();
+      int d;
+      if (c >= '0' && c <= '9') {
+        d = c - '0';
+      } else if (c >= 'a' && c <= 'f') {
+        d = c - 'a' + 10;
+      } else if (c >= 'A' && c <= 'F') {
+        d = c - 'A' + 10;
+      } else {
+        throw Decline{};
+      }
+      v = v * 16 + static_cast<unsigned long>(d);
+      ++p_;
+    }
+    return v;
+  }
+
+  // `|` or `>` with optional `-` (strip) or clip; indentation indicators and `+` decline.
+  // https://yaml.org/spec/1.2.2/#81-block-scalar-styles
+  NodeData* BlockScalar(int parent) {
+    yaml::Mark mark = MarkHere();
+    const bool literal = Here() == '|';
+    ++p_;
+    bool strip = false;
+    if (Here() == '-') {
+      strip = true;
+      ++p_;
+    } else if (Here() == '+' || (Here() >= '0' && Here() <= '9')) {
+      throw Decline{};
+    }
+    SkipBlanks();
+    if (!AtLineEnd()) throw Decline{};
+    SkipToLineEnd();
+    NodeData* n = NewNode(Kind::kScalar, mark, "!");
+    if (p_ >= t_.size()) return n;
+    const size_t header_end = p_;
+    const size_t header_start = line_start_;
+    const int header_line = line_;
+    Advance();
+    std::vector<std::string_view> lines;  // content lines without indentation; "" for empty
+    int indent = -1;
+    size_t last_end = 0;  // end of the last non-empty line
+    size_t last_start = 0;
+    int last_line = 0;
+    size_t kept = 0;  // lines up to the last non-empty one
+    while (p_ < t_.size()) {
+      size_t q = p_;
+      while (At(q) == ' ') ++q;
+      int spaces = static_cast<int>(q - p_);
+      if (At(q) == '\n' || At(q) == '\0') {
+        if (indent >= 0 && spaces > indent) throw Decline{};
+        if (indent < 0 && spaces > 0) throw Decline{};
+        lines.emplace_back();
+        p_ = q;
+        if (p_ < t_.size()) Advance();
+        continue;
+      }
+      if (At(q) == '\t' && (indent < 0 || spaces < indent)) throw Decline{};
+      if (indent < 0) {
+        if (spaces <= parent) break;
+        indent = spaces;
+      }
+      if (spaces < indent || AtMarker("---") || AtMarker("...")) break;
+      size_t end = q;
+      while (end < t_.size() && t_[end] != '\n') ++end;
+      lines.push_back(t_.substr(p_ + static_cast<size_t>(indent), end - p_ - indent));
+      if (!literal && spaces > indent) throw Decline{};
+      kept = lines.size();
+      p_ = end;
+      last_end = end;
+      last_start = line_start_;
+      last_line = line_;
+      if (p_ < t_.size()) Advance();
+    }
+    if (kept == 0) {
+      p_ = header_end;
+      line_start_ = header_start;
+      line_ = header_line;
+      return n;
+    }
+    p_ = last_end;
+    line_start_ = last_start;
+    line_ = last_line;
+    lines.resize(kept);
+    std::string text;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (i > 0) {
+        if (literal) {
+          text += '\n';
+        } else if (!lines[i].empty() && !lines[i - 1].empty()) {
+          text += ' ';
+        } else if (lines[i].empty()) {
+          text += '\n';
+        }
+      }
+      text += lines[i];
+    }
+    const bool final_break = last_end < t_.size();
+    if (!strip && final_break) text += '\n';
+    n->scalar = std::move(text);
+    return n;
+  }
+
+  // --- flow collections ---
+  void SkipFlowSpace() {
+    while (p_ < t_.size()) {
+      char c = t_[p_];
+      if (c == ' ' || c == '\t' || c == '\n') {
+        Advance();
+      } else if (AtComment()) {
+        SkipToLineEnd();
+      } else {
+        return;
+      }
+    }
+  }
+
+  NodeData* Flow() {
+    DepthGuard guard(depth_);
+    if (Here() == '[') {
+      NodeData* seq = NewNode(Kind::kSequence, MarkHere(), kPlainTag);
+      ++p_;
+      while (true) {
+        SkipFlowSpace();
+        if (Here() == ']') {
+          ++p_;
+          return seq;
+        }
+        seq->items.push_back(FlowItem(false));
+        SkipFlowSpace();
+        if (Here() == ',') {
+          ++p_;
+        } else if (Here() != ']') {
+          throw Decline{};
+        }
+      }
+    }
+    NodeData* map = NewNode(Kind::kMap, MarkHere(), kPlainTag);
+    ++p_;
+    while (true) {
+      SkipFlowSpace();
+      if (Here() == '}') {
+        ++p_;
+        return map;
+      }
+      NodeData* key = FlowItem(true);
+      if (key->kind == Kind::kMap || key->kind == Kind::kSequence) throw Decline{};
+      SkipBlanks();  // yaml-cpp wants the colon on the key's line
+      if (Here() != ':') throw Decline{};
+      ++p_;
+      SkipFlowSpace();
+      if (Here() == ',' || Here() == '}') throw Decline{};
+      map->entries.emplace_back(key, FlowItem(false));
+      SkipFlowSpace();
+      if (Here() == ',') {
+        ++p_;
+      } else if (Here() != '}') {
+        throw Decline{};
+      }
+    }
+  }
+
+  NodeData* FlowItem(bool key) {
+    char c = Here();
+    if (c == '[' || c == '{') return Flow();
+    if (c == '"' || c == '\'') return Quoted();
+    if (IsIndicator(c) || c == '-' || c == '\0' || c == '\n') throw Decline{};
+    yaml::Mark mark = MarkHere();
+    size_t start = p_;
+    size_t end = p_;
+    while (p_ < t_.size()) {
+      c = t_[p_];
+      if (c == '\n' || c == ',' || c == '[' || c == ']' || c == '{' || c == '}') break;
+      if (c == '#' && IsBlank(At(p_ - 1))) break;
+      if (c == '?') throw Decline{};  // yaml-cpp rejects `?` inside flow scalars
+      if (c == ':') {
+        // yaml-cpp ends a flow key only at a colon followed by a blank (`{a:b}` is the one
+        // key "a:b"); a colon before a flow indicator is left to it.
+        const char next = At(p_ + 1);
+        if (!key || next == ',' || next == '[' || next == ']' || next == '{' || next == '}') {
+          throw Decline{};
+        }
+        if (IsBlankOrEnd(next)) break;
+      }
+      ++p_;
+      if (!IsBlank(c)) end = p_;
+    }
+    if (Here() == '\n' || AtComment()) {
+      // A plain scalar may not continue on the next line here.
+      size_t save = p_;
+      size_t save_start = line_start_;
+      int save_line = line_;
+      SkipFlowSpace();
+      char next = Here();
+      if (next != ',' && next != ']' && next != '}' && next != ':') throw Decline{};
+      p_ = save;
+      line_start_ = save_start;
+      line_ = save_line;
+    }
+    return PlainScalar(mark, std::string(t_.substr(start, end - start)));
+  }
+
+  std::string_view t_;
+  Tree& tree_;
+  size_t p_ = 0;
+  size_t line_start_ = 0;
+  int line_ = 0;
+  int depth_ = 0;
+};
+
+const NodeData* Copy(const YAML::Node& node, Tree& tree) {
+  NodeData* n = tree.Add();
+  const YAML::Mark m = node.Mark();
+  n->mark = {m.pos, m.line, m.column};
+  n->tag = node.Tag();
+  switch (node.Type()) {
+    case YAML::NodeType::Undefined:
+      n->kind = Kind::kUndefined;
+      break;
+    case YAML::NodeType::Null:
+      n->kind = Kind::kNull;
+      break;
+    case YAML::NodeType::Scalar:
+      n->kind = Kind::kScalar;
+      n->scalar = node.Scalar();
+      break;
+    case YAML::NodeType::Sequence:
+      n->kind = Kind::kSequence;
+      for (const auto& item : node) n->items.push_back(Copy(item, tree));
+      break;
+    case YAML::NodeType::Map:
+      n->kind = Kind::kMap;
+      for (auto it = node.begin(); it != node.end(); ++it) {
+        n->entries.emplace_back(Copy(it->first, tree), Copy(it->second, tree));
+      }
+      break;
+  }
+  return n;
+}
+
+void PrintNode(const Node& node, int depth, std::string& out) {
+  static const char* const kNames[] = {"undefined", "null", "scalar", "sequence", "map"};
+  const Mark m = node.Mark();
+  out += fmt::format("{:{}}{} tag={} at {}:{}:{}", "", depth * 2,
+                     kNames[static_cast<int>(node.kind())], node.Tag(), m.pos, m.line, m.column);
+  if (node.IsScalar()) {
+    out += " '";
+    for (char c : node.Scalar()) {
+      if (c == '\n') {
+        out += "\\n";
+      } else if (c == '\\') {
+        out += "\\\\";
+      } else {
+        out += c;
+      }
+    }
+    out += "'";
+  }
+  out += '\n';
+  if (node.IsSequence()) {
+    for (const auto& item : node) PrintNode(item, depth + 1, out);
+  } else if (node.IsMap()) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      PrintNode(it->first, depth + 1, out);
+      PrintNode(it->second, depth + 2, out);
+    }
+  }
+}
+
+}  // namespace
+
+std::optional<Documents> ReadFast(std::string_view text) {
+  Documents out;
+  try {
+    out.documents = FastReader(text, *out.tree).Run();
+  } catch (const Decline&) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+Documents FromYamlCpp(const std::vector<YAML::Node>& documents) {
+  Documents out;
+  for (const auto& d : documents) out.documents.emplace_back(Copy(d, *out.tree));
+  return out;
+}
+
+std::string Print(const std::vector<Node>& documents) {
+  std::string out;
+  for (size_t i = 0; i < documents.size(); ++i) {
+    out += fmt::format("document {}\n", i + 1);
+    PrintNode(documents[i], 1, out);
+  }
+  return out;
+}
+
+}  // namespace refract::yaml

@@ -1,0 +1,250 @@
+// The fast YAML reader: hand-written trees for the constructs rule files use, agreement with
+// yaml-cpp wherever it reads a file, and which texts it leaves to yaml-cpp.
+#include "compiler/load/yaml_tree.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+namespace refract::yaml {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string FastTree(const std::string& text) {
+  auto read = ReadFast(text);
+  return read ? Print(read->documents) : "declined";
+}
+
+std::string YamlCppTree(const std::string& text) {
+  return Print(FromYamlCpp(YAML::LoadAll(text)).documents);
+}
+
+TEST(FastYaml, MapWithIndentlessSequenceAndFlowMap) {
+  const std::string text =
+      "title: T\n"
+      "tags:\n"
+      "- a.b\n"
+      "- 'c'\n"
+      "logsource: {product: windows}\n";
+  EXPECT_EQ(FastTree(text),
+            "document 1\n"
+            "  map tag=? at 0:0:0\n"
+            "    scalar tag=? at 0:0:0 'title'\n"
+            "      scalar tag=? at 7:0:7 'T'\n"
+            "    scalar tag=? at 9:1:0 'tags'\n"
+            "      sequence tag=? at 15:2:0\n"
+            "        scalar tag=? at 17:2:2 'a.b'\n"
+            "        scalar tag=! at 23:3:2 'c'\n"
+            "    scalar tag=? at 27:4:0 'logsource'\n"
+            "      map tag=? at 38:4:11\n"
+            "        scalar tag=? at 39:4:12 'product'\n"
+            "          scalar tag=? at 48:4:21 'windows'\n");
+}
+
+TEST(FastYaml, NullValuesAreMarkedAtTheNextToken) {
+  EXPECT_EQ(FastTree("a:\nb: ~\n"),
+            "document 1\n"
+            "  map tag=? at 0:0:0\n"
+            "    scalar tag=? at 0:0:0 'a'\n"
+            "      null tag= at 3:1:0\n"
+            "    scalar tag=? at 3:1:0 'b'\n"
+            "      null tag= at 6:1:3\n");
+}
+
+TEST(FastYaml, FoldsPlainScalarsAndReadsBlockScalars) {
+  EXPECT_EQ(FastTree("d: one\n  two\n\n  three\nl: |\n  x\n   y\nf: >-\n  p\n  q\n"),
+            "document 1\n"
+            "  map tag=? at 0:0:0\n"
+            "    scalar tag=? at 0:0:0 'd'\n"
+            "      scalar tag=? at 3:0:3 'one two\\nthree'\n"
+            "    scalar tag=? at 22:4:0 'l'\n"
+            "      scalar tag=! at 25:4:3 'x\\n y\\n'\n"
+            "    scalar tag=? at 36:7:0 'f'\n"
+            "      scalar tag=! at 39:7:3 'p q'\n");
+}
+
+TEST(FastYaml, DoubleQuotedEscapes) {
+  EXPECT_EQ(FastTree("k: \"a\\\\b\\x41\\u00e9\"\n"),
+            "document 1\n"
+            "  map tag=? at 0:0:0\n"
+            "    scalar tag=? at 0:0:0 'k'\n"
+            "      scalar tag=! at 3:0:3 'a\\\\bA\xc3\xa9'\n");
+}
+
+TEST(FastYaml, DeclinesWhatItDoesNotReadExactly) {
+  for (const char* text : {"a: &x 1\nb: *x\n", "a: !tag 1\n", "%YAML 1.2\n---\na: 1\n",
+                           "a: 'one\n  two'\n", "a: |2\n   x\n", "a:\r\n  b\r\n", "? a\n: b\n",
+                           "a: [b: c]\n", "a: b: c\n", "a:\n\t- b\n", "a: 1\n b: 2\n"}) {
+    EXPECT_EQ(FastTree(text), "declined") << text;
+  }
+}
+
+TEST(FastYaml, DeepNestingDeclinesInsteadOfExhaustingTheStack) {
+  EXPECT_EQ(FastTree("a: " + std::string(100000, '[') + std::string(100000, ']') + "\n"),
+            "declined");
+  std::string dashes;
+  for (int i = 0; i < 50000; ++i) dashes += "- ";
+  EXPECT_EQ(FastTree(dashes + "x\n"), "declined");
+}
+
+TEST(FastYaml, AgreesWithYamlCppOnEdgeCases) {
+  for (const char* text :
+       {"",
+        "# only a comment\n",
+        "---\n",
+        "a: 1\n---\n",
+        "---\n---\na: 1\n...\n",
+        "- - a\n  - b\n- c: 1\n  d:\n  - e\n",
+        "a:\n  - x\n  -\n  - 'y'\n",
+        "a: [1, 'two', \"three\", [4], {five: 5}]\n",
+        "a: {b: c, d: [e,f]}\n",
+        "a: x # comment\nb: 'q' # c\n",
+        "k: C:\\Windows\\*\n",
+        "k: -enc\n",
+        "k: |\n  a\n\n  b\n\n",
+        "k: >\n  a\n  b\n\n  c\n",
+        "k: |-\n  a\n",
+        "k: |\n",
+        "k: |\nj: 1\n",
+        "a:",
+        "a: 1\nb:",
+        "a: 1\n---",
+        "a: b\n\n\n",
+        "a:\n  b:\n    c: d\n  e: f\n",
+        "'q k': v\n\"d\": w\n",
+        "a: null\nb: Null\nc: NULL\nd: ~\ne: nulls\n",
+        "x",
+        "- a\n- b\n",
+        "a: [\n  b,\n  c\n]\n",
+        "a: text with 'quotes' and \"more\"\n",
+        "a: x#y\n",
+        "a: 'it''s'\n",
+        "detection:\n  sel:\n    F|contains:\n      - a\n      - b\n  condition: sel\n"}) {
+    SCOPED_TRACE(text);
+    auto fast = ReadFast(text);
+    ASSERT_TRUE(fast.has_value());
+    EXPECT_EQ(Print(fast->documents), YamlCppTree(text));
+  }
+}
+
+// Every rule file of the SigmaHQ corpus and of this repository: where the fast reader reads a
+// file, its tree is yaml-cpp's; and it reads nearly all of them, or the speed-up is lost.
+TEST(FastYaml, AgreesWithYamlCppOnEveryRuleFile) {
+  const fs::path corpus = fs::path(REFRACT_SOURCE_DIR) / ".." / "shared" / "corpus" / "sigmahq";
+  if (!fs::exists(corpus)) GTEST_SKIP() << "../shared/corpus/sigmahq is not beside the checkout";
+  std::vector<fs::path> roots = {corpus, fs::path(REFRACT_SOURCE_DIR) / "rules",
+                                 fs::path(REFRACT_SOURCE_DIR) / "tests" / "golden"};
+  int files = 0;
+  int declined = 0;
+  for (const auto& root : roots) {
+    for (const auto& e : fs::recursive_directory_iterator(root)) {
+      if (!e.is_regular_file()) continue;
+      const auto ext = e.path().extension();
+      if (ext != ".yml" && ext != ".yaml") continue;
+      std::ifstream in(e.path(), std::ios::binary);
+      std::stringstream buffer;
+      buffer << in.rdbuf();
+      const std::string text = buffer.str();
+      ++files;
+      auto fast = ReadFast(text);
+      std::string expected;
+      try {
+        expected = YamlCppTree(text);
+      } catch (const YAML::Exception&) {
+        EXPECT_FALSE(fast.has_value()) << e.path() << ": yaml-cpp rejects what the reader read";
+        ++declined;
+        continue;
+      }
+      if (!fast) {
+        ++declined;
+        continue;
+      }
+      EXPECT_EQ(Print(fast->documents), expected) << e.path();
+    }
+  }
+  EXPECT_GT(files, 4000);
+  EXPECT_LT(declined * 100, files) << declined << " of " << files << " files left to yaml-cpp";
+}
+
+// The first line where two printed trees differ, with the text's line it points at.
+std::string FirstDifference(const std::string& actual, const std::string& expected,
+                            const std::string& text) {
+  std::stringstream a(actual), e(expected);
+  std::string la, le;
+  while (std::getline(a, la) && std::getline(e, le) && la == le) {
+  }
+  std::string source_line;
+  if (auto at = le.find(" at "); at != std::string::npos) {
+    int line = std::stoi(le.substr(le.find(':', at) + 1));
+    std::stringstream t(text);
+    for (int i = 0; i <= line && std::getline(t, source_line); ++i) {
+    }
+  }
+  return "fast reader: " + la + "\nyaml-cpp:    " + le + "\nsource line: " + source_line +
+         "\ntext:\n" + text;
+}
+
+// Differential: mutated rule files of this repository (bytes deleted, duplicated, or replaced by
+// YAML metacharacters) are read by both readers; where the fast reader reads one, yaml-cpp must
+// read it to the same tree. A fixed seed, so a failure reproduces.
+TEST(FastYaml, AgreesWithYamlCppOnMutatedFiles) {
+  std::vector<std::string> sources;
+  for (const char* folder : {"tests/golden", "rules"}) {
+    for (const auto& e : fs::recursive_directory_iterator(fs::path(REFRACT_SOURCE_DIR) / folder)) {
+      if (e.path().extension() != ".yml") continue;
+      std::ifstream in(e.path(), std::ios::binary);
+      std::stringstream buffer;
+      buffer << in.rdbuf();
+      sources.push_back(buffer.str());
+    }
+  }
+  std::sort(sources.begin(), sources.end());
+  ASSERT_FALSE(sources.empty());
+  const std::vector<std::string> junk = {"|",   ">", "-",  "- ", ":", ": ", "#",     " #",    "\n",
+                                         "\n ", "[", "]",  "{",  "}", ",",  "\"",    "'",     "\\",
+                                         "\t",  " ", "&a", "*a", "!", "?",  "---\n", "...\n", "~"};
+  std::mt19937 random(20261125);
+  int read_fast = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string text = sources[random() % sources.size()];
+    int edits = 1 + static_cast<int>(random() % 4);
+    for (int e = 0; e < edits && !text.empty(); ++e) {
+      size_t pos = random() % text.size();
+      switch (random() % 3) {
+        case 0:
+          text.erase(pos, 1 + random() % 4);
+          break;
+        case 1:
+          text.insert(pos, junk[random() % junk.size()]);
+          break;
+        default:
+          text.insert(pos, text.substr(pos > 10 ? pos - 10 : 0, std::min<size_t>(pos, 10)));
+      }
+    }
+    auto fast = ReadFast(text);
+    if (!fast) continue;
+    ++read_fast;
+    std::string expected;
+    try {
+      expected = YamlCppTree(text);
+    } catch (const YAML::Exception& e) {
+      std::stringstream lines(text);
+      std::string line;
+      for (int n = 0; n <= e.mark.line && std::getline(lines, line); ++n) {
+      }
+      ADD_FAILURE() << "yaml-cpp rejects (" << e.what() << ") what the fast reader read, at:\n"
+                    << line;
+      continue;
+    }
+    const std::string actual = Print(fast->documents);
+    if (actual != expected) ADD_FAILURE() << FirstDifference(actual, expected, text);
+  }
+  EXPECT_GT(read_fast, 5000);  // the comparison covers many texts, not only the declined ones
+}
+
+}  // namespace
+}  // namespace refract::yaml
