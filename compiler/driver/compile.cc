@@ -148,7 +148,9 @@ std::string FirstError(const Diagnostics& diagnostics) {
 }
 
 void CompileRule(const ast::Rule& written, int document, const Session& session, FileResult& out) {
-  const ast::Rule rule = session.filters.empty() ? written : WithFilters(written, session.filters);
+  std::optional<ast::Rule> filtered;  // a copy only when filters change the rule
+  if (!session.filters.empty()) filtered = WithFilters(written, session.filters);
+  const ast::Rule& rule = filtered ? *filtered : written;
   if (session.stage == EmitStage::kAst && !rule.has_errors) {
     out.outputs.push_back({rule.title, rule.id, rule.name, document, "", ast::Print(rule)});
     return;
@@ -160,7 +162,6 @@ void CompileRule(const ast::Rule& written, int document, const Session& session,
   if (session.strict) rule_diagnostics.PromoteWarnings();
   bool lowered_ok = lowered.has_value() && !rule_diagnostics.HasErrors();
   std::string rule_error = FirstError(rule_diagnostics);
-  if (lowered_ok) out.lowered.push_back(*lowered);
   out.diagnostics.Append(std::move(rule_diagnostics));
   for (const Backend* backend : session.backends) {
     std::string target(backend->id());
@@ -190,6 +191,8 @@ void CompileRule(const ast::Rule& written, int document, const Session& session,
           {rule.title, rule.id, rule.name, document, target, std::move(*text), MetaOf(rule)});
     }
   }
+  // Kept for the correlations that may read this rule; moved after the per-target copies.
+  if (lowered_ok) out.lowered.push_back(std::move(*lowered));
 }
 
 }  // namespace
