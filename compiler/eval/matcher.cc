@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "compiler/ir/regex.h"
 
@@ -142,18 +144,6 @@ std::optional<Network> ParseNetwork(std::string_view text) {
   return n;
 }
 
-bool InNetwork(const Network& network, const FieldValue& value) {
-  if (value.kind != FieldValue::Kind::kString) return false;
-  std::array<unsigned char, 16> address{};
-  if (inet_pton(network.family, value.text.c_str(), address.data()) != 1) return false;
-  int bits = network.prefix;
-  for (int i = 0; bits > 0; ++i, bits -= 8) {
-    int mask = bits >= 8 ? 0xFF : (0xFF << (8 - bits)) & 0xFF;
-    if ((address[i] & mask) != (network.address[i] & mask)) return false;
-  }
-  return true;
-}
-
 // The part of a timestamp a Sigma time modifier extracts (UTC; ISO 8601 weeks).
 std::optional<double> TimePartOf(ir::TimePart part, const FieldValue& value) {
   auto epoch = ParseTimestamp(value);
@@ -188,21 +178,100 @@ std::optional<double> TimePartOf(ir::TimePart part, const FieldValue& value) {
   return std::nullopt;
 }
 
+// An address of an event value, parsed once per predicate rather than once per network.
+struct Address {
+  bool parsed[2] = {false, false};  // AF_INET, AF_INET6
+  bool valid[2] = {false, false};
+  std::array<unsigned char, 16> bytes[2]{};
+
+  const unsigned char* Of(const FieldValue& value, int family) {
+    int k = family == AF_INET ? 0 : 1;
+    if (!parsed[k]) {
+      parsed[k] = true;
+      valid[k] = value.kind == FieldValue::Kind::kString &&
+                 inet_pton(family, value.text.c_str(), bytes[k].data()) == 1;
+    }
+    return valid[k] ? bytes[k].data() : nullptr;
+  }
+};
+
+bool InNetwork(const Network& network, const unsigned char* address) {
+  if (address == nullptr) return false;
+  int bits = network.prefix;
+  for (int i = 0; bits > 0; ++i, bits -= 8) {
+    int mask = bits >= 8 ? 0xFF : (0xFF << (8 - bits)) & 0xFF;
+    if ((address[i] & mask) != (network.address[i] & mask)) return false;
+  }
+  return true;
+}
+
+struct FoldedHash {
+  size_t operator()(const std::u32string& s) const { return std::hash<std::u32string>()(s); }
+};
+
+// Alternatives on one field with the same operator and flags become one predicate with all
+// their values (`a == 1 or a == 2` is `a in (1, 2)`), so the event's value is found and folded
+// once, not once per alternative: `|expand` over a list gives an or of thousands of them.
+void MergeAlternatives(ir::Expr& expr) {
+  for (auto& child : expr.children) MergeAlternatives(child);
+  if (expr.kind != ir::Expr::Kind::kOr) return;
+  auto mergeable = [](const ir::Expr& e) {
+    return e.kind == ir::Expr::Kind::kPredicate && !e.predicate.all_of &&
+           e.predicate.op != Op::kExists && e.predicate.op != Op::kNull;
+  };
+  std::vector<ir::Expr> kept;
+  for (auto& child : expr.children) {
+    ir::Expr* into = nullptr;
+    if (mergeable(child)) {
+      for (auto& k : kept) {
+        if (mergeable(k) && k.predicate.SameShape(child.predicate)) into = &k;
+      }
+    }
+    if (into == nullptr) {
+      kept.push_back(std::move(child));
+      continue;
+    }
+    auto& values = into->predicate.values;
+    values.insert(values.end(), std::make_move_iterator(child.predicate.values.begin()),
+                  std::make_move_iterator(child.predicate.values.end()));
+  }
+  if (kept.size() == 1) {
+    ir::Expr only = std::move(kept[0]);
+    expr = std::move(only);
+    return;
+  }
+  expr.children = std::move(kept);
+}
+
 }  // namespace
 
 struct Matcher::Compiled {
-  std::map<const ir::Value*, std::u32string> folded;  // strings, and bools as text
-  std::map<const ir::Value*, double> numbers;         // numbers, and time-part values
-  std::map<const ir::Value*, pcre2_code*> regexes;
-  std::map<const ir::Value*, Network> networks;
+  // What a predicate's values need at run time, by position in `values`.
+  struct Code {
+    std::vector<std::u32string> folded;          // strings, and bools as text
+    std::vector<std::optional<double>> numbers;  // numbers, and time-part values
+    std::vector<pcre2_code*> regexes;
+    std::vector<Network> networks;
+    // Whole-value equality to any of these folded texts, tested with one lookup; the
+    // predicate's other values are in `rest`.
+    std::unordered_set<std::u32string, FoldedHash> equal;
+    std::vector<size_t> rest;
+    bool textual = false;  // some value compares as text: event values are folded
+  };
+  std::unordered_map<const ir::Predicate*, Code> codes;
   mutable pcre2_match_data* match_data = nullptr;
   // Per-evaluation scratch, kept to avoid reallocating for every predicate.
   mutable std::vector<const FieldValue*> found;
   mutable std::vector<const FieldValue*> other;
   mutable std::vector<std::u32string> texts;  // `found`, folded once per predicate
+  mutable std::vector<Address> addresses;     // `found`, parsed as addresses when needed
 
   ~Compiled() {
-    for (auto& [value, code] : regexes) pcre2_code_free(code);
+    for (auto& [predicate, code] : codes) {
+      for (pcre2_code* regex : code.regexes) {
+        if (regex != nullptr) pcre2_code_free(regex);
+      }
+    }
     if (match_data != nullptr) pcre2_match_data_free(match_data);
   }
 
@@ -212,11 +281,18 @@ struct Matcher::Compiled {
     }
     if (expr.kind != ir::Expr::Kind::kPredicate) return true;
     const ir::Predicate& p = expr.predicate;
-    for (const auto& v : p.values) {
-      if (v.kind == ir::Value::Kind::kString) folded[&v] = FoldPattern(v.pattern, p.cased);
-      if (v.kind == ir::Value::Kind::kBool) folded[&v] = Fold(v.text, false);
+    Code& code = codes[&p];
+    const size_t n = p.values.size();
+    code.folded.resize(n);
+    code.numbers.resize(n);
+    code.regexes.resize(n, nullptr);
+    code.networks.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      const ir::Value& v = p.values[i];
+      if (v.kind == ir::Value::Kind::kString) code.folded[i] = FoldPattern(v.pattern, p.cased);
+      if (v.kind == ir::Value::Kind::kBool) code.folded[i] = Fold(v.text, false);
       if (v.kind == ir::Value::Kind::kNumber || p.part != ir::TimePart::kNone) {
-        if (auto number = ParseNumber(v.text)) numbers[&v] = *number;
+        code.numbers[i] = ParseNumber(v.text);
       }
       if (v.kind == ir::Value::Kind::kCidr) {
         auto network = ParseNetwork(v.text);
@@ -224,61 +300,73 @@ struct Matcher::Compiled {
           error = "invalid network " + v.text;
           return false;
         }
-        networks[&v] = *network;
+        code.networks[i] = *network;
       }
-      if (v.kind == ir::Value::Kind::kRegex && !CompileRegex(v, error)) return false;
+      if (v.kind == ir::Value::Kind::kRegex && !CompileRegex(v, code.regexes[i], error)) {
+        return false;
+      }
+      code.textual = code.textual || v.kind == ir::Value::Kind::kString ||
+                     v.kind == ir::Value::Kind::kField || v.kind == ir::Value::Kind::kBool;
+      bool plain_equal = !p.all_of && p.op == Op::kEq && p.part == ir::TimePart::kNone &&
+                         v.kind == ir::Value::Kind::kString;
+      if (plain_equal) {
+        code.equal.insert(code.folded[i]);
+      } else {
+        code.rest.push_back(i);
+      }
     }
     return true;
   }
 
-  bool CompileRegex(const ir::Value& v, std::string& error) {
+  bool CompileRegex(const ir::Value& v, pcre2_code*& out, std::string& error) {
     uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
     if (v.regex->ignore_case) options |= PCRE2_CASELESS;
     if (v.regex->multiline) options |= PCRE2_MULTILINE;
     if (v.regex->dot_all) options |= PCRE2_DOTALL;
     int code = 0;
     PCRE2_SIZE offset = 0;
-    pcre2_code* compiled = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(v.regex->source.data()),
-                                         v.regex->source.size(), options, &code, &offset, nullptr);
-    if (compiled == nullptr) {
+    out = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(v.regex->source.data()),
+                        v.regex->source.size(), options, &code, &offset, nullptr);
+    if (out == nullptr) {
       std::array<PCRE2_UCHAR, 256> message{};
       pcre2_get_error_message(code, message.data(), message.size());
       error = "regex /" + v.regex->source + "/: " + reinterpret_cast<const char*>(message.data());
       return false;
     }
-    regexes[&v] = compiled;
     if (match_data == nullptr) match_data = pcre2_match_data_create(1, nullptr);
     return true;
   }
 
-  bool Search(const ir::Value& v, const FieldValue& value) const {
+  bool Search(const pcre2_code* regex, const FieldValue& value) const {
     if (value.kind == FieldValue::Kind::kNull) return false;
-    int rc = pcre2_match(regexes.at(&v), reinterpret_cast<PCRE2_SPTR>(value.text.data()),
-                         value.text.size(), 0, 0, match_data, nullptr);
+    int rc = pcre2_match(regex, reinterpret_cast<PCRE2_SPTR>(value.text.data()), value.text.size(),
+                         0, 0, match_data, nullptr);
     return rc >= 0;
   }
 
-  // One value of the predicate against one value of the event (`text`: its folded form).
-  bool Holds(const ir::Predicate& p, const ir::Value& v, const FieldValue& value,
-             const std::u32string& text, const Event& event) const {
+  // Value `i` of the predicate against one value of the event (`text`: its folded form,
+  // `address`: its parsed address).
+  bool Holds(const ir::Predicate& p, const Code& code, size_t i, const FieldValue& value,
+             const std::u32string& text, Address& address, const Event& event) const {
     if (value.kind == FieldValue::Kind::kNull) return false;
+    const ir::Value& v = p.values[i];
     if (p.part != ir::TimePart::kNone) {
       auto part = TimePartOf(p.part, value);
-      auto wanted = numbers.find(&v);
-      return part && wanted != numbers.end() && Compare(p.op, *part, wanted->second);
+      return part && code.numbers[i] && Compare(p.op, *part, *code.numbers[i]);
     }
     switch (v.kind) {
       case ir::Value::Kind::kRegex:
-        return Search(v, value);
-      case ir::Value::Kind::kCidr:
-        return InNetwork(networks.at(&v), value);
+        return Search(code.regexes[i], value);
+      case ir::Value::Kind::kCidr: {
+        const Network& network = code.networks[i];
+        return InNetwork(network, address.Of(value, network.family));
+      }
       case ir::Value::Kind::kBool:
         return value.text == v.text ||
-               (value.kind == FieldValue::Kind::kString && text == folded.at(&v));
+               (value.kind == FieldValue::Kind::kString && text == code.folded[i]);
       case ir::Value::Kind::kNumber: {
         auto have = NumberOf(value);
-        auto wanted = numbers.find(&v);
-        return have && wanted != numbers.end() && Compare(p.op, *have, wanted->second);
+        return have && code.numbers[i] && Compare(p.op, *have, *code.numbers[i]);
       }
       case ir::Value::Kind::kField: {
         other.clear();
@@ -290,8 +378,8 @@ struct Matcher::Compiled {
         return false;
       }
       case ir::Value::Kind::kString:
-        if (p.op == Op::kWildcard) return GlobMatch(folded.at(&v), text);
-        return CompareText(p.op, text, folded.at(&v));
+        if (p.op == Op::kWildcard) return GlobMatch(code.folded[i], text);
+        return CompareText(p.op, text, code.folded[i]);
     }
     return false;
   }
@@ -341,19 +429,24 @@ struct Matcher::Compiled {
     } else {
       event.Find(p.field, found);
     }
+    const Code& code = codes.find(&p)->second;
     // Text comparisons fold each event value once, not once per predicate value.
-    bool textual = std::any_of(p.values.begin(), p.values.end(), [](const ir::Value& v) {
-      return v.kind == ir::Value::Kind::kString || v.kind == ir::Value::Kind::kField ||
-             v.kind == ir::Value::Kind::kBool;
-    });
     texts.resize(found.size());
+    addresses.assign(found.size(), Address{});
     for (size_t i = 0; i < found.size(); ++i) {
-      if (textual) FoldInto(found[i]->text, p.cased, texts[i]);
+      if (code.textual) FoldInto(found[i]->text, p.cased, texts[i]);
     }
-    for (const ir::Value& v : p.values) {
+    if (!code.equal.empty()) {
+      for (size_t i = 0; i < found.size(); ++i) {
+        if (found[i]->kind != FieldValue::Kind::kNull && code.equal.count(texts[i]) != 0) {
+          return true;
+        }
+      }
+    }
+    for (size_t index : code.rest) {
       bool held = false;
       for (size_t i = 0; i < found.size(); ++i) {
-        if (Holds(p, v, *found[i], texts[i], event)) {
+        if (Holds(p, code, index, *found[i], texts[i], addresses[i], event)) {
           held = true;
           break;
         }
@@ -394,6 +487,7 @@ Matcher::~Matcher() = default;
 
 std::unique_ptr<Matcher> Matcher::Create(const ir::Rule& rule, std::string& error) {
   std::unique_ptr<Matcher> matcher(new Matcher(rule));
+  MergeAlternatives(matcher->rule_.condition);
   if (!matcher->compiled_->Prepare(matcher->rule_.condition, error)) return nullptr;
   return matcher;
 }

@@ -73,6 +73,12 @@ const std::string kNot =
 const std::string kOneOf =
     "  sel_a:\n    EventID: 1\n  sel_b:\n    EventID: 2\n  condition: 1 of sel_*\n";
 const std::string kBool = D("    Enabled: true\n");
+// Alternatives on one field: the matcher merges those of the same shape (not the cased one).
+const std::string kAlternatives =
+    "  sel_a:\n    User: alice\n  sel_b:\n    User: [Bob, dave]\n  sel_c:\n"
+    "    User|cased: Carol\n  sel_d:\n    User|contains: mallory\n  condition: 1 of sel_*\n";
+const std::string kCidrMixed =
+    D("    IpAddress|cidr: [10.0.0.0/8, '2001:db8::/32', 10.1.0.0/16]\n");
 
 const Case kCases[] = {
     {"equals_folds_case", kEqCase.c_str(), R"({"Image":"c:\\windows\\CMD.EXE"})", "match"},
@@ -126,6 +132,16 @@ const Case kCases[] = {
     {"one_of_miss", kOneOf.c_str(), R"({"EventID":3})", "no match"},
     {"bool", kBool.c_str(), R"({"Enabled":true})", "match"},
     {"bool_miss", kBool.c_str(), R"({"Enabled":false})", "no match"},
+    {"alternatives_first", kAlternatives.c_str(), R"({"User":"ALICE"})", "match"},
+    {"alternatives_list", kAlternatives.c_str(), R"({"User":"DAVE"})", "match"},
+    {"alternatives_cased", kAlternatives.c_str(), R"({"User":"Carol"})", "match"},
+    {"alternatives_cased_miss", kAlternatives.c_str(), R"({"User":"carol"})", "no match"},
+    {"alternatives_contains", kAlternatives.c_str(), R"({"User":"x Mallory x"})", "match"},
+    {"alternatives_whole_value", kAlternatives.c_str(), R"({"User":"alice2"})", "no match"},
+    {"alternatives_null", kAlternatives.c_str(), R"({"User":null})", "no match"},
+    {"cidr_list_v6", kCidrMixed.c_str(), R"({"IpAddress":"2001:db8::1"})", "match"},
+    {"cidr_list_v4", kCidrMixed.c_str(), R"({"IpAddress":"10.1.2.3"})", "match"},
+    {"cidr_list_miss", kCidrMixed.c_str(), R"({"IpAddress":"2001:db9::1"})", "no match"},
     {"array_any_element", kNumber.c_str(), R"({"EventID":[1,4625]})", "match"},
     {"not_an_object", kNumber.c_str(), R"([1,2])", "event error: an event must be a JSON object"},
 };
