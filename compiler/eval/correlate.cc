@@ -37,14 +37,17 @@ double NearestRank(std::vector<double>& values, double percent) {
 
 }  // namespace
 
-Correlator::Correlator(const ast::Correlation& correlation) : correlation_(correlation) {}
+Correlator::Correlator(const ast::Correlation& correlation)
+    : correlation_(correlation), name_cache_(correlation.rules.size()) {}
 
 Correlator::~Correlator() = default;
 
 const std::string& Correlator::Name(size_t rule, const std::string& field) const {
   if (!names_) return field;
-  auto [it, added] = name_cache_.try_emplace({rule, field});
-  if (added) it->second = names_(rule, field);
+  if (rule >= name_cache_.size()) name_cache_.resize(rule + 1);
+  auto& names = name_cache_[rule];
+  auto it = names.find(field);
+  if (it == names.end()) it = names.emplace(field, names_(rule, field)).first;
   return it->second;
 }
 
@@ -71,7 +74,7 @@ std::string Correlator::GroupKey(size_t rule, const Event& event,
     std::string value = FirstText(event, Name(rule, field));
     if (!key.empty()) key += ", ";
     key += name + "=" + value;
-    keys->push_back({name, value});
+    if (keys != nullptr) keys->push_back({name, value});
   }
   return key;
 }
@@ -138,13 +141,13 @@ void Correlator::AddHit(size_t rule, const Event& event, Hit hit) {
     if (correlation_.type == "value_count" && value.empty()) return;  // nothing to count
     hit.value = Intern(value);
   }
-  std::vector<std::pair<std::string, std::string>> keys;
-  std::string key = GroupKey(rule, event, &keys);
-  auto [it, added] = index_.emplace(key, groups_.size());
-  if (added) {
+  std::string key = GroupKey(rule, event, nullptr);
+  auto it = index_.find(key);
+  if (it == index_.end()) {
+    it = index_.emplace(key, groups_.size()).first;
     Group group;
     group.key = key;
-    group.keys = std::move(keys);
+    GroupKey(rule, event, &group.keys);
     group.order = groups_.size();
     groups_.push_back(std::move(group));
   }

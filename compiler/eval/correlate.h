@@ -154,10 +154,13 @@ class Correlator {
     size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
   };
   std::unordered_set<std::string, TextHash, std::equal_to<>> strings_;
-  mutable std::map<std::pair<size_t, std::string>, std::string> name_cache_;
+  // Event field names by rule position and Sigma name, found without building a key.
+  mutable std::vector<std::unordered_map<std::string, std::string, TextHash, std::equal_to<>>>
+      name_cache_;
   std::vector<std::unique_ptr<Matcher>> filters_;
-  std::vector<Group> groups_;                      // in first-seen order
-  std::unordered_map<std::string, size_t> index_;  // group key -> position in groups_
+  std::vector<Group> groups_;  // in first-seen order
+  // group key -> position in groups_
+  std::unordered_map<std::string, size_t, TextHash, std::equal_to<>> index_;
 };
 
 // The event's timestamp from the first of the common names that parses (@timestamp, timestamp,
