@@ -612,16 +612,44 @@ int RunHunt(const std::vector<std::string>& rule_paths, const std::vector<std::s
     }
   }
 
+  // A correlation in a cycle of chained correlations is reported when the alerts are
+  // collected (E0619); the others are connected and streamed.
+  std::vector<bool> in_cycle(correlations.size(), false);
+  {
+    std::vector<int> mark(correlations.size(), 0);  // 0 new, 1 on the path, 2 done
+    std::function<bool(size_t)> cyclic = [&](size_t k) {
+      if (mark[k] == 1) return true;
+      if (mark[k] == 2) return static_cast<bool>(in_cycle[k]);
+      mark[k] = 1;
+      bool found = false;
+      for (const auto& input : inputs[k]) found = cyclic(input.first) || found;
+      mark[k] = 2;
+      in_cycle[k] = found;
+      return found;
+    };
+    for (size_t k = 0; k < correlations.size(); ++k) cyclic(k);
+  }
   // Correlations decide their windows while the events stream by (flat memory on a long file
-  // in time order), except temporal_ordered and chained ones, which need all of their matches.
-  auto stream_correlators = [&]() {
+  // in time order); a chained correlation takes its inner correlation's alerts as they are
+  // decided.
+  auto connect_and_stream = [&](bool streaming) {
+    std::vector<std::vector<std::pair<size_t, size_t>>> readers(correlators.size());
     for (size_t k = 0; k < correlators.size(); ++k) {
-      if (correlations[k].type != "temporal_ordered" && inputs[k].empty()) {
-        correlators[k]->EnableStreaming();
+      if (in_cycle[k]) continue;
+      for (const auto& [inner, position] : inputs[k]) {
+        readers[inner].push_back({k, position});
+        correlators[k]->AddInput(correlators[inner].get());
       }
+      if (streaming) correlators[k]->EnableStreaming();
+    }
+    for (size_t inner = 0; inner < correlators.size(); ++inner) {
+      if (readers[inner].empty()) continue;
+      correlators[inner]->SetAlertSink([&correlators, to = readers[inner]](const eval::Alert& a) {
+        for (const auto& [k, position] : to) correlators[k]->AddAlert(position, a);
+      });
     }
   };
-  stream_correlators();
+  connect_and_stream(true);
 
   eval::EventReader reader;
   eval::Event event;
@@ -702,6 +730,7 @@ int RunHunt(const std::vector<std::string>& rule_paths, const std::vector<std::s
       PrepareCorrelator(correlations[k], *correlators[k], by_reference, matchers, session,
                         schema_mapping, ignored);
     }
+    connect_and_stream(false);
     if (!read_events(true)) return kExitUsage;
   }
   // A union composes the alerts of the correlations it names; they are results of their own
@@ -729,9 +758,9 @@ int RunHunt(const std::vector<std::string>& rule_paths, const std::vector<std::s
     if (state[k] == 2) return true;
     if (state[k] == 1) return false;
     state[k] = 1;
-    for (const auto& [inner, position] : inputs[k]) {
-      if (!finish(inner)) return false;
-      for (const auto& alert : alerts[inner]) correlators[k]->AddAlert(position, alert);
+    // An inner correlation hands its alerts over through its sink as it decides them.
+    for (const auto& input : inputs[k]) {
+      if (!finish(input.first)) return false;
     }
     alerts[k] = correlators[k]->Finish();
     state[k] = 2;

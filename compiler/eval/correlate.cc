@@ -168,11 +168,12 @@ void Correlator::AddHit(size_t rule, const Event& event, Hit hit) {
                              [](double t, const Hit& h) { return t < h.where.time; });
   group.hits.insert(at, std::move(hit));
   now_ = std::max(now_, time);
-  Advance(group, now_, false);
-  // Now and then every group moves on, so quiet groups drop their old hits too.
-  if (++adds_ % 65536 == 0) {
-    for (Group& g : groups_) Advance(g, now_, false);
-  }
+  const double now = DecidingNow();
+  const size_t index = it->second;
+  correlation_.type == "temporal_ordered" ? AdvanceOrdered(group, now, false)
+                                          : Advance(group, now, false);
+  Schedule(index);
+  Sweep(now);
 }
 
 bool Correlator::ConditionHolds(double measure) const {
@@ -254,7 +255,7 @@ std::optional<size_t> Correlator::Decide(Group& group, size_t end) {
   if (!holds) return std::nullopt;
   Alert alert{group.key, group.keys, hits[begin].where.time, hits[end].where.time, measure, {}, {}};
   for (size_t i = begin; i <= end; ++i) Collect(hits[i], alert);
-  alerts_.emplace_back(group.order, std::move(alert));
+  Keep(group.order, std::move(alert));
   return end;
 }
 
@@ -264,9 +265,7 @@ std::optional<size_t> Correlator::Decide(Group& group, size_t end) {
 void Correlator::Advance(Group& group, double now, bool final) {
   std::vector<Hit>& hits = group.hits;
   const bool aggregate = correlation_.type == "aggregate";
-  const double span = static_cast<double>(aggregate && correlation_.window_seconds > 0
-                                              ? correlation_.window_seconds
-                                              : correlation_.timespan_seconds);
+  const double span = Span();
   const double horizon = span + kLateness;
   while (group.next < hits.size()) {
     size_t end = group.next;
@@ -293,34 +292,95 @@ void Correlator::Advance(Group& group, double now, bool final) {
   }
 }
 
+double Correlator::Span() const {
+  const bool windowed = correlation_.type == "aggregate" && correlation_.window_seconds > 0;
+  return static_cast<double>(windowed ? correlation_.window_seconds
+                                      : correlation_.timespan_seconds);
+}
+
+double Correlator::DecidingNow() const {
+  double now = now_;
+  // An inner alert ending at t is handed over once t is before the inner's decided_until_; a
+  // window here needs every hit up to its end, so it may end at most then (less the lateness
+  // that Advance subtracts again).
+  for (const Correlator* inner : inputs_) now = std::min(now, inner->decided_until_ + kLateness);
+  return now;
+}
+
+void Correlator::Schedule(size_t index) {
+  Group& group = groups_[index];
+  if (group.next >= group.hits.size()) return;
+  double due = group.hits[group.next].where.time + Span() + kLateness;
+  if (due >= group.due) return;  // an earlier entry is queued
+  group.due = due;
+  due_.push({due, index});
+}
+
+void Correlator::Sweep(double now) {
+  while (!due_.empty() && due_.top().first < now) {
+    auto [due, index] = due_.top();
+    due_.pop();
+    Group& group = groups_[index];
+    if (due != group.due) continue;  // stale
+    group.due = 1e300;
+    correlation_.type == "temporal_ordered" ? AdvanceOrdered(group, now, false)
+                                            : Advance(group, now, false);
+    Schedule(index);
+  }
+  // Every group's windows ending before this are decided.
+  decided_until_ = std::max(decided_until_, now - (Span() + kLateness));
+}
+void Correlator::Keep(size_t order, Alert alert) {
+  if (sink_) sink_(alert);
+  alerts_.emplace_back(order, std::move(alert));
+}
+
 // Rule 0, then rule 1, …, each strictly later than the one before, all within the timespan of
 // the first; the earliest completion from each start is taken.
-void Correlator::Ordered(const Group& group, std::vector<Alert>& out) const {
+std::optional<Alert> Correlator::ChainFrom(const Group& group, size_t start) const {
   const std::vector<Hit>& hits = group.hits;
   const double span = static_cast<double>(correlation_.timespan_seconds);
-  double not_before = -1e300;
-  for (size_t start = 0; start < hits.size(); ++start) {
-    if (hits[start].rule != 0 || hits[start].where.time <= not_before) continue;
-    std::vector<size_t> chain = {start};
-    size_t want = 1;
-    for (size_t i = start + 1; i < hits.size() && want < correlation_.rules.size(); ++i) {
-      if (hits[i].where.time > hits[start].where.time + span) break;
-      if (hits[i].rule == want && hits[i].where.time > hits[chain.back()].where.time) {
-        chain.push_back(i);
-        ++want;
-      }
+  std::vector<size_t> chain = {start};
+  size_t want = 1;
+  for (size_t i = start + 1; i < hits.size() && want < correlation_.rules.size(); ++i) {
+    if (hits[i].where.time > hits[start].where.time + span) break;
+    if (hits[i].rule == want && hits[i].where.time > hits[chain.back()].where.time) {
+      chain.push_back(i);
+      ++want;
     }
-    if (want != correlation_.rules.size()) continue;
-    Alert alert{group.key,
-                group.keys,
-                hits[start].where.time,
-                hits[chain.back()].where.time,
-                static_cast<double>(chain.size()),
-                {},
-                {}};
-    for (size_t i : chain) Collect(hits[i], alert);
-    not_before = alert.end;
-    out.push_back(std::move(alert));
+  }
+  if (want != correlation_.rules.size()) return std::nullopt;
+  Alert alert{group.key,
+              group.keys,
+              hits[start].where.time,
+              hits[chain.back()].where.time,
+              static_cast<double>(chain.size()),
+              {},
+              {}};
+  for (size_t i : chain) Collect(hits[i], alert);
+  return alert;
+}
+
+// Starts are taken in time order; an alert's chain is not reused: the next start must be later
+// than its end. A start is decided once every event its timespan could hold has arrived.
+void Correlator::AdvanceOrdered(Group& group, double now, bool final) {
+  std::vector<Hit>& hits = group.hits;
+  const double horizon = Span() + kLateness;
+  while (group.next < hits.size()) {
+    size_t start = group.next;
+    if (!final && hits[start].where.time + horizon >= now) break;
+    group.next = start + 1;
+    group.decided = hits[start].where.time;
+    if (hits[start].rule != 0 || hits[start].where.time <= group.not_before) continue;
+    if (auto alert = ChainFrom(group, start)) {
+      group.not_before = alert->end;
+      Keep(group.order, std::move(*alert));
+    }
+  }
+  // A chain reads only hits after its start: those before the next start are never read again.
+  if (group.next > 0 && group.next * 2 >= hits.size()) {
+    hits.erase(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(group.next));
+    group.next = 0;
   }
 }
 
@@ -332,9 +392,7 @@ std::vector<Alert> Correlator::Finish() {
                        [](const Hit& a, const Hit& b) { return a.where.time < b.where.time; });
     }
     if (correlation_.type == "temporal_ordered") {
-      std::vector<Alert> out;
-      Ordered(group, out);
-      for (auto& alert : out) alerts_.emplace_back(group.order, std::move(alert));
+      AdvanceOrdered(group, 0, true);
     } else {
       Advance(group, 0, true);
     }
@@ -532,7 +590,7 @@ std::optional<size_t> Correlator::DecideAggregate(Group& group, size_t end) {
   Alert alert{group.key, group.keys, hits[begin].where.time, hits[end].where.time, 0, {}, {}};
   for (size_t i = begin; i <= end; ++i) Collect(hits[i], alert);
   alert.values = std::move(values);
-  alerts_.emplace_back(group.order, std::move(alert));
+  Keep(group.order, std::move(alert));
   return end;
 }
 

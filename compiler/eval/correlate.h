@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <queue>
 #include <set>
 #include <string>
 #include <string_view>
@@ -68,11 +69,16 @@ class Correlator {
   // The aggregate extension's count-if selections, one per measure (null: every event counts).
   void SetMeasureFilters(std::vector<std::unique_ptr<Matcher>> filters);
 
-  // Decides windows while events are read, keeping only the matches a later window can still
-  // use, so memory stays flat on a long file in time order. Events may arrive up to ten minutes
-  // out of order; one later than that sets out_of_order() (the caller re-runs without
-  // streaming). Not for temporal_ordered or chained correlations, which stay whole.
+  // Decides windows (and ordered chains) while events are read, keeping only the matches a
+  // later window can still use, so memory stays flat on a long file in time order. Events may
+  // arrive up to ten minutes out of order; one later than that sets out_of_order() (the caller
+  // re-runs without streaming).
   void EnableStreaming() { streaming_ = true; }
+  // Chaining: `inner` hands its alerts to this correlation (through its sink) as it decides
+  // them; this one decides nothing that an undecided alert of `inner` could still change.
+  void AddInput(const Correlator* inner) { inputs_.push_back(inner); }
+  // Called with every alert as it is decided (while streaming, or in Finish).
+  void SetAlertSink(std::function<void(const Alert&)> sink) { sink_ = std::move(sink); }
   // True when streaming met an event older than a window it had already decided.
   bool out_of_order() const { return out_of_order_; }
 
@@ -118,6 +124,7 @@ class Correlator {
     size_t next = 0;             // the first hit whose window is not decided yet
     double not_before = -1e300;  // the last alert's end: alerts do not overlap
     double decided = -1e300;     // the time of the last decided window's end
+    double due = 1e300;          // when its first undecided window is due (streaming)
   };
   std::string GroupKey(size_t rule, const Event& event,
                        std::vector<std::pair<std::string, std::string>>* keys) const;
@@ -131,7 +138,22 @@ class Correlator {
   // alert covers when it holds.
   std::optional<size_t> Decide(Group& group, size_t end);
   std::optional<size_t> DecideAggregate(Group& group, size_t end);
-  void Ordered(const Group& group, std::vector<Alert>& out) const;
+  // Decides the ordered chains of `group` that start early enough that every event they could
+  // hold has arrived (all of them when `final`), then drops the hits no later chain can use.
+  void AdvanceOrdered(Group& group, double now, bool final);
+  // The chain from hits[start], when rule 0 there is followed by every other rule in order.
+  std::optional<Alert> ChainFrom(const Group& group, size_t start) const;
+  // Hands `alert` to the sink and keeps it for Finish.
+  void Keep(size_t order, Alert alert);
+  double Span() const;
+  // The time up to which windows may be decided: the newest event, held back while an input
+  // correlation may still hand over an alert.
+  double DecidingNow() const;
+  // Advances every group whose first undecided window is due by `now`, so quiet groups decide
+  // their windows and drop their old hits too.
+  void Sweep(double now);
+  // Queues `group` for Sweep by the time its first undecided window is due.
+  void Schedule(size_t index);
   const std::string* Intern(std::string_view text);
   // The measures over hits[begin..end]; without `render`, numbers only (JSON and text are
   // built for the alert alone).
@@ -144,9 +166,17 @@ class Correlator {
   const ast::Correlation& correlation_;
   FieldNames names_;
   bool streaming_ = false;
+  std::function<void(const Alert&)> sink_;
+  std::vector<const Correlator*> inputs_;
+  // Every window ending before this time is decided (and its alert handed to the sink).
+  double decided_until_ = -1e300;
+  // (due time, group index): groups with undecided hits, earliest due first; an entry whose
+  // time is not its group's `due` any more is stale and skipped.
+  std::priority_queue<std::pair<double, size_t>, std::vector<std::pair<double, size_t>>,
+                      std::greater<>>
+      due_;
   bool out_of_order_ = false;
-  double now_ = -1e300;  // the latest event time seen
-  size_t adds_ = 0;
+  double now_ = -1e300;                           // the latest event time seen
   std::vector<std::pair<size_t, Alert>> alerts_;  // (group order, alert), decided so far
   // Interned field values, found by string_view without building a string.
   struct TextHash {
