@@ -17,6 +17,11 @@ namespace {
 // How late (in seconds) a streamed event may arrive after later ones and still be counted.
 constexpr double kLateness = 600;
 
+// A group this small drops its decided hits at once (a short move); a larger one when they are
+// half of it, so that a long window is not moved for every hit. Most groups are small (one user,
+// one address), and their spare capacity is most of a streaming run's memory otherwise.
+constexpr size_t kSmallGroup = 64;
+
 std::string FirstText(const Event& event, const std::string& field) {
   std::vector<const FieldValue*> values;
   event.Find(field, values);
@@ -285,7 +290,7 @@ void Correlator::Advance(Group& group, double now, bool final) {
     group.decided = hits[*last].where.time;
   }
   // Hits before the window's start are never read again.
-  if (group.begin > 0 && group.begin * 2 >= hits.size()) {
+  if (group.begin > 0 && (group.begin * 2 >= hits.size() || hits.size() <= kSmallGroup)) {
     hits.erase(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(group.begin));
     group.next -= group.begin;
     group.begin = 0;
@@ -378,7 +383,7 @@ void Correlator::AdvanceOrdered(Group& group, double now, bool final) {
     }
   }
   // A chain reads only hits after its start: those before the next start are never read again.
-  if (group.next > 0 && group.next * 2 >= hits.size()) {
+  if (group.next > 0 && (group.next * 2 >= hits.size() || hits.size() <= kSmallGroup)) {
     hits.erase(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(group.next));
     group.next = 0;
   }
