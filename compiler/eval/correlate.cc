@@ -175,8 +175,7 @@ void Correlator::AddHit(size_t rule, const Event& event, Hit hit) {
   now_ = std::max(now_, time);
   const double now = DecidingNow();
   const size_t index = it->second;
-  correlation_.type == "temporal_ordered" ? AdvanceOrdered(group, now, false)
-                                          : Advance(group, now, false);
+  AdvanceGroup(group, now, false);
   Schedule(index);
   Sweep(now);
 }
@@ -312,6 +311,11 @@ double Correlator::DecidingNow() const {
   return now;
 }
 
+void Correlator::AdvanceGroup(Group& group, double now, bool final) {
+  correlation_.type == "temporal_ordered" ? AdvanceOrdered(group, now, final)
+                                          : Advance(group, now, final);
+}
+
 void Correlator::Schedule(size_t index) {
   Group& group = groups_[index];
   if (group.next >= group.hits.size()) return;
@@ -328,8 +332,7 @@ void Correlator::Sweep(double now) {
     Group& group = groups_[index];
     if (due != group.due) continue;  // stale
     group.due = 1e300;
-    correlation_.type == "temporal_ordered" ? AdvanceOrdered(group, now, false)
-                                            : Advance(group, now, false);
+    AdvanceGroup(group, now, false);
     Schedule(index);
   }
   // Every group's windows ending before this are decided.
@@ -396,11 +399,7 @@ std::vector<Alert> Correlator::Finish() {
       std::stable_sort(group.hits.begin(), group.hits.end(),
                        [](const Hit& a, const Hit& b) { return a.where.time < b.where.time; });
     }
-    if (correlation_.type == "temporal_ordered") {
-      AdvanceOrdered(group, 0, true);
-    } else {
-      Advance(group, 0, true);
-    }
+    AdvanceGroup(group, 0, true);
   }
   // By group (first seen first), then time: the same order however the windows were decided.
   std::stable_sort(alerts_.begin(), alerts_.end(), [](const auto& a, const auto& b) {

@@ -152,6 +152,8 @@ class Correlator {
   // Advances every group whose first undecided window is due by `now`, so quiet groups decide
   // their windows and drop their old hits too.
   void Sweep(double now);
+  // Advance or AdvanceOrdered, as the type needs.
+  void AdvanceGroup(Group& group, double now, bool final);
   // Queues `group` for Sweep by the time its first undecided window is due.
   void Schedule(size_t index);
   const std::string* Intern(std::string_view text);
