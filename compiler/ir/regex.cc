@@ -2,7 +2,12 @@
 
 #include <fmt/format.h>
 
+#include "compiler/text/utf8.h"
+
 namespace refract::ir {
+
+using text::AppendUtf8;
+
 namespace {
 
 constexpr int kMaxRegexDepth = 128;
@@ -27,24 +32,6 @@ char32_t DecodeUtf8(std::string_view s, size_t* pos) {
   }
   *pos += static_cast<size_t>(extra) + 1;
   return cp;
-}
-
-void AppendUtf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 class Parser {

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "compiler/text/utf8.h"
+
 namespace refract::yaml {
 
 namespace {
@@ -62,24 +64,10 @@ bool IsNullText(const std::string& s) {
   return s == "~" || s == "null" || s == "Null" || s == "NULL";
 }
 
-void AppendUtf8(std::string& out, unsigned long cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x110000) {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    throw Decline{};
-  }
+// Appends an escaped code point; one beyond Unicode is yaml-cpp's to report.
+void AppendEscaped(std::string& out, unsigned long cp) {
+  if (cp >= 0x110000) throw Decline{};
+  text::AppendUtf8(out, static_cast<char32_t>(cp));
 }
 
 // Nesting deeper than this is left to yaml-cpp, which has its own limit, so that a hostile
@@ -522,13 +510,13 @@ class FastReader {
         text += '\\';
         return;
       case 'x':
-        AppendUtf8(text, Hex(2));
+        AppendEscaped(text, Hex(2));
         return;
       case 'u':
-        AppendUtf8(text, Hex(4));
+        AppendEscaped(text, Hex(4));
         return;
       case 'U':
-        AppendUtf8(text, Hex(8));
+        AppendEscaped(text, Hex(8));
         return;
       default:
         throw Decline{};
