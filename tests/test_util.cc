@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace refract::testing {
@@ -74,6 +75,25 @@ std::string UnifiedDiff(const std::string& expected, const std::string& actual) 
     }
   }
   return out;
+}
+
+std::string Mutate(std::string text, const std::vector<std::string>& junk, std::mt19937& random,
+                   int max_edits, size_t max_erase, size_t max_copy) {
+  int edits = 1 + static_cast<int>(random() % max_edits);
+  for (int e = 0; e < edits && !text.empty(); ++e) {
+    size_t pos = random() % text.size();
+    switch (random() % 3) {
+      case 0:
+        text.erase(pos, 1 + random() % max_erase);
+        break;
+      case 1:
+        text.insert(pos, junk[random() % junk.size()]);
+        break;
+      default:
+        text.insert(pos, text.substr(pos > max_copy ? pos - max_copy : 0, std::min(pos, max_copy)));
+    }
+  }
+  return text;
 }
 
 }  // namespace refract::testing

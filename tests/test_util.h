@@ -1,6 +1,7 @@
 // Helpers shared by the tests: compile rule text in one call, and diff texts readably.
 #pragma once
 
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,12 @@ std::string RuleWithDetection(std::string_view detection, std::string_view logso
 std::string KqlWhere(std::string_view detection, std::string_view logsource =
                                                      "{product: windows, category: "
                                                      "process_creation}");
+
+// Edits `text` at random for robustness tests: 1 to `max_edits` times, erases up to
+// `max_erase` characters, inserts one of `junk`, or repeats up to `max_copy` characters before
+// the position. Deterministic for a given generator state.
+std::string Mutate(std::string text, const std::vector<std::string>& junk, std::mt19937& random,
+                   int max_edits, size_t max_erase, size_t max_copy);
 
 // A unified diff of two texts, for golden-file failures.
 std::string UnifiedDiff(const std::string& expected, const std::string& actual);

@@ -39,21 +39,8 @@ TEST(Robustness, MutatedRulesGiveDiagnosticsNotCrashes) {
   std::mt19937 random(20261125);
   int compiled = 0;
   for (int i = 0; i < 400; ++i) {
-    std::string text = sources[random() % sources.size()];
-    int edits = 1 + static_cast<int>(random() % 6);
-    for (int e = 0; e < edits && !text.empty(); ++e) {
-      size_t pos = random() % text.size();
-      switch (random() % 3) {
-        case 0:
-          text.erase(pos, 1 + random() % 8);
-          break;
-        case 1:
-          text.insert(pos, junk[random() % junk.size()]);
-          break;
-        default:
-          text.insert(pos, text.substr(pos > 20 ? pos - 20 : 0, std::min<size_t>(pos, 20)));
-      }
-    }
+    std::string text =
+        refract::testing::Mutate(sources[random() % sources.size()], junk, random, 6, 8, 20);
     std::string out = testing::CompileToText(text, targets);
     ++compiled;
     // Every error names the file (and, where known, line and column) and a stable code.

@@ -229,46 +229,53 @@ TEST(CorrelateTest, AggregateMeasuresConditionAndScore) {
   EXPECT_EQ(values, "Events=4 UniqueIPs=3 IPList=[\"1.1.1.1\",\"1.1.1.2\"] RiskScore=90 ");
 }
 
+using TimedHits = std::vector<std::tuple<size_t, std::string, double>>;  // rule, user, minute
+
+// Runs `hits` through a correlator, streaming or not, optionally with each pair of neighbours
+// swapped (events up to one step late); prints "group start..end events" in minutes.
+std::string RunHits(const ast::Correlation& c, const TimedHits& hits, bool streaming,
+                    bool shuffle_slightly) {
+  Correlator correlator(c);
+  if (streaming) correlator.EnableStreaming();
+  TimedHits order = hits;
+  if (shuffle_slightly) {
+    for (size_t i = 0; i + 1 < order.size(); i += 2) std::swap(order[i], order[i + 1]);
+  }
+  size_t line = 0;
+  for (const auto& [rule, user, minute] : order) {
+    correlator.Add(rule, UserEvent(user), {"f", ++line, minute * 60});
+  }
+  std::string out;
+  for (const auto& a : correlator.Finish()) {
+    out += a.group + " " + std::to_string(static_cast<int>(a.start / 60)) + ".." +
+           std::to_string(static_cast<int>(a.end / 60)) + " " + std::to_string(a.events.size()) +
+           "\n";
+  }
+  EXPECT_FALSE(correlator.out_of_order());
+  return out;
+}
+
 // Streaming decides windows while events arrive and drops what no window can use; in time
 // order (or up to an hour late) it raises exactly the batch's alerts.
 TEST(CorrelateTest, StreamingMatchesBatch) {
   auto c = Make("event_count", 1, "gte", "3");
-  std::vector<std::tuple<size_t, std::string, double>> hits;
+  TimedHits hits;
   for (int i = 0; i < 400; ++i) {
     // user a: bursts of 3 within 2 minutes every 30 minutes; user b: one event an hour
     hits.emplace_back(0, "a", (i / 3) * 30.0 + (i % 3));
     if (i % 6 == 0) hits.emplace_back(0, "b", i * 10.0);
   }
-  auto run = [&](bool streaming, bool shuffle_slightly) {
-    Correlator correlator(c);
-    if (streaming) correlator.EnableStreaming();
-    std::vector<std::tuple<size_t, std::string, double>> order = hits;
-    if (shuffle_slightly) {  // swap neighbours: events up to 20 minutes late
-      for (size_t i = 0; i + 1 < order.size(); i += 2) std::swap(order[i], order[i + 1]);
-    }
-    size_t line = 0;
-    for (const auto& [rule, user, minute] : order) {
-      correlator.Add(rule, UserEvent(user), {"f", ++line, minute * 60});
-    }
-    std::string out;
-    for (const auto& a : correlator.Finish()) {
-      out += a.group + " " + std::to_string(static_cast<int>(a.start / 60)) + " " +
-             std::to_string(a.events.size()) + "\n";
-    }
-    EXPECT_FALSE(correlator.out_of_order());
-    return out;
-  };
-  std::string batch = run(false, false);
+  std::string batch = RunHits(c, hits, false, false);
   EXPECT_NE(batch, "");
-  EXPECT_EQ(run(true, false), batch);
-  EXPECT_EQ(run(true, true), batch);
+  EXPECT_EQ(RunHits(c, hits, true, false), batch);
+  EXPECT_EQ(RunHits(c, hits, true, true), batch);
 }
 
 // temporal_ordered streams too: a chain is decided once every event its timespan could hold
 // has arrived, and the hits before the next start are dropped.
 TEST(CorrelateTest, StreamingOrderedMatchesBatch) {
   auto c = Make("temporal_ordered", 2);
-  std::vector<std::tuple<size_t, std::string, double>> hits;
+  TimedHits hits;
   for (int i = 0; i < 600; ++i) {
     // user a: rule 0 then rule 1 four minutes later, every 25 minutes; rule 1 alone in between
     // (no chain); user b: rule 1 before rule 0 (no chain), then a pair 12 minutes apart (too far)
@@ -282,34 +289,15 @@ TEST(CorrelateTest, StreamingOrderedMatchesBatch) {
       hits.emplace_back(1, "b", base + 14);
     }
   }
-  auto run = [&](bool streaming, bool shuffle_slightly) {
-    Correlator correlator(c);
-    if (streaming) correlator.EnableStreaming();
-    auto order = hits;
-    std::stable_sort(order.begin(), order.end(),
-                     [](const auto& x, const auto& y) { return std::get<2>(x) < std::get<2>(y); });
-    if (shuffle_slightly) {
-      for (size_t i = 0; i + 1 < order.size(); i += 2) std::swap(order[i], order[i + 1]);
-    }
-    size_t line = 0;
-    for (const auto& [rule, user, minute] : order) {
-      correlator.Add(rule, UserEvent(user), {"f", ++line, minute * 60});
-    }
-    std::string out;
-    for (const auto& a : correlator.Finish()) {
-      out += a.group + " " + std::to_string(static_cast<int>(a.start / 60)) + ".." +
-             std::to_string(static_cast<int>(a.end / 60)) + "\n";
-    }
-    EXPECT_FALSE(correlator.out_of_order());
-    return out;
-  };
-  std::string batch = run(false, false);
+  std::stable_sort(hits.begin(), hits.end(),
+                   [](const auto& x, const auto& y) { return std::get<2>(x) < std::get<2>(y); });
+  std::string batch = RunHits(c, hits, false, false);
   // 600 pairs for user a (0..4, 25..29, ...); b's only pair is 12 minutes apart: none.
   EXPECT_EQ(std::count(batch.begin(), batch.end(), '\n'), 600);
   EXPECT_EQ(batch.find("user=b"), std::string::npos);
-  EXPECT_EQ(batch.substr(0, 25), "user=a 0..4\nuser=a 25..29");
-  EXPECT_EQ(run(true, false), batch);
-  EXPECT_EQ(run(true, true), batch);
+  EXPECT_EQ(batch.substr(0, 29), "user=a 0..4 2\nuser=a 25..29 2");
+  EXPECT_EQ(RunHits(c, hits, true, false), batch);
+  EXPECT_EQ(RunHits(c, hits, true, true), batch);
 }
 
 // A chained correlation takes its inner correlation's alerts as they are decided (through the

@@ -9,6 +9,8 @@
 #include <random>
 #include <sstream>
 
+#include "tests/test_util.h"
+
 namespace refract::yaml {
 namespace {
 
@@ -210,21 +212,8 @@ TEST(FastYaml, AgreesWithYamlCppOnMutatedFiles) {
   std::mt19937 random(20261125);
   int read_fast = 0;
   for (int i = 0; i < 20000; ++i) {
-    std::string text = sources[random() % sources.size()];
-    int edits = 1 + static_cast<int>(random() % 4);
-    for (int e = 0; e < edits && !text.empty(); ++e) {
-      size_t pos = random() % text.size();
-      switch (random() % 3) {
-        case 0:
-          text.erase(pos, 1 + random() % 4);
-          break;
-        case 1:
-          text.insert(pos, junk[random() % junk.size()]);
-          break;
-        default:
-          text.insert(pos, text.substr(pos > 10 ? pos - 10 : 0, std::min<size_t>(pos, 10)));
-      }
-    }
+    std::string text =
+        refract::testing::Mutate(sources[random() % sources.size()], junk, random, 4, 4, 10);
     auto fast = ReadFast(text);
     if (!fast) continue;
     ++read_fast;
