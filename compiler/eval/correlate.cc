@@ -84,12 +84,15 @@ std::string Correlator::GroupKey(size_t rule, const Event& event,
   return key;
 }
 
-const std::string* Correlator::Intern(std::string_view text) {
-  static const std::string kEmpty;
+const Correlator::Interned* Correlator::Intern(std::string_view text) {
+  static const Interned kEmpty;
   if (text.empty()) return &kEmpty;
-  auto it = strings_.find(text);
-  if (it == strings_.end()) it = strings_.emplace(text).first;
-  return &*it;
+  auto it = intern_index_.find(text);
+  if (it == intern_index_.end()) {
+    const Interned& added = interned_.emplace_back(Interned{std::string(text)});
+    it = intern_index_.emplace(added.text, &added).first;
+  }
+  return it->second;
 }
 
 void Correlator::Add(size_t rule, const Event& event, const EventRef& where) {
@@ -229,14 +232,19 @@ std::optional<size_t> Correlator::Decide(Group& group, size_t end) {
   const bool temporal = correlation_.type == "temporal";
   size_t begin = group.begin;
   double measure = 0;
-  std::set<const std::string*> distinct;
+  size_t distinct = 0;
+  const uint64_t stamp = ++mark_;
   std::set<size_t> rules;
   double sum = 0;
   size_t numbers = 0;
   std::vector<double> values;
   for (size_t i = begin; i <= end; ++i) {
     rules.insert(hits[i].rule);
-    if (hits[i].value != nullptr && !hits[i].value->empty()) distinct.insert(hits[i].value);
+    const Interned* value = hits[i].value;
+    if (value != nullptr && !value->text.empty() && value->mark != stamp) {
+      value->mark = stamp;
+      ++distinct;
+    }
     if (hits[i].numeric) {
       sum += hits[i].number;
       ++numbers;
@@ -245,7 +253,7 @@ std::optional<size_t> Correlator::Decide(Group& group, size_t end) {
   }
   const std::string& type = correlation_.type;
   if (type == "event_count") measure = static_cast<double>(end - begin + 1);
-  if (type == "value_count") measure = static_cast<double>(distinct.size());
+  if (type == "value_count") measure = static_cast<double>(distinct);
   if (type == "value_sum") measure = sum;
   if (type == "value_avg") measure = numbers == 0 ? 0 : sum / static_cast<double>(numbers);
   if (temporal) measure = static_cast<double>(rules.size());
@@ -500,12 +508,16 @@ std::vector<NamedValue> Correlator::Measures(const std::vector<Hit>& hits, size_
       for (size_t i = begin; i <= end; ++i) n += hits[i].inputs[m].counted ? 1 : 0;
       out.push_back(number(measure.name, n));
     } else if (kind == "distinct" || kind == "values") {
-      std::vector<const std::string*> seen;  // first-seen order
-      std::set<const std::string*> index;    // interned: one pointer per distinct text
+      std::vector<const Interned*>& seen = seen_;
+      seen.clear();
+      const uint64_t stamp = ++mark_;
       for (size_t i = begin; i <= end; ++i) {
         const auto& in = hits[i].inputs[m];
-        const std::string* text = in.numeric ? nullptr : in.text;
-        if (text != nullptr && !text->empty() && index.insert(text).second) seen.push_back(text);
+        const Interned* text = in.numeric ? nullptr : in.text;
+        if (text != nullptr && !text->text.empty() && text->mark != stamp) {
+          text->mark = stamp;
+          seen.push_back(text);
+        }
       }
       if (kind == "distinct") {
         out.push_back(number(measure.name, static_cast<double>(seen.size())));
@@ -519,8 +531,8 @@ std::vector<NamedValue> Correlator::Measures(const std::vector<Hit>& hits, size_
       std::string json = "[";
       std::string text;
       for (size_t i = 0; i < seen.size() && i < limit; ++i) {
-        json += (i ? "," : "") + JsonText(*seen[i]);
-        text += (i ? ", " : "") + *seen[i];
+        json += (i ? "," : "") + JsonText(seen[i]->text);
+        text += (i ? ", " : "") + seen[i]->text;
       }
       out.push_back({measure.name, json + "]", 0, false, text});
     } else {

@@ -2,6 +2,8 @@
 // that matched the referenced rules, per group.
 #pragma once
 
+#include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -94,19 +96,25 @@ class Correlator {
   std::vector<Alert> Finish();
 
  private:
+  // A field value kept once per correlation; `mark` lets a window count distinct values
+  // without a set.
+  struct Interned {
+    std::string text;
+    mutable uint64_t mark = 0;
+  };
   struct Hit {
     EventRef where;
     // A chained alert's events before `where` (only chained correlations have any).
     std::shared_ptr<const std::vector<EventRef>> behind;
     size_t rule = 0;
-    const std::string* value = nullptr;  // the `field` of value_* types (interned)
+    const Interned* value = nullptr;  // the `field` of value_* types
     double number = 0;
     bool numeric = false;
     // aggregate: per measure, whether the event counts and the measured field's value — its
     // interned text for distinct and values, its number for the others (16 bytes a measure).
     struct Input {
       union {
-        const std::string* text = nullptr;
+        const Interned* text = nullptr;
         double number;
       };
       bool counted = true;
@@ -156,7 +164,7 @@ class Correlator {
   void AdvanceGroup(Group& group, double now, bool final);
   // Queues `group` for Sweep by the time its first undecided window is due.
   void Schedule(size_t index);
-  const std::string* Intern(std::string_view text);
+  const Interned* Intern(std::string_view text);
   // The measures over hits[begin..end]; without `render`, numbers only (JSON and text are
   // built for the alert alone).
   std::vector<NamedValue> Measures(const std::vector<Hit>& hits, size_t begin, size_t end,
@@ -185,7 +193,10 @@ class Correlator {
     using is_transparent = void;
     size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
   };
-  std::unordered_set<std::string, TextHash, std::equal_to<>> strings_;
+  std::deque<Interned> interned_;  // a deque keeps addresses stable as it grows
+  std::unordered_map<std::string_view, const Interned*, TextHash, std::equal_to<>> intern_index_;
+  mutable uint64_t mark_ = 0;                  // the last stamp given to a count of distinct texts
+  mutable std::vector<const Interned*> seen_;  // distinct texts of one measure, first seen first
   // Event field names by rule position and Sigma name, found without building a key.
   mutable std::vector<std::unordered_map<std::string, std::string, TextHash, std::equal_to<>>>
       name_cache_;
