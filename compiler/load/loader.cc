@@ -56,20 +56,18 @@ std::optional<RuleDoc> LoadRuleSource(std::shared_ptr<const SourceFile> source,
   doc.source = std::move(source);
   // The fast reader takes the rule files it reads exactly (nearly all); yaml-cpp reads the rest
   // and reports malformed YAML.
-  std::optional<yaml::Documents> read = yaml::ReadFast(doc.source->text());
-  if (!read) {
-    try {
-      read = yaml::FromYamlCpp(YAML::LoadAll(doc.source->text()));
-    } catch (const YAML::Exception& e) {
-      std::string message = e.msg.empty() ? "malformed yaml" : e.msg;
-      for (auto& c : message) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      diagnostics.Error("E0100", LocationOf(*doc.source, e.mark),
-                        fmt::format("malformed yaml: {}", message));
-      return std::nullopt;
-    }
+  yaml::Documents read;
+  try {
+    read = yaml::Read(doc.source->text());
+  } catch (const YAML::Exception& e) {
+    std::string message = e.msg.empty() ? "malformed yaml" : e.msg;
+    for (auto& c : message) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    diagnostics.Error("E0100", LocationOf(*doc.source, e.mark),
+                      fmt::format("malformed yaml: {}", message));
+    return std::nullopt;
   }
-  doc.tree = std::move(read->tree);
-  doc.documents = std::move(read->documents);
+  doc.tree = std::move(read.tree);
+  doc.documents = std::move(read.documents);
   return doc;
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <string>
 
 #include "compiler/text/utf8.h"
@@ -104,6 +105,7 @@ class FastReader {
         Skip(3);
         SkipBlanks();
         if (!AtLineEnd()) throw Decline{};
+        anchors_.clear();  // anchors belong to one document
         documents.emplace_back(BlockNode(-1));
         ended = false;
       } else if (AtMarker("...")) {
@@ -114,6 +116,7 @@ class FastReader {
         continue;
       } else {
         if (ended) throw Decline{};
+        anchors_.clear();
         documents.emplace_back(BlockNode(-1));
       }
       SkipToContent();
@@ -261,6 +264,8 @@ class FastReader {
         } else {
           value = Null(MarkHere());
         }
+      } else if (Here() == '&' || Here() == '*') {
+        value = AnchorOrAlias(column);
       } else {
         if (AtDashEntry()) throw Decline{};
         value = Inline(column);
@@ -311,6 +316,8 @@ class FastReader {
         } else {
           item = Content(column);
         }
+      } else if (Here() == '&' || Here() == '*') {
+        item = AnchorOrAlias(column);
       } else if (AtDashEntry()) {
         item = Sequence(Column());
       } else if (LooksLikeKey()) {
@@ -326,6 +333,44 @@ class FastReader {
       throw Decline{};
     }
     return seq;
+  }
+
+  // An anchored block value (`&name` then its content, on this line or indented below) or an
+  // alias (`*name` alone): the alias is the anchored node itself, as in yaml-cpp. Anything
+  // else around anchors (an anchored null, anchors in flow, on keys, before tags) is declined.
+  NodeData* AnchorOrAlias(int parent) {
+    const bool alias = Here() == '*';
+    const yaml::Mark at = MarkHere();  // yaml-cpp marks an anchored node at its anchor
+    ++p_;
+    size_t start = p_;
+    while (p_ < t_.size() && !IsBlankOrEnd(t_[p_])) {
+      char c = t_[p_];
+      if (c == ',' || c == '[' || c == ']' || c == '{' || c == '}') throw Decline{};
+      ++p_;
+    }
+    std::string name(t_.substr(start, p_ - start));
+    if (name.empty()) throw Decline{};
+    SkipBlanks();
+    if (alias) {
+      if (!AtLineEnd()) throw Decline{};
+      auto it = anchors_.find(name);
+      if (it == anchors_.end()) throw Decline{};  // yaml-cpp reports the unknown anchor
+      return it->second;
+    }
+    NodeData* value;
+    if (!AtLineEnd()) {
+      if (Here() == '&' || Here() == '*' || Here() == '!' || AtDashEntry()) throw Decline{};
+      value = Inline(parent);
+    } else {
+      SkipToContent();
+      if (p_ >= t_.size() || AtMarker("---") || AtMarker("...") || Column() <= parent) {
+        throw Decline{};
+      }
+      value = Content(parent);
+    }
+    value->mark = at;
+    anchors_[name] = value;
+    return value;
   }
 
   static bool IsIndicator(char c) {
@@ -734,6 +779,7 @@ class FastReader {
   size_t line_start_ = 0;
   int line_ = 0;
   int depth_ = 0;
+  std::map<std::string, NodeData*> anchors_;  // the latest node of each anchor name
 };
 
 const NodeData* Copy(const YAML::Node& node, Tree& tree) {
@@ -805,6 +851,11 @@ std::optional<Documents> ReadFast(std::string_view text) {
     return std::nullopt;
   }
   return out;
+}
+
+Documents Read(std::string_view text) {
+  if (auto fast = ReadFast(text)) return std::move(*fast);
+  return FromYamlCpp(YAML::LoadAll(std::string(text)));
 }
 
 Documents FromYamlCpp(const std::vector<YAML::Node>& documents) {

@@ -116,8 +116,13 @@ struct Documents {
 };
 
 // Reads `text` with the fast reader; nullopt when the text uses YAML it does not handle
-// (anchors, tags, directives, multi-line quoted scalars...) or is malformed.
+// (tags, directives, anchors outside block values, multi-line quoted scalars...) or is
+// malformed.
 std::optional<Documents> ReadFast(std::string_view text);
+
+// Reads `text` with the fast reader where it can, else with yaml-cpp; throws YAML::Exception
+// (with its mark) for malformed YAML.
+Documents Read(std::string_view text);
 
 // Copies yaml-cpp's documents into a tree.
 Documents FromYamlCpp(const std::vector<YAML::Node>& documents);

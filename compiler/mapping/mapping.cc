@@ -6,6 +6,7 @@
 #include <set>
 
 #include "compiler/load/loader.h"
+#include "compiler/load/yaml_tree.h"
 
 namespace refract {
 
@@ -20,7 +21,7 @@ const std::string_view* ShippedMappingText(std::string_view target) {
 
 namespace {
 
-std::map<std::string, std::string> StringMap(const YAML::Node& node) {
+std::map<std::string, std::string> StringMap(const yaml::Node& node) {
   std::map<std::string, std::string> out;
   if (!node.IsDefined() || !node.IsMap()) return out;
   for (auto it = node.begin(); it != node.end(); ++it) {
@@ -29,11 +30,38 @@ std::map<std::string, std::string> StringMap(const YAML::Node& node) {
   return out;
 }
 
-std::vector<std::string> StringList(const YAML::Node& node) {
+std::vector<std::string> StringList(const yaml::Node& node) {
   std::vector<std::string> out;
   if (!node.IsDefined() || !node.IsSequence()) return out;
   for (const auto& item : node) {
     if (item.IsScalar()) out.push_back(item.Scalar());
+  }
+  return out;
+}
+
+// The first document read; undefined when there is none (an empty file).
+yaml::Node FirstDocument(const yaml::Documents& read) {
+  return read.documents.empty() ? yaml::Node() : read.documents[0];
+}
+
+// Names to lists of values, with or without the surrounding percent signs.
+ir::Placeholders PlaceholdersFrom(const yaml::Node& root) {
+  ir::Placeholders out;
+  for (auto it = root.begin(); it != root.end(); ++it) {
+    std::vector<std::string> values;
+    const yaml::Node& value = it->second;
+    if (value.IsScalar()) {
+      values.push_back(value.Scalar());
+    } else if (value.IsSequence()) {
+      for (const auto& v : value) {
+        if (v.IsScalar()) values.push_back(v.Scalar());
+      }
+    }
+    std::string name = it->first.Scalar();
+    if (name.size() > 2 && name.front() == '%' && name.back() == '%') {
+      name = name.substr(1, name.size() - 2);
+    }
+    out[name] = std::move(values);
   }
   return out;
 }
@@ -48,58 +76,49 @@ std::string Lower(std::string s) {
 std::optional<TargetMapping> TargetMapping::Parse(const std::string& origin,
                                                   const std::string& text,
                                                   Diagnostics& diagnostics) {
-  auto fail = [&](const YAML::Mark& mark, const std::string& message) {
+  auto fail = [&](const auto& mark, const std::string& message) {
     SourceFile source(origin, text);
     diagnostics.Error("E0110", LocationOf(source, mark), message);
     return std::nullopt;
   };
-  YAML::Node root;
+  yaml::Documents read;
   try {
-    root = YAML::Load(text);
+    read = yaml::Read(text);
   } catch (const YAML::Exception& e) {
     return fail(e.mark, fmt::format("malformed mapping file: {}", e.msg));
   }
+  const yaml::Node root = FirstDocument(read);
   if (!root.IsMap()) return fail(root.Mark(), "a mapping file must be a map");
   TargetMapping mapping;
-  try {
-    if (root["target"].IsScalar()) mapping.target_ = root["target"].Scalar();
-    for (const auto& entry : root["logsources"]) {
-      if (!entry.IsMap() || !entry["logsource"].IsMap() || !entry["source"].IsScalar()) {
-        return fail(entry.Mark(), "each logsources entry needs a 'logsource' map and a 'source'");
-      }
-      LogSourceMapping m;
-      for (const auto& [key, value] : StringMap(entry["logsource"])) m.when[key] = Lower(value);
-      m.source = entry["source"].Scalar();
-      m.fields = StringMap(entry["fields"]);
-      m.filter = StringMap(entry["filter"]);
-      m.keyword_fields = StringList(entry["keyword_fields"]);
-      if (entry["prefix"].IsDefined() && entry["prefix"].IsScalar()) {
-        m.prefix = entry["prefix"].Scalar();
-      }
-      mapping.logsources_.push_back(std::move(m));
+  if (root["target"].IsScalar()) mapping.target_ = root["target"].Scalar();
+  for (const auto& entry : root["logsources"]) {
+    if (!entry.IsMap() || !entry["logsource"].IsMap() || !entry["source"].IsScalar()) {
+      return fail(entry.Mark(), "each logsources entry needs a 'logsource' map and a 'source'");
     }
-    mapping.fields_ = StringMap(root["fields"]);
-    mapping.keyword_fields_ = StringList(root["keyword_fields"]);
-    mapping.options_ = StringMap(root["options"]);
-    const YAML::Node fallback = root["fallback"];
-    if (fallback.IsDefined() && fallback.IsMap()) {
-      auto f = StringMap(fallback);
-      if (f.count("template")) mapping.fallback_template_ = f["template"];
-      if (f.count("separator")) mapping.fallback_separator_ = f["separator"];
-    }
-    if (root["types"].IsMap()) {
-      for (auto it = root["types"].begin(); it != root["types"].end(); ++it) {
-        mapping.types_[it->first.Scalar()] = StringMap(it->second);
-      }
-    }
-    if (root["placeholders"].IsMap()) {
-      Diagnostics ignored;
-      auto placeholders = ParsePlaceholders(origin, YAML::Dump(root["placeholders"]), ignored);
-      if (placeholders) mapping.placeholders_ = std::move(*placeholders);
-    }
-  } catch (const YAML::Exception& e) {
-    return fail(e.mark, fmt::format("malformed mapping file: {}", e.msg));
+    LogSourceMapping m;
+    for (const auto& [key, value] : StringMap(entry["logsource"])) m.when[key] = Lower(value);
+    m.source = entry["source"].Scalar();
+    m.fields = StringMap(entry["fields"]);
+    m.filter = StringMap(entry["filter"]);
+    m.keyword_fields = StringList(entry["keyword_fields"]);
+    if (entry["prefix"].IsScalar()) m.prefix = entry["prefix"].Scalar();
+    mapping.logsources_.push_back(std::move(m));
   }
+  mapping.fields_ = StringMap(root["fields"]);
+  mapping.keyword_fields_ = StringList(root["keyword_fields"]);
+  mapping.options_ = StringMap(root["options"]);
+  const yaml::Node fallback = root["fallback"];
+  if (fallback.IsMap()) {
+    auto f = StringMap(fallback);
+    if (f.count("template")) mapping.fallback_template_ = f["template"];
+    if (f.count("separator")) mapping.fallback_separator_ = f["separator"];
+  }
+  if (root["types"].IsMap()) {
+    for (auto it = root["types"].begin(); it != root["types"].end(); ++it) {
+      mapping.types_[it->first.Scalar()] = StringMap(it->second);
+    }
+  }
+  if (root["placeholders"].IsMap()) mapping.placeholders_ = PlaceholdersFrom(root["placeholders"]);
   return mapping;
 }
 
@@ -303,37 +322,21 @@ std::optional<ir::Placeholders> ParsePlaceholders(const std::string& origin,
                                                   const std::string& text,
                                                   Diagnostics& diagnostics) {
   SourceFile source(origin, text);
+  yaml::Documents read;
   try {
-    YAML::Node root = YAML::Load(text);
-    if (!root.IsMap()) {
-      diagnostics.Error("E0111", LocationOf(source, root.Mark()),
-                        "a placeholders file must map names to lists of values");
-      return std::nullopt;
-    }
-    ir::Placeholders out;
-    for (auto it = root.begin(); it != root.end(); ++it) {
-      std::vector<std::string> values;
-      // A copy: `it->second` lives in a temporary proxy that a range-for would outlive.
-      const YAML::Node value = it->second;
-      if (value.IsScalar()) {
-        values.push_back(value.Scalar());
-      } else if (value.IsSequence()) {
-        for (const auto& v : value) {
-          if (v.IsScalar()) values.push_back(v.Scalar());
-        }
-      }
-      std::string name = it->first.Scalar();
-      if (name.size() > 2 && name.front() == '%' && name.back() == '%') {
-        name = name.substr(1, name.size() - 2);
-      }
-      out[name] = std::move(values);
-    }
-    return out;
+    read = yaml::Read(text);
   } catch (const YAML::Exception& e) {
     diagnostics.Error("E0111", LocationOf(source, e.mark),
                       fmt::format("malformed placeholders file: {}", e.msg));
     return std::nullopt;
   }
+  const yaml::Node root = FirstDocument(read);
+  if (!root.IsMap()) {
+    diagnostics.Error("E0111", LocationOf(source, root.Mark()),
+                      "a placeholders file must map names to lists of values");
+    return std::nullopt;
+  }
+  return PlaceholdersFrom(root);
 }
 
 }  // namespace refract

@@ -78,9 +78,11 @@ TEST(FastYaml, DoubleQuotedEscapes) {
 }
 
 TEST(FastYaml, DeclinesWhatItDoesNotReadExactly) {
-  for (const char* text : {"a: &x 1\nb: *x\n", "a: !tag 1\n", "%YAML 1.2\n---\na: 1\n",
-                           "a: 'one\n  two'\n", "a: |2\n   x\n", "a:\r\n  b\r\n", "? a\n: b\n",
-                           "a: [b: c]\n", "a: b: c\n", "a:\n\t- b\n", "a: 1\n b: 2\n"}) {
+  for (const char* text :
+       {"a: &x\nb: *x\n", "a: [&x 1, *x]\n", "a: *nowhere\n", "---\na: &x 1\n---\nb: *x\n",
+        "a: &x !t 1\n", "a: !tag 1\n", "%YAML 1.2\n---\na: 1\n", "a: 'one\n  two'\n",
+        "a: |2\n   x\n", "a:\r\n  b\r\n", "? a\n: b\n", "a: [b: c]\n", "a: b: c\n", "a:\n\t- b\n",
+        "a: 1\n b: 2\n"}) {
     EXPECT_EQ(FastTree(text), "declined") << text;
   }
 }
@@ -95,36 +97,19 @@ TEST(FastYaml, DeepNestingDeclinesInsteadOfExhaustingTheStack) {
 
 TEST(FastYaml, AgreesWithYamlCppOnEdgeCases) {
   for (const char* text :
-       {"",
-        "# only a comment\n",
-        "---\n",
-        "a: 1\n---\n",
-        "---\n---\na: 1\n...\n",
-        "- - a\n  - b\n- c: 1\n  d:\n  - e\n",
-        "a:\n  - x\n  -\n  - 'y'\n",
-        "a: [1, 'two', \"three\", [4], {five: 5}]\n",
-        "a: {b: c, d: [e,f]}\n",
-        "a: x # comment\nb: 'q' # c\n",
-        "k: C:\\Windows\\*\n",
-        "k: -enc\n",
-        "k: |\n  a\n\n  b\n\n",
-        "k: >\n  a\n  b\n\n  c\n",
-        "k: |-\n  a\n",
-        "k: |\n",
-        "k: |\nj: 1\n",
-        "a:",
-        "a: 1\nb:",
-        "a: 1\n---",
-        "a: b\n\n\n",
-        "a:\n  b:\n    c: d\n  e: f\n",
-        "'q k': v\n\"d\": w\n",
-        "a: null\nb: Null\nc: NULL\nd: ~\ne: nulls\n",
-        "x",
-        "- a\n- b\n",
-        "a: [\n  b,\n  c\n]\n",
-        "a: text with 'quotes' and \"more\"\n",
-        "a: x#y\n",
-        "a: 'it''s'\n",
+       {"", "# only a comment\n", "---\n", "a: 1\n---\n", "---\n---\na: 1\n...\n",
+        "- - a\n  - b\n- c: 1\n  d:\n  - e\n", "a:\n  - x\n  -\n  - 'y'\n",
+        "a: [1, 'two', \"three\", [4], {five: 5}]\n", "a: {b: c, d: [e,f]}\n",
+        "a: x # comment\nb: 'q' # c\n", "k: C:\\Windows\\*\n", "k: -enc\n", "k: |\n  a\n\n  b\n\n",
+        "k: >\n  a\n  b\n\n  c\n", "k: |-\n  a\n", "k: |\n", "k: |\nj: 1\n",
+        "a:", "a: 1\nb:", "a: 1\n---", "a: b\n\n\n", "a:\n  b:\n    c: d\n  e: f\n",
+        "'q k': v\n\"d\": w\n", "a: null\nb: Null\nc: NULL\nd: ~\ne: nulls\n", "x", "- a\n- b\n",
+        "a: [\n  b,\n  c\n]\n", "a: text with 'quotes' and \"more\"\n", "a: x#y\n", "a: 'it''s'\n",
+        // anchors and aliases (the mapping files share field tables this way): an alias is
+        // the anchored node, marked at its anchor
+        "a: &x 1\nb: *x\n", "a: &x\n  k: v\nb: *x\n", "a: &x\n  - 1\n  - 2\nb: *x\n",
+        "- &x foo\n- *x\n", "- &x\n  k: v\n- *x\n", "a: &x 'q'\nb: *x # again\n",
+        "a: &x   \n\n  k: v\n", "a: &x 1\nb: &x 2\nc: *x\n",
         "detection:\n  sel:\n    F|contains:\n      - a\n      - b\n  condition: sel\n"}) {
     SCOPED_TRACE(text);
     auto fast = ReadFast(text);
@@ -139,7 +124,8 @@ TEST(FastYaml, AgreesWithYamlCppOnEveryRuleFile) {
   const fs::path corpus = fs::path(REFRACT_SOURCE_DIR) / ".." / "shared" / "corpus" / "sigmahq";
   if (!fs::exists(corpus)) GTEST_SKIP() << "../shared/corpus/sigmahq is not beside the checkout";
   std::vector<fs::path> roots = {corpus, fs::path(REFRACT_SOURCE_DIR) / "rules",
-                                 fs::path(REFRACT_SOURCE_DIR) / "tests" / "golden"};
+                                 fs::path(REFRACT_SOURCE_DIR) / "tests" / "golden",
+                                 fs::path(REFRACT_SOURCE_DIR) / "backends" / "mappings"};
   int files = 0;
   int declined = 0;
   for (const auto& root : roots) {
@@ -170,6 +156,24 @@ TEST(FastYaml, AgreesWithYamlCppOnEveryRuleFile) {
   }
   EXPECT_GT(files, 4000);
   EXPECT_LT(declined * 100, files) << declined << " of " << files << " files left to yaml-cpp";
+}
+
+// The shipped mapping files share field tables through anchors and aliases; the reader reads
+// them itself (they are read at the start of every run) and as yaml-cpp does.
+TEST(FastYaml, ReadsTheShippedMappingFiles) {
+  int files = 0;
+  for (const auto& e :
+       fs::directory_iterator(fs::path(REFRACT_SOURCE_DIR) / "backends" / "mappings")) {
+    if (e.path().extension() != ".yaml") continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    ++files;
+    auto fast = ReadFast(buffer.str());
+    ASSERT_TRUE(fast.has_value()) << e.path();
+    EXPECT_EQ(Print(fast->documents), YamlCppTree(buffer.str())) << e.path();
+  }
+  EXPECT_EQ(files, 9);
 }
 
 // The first line where two printed trees differ, with the text's line it points at.
