@@ -136,23 +136,28 @@ void TargetMapping::Extend(const TargetMapping& user) {
 }
 
 const LogSourceMapping* TargetMapping::Find(const ast::LogSource& ls) const {
+  // Mapping values are stored lower-cased; the rule's are folded once here, not per entry.
+  const std::string product = Lower(ls.product);
+  const std::string category = Lower(ls.category);
+  const std::string service = Lower(ls.service);
+  const std::string definition = Lower(ls.definition);
   const LogSourceMapping* best = nullptr;
   size_t best_keys = 0;
   for (const auto& m : logsources_) {
     bool match = true;
+    size_t weight = 0;  // a category or service says more about where events live than a product
     for (const auto& [key, value] : m.when) {
-      const std::string& actual = key == "product"    ? ls.product
-                                  : key == "category" ? ls.category
-                                  : key == "service"  ? ls.service
-                                                      : ls.definition;
-      if (Lower(actual) != value) {
+      const bool is_product = key == "product";
+      const std::string& actual = is_product          ? product
+                                  : key == "category" ? category
+                                  : key == "service"  ? service
+                                                      : definition;
+      if (actual != value) {
         match = false;
         break;
       }
+      weight += is_product ? 1 : 2;
     }
-    // A category or service says more about where events live than a product does.
-    size_t weight = 0;
-    for (const auto& [key, value] : m.when) weight += key == "product" ? 1 : 2;
     if (match && (best == nullptr || weight > best_keys)) {
       best = &m;
       best_keys = weight;
