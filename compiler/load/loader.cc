@@ -8,8 +8,7 @@
 namespace refract {
 
 SourceLocation LocationOf(const SourceFile& source, const YAML::Mark& mark, int length) {
-  if (mark.line < 0) return {source.path(), 0, 0, length};
-  return {source.path(), mark.line + 1, mark.column + 1, length};
+  return LocationOf(source, yaml::Mark{mark.pos, mark.line, mark.column}, length);
 }
 
 SourceLocation LocationOf(const SourceFile& source, const yaml::Mark& mark, int length) {

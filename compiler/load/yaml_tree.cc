@@ -106,7 +106,7 @@ class FastReader {
         SkipBlanks();
         if (!AtLineEnd()) throw Decline{};
         anchors_.clear();  // anchors belong to one document
-        documents.emplace_back(BlockNode(-1));
+        documents.emplace_back(Node(BlockNode(-1)));
         ended = false;
       } else if (AtMarker("...")) {
         Skip(3);
@@ -117,10 +117,10 @@ class FastReader {
       } else {
         if (ended) throw Decline{};
         anchors_.clear();
-        documents.emplace_back(BlockNode(-1));
+        documents.emplace_back(Node(BlockNode(-1)));
       }
       SkipToContent();
-      if (p_ < t_.size() && !AtMarker("---") && !AtMarker("...")) throw Decline{};
+      if (!AtDocumentEnd()) throw Decline{};
     }
     return documents;
   }
@@ -156,6 +156,10 @@ class FastReader {
   bool AtMarker(std::string_view marker) const {
     return p_ == line_start_ && t_.substr(p_, 3) == marker && IsBlankOrEnd(At(p_ + 3));
   }
+  // At the end of the text or of the current document.
+  bool AtDocumentEnd() const { return p_ >= t_.size() || AtMarker("---") || AtMarker("..."); }
+  // At content (after SkipToContent) that belongs to a block indented past `parent`.
+  bool AtContentBelow(int parent) const { return !AtDocumentEnd() && Column() > parent; }
   // Past blanks, comments and line breaks to the next content (or the end). Tabs may not
   // indent content in YAML; such text is left to yaml-cpp.
   void SkipToContent() {
@@ -197,12 +201,10 @@ class FastReader {
 
   // A node on the following lines, indented more than `parent`; null (marked at the next
   // token) when there is none.
-  Node BlockNode(int parent) {
+  NodeData* BlockNode(int parent) {
     SkipToContent();
-    if (p_ >= t_.size() || AtMarker("---") || AtMarker("...") || Column() <= parent) {
-      return Node(Null(MarkHere()));
-    }
-    return Node(Content(parent));
+    if (!AtContentBelow(parent)) return Null(MarkHere());
+    return Content(parent);
   }
 
   // The node starting here (at content); `parent` is the enclosing block's indentation.
@@ -255,7 +257,7 @@ class FastReader {
       NodeData* value;
       if (AtLineEnd()) {
         SkipToContent();
-        if (p_ >= t_.size() || AtMarker("---") || AtMarker("...")) {
+        if (AtDocumentEnd()) {
           value = Null(MarkHere());
         } else if (Column() > column) {
           value = Content(column);
@@ -272,7 +274,7 @@ class FastReader {
       }
       map->entries.emplace_back(key, value);
       SkipToContent();
-      if (p_ >= t_.size() || AtMarker("---") || AtMarker("...")) break;
+      if (AtDocumentEnd()) break;
       if (Column() < column) break;
       if (Column() > column || !LooksLikeKey()) throw Decline{};
     }
@@ -310,12 +312,7 @@ class FastReader {
       }
       NodeData* item;
       if (AtLineEnd()) {
-        SkipToContent();
-        if (p_ >= t_.size() || AtMarker("---") || AtMarker("...") || Column() <= column) {
-          item = Null(MarkHere());
-        } else {
-          item = Content(column);
-        }
+        item = BlockNode(column);
       } else if (Here() == '&' || Here() == '*') {
         item = AnchorOrAlias(column);
       } else if (AtDashEntry()) {
@@ -327,7 +324,7 @@ class FastReader {
       }
       seq->items.push_back(item);
       SkipToContent();
-      if (p_ >= t_.size() || AtMarker("---") || AtMarker("...")) break;
+      if (AtDocumentEnd()) break;
       if (Column() == column && AtDashEntry()) continue;
       if (Column() <= column) break;
       throw Decline{};
@@ -363,9 +360,7 @@ class FastReader {
       value = Inline(parent);
     } else {
       SkipToContent();
-      if (p_ >= t_.size() || AtMarker("---") || AtMarker("...") || Column() <= parent) {
-        throw Decline{};
-      }
+      if (!AtContentBelow(parent)) throw Decline{};
       value = Content(parent);
     }
     value->mark = at;
