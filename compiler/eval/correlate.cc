@@ -42,8 +42,7 @@ double NearestRank(std::vector<double>& values, double percent) {
 
 }  // namespace
 
-Correlator::Correlator(const ast::Correlation& correlation)
-    : correlation_(correlation), name_cache_(correlation.rules.size()) {}
+Correlator::Correlator(const ast::Correlation& correlation) : correlation_(correlation) {}
 
 Correlator::~Correlator() = default;
 
@@ -278,7 +277,7 @@ void Correlator::Advance(Group& group, double now, bool final) {
   std::vector<Hit>& hits = group.hits;
   const bool aggregate = correlation_.type == "aggregate";
   const double span = Span();
-  const double horizon = span + kLateness;
+  const double horizon = Horizon();
   while (group.next < hits.size()) {
     size_t end = group.next;
     if (!final && hits[end].where.time + horizon >= now) break;
@@ -297,11 +296,15 @@ void Correlator::Advance(Group& group, double now, bool final) {
     group.decided = hits[*last].where.time;
   }
   // Hits before the window's start are never read again.
-  if (group.begin > 0 && (group.begin * 2 >= hits.size() || hits.size() <= kSmallGroup)) {
-    hits.erase(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(group.begin));
-    group.next -= group.begin;
-    group.begin = 0;
-  }
+  DropFront(group, group.begin);
+}
+
+void Correlator::DropFront(Group& group, size_t count) {
+  std::vector<Hit>& hits = group.hits;
+  if (count == 0 || (count * 2 < hits.size() && hits.size() > kSmallGroup)) return;
+  hits.erase(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(count));
+  group.next -= count;
+  group.begin -= std::min(group.begin, count);
 }
 
 double Correlator::Span() const {
@@ -309,6 +312,8 @@ double Correlator::Span() const {
   return static_cast<double>(windowed ? correlation_.window_seconds
                                       : correlation_.timespan_seconds);
 }
+
+double Correlator::Horizon() const { return Span() + kLateness; }
 
 double Correlator::DecidingNow() const {
   double now = now_;
@@ -327,7 +332,7 @@ void Correlator::AdvanceGroup(Group& group, double now, bool final) {
 void Correlator::Schedule(size_t index) {
   Group& group = groups_[index];
   if (group.next >= group.hits.size()) return;
-  double due = group.hits[group.next].where.time + Span() + kLateness;
+  double due = group.hits[group.next].where.time + Horizon();
   if (due >= group.due) return;  // an earlier entry is queued
   group.due = due;
   due_.push({due, index});
@@ -344,8 +349,9 @@ void Correlator::Sweep(double now) {
     Schedule(index);
   }
   // Every group's windows ending before this are decided.
-  decided_until_ = std::max(decided_until_, now - (Span() + kLateness));
+  decided_until_ = std::max(decided_until_, now - Horizon());
 }
+
 void Correlator::Keep(size_t order, Alert alert) {
   if (sink_) sink_(alert);
   alerts_.emplace_back(order, std::move(alert));
@@ -381,7 +387,7 @@ std::optional<Alert> Correlator::ChainFrom(const Group& group, size_t start) con
 // than its end. A start is decided once every event its timespan could hold has arrived.
 void Correlator::AdvanceOrdered(Group& group, double now, bool final) {
   std::vector<Hit>& hits = group.hits;
-  const double horizon = Span() + kLateness;
+  const double horizon = Horizon();
   while (group.next < hits.size()) {
     size_t start = group.next;
     if (!final && hits[start].where.time + horizon >= now) break;
@@ -394,10 +400,7 @@ void Correlator::AdvanceOrdered(Group& group, double now, bool final) {
     }
   }
   // A chain reads only hits after its start: those before the next start are never read again.
-  if (group.next > 0 && (group.next * 2 >= hits.size() || hits.size() <= kSmallGroup)) {
-    hits.erase(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(group.next));
-    group.next = 0;
-  }
+  DropFront(group, group.next);
 }
 
 std::vector<Alert> Correlator::Finish() {

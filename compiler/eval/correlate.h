@@ -154,6 +154,11 @@ class Correlator {
   // Hands `alert` to the sink and keeps it for Finish.
   void Keep(size_t order, Alert alert);
   double Span() const;
+  // How long after a hit its window may still change: the span and the lateness allowed.
+  double Horizon() const;
+  // Drops the first `count` hits of `group` once they are half of it (or the group is small),
+  // so a long window is not moved for every hit.
+  void DropFront(Group& group, size_t count);
   // The time up to which windows may be decided: the newest event, held back while an input
   // correlation may still hand over an alert.
   double DecidingNow() const;

@@ -11,7 +11,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -205,10 +204,6 @@ bool InNetwork(const Network& network, const unsigned char* address) {
   return true;
 }
 
-struct FoldedHash {
-  size_t operator()(const std::u32string& s) const { return std::hash<std::u32string>()(s); }
-};
-
 // Alternatives on one field with the same operator and flags become one predicate with all
 // their values (`a == 1 or a == 2` is `a in (1, 2)`), so the event's value is found and folded
 // once, not once per alternative: `|expand` over a list gives an or of thousands of them.
@@ -254,7 +249,7 @@ struct Matcher::Compiled {
     std::vector<Network> networks;
     // Whole-value equality to any of these folded texts, tested with one lookup; the
     // predicate's other values are in `rest`.
-    std::unordered_set<std::u32string, FoldedHash> equal;
+    std::unordered_set<std::u32string> equal;
     std::vector<size_t> rest;
     bool textual = false;  // some value compares as text: event values are folded
   };
