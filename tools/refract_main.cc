@@ -612,8 +612,8 @@ int RunHunt(const std::vector<std::string>& rule_paths, const std::vector<std::s
     }
   }
 
-  // A correlation in a cycle of chained correlations is reported when the alerts are
-  // collected (E0619); the others are connected and streamed.
+  // A correlation in a cycle of chained correlations, or over one, is reported when the alerts
+  // are collected (E0619); the others are connected and streamed.
   std::vector<bool> in_cycle(correlations.size(), false);
   {
     std::vector<int> mark(correlations.size(), 0);  // 0 new, 1 on the path, 2 done
@@ -751,32 +751,27 @@ int RunHunt(const std::vector<std::string>& rule_paths, const std::vector<std::s
       if (!unions[u].generate) suppressed_correlations.insert(it->second);
     }
   }
-  // Inner correlations finish first; a cycle of correlations is an error, not a hang.
+  // Inner correlations finish first (handing their last alerts to the outer ones through their
+  // sinks); a correlation in or over a cycle is an error, not a hang.
   std::vector<std::vector<eval::Alert>> alerts(correlators.size());
-  std::vector<int> state(correlators.size(), 0);  // 0 to do, 1 in progress, 2 done
-  std::function<bool(size_t)> finish = [&](size_t k) {
-    if (state[k] == 2) return true;
-    if (state[k] == 1) return false;
-    state[k] = 1;
-    // An inner correlation hands its alerts over through its sink as it decides them.
-    for (const auto& input : inputs[k]) {
-      if (!finish(input.first)) return false;
-    }
+  std::vector<bool> finished(correlators.size(), false);
+  std::function<void(size_t)> finish = [&](size_t k) {
+    if (finished[k]) return;
+    for (const auto& input : inputs[k]) finish(input.first);
     alerts[k] = correlators[k]->Finish();
-    state[k] = 2;
-    return true;
+    finished[k] = true;
   };
   for (size_t k = 0; k < correlators.size(); ++k) {
     const ast::Correlation& c = correlations[k];
-    if (!finish(k)) {
+    if (in_cycle[k]) {
       ++errors;
       err << fmt::format(
           "{}:{}:{}: error[E0619]: correlation '{}' is part of a cycle of "
           "correlations\n",
           c.location.file, c.location.line, c.location.column, c.title);
-      state[k] = 2;
       continue;
     }
+    finish(k);
     if (suppressed_correlations.count(k) != 0) continue;
     for (const auto& alert : alerts[k]) {
       ++matches;
