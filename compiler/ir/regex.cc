@@ -280,16 +280,9 @@ class Parser {
   }
 
   bool ReadHex(size_t digits, char32_t* out) {
-    char32_t v = 0;
-    for (size_t i = 0; i < digits; ++i) {
-      char c = Peek();
-      if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
-      v = v * 16 + static_cast<char32_t>(std::isdigit(static_cast<unsigned char>(c))
-                                             ? c - '0'
-                                             : std::tolower(c) - 'a' + 10);
-      ++pos_;
-    }
-    *out = v;
+    auto value = text::ReadHex(p_, &pos_, digits);
+    if (!value) return false;
+    *out = *value;
     return true;
   }
 

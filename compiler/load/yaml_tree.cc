@@ -563,24 +563,10 @@ class FastReader {
     }
   }
 
-  unsigned long Hex(int digits) {
-    unsigned long v = 0;
-    for (int i = 0; i < digits; ++i) {
-      char c = Here();
-      int d;
-      if (c >= '0' && c <= '9') {
-        d = c - '0';
-      } else if (c >= 'a' && c <= 'f') {
-        d = c - 'a' + 10;
-      } else if (c >= 'A' && c <= 'F') {
-        d = c - 'A' + 10;
-      } else {
-        throw Decline{};
-      }
-      v = v * 16 + static_cast<unsigned long>(d);
-      ++p_;
-    }
-    return v;
+  unsigned long Hex(size_t digits) {
+    auto value = text::ReadHex(t_, &p_, digits);
+    if (!value) throw Decline{};
+    return *value;
   }
 
   // `|` or `>` with optional `-` (strip) or clip; indentation indicators and `+` decline.

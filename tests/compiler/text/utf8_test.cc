@@ -26,5 +26,20 @@ TEST(Utf8, EncodesEachLength) {
   EXPECT_EQ(Encode(0x10FFFF), "\xF4\x8F\xBF\xBF");
 }
 
+TEST(Utf8, ReadsHexDigitsAndMovesPastThem) {
+  size_t pos = 1;
+  EXPECT_EQ(ReadHex("x00e9z", &pos, 4), 0xE9u);
+  EXPECT_EQ(pos, 5u);
+  pos = 0;
+  EXPECT_EQ(ReadHex("FfA0", &pos, 4), 0xFFA0u);
+  pos = 0;
+  EXPECT_EQ(ReadHex("0010FFFF", &pos, 8), 0x10FFFFu);
+  pos = 0;
+  EXPECT_EQ(ReadHex("0g", &pos, 2), std::nullopt);  // not a hex digit
+  EXPECT_EQ(pos, 0u);
+  EXPECT_EQ(ReadHex("a", &pos, 2), std::nullopt);  // too short
+  EXPECT_EQ(pos, 0u);
+}
+
 }  // namespace
 }  // namespace refract::text
