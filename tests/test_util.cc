@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <fstream>
 #include <sstream>
 
 namespace refract::testing {
@@ -75,6 +76,25 @@ std::string UnifiedDiff(const std::string& expected, const std::string& actual) 
     }
   }
   return out;
+}
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+std::vector<std::string> ReadYmlFiles(const std::vector<std::string>& folders) {
+  std::vector<std::string> texts;
+  for (const auto& folder : folders) {
+    const auto root = std::filesystem::path(REFRACT_SOURCE_DIR) / folder;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
+      if (e.path().extension() == ".yml") texts.push_back(ReadFile(e.path()));
+    }
+  }
+  std::sort(texts.begin(), texts.end());
+  return texts;
 }
 
 std::string Mutate(std::string text, const std::vector<std::string>& junk, std::mt19937& random,

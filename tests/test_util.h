@@ -1,6 +1,7 @@
 // Helpers shared by the tests: compile rule text in one call, and diff texts readably.
 #pragma once
 
+#include <filesystem>
 #include <random>
 #include <string>
 #include <string_view>
@@ -32,6 +33,13 @@ std::string KqlWhere(std::string_view detection, std::string_view logsource =
 // the position. Deterministic for a given generator state.
 std::string Mutate(std::string text, const std::vector<std::string>& junk, std::mt19937& random,
                    int max_edits, size_t max_erase, size_t max_copy);
+
+// The whole file at `path` (empty when it cannot be read).
+std::string ReadFile(const std::filesystem::path& path);
+
+// The texts of the `.yml` files below `folders` (paths relative to the source tree), sorted so
+// that seeded tests see them in the same order everywhere.
+std::vector<std::string> ReadYmlFiles(const std::vector<std::string>& folders);
 
 // A unified diff of two texts, for golden-file failures.
 std::string UnifiedDiff(const std::string& expected, const std::string& actual);

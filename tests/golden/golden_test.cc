@@ -17,12 +17,7 @@ namespace fs = std::filesystem;
 
 const fs::path kGoldenRoot = fs::path(REFRACT_SOURCE_DIR) / "tests" / "golden";
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using refract::testing::ReadFile;
 
 struct GoldenCase {
   fs::path rule;

@@ -18,16 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 
 TEST(Robustness, MutatedRulesGiveDiagnosticsNotCrashes) {
-  std::vector<std::string> sources;
-  for (const auto& entry :
-       fs::recursive_directory_iterator(fs::path(REFRACT_SOURCE_DIR) / "tests" / "golden")) {
-    if (entry.path().extension() != ".yml") continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    sources.push_back(buffer.str());
-  }
-  std::sort(sources.begin(), sources.end());
+  const std::vector<std::string> sources = refract::testing::ReadYmlFiles({"tests/golden"});
   ASSERT_FALSE(sources.empty());
   std::vector<std::string> targets;
   for (const Backend* backend : AllBackends()) targets.emplace_back(backend->id());

@@ -13,18 +13,14 @@
 #include "backends/backend.h"
 #include "compiler/driver/compile.h"
 #include "compiler/mapping/mapping.h"
+#include "tests/test_util.h"
 
 namespace refract {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using refract::testing::ReadFile;
 
 // The title of the YAML document holding `line` (1-based) of `text`.
 std::string TitleAt(const std::string& text, int line) {

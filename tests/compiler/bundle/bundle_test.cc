@@ -11,18 +11,14 @@
 
 #include "compiler/bundle/sha256.h"
 #include "compiler/mapping/mapping.h"
+#include "tests/test_util.h"
 
 namespace refract {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using refract::testing::ReadFile;
 
 // The T1586 pack, bundled for every target.
 std::map<std::string, std::string> PackBundle() {

@@ -133,10 +133,7 @@ TEST(FastYaml, AgreesWithYamlCppOnEveryRuleFile) {
       if (!e.is_regular_file()) continue;
       const auto ext = e.path().extension();
       if (ext != ".yml" && ext != ".yaml") continue;
-      std::ifstream in(e.path(), std::ios::binary);
-      std::stringstream buffer;
-      buffer << in.rdbuf();
-      const std::string text = buffer.str();
+      const std::string text = refract::testing::ReadFile(e.path());
       ++files;
       auto fast = ReadFast(text);
       std::string expected;
@@ -165,13 +162,11 @@ TEST(FastYaml, ReadsTheShippedMappingFiles) {
   for (const auto& e :
        fs::directory_iterator(fs::path(REFRACT_SOURCE_DIR) / "backends" / "mappings")) {
     if (e.path().extension() != ".yaml") continue;
-    std::ifstream in(e.path(), std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
+    const std::string text = refract::testing::ReadFile(e.path());
     ++files;
-    auto fast = ReadFast(buffer.str());
+    auto fast = ReadFast(text);
     ASSERT_TRUE(fast.has_value()) << e.path();
-    EXPECT_EQ(Print(fast->documents), YamlCppTree(buffer.str())) << e.path();
+    EXPECT_EQ(Print(fast->documents), YamlCppTree(text)) << e.path();
   }
   EXPECT_EQ(files, 9);
 }
@@ -198,17 +193,8 @@ std::string FirstDifference(const std::string& actual, const std::string& expect
 // YAML metacharacters) are read by both readers; where the fast reader reads one, yaml-cpp must
 // read it to the same tree. A fixed seed, so a failure reproduces.
 TEST(FastYaml, AgreesWithYamlCppOnMutatedFiles) {
-  std::vector<std::string> sources;
-  for (const char* folder : {"tests/golden", "rules"}) {
-    for (const auto& e : fs::recursive_directory_iterator(fs::path(REFRACT_SOURCE_DIR) / folder)) {
-      if (e.path().extension() != ".yml") continue;
-      std::ifstream in(e.path(), std::ios::binary);
-      std::stringstream buffer;
-      buffer << in.rdbuf();
-      sources.push_back(buffer.str());
-    }
-  }
-  std::sort(sources.begin(), sources.end());
+  const std::vector<std::string> sources =
+      refract::testing::ReadYmlFiles({"tests/golden", "rules"});
   ASSERT_FALSE(sources.empty());
   const std::vector<std::string> junk = {"|",   ">", "-",  "- ", ":", ": ", "#",     " #",    "\n",
                                          "\n ", "[", "]",  "{",  "}", ",",  "\"",    "'",     "\\",
