@@ -270,18 +270,18 @@ class AqlCorrelation {
   explicit AqlCorrelation(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
 
   std::optional<std::string> Run() {
-    const std::string& type = spec_.type;
-    if (type == "temporal" || type == "temporal_ordered") {
-      ctx_.Unsupported(type +
+    const ir::CorrelationKind type = spec_.kind;
+    if (type == ir::CorrelationKind::kTemporal || type == ir::CorrelationKind::kTemporalOrdered) {
+      ctx_.Unsupported(std::string(ir::CorrelationKindName(type)) +
                        " (AQL queries one event stream; QRadar correlates several rules "
                        "in CRE rules, not in AQL)");
       return std::nullopt;
     }
-    if (type == "value_percentile") {
+    if (type == ir::CorrelationKind::kValuePercentile) {
       ctx_.Unsupported("value_percentile (AQL has no percentile aggregate)");
       return std::nullopt;
     }
-    const CorrelationSource& source = ctx_.sources[0];
+    const ir::CorrelationSource& source = ctx_.sources[0];
     EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
     std::string where =
         RenderBoolean(source.rule->condition, kAql,
@@ -294,14 +294,14 @@ class AqlCorrelation {
     std::string field = Field(source.value_field);
     std::string variable;
     std::string measure;
-    if (type == "event_count") {
+    if (type == ir::CorrelationKind::kEventCount) {
       variable = "event_count";
       measure = "COUNT(*)";
-    } else if (type == "value_count") {
+    } else if (type == ir::CorrelationKind::kValueCount) {
       variable = "value_count";
       measure = fmt::format("DISTINCTCOUNT({})", field);
       ctx_.Approximates("DISTINCTCOUNT is an estimate (HyperLogLog)");
-    } else if (type == "value_sum") {
+    } else if (type == ir::CorrelationKind::kValueSum) {
       variable = "value_sum";
       measure = fmt::format("SUM({})", field);
     } else {
@@ -316,10 +316,10 @@ class AqlCorrelation {
     ctx_.Approximates(fmt::format(
         "the timespan {} is the window ending when the search runs: schedule it at least every "
         "{} so that no window is missed",
-        spec_.timespan, spec_.timespan));
+        spec_.window.span, spec_.window.span));
     return fmt::format("SELECT {}{} AS {} FROM events WHERE {}{} HAVING {} {}", select, measure,
                        variable, condition, group_by.empty() ? "" : " GROUP BY " + group_by, having,
-                       TimeRange(spec_.timespan_seconds));
+                       TimeRange(spec_.window.span_seconds));
   }
 
  private:
@@ -331,7 +331,7 @@ class AqlCorrelation {
   }
 
   const CorrelationContext& ctx_;
-  const ast::Correlation& spec_;
+  const ir::Correlation& spec_;
 };
 
 // refract's aggregate extension as SELECT … GROUP BY … HAVING over the lookback. AQL's
@@ -343,7 +343,7 @@ class AqlAggregate {
   explicit AqlAggregate(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
 
   std::optional<std::string> Run() {
-    const CorrelationSource& source = ctx_.sources[0];
+    const ir::CorrelationSource& source = ctx_.sources[0];
     std::vector<std::string> select;
     for (size_t g = 0; g < spec_.group_by.size(); ++g) {
       select.push_back(
@@ -351,25 +351,25 @@ class AqlAggregate {
     }
     for (size_t i = 0; i < spec_.measures.size(); ++i) {
       const auto& m = spec_.measures[i];
-      std::string field = Field(ctx_.measure_fields[i]);
+      std::string field = Field(spec_.measures[i].field);
       std::string expr;
-      if (m.kind == "count" && ctx_.measure_filters[i]) {
+      if (m.kind == ir::MeasureKind::kCount && ctx_.MeasureFilter(i)) {
         ctx_.Unsupported(
             fmt::format("the count-if measure {} (AQL documents no conditional "
                         "aggregate)",
                         m.name));
         return std::nullopt;
-      } else if (m.kind == "count") {
+      } else if (m.kind == ir::MeasureKind::kCount) {
         expr = "COUNT(*)";
-      } else if (m.kind == "distinct") {
+      } else if (m.kind == ir::MeasureKind::kDistinct) {
         expr = fmt::format("DISTINCTCOUNT({})", field);
         ctx_.Approximates("DISTINCTCOUNT is an estimate (HyperLogLog)");
-      } else if (m.kind == "values") {
+      } else if (m.kind == ir::MeasureKind::kValues) {
         ctx_.Unsupported(fmt::format(
             "the values measure {} (AQL has no aggregate that collects values)", m.name));
         return std::nullopt;
       } else {
-        std::string fn = m.kind;
+        std::string fn(ir::MeasureKindName(m.kind));
         for (auto& c : fn) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         expr = fmt::format("{}({})", fn, field);
       }
@@ -385,7 +385,7 @@ class AqlAggregate {
       }
       select.push_back(fmt::format("{} AS {}", Literal(column.constant), Field(column.name)));
     }
-    if (spec_.window_seconds > 0) {
+    if (spec_.window.bucket_seconds > 0) {
       ctx_.Unsupported("a window inside the lookback (AQL documents no time bucketing)");
       return std::nullopt;
     }
@@ -409,7 +409,7 @@ class AqlAggregate {
       out += " HAVING " + RenderMeasureTest(*spec_.test, kAql,
                                             [](const std::string& name) { return Field(name); });
     }
-    return out + " " + LastRange(spec_.timespan_seconds);
+    return out + " " + LastRange(spec_.window.span_seconds);
   }
 
  private:
@@ -425,7 +425,7 @@ class AqlAggregate {
   }
 
   const CorrelationContext& ctx_;
-  const ast::Correlation& spec_;
+  const ir::Correlation& spec_;
 };
 
 class Aql final : public Backend {

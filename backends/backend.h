@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "compiler/diagnostics/diagnostic.h"
+#include "compiler/ir/correlation.h"
 #include "compiler/ir/ir.h"
 #include "compiler/mapping/mapping.h"
 
@@ -23,28 +24,20 @@ struct EmitContext {
   void Unsupported(const SourceLocation& where, const std::string& construct) const;
 };
 
-// One rule a correlation reads, already in the target's names.
-struct CorrelationSource {
-  const ir::Rule* rule;
-  std::string label;                      // the reference as written (rule name or id)
-  std::vector<std::string> group_fields;  // the target field of each group-by entry
-  std::string value_field;                // the target field of `condition.field`, if any
-  // Events of this rule the correlation needs (more than one when a chained event_count
-  // correlation is folded in).
-  long long min_count = 1;
-};
-
-// Everything one correlation conversion needs.
+// Everything one correlation conversion needs: the correlation IR in the target's names.
 struct CorrelationContext {
-  const ast::Correlation& spec;
-  std::vector<CorrelationSource> sources;
+  const ir::Correlation& spec;
   const TargetMapping& mapping;
   Diagnostics& diagnostics;
   std::string_view target;
-  // The aggregate extension: per measure, its field and its count-if filter in target names.
-  std::vector<std::string> measure_fields = {};
-  std::vector<std::optional<ir::Expr>> measure_filters = {};
+  // The rules the correlation reads (spec.sources), each mapped and simplified.
+  const std::vector<ir::CorrelationSource>& sources = spec.sources;
 
+  // The count-if selection of measure `i` in target names, or null when it counts every event.
+  const ir::Expr* MeasureFilter(size_t i) const {
+    const auto& where = spec.measures[i].where;
+    return where ? &where->condition : nullptr;
+  }
   // Reports E0500: the target cannot express `construct` of this correlation.
   void Unsupported(const std::string& construct) const;
   // Reports W0501: the target's query only approximates the correlation's meaning.

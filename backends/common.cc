@@ -152,30 +152,26 @@ std::string CompactDuration(long long seconds) {
   return std::to_string(seconds) + "s";
 }
 
-std::string RenderBounds(const std::string& subject,
-                         const std::vector<ast::Correlation::Bound>& bounds,
+std::string RenderBounds(const std::string& subject, const std::vector<ir::Bound>& bounds,
                          std::string_view and_op, std::string_view eq) {
   std::string out;
   for (const auto& bound : bounds) {
-    std::string_view op = bound.op == "gt"    ? ">"
-                          : bound.op == "gte" ? ">="
-                          : bound.op == "lt"  ? "<"
-                          : bound.op == "lte" ? "<="
-                          : bound.op == "eq"  ? eq
-                                              : "!=";
+    std::string_view op = bound.op == ir::CompareOp::kEq ? eq : ir::CompareOpSymbol(bound.op);
     if (!out.empty()) out += and_op;
     out += subject + " " + std::string(op) + " " + bound.value;
   }
   return out;
 }
 
-std::string RenderMeasureTest(const ast::Correlation::Test& t, const BoolSyntax& syntax,
+std::string RenderMeasureTest(const ir::CorrelationTest& t, const BoolSyntax& syntax,
                               const std::function<std::string(const std::string&)>& name) {
-  using Kind = ast::Correlation::Test::Kind;
+  using Kind = ir::CorrelationTest::Kind;
   switch (t.kind) {
-    case Kind::kCompare:
+    case Kind::kRule:
       // A bare reference (the extended temporal condition) is its own test.
-      return t.op.empty() ? name(t.measure) : name(t.measure) + " " + t.op + " " + t.value;
+      return name(t.name);
+    case Kind::kCompare:
+      return name(t.name) + " " + std::string(ir::CompareOpSymbol(t.op)) + " " + t.value;
     case Kind::kNot:
       return syntax.not_open + RenderMeasureTest(t.children[0], syntax, name) + syntax.not_close;
     default: {
@@ -214,7 +210,7 @@ bool HasThresholds(const CorrelationContext& ctx) {
 
 bool AsksForEveryRule(const CorrelationContext& ctx) {
   const auto& condition = ctx.spec.condition;
-  return condition.size() == 1 && condition[0].op == "gte" &&
+  return condition.size() == 1 && condition[0].op == ir::CompareOp::kGte &&
          condition[0].value == std::to_string(ctx.sources.size());
 }
 

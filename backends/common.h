@@ -8,7 +8,6 @@
 
 #include "backends/backend.h"
 #include "compiler/ir/ir.h"
-#include "compiler/parse/ast.h"
 
 namespace refract {
 
@@ -55,13 +54,12 @@ std::string CompactDuration(long long seconds);
 
 // A correlation condition over `subject`: `event_count >= 5 AND event_count < 10`; `eq` spells
 // equality ("==" or "=").
-std::string RenderBounds(const std::string& subject,
-                         const std::vector<ast::Correlation::Bound>& bounds,
+std::string RenderBounds(const std::string& subject, const std::vector<ir::Bound>& bounds,
                          std::string_view and_op, std::string_view eq);
 
 // A condition over an aggregate's measures with a target's and/or/not tokens; `name` writes a
 // measure name as the target refers to it.
-std::string RenderMeasureTest(const ast::Correlation::Test& test, const BoolSyntax& syntax,
+std::string RenderMeasureTest(const ir::CorrelationTest& test, const BoolSyntax& syntax,
                               const std::function<std::string(const std::string&)>& name);
 
 // True when `text` is a decimal number (a column value written without quotes).

@@ -289,42 +289,42 @@ class CqlAggregate {
     auto query = emitter.Run();
     if (!query) return std::nullopt;
     std::string out = fmt::format("// time range: the last {} (set it on the search or alert)\n",
-                                  CompactDuration(spec_.timespan_seconds)) +
+                                  CompactDuration(spec_.window.span_seconds)) +
                       *query;
     std::vector<std::string> functions;
     for (size_t i = 0; i < spec_.measures.size(); ++i) {
       const auto& m = spec_.measures[i];
-      std::string field = Field(ctx_.measure_fields[i]);
+      std::string field = Field(spec_.measures[i].field);
       std::string as = Quote(m.name);
-      if (m.kind == "count" && ctx_.measure_filters[i]) {
-        auto filter = emitter.Filter(*ctx_.measure_filters[i]);
+      if (m.kind == ir::MeasureKind::kCount && ctx_.MeasureFilter(i)) {
+        auto filter = emitter.Filter(*ctx_.MeasureFilter(i));
         if (!filter) return std::nullopt;
         std::string flag = fmt::format("refract_m{}", i + 1);
         out += fmt::format("\n| case {{ {} | {} := 1; * | {} := 0; }}", *filter, flag, flag);
         functions.push_back(fmt::format("sum({}, as={})", flag, as));
-      } else if (m.kind == "count") {
+      } else if (m.kind == ir::MeasureKind::kCount) {
         functions.push_back(fmt::format("count(as={})", as));
-      } else if (m.kind == "distinct") {
+      } else if (m.kind == ir::MeasureKind::kDistinct) {
         functions.push_back(fmt::format("count({}, distinct=true, as={})", field, as));
-      } else if (m.kind == "values") {
+      } else if (m.kind == ir::MeasureKind::kValues) {
         functions.push_back(m.limit.empty()
                                 ? fmt::format("collect({}, as={})", field, as)
                                 : fmt::format("collect({}, limit={}, as={})", field, m.limit, as));
       } else {
-        functions.push_back(fmt::format("{}({}, as={})", m.kind, field, as));
+        functions.push_back(fmt::format("{}({}, as={})", ir::MeasureKindName(m.kind), field, as));
       }
     }
     std::string fields;
     for (const auto& f : source.group_fields) fields += (fields.empty() ? "" : ", ") + Field(f);
     std::string function_list;
     for (size_t i = 0; i < functions.size(); ++i) function_list += (i ? ", " : "") + functions[i];
-    if (spec_.window_seconds > 0) {
+    if (spec_.window.bucket_seconds > 0) {
       ctx_.Approximates(fmt::format(
           "window {} becomes fixed buckets (bucket(span={})): events on both sides of a bucket "
           "boundary are not counted together",
-          spec_.window, CompactDuration(spec_.window_seconds)));
+          spec_.window.bucket, CompactDuration(spec_.window.bucket_seconds)));
       out += fmt::format("\n| bucket(span={}, field=[{}], function=[{}])",
-                         CompactDuration(spec_.window_seconds), fields, function_list);
+                         CompactDuration(spec_.window.bucket_seconds), fields, function_list);
     } else {
       out += fmt::format("\n| groupBy([{}], function=[{}])", fields, function_list);
     }
@@ -350,13 +350,13 @@ class CqlAggregate {
   }
 
   // Inside test() measures are plain names; quoted text would be a string.
-  static std::string Test(const ast::Correlation::Test& t) {
+  static std::string Test(const ir::CorrelationTest& t) {
     return RenderMeasureTest(t, {" and ", " or ", "!(", ")"},
                              [](const std::string& name) { return name; });
   }
 
   const CorrelationContext& ctx_;
-  const ast::Correlation& spec_;
+  const ir::Correlation& spec_;
 };
 
 class CqlCorrelation {
@@ -371,17 +371,18 @@ class CqlCorrelation {
       if (!query) return std::nullopt;
       queries.push_back(*query);
     }
-    const std::string& type = spec_.type;
+    const ir::CorrelationKind type = spec_.kind;
     // percentile() names its output `_<p>` (an underscore before the percentile).
     // https://library.humio.com/data-analysis/functions-percentile.html
-    if (type == "value_percentile" &&
+    if (type == ir::CorrelationKind::kValuePercentile &&
         spec_.percentile.find_first_not_of("0123456789") != std::string::npos) {
       ctx_.Unsupported("a fractional percentile (its output field would be named '_" +
                        spec_.percentile + "')");
       return std::nullopt;
     }
-    const bool temporal = type == "temporal" || type == "temporal_ordered";
-    const bool ordered = type == "temporal_ordered";
+    const bool temporal =
+        type == ir::CorrelationKind::kTemporal || type == ir::CorrelationKind::kTemporalOrdered;
+    const bool ordered = type == ir::CorrelationKind::kTemporalOrdered;
     if (ordered && ctx_.sources.size() != 2) {
       ctx_.Unsupported("temporal_ordered over more than two rules (two are supported)");
       return std::nullopt;
@@ -429,58 +430,61 @@ class CqlCorrelation {
     for (size_t i = 0; i < groups.size(); ++i) fields += (i ? ", " : "") + groups[i];
     std::string function;
     std::string variable;
-    if (type == "event_count") {
+    if (type == ir::CorrelationKind::kEventCount) {
       variable = "event_count";
       function = "count(as=event_count)";
-    } else if (type == "value_count") {
+    } else if (type == ir::CorrelationKind::kValueCount) {
       variable = "value_count";
       function = fmt::format("count({}, distinct=true, as=value_count)", value);
-    } else if (type == "value_sum") {
+    } else if (type == ir::CorrelationKind::kValueSum) {
       variable = "value_sum";
       function = fmt::format("sum({}, as=value_sum)", value);
-    } else if (type == "value_avg") {
+    } else if (type == ir::CorrelationKind::kValueAvg) {
       variable = "value_avg";
       function = fmt::format("avg({}, as=value_avg)", value);
-    } else if (type == "value_percentile") {
+    } else if (type == ir::CorrelationKind::kValuePercentile) {
       variable = "value_percentile";
       function = fmt::format("percentile({}, percentiles=[{}])", value, spec_.percentile);
       ctx_.Approximates("percentile() is an estimate");
-    } else if (type == "temporal" && NeedsRuleCounts(ctx_)) {
+    } else if (type == ir::CorrelationKind::kTemporal && NeedsRuleCounts(ctx_)) {
       // A filter stage over the per-rule sums (every branch sets every rule's 0/1 hit field, so
       // a sum is 0, not missing, for a rule without events in the bucket).
       std::string test = RenderRuleTest(ctx_, kCql, [](size_t i, long long n) {
         return fmt::format("refract_count_{} >= {}", i + 1, n);
       });
       if (test.empty()) return std::nullopt;
-      ctx_.ApproximatesWithBuckets("bucket(span=" + CompactDuration(spec_.timespan_seconds) + ")");
+      ctx_.ApproximatesWithBuckets("bucket(span=" + CompactDuration(spec_.window.span_seconds) +
+                                   ")");
       return fmt::format("{}\n| bucket(span={}, field=[{}], function=[{}])\n| {}", body,
-                         CompactDuration(spec_.timespan_seconds), fields, ThresholdSums(false),
+                         CompactDuration(spec_.window.span_seconds), fields, ThresholdSums(false),
                          test);
-    } else if (type == "temporal") {
+    } else if (type == ir::CorrelationKind::kTemporal) {
       variable = "rule_count";
       function = "count(refract_rule, distinct=true, as=rule_count)";
     } else {
-      bool every_rule = spec_.condition.size() == 1 && spec_.condition[0].op == "gte" &&
+      bool every_rule = spec_.condition.size() == 1 &&
+                        spec_.condition[0].op == ir::CompareOp::kGte &&
                         spec_.condition[0].value == "2";
       if (!every_rule) {
         ctx_.Unsupported("a temporal_ordered condition other than all rules in order");
         return std::nullopt;
       }
-      ctx_.ApproximatesWithBuckets("bucket(span=" + CompactDuration(spec_.timespan_seconds) + ")");
+      ctx_.ApproximatesWithBuckets("bucket(span=" + CompactDuration(spec_.window.span_seconds) +
+                                   ")");
       return fmt::format(
           "{}\n| bucket(span={}, field=[{}], function=[min(refract_a, as=refract_first), "
           "max(refract_b, as=refract_last){}])\n| test(refract_first < refract_last){}",
-          body, CompactDuration(spec_.timespan_seconds), fields,
+          body, CompactDuration(spec_.window.span_seconds), fields,
           HasThresholds(ctx_) ? ", " + ThresholdSums(true) : "", ThresholdTests(true));
     }
     // Each bound is a filter stage of its own.
     std::string filters = "\n| " + RenderBounds(variable, spec_.condition, "\n| ", "=");
-    if (type == "value_percentile") {
+    if (type == ir::CorrelationKind::kValuePercentile) {
       filters = fmt::format("\n| value_percentile := _{}", spec_.percentile) + filters;
     }
-    ctx_.ApproximatesWithBuckets("bucket(span=" + CompactDuration(spec_.timespan_seconds) + ")");
+    ctx_.ApproximatesWithBuckets("bucket(span=" + CompactDuration(spec_.window.span_seconds) + ")");
     return fmt::format("{}\n| bucket(span={}, field=[{}], function={}){}", body,
-                       CompactDuration(spec_.timespan_seconds), fields, function, filters);
+                       CompactDuration(spec_.window.span_seconds), fields, function, filters);
   }
 
  private:
@@ -512,7 +516,7 @@ class CqlCorrelation {
   }
 
   const CorrelationContext& ctx_;
-  const ast::Correlation& spec_;
+  const ir::Correlation& spec_;
 };
 
 class Cql final : public Backend {

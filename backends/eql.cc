@@ -253,33 +253,35 @@ class EqlCorrelation {
   explicit EqlCorrelation(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
 
   std::optional<std::string> Run() {
-    const std::string& type = spec_.type;
-    if (type != "event_count" && type != "temporal_ordered") {
+    const ir::CorrelationKind type = spec_.kind;
+    if (type != ir::CorrelationKind::kEventCount && type != ir::CorrelationKind::kTemporalOrdered) {
       ctx_.Unsupported(
-          type + " (EQL has no aggregations, only ordered sequences: the esql target counts)");
+          std::string(ir::CorrelationKindName(type)) +
+          " (EQL has no aggregations, only ordered sequences: the esql target counts)");
       return std::nullopt;
     }
     int runs = 0;
-    if (type == "event_count") {
-      if (spec_.condition.size() != 1 ||
-          (spec_.condition[0].op != "gte" && spec_.condition[0].op != "gt")) {
+    if (type == ir::CorrelationKind::kEventCount) {
+      if (spec_.condition.size() != 1 || (spec_.condition[0].op != ir::CompareOp::kGte &&
+                                          spec_.condition[0].op != ir::CompareOp::kGt)) {
         ctx_.Unsupported(
             "an event_count condition other than gte or gt (EQL sequences find at "
             "least N events)");
         return std::nullopt;
       }
-      runs = std::stoi(spec_.condition[0].value) + (spec_.condition[0].op == "gt" ? 1 : 0);
+      runs = std::stoi(spec_.condition[0].value) +
+             (spec_.condition[0].op == ir::CompareOp::kGt ? 1 : 0);
       if (runs < 1 || runs > 100) {
         ctx_.Unsupported("an event count outside 1..100 (the range of `with runs`)");
         return std::nullopt;
       }
-    } else if (spec_.condition.size() != 1 || spec_.condition[0].op != "gte" ||
+    } else if (spec_.condition.size() != 1 || spec_.condition[0].op != ir::CompareOp::kGte ||
                spec_.condition[0].value != std::to_string(ctx_.sources.size())) {
       ctx_.Unsupported("a temporal_ordered condition other than all rules in order");
       return std::nullopt;
     }
     std::string out =
-        fmt::format("sequence with maxspan={}", CompactDuration(spec_.timespan_seconds));
+        fmt::format("sequence with maxspan={}", CompactDuration(spec_.window.span_seconds));
     for (const auto& source : ctx_.sources) {
       EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
       auto query = EqlEmitter(ec).Run();
@@ -302,7 +304,7 @@ class EqlCorrelation {
 
  private:
   const CorrelationContext& ctx_;
-  const ast::Correlation& spec_;
+  const ir::Correlation& spec_;
 };
 
 class Eql final : public Backend {

@@ -339,8 +339,9 @@ class EsqlCorrelation {
   explicit EsqlCorrelation(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
 
   std::optional<std::string> Run() {
-    const std::string& type = spec_.type;
-    const bool temporal = type == "temporal" || type == "temporal_ordered";
+    const ir::CorrelationKind type = spec_.kind;
+    const bool temporal =
+        type == ir::CorrelationKind::kTemporal || type == ir::CorrelationKind::kTemporalOrdered;
     std::vector<std::string> conditions;
     std::set<std::string> indices;
     for (const auto& source : ctx_.sources) {
@@ -354,7 +355,7 @@ class EsqlCorrelation {
     for (const auto& index : indices) from += (from.size() > 5 ? "," : "") + index;
     const std::string time = ctx_.mapping.Option("time_field", "@timestamp");
     std::string by = fmt::format("refract_bucket = BUCKET({}, {})", Field(time),
-                                 SpanLiteral(spec_.timespan_seconds));
+                                 SpanLiteral(spec_.window.span_seconds));
     if (!temporal && ctx_.sources.size() == 1) {
       std::string query = from;
       if (ctx_.sources[0].rule->condition.kind != ir::Expr::Kind::kTrue) {
@@ -363,23 +364,25 @@ class EsqlCorrelation {
       for (const auto& g : ctx_.sources[0].group_fields) by += ", " + Field(g);
       std::string value = Field(ctx_.sources[0].value_field);
       std::string measure;
-      if (type == "event_count") {
+      if (type == ir::CorrelationKind::kEventCount) {
         measure = "COUNT(*)";
-      } else if (type == "value_count") {
+      } else if (type == ir::CorrelationKind::kValueCount) {
         // HyperLogLog++: exact below the precision threshold (40000 is the maximum).
         measure = fmt::format("COUNT_DISTINCT({}, 40000)", value);
         ctx_.Approximates("COUNT_DISTINCT() is exact only below 40000 distinct values");
-      } else if (type == "value_sum") {
+      } else if (type == ir::CorrelationKind::kValueSum) {
         measure = fmt::format("SUM({})", value);
-      } else if (type == "value_avg") {
+      } else if (type == ir::CorrelationKind::kValueAvg) {
         measure = fmt::format("AVG({})", value);
       } else {
         measure = fmt::format("PERCENTILE({}, {})", value, spec_.percentile);
         ctx_.Approximates("PERCENTILE() is an estimate (TDigest)");
       }
       Buckets();
-      return fmt::format("{}\n| STATS {} = {} BY {}\n| WHERE {}", query, type, measure, by,
-                         RenderBounds(type, spec_.condition, " AND ", "=="));
+      return fmt::format(
+          "{}\n| STATS {} = {} BY {}\n| WHERE {}", query, ir::CorrelationKindName(type), measure,
+          by,
+          RenderBounds(std::string(ir::CorrelationKindName(type)), spec_.condition, " AND ", "=="));
     }
     // Several rules: one read, a flag (or a time) per rule, group keys taken from the rule that
     // matched.
@@ -405,9 +408,10 @@ class EsqlCorrelation {
       evals += fmt::format("\n| EVAL {} = {}", Alias(spec_.group_by[g]), key);
       by += ", " + Alias(spec_.group_by[g]);
     }
-    if (type == "temporal_ordered") return Ordered(from, any, evals, conditions, by, time);
+    if (type == ir::CorrelationKind::kTemporalOrdered)
+      return Ordered(from, any, evals, conditions, by, time);
     if (!temporal) {
-      ctx_.Unsupported(type +
+      ctx_.Unsupported(std::string(ir::CorrelationKindName(type)) +
                        " over several rules (one read cannot say which rule's value counts)");
       return std::nullopt;
     }
@@ -439,7 +443,7 @@ class EsqlCorrelation {
  private:
   // Warns that the timespan became fixed buckets (once the query is certain).
   void Buckets() const {
-    ctx_.ApproximatesWithBuckets("BUCKET(" + SpanLiteral(spec_.timespan_seconds) + ")");
+    ctx_.ApproximatesWithBuckets("BUCKET(" + SpanLiteral(spec_.window.span_seconds) + ")");
   }
 
   // temporal_ordered over two rules: the first rule's earliest event before the second's latest,
@@ -473,7 +477,7 @@ class EsqlCorrelation {
   }
 
   const CorrelationContext& ctx_;
-  const ast::Correlation& spec_;
+  const ir::Correlation& spec_;
 };
 
 // refract's aggregate extension: STATS with named measures over a lookback, a having
@@ -488,7 +492,8 @@ class EsqlAggregate {
     EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
     EsqlEmitter emitter(ec);
     const std::string time = Field(ctx_.mapping.Option("time_field", "@timestamp"));
-    std::string where = fmt::format("{} > NOW() - {}", time, SpanLiteral(spec_.timespan_seconds));
+    std::string where =
+        fmt::format("{} > NOW() - {}", time, SpanLiteral(spec_.window.span_seconds));
     if (source.rule->condition.kind != ir::Expr::Kind::kTrue) {
       auto condition = emitter.Condition(source.rule->condition);
       if (!condition) return std::nullopt;
@@ -500,31 +505,31 @@ class EsqlAggregate {
     bool warned_distinct = false;
     for (size_t i = 0; i < spec_.measures.size(); ++i) {
       const auto& m = spec_.measures[i];
-      std::string field = Field(ctx_.measure_fields[i]);
+      std::string field = Field(spec_.measures[i].field);
       std::string name = Field(m.name);
       std::string expr;
-      if (m.kind == "count" && ctx_.measure_filters[i]) {
-        auto filter = emitter.Condition(*ctx_.measure_filters[i]);
+      if (m.kind == ir::MeasureKind::kCount && ctx_.MeasureFilter(i)) {
+        auto filter = emitter.Condition(*ctx_.MeasureFilter(i));
         if (!filter) return std::nullopt;
         // A 0/1 flag summed: CASE treats a null test as false.
         out += fmt::format("\n| EVAL refract_m{} = CASE({}, 1, 0)", i + 1, *filter);
         expr = fmt::format("SUM(refract_m{})", i + 1);
-      } else if (m.kind == "count") {
+      } else if (m.kind == ir::MeasureKind::kCount) {
         expr = "COUNT(*)";
-      } else if (m.kind == "distinct") {
+      } else if (m.kind == ir::MeasureKind::kDistinct) {
         expr = fmt::format("COUNT_DISTINCT({}, 40000)", field);
         if (!warned_distinct) {
           ctx_.Approximates("COUNT_DISTINCT() is exact only below 40000 distinct values");
           warned_distinct = true;
         }
-      } else if (m.kind == "values") {
+      } else if (m.kind == ir::MeasureKind::kValues) {
         expr = fmt::format("VALUES({})", field);
         if (!m.limit.empty()) {
           slices.push_back(
               fmt::format("{} = MV_SLICE({}, 0, {})", name, name, std::stoll(m.limit) - 1));
         }
       } else {
-        std::string fn = m.kind;
+        std::string fn(ir::MeasureKindName(m.kind));
         for (auto& c : fn) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         expr = fmt::format("{}({})", fn, field);
       }
@@ -537,13 +542,13 @@ class EsqlAggregate {
       by += (by.empty() ? "" : ", ") +
             (field == name ? Field(field) : fmt::format("{} = {}", Field(name), Field(field)));
     }
-    if (spec_.window_seconds > 0) {
-      by += (by.empty() ? "" : ", ") +
-            fmt::format("refract_bucket = BUCKET({}, {})", time, SpanLiteral(spec_.window_seconds));
+    if (spec_.window.bucket_seconds > 0) {
+      by += (by.empty() ? "" : ", ") + fmt::format("refract_bucket = BUCKET({}, {})", time,
+                                                   SpanLiteral(spec_.window.bucket_seconds));
       ctx_.Approximates(fmt::format(
           "window {} becomes fixed buckets (BUCKET({})): events on both sides of a bucket "
           "boundary are not counted together",
-          spec_.window, SpanLiteral(spec_.window_seconds)));
+          spec_.window.bucket, SpanLiteral(spec_.window.bucket_seconds)));
     }
     out += "\n| STATS ";
     for (size_t i = 0; i < measures.size(); ++i) out += (i ? ", " : "") + measures[i];
@@ -575,12 +580,12 @@ class EsqlAggregate {
     return IsNumberText(text) ? text : Quote(text);
   }
 
-  static std::string Test(const ast::Correlation::Test& t) {
+  static std::string Test(const ir::CorrelationTest& t) {
     return RenderMeasureTest(t, kEsql, [](const std::string& name) { return Field(name); });
   }
 
   const CorrelationContext& ctx_;
-  const ast::Correlation& spec_;
+  const ir::Correlation& spec_;
 };
 
 class Esql final : public Backend {

@@ -511,8 +511,9 @@ class KqlCorrelation {
       if (!query) return std::nullopt;
       queries.push_back(*query);
     }
-    const bool temporal = spec_.type == "temporal" || spec_.type == "temporal_ordered";
-    const std::string span = CompactDuration(spec_.timespan_seconds);
+    const bool temporal = spec_.kind == ir::CorrelationKind::kTemporal ||
+                          spec_.kind == ir::CorrelationKind::kTemporalOrdered;
+    const std::string span = CompactDuration(spec_.window.span_seconds);
     // Group-by columns: the field itself for one source; a shared name for a union.
     std::vector<std::string> groups;
     std::string body;
@@ -548,33 +549,33 @@ class KqlCorrelation {
         ctx_.sources.size() == 1 && !temporal ? ctx_.sources[0].value_field : "refract_value";
     std::string measure;
     std::string variable;
-    if (spec_.type == "event_count") {
+    if (spec_.kind == ir::CorrelationKind::kEventCount) {
       variable = "event_count";
       measure = "count()";
-    } else if (spec_.type == "value_count") {
+    } else if (spec_.kind == ir::CorrelationKind::kValueCount) {
       // make_set keeps up to 1,048,576 distinct values: an exact count where dcount estimates.
       variable = "value_count";
       measure = fmt::format("array_length(make_set({}))", value);
-    } else if (spec_.type == "value_sum") {
+    } else if (spec_.kind == ir::CorrelationKind::kValueSum) {
       variable = "value_sum";
       measure = fmt::format("sum(toreal({}))", value);
-    } else if (spec_.type == "value_avg") {
+    } else if (spec_.kind == ir::CorrelationKind::kValueAvg) {
       variable = "value_avg";
       measure = fmt::format("avg(toreal({}))", value);
-    } else if (spec_.type == "value_percentile") {
+    } else if (spec_.kind == ir::CorrelationKind::kValuePercentile) {
       variable = "value_percentile";
       measure = fmt::format("percentile(toreal({}), {})", value, spec_.percentile);
       ctx_.Approximates("percentile() is an estimate");
-    } else if (spec_.type == "temporal" && NeedsRuleCounts(ctx_)) {
+    } else if (spec_.kind == ir::CorrelationKind::kTemporal && NeedsRuleCounts(ctx_)) {
       return EveryRuleCounted(body, by);
-    } else if (spec_.type == "temporal") {
+    } else if (spec_.kind == ir::CorrelationKind::kTemporal) {
       variable = "rule_count";
       measure = "array_length(make_set(refract_rule))";
     } else {
       return Ordered(body, by);
     }
     std::string where = RenderBounds(variable, spec_.condition, " and ", "==");
-    ctx_.ApproximatesWithBuckets("bin(" + CompactDuration(spec_.timespan_seconds) + ")");
+    ctx_.ApproximatesWithBuckets("bin(" + CompactDuration(spec_.window.span_seconds) + ")");
     return fmt::format("{}\n| summarize {} = {} by {}\n| where {}", body, variable, measure, by,
                        where);
   }
@@ -584,14 +585,14 @@ class KqlCorrelation {
   // "some a before some b" is exactly "the first a is before the last b".
   std::optional<std::string> Ordered(const std::string& body, const std::string& by) {
     if (ctx_.sources.size() > 2) return OrderedChain(body);
-    bool every_rule = spec_.condition.size() == 1 && spec_.condition[0].op == "gte" &&
+    bool every_rule = spec_.condition.size() == 1 && spec_.condition[0].op == ir::CompareOp::kGte &&
                       spec_.condition[0].value == "2";
     if (!every_rule) {
       ctx_.Unsupported("a temporal_ordered condition other than all rules in order");
       return std::nullopt;
     }
     const std::string time = ctx_.mapping.Option("time_field", "TimeGenerated");
-    ctx_.ApproximatesWithBuckets("bin(" + CompactDuration(spec_.timespan_seconds) + ")");
+    ctx_.ApproximatesWithBuckets("bin(" + CompactDuration(spec_.window.span_seconds) + ")");
     std::string counts;
     std::string thresholds;
     for (size_t i = 0; i < ctx_.sources.size(); ++i) {
@@ -619,7 +620,7 @@ class KqlCorrelation {
       return std::nullopt;
     }
     const std::string time = ctx_.mapping.Option("time_field", "TimeGenerated");
-    const std::string span = CompactDuration(spec_.timespan_seconds);
+    const std::string span = CompactDuration(spec_.window.span_seconds);
     ctx_.ApproximatesWithBuckets("bin(" + span + ")");
     std::string keys = "refract_bucket";
     for (const auto& g : spec_.group_by) keys += ", " + QuoteName(g);
@@ -645,7 +646,7 @@ class KqlCorrelation {
         ctx_, {" and ", " or ", "not(", ")"},
         [](size_t i, long long n) { return fmt::format("refract_count{} >= {}", i + 1, n); });
     if (test.empty()) return std::nullopt;
-    ctx_.ApproximatesWithBuckets("bin(" + CompactDuration(spec_.timespan_seconds) + ")");
+    ctx_.ApproximatesWithBuckets("bin(" + CompactDuration(spec_.window.span_seconds) + ")");
     std::string counts;
     for (size_t i = 0; i < ctx_.sources.size(); ++i) {
       counts += fmt::format("{}refract_count{} = countif(refract_rule == {})", i ? ", " : "", i + 1,
@@ -655,7 +656,7 @@ class KqlCorrelation {
   }
 
   const CorrelationContext& ctx_;
-  const ast::Correlation& spec_;
+  const ir::Correlation& spec_;
 };
 
 // refract's aggregate extension: one summarize with named measures over a lookback, a having
@@ -672,7 +673,7 @@ class KqlAggregate {
     // The timespan is a lookback: events of the last N, as a scheduled rule's query period.
     std::string query =
         QuoteName(source.rule->source) +
-        fmt::format("\n| where {} > ago({})", time, CompactDuration(spec_.timespan_seconds));
+        fmt::format("\n| where {} > ago({})", time, CompactDuration(spec_.window.span_seconds));
     if (source.rule->condition.kind != Expr::Kind::kTrue) {
       auto where = emitter.Condition(source.rule->condition);
       if (!where) return std::nullopt;
@@ -681,24 +682,24 @@ class KqlAggregate {
     std::vector<std::string> measures;
     for (size_t i = 0; i < spec_.measures.size(); ++i) {
       const auto& m = spec_.measures[i];
-      const std::string& field = ctx_.measure_fields[i];
+      const std::string& field = spec_.measures[i].field;
       std::string expr;
-      if (m.kind == "count") {
-        if (ctx_.measure_filters[i]) {
-          auto filter = emitter.Condition(*ctx_.measure_filters[i]);
+      if (m.kind == ir::MeasureKind::kCount) {
+        if (ctx_.MeasureFilter(i)) {
+          auto filter = emitter.Condition(*ctx_.MeasureFilter(i));
           if (!filter) return std::nullopt;
           expr = fmt::format("countif({})", *filter);
         } else {
           expr = "count()";
         }
-      } else if (m.kind == "distinct") {
+      } else if (m.kind == ir::MeasureKind::kDistinct) {
         // make_set keeps up to 1,048,576 values: an exact count where dcount() estimates.
         expr = fmt::format("array_length(make_set({}))", field);
-      } else if (m.kind == "values") {
+      } else if (m.kind == ir::MeasureKind::kValues) {
         expr = m.limit.empty() ? fmt::format("make_set({})", field)
                                : fmt::format("make_set({}, {})", field, m.limit);
       } else {
-        expr = fmt::format("{}({})", m.kind, field);
+        expr = fmt::format("{}({})", ir::MeasureKindName(m.kind), field);
       }
       measures.push_back(fmt::format("{} = {}", QuoteName(m.name), expr));
     }
@@ -711,13 +712,13 @@ class KqlAggregate {
             (field == name ? QuoteName(field)
                            : fmt::format("{} = {}", QuoteName(name), FieldPathFor(field)));
     }
-    if (spec_.window_seconds > 0) {
+    if (spec_.window.bucket_seconds > 0) {
       by += (by.empty() ? "" : ", ") +
-            fmt::format("bin({}, {})", time, CompactDuration(spec_.window_seconds));
+            fmt::format("bin({}, {})", time, CompactDuration(spec_.window.bucket_seconds));
       ctx_.Approximates(fmt::format(
           "window {} becomes fixed buckets (bin({})): events on both sides of a bucket boundary "
           "are not counted together",
-          spec_.window, CompactDuration(spec_.window_seconds)));
+          spec_.window.bucket, CompactDuration(spec_.window.bucket_seconds)));
     }
     query += "\n| summarize\n    ";
     for (size_t i = 0; i < measures.size(); ++i) query += (i ? ",\n    " : "") + measures[i];
@@ -746,12 +747,12 @@ class KqlAggregate {
     return IsNumberText(text) ? text : Quote(text);
   }
 
-  static std::string Test(const ast::Correlation::Test& t) {
+  static std::string Test(const ir::CorrelationTest& t) {
     return RenderMeasureTest(t, {" and ", " or ", "not(", ")"}, QuoteName);
   }
 
   const CorrelationContext& ctx_;
-  const ast::Correlation& spec_;
+  const ir::Correlation& spec_;
 };
 
 class Kql final : public Backend {

@@ -32,7 +32,7 @@ const Backend* FindBackend(std::string_view id) {
 void CorrelationContext::Unsupported(const std::string& construct) const {
   diagnostics.Error("E0500", spec.location,
                     fmt::format("target '{}' cannot express {}", target, construct),
-                    {fmt::format("correlation '{}' has no {} query", spec.title, target)});
+                    {fmt::format("correlation '{}' has no {} query", spec.info.title, target)});
 }
 
 void CorrelationContext::Approximates(const std::string& what) const {
@@ -44,14 +44,14 @@ void CorrelationContext::ApproximatesWithBuckets(const std::string& construct) c
   Approximates(fmt::format(
       "timespan {} becomes fixed buckets ({}): events on both sides of a bucket boundary are "
       "not counted together",
-      spec.timespan, construct));
+      spec.window.span, construct));
 }
 
 std::optional<std::string> Backend::EmitCorrelation(const CorrelationContext& ctx) const {
   ctx.diagnostics.Error(
       "E0602", ctx.spec.location,
       fmt::format("correlation rules are not implemented for target '{}' yet", id()),
-      {fmt::format("correlation '{}' has no {} query", ctx.spec.title, id())});
+      {fmt::format("correlation '{}' has no {} query", ctx.spec.info.title, id())});
   return std::nullopt;
 }
 
@@ -59,7 +59,7 @@ std::optional<std::string> Backend::EmitAggregate(const CorrelationContext& ctx)
   ctx.diagnostics.Error(
       "E0602", ctx.spec.location,
       fmt::format("the aggregate extension is not implemented for target '{}' yet", id()),
-      {fmt::format("correlation '{}' has no {} query", ctx.spec.title, id())});
+      {fmt::format("correlation '{}' has no {} query", ctx.spec.info.title, id())});
   return std::nullopt;
 }
 
@@ -68,7 +68,7 @@ std::optional<std::string> Backend::EmitUnion(const CorrelationContext& ctx,
   ctx.diagnostics.Error(
       "E0602", ctx.spec.location,
       fmt::format("the union extension is not implemented for target '{}' yet", id()),
-      {fmt::format("correlation '{}' has no {} query", ctx.spec.title, id())});
+      {fmt::format("correlation '{}' has no {} query", ctx.spec.info.title, id())});
   return std::nullopt;
 }
 

@@ -366,45 +366,45 @@ class SplAggregate {
     auto query = emitter.Run();
     if (!query) return std::nullopt;
     // The lookback belongs in the search: earliest= overrides the time picker.
-    std::string search = fmt::format("earliest=-{} ", CompactDuration(spec_.timespan_seconds));
+    std::string search = fmt::format("earliest=-{} ", CompactDuration(spec_.window.span_seconds));
     std::string body = query->rfind("| where", 0) == 0 ? search + "\n" + *query : search + *query;
     std::vector<std::string> measures;
     std::vector<std::string> trims;
     for (size_t i = 0; i < spec_.measures.size(); ++i) {
       const auto& m = spec_.measures[i];
-      std::string field = SearchField(ctx_.measure_fields[i]);
+      std::string field = SearchField(spec_.measures[i].field);
       std::string expr;
-      if (m.kind == "count") {
-        if (ctx_.measure_filters[i]) {
-          auto filter = emitter.EvalCondition(*ctx_.measure_filters[i]);
+      if (m.kind == ir::MeasureKind::kCount) {
+        if (ctx_.MeasureFilter(i)) {
+          auto filter = emitter.EvalCondition(*ctx_.MeasureFilter(i));
           if (!filter) return std::nullopt;
           expr = fmt::format("count(eval({}))", *filter);
         } else {
           expr = "count";
         }
-      } else if (m.kind == "distinct") {
+      } else if (m.kind == ir::MeasureKind::kDistinct) {
         expr = fmt::format("dc({})", field);  // exact, unlike estdc
-      } else if (m.kind == "values") {
+      } else if (m.kind == ir::MeasureKind::kValues) {
         expr = fmt::format("values({})", field);
         if (!m.limit.empty()) {
           trims.push_back(
               fmt::format("{0}=mvindex({0}, 0, {1})", Alias(m.name), std::stoi(m.limit) - 1));
         }
       } else {
-        expr = fmt::format("{}({})", m.kind, field);
+        expr = fmt::format("{}({})", ir::MeasureKindName(m.kind), field);
       }
       measures.push_back(fmt::format("{} as {}", expr, Alias(m.name)));
     }
     std::string out = body;
     std::string by;
     for (const auto& f : source.group_fields) by += " " + SearchField(f);
-    if (spec_.window_seconds > 0) {
-      out += fmt::format("\n| bin _time span={}", CompactDuration(spec_.window_seconds));
+    if (spec_.window.bucket_seconds > 0) {
+      out += fmt::format("\n| bin _time span={}", CompactDuration(spec_.window.bucket_seconds));
       by += " _time";
       ctx_.Approximates(fmt::format(
           "window {} becomes fixed buckets (bin _time span={}): events on both sides of a "
           "bucket boundary are not counted together",
-          spec_.window, CompactDuration(spec_.window_seconds)));
+          spec_.window.bucket, CompactDuration(spec_.window.bucket_seconds)));
     }
     out += "\n| stats ";
     for (size_t i = 0; i < measures.size(); ++i) out += (i ? ", " : "") + measures[i];
@@ -453,12 +453,12 @@ class SplAggregate {
     return IsNumberText(text) ? text : Quote(text);
   }
 
-  static std::string Test(const ast::Correlation::Test& t) {
+  static std::string Test(const ir::CorrelationTest& t) {
     return RenderMeasureTest(t, {" AND ", " OR ", "NOT (", ")"}, Alias);
   }
 
   const CorrelationContext& ctx_;
-  const ast::Correlation& spec_;
+  const ir::Correlation& spec_;
 };
 
 class SplCorrelation {
@@ -473,8 +473,9 @@ class SplCorrelation {
       if (!query) return std::nullopt;
       searches.push_back(*query);
     }
-    const bool temporal = spec_.type == "temporal" || spec_.type == "temporal_ordered";
-    const std::string span = CompactDuration(spec_.timespan_seconds);
+    const bool temporal = spec_.kind == ir::CorrelationKind::kTemporal ||
+                          spec_.kind == ir::CorrelationKind::kTemporalOrdered;
+    const std::string span = CompactDuration(spec_.window.span_seconds);
     std::vector<std::string> groups;
     std::string body;
     std::string value;
@@ -509,22 +510,22 @@ class SplCorrelation {
         value.empty() ? "" : (temporal || ctx_.sources.size() > 1 ? value : SearchField(value));
     std::string measure;
     std::string variable;
-    if (spec_.type == "event_count") {
+    if (spec_.kind == ir::CorrelationKind::kEventCount) {
       variable = "event_count";
       measure = "count";
-    } else if (spec_.type == "value_count") {
+    } else if (spec_.kind == ir::CorrelationKind::kValueCount) {
       variable = "value_count";
       measure = fmt::format("dc({})", field);  // exact, unlike estdc
-    } else if (spec_.type == "value_sum") {
+    } else if (spec_.kind == ir::CorrelationKind::kValueSum) {
       variable = "value_sum";
       measure = fmt::format("sum({})", field);
-    } else if (spec_.type == "value_avg") {
+    } else if (spec_.kind == ir::CorrelationKind::kValueAvg) {
       variable = "value_avg";
       measure = fmt::format("avg({})", field);
-    } else if (spec_.type == "value_percentile") {
+    } else if (spec_.kind == ir::CorrelationKind::kValuePercentile) {
       variable = "value_percentile";
       measure = fmt::format("exactperc{}({})", spec_.percentile, field);
-    } else if (spec_.type == "temporal" && NeedsRuleCounts(ctx_)) {
+    } else if (spec_.kind == ir::CorrelationKind::kTemporal && NeedsRuleCounts(ctx_)) {
       std::string thresholds = RenderRuleTest(ctx_, kEval, [](size_t i, long long n) {
         return fmt::format("refract_count{} >= {}", i + 1, n);
       });
@@ -534,10 +535,10 @@ class SplCorrelation {
         counts += fmt::format("{}count(eval(refract_rule={})) as refract_count{}", i ? " " : "",
                               Quote(ctx_.sources[i].label), i + 1);
       }
-      ctx_.ApproximatesWithBuckets("bin _time span=" + CompactDuration(spec_.timespan_seconds));
+      ctx_.ApproximatesWithBuckets("bin _time span=" + CompactDuration(spec_.window.span_seconds));
       return fmt::format("{}\n| bin _time span={}\n| stats {} by {}\n| where {}", body, span,
                          counts, by, thresholds);
-    } else if (spec_.type == "temporal") {
+    } else if (spec_.kind == ir::CorrelationKind::kTemporal) {
       variable = "rule_count";
       measure = "dc(refract_rule)";
     } else {
@@ -554,7 +555,7 @@ class SplCorrelation {
                               Quote(ctx_.sources[i].label), i + 1);
         thresholds += fmt::format(" AND refract_count{} >= {}", i + 1, ctx_.sources[i].min_count);
       }
-      ctx_.ApproximatesWithBuckets("bin _time span=" + CompactDuration(spec_.timespan_seconds));
+      ctx_.ApproximatesWithBuckets("bin _time span=" + CompactDuration(spec_.window.span_seconds));
       return fmt::format(
           "{}\n| bin _time span={}\n| stats min(eval(if(refract_rule={}, _time, null()))) as "
           "refract_first max(eval(if(refract_rule={}, _time, null()))) as refract_last{} by {}\n"
@@ -563,7 +564,7 @@ class SplCorrelation {
           thresholds);
     }
     std::string where = RenderBounds(variable, spec_.condition, " AND ", "==");
-    ctx_.ApproximatesWithBuckets("bin _time span=" + CompactDuration(spec_.timespan_seconds));
+    ctx_.ApproximatesWithBuckets("bin _time span=" + CompactDuration(spec_.window.span_seconds));
     return fmt::format("{}\n| bin _time span={}\n| stats {} as {} by {}\n| where {}", body, span,
                        measure, variable, by, where);
   }
@@ -583,7 +584,7 @@ class SplCorrelation {
           "in order");
       return std::nullopt;
     }
-    const std::string span = CompactDuration(spec_.timespan_seconds);
+    const std::string span = CompactDuration(spec_.window.span_seconds);
     ctx_.ApproximatesWithBuckets("bin _time span=" + span);
     std::string by = "refract_bucket";
     for (const auto& g : groups) by += " " + g;
@@ -610,7 +611,7 @@ class SplCorrelation {
   }
 
   const CorrelationContext& ctx_;
-  const ast::Correlation& spec_;
+  const ir::Correlation& spec_;
 };
 
 class Spl final : public Backend {

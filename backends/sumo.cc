@@ -271,9 +271,9 @@ class SumoCorrelation {
   explicit SumoCorrelation(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
 
   std::optional<std::string> Run() {
-    const std::string& type = spec_.type;
-    if (type == "temporal" || type == "temporal_ordered")
-      return Temporal(type == "temporal_ordered");
+    const ir::CorrelationKind type = spec_.kind;
+    if (type == ir::CorrelationKind::kTemporal || type == ir::CorrelationKind::kTemporalOrdered)
+      return Temporal(type == ir::CorrelationKind::kTemporalOrdered);
     std::vector<std::string> queries;
     for (const auto& source : ctx_.sources) {
       EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
@@ -287,15 +287,15 @@ class SumoCorrelation {
     std::string groups;
     for (const auto& f : source.group_fields) groups += ", " + Alias(f);
     std::string value = Alias(source.value_field);
-    std::string variable = type;
+    std::string variable(ir::CorrelationKindName(type));
     std::string measure;
-    if (type == "event_count") {
+    if (type == ir::CorrelationKind::kEventCount) {
       measure = "count";
-    } else if (type == "value_count") {
+    } else if (type == ir::CorrelationKind::kValueCount) {
       measure = fmt::format("count_distinct({})", value);
-    } else if (type == "value_sum") {
+    } else if (type == ir::CorrelationKind::kValueSum) {
       measure = fmt::format("sum({})", value);
-    } else if (type == "value_avg") {
+    } else if (type == ir::CorrelationKind::kValueAvg) {
       measure = fmt::format("avg({})", value);
     } else {
       measure = fmt::format("pct({}, {})", value, spec_.percentile);
@@ -303,7 +303,7 @@ class SumoCorrelation {
     std::string where = RenderBounds(variable, spec_.condition, " and ", "=");
     ctx_.ApproximatesWithBuckets("timeslice");
     return fmt::format("{}\n| timeslice {}\n| {} as {} by _timeslice{}\n| where {}", queries[0],
-                       spec_.timespan, measure, variable, groups, where);
+                       spec_.window.span, measure, variable, groups, where);
   }
 
  private:
@@ -313,8 +313,9 @@ class SumoCorrelation {
   // latest, per timeslice and group (a sentinel stands in where a rule has no event).
   std::optional<std::string> Temporal(bool ordered) {
     const auto& first = ctx_.sources[0];
-    if (ordered && (ctx_.sources.size() != 2 || spec_.condition.size() != 1 ||
-                    spec_.condition[0].op != "gte" || spec_.condition[0].value != "2")) {
+    if (ordered &&
+        (ctx_.sources.size() != 2 || spec_.condition.size() != 1 ||
+         spec_.condition[0].op != ir::CompareOp::kGte || spec_.condition[0].value != "2")) {
       ctx_.Unsupported("temporal_ordered other than two rules, all in order");
       return std::nullopt;
     }
@@ -411,7 +412,8 @@ class SumoCorrelation {
           "| if({}, _messagetime, -1) as refract_time_2{}\n| timeslice {}\n"
           "| min(refract_time_1) as refract_first, max(refract_time_2) as refract_last{} by "
           "_timeslice{}\n| where refract_first < refract_last{}",
-          query, any, tests[0], tests[1], count_flags, spec_.timespan, counts, groups, thresholds);
+          query, any, tests[0], tests[1], count_flags, spec_.window.span, counts, groups,
+          thresholds);
     }
     if (NeedsRuleCounts(ctx_)) {
       std::string where = RenderRuleTest(ctx_, kWhere, [](size_t i, long long n) {
@@ -424,15 +426,15 @@ class SumoCorrelation {
             fmt::format("{}sum(refract_rule_{}) as refract_count_{}", i ? ", " : "", i + 1, i + 1);
       }
       return fmt::format("{}\n| where {}{}\n| timeslice {}\n| {} by _timeslice{}\n| where {}",
-                         query, any, flags, spec_.timespan, all, groups, where);
+                         query, any, flags, spec_.window.span, all, groups, where);
     }
     std::string where = RenderBounds(sum, spec_.condition, " and ", "=");
     return fmt::format("{}\n| where {}{}\n| timeslice {}\n| {} by _timeslice{}\n| where {}", query,
-                       any, flags, spec_.timespan, maxes, groups, where);
+                       any, flags, spec_.window.span, maxes, groups, where);
   }
 
   const CorrelationContext& ctx_;
-  const ast::Correlation& spec_;
+  const ir::Correlation& spec_;
 };
 
 // refract's aggregate extension: one aggregation with named measures, a having condition, then
@@ -451,9 +453,10 @@ class SumoAggregate {
       if (!f.empty() && f[0] != '_') extra.insert(f);
     };
     for (const auto& f : source.group_fields) want(f);
-    for (const auto& f : ctx_.measure_fields) want(f);
-    for (const auto& filter : ctx_.measure_filters) {
-      if (!filter) continue;
+    for (const auto& m : spec_.measures) want(m.field);
+    for (size_t i = 0; i < spec_.measures.size(); ++i) {
+      const ir::Expr* filter = ctx_.MeasureFilter(i);
+      if (filter == nullptr) continue;
       std::set<std::string> fields;
       CollectFields(*filter, fields);
       for (const auto& f : fields) want(f);
@@ -463,43 +466,43 @@ class SumoAggregate {
     auto query = emitter.Run();
     if (!query) return std::nullopt;
     std::string out = fmt::format("// time range: the last {} (set it on the scheduled search)\n",
-                                  CompactDuration(spec_.timespan_seconds)) +
+                                  CompactDuration(spec_.window.span_seconds)) +
                       *query;
     std::vector<std::string> measures;
     for (size_t i = 0; i < spec_.measures.size(); ++i) {
       const auto& m = spec_.measures[i];
-      std::string field = Alias(ctx_.measure_fields[i]);
-      if (m.kind == "count" && ctx_.measure_filters[i]) {
+      std::string field = Alias(spec_.measures[i].field);
+      if (m.kind == ir::MeasureKind::kCount && ctx_.MeasureFilter(i)) {
         ir::Rule filter_rule = *source.rule;
-        filter_rule.condition = *ctx_.measure_filters[i];
+        filter_rule.condition = *ctx_.MeasureFilter(i);
         std::string test = emitter.WhereFor(filter_rule);
         if (emitter.failed()) return std::nullopt;
         out += fmt::format("\n| if({}, 1, 0) as refract_m{}", test, i + 1);
         measures.push_back(fmt::format("sum(refract_m{}) as {}", i + 1, m.name));
-      } else if (m.kind == "count") {
+      } else if (m.kind == ir::MeasureKind::kCount) {
         measures.push_back("count as " + m.name);
-      } else if (m.kind == "distinct") {
+      } else if (m.kind == ir::MeasureKind::kDistinct) {
         measures.push_back(fmt::format("count_distinct({}) as {}", field, m.name));
-      } else if (m.kind == "values") {
+      } else if (m.kind == ir::MeasureKind::kValues) {
         // values() returns up to 100 distinct values, newline-separated; it takes no limit.
         // https://www.sumologic.com/help/docs/search/search-query-language/group-aggregate-operators/values
         measures.push_back(fmt::format("values({}) as {}", field, m.name));
         if (m.limit != "100") {
           ctx_.Approximates(fmt::format("values() keeps up to 100 distinct values of {}, not {}",
-                                        m.field, m.limit.empty() ? "all" : m.limit));
+                                        m.written_field, m.limit.empty() ? "all" : m.limit));
         }
       } else {
-        measures.push_back(fmt::format("{}({}) as {}", m.kind, field, m.name));
+        measures.push_back(fmt::format("{}({}) as {}", ir::MeasureKindName(m.kind), field, m.name));
       }
     }
     std::string by;
-    if (spec_.window_seconds > 0) {
-      out += "\n| timeslice " + CompactDuration(spec_.window_seconds);
+    if (spec_.window.bucket_seconds > 0) {
+      out += "\n| timeslice " + CompactDuration(spec_.window.bucket_seconds);
       by = "_timeslice";
       ctx_.Approximates(fmt::format(
           "window {} becomes fixed buckets (timeslice): events on both sides of a bucket "
           "boundary are not counted together",
-          spec_.window));
+          spec_.window.bucket));
     }
     for (const auto& f : source.group_fields) by += (by.empty() ? "" : ", ") + Alias(f);
     out += "\n| ";
@@ -533,12 +536,12 @@ class SumoAggregate {
     return IsNumberText(text) ? text : Quote(text);
   }
 
-  static std::string Test(const ast::Correlation::Test& t) {
+  static std::string Test(const ir::CorrelationTest& t) {
     return RenderMeasureTest(t, kWhere, [](const std::string& name) { return name; });
   }
 
   const CorrelationContext& ctx_;
-  const ast::Correlation& spec_;
+  const ir::Correlation& spec_;
 };
 
 class Sumo final : public Backend {

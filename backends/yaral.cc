@@ -249,9 +249,9 @@ class YaralCorrelation {
   explicit YaralCorrelation(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
 
   std::optional<std::string> Run() {
-    const std::string& type = spec_.type;
-    if (type == "value_avg" || type == "value_percentile") {
-      ctx_.Unsupported(type +
+    const ir::CorrelationKind type = spec_.kind;
+    if (type == ir::CorrelationKind::kValueAvg || type == ir::CorrelationKind::kValuePercentile) {
+      ctx_.Unsupported(std::string(ir::CorrelationKindName(type)) +
                        " (YARA-L outcome aggregates are count, count_distinct, sum, min, "
                        "max and arrays)");
       return std::nullopt;
@@ -260,11 +260,12 @@ class YaralCorrelation {
       ctx_.Unsupported("a correlation without group-by (YARA-L needs match placeholders)");
       return std::nullopt;
     }
-    if (spec_.timespan_seconds > 48 * 3600) {
+    if (spec_.window.span_seconds > 48 * 3600) {
       ctx_.Unsupported("a timespan over 48 hours (the longest YARA-L match window)");
       return std::nullopt;
     }
-    const bool temporal = type == "temporal" || type == "temporal_ordered";
+    const bool temporal =
+        type == ir::CorrelationKind::kTemporal || type == ir::CorrelationKind::kTemporalOrdered;
     std::string events;
     for (size_t i = 0; i < ctx_.sources.size(); ++i) {
       const auto& source = ctx_.sources[i];
@@ -288,7 +289,7 @@ class YaralCorrelation {
         events += fmt::format("    {}{} = ${}\n", var, field.substr(2), Placeholder(g));
       }
     }
-    if (type == "temporal_ordered") {
+    if (type == ir::CorrelationKind::kTemporalOrdered) {
       for (size_t i = 1; i < ctx_.sources.size(); ++i) {
         events += fmt::format(
             "    $e{}.metadata.event_timestamp.seconds < $e{}.metadata.event_timestamp.seconds\n",
@@ -302,13 +303,14 @@ class YaralCorrelation {
     auto bounds = [&](const std::string& subject) {
       return RenderBounds(subject, spec_.condition, " and ", "=");
     };
-    if (type == "event_count") {
+    if (type == ir::CorrelationKind::kEventCount) {
       condition = bounds("#e");
-    } else if (type == "value_count" || type == "value_sum") {
+    } else if (type == ir::CorrelationKind::kValueCount || type == ir::CorrelationKind::kValueSum) {
       std::string value = Field(ctx_.sources[0].value_field);
-      std::string fn = type == "value_count" ? "count_distinct" : "sum";
-      outcome = fmt::format("    ${} = {}({})\n", type, fn, value);
-      condition = "$e and " + bounds("$" + type);
+      std::string fn = type == ir::CorrelationKind::kValueCount ? "count_distinct" : "sum";
+      const std::string name(ir::CorrelationKindName(type));
+      outcome = fmt::format("    ${} = {}({})\n", name, fn, value);
+      condition = "$e and " + bounds("$" + name);
     } else {
       // Every rule present (and in order for temporal_ordered), or the extended condition; a
       // folded chained event_count needs N events of its rule: `#eK >= N`.
@@ -330,11 +332,12 @@ class YaralCorrelation {
     auto meta = [&](const char* key, const std::string& value) {
       if (!value.empty()) out += fmt::format("    {} = {}\n", key, Quote(value));
     };
-    meta("title", spec_.title);
-    meta("id", spec_.id);
-    meta("author", spec_.author);
-    meta("severity", spec_.level);
-    out += "\n  events:\n" + events + "\n  match:\n    " + match + " over " + spec_.timespan + "\n";
+    meta("title", spec_.info.title);
+    meta("id", spec_.info.id);
+    meta("author", spec_.info.author);
+    meta("severity", spec_.info.level);
+    out +=
+        "\n  events:\n" + events + "\n  match:\n    " + match + " over " + spec_.window.span + "\n";
     if (!outcome.empty()) out += "\n  outcome:\n" + outcome;
     out += "\n  condition:\n    " + condition + "\n}";
     return out;
@@ -349,22 +352,13 @@ class YaralCorrelation {
   // The extended temporal condition: and/or over rule variables, `!$eK` for a rule that must not
   // occur (YARA-L negates event variables only).
   // https://cloud.google.com/chronicle/docs/detection/yara-l-2-0-syntax#condition_section_syntax
-  std::optional<std::string> RuleCondition(const ast::Correlation::Test& t, bool nested) const {
-    using Kind = ast::Correlation::Test::Kind;
-    if (t.kind == Kind::kCompare) {
-      for (size_t i = 0; i < ctx_.sources.size(); ++i) {
-        if (ctx_.sources[i].label == t.measure) return Presence(i);
-      }
-      return std::nullopt;
-    }
+  std::optional<std::string> RuleCondition(const ir::CorrelationTest& t, bool nested) const {
+    using Kind = ir::CorrelationTest::Kind;
+    if (t.kind == Kind::kRule) return Presence(t.rule);
     if (t.kind == Kind::kNot) {
       const auto& inner = t.children[0];
-      if (inner.kind == Kind::kCompare) {
-        for (size_t i = 0; i < ctx_.sources.size(); ++i) {
-          if (ctx_.sources[i].label != inner.measure) continue;
-          if (ctx_.sources[i].min_count > 1) break;
-          return fmt::format("!$e{}", i + 1);
-        }
+      if (inner.kind == Kind::kRule && ctx_.sources[inner.rule].min_count <= 1) {
+        return fmt::format("!$e{}", inner.rule + 1);
       }
       ctx_.Unsupported("'not' over anything but one rule in a temporal condition");
       return std::nullopt;
@@ -386,13 +380,13 @@ class YaralCorrelation {
 
   std::string Name() const {
     ir::RuleInfo info;
-    info.name = spec_.name;
-    info.title = spec_.title;
+    info.name = spec_.info.name;
+    info.title = spec_.info.title;
     return RuleName(info);
   }
 
   const CorrelationContext& ctx_;
-  const ast::Correlation& spec_;
+  const ir::Correlation& spec_;
 };
 
 // refract's aggregate extension as a single-event-variable rule with a match window and
@@ -408,7 +402,8 @@ class YaralAggregate {
       ctx_.Unsupported("an aggregate without group-by (YARA-L needs match placeholders)");
       return std::nullopt;
     }
-    long long span = spec_.window_seconds > 0 ? spec_.window_seconds : spec_.timespan_seconds;
+    long long span =
+        spec_.window.bucket_seconds > 0 ? spec_.window.bucket_seconds : spec_.window.span_seconds;
     if (span > 48 * 3600) {
       ctx_.Unsupported("a window over 48 hours (the longest YARA-L match window)");
       return std::nullopt;
@@ -427,30 +422,30 @@ class YaralAggregate {
     std::string outcome;
     for (size_t i = 0; i < spec_.measures.size(); ++i) {
       const auto& m = spec_.measures[i];
-      std::string field = Field(ctx_.measure_fields[i]);
+      std::string field = Field(spec_.measures[i].field);
       std::string expr;
-      if (m.kind == "count" && ctx_.measure_filters[i]) {
+      if (m.kind == ir::MeasureKind::kCount && ctx_.MeasureFilter(i)) {
         ir::Rule filter_rule = *source.rule;
-        filter_rule.condition = *ctx_.measure_filters[i];
+        filter_rule.condition = *ctx_.MeasureFilter(i);
         auto test = emitter.EventsFor(filter_rule);
         if (!test) return std::nullopt;
         expr = fmt::format("sum(if({}, 1, 0))", *test);
-      } else if (m.kind == "count") {
+      } else if (m.kind == ir::MeasureKind::kCount) {
         expr = "count($e.metadata.id)";
-      } else if (m.kind == "distinct") {
+      } else if (m.kind == ir::MeasureKind::kDistinct) {
         expr = fmt::format("count_distinct({})", field);
-      } else if (m.kind == "values") {
+      } else if (m.kind == ir::MeasureKind::kValues) {
         // array_distinct keeps at most 25 values.
         expr = fmt::format("array_distinct({})", field);
         if (m.limit.empty() || std::stoll(m.limit) != 25) {
           ctx_.Approximates(fmt::format("array_distinct() keeps up to 25 values of {}, not {}",
-                                        m.field, m.limit.empty() ? "all" : m.limit));
+                                        m.written_field, m.limit.empty() ? "all" : m.limit));
         }
-      } else if (m.kind == "avg") {
+      } else if (m.kind == ir::MeasureKind::kAvg) {
         ctx_.Unsupported("an avg measure (detection-rule outcomes have no avg())");
         return std::nullopt;
       } else {
-        expr = fmt::format("{}({})", m.kind, field);
+        expr = fmt::format("{}({})", ir::MeasureKindName(m.kind), field);
       }
       outcome += fmt::format("    ${} = {}\n", m.name, expr);
     }
@@ -470,20 +465,21 @@ class YaralAggregate {
     }
     std::string condition = "$e";
     if (spec_.test) condition += " and " + Test(*spec_.test);
-    if (spec_.window_seconds > 0 && spec_.window_seconds != spec_.timespan_seconds) {
+    if (spec_.window.bucket_seconds > 0 &&
+        spec_.window.bucket_seconds != spec_.window.span_seconds) {
       ctx_.Approximates(
           fmt::format("the lookback {} is the rule's run frequency; the match window "
                       "is {}",
-                      spec_.timespan, spec_.window));
+                      spec_.window.span, spec_.window.bucket));
     }
     std::string out = fmt::format("rule {} {{\n  meta:\n", RuleName(Info()));
     auto meta = [&](const char* key, const std::string& value) {
       if (!value.empty()) out += fmt::format("    {} = {}\n", key, Quote(value));
     };
-    meta("title", spec_.title);
-    meta("id", spec_.id);
-    meta("author", spec_.author);
-    meta("severity", spec_.level);
+    meta("title", spec_.info.title);
+    meta("id", spec_.info.id);
+    meta("author", spec_.info.author);
+    meta("severity", spec_.info.level);
     out += "\n  events:\n" + body + "\n  match:\n    " + match + " over " + CompactDuration(span) +
            "\n\n  outcome:\n" + outcome + "\n  condition:\n    " + condition + "\n}";
     return out;
@@ -492,8 +488,8 @@ class YaralAggregate {
  private:
   ir::RuleInfo Info() const {
     ir::RuleInfo info;
-    info.name = spec_.name;
-    info.title = spec_.title;
+    info.name = spec_.info.name;
+    info.title = spec_.info.title;
     return info;
   }
 
@@ -508,13 +504,13 @@ class YaralAggregate {
   }
 
   // Measures are outcome variables: `$FailureCount >= 5`.
-  static std::string Test(const ast::Correlation::Test& t) {
+  static std::string Test(const ir::CorrelationTest& t) {
     return RenderMeasureTest(t, {" and ", " or ", "not (", ")"},
                              [](const std::string& name) { return "$" + name; });
   }
 
   const CorrelationContext& ctx_;
-  const ast::Correlation& spec_;
+  const ir::Correlation& spec_;
 };
 
 class Yaral final : public Backend {

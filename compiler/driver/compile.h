@@ -8,6 +8,7 @@
 
 #include "backends/backend.h"
 #include "compiler/diagnostics/diagnostic.h"
+#include "compiler/ir/correlation_lower.h"
 #include "compiler/ir/lower.h"
 #include "compiler/mapping/mapping.h"
 
@@ -59,7 +60,7 @@ struct Output {
 
 // The metadata of a detection rule / a correlation rule.
 RuleMeta MetaOf(const ast::Rule& rule);
-RuleMeta MetaOf(const ast::Correlation& correlation);
+RuleMeta MetaOf(const ir::Correlation& correlation);
 
 // Whether one rule reached a query on one target.
 struct Outcome {
@@ -92,13 +93,6 @@ struct FileResult {
 // name or id), emits them per target into their own file's result, and drops the stand-alone
 // queries of referenced rules unless a correlation says `generate: true`.
 void CompileCorrelations(std::vector<FileResult>& results, const Session& session);
-
-// The count-if selection of an aggregate measure as a rule over `source`'s log source, lowered
-// but not mapped; nullopt after reporting why.
-std::optional<ir::Rule> LowerMeasureFilter(const ast::Correlation& c,
-                                           const ast::Correlation::Measure& measure,
-                                           const ir::Rule& source, const Session& session,
-                                           Diagnostics& diagnostics);
 
 // Compiles one rule file with `session`.
 FileResult CompileFile(const std::string& path, const Session& session);

@@ -42,7 +42,7 @@ double NearestRank(std::vector<double>& values, double percent) {
 
 }  // namespace
 
-Correlator::Correlator(const ast::Correlation& correlation) : correlation_(correlation) {}
+Correlator::Correlator(const ir::Correlation& correlation) : correlation_(correlation) {}
 
 Correlator::~Correlator() = default;
 
@@ -59,23 +59,18 @@ void Correlator::SetMeasureFilters(std::vector<std::unique_ptr<Matcher>> filters
   filters_ = std::move(filters);
 }
 
-bool Correlator::Supports(const ast::Correlation& c) {
-  return c.type == "event_count" || c.type == "value_count" || c.type == "value_sum" ||
-         c.type == "value_avg" || c.type == "value_percentile" || c.type == "temporal" ||
-         (c.type == "temporal_ordered" && !c.rule_condition) || c.type == "aggregate";
+bool Correlator::Supports(const ir::Correlation& c) {
+  return c.kind != ir::CorrelationKind::kUnion &&
+         !(c.kind == ir::CorrelationKind::kTemporalOrdered && c.rule_condition);
 }
 
 std::string Correlator::GroupKey(size_t rule, const Event& event,
                                  std::vector<std::pair<std::string, std::string>>* keys) const {
   std::string key;
-  for (const auto& name : correlation_.group_by) {
-    std::string field = name;
-    auto alias = correlation_.aliases.find(name);
-    if (alias != correlation_.aliases.end()) {
-      auto mapped = alias->second.find(correlation_.rules[rule].text);
-      if (mapped != alias->second.end()) field = mapped->second;
-    }
-    std::string value = FirstText(event, Name(rule, field));
+  const auto& fields = correlation_.sources[rule].group_fields;
+  for (size_t g = 0; g < correlation_.group_by.size(); ++g) {
+    const std::string& name = correlation_.group_by[g];
+    std::string value = FirstText(event, Name(rule, fields[g]));
     if (!key.empty()) key += ", ";
     key += name + "=" + value;
     if (keys != nullptr) keys->push_back({name, value});
@@ -106,12 +101,12 @@ void Correlator::Add(size_t rule, const Event& event, const EventRef& where) {
       event.Find(Name(rule, m.field), values);
       for (const FieldValue* v : values) {
         if (v->kind == FieldValue::Kind::kNull) continue;
-        if (m.kind == "distinct" || m.kind == "values") {
+        if (m.kind == ir::MeasureKind::kDistinct || m.kind == ir::MeasureKind::kValues) {
           input.text = Intern(v->text);
         } else if (v->kind == FieldValue::Kind::kNumber) {
           input.number = v->number;
           input.numeric = true;
-        } else if (m.kind == "min" || m.kind == "max") {
+        } else if (m.kind == ir::MeasureKind::kMin || m.kind == ir::MeasureKind::kMax) {
           // Times compare as times, whatever their text form.
           if (auto time = ParseTimestamp(*v)) {
             input.number = *time;
@@ -141,11 +136,12 @@ void Correlator::AddAlert(size_t rule, const Alert& alert) {
 
 void Correlator::AddHit(size_t rule, const Event& event, Hit hit) {
   if (!correlation_.field.empty()) {
-    std::string value = FirstText(event, Name(rule, correlation_.field));
+    std::string value = FirstText(event, Name(rule, correlation_.sources[rule].value_field));
     char* end = nullptr;
     hit.number = std::strtod(value.c_str(), &end);
     hit.numeric = !value.empty() && end == value.c_str() + value.size();
-    if (correlation_.type == "value_count" && value.empty()) return;  // nothing to count
+    if (correlation_.kind == ir::CorrelationKind::kValueCount && value.empty())
+      return;  // nothing to count
     hit.value = Intern(value);
   }
   std::string key = GroupKey(rule, event, nullptr);
@@ -184,26 +180,18 @@ void Correlator::AddHit(size_t rule, const Event& event, Hit hit) {
 
 bool Correlator::ConditionHolds(double measure) const {
   for (const auto& bound : correlation_.condition) {
-    double limit = std::strtod(bound.value.c_str(), nullptr);
-    bool ok = bound.op == "gt"    ? measure > limit
-              : bound.op == "gte" ? measure >= limit
-              : bound.op == "lt"  ? measure < limit
-              : bound.op == "lte" ? measure <= limit
-              : bound.op == "eq"  ? measure == limit
-                                  : measure != limit;
-    if (!ok) return false;
+    if (!ir::Compares(bound.op, measure, std::strtod(bound.value.c_str(), nullptr))) return false;
   }
   return true;
 }
 
 // The extended temporal condition over the rules seen in one window (by position in `rules`).
-bool Correlator::RulesHold(const ast::Correlation::Test& test, const std::set<size_t>& seen) const {
-  using Kind = ast::Correlation::Test::Kind;
+bool Correlator::RulesHold(const ir::CorrelationTest& test, const std::set<size_t>& seen) const {
+  using Kind = ir::CorrelationTest::Kind;
   switch (test.kind) {
+    case Kind::kRule:
+      return seen.count(test.rule) != 0;
     case Kind::kCompare:
-      for (size_t i = 0; i < correlation_.rules.size(); ++i) {
-        if (correlation_.rules[i].text == test.measure) return seen.count(i) != 0;
-      }
       return false;
     case Kind::kNot:
       return !RulesHold(test.children[0], seen);
@@ -228,7 +216,7 @@ void Correlator::Collect(const Hit& hit, Alert& alert) {
 
 std::optional<size_t> Correlator::Decide(Group& group, size_t end) {
   const std::vector<Hit>& hits = group.hits;
-  const bool temporal = correlation_.type == "temporal";
+  const bool temporal = correlation_.kind == ir::CorrelationKind::kTemporal;
   size_t begin = group.begin;
   double measure = 0;
   size_t distinct = 0;
@@ -250,13 +238,14 @@ std::optional<size_t> Correlator::Decide(Group& group, size_t end) {
       values.push_back(hits[i].number);
     }
   }
-  const std::string& type = correlation_.type;
-  if (type == "event_count") measure = static_cast<double>(end - begin + 1);
-  if (type == "value_count") measure = static_cast<double>(distinct);
-  if (type == "value_sum") measure = sum;
-  if (type == "value_avg") measure = numbers == 0 ? 0 : sum / static_cast<double>(numbers);
+  using Kind = ir::CorrelationKind;
+  const Kind kind = correlation_.kind;
+  if (kind == Kind::kEventCount) measure = static_cast<double>(end - begin + 1);
+  if (kind == Kind::kValueCount) measure = static_cast<double>(distinct);
+  if (kind == Kind::kValueSum) measure = sum;
+  if (kind == Kind::kValueAvg) measure = numbers == 0 ? 0 : sum / static_cast<double>(numbers);
   if (temporal) measure = static_cast<double>(rules.size());
-  if (type == "value_percentile") {
+  if (kind == Kind::kValuePercentile) {
     if (values.empty()) return std::nullopt;
     measure = NearestRank(values, std::strtod(correlation_.percentile.c_str(), nullptr));
   }
@@ -275,7 +264,7 @@ std::optional<size_t> Correlator::Decide(Group& group, size_t end) {
 // A window is decided once no event still to come can fall in it (or widen it).
 void Correlator::Advance(Group& group, double now, bool final) {
   std::vector<Hit>& hits = group.hits;
-  const bool aggregate = correlation_.type == "aggregate";
+  const bool aggregate = correlation_.kind == ir::CorrelationKind::kAggregate;
   const double span = Span();
   const double horizon = Horizon();
   while (group.next < hits.size()) {
@@ -308,9 +297,10 @@ void Correlator::DropFront(Group& group, size_t count) {
 }
 
 double Correlator::Span() const {
-  const bool windowed = correlation_.type == "aggregate" && correlation_.window_seconds > 0;
-  return static_cast<double>(windowed ? correlation_.window_seconds
-                                      : correlation_.timespan_seconds);
+  const ir::Window& w = correlation_.window;
+  const bool windowed =
+      correlation_.kind == ir::CorrelationKind::kAggregate && w.bucket_seconds > 0;
+  return static_cast<double>(windowed ? w.bucket_seconds : w.span_seconds);
 }
 
 double Correlator::Horizon() const { return Span() + kLateness; }
@@ -325,8 +315,7 @@ double Correlator::DecidingNow() const {
 }
 
 void Correlator::AdvanceGroup(Group& group, double now, bool final) {
-  correlation_.type == "temporal_ordered" ? AdvanceOrdered(group, now, final)
-                                          : Advance(group, now, final);
+  correlation_.window.ordered ? AdvanceOrdered(group, now, final) : Advance(group, now, final);
 }
 
 void Correlator::Schedule(size_t index) {
@@ -361,17 +350,17 @@ void Correlator::Keep(size_t order, Alert alert) {
 // the first; the earliest completion from each start is taken.
 std::optional<Alert> Correlator::ChainFrom(const Group& group, size_t start) const {
   const std::vector<Hit>& hits = group.hits;
-  const double span = static_cast<double>(correlation_.timespan_seconds);
+  const double span = static_cast<double>(correlation_.window.span_seconds);
   std::vector<size_t> chain = {start};
   size_t want = 1;
-  for (size_t i = start + 1; i < hits.size() && want < correlation_.rules.size(); ++i) {
+  for (size_t i = start + 1; i < hits.size() && want < correlation_.sources.size(); ++i) {
     if (hits[i].where.time > hits[start].where.time + span) break;
     if (hits[i].rule == want && hits[i].where.time > hits[chain.back()].where.time) {
       chain.push_back(i);
       ++want;
     }
   }
-  if (want != correlation_.rules.size()) return std::nullopt;
+  if (want != correlation_.sources.size()) return std::nullopt;
   Alert alert{group.key,
               group.keys,
               hits[start].where.time,
@@ -459,23 +448,19 @@ NamedValue Constant(const std::string& name, const std::string& value) {
   return numeric ? Number(name, number) : Text(name, value);
 }
 
-bool TestHolds(const ast::Correlation::Test& t, const std::vector<NamedValue>& values) {
-  using Kind = ast::Correlation::Test::Kind;
+bool TestHolds(const ir::CorrelationTest& t, const std::vector<NamedValue>& values) {
+  using Kind = ir::CorrelationTest::Kind;
   switch (t.kind) {
     case Kind::kCompare: {
       for (const auto& v : values) {
-        if (v.name != t.measure) continue;
+        if (v.name != t.name) continue;
         if (!v.numeric) return false;
-        double limit = std::strtod(t.value.c_str(), nullptr);
-        return t.op == ">"    ? v.number > limit
-               : t.op == ">=" ? v.number >= limit
-               : t.op == "<"  ? v.number < limit
-               : t.op == "<=" ? v.number <= limit
-               : t.op == "==" ? v.number == limit
-                              : v.number != limit;
+        return ir::Compares(t.op, v.number, std::strtod(t.value.c_str(), nullptr));
       }
       return false;
     }
+    case Kind::kRule:
+      return false;
     case Kind::kNot:
       return !TestHolds(t.children[0], values);
     case Kind::kAnd:
@@ -505,12 +490,13 @@ std::vector<NamedValue> Correlator::Measures(const std::vector<Hit>& hits, size_
   };
   for (size_t m = 0; m < correlation_.measures.size(); ++m) {
     const auto& measure = correlation_.measures[m];
-    const std::string& kind = measure.kind;
-    if (kind == "count") {
+    using Kind = ir::MeasureKind;
+    const Kind kind = measure.kind;
+    if (kind == Kind::kCount) {
       double n = 0;
       for (size_t i = begin; i <= end; ++i) n += hits[i].inputs[m].counted ? 1 : 0;
       out.push_back(number(measure.name, n));
-    } else if (kind == "distinct" || kind == "values") {
+    } else if (kind == Kind::kDistinct || kind == Kind::kValues) {
       std::vector<const Interned*>& seen = seen_;
       seen.clear();
       const uint64_t stamp = ++mark_;
@@ -522,7 +508,7 @@ std::vector<NamedValue> Correlator::Measures(const std::vector<Hit>& hits, size_
           seen.push_back(text);
         }
       }
-      if (kind == "distinct") {
+      if (kind == Kind::kDistinct) {
         out.push_back(number(measure.name, static_cast<double>(seen.size())));
         continue;
       }
@@ -549,9 +535,9 @@ std::vector<NamedValue> Correlator::Measures(const std::vector<Hit>& hits, size_
         time = time || in.time;
         if (n == 0) {
           acc = in.number;
-        } else if (kind == "min") {
+        } else if (kind == Kind::kMin) {
           acc = std::min(acc, in.number);
-        } else if (kind == "max") {
+        } else if (kind == Kind::kMax) {
           acc = std::max(acc, in.number);
         } else {
           acc += in.number;
@@ -560,7 +546,7 @@ std::vector<NamedValue> Correlator::Measures(const std::vector<Hit>& hits, size_
       }
       if (n == 0) {
         out.push_back({measure.name, "null", 0, false, ""});
-      } else if (kind == "avg") {
+      } else if (kind == Kind::kAvg) {
         out.push_back(number(measure.name, acc / static_cast<double>(n)));
       } else if (time) {
         out.push_back(render ? Text(measure.name, FormatTime(acc))
@@ -578,9 +564,8 @@ std::vector<NamedValue> Correlator::Measures(const std::vector<Hit>& hits, size_
 // burst is one alert with all of its events.
 std::optional<size_t> Correlator::DecideAggregate(Group& group, size_t end) {
   const std::vector<Hit>& hits = group.hits;
-  const double span =
-      static_cast<double>(correlation_.window_seconds > 0 ? correlation_.window_seconds
-                                                          : correlation_.timespan_seconds);
+  const ir::Window& w = correlation_.window;
+  const double span = static_cast<double>(w.bucket_seconds > 0 ? w.bucket_seconds : w.span_seconds);
   size_t begin = group.begin;
   if (correlation_.test && !TestHolds(*correlation_.test, Measures(hits, begin, end, false))) {
     return std::nullopt;

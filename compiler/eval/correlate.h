@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "compiler/eval/event.h"
-#include "compiler/parse/ast.h"
+#include "compiler/ir/correlation.h"
 
 namespace refract::eval {
 
@@ -54,12 +54,12 @@ class Matcher;
 // events need not arrive in time order. Memory grows with matches, not with events read.
 class Correlator {
  public:
-  // `correlation` must outlive the correlator; rule i of it is `correlation.rules[i]`.
-  explicit Correlator(const ast::Correlation& correlation);
+  // `correlation` must outlive the correlator; rule i of it is `correlation.sources[i]`.
+  explicit Correlator(const ir::Correlation& correlation);
 
   // True for the types evaluated: event_count, value_count, value_sum, value_avg,
   // value_percentile, temporal, temporal_ordered (all of Sigma 2.1's) and refract's aggregate.
-  static bool Supports(const ast::Correlation& correlation);
+  static bool Supports(const ir::Correlation& correlation);
 
   ~Correlator();
 
@@ -138,7 +138,7 @@ class Correlator {
                        std::vector<std::pair<std::string, std::string>>* keys) const;
   void AddHit(size_t rule, const Event& event, Hit hit);
   bool ConditionHolds(double measure) const;
-  bool RulesHold(const ast::Correlation::Test& test, const std::set<size_t>& seen) const;
+  bool RulesHold(const ir::CorrelationTest& test, const std::set<size_t>& seen) const;
   // Decides the windows of `group` that end more than the timespan and an hour before `now`
   // (all of them when `final`), then drops the hits no later window can use.
   void Advance(Group& group, double now, bool final);
@@ -178,7 +178,7 @@ class Correlator {
   const std::string& Name(size_t rule, const std::string& field) const;
   static void Collect(const Hit& hit, Alert& alert);
 
-  const ast::Correlation& correlation_;
+  const ir::Correlation& correlation_;
   FieldNames names_;
   bool streaming_ = false;
   std::function<void(const Alert&)> sink_;

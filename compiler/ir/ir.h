@@ -7,7 +7,6 @@
 
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/ir/regex.h"
-#include "compiler/parse/ast.h"
 
 namespace refract::ir {
 
@@ -97,6 +96,14 @@ struct Expr {
   bool operator==(const Expr& other) const;
 };
 
+// A rule's `logsource` block, which the mapping stage turns into a table or scope.
+struct LogSource {
+  std::string product;
+  std::string category;
+  std::string service;
+  std::string definition;
+};
+
 // Rule metadata carried through to the targets.
 struct RuleInfo {
   std::string title;
@@ -117,7 +124,7 @@ struct RuleInfo {
 // A detection rule lowered to IR; after mapping, `source` names the target's table or scope.
 struct Rule {
   RuleInfo info;
-  ast::LogSource logsource;
+  LogSource logsource;
   SourceLocation logsource_location;
   Expr condition;
   SourceLocation location;

@@ -821,7 +821,8 @@ std::optional<Rule> Lowerer::Run() {
   const ast::Rule& r = rule_;
   rule.info = {r.title,    r.id,    r.name, r.status,     r.description,    r.author, r.date,
                r.modified, r.level, r.tags, r.references, r.falsepositives, r.fields};
-  rule.logsource = r.logsource;
+  rule.logsource = {r.logsource.product, r.logsource.category, r.logsource.service,
+                    r.logsource.definition};
   rule.logsource_location = r.logsource_location;
   rule.location = r.location;
   rule.condition =

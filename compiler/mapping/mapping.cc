@@ -135,7 +135,7 @@ void TargetMapping::Extend(const TargetMapping& user) {
   for (const auto& [k, v] : user.placeholders_) placeholders_[k] = v;
 }
 
-const LogSourceMapping* TargetMapping::Find(const ast::LogSource& ls) const {
+const LogSourceMapping* TargetMapping::Find(const ir::LogSource& ls) const {
   // Mapping values are stored lower-cased; the rule's are folded once here, not per entry.
   const std::string product = Lower(ls.product);
   const std::string category = Lower(ls.category);
@@ -210,7 +210,7 @@ std::string TargetMapping::FieldType(const std::string& source, const std::strin
 
 namespace {}  // namespace
 
-std::string TargetMapping::FallbackSource(const ast::LogSource& ls) const {
+std::string TargetMapping::FallbackSource(const ir::LogSource& ls) const {
   std::string name;
   for (const std::string* part : {&ls.product, &ls.category, &ls.service}) {
     if (part->empty()) continue;
@@ -321,6 +321,32 @@ bool ApplyMapping(ir::Rule& rule, const TargetMapping& mapping, const MappingOpt
     rule.condition = ir::Expr::And(std::move(parts));
   }
   return diagnostics.error_count() == errors_before;
+}
+
+bool MapCorrelation(ir::Correlation& c, const TargetMapping& mapping, const MappingOptions& options,
+                    Diagnostics& diagnostics) {
+  bool ok = true;
+  auto field_in = [&](const ir::Rule& rule, const std::string& field) {
+    bool mapped = false;
+    return mapping.MapField(mapping.Find(rule.logsource), field, &mapped);
+  };
+  for (auto& source : c.sources) {
+    if (!source.rule) continue;
+    for (auto& g : source.group_fields) g = field_in(*source.rule, g);
+    if (!source.value_field.empty())
+      source.value_field = field_in(*source.rule, source.value_field);
+    ok = ApplyMapping(*source.rule, mapping, options, diagnostics) && ok;
+  }
+  const ir::CorrelationSource* first = c.sources.empty() ? nullptr : &c.sources[0];
+  for (auto& m : c.measures) {
+    if (first == nullptr || !first->rule) continue;
+    if (!m.field.empty()) m.field = field_in(*first->rule, m.field);
+    if (m.where) {
+      Diagnostics ignored;  // the log source was mapped, and warned about, with the rule itself
+      ApplyMapping(*m.where, mapping, options, ignored);
+    }
+  }
+  return ok;
 }
 
 std::optional<ir::Placeholders> ParsePlaceholders(const std::string& origin,

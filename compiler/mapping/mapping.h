@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "compiler/diagnostics/diagnostic.h"
+#include "compiler/ir/correlation.h"
 #include "compiler/ir/ir.h"
 #include "compiler/ir/lower.h"
 
@@ -34,7 +35,7 @@ class TargetMapping {
 
   // The most specific entry whose `when` keys all equal the rule's log source, or null;
   // category and service weigh more than product, and the first entry wins a tie.
-  const LogSourceMapping* Find(const ast::LogSource& logsource) const;
+  const LogSourceMapping* Find(const ir::LogSource& logsource) const;
   // The target field for a Sigma field; `mapped` says whether any mapping named it.
   std::string MapField(const LogSourceMapping* entry, const std::string& field, bool* mapped) const;
   // The declared column type ("string", "int", "long", "real", "bool", "datetime",
@@ -46,7 +47,7 @@ class TargetMapping {
   const std::vector<std::string>& KeywordFields(const LogSourceMapping* entry) const;
 
   // The source named for a log source with no entry, from the mapping's `fallback` template.
-  std::string FallbackSource(const ast::LogSource& logsource) const;
+  std::string FallbackSource(const ir::LogSource& logsource) const;
 
   // A target option from the mapping's `options` map (e.g. AQL's time_range), or `fallback`.
   std::string Option(const std::string& name, const std::string& fallback) const;
@@ -75,6 +76,12 @@ struct MappingOptions {
 // error E0400. Returns false on error.
 bool ApplyMapping(ir::Rule& rule, const TargetMapping& mapping, const MappingOptions& options,
                   Diagnostics& diagnostics);
+
+// Rewrites `correlation` into the target's names: each source rule as ApplyMapping does (its
+// diagnostics reported), its group-by and value fields, and the measures' fields and count-if
+// selections (whose log source was already reported with the rule). Returns false on error.
+bool MapCorrelation(ir::Correlation& correlation, const TargetMapping& mapping,
+                    const MappingOptions& options, Diagnostics& diagnostics);
 
 // Parses a placeholders file (a YAML map of name to list of values).
 std::optional<ir::Placeholders> ParsePlaceholders(const std::string& origin,

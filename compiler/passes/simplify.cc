@@ -150,4 +150,15 @@ Expr Simplify(Expr e) {
   }
 }
 
+void Simplify(ir::Correlation& correlation) {
+  for (auto& source : correlation.sources) {
+    if (source.rule) source.rule->condition = Simplify(std::move(source.rule->condition));
+  }
+  // Mapping ANDs a log source's own filter into a count-if: redundant inside it, whose rows
+  // already passed it, and harmless.
+  for (auto& m : correlation.measures) {
+    if (m.where) m.where->condition = Simplify(std::move(m.where->condition));
+  }
+}
+
 }  // namespace refract::passes

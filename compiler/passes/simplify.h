@@ -1,6 +1,7 @@
 // Stage "passes": IR to simpler IR with the same meaning.
 #pragma once
 
+#include "compiler/ir/correlation.h"
 #include "compiler/ir/ir.h"
 
 namespace refract::passes {
@@ -9,5 +10,7 @@ namespace refract::passes {
 // `not`, and merges same-shaped predicates into one multi-valued predicate (any-of under
 // `or`, all-of under `and`) so backends can use list operators like `in`.
 ir::Expr Simplify(ir::Expr expr);
+// Simplifies the condition of every source rule and count-if selection of `correlation`.
+void Simplify(ir::Correlation& correlation);
 
 }  // namespace refract::passes

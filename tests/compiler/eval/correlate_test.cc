@@ -11,36 +11,57 @@
 namespace refract::eval {
 namespace {
 
-ast::Correlation Make(const std::string& type, size_t rules, const std::string& op = "",
-                      const std::string& value = "") {
-  ast::Correlation c;
-  c.type = type;
+// A correlation of `type` over rules rule0, rule1, … grouped by `user` within ten minutes.
+ir::Correlation Make(const std::string& type, size_t rules, const std::string& op = "",
+                     const std::string& value = "") {
+  ir::Correlation c;
+  c.kind = *ir::CorrelationKindNamed(type);
   for (size_t i = 0; i < rules; ++i) {
-    ast::Scalar rule;
-    rule.text = "rule" + std::to_string(i);
-    c.rules.push_back(rule);
+    ir::CorrelationSource source;
+    source.label = "rule" + std::to_string(i);
+    source.group_fields = {"user"};
+    c.sources.push_back(source);
   }
   c.group_by = {"user"};
-  c.timespan = "10m";
-  c.timespan_seconds = 600;
-  if (!op.empty()) c.condition = {{op, value}};
+  c.window.span = "10m";
+  c.window.span_seconds = 600;
+  c.window.ordered = c.kind == ir::CorrelationKind::kTemporalOrdered;
+  c.window.sliding = c.kind != ir::CorrelationKind::kAggregate;
+  if (!op.empty()) c.condition = {{*ir::CompareOpNamed(op), value}};
   // As the parser does: a temporal correlation without a condition needs every rule.
-  if (op.empty() && type.rfind("temporal", 0) == 0) c.condition = {{"gte", std::to_string(rules)}};
+  if (op.empty() && c.IsTemporal()) c.condition = {{ir::CompareOp::kGte, std::to_string(rules)}};
   return c;
 }
 
-// A rule reference of the extended temporal condition.
-ast::Correlation::Test RuleRef(const std::string& name) {
-  ast::Correlation::Test t;
-  t.measure = name;
+// Sets the value field of a value_* correlation, as lowering does for every source.
+void SetField(ir::Correlation& c, const std::string& field) {
+  c.field = field;
+  for (auto& source : c.sources) source.value_field = field;
+}
+
+// A rule reference of the extended temporal condition: "ruleN" names source N.
+ir::CorrelationTest RuleRef(const std::string& name) {
+  ir::CorrelationTest t;
+  t.kind = ir::CorrelationTest::Kind::kRule;
+  t.name = name;
+  t.rule = std::stoul(name.substr(4));
   return t;
 }
 
-ast::Correlation::Test Junction(ast::Correlation::Test::Kind kind,
-                                std::vector<ast::Correlation::Test> children) {
-  ast::Correlation::Test t;
+ir::CorrelationTest Junction(ir::CorrelationTest::Kind kind,
+                             std::vector<ir::CorrelationTest> children) {
+  ir::CorrelationTest t;
   t.kind = kind;
   t.children = std::move(children);
+  return t;
+}
+
+ir::CorrelationTest Compare(const std::string& measure, ir::CompareOp op,
+                            const std::string& value) {
+  ir::CorrelationTest t;
+  t.name = measure;
+  t.op = op;
+  t.value = value;
   return t;
 }
 
@@ -53,7 +74,7 @@ Event UserEvent(const std::string& user, const std::string& ip = "") {
 
 // Prints alerts as "group start..end measure [lines]" with times in minutes.
 std::string Correlate(
-    const ast::Correlation& c,
+    const ir::Correlation& c,
     const std::vector<std::tuple<size_t, std::string, double, std::string>>& hits) {
   Correlator correlator(c);
   size_t line = 0;
@@ -148,7 +169,7 @@ TEST(CorrelateTest, TemporalConditionCountsRulesSeen) {
 }
 
 TEST(CorrelateTest, ExtendedConditionWithNot) {
-  using Kind = ast::Correlation::Test::Kind;
+  using Kind = ir::CorrelationTest::Kind;
   auto c = Make("temporal", 3);
   c.condition.clear();
   // (rule0 or rule1) and not rule2
@@ -165,7 +186,7 @@ TEST(CorrelateTest, ExtendedConditionWithNot) {
 
 TEST(CorrelateTest, ValueCountCountsDistinctValues) {
   auto c = Make("value_count", 1, "gte", "3");
-  c.field = "ip";
+  SetField(c, "ip");
   EXPECT_EQ(Correlate(c, {{0, "a", 0, "1.1.1.1"}, {0, "a", 1, "1.1.1.1"}, {0, "a", 2, "1.1.1.2"}}),
             "");
   EXPECT_EQ(Correlate(c, {{0, "a", 0, "1.1.1.1"}, {0, "a", 1, "1.1.1.2"}, {0, "a", 2, "1.1.1.3"}}),
@@ -176,7 +197,7 @@ TEST(CorrelateTest, ValuePercentileIsNearestRank) {
   // Windows ending at 10, 20, 30 give 80th percentiles (nearest rank) 10, 20, 30; the window
   // 10..40 gives 40, the first above 39. The next window starts after that alert: 100 alone.
   auto c = Make("value_percentile", 1, "gt", "39");
-  c.field = "ip";
+  SetField(c, "ip");
   c.percentile = "80";
   EXPECT_EQ(Correlate(c, {{0, "a", 0, "10"},
                           {0, "a", 1, "20"},
@@ -184,7 +205,7 @@ TEST(CorrelateTest, ValuePercentileIsNearestRank) {
                           {0, "a", 3, "40"},
                           {0, "a", 4, "100"}}),
             "user=a 0..3 40 [1 2 3 4 ]\nuser=a 4..4 100 [5 ]\n");
-  c.condition = {{"gt", "40"}};
+  c.condition = {{ir::CompareOp::kGt, "40"}};
   EXPECT_EQ(
       Correlate(c, {{0, "a", 0, "10"}, {0, "a", 1, "20"}, {0, "a", 2, "30"}, {0, "a", 3, "40"}}),
       "");
@@ -198,22 +219,15 @@ TEST(CorrelateTest, AlertsDoNotOverlap) {
 
 // The aggregate extension over user/ip events: measures, condition, columns by ordered cases.
 TEST(CorrelateTest, AggregateMeasuresConditionAndScore) {
-  ast::Correlation c = Make("aggregate", 1);
-  c.timespan = "1h";
-  c.timespan_seconds = 3600;
-  c.measures = {{"Events", "count", "", "", std::nullopt, {}},
-                {"UniqueIPs", "distinct", "ip", "", std::nullopt, {}},
-                {"IPList", "values", "ip", "2", std::nullopt, {}}};
-  ast::Correlation::Test many;
-  many.measure = "Events";
-  many.op = ">=";
-  many.value = "3";
-  c.test = many;
-  ast::Correlation::Test wide;
-  wide.measure = "UniqueIPs";
-  wide.op = ">";
-  wide.value = "2";
-  c.columns = {{"RiskScore", "", {{wide, "90"}}, "60"}};
+  ir::Correlation c = Make("aggregate", 1);
+  c.window.span = "1h";
+  c.window.span_seconds = 3600;
+  using ir::MeasureKind;
+  c.measures = {{"Events", MeasureKind::kCount, "", "", "", std::nullopt, {}},
+                {"UniqueIPs", MeasureKind::kDistinct, "ip", "ip", "", std::nullopt, {}},
+                {"IPList", MeasureKind::kValues, "ip", "ip", "2", std::nullopt, {}}};
+  c.test = Compare("Events", ir::CompareOp::kGte, "3");
+  c.columns = {{"RiskScore", "", {{Compare("UniqueIPs", ir::CompareOp::kGt, "2"), "90"}}, "60"}};
   Correlator correlator(c);
   const char* ips[] = {"1.1.1.1", "1.1.1.2", "1.1.1.1", "1.1.1.3"};
   for (size_t i = 0; i < 4; ++i) {
@@ -233,7 +247,7 @@ using TimedHits = std::vector<std::tuple<size_t, std::string, double>>;  // rule
 
 // Runs `hits` through a correlator, streaming or not, optionally with each pair of neighbours
 // swapped (events up to one step late); prints "group start..end events" in minutes.
-std::string RunHits(const ast::Correlation& c, const TimedHits& hits, bool streaming,
+std::string RunHits(const ir::Correlation& c, const TimedHits& hits, bool streaming,
                     bool shuffle_slightly) {
   Correlator correlator(c);
   if (streaming) correlator.EnableStreaming();
