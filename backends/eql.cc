@@ -21,7 +21,8 @@ const BoolSyntax kEql{" and ", " or ", "not (", ")", "true", "false"};
 // Strings are double-quoted; \" \\ \n \r \t and \u{XXXX} are the escapes.
 std::string Quote(std::string_view text) {
   std::string out = "\"";
-  for (unsigned char c : text) {
+  for (char raw : text) {
+    const auto c = static_cast<unsigned char>(raw);
     switch (c) {
       case '"':
         out += "\\\"";

@@ -25,7 +25,8 @@ const BoolSyntax kEsql{" AND ", " OR ", "NOT (", ")", "TRUE", "FALSE"};
 // Strings are double-quoted with \" \\ \n \r \t escapes.
 std::string Quote(std::string_view text) {
   std::string out = "\"";
-  for (unsigned char c : text) {
+  for (char raw : text) {
+    const auto c = static_cast<unsigned char>(raw);
     switch (c) {
       case '"':
         out += "\\\"";

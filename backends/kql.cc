@@ -32,7 +32,8 @@ const ir::RegexFlavor& RustFlavor() {
 // https://learn.microsoft.com/azure/kusto/query/scalar-data-types/string
 std::string Quote(std::string_view text) {
   std::string out = "\"";
-  for (unsigned char c : text) {
+  for (char raw : text) {
+    const auto c = static_cast<unsigned char>(raw);
     switch (c) {
       case '"':
         out += "\\\"";

@@ -51,7 +51,8 @@ std::string Quote(std::string_view text) {
 }
 
 bool HasControl(std::string_view text) {
-  for (unsigned char c : text) {
+  for (char raw : text) {
+    const auto c = static_cast<unsigned char>(raw);
     if (c < 0x20 || c == 0x7F) return true;
   }
   return false;

@@ -32,7 +32,8 @@ const ir::RegexFlavor& Re2() {
 
 std::string Quote(std::string_view text) {
   std::string out = "\"";
-  for (unsigned char c : text) {
+  for (char raw : text) {
+    const auto c = static_cast<unsigned char>(raw);
     switch (c) {
       case '"':
         out += "\\\"";
@@ -57,7 +58,8 @@ std::string Quote(std::string_view text) {
 }
 
 bool HasControl(std::string_view text) {
-  for (unsigned char c : text) {
+  for (char raw : text) {
+    const auto c = static_cast<unsigned char>(raw);
     if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') return true;
   }
   return false;

@@ -99,7 +99,7 @@ std::vector<std::string> ReadYmlFiles(const std::vector<std::string>& folders) {
 
 std::string Mutate(std::string text, const std::vector<std::string>& junk, std::mt19937& random,
                    int max_edits, size_t max_erase, size_t max_copy) {
-  int edits = 1 + static_cast<int>(random() % max_edits);
+  int edits = 1 + static_cast<int>(random() % static_cast<unsigned>(max_edits));
   for (int e = 0; e < edits && !text.empty(); ++e) {
     size_t pos = random() % text.size();
     switch (random() % 3) {

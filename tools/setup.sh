@@ -7,5 +7,7 @@ tools/install_deps.sh
 if [ ! -d tools/oracles/kusto/node_modules/@kusto/language-service-next ]; then
   (cd tools/oracles/kusto && npm ci --no-audit --no-fund --loglevel=error)
 fi
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# REFRACT_CMAKE_ARGS adds configure options (tools/run_tests.sh turns warnings into errors).
+# shellcheck disable=SC2086
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo ${REFRACT_CMAKE_ARGS:-} >/dev/null
 cmake --build build --parallel "$(nproc)"

@@ -24,7 +24,7 @@ bool IsUuid(std::string_view text) {
 // Sigma dates: YYYY-MM-DD (the specification; YYYY/MM/DD is still accepted by its tools).
 bool IsDate(std::string_view text) {
   if (text.size() != 10 || (text[4] != '-' && text[4] != '/') || text[7] != text[4]) return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+  for (size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u}) {
     if (!std::isdigit(static_cast<unsigned char>(text[i]))) return false;
   }
   int month = (text[5] - '0') * 10 + (text[6] - '0');

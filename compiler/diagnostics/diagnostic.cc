@@ -16,7 +16,7 @@ SourceFile::SourceFile(std::string path, std::string text)
 
 std::string_view SourceFile::Line(int line) const {
   if (line < 1 || static_cast<size_t>(line) > line_starts_.size()) return {};
-  size_t begin = line_starts_[line - 1];
+  size_t begin = line_starts_[static_cast<size_t>(line - 1)];
   size_t end = text_.find('\n', begin);
   if (end == std::string::npos) end = text_.size();
   if (end > begin && text_[end - 1] == '\r') --end;
@@ -87,7 +87,7 @@ std::string_view SeverityName(Severity severity) {
 std::string CaretPadding(std::string_view line, int column) {
   std::string pad;
   for (int i = 0; i + 1 < column && i < static_cast<int>(line.size()); ++i) {
-    unsigned char c = static_cast<unsigned char>(line[i]);
+    unsigned char c = static_cast<unsigned char>(line[static_cast<size_t>(i)]);
     if (c == '\t') {
       pad += '\t';
     } else if ((c & 0xC0) != 0x80) {
@@ -123,7 +123,8 @@ std::string RenderText(const Diagnostic& d, const SourceFile* source) {
 std::string JsonEscape(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 2);
-  for (unsigned char c : text) {
+  for (char raw : text) {
+    const auto c = static_cast<unsigned char>(raw);
     switch (c) {
       case '"':
         out += "\\\"";

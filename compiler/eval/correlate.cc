@@ -416,7 +416,8 @@ namespace {
 
 std::string JsonText(std::string_view text) {
   std::string out = "\"";
-  for (unsigned char c : text) {
+  for (char raw : text) {
+    const auto c = static_cast<unsigned char>(raw);
     if (c == '"' || c == '\\') {
       out += '\\';
       out += static_cast<char>(c);

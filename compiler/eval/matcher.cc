@@ -34,9 +34,9 @@ void DecodeInto(std::string_view text, std::u32string& out) {
     auto b = static_cast<unsigned char>(text[i]);
     int extra = b < 0x80 ? 0 : (b >> 5) == 6 ? 1 : (b >> 4) == 14 ? 2 : (b >> 3) == 30 ? 3 : -1;
     char32_t cp = extra == 0 ? b : extra == 1 ? (b & 0x1F) : extra == 2 ? (b & 0x0F) : (b & 0x07);
-    bool ok = extra >= 0 && i + extra < text.size();
+    bool ok = extra >= 0 && i + static_cast<size_t>(extra) < text.size();
     for (int k = 1; ok && k <= extra; ++k) {
-      auto c = static_cast<unsigned char>(text[i + k]);
+      auto c = static_cast<unsigned char>(text[i + static_cast<size_t>(k)]);
       if ((c >> 6) != 2) ok = false;
       cp = (cp << 6) | (c & 0x3F);
     }
@@ -46,7 +46,7 @@ void DecodeInto(std::string_view text, std::u32string& out) {
       continue;
     }
     out.push_back(cp);
-    i += extra + 1;
+    i += static_cast<size_t>(extra) + 1;
   }
 }
 
@@ -197,7 +197,7 @@ struct Address {
 bool InNetwork(const Network& network, const unsigned char* address) {
   if (address == nullptr) return false;
   int bits = network.prefix;
-  for (int i = 0; bits > 0; ++i, bits -= 8) {
+  for (size_t i = 0; bits > 0; ++i, bits -= 8) {
     int mask = bits >= 8 ? 0xFF : (0xFF << (8 - bits)) & 0xFF;
     if ((address[i] & mask) != (network.address[i] & mask)) return false;
   }
@@ -548,9 +548,10 @@ std::optional<double> ParseTimestamp(const FieldValue& value) {
     return std::nullopt;
   }
   using namespace std::chrono;
-  year_month_day date{std::chrono::year(year), std::chrono::month(month), std::chrono::day(day)};
+  year_month_day date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
+                      std::chrono::day(static_cast<unsigned>(day))};
   if (!date.ok()) return std::nullopt;
-  double days_since = sys_days(date).time_since_epoch().count();
+  auto days_since = static_cast<double>(sys_days(date).time_since_epoch().count());
   return days_since * 86400 + hour * 3600 + minute * 60 + second + fraction - offset;
 }
 

@@ -83,7 +83,7 @@ class Progress {
     for (const auto& f : files) {
       std::error_code ec;
       auto size = fs::file_size(f, ec);
-      if (!ec) sizes_.emplace_back(f, size), total_ += size;
+      if (!ec) sizes_.emplace_back(f, size), total_ += static_cast<double>(size);
     }
   }
 
@@ -536,7 +536,7 @@ Status Run(const Options& options, std::ostream& err,
         "refract: {} rule(s), {} correlation(s), {} event(s), {} match(es), {} skipped line(s), "
         "{:.0f} events/s\n",
         matchers.size(), correlators.size(), events, matches, skipped,
-        seconds > 0 ? events / seconds : 0.0);
+        seconds > 0 ? static_cast<double>(events) / seconds : 0.0);
   }
   return errors > 0 ? Status::kRuleErrors : Status::kOk;
 }
@@ -631,9 +631,9 @@ bool RunTestCase(const fs::path& test_file, const YAML::Node& test, const YAML::
     // Show the values the expectations of this rule check, so a wrong score is visible.
     std::map<std::string, std::string> shown;
     if (auto names = checked.find(raised[r].title); names != checked.end()) {
-      for (const auto& name : names->second) {
-        auto it = raised[r].values.find(name);
-        shown[name] = it == raised[r].values.end() ? "(none)" : it->second;
+      for (const auto& value_name : names->second) {
+        auto it = raised[r].values.find(value_name);
+        shown[value_name] = it == raised[r].values.end() ? "(none)" : it->second;
       }
     }
     extra.push_back(AlertText(raised[r].title, raised[r].lines, shown));

@@ -24,11 +24,12 @@ char32_t DecodeUtf8(std::string_view s, size_t* pos) {
   }
   char32_t cp = c & (0x3F >> extra);
   for (int i = 1; i <= extra; ++i) {
-    if (*pos + i >= s.size() || (byte(*pos + i) & 0xC0) != 0x80) {
+    const size_t at = *pos + static_cast<size_t>(i);
+    if (at >= s.size() || (byte(at) & 0xC0) != 0x80) {
       ++*pos;
       return c;
     }
-    cp = (cp << 6) | (byte(*pos + i) & 0x3F);
+    cp = (cp << 6) | (byte(at) & 0x3F);
   }
   *pos += static_cast<size_t>(extra) + 1;
   return cp;
@@ -787,10 +788,11 @@ class Emitter {
       char32_t from = std::max(low, a);
       char32_t to = std::min(high, b);
       if (from > to) return;
-      EmitLiteral(from + shift, true, out);
+      auto shifted = [shift](char32_t c) { return static_cast<char32_t>(static_cast<int>(c) + shift); };
+      EmitLiteral(shifted(from), true, out);
       if (to != from) {
         out += '-';
-        EmitLiteral(to + shift, true, out);
+        EmitLiteral(shifted(to), true, out);
       }
     };
     add('a', 'z', 'A' - 'a');

@@ -147,7 +147,7 @@ const Case kCases[] = {
 };
 
 INSTANTIATE_TEST_SUITE_P(Cases, MatcherTest, ::testing::ValuesIn(kCases),
-                         [](const auto& info) { return std::string(info.param.name); });
+                         [](const auto& param_info) { return std::string(param_info.param.name); });
 
 TEST(TimestampTest, ReadsIsoTextAndEpochNumbers) {
   FieldValue iso{FieldValue::Kind::kString, "1970-01-02T00:00:01.5Z", 0};
