@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "compiler/bundle/sha256.h"
+#include "compiler/text/sha256.h"
 #include "compiler/mapping/mapping.h"
 #include "tests/test_util.h"
 

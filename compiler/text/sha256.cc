@@ -1,5 +1,5 @@
 // Written from the specification: https://nvlpubs.nist.gov/nistpubs/FIPS/NIST.FIPS.180-4.pdf
-#include "compiler/bundle/sha256.h"
+#include "compiler/text/sha256.h"
 
 #include <array>
 #include <cstdint>
@@ -31,7 +31,7 @@ void Block(const unsigned char* p, std::array<uint32_t, 8>& h) {
     w[i] = w[i - 16] + s0 + w[i - 7] + s1;
   }
   uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
-  for (int i = 0; i < 64; ++i) {
+  for (size_t i = 0; i < 64; ++i) {
     uint32_t s1 = Rotr(e, 6) ^ Rotr(e, 11) ^ Rotr(e, 25);
     uint32_t ch = (e & f) ^ (~e & g);
     uint32_t t1 = k + s1 + ch + kRound[i] + w[i];
@@ -69,12 +69,12 @@ std::string Sha256Hex(std::string_view data) {
   // The tail: the rest, a 1 bit, zeros, and the length in bits (big-endian), in one or two
   // blocks.
   unsigned char tail[128] = {};
-  size_t rest = data.size() - full;
+  size_t rest = data.size() % 64;  // == data.size() - full, and visibly below 64
   for (size_t i = 0; i < rest; ++i) tail[i] = static_cast<unsigned char>(data[full + i]);
   tail[rest] = 0x80;
   size_t blocks = rest + 1 + 8 <= 64 ? 1 : 2;
   uint64_t bits = static_cast<uint64_t>(data.size()) * 8;
-  for (int i = 0; i < 8; ++i) {
+  for (size_t i = 0; i < 8; ++i) {
     tail[blocks * 64 - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
   }
   for (size_t b = 0; b < blocks; ++b) Block(tail + 64 * b, h);

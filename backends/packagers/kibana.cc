@@ -1,0 +1,84 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "backends/packagers/package_text.h"
+#include "backends/packagers/packagers.h"
+
+namespace refract::packagers {
+
+// Elastic detection rules for Kibana's rule import: one JSON object a line.
+// https://www.elastic.co/guide/en/security/current/rules-api-create.html
+namespace {
+
+// `type` and `language` are the rule's: eql/eql, esql/esql, query/lucene.
+void Kibana(const std::string& type, const std::string& language,
+            const std::vector<const Output*>& outputs, const std::string& folder,
+            BundleFiles& files) {
+  auto severity = [](const std::string& level) -> std::string {
+    return level == "critical" ? "critical"
+           : level == "high"   ? "high"
+           : level == "medium" ? "medium"
+                               : "low";
+  };
+  auto risk = [](const std::string& level) {
+    return level == "critical" ? 99 : level == "high" ? 73 : level == "medium" ? 47 : 21;
+  };
+  std::string ndjson;
+  for (const Output* o : outputs) {
+    std::string threat;
+    for (const auto* tactic : TacticsOf(o->meta)) {
+      std::string techniques;
+      for (const auto& id : Techniques(o->meta)) {
+        const attack::Technique* t = attack::FindTechnique(id);
+        if (t == nullptr) continue;
+        techniques += fmt::format(
+            "{}{{\"id\":\"{}\",\"name\":{},\"reference\":\"https://attack.mitre.org/techniques/{}/"
+            "\"}}",
+            techniques.empty() ? "" : ",", t->id, Q(t->name), [&] {
+              std::string path(t->id);
+              std::replace(path.begin(), path.end(), '.', '/');
+              return path;
+            }());
+      }
+      threat += fmt::format(
+          "{}{{\"framework\":\"MITRE ATT&CK\",\"tactic\":{{\"id\":\"{}\",\"name\":{},"
+          "\"reference\":\"https://attack.mitre.org/tactics/{}/\"}},\"technique\":[{}]}}",
+          threat.empty() ? "" : ",", tactic->id, Q(tactic->name), tactic->id, techniques);
+    }
+    std::string index = type == "esql" ? "" : ",\"index\":[\"logs-*\"]";
+    ndjson += fmt::format(
+        "{{\"rule_id\":\"{}\",\"name\":{},\"description\":{},\"type\":\"{}\",\"language\":\"{}\","
+        "\"query\":{}{},\"severity\":\"{}\",\"risk_score\":{},\"interval\":\"{}\",\"from\":"
+        "\"now-{}\",\"enabled\":false,\"tags\":{},\"false_positives\":{},\"references\":{},"
+        "\"author\":{},\"threat\":[{}],\"version\":1}}\n",
+        RuleId(*o), Q(o->rule_title), Q(Description(*o)), type, language, Q(o->text), index,
+        severity(o->meta.level), risk(o->meta.level), Compact(Frequency(*o)),
+        Compact(Period(*o) + Frequency(*o)), JsonList(o->meta.tags),
+        JsonList(o->meta.falsepositives), JsonList(o->meta.references),
+        JsonList(o->meta.author.empty() ? std::vector<std::string>{}
+                                        : std::vector<std::string>{o->meta.author}),
+        threat);
+  }
+  files[folder + "/rules.ndjson"] = ndjson;
+}
+
+}  // namespace
+
+void KibanaEql(const std::vector<const Output*>& outputs, const std::string& folder,
+               BundleFiles& files) {
+  Kibana("eql", "eql", outputs, folder, files);
+}
+
+void KibanaEsql(const std::vector<const Output*>& outputs, const std::string& folder,
+                BundleFiles& files) {
+  Kibana("esql", "esql", outputs, folder, files);
+}
+
+void KibanaLucene(const std::vector<const Output*>& outputs, const std::string& folder,
+                  BundleFiles& files) {
+  Kibana("query", "lucene", outputs, folder, files);
+}
+
+}  // namespace refract::packagers

@@ -1,0 +1,49 @@
+// Each platform's import format: the queries of one target written as the files its SIEM imports
+// (analytic-rule YAML, savedsearches.conf, NDJSON, …). `refract bundle` finds them by target id.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler/driver/compile.h"
+
+namespace refract::packagers {
+
+// A bundle's files by path relative to the bundle folder.
+using BundleFiles = std::map<std::string, std::string>;
+
+// Writes `outputs` (one target's queries, sorted by title) into `files` under `folder`/.
+using Packager = void (*)(const std::vector<const Output*>& outputs, const std::string& folder,
+                          BundleFiles& files);
+
+// The import format of target `id`, or null when it has none.
+Packager FindPackager(std::string_view id);
+
+// Microsoft Sentinel analytic-rule YAML and an ARM template.
+void Sentinel(const std::vector<const Output*>& outputs, const std::string& folder,
+              BundleFiles& files);
+// Splunk savedsearches.conf.
+void Splunk(const std::vector<const Output*>& outputs, const std::string& folder,
+            BundleFiles& files);
+// Elastic detection rules (NDJSON) of type eql, esql and query (Lucene).
+void KibanaEql(const std::vector<const Output*>& outputs, const std::string& folder,
+               BundleFiles& files);
+void KibanaEsql(const std::vector<const Output*>& outputs, const std::string& folder,
+                BundleFiles& files);
+void KibanaLucene(const std::vector<const Output*>& outputs, const std::string& folder,
+                  BundleFiles& files);
+// QRadar saved searches for the Ariel API.
+void Qradar(const std::vector<const Output*>& outputs, const std::string& folder,
+            BundleFiles& files);
+// Sumo Logic scheduled searches in a content folder export.
+void Sumo(const std::vector<const Output*>& outputs, const std::string& folder, BundleFiles& files);
+// Google SecOps YARA-L rule files.
+void Yaral(const std::vector<const Output*>& outputs, const std::string& folder,
+           BundleFiles& files);
+// CrowdStrike LogScale alert YAML.
+void Logscale(const std::vector<const Output*>& outputs, const std::string& folder,
+              BundleFiles& files);
+
+}  // namespace refract::packagers

@@ -1,0 +1,18 @@
+#include <map>
+
+#include "backends/packagers/packagers.h"
+
+namespace refract::packagers {
+
+Packager FindPackager(std::string_view id) {
+  // One line per target that has an import format.
+  static const std::map<std::string_view, Packager> kPackagers = {
+      {"kql", Sentinel},    {"spl", Splunk},          {"eql", KibanaEql},
+      {"esql", KibanaEsql}, {"lucene", KibanaLucene}, {"aql", Qradar},
+      {"sumo", Sumo},       {"yaral", Yaral},         {"cql", Logscale},
+  };
+  auto it = kPackagers.find(id);
+  return it == kPackagers.end() ? nullptr : it->second;
+}
+
+}  // namespace refract::packagers

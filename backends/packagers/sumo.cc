@@ -1,0 +1,42 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "backends/packagers/package_text.h"
+#include "backends/packagers/packagers.h"
+
+namespace refract::packagers {
+
+// Sumo Logic scheduled searches in a content-library folder export.
+// https://help.sumologic.com/docs/api/content-management/
+void Sumo(const std::vector<const Output*>& outputs, const std::string& folder,
+          BundleFiles& files) {
+  std::string children;
+  for (const Output* o : outputs) {
+    std::string range = "-" + Compact(Period(*o));
+    children += fmt::format(
+        "{}    {{\"type\": \"SavedSearchWithScheduleSyncDefinition\", \"name\": {}, "
+        "\"description\": {}, \"search\": {{\"queryText\": {}, \"defaultTimeRange\": \"{}\", "
+        "\"byReceiptTime\": false, \"viewName\": \"\", \"viewStartTime\": "
+        "\"1970-01-01T00:00:00Z\", \"queryParameters\": []}}, \"searchSchedule\": "
+        "{{\"cronExpression\": \"0 {} ? * * *\", \"displayableTimeRange\": \"{}\", "
+        "\"parseableTimeRange\": {{\"type\": \"BeginBoundedTimeRange\", \"from\": {{\"type\": "
+        "\"RelativeTimeRangeBoundary\", \"relativeTime\": \"{}\"}}, \"to\": null}}, "
+        "\"timeZone\": \"Etc/UTC\", \"threshold\": {{\"thresholdType\": \"group\", \"operator\": "
+        "\"gt\", \"count\": 0}}, \"notification\": {{\"taskType\": "
+        "\"EmailSearchNotificationSyncDefinition\", \"toList\": [], \"subjectTemplate\": {}, "
+        "\"includeQuery\": true, \"includeResultSet\": true, \"includeHistogram\": false, "
+        "\"includeCsvAttachment\": false}}, \"scheduleType\": \"Custom\", \"muteErrorEmails\": "
+        "false, \"parameters\": []}}}}",
+        children.empty() ? "" : ",\n", Q(o->rule_title), Q(Description(*o)), Q(o->text), range,
+        Frequency(*o) < 3600 ? fmt::format("0/{} *", Frequency(*o) / 60) : std::string("0 *"),
+        range, range, Q("refract: " + o->rule_title));
+  }
+  files[folder + "/scheduled_searches.json"] = fmt::format(
+      "{{\"type\": \"FolderSyncDefinition\", \"name\": \"refract\", \"description\": "
+      "\"Scheduled searches compiled by refract\", \"children\": [\n{}\n]}}\n",
+      children);
+}
+
+}  // namespace refract::packagers
