@@ -12,47 +12,13 @@
 #include <sstream>
 
 #include "backends/backend.h"
+#include "compiler/check/lint.h"
+#include "compiler/check/sarif.h"
 #include "compiler/driver/compile.h"
 #include "tools/cli.h"
 
 namespace refract::cli {
 namespace {
-
-// One line a SARIF viewer shows for a code (the diagnostics table in docs/diagnostics.md).
-std::string CodeSummary(const std::string& code) {
-  static const std::map<std::string, std::string, std::less<>> kSummaries = {
-      {"W0801", "rule id is not a UUID"},
-      {"W0802", "date or modified is not a date"},
-      {"W0803", "unknown level"},
-      {"W0804", "unknown status"},
-      {"W0805", "tag in no Sigma namespace"},
-      {"W0806", "ATT&CK tag names no technique or tactic"},
-      {"W0807", "search not used by the condition"},
-      {"E0808", "rule id declared twice"},
-      {"E0809", "rule name declared twice"},
-      {"E0500", "the target cannot express a construct"},
-      {"W0501", "the target approximates a window or measure"},
-      {"E0616", "a correlation names a rule that is not in the run"},
-  };
-  auto it = kSummaries.find(code);
-  return it != kSummaries.end() ? it->second : "refract diagnostic " + code;
-}
-
-// Reports the second and later declarations of one id or name, pointing at the first.
-void ReportDuplicates(std::vector<FileResult>& results) {
-  std::map<std::pair<std::string, std::string>, SourceLocation> first;
-  for (auto& r : results) {
-    for (const auto& d : r.declared) {
-      auto [it, added] = first.try_emplace({d.key, d.value}, d.location);
-      if (added) continue;
-      const SourceLocation& where = it->second;
-      r.diagnostics.Error(
-          d.key == "id" ? "E0808" : "E0809", d.location,
-          fmt::format("rule {} '{}' is already declared", d.key, d.value),
-          {fmt::format("first declared at {}:{}:{}", where.file, where.line, where.column)});
-    }
-  }
-}
 
 // What a target cannot express is a finding about that target: an error when the targets were
 // chosen (--target), a warning when check looks at every target by default.
@@ -62,40 +28,6 @@ bool TargetLimit(const Diagnostic& d) {
 
 Severity Effective(const Diagnostic& d, bool targets_chosen) {
   return !targets_chosen && TargetLimit(d) ? Severity::kWarning : d.severity;
-}
-
-std::string Sarif(const std::vector<FileResult>& results, bool targets_chosen) {
-  std::set<std::string> codes;
-  for (const auto& r : results) {
-    for (const auto& d : r.diagnostics.all()) codes.insert(d.code);
-  }
-  std::string rules;
-  for (const auto& code : codes) {
-    rules += fmt::format("{}{{\"id\":\"{}\",\"shortDescription\":{{\"text\":\"{}\"}}}}",
-                         rules.empty() ? "" : ",", code, JsonEscape(CodeSummary(code)));
-  }
-  std::string findings;
-  for (const auto& r : results) {
-    for (const auto& d : r.diagnostics.all()) {
-      const char* level = Effective(d, targets_chosen) == Severity::kError ? "error" : "warning";
-      std::string message = d.message;
-      for (const auto& note : d.notes) message += " (" + note + ")";
-      findings += fmt::format(
-          "{}{{\"ruleId\":\"{}\",\"level\":\"{}\",\"message\":{{\"text\":\"{}\"}},"
-          "\"locations\":[{{\"physicalLocation\":{{\"artifactLocation\":{{\"uri\":\"{}\"}},"
-          "\"region\":{{\"startLine\":{},\"startColumn\":{}}}}}}}]}}",
-          findings.empty() ? "" : ",", d.code, level, JsonEscape(message),
-          JsonEscape(d.location.file.empty() ? r.path : d.location.file),
-          std::max(1, d.location.line), std::max(1, d.location.column));
-    }
-  }
-  // https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
-  return fmt::format(
-      "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
-      "\"runs\":[{{\"tool\":{{\"driver\":{{\"name\":\"refract\",\"version\":\"{}\","
-      "\"informationUri\":\"https://github.com/refract-siem/refract\",\"rules\":[{}]}}}},"
-      "\"results\":[{}]}}]}}\n",
-      REFRACT_VERSION, rules, findings);
 }
 
 }  // namespace
@@ -163,7 +95,8 @@ int Check(int argc, char** argv) {
   if (!ok) return kExitUsage;
 
   std::vector<FileResult> results = CompileAll(files, session);
-  ReportDuplicates(results);
+  DuplicateDeclarations duplicates;
+  for (auto& r : results) duplicates.Check(r.declared, r.diagnostics);
   size_t errors = 0, warnings = 0;
   for (const auto& r : results) {
     for (const auto& d : r.diagnostics.all()) {
@@ -171,7 +104,10 @@ int Check(int argc, char** argv) {
     }
   }
   if (format == "sarif") {
-    std::cout << Sarif(results, targets_chosen);
+    std::vector<SarifFile> sarif_files;
+    for (const auto& r : results) sarif_files.push_back({r.path, &r.diagnostics});
+    std::cout << RenderSarif(sarif_files,
+                             [&](const Diagnostic& d) { return Effective(d, targets_chosen); });
   } else {
     std::string out;
     for (const auto& r : results) {

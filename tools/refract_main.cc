@@ -1,31 +1,18 @@
-// The `refract` command line: translate rules, list targets and modifiers.
+// The `refract` command line: parses arguments and calls the library for each command.
 #include <fmt/format.h>
-#include <unistd.h>
-#include <yaml-cpp/yaml.h>
 
-#include <algorithm>
-#include <atomic>
-#include <chrono>
-#include <deque>
-#include <filesystem>
-#include <fstream>
-#include <functional>
 #include <iostream>
-#include <map>
-#include <set>
-#include <sstream>
-#include <thread>
+#include <string>
+#include <vector>
 
 #include "backends/backend.h"
-#include "compiler/driver/compile.h"
 #include "compiler/hunt/hunt.h"
 #include "compiler/ir/modifiers.h"
-#include "compiler/mapping/mapping.h"
 #include "tools/bundle_command.h"
 #include "tools/check_command.h"
 #include "tools/cli.h"
+#include "tools/translate_command.h"
 
-namespace fs = std::filesystem;
 using namespace refract;
 using namespace refract::cli;
 
@@ -69,215 +56,6 @@ alerts) and prints a diff for each failure; its last line is "N passed, N failed
 PATH is a rule file or a folder searched recursively for .yml and .yaml files.
 Exit status: 0 every rule translated, 1 some rule had errors, 2 usage error.
 )";
-
-struct Args {
-  std::vector<std::string> paths;
-  std::vector<std::string> targets;
-  std::string output_dir;
-  std::string emit = "query";
-  std::vector<std::string> mappings;
-  std::vector<std::string> filters;
-  std::string placeholders;
-  bool strict_fields = false;
-  bool strict = false;
-  bool json = false;
-  bool quiet = false;
-  unsigned jobs = 0;
-};
-
-// Parses translate's arguments; returns a usage message on error.
-std::optional<std::string> ParseTranslateArgs(int argc, char** argv, Args* args) {
-  for (int i = 2; i < argc; ++i) {
-    std::string a = argv[i];
-    // A value is attached (--target=kql, -tkql, -j2) or is the next argument.
-    std::string flag = a;
-    std::optional<std::string> attached;
-    if (a.rfind("--", 0) == 0 && a.find('=') != std::string::npos) {
-      flag = a.substr(0, a.find('='));
-      attached = a.substr(a.find('=') + 1);
-    } else if (a.size() > 2 && a[0] == '-' && a[1] != '-' &&
-               std::string("tjo").find(a[1]) != std::string::npos) {
-      flag = a.substr(0, 2);
-      attached = a.substr(2);
-    }
-    auto value = [&](const char*) -> std::optional<std::string> {
-      if (attached) return attached;
-      if (i + 1 >= argc) return std::nullopt;
-      return std::string(argv[++i]);
-    };
-    if (flag == "-t" || flag == "--target") {
-      auto v = value("--target");
-      if (!v) return "--target needs a target id";
-      for (auto& t : SplitCommas(*v)) args->targets.push_back(t);
-    } else if (flag == "-o" || flag == "--output") {
-      auto v = value("--output");
-      if (!v) return "--output needs a folder";
-      args->output_dir = *v;
-    } else if (flag == "--emit") {
-      auto v = value("--emit");
-      if (!v || (*v != "ast" && *v != "ir" && *v != "query")) {
-        return "--emit takes ast, ir or query";
-      }
-      args->emit = *v;
-    } else if (flag == "--mapping") {
-      auto v = value("--mapping");
-      if (!v) return "--mapping needs a file";
-      args->mappings.push_back(*v);
-    } else if (flag == "--filter") {
-      auto v = value("--filter");
-      if (!v) return "--filter needs a file";
-      args->filters.push_back(*v);
-    } else if (flag == "--placeholders") {
-      auto v = value("--placeholders");
-      if (!v) return "--placeholders needs a file";
-      args->placeholders = *v;
-    } else if (flag == "--format") {
-      auto v = value("--format");
-      if (!v || (*v != "text" && *v != "json")) return "--format takes text or json";
-      args->json = *v == "json";
-    } else if (flag == "-j" || flag == "--jobs") {
-      auto v = value("--jobs");
-      if (!v || v->empty() || v->find_first_not_of("0123456789") != std::string::npos ||
-          std::stoul(*v) == 0 || std::stoul(*v) > 256) {
-        return "--jobs takes a number from 1 to 256";
-      }
-      args->jobs = static_cast<unsigned>(std::stoul(*v));
-    } else if (flag == "--strict-fields") {
-      args->strict_fields = true;
-    } else if (flag == "--strict") {
-      args->strict = true;
-    } else if (flag == "-q" || flag == "--quiet") {
-      args->quiet = true;
-    } else if (!a.empty() && a[0] == '-' && a != "-") {
-      return "unknown option '" + a + "'";
-    } else {
-      args->paths.push_back(a);
-    }
-  }
-  if (args->paths.empty()) return "translate needs at least one rule file or folder";
-  if (args->targets.empty() && args->emit != "ast") return "translate needs --target";
-  return std::nullopt;
-}
-
-std::string OutputName(const FileResult& file, const Output& output, bool several_documents) {
-  std::string stem = fs::path(file.path).stem().string();
-  if (several_documents) stem += fmt::format("-{}", output.document + 1);
-  return stem;
-}
-
-int Translate(int argc, char** argv) {
-  Args args;
-  if (auto error = ParseTranslateArgs(argc, argv, &args)) return UsageError(*error);
-
-  Session session;
-  bool all = std::find(args.targets.begin(), args.targets.end(), "all") != args.targets.end();
-  if (all) {
-    session.backends = AllBackends();
-  } else {
-    for (const auto& id : args.targets) {
-      const Backend* backend = FindBackend(id);
-      if (backend == nullptr) {
-        std::vector<std::string_view> ids;
-        for (const Backend* b : AllBackends()) ids.push_back(b->id());
-        std::string hint = ClosestMatch(id, ids);
-        return UsageError("unknown target '" + id + "'" +
-                          (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
-                          " ('refract list targets' lists them)");
-      }
-      if (std::find(session.backends.begin(), session.backends.end(), backend) ==
-          session.backends.end()) {
-        session.backends.push_back(backend);
-      }
-    }
-  }
-  session.stage = args.emit == "ast"  ? EmitStage::kAst
-                  : args.emit == "ir" ? EmitStage::kIr
-                                      : EmitStage::kQuery;
-  session.mapping_options.strict_fields = args.strict_fields;
-  session.strict = args.strict;
-
-  Diagnostics setup;
-  bool setup_ok = session.Init(args.mappings, setup) && session.LoadFilters(args.filters, setup);
-  if (setup_ok && !args.placeholders.empty()) {
-    std::ifstream in(args.placeholders, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    if (!in) {
-      setup.Error("E0001", {args.placeholders, 0, 0, 1}, "cannot read placeholders file");
-      setup_ok = false;
-    } else if (auto parsed = ParsePlaceholders(args.placeholders, buffer.str(), setup)) {
-      for (auto& [k, v] : *parsed) session.placeholders[k] = v;
-    } else {
-      setup_ok = false;
-    }
-  }
-  for (const auto& d : setup.all())
-    std::cerr << (args.json ? RenderJson(d) + "\n" : RenderText(d, nullptr));
-  if (!setup_ok) return kExitUsage;
-
-  std::vector<std::string> files;
-  if (auto error = CollectFiles(args.paths, &files)) return UsageError(*error);
-  {
-    Diagnostics folder_setup;
-    bool ok = LoadFolderPlaceholders(files, session.placeholders, folder_setup);
-    for (const auto& d : folder_setup.all())
-      std::cerr << (args.json ? RenderJson(d) + "\n" : RenderText(d, nullptr));
-    if (!ok) return kExitUsage;
-  }
-
-  std::vector<FileResult> results = CompileAll(files, session, args.jobs);
-
-  int errors = 0;
-  int warnings = 0;
-  size_t queries = 0;
-  size_t outputs_total = 0;
-  for (const auto& r : results) outputs_total += r.outputs.size();
-  bool first_output = true;
-  std::set<std::string> used_names;
-  for (const auto& r : results) {
-    for (const auto& d : r.diagnostics.all()) {
-      if (d.severity == Severity::kError) ++errors;
-      if (d.severity == Severity::kWarning) ++warnings;
-      std::cerr << (args.json ? RenderJson(d) + "\n" : RenderText(d, r.source.get()));
-    }
-    bool several = r.documents > 1;
-    for (const auto& o : r.outputs) {
-      ++queries;
-      if (!args.output_dir.empty()) {
-        const Backend* backend = o.target.empty() ? nullptr : FindBackend(o.target);
-        std::string ext = args.emit == "query" && backend != nullptr
-                              ? std::string(backend->extension())
-                              : args.emit;
-        std::string dir = o.target.empty() ? "ast" : o.target;
-        std::string base = OutputName(r, o, several);
-        std::string name = base;
-        for (int n = 2; !used_names.insert(dir + "/" + name).second; ++n) {
-          name = fmt::format("{}-{}", base, n);
-        }
-        fs::path path = fs::path(args.output_dir) / dir / (name + "." + ext);
-        if (!WriteAtomically(path, o.text)) {
-          std::cerr << "refract: cannot write " << path.string() << "\n";
-          return kExitRuleErrors;
-        }
-        continue;
-      }
-      if (outputs_total > 1) {
-        if (!first_output) std::cout << "\n";
-        std::cout << fmt::format("## {} · {}{}\n", r.path, o.rule_title,
-                                 o.target.empty() ? "" : " · " + o.target);
-      }
-      first_output = false;
-      std::cout << o.text;
-      if (o.text.empty() || o.text.back() != '\n') std::cout << "\n";
-    }
-  }
-  std::cout.flush();
-  if (!args.quiet) {
-    std::cerr << fmt::format("refract: {} file(s), {} output(s), {} error(s), {} warning(s)\n",
-                             files.size(), queries, errors, warnings);
-  }
-  return errors > 0 ? kExitRuleErrors : kExitOk;
-}
 
 int List(int argc, char** argv) {
   std::string what = argc > 2 ? argv[2] : "";

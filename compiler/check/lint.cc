@@ -121,4 +121,17 @@ void LintSearches(const ast::Rule& rule, Diagnostics& diagnostics) {
   }
 }
 
+void DuplicateDeclarations::Check(const std::vector<Declaration>& declared,
+                                  Diagnostics& diagnostics) {
+  for (const auto& d : declared) {
+    auto [it, added] = first_.try_emplace({d.key, d.value}, d.location);
+    if (added) continue;
+    const SourceLocation& where = it->second;
+    diagnostics.Error(
+        d.key == "id" ? "E0808" : "E0809", d.location,
+        fmt::format("rule {} '{}' is already declared", d.key, d.value),
+        {fmt::format("first declared at {}:{}:{}", where.file, where.line, where.column)});
+  }
+}
+
 }  // namespace refract

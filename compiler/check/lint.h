@@ -2,6 +2,11 @@
 // Sigma schema's formats (id, dates, level, status, tags, ATT&CK ids) and unused searches.
 #pragma once
 
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/load/yaml_tree.h"
 #include "compiler/parse/ast.h"
@@ -14,5 +19,22 @@ void LintMetadata(const yaml::Node& document, const SourceFile& source, Diagnost
 
 // Checks a parsed detection rule: W0807 a search the condition never uses.
 void LintSearches(const ast::Rule& rule, Diagnostics& diagnostics);
+
+// A rule id or name a file declares, and where.
+struct Declaration {
+  std::string key;  // "id" or "name"
+  std::string value;
+  SourceLocation location;
+};
+
+// Finds ids and names declared twice across the files of a run.
+class DuplicateDeclarations {
+ public:
+  // Reports E0808 (id) or E0809 (name) for each of `declared` seen before, pointing at the first.
+  void Check(const std::vector<Declaration>& declared, Diagnostics& diagnostics);
+
+ private:
+  std::map<std::pair<std::string, std::string>, SourceLocation> first_;
+};
 
 }  // namespace refract

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "backends/backend.h"
+#include "compiler/check/lint.h"
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/ir/correlation_lower.h"
 #include "compiler/ir/lower.h"
@@ -81,12 +82,7 @@ struct FileResult {
   std::vector<ir::Rule> lowered;               // every detection rule that lowered cleanly
   std::vector<ast::Correlation> correlations;  // resolved later, across all files of the run
   // Every rule id and name the file declares, where (for duplicate checks across files).
-  struct Declared {
-    std::string key;  // "id" or "name"
-    std::string value;
-    SourceLocation location;
-  };
-  std::vector<Declared> declared;
+  std::vector<Declaration> declared;
 };
 
 // Resolves the correlation rules of every file against the detection rules of all files (by

@@ -788,7 +788,9 @@ class Emitter {
       char32_t from = std::max(low, a);
       char32_t to = std::min(high, b);
       if (from > to) return;
-      auto shifted = [shift](char32_t c) { return static_cast<char32_t>(static_cast<int>(c) + shift); };
+      auto shifted = [shift](char32_t c) {
+        return static_cast<char32_t>(static_cast<int>(c) + shift);
+      };
       EmitLiteral(shifted(from), true, out);
       if (to != from) {
         out += '-';

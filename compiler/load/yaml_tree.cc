@@ -617,7 +617,8 @@ class FastReader {
       if (spaces < indent || AtMarker("---") || AtMarker("...")) break;
       size_t end = q;
       while (end < t_.size() && t_[end] != '\n') ++end;
-      lines.push_back(t_.substr(p_ + static_cast<size_t>(indent), end - p_ - static_cast<size_t>(indent)));
+      lines.push_back(
+          t_.substr(p_ + static_cast<size_t>(indent), end - p_ - static_cast<size_t>(indent)));
       if (!literal && spaces > indent) throw Decline{};
       kept = lines.size();
       p_ = end;

@@ -9,8 +9,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "compiler/text/sha256.h"
 #include "compiler/mapping/mapping.h"
+#include "compiler/text/sha256.h"
 #include "tests/test_util.h"
 
 namespace refract {
