@@ -17,7 +17,11 @@ using ir::Piece;
 using ir::Predicate;
 using ir::Value;
 
-const BoolSyntax kAql{" AND ", " OR ", "NOT (", ")", "TRUE", "FALSE"};
+// String literals are single-quoted, a quote doubled; SQL's NULL makes a negated test NULL,
+// which drops the event, so Sigma's `not` keeps events without the field through a guard.
+const Dialect kAql{{" AND ", " OR ", "NOT (", ")", "TRUE", "FALSE"},
+                   {'\'', true, false},
+                   "({0} IS NOT NULL AND {1})"};
 
 // MATCHES/IMATCHES test the whole value with Java regular expressions (the documented examples
 // pad with .*), so a Sigma regex is re-emitted for a whole-value match.
@@ -39,15 +43,7 @@ const ir::RegexFlavor& JavaWhole() {
   return kFlavor;
 }
 
-// String literals are single-quoted, a quote doubled.
-std::string Quote(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
+std::string Quote(std::string_view text) { return QuoteString(text, kAql.quote); }
 
 // Column and custom-property names with other characters are double-quoted.
 std::string Field(const std::string& name) {
@@ -55,13 +51,7 @@ std::string Field(const std::string& name) {
   for (char c : name) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') plain = false;
   }
-  if (plain) return name;
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
+  return plain ? name : QuoteString(name, {'"', true, false});
 }
 
 std::string AsciiLower(std::string text) {
@@ -69,35 +59,108 @@ std::string AsciiLower(std::string text) {
   return text;
 }
 
-class AqlEmitter {
+// No escapes are documented for AQL strings: text with control characters (or letters that
+// LOWER() may not fold) goes through a regex, which can spell them (\n, \x{07}).
+bool NeedsRegex(const std::string& literal, bool del_too) {
+  return HasNonAsciiCasedLetter(literal) ||
+         std::any_of(literal.begin(), literal.end(), [del_too](char c) {
+           return static_cast<unsigned char>(c) < 0x20 || (del_too && c == 0x7F);
+         });
+}
+
+class AqlGenerator : public TextGenerator {
  public:
-  explicit AqlEmitter(const EmitContext& ctx) : ctx_(ctx) {}
+  explicit AqlGenerator(const EmitContext& ctx) : TextGenerator(ctx, kAql) {}
 
   std::optional<std::string> Run() {
-    std::string where = RenderBoolean(ctx_.rule.condition, kAql,
-                                      [this](const Predicate& p, bool n) { return Leaf(p, n); });
-    if (failed_) return std::nullopt;
-    std::string scope = ctx_.rule.source;
-    std::string condition = scope.empty() ? where : scope + " AND (" + where + ")";
+    auto where = Where(ctx_.rule);
+    if (!where) return std::nullopt;
     // Without a time range AQL searches only the last five minutes.
     // https://www.ibm.com/docs/en/SSKMKU/com.ibm.qradar.doc/r_aql_start_stop.html
-    return fmt::format("SELECT * FROM events WHERE {} {}", condition,
+    return fmt::format("SELECT * FROM events WHERE {} {}", *where,
                        ctx_.mapping.Option("time_range", "LAST 24 HOURS"));
   }
 
- public:
-  // One predicate as an AQL test (for correlations, which build their own WHERE).
-  std::string LeafFor(const Predicate& p, bool negated) { return Leaf(p, negated); }
-
- private:
-  void Fail(const Predicate& p, const std::string& construct) {
-    if (!failed_) ctx_.Unsupported(p.location, construct);
-    failed_ = true;
+  // The rule's log source scope and condition, for a WHERE clause.
+  std::optional<std::string> Where(const ir::Rule& rule) {
+    auto where = Condition(rule.condition);
+    if (!where) return std::nullopt;
+    return rule.source.empty() ? *where : rule.source + " AND (" + *where + ")";
   }
 
-  // SQL's NULL makes a negated test NULL, which drops the event; Sigma's `not` keeps it.
-  static std::string Guard(const std::string& field, std::string test, bool negated) {
-    return negated ? fmt::format("({} IS NOT NULL AND {})", field, test) : test;
+ protected:
+  std::string FieldName(const std::string& field) const override { return Field(field); }
+
+  // Keywords search the event payload, as QRadar's own full-text searches do.
+  std::string Keyword(const Predicate& p, bool) override {
+    std::vector<std::string> parts;
+    for (const auto& v : p.values) {
+      parts.push_back(p.op == Op::kRegex ? WholeRegex(p, "UTF8(payload)", *v.regex)
+                                         : StringTest(p, "UTF8(payload)", v));
+      if (failed()) return "";
+    }
+    return Join(parts, p.all_of);
+  }
+
+  std::string Null(const Predicate&, const std::string& field) override {
+    return fmt::format("{} IS NULL", field);
+  }
+
+  std::string Exists(const Predicate&, const std::string& field, bool exists) override {
+    return fmt::format("{} IS {}NULL", field, exists ? "NOT " : "");
+  }
+
+  // https://www.ibm.com/docs/en/SSKMKU/com.ibm.qradar.doc/r_aql_cidr_examples.html
+  std::string CidrValue(const Predicate&, const std::string& field, const Value& v) override {
+    return fmt::format("INCIDR({}, {})", Quote(v.text), field);
+  }
+
+  std::string RegexValue(const Predicate& p, const std::string& field,
+                         const ir::Regex& regex) override {
+    return WholeRegex(p, field, regex);
+  }
+
+  // AQL compares all the values of a predicate as the first one's kind.
+  std::string Values(const Predicate& p, const std::string& field, bool negated) override {
+    const Value& first = p.values[0];
+    if (first.kind == Value::Kind::kField) {
+      if (p.op != Op::kEq) return Fail(p, "fieldref with contains, startswith or endswith");
+      return Each(p, field, negated, [&](const Value& v) {
+        return p.cased ? fmt::format("{} = {}", field, Field(v.text))
+                       : fmt::format("LOWER({}) = LOWER({})", field, Field(v.text));
+      });
+    }
+    if (first.kind == Value::Kind::kNumber || first.kind == Value::Kind::kBool) {
+      auto literal = [this](const Value& v) {
+        return v.kind == Value::Kind::kBool ? Quote(v.text) : v.text;
+      };
+      if (p.values.size() > 1 && !p.all_of) {
+        std::string list;
+        for (size_t i = 0; i < p.values.size(); ++i) list += (i ? ", " : "") + literal(p.values[i]);
+        return Guard(field, fmt::format("{} IN ({})", field, list), negated);
+      }
+      return Each(p, field, negated,
+                  [&](const Value& v) { return fmt::format("{} = {}", field, literal(v)); });
+    }
+    // Plain case-insensitive equality over several values reads best as LOWER(f) IN (...).
+    bool in_list = p.op == Op::kEq && !p.cased && !p.all_of && p.values.size() > 1;
+    for (const auto& v : p.values) in_list = in_list && !NeedsRegex(v.pattern.Literal(), false);
+    if (in_list) {
+      std::string list;
+      for (size_t i = 0; i < p.values.size(); ++i) {
+        list += (i ? ", " : "") + Quote(AsciiLower(p.values[i].pattern.Literal()));
+      }
+      return Guard(field, fmt::format("LOWER({}) IN ({})", field, list), negated);
+    }
+    return Each(p, field, negated, [&](const Value& v) { return StringTest(p, field, v); });
+  }
+
+ private:
+  std::string WholeRegex(const Predicate& p, const std::string& field, const ir::Regex& regex) {
+    std::string construct;
+    auto text = ir::EmitWholeMatch(regex, JavaWhole(), &construct);
+    if (!text) return Fail(p, "the regex construct " + construct);
+    return fmt::format("{} MATCHES {}", field, Quote(*text));
   }
 
   // A LIKE pattern, or nothing when the literal holds LIKE's own % or _ (no escape is
@@ -130,137 +193,18 @@ class AqlEmitter {
 
   std::string StringTest(const Predicate& p, const std::string& field, const Value& v) {
     std::string literal = v.pattern.Literal();
-    // No escapes are documented for AQL strings: control characters go through a regex, which
-    // can spell them (\n, \x{07}).
-    bool non_ascii =
-        HasNonAsciiCasedLetter(literal) || std::any_of(literal.begin(), literal.end(), [](char c) {
-          return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
-        });
-    if (p.op == Op::kEq && !non_ascii) {
+    bool needs_regex = NeedsRegex(literal, true);
+    if (p.op == Op::kEq && !needs_regex) {
       return p.cased ? fmt::format("{} = {}", field, Quote(literal))
                      : fmt::format("LOWER({}) = {}", field, Quote(AsciiLower(literal)));
     }
     auto like = LikePattern(p, v);
-    if (like && !non_ascii) {
+    if (like && !needs_regex) {
       return fmt::format("{} {} {}", field, p.cased ? "LIKE" : "ILIKE", Quote(*like));
     }
     return fmt::format("{} {} {}", field, p.cased ? "MATCHES" : "IMATCHES",
                        Quote(PatternRegex(p, v)));
   }
-
-  std::string Leaf(const Predicate& p, bool negated) {
-    if (p.part != ir::TimePart::kNone) {
-      Fail(p, "a time-part modifier");
-      return "";
-    }
-    std::vector<std::string> parts;
-    if (p.IsKeyword()) {
-      // Keywords search the event payload, as QRadar's own full-text searches do.
-      for (const auto& v : p.values) {
-        if (p.op == Op::kRegex) {
-          std::string construct;
-          auto regex = ir::EmitWholeMatch(*v.regex, JavaWhole(), &construct);
-          if (!regex) {
-            Fail(p, "the regex construct " + construct);
-            return "";
-          }
-          parts.push_back(fmt::format("UTF8(payload) MATCHES {}", Quote(*regex)));
-        } else {
-          parts.push_back(StringTest(p, "UTF8(payload)", v));
-        }
-      }
-      return JoinTests(parts, p.all_of, kAql);
-    }
-    std::string field = Field(p.field);
-    switch (p.op) {
-      case Op::kNull:
-        return fmt::format("{} IS NULL", field);
-      case Op::kExists:
-        return fmt::format("{} IS {}NULL", field, p.values[0].text == "true" ? "NOT " : "");
-      case Op::kLt:
-      case Op::kLte:
-      case Op::kGt:
-      case Op::kGte: {
-        static const char* kOps[] = {"<", "<=", ">", ">="};
-        const char* op = kOps[static_cast<int>(p.op) - static_cast<int>(Op::kLt)];
-        for (const auto& v : p.values) {
-          parts.push_back(Guard(field, fmt::format("{} {} {}", field, op, v.text), negated));
-        }
-        return JoinTests(parts, p.all_of, kAql);
-      }
-      case Op::kCidr:
-        // https://www.ibm.com/docs/en/SSKMKU/com.ibm.qradar.doc/r_aql_cidr_examples.html
-        for (const auto& v : p.values) {
-          parts.push_back(
-              Guard(field, fmt::format("INCIDR({}, {})", Quote(v.text), field), negated));
-        }
-        return JoinTests(parts, p.all_of, kAql);
-      case Op::kRegex:
-        for (const auto& v : p.values) {
-          std::string construct;
-          auto regex = ir::EmitWholeMatch(*v.regex, JavaWhole(), &construct);
-          if (!regex) {
-            Fail(p, "the regex construct " + construct);
-            return "";
-          }
-          parts.push_back(
-              Guard(field, fmt::format("{} MATCHES {}", field, Quote(*regex)), negated));
-        }
-        return JoinTests(parts, p.all_of, kAql);
-      default:
-        break;
-    }
-    const Value& first = p.values[0];
-    if (first.kind == Value::Kind::kField) {
-      if (p.op != Op::kEq) {
-        Fail(p, "fieldref with contains, startswith or endswith");
-        return "";
-      }
-      for (const auto& v : p.values) {
-        parts.push_back(Guard(field,
-                              p.cased ? fmt::format("{} = {}", field, Field(v.text))
-                                      : fmt::format("LOWER({}) = LOWER({})", field, Field(v.text)),
-                              negated));
-      }
-      return JoinTests(parts, p.all_of, kAql);
-    }
-    if (first.kind == Value::Kind::kNumber || first.kind == Value::Kind::kBool) {
-      std::vector<std::string> values;
-      for (const auto& v : p.values)
-        values.push_back(v.kind == Value::Kind::kBool ? Quote(v.text) : v.text);
-      if (values.size() > 1 && !p.all_of) {
-        std::string list;
-        for (size_t i = 0; i < values.size(); ++i) list += (i ? ", " : "") + values[i];
-        return Guard(field, fmt::format("{} IN ({})", field, list), negated);
-      }
-      for (const auto& value : values) {
-        parts.push_back(Guard(field, fmt::format("{} = {}", field, value), negated));
-      }
-      return JoinTests(parts, p.all_of, kAql);
-    }
-    // Plain case-insensitive equality over several values reads best as LOWER(f) IN (...).
-    bool in_list = p.op == Op::kEq && !p.cased && !p.all_of && p.values.size() > 1;
-    for (const auto& v : p.values) {
-      const std::string literal = v.pattern.Literal();
-      if (HasNonAsciiCasedLetter(literal) ||
-          std::any_of(literal.begin(), literal.end(),
-                      [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
-        in_list = false;
-      }
-    }
-    if (in_list) {
-      std::string list;
-      for (size_t i = 0; i < p.values.size(); ++i) {
-        list += (i ? ", " : "") + Quote(AsciiLower(p.values[i].pattern.Literal()));
-      }
-      return Guard(field, fmt::format("LOWER({}) IN ({})", field, list), negated);
-    }
-    for (const auto& v : p.values) parts.push_back(Guard(field, StringTest(p, field, v), negated));
-    return JoinTests(parts, p.all_of, kAql);
-  }
-
-  const EmitContext& ctx_;
-  bool failed_ = false;
 };
 
 // Sigma correlations as GROUP BY ... HAVING over the window that ends when the search runs: AQL
@@ -283,12 +227,9 @@ class AqlCorrelation {
     }
     const ir::CorrelationSource& source = ctx_.sources[0];
     EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
-    std::string where =
-        RenderBoolean(source.rule->condition, kAql,
-                      [&](const Predicate& p, bool n) { return AqlEmitter(ec).LeafFor(p, n); });
-    if (ctx_.diagnostics.HasErrors()) return std::nullopt;
-    std::string scope = source.rule->source;
-    std::string condition = scope.empty() ? where : scope + " AND (" + where + ")";
+    auto where = AqlGenerator(ec).Where(*source.rule);
+    if (!where || ctx_.diagnostics.HasErrors()) return std::nullopt;
+    const std::string& condition = *where;
     std::vector<std::string> groups;
     for (const auto& f : source.group_fields) groups.push_back(Field(f));
     std::string field = Field(source.value_field);
@@ -390,12 +331,9 @@ class AqlAggregate {
       return std::nullopt;
     }
     EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
-    std::string where =
-        RenderBoolean(source.rule->condition, kAql,
-                      [&](const Predicate& p, bool n) { return AqlEmitter(ec).LeafFor(p, n); });
-    if (ctx_.diagnostics.HasErrors()) return std::nullopt;
-    std::string scope = source.rule->source;
-    std::string condition = scope.empty() ? where : scope + " AND (" + where + ")";
+    auto where = AqlGenerator(ec).Where(*source.rule);
+    if (!where || ctx_.diagnostics.HasErrors()) return std::nullopt;
+    const std::string& condition = *where;
     std::string out = "SELECT ";
     for (size_t i = 0; i < select.size(); ++i) out += (i ? ", " : "") + select[i];
     out += " FROM events WHERE " + condition;
@@ -406,7 +344,7 @@ class AqlAggregate {
       }
     }
     if (spec_.test) {
-      out += " HAVING " + RenderMeasureTest(*spec_.test, kAql,
+      out += " HAVING " + RenderMeasureTest(*spec_.test, kAql.boolean,
                                             [](const std::string& name) { return Field(name); });
     }
     return out + " " + LastRange(spec_.window.span_seconds);
@@ -434,7 +372,7 @@ class Aql final : public Backend {
   std::string_view description() const override { return "IBM QRadar (Ariel Query Language)"; }
   std::string_view extension() const override { return "aql"; }
   std::optional<std::string> Emit(const EmitContext& ctx) const override {
-    return AqlEmitter(ctx).Run();
+    return AqlGenerator(ctx).Run();
   }
   std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
     return AqlCorrelation(ctx).Run();

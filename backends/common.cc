@@ -2,46 +2,6 @@
 
 namespace refract {
 
-std::string RenderBoolean(const ir::Expr& e, const BoolSyntax& syntax, const LeafWriter& leaf,
-                          bool negated) {
-  using Kind = ir::Expr::Kind;
-  switch (e.kind) {
-    case Kind::kTrue:
-      return syntax.true_text;
-    case Kind::kFalse:
-      return syntax.false_text;
-    case Kind::kNot:
-      return syntax.not_open + RenderBoolean(e.children[0], syntax, leaf, !negated) +
-             syntax.not_close;
-    case Kind::kPredicate:
-      return leaf(e.predicate, negated);
-    case Kind::kAnd:
-    case Kind::kOr: {
-      std::string out;
-      for (size_t i = 0; i < e.children.size(); ++i) {
-        if (i > 0) out += e.kind == Kind::kAnd ? syntax.and_op : syntax.or_op;
-        const ir::Expr& child = e.children[i];
-        std::string text = RenderBoolean(child, syntax, leaf, negated);
-        bool wrap = child.kind == Kind::kAnd || child.kind == Kind::kOr;
-        out += wrap ? "(" + text + ")" : text;
-      }
-      return out;
-    }
-  }
-  return "";
-}
-
-std::string JoinTests(const std::vector<std::string>& parts, bool all_of,
-                      const BoolSyntax& syntax) {
-  if (parts.size() == 1) return parts[0];
-  std::string out = "(";
-  for (size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) out += all_of ? syntax.and_op : syntax.or_op;
-    out += parts[i];
-  }
-  return out + ")";
-}
-
 char32_t NextCodepoint(std::string_view text, size_t* pos) {
   unsigned char c = static_cast<unsigned char>(text[*pos]);
   size_t extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;

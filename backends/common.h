@@ -7,31 +7,10 @@
 #include <vector>
 
 #include "backends/backend.h"
+#include "backends/text_generator.h"
 #include "compiler/ir/ir.h"
 
 namespace refract {
-
-// How a target writes and/or/not. Junctions nested in junctions are always parenthesised, so
-// targets whose precedence differs from Sigma's (SPL's search binds OR tighter than AND) read
-// the tree as Sigma does.
-struct BoolSyntax {
-  std::string and_op;     // " and ", " AND ", " " ...
-  std::string or_op;      // " or ", " OR "
-  std::string not_open;   // "not(", "NOT (", "not "
-  std::string not_close;  // ")", ")", ""
-  std::string true_text = "true";
-  std::string false_text = "false";
-};
-
-// Renders a predicate; `negated` says whether an odd number of `not`s encloses it.
-using LeafWriter = std::function<std::string(const ir::Predicate&, bool negated)>;
-
-// Renders `expr` with `syntax`, calling `leaf` for each predicate.
-std::string RenderBoolean(const ir::Expr& expr, const BoolSyntax& syntax, const LeafWriter& leaf,
-                          bool negated = false);
-
-// Joins the tests of one multi-valued predicate, parenthesised when there are several.
-std::string JoinTests(const std::vector<std::string>& parts, bool all_of, const BoolSyntax& syntax);
 
 // Decodes the UTF-8 codepoint at `*pos` and advances past it.
 char32_t NextCodepoint(std::string_view text, size_t* pos);

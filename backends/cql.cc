@@ -18,8 +18,10 @@ using ir::Piece;
 using ir::Predicate;
 using ir::Value;
 
-// The precedence of and/or is not documented; every junction is parenthesised.
-const BoolSyntax kCql{" and ", " or ", "not (", ")", "*", "not *"};
+// The precedence of and/or is not documented; every junction is parenthesised. A comparison
+// with a missing field fails and `not` keeps the event, so no guard is needed.
+const Dialect kCqlDialect{{" and ", " or ", "not (", ")", "*", "not *"}, {'"'}, ""};
+const BoolSyntax& kCql = kCqlDialect.boolean;
 
 // LogScale's regex engine; look-around and backreferences are not relied on.
 // https://library.humio.com/data-analysis/syntax-regex.html
@@ -35,14 +37,7 @@ const ir::RegexFlavor& Flavor() {
   return kFlavor;
 }
 
-std::string Quote(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
+std::string Quote(std::string_view text) { return QuoteString(text, kCqlDialect.quote); }
 
 // Field names with dots or other characters are double-quoted; #tags stay bare.
 std::string Field(const std::string& name) {
@@ -73,9 +68,9 @@ bool FunctionInJunction(const Expr& e, bool nested) {
   return false;
 }
 
-class CqlEmitter {
+class CqlGenerator : public TextGenerator {
  public:
-  explicit CqlEmitter(const EmitContext& ctx) : ctx_(ctx) {}
+  explicit CqlGenerator(const EmitContext& ctx) : TextGenerator(ctx, kCqlDialect) {}
 
   // `e` as one filter expression (for a case {} branch); nullopt when it cannot be one (a cidr()
   // or test() under `or`) or after a reported failure.
@@ -86,9 +81,7 @@ class CqlEmitter {
                        "own and cannot be combined with or)");
       return std::nullopt;
     }
-    std::string text = RenderBoolean(e, kCql, [this](const Predicate& p, bool) { return Leaf(p); });
-    if (failed_) return std::nullopt;
-    return text;
+    return Condition(e);
   }
 
   std::optional<std::string> Run() {
@@ -109,26 +102,23 @@ class CqlEmitter {
           stages.push_back(*pipeline);
           continue;
         }
-        std::string text =
-            RenderBoolean(*conjunct, kCql, [this](const Predicate& p, bool) { return Leaf(p); });
+        std::string text = Condition(*conjunct).value_or("");
         stages.push_back(conjunct->kind == Expr::Kind::kOr ? "(" + text + ")" : text);
       }
     }
-    if (failed_) return std::nullopt;
+    if (failed()) return std::nullopt;
     std::string out;
     for (size_t i = 0; i < stages.size(); ++i) out += (i ? "\n| " : "") + stages[i];
     return out.empty() ? "*" : out;
   }
 
- private:
   // `e` as pipeline stages: `and` chains stages, `or` is a case {} with a branch for each
   // alternative (an event goes through the first branch that passes it, and is dropped when
   // none does: an `or`). https://library.humio.com/data-analysis/syntax-conditional-evaluation.html
   // nullopt when a function filter sits under `not` of a junction, which no stage can say.
   std::optional<std::string> Pipeline(const Expr& e) {
     if (!FunctionInJunction(e, false) && e.kind != Expr::Kind::kAnd) {
-      std::string text =
-          RenderBoolean(e, kCql, [this](const Predicate& p, bool) { return Leaf(p); });
+      std::string text = Condition(e).value_or("");
       return e.kind == Expr::Kind::kOr ? "(" + text + ")" : text;
     }
     std::vector<std::string> parts;
@@ -151,11 +141,65 @@ class CqlEmitter {
     return out + "}";
   }
 
-  void Fail(const Predicate& p, const std::string& construct) {
-    if (!failed_) ctx_.Unsupported(p.location, construct);
-    failed_ = true;
+ protected:
+  std::string FieldName(const std::string& field) const override { return Field(field); }
+
+  // A bare regex searches the whole event (@rawstring).
+  std::string Keyword(const Predicate& p, bool) override {
+    std::vector<std::string> parts;
+    for (const auto& v : p.values) {
+      parts.push_back(p.op == Op::kRegex ? RegexLiteral(p, *v.regex) : PatternRegex(p, v));
+      if (failed()) return "";
+    }
+    return Join(parts, p.all_of);
   }
 
+  // A comparison with a missing field fails, except != : so `field != *` is absence.
+  std::string Null(const Predicate&, const std::string& field) override {
+    return fmt::format("{} != *", field);
+  }
+
+  std::string Exists(const Predicate&, const std::string& field, bool exists) override {
+    return fmt::format("{} {} *", field, exists ? "=" : "!=");
+  }
+
+  std::string Cidr(const Predicate& p, const std::string& field, bool negated) override {
+    if (p.all_of && p.values.size() > 1) {
+      return Each(p, field, negated, [&](const Value& v) {
+        return fmt::format("cidr({}, subnet={})", field, Quote(v.text));
+      });
+    }
+    std::string list;
+    for (size_t i = 0; i < p.values.size(); ++i) list += (i ? ", " : "") + Quote(p.values[i].text);
+    return fmt::format("cidr({}, subnet=[{}])", field, list);
+  }
+
+  std::string RegexValue(const Predicate& p, const std::string& field,
+                         const ir::Regex& regex) override {
+    std::string literal = RegexLiteral(p, regex);
+    return failed() ? "" : field + " = " + literal;
+  }
+
+  std::string FieldRefValue(const Predicate& p, const std::string& field, const Value& v) override {
+    if (p.op != Op::kEq) return Fail(p, "fieldref with contains, startswith or endswith");
+    return p.cased ? fmt::format("test({} == {})", field, Field(v.text))
+                   : fmt::format("test(lower({}) == lower({}))", field, Field(v.text));
+  }
+
+  std::string NumberValue(const Predicate&, const std::string& field, const Value& v) override {
+    return fmt::format("{} = {}", field, Quote(v.text));
+  }
+
+  std::string BoolValue(const Predicate& p, const std::string& field, const Value& v) override {
+    return NumberValue(p, field, v);
+  }
+
+  std::string StringValue(const Predicate& p, const std::string& field, const Value& v) override {
+    return p.cased && p.op == Op::kEq ? fmt::format("{} = {}", field, Quote(v.pattern.Literal()))
+                                      : fmt::format("{} = {}", field, PatternRegex(p, v));
+  }
+
+ private:
   static std::string PatternRegex(const Predicate& p, const Value& v) {
     std::string out = "/";
     if (!(p.op == Op::kContains || p.op == Op::kEndsWith)) out += "^";
@@ -172,104 +216,16 @@ class CqlEmitter {
     return out;
   }
 
-  std::string Leaf(const Predicate& p) {
-    if (p.part != ir::TimePart::kNone) {
-      Fail(p, "a time-part modifier");
-      return "";
-    }
-    std::vector<std::string> parts;
-    if (p.IsKeyword()) {
-      // A bare regex searches the whole event (@rawstring).
-      for (const auto& v : p.values) {
-        if (p.op == Op::kRegex) {
-          auto regex = Regex(p, *v.regex);
-          if (!regex) return "";
-          parts.push_back(*regex);
-        } else {
-          parts.push_back(PatternRegex(p, v));
-        }
-      }
-      return JoinTests(parts, p.all_of, kCql);
-    }
-    std::string field = Field(p.field);
-    switch (p.op) {
-      // A comparison with a missing field fails, except != : so `field != *` is absence.
-      case Op::kNull:
-        return fmt::format("{} != *", field);
-      case Op::kExists:
-        return fmt::format("{} {} *", field, p.values[0].text == "true" ? "=" : "!=");
-      case Op::kLt:
-      case Op::kLte:
-      case Op::kGt:
-      case Op::kGte: {
-        static const char* kOps[] = {"<", "<=", ">", ">="};
-        const char* op = kOps[static_cast<int>(p.op) - static_cast<int>(Op::kLt)];
-        for (const auto& v : p.values) parts.push_back(fmt::format("{} {} {}", field, op, v.text));
-        return JoinTests(parts, p.all_of, kCql);
-      }
-      case Op::kCidr: {
-        std::string list;
-        for (size_t i = 0; i < p.values.size(); ++i) {
-          list += (i ? ", " : "") + Quote(p.values[i].text);
-        }
-        if (p.all_of && p.values.size() > 1) {
-          for (const auto& v : p.values) {
-            parts.push_back(fmt::format("cidr({}, subnet={})", field, Quote(v.text)));
-          }
-          return JoinTests(parts, true, kCql);
-        }
-        return fmt::format("cidr({}, subnet=[{}])", field, list);
-      }
-      case Op::kRegex:
-        for (const auto& v : p.values) {
-          auto regex = Regex(p, *v.regex);
-          if (!regex) return "";
-          parts.push_back(field + " = " + *regex);
-        }
-        return JoinTests(parts, p.all_of, kCql);
-      default:
-        break;
-    }
-    for (const auto& v : p.values) {
-      switch (v.kind) {
-        case Value::Kind::kField:
-          if (p.op != Op::kEq) {
-            Fail(p, "fieldref with contains, startswith or endswith");
-            return "";
-          }
-          parts.push_back(p.cased
-                              ? fmt::format("test({} == {})", field, Field(v.text))
-                              : fmt::format("test(lower({}) == lower({}))", field, Field(v.text)));
-          break;
-        case Value::Kind::kNumber:
-        case Value::Kind::kBool:
-          parts.push_back(fmt::format("{} = {}", field, Quote(v.text)));
-          break;
-        default:
-          parts.push_back(p.cased && p.op == Op::kEq
-                              ? fmt::format("{} = {}", field, Quote(v.pattern.Literal()))
-                              : fmt::format("{} = {}", field, PatternRegex(p, v)));
-      }
-    }
-    return JoinTests(parts, p.all_of, kCql);
-  }
-
-  std::optional<std::string> Regex(const Predicate& p, const ir::Regex& regex) {
+  std::string RegexLiteral(const Predicate& p, const ir::Regex& regex) {
     std::string construct;
     auto body = ir::EmitRegex(regex, Flavor(), &construct, false);
-    if (!body) {
-      Fail(p, "the regex construct " + construct);
-      return std::nullopt;
-    }
+    if (!body) return Fail(p, "the regex construct " + construct);
     std::string flags;
     if (regex.ignore_case) flags += 'i';
     if (regex.multiline) flags += 'm';
     if (regex.dot_all) flags += 'd';
     return "/" + *body + "/" + flags;
   }
-
-  const EmitContext& ctx_;
-  bool failed_ = false;
 };
 
 // Sigma correlations as bucket() over time with an aggregate; several rules are labelled in one
@@ -285,7 +241,7 @@ class CqlAggregate {
   std::optional<std::string> Run() {
     const auto& source = ctx_.sources[0];
     EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
-    CqlEmitter emitter(ec);
+    CqlGenerator emitter(ec);
     auto query = emitter.Run();
     if (!query) return std::nullopt;
     std::string out = fmt::format("// time range: the last {} (set it on the search or alert)\n",
@@ -367,7 +323,7 @@ class CqlCorrelation {
     std::vector<std::string> queries;
     for (const auto& source : ctx_.sources) {
       EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
-      auto query = CqlEmitter(ec).Run();
+      auto query = CqlGenerator(ec).Run();
       if (!query) return std::nullopt;
       queries.push_back(*query);
     }
@@ -527,7 +483,7 @@ class Cql final : public Backend {
   }
   std::string_view extension() const override { return "cql"; }
   std::optional<std::string> Emit(const EmitContext& ctx) const override {
-    return CqlEmitter(ctx).Run();
+    return CqlGenerator(ctx).Run();
   }
   std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
     return CqlCorrelation(ctx).Run();

@@ -16,39 +16,14 @@ using ir::Predicate;
 using ir::Value;
 
 // EQL's precedence is not documented, so every nested junction and negation is parenthesised.
-const BoolSyntax kEql{" and ", " or ", "not (", ")", "true", "false"};
+// Strings are double-quoted; \" \\ \n \r \t and \u{XXXX} are the escapes. A comparison with a
+// missing field is null, and `not null` is not true: a negated test keeps events without the
+// field through a guard.
+const Dialect kEql{{" and ", " or ", "not (", ")", "true", "false"},
+                   {'"', false, true, true, "\\u{{{:04X}}}"},
+                   "(?{0} != null and {1})"};
 
-// Strings are double-quoted; \" \\ \n \r \t and \u{XXXX} are the escapes.
-std::string Quote(std::string_view text) {
-  std::string out = "\"";
-  for (char raw : text) {
-    const auto c = static_cast<unsigned char>(raw);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          out += fmt::format("\\u{{{:04X}}}", c);
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
+std::string Quote(std::string_view text) { return QuoteString(text, kEql.quote); }
 
 // Names with characters other than letters, digits, `_`, `.` and `@` go in backticks.
 std::string Field(const std::string& name) {
@@ -77,114 +52,78 @@ bool HasWildcardChar(const ir::Pattern& pattern) {
   return false;
 }
 
-class EqlEmitter {
+class EqlGenerator : public TextGenerator {
  public:
-  explicit EqlEmitter(const EmitContext& ctx) : ctx_(ctx) {}
+  explicit EqlGenerator(const EmitContext& ctx) : TextGenerator(ctx, kEql) {}
 
   std::optional<std::string> Run() {
     std::string category = ctx_.rule.source.empty() ? "any" : ctx_.rule.source;
-    std::string where =
-        RenderBoolean(ctx_.rule.condition, kEql,
-                      [this](const Predicate& p, bool negated) { return Leaf(p, negated); });
-    if (failed_) return std::nullopt;
-    return category + " where " + where;
+    auto where = Condition(ctx_.rule.condition);
+    if (!where) return std::nullopt;
+    return category + " where " + *where;
+  }
+
+ protected:
+  std::string FieldName(const std::string& field) const override { return Field(field); }
+
+  std::string Keyword(const Predicate& p, bool) override {
+    return Fail(p, "a keyword search (EQL matches fields, it has no full-text search)");
+  }
+
+  std::string Null(const Predicate&, const std::string& field) override {
+    return fmt::format("?{} == null", field);
+  }
+
+  std::string Exists(const Predicate&, const std::string& field, bool exists) override {
+    return fmt::format("?{} {} null", field, exists ? "!=" : "==");
+  }
+
+  // https://www.elastic.co/guide/en/elasticsearch/reference/current/eql-function-ref.html
+  std::string Cidr(const Predicate& p, const std::string& field, bool negated) override {
+    if (p.all_of) {
+      return Each(p, field, negated, [&](const Value& v) {
+        return fmt::format("cidrMatch({}, {})", field, Quote(v.text));
+      });
+    }
+    std::string list;
+    for (const auto& v : p.values) list += ", " + Quote(v.text);
+    return Guard(field, fmt::format("cidrMatch({}{})", field, list), negated);
+  }
+
+  std::string RegexValue(const Predicate& p, const std::string& field,
+                         const ir::Regex& regex) override {
+    std::string construct;
+    auto text = ir::EmitWholeMatch(regex, EqlRegexFlavor(), &construct);
+    if (!text) {
+      return Fail(p, "the regex construct " + construct + " (EQL uses Lucene regular expressions)");
+    }
+    return fmt::format("{} {} {}", field, regex.ignore_case ? "regex~" : "regex", Quote(*text));
+  }
+
+  // The values of a predicate are compared as the first one's kind.
+  std::string Values(const Predicate& p, const std::string& field, bool negated) override {
+    if (p.values[0].kind == Value::Kind::kField) {
+      return Fail(p, "a comparison of two fields (fieldref): EQL compares fields with values only");
+    }
+    if (p.values[0].kind != Value::Kind::kNumber && p.values[0].kind != Value::Kind::kBool) {
+      return StringTests(p, field, negated);
+    }
+    std::vector<std::string> parts;
+    bool keyword = FieldType(p.field) == "keyword";
+    for (const auto& v : p.values) {
+      // ECS keyword fields (event.code, winlog.event_id) hold numbers as text.
+      parts.push_back(keyword ? Quote(v.text) : v.text);
+    }
+    if (parts.size() > 1 && !p.all_of) {
+      std::string list;
+      for (size_t i = 0; i < parts.size(); ++i) list += (i ? ", " : "") + parts[i];
+      return Guard(field, fmt::format("{} in ({})", field, list), negated);
+    }
+    for (auto& part : parts) part = Guard(field, fmt::format("{} == {}", field, part), negated);
+    return Join(parts, p.all_of);
   }
 
  private:
-  void Fail(const Predicate& p, const std::string& construct) {
-    if (!failed_) ctx_.Unsupported(p.location, construct);
-    failed_ = true;
-  }
-
-  std::string FieldType(const std::string& field) const {
-    return ctx_.mapping.FieldType(ctx_.rule.source, field);
-  }
-
-  // A comparison with a missing field is null, and `not null` is not true; Sigma's `not` keeps
-  // events without the field.
-  std::string Guard(const std::string& field, std::string test, bool negated) const {
-    return negated ? fmt::format("(?{} != null and {})", field, test) : test;
-  }
-
-  std::string Leaf(const Predicate& p, bool negated) {
-    if (p.IsKeyword()) {
-      Fail(p, "a keyword search (EQL matches fields, it has no full-text search)");
-      return "";
-    }
-    if (p.part != ir::TimePart::kNone) {
-      Fail(p, "a time-part modifier");
-      return "";
-    }
-    std::string field = Field(p.field);
-    std::vector<std::string> parts;
-    switch (p.op) {
-      case Op::kNull:
-        return fmt::format("?{} == null", field);
-      case Op::kExists:
-        return fmt::format("?{} {} null", field, p.values[0].text == "true" ? "!=" : "==");
-      case Op::kLt:
-      case Op::kLte:
-      case Op::kGt:
-      case Op::kGte: {
-        static const char* kOps[] = {"<", "<=", ">", ">="};
-        const char* op = kOps[static_cast<int>(p.op) - static_cast<int>(Op::kLt)];
-        for (const auto& v : p.values) {
-          parts.push_back(Guard(field, fmt::format("{} {} {}", field, op, v.text), negated));
-        }
-        return JoinTests(parts, p.all_of, kEql);
-      }
-      case Op::kCidr: {
-        // https://www.elastic.co/guide/en/elasticsearch/reference/current/eql-function-ref.html
-        std::string list;
-        for (size_t i = 0; i < p.values.size(); ++i) list += ", " + Quote(p.values[i].text);
-        if (p.all_of) {
-          for (const auto& v : p.values) {
-            parts.push_back(
-                Guard(field, fmt::format("cidrMatch({}, {})", field, Quote(v.text)), negated));
-          }
-          return JoinTests(parts, true, kEql);
-        }
-        return Guard(field, fmt::format("cidrMatch({}{})", field, list), negated);
-      }
-      case Op::kRegex:
-        for (const auto& v : p.values) {
-          std::string construct;
-          auto regex = ir::EmitWholeMatch(*v.regex, EqlRegexFlavor(), &construct);
-          if (!regex) {
-            Fail(p, "the regex construct " + construct + " (EQL uses Lucene regular expressions)");
-            return "";
-          }
-          parts.push_back(
-              Guard(field,
-                    fmt::format("{} {} {}", field, v.regex->ignore_case ? "regex~" : "regex",
-                                Quote(*regex)),
-                    negated));
-        }
-        return JoinTests(parts, p.all_of, kEql);
-      default:
-        break;
-    }
-    if (p.values[0].kind == Value::Kind::kField) {
-      Fail(p, "a comparison of two fields (fieldref): EQL compares fields with values only");
-      return "";
-    }
-    if (p.values[0].kind == Value::Kind::kNumber || p.values[0].kind == Value::Kind::kBool) {
-      bool keyword = FieldType(p.field) == "keyword";
-      for (const auto& v : p.values) {
-        // ECS keyword fields (event.code, winlog.event_id) hold numbers as text.
-        parts.push_back(keyword ? Quote(v.text) : v.text);
-      }
-      if (parts.size() > 1 && !p.all_of) {
-        std::string list;
-        for (size_t i = 0; i < parts.size(); ++i) list += (i ? ", " : "") + parts[i];
-        return Guard(field, fmt::format("{} in ({})", field, list), negated);
-      }
-      for (auto& part : parts) part = Guard(field, fmt::format("{} == {}", field, part), negated);
-      return JoinTests(parts, p.all_of, kEql);
-    }
-    return StringTests(p, field, negated);
-  }
-
   static const ir::RegexFlavor& EqlRegexFlavor() {
     static const ir::RegexFlavor kFlavor = [] {
       ir::RegexFlavor f = LuceneRegexFlavor();
@@ -238,11 +177,8 @@ class EqlEmitter {
     }
     parts.insert(parts.end(), regex_tests.begin(), regex_tests.end());
     for (auto& part : parts) part = Guard(field, part, negated);
-    return JoinTests(parts, p.all_of, kEql);
+    return Join(parts, p.all_of);
   }
-
-  const EmitContext& ctx_;
-  bool failed_ = false;
 };
 
 // Sigma correlations as EQL sequences: `with maxspan` bounds the time between the first and last
@@ -285,7 +221,7 @@ class EqlCorrelation {
         fmt::format("sequence with maxspan={}", CompactDuration(spec_.window.span_seconds));
     for (const auto& source : ctx_.sources) {
       EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
-      auto query = EqlEmitter(ec).Run();
+      auto query = EqlGenerator(ec).Run();
       if (!query) return std::nullopt;
       std::string keys;
       for (size_t g = 0; g < source.group_fields.size(); ++g) {
@@ -316,7 +252,7 @@ class Eql final : public Backend {
   }
   std::string_view extension() const override { return "eql"; }
   std::optional<std::string> Emit(const EmitContext& ctx) const override {
-    return EqlEmitter(ctx).Run();
+    return EqlGenerator(ctx).Run();
   }
   std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
     return EqlCorrelation(ctx).Run();

@@ -20,35 +20,15 @@ using ir::Piece;
 using ir::Predicate;
 using ir::Value;
 
-const BoolSyntax kEsql{" AND ", " OR ", "NOT (", ")", "TRUE", "FALSE"};
+// Strings are double-quoted with \" \\ \n \r \t escapes. A comparison with a missing field is
+// null and `NOT null` is null, which drops the row: a negated test keeps events without the
+// field through a guard.
+const Dialect kEsqlDialect{{" AND ", " OR ", "NOT (", ")", "TRUE", "FALSE"},
+                           {'"', false, true, true},
+                           "({0} IS NOT NULL AND {1})"};
+const BoolSyntax& kEsql = kEsqlDialect.boolean;
 
-// Strings are double-quoted with \" \\ \n \r \t escapes.
-std::string Quote(std::string_view text) {
-  std::string out = "\"";
-  for (char raw : text) {
-    const auto c = static_cast<unsigned char>(raw);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
+std::string Quote(std::string_view text) { return QuoteString(text, kEsqlDialect.quote); }
 
 // Names with characters other than letters, digits, `_`, `.` and `@` go in backticks.
 std::string Field(const std::string& name) {
@@ -105,9 +85,9 @@ std::string SpanLiteral(long long seconds) {
   return fmt::format("{} seconds", seconds);
 }
 
-class EsqlEmitter {
+class EsqlEmitter : public TextGenerator {
  public:
-  explicit EsqlEmitter(const EmitContext& ctx) : ctx_(ctx) {}
+  explicit EsqlEmitter(const EmitContext& ctx) : TextGenerator(ctx, kEsqlDialect) {}
 
   std::optional<std::string> Run() {
     auto where = Condition(ctx_.rule.condition);
@@ -117,145 +97,101 @@ class EsqlEmitter {
     return from + "\n| WHERE " + *where;
   }
 
-  // The rule's condition as one ES|QL boolean expression.
-  std::optional<std::string> Condition(const ir::Expr& expr) {
-    std::string out = RenderBoolean(
-        expr, kEsql, [this](const Predicate& p, bool negated) { return Leaf(p, negated); });
-    if (failed_) return std::nullopt;
-    return out;
-  }
-
   static std::string Source(const ir::Rule& rule) {
     return rule.source.empty() ? "logs-*" : rule.source;
   }
 
- private:
-  void Fail(const Predicate& p, const std::string& construct) {
-    if (!failed_) ctx_.Unsupported(p.location, construct);
-    failed_ = true;
+ protected:
+  std::string FieldName(const std::string& field) const override { return Field(field); }
+
+  std::string Keyword(const Predicate& p, bool) override {
+    return Fail(p, "a keyword search (ES|QL matches fields; map keywords to a field)");
   }
 
-  std::string FieldType(const std::string& field) const {
-    return ctx_.mapping.FieldType(ctx_.rule.source, field);
+  std::string TimePart(const Predicate& p, bool negated) override {
+    return TimePartTests(p, Field(p.field), negated);
   }
 
-  // A comparison with a missing field is null and `NOT null` is null, which drops the row;
-  // Sigma's `not` keeps events without the field.
-  static std::string Guard(const std::string& field, std::string test, bool negated) {
-    return negated ? fmt::format("({} IS NOT NULL AND {})", field, test) : test;
+  std::string Null(const Predicate&, const std::string& field) override {
+    return fmt::format("{} IS NULL", field);
   }
 
-  std::string Leaf(const Predicate& p, bool negated) {
-    if (p.IsKeyword()) {
-      Fail(p, "a keyword search (ES|QL matches fields; map keywords to a field)");
-      return "";
+  std::string Exists(const Predicate&, const std::string& field, bool exists) override {
+    return fmt::format("{} IS {}NULL", field, exists ? "NOT " : "");
+  }
+
+  // TO_DOUBLE: ES|QL refuses to compare a keyword with a number, and ECS keeps some numbers
+  // (LogonType) as keywords.
+  std::string CompareValue(const Predicate&, const std::string& field, const Value& v,
+                           std::string_view op) override {
+    return fmt::format("TO_DOUBLE({}) {} {}", field, op, v.text);
+  }
+
+  // CIDR_MATCH(ip, block1, block2, ...) is true when the address is in any block; TO_IP
+  // because ECS keeps some addresses (winlog IpAddress) as keywords.
+  // https://www.elastic.co/guide/en/elasticsearch/reference/current/esql-functions-operators.html#esql-cidr_match
+  std::string Cidr(const Predicate& p, const std::string& field, bool negated) override {
+    if (p.all_of) {
+      return Each(p, field, negated, [&](const Value& v) {
+        return fmt::format("CIDR_MATCH(TO_IP({}), {})", field, Quote(v.text));
+      });
     }
-    std::string field = Field(p.field);
-    std::vector<std::string> parts;
-    if (p.part != ir::TimePart::kNone) return TimePartTests(p, field, negated);
-    switch (p.op) {
-      case Op::kNull:
-        return fmt::format("{} IS NULL", field);
-      case Op::kExists:
-        return fmt::format("{} IS {}NULL", field, p.values[0].text == "true" ? "NOT " : "");
-      case Op::kLt:
-      case Op::kLte:
-      case Op::kGt:
-      case Op::kGte: {
-        static const char* kOps[] = {"<", "<=", ">", ">="};
-        const char* op = kOps[static_cast<int>(p.op) - static_cast<int>(Op::kLt)];
-        for (const auto& v : p.values) {
-          // TO_DOUBLE: ES|QL refuses to compare a keyword with a number, and ECS keeps some
-          // numbers (LogonType) as keywords.
-          parts.push_back(
-              Guard(field, fmt::format("TO_DOUBLE({}) {} {}", field, op, v.text), negated));
-        }
-        return JoinTests(parts, p.all_of, kEsql);
-      }
-      case Op::kCidr: {
-        // CIDR_MATCH(ip, block1, block2, ...) is true when the address is in any block; TO_IP
-        // because ECS keeps some addresses (winlog IpAddress) as keywords.
-        // https://www.elastic.co/guide/en/elasticsearch/reference/current/esql-functions-operators.html#esql-cidr_match
-        if (p.all_of) {
-          for (const auto& v : p.values) {
-            parts.push_back(Guard(
-                field, fmt::format("CIDR_MATCH(TO_IP({}), {})", field, Quote(v.text)), negated));
-          }
-          return JoinTests(parts, true, kEsql);
-        }
-        std::string list;
-        for (const auto& v : p.values) list += ", " + Quote(v.text);
-        return Guard(field, fmt::format("CIDR_MATCH(TO_IP({}){})", field, list), negated);
-      }
-      case Op::kRegex:
-        for (const auto& v : p.values) {
-          std::string construct;
-          auto regex = ir::EmitWholeMatch(*v.regex, EsqlRegexFlavor(), &construct);
-          if (!regex) {
-            Fail(p,
-                 "the regex construct " + construct + " (RLIKE uses Lucene regular expressions)");
-            return "";
-          }
-          parts.push_back(Guard(
-              field, fmt::format("{} RLIKE {}", TextSubject(p, field), Quote(*regex)), negated));
-        }
-        return JoinTests(parts, p.all_of, kEsql);
-      default:
-        break;
+    std::string list;
+    for (const auto& v : p.values) list += ", " + Quote(v.text);
+    return Guard(field, fmt::format("CIDR_MATCH(TO_IP({}){})", field, list), negated);
+  }
+
+  std::string RegexValue(const Predicate& p, const std::string& field,
+                         const ir::Regex& regex) override {
+    std::string construct;
+    auto text = ir::EmitWholeMatch(regex, EsqlRegexFlavor(), &construct);
+    if (!text) {
+      return Fail(p,
+                  "the regex construct " + construct + " (RLIKE uses Lucene regular expressions)");
     }
+    return fmt::format("{} RLIKE {}", TextSubject(p, field), Quote(*text));
+  }
+
+  // The values of a predicate are compared as the first one's kind.
+  std::string Values(const Predicate& p, const std::string& field, bool negated) override {
     if (p.values[0].kind == Value::Kind::kField) {
-      if (p.op != Op::kEq) {
-        Fail(p, "fieldref with contains, startswith or endswith");
-        return "";
-      }
-      for (const auto& v : p.values) {
+      if (p.op != Op::kEq) return Fail(p, "fieldref with contains, startswith or endswith");
+      return Each(p, field, negated, [&](const Value& v) {
         std::string other = Field(v.text);
-        parts.push_back(Guard(field,
-                              p.cased ? fmt::format("{} == {}", field, other)
-                                      : fmt::format("TO_LOWER({}) == TO_LOWER({})", field, other),
-                              negated));
-      }
-      return JoinTests(parts, p.all_of, kEsql);
+        return p.cased ? fmt::format("{} == {}", field, other)
+                       : fmt::format("TO_LOWER({}) == TO_LOWER({})", field, other);
+      });
     }
-    if (p.values[0].kind == Value::Kind::kNumber || p.values[0].kind == Value::Kind::kBool) {
-      // ES|QL is strictly typed: ECS keyword fields (event.code) compare with text.
-      bool keyword = FieldType(p.field) == "keyword";
-      for (const auto& v : p.values) parts.push_back(keyword ? Quote(v.text) : v.text);
-      if (parts.size() > 1 && !p.all_of) {
-        std::string list;
-        for (size_t i = 0; i < parts.size(); ++i) list += (i ? ", " : "") + parts[i];
-        return Guard(field, fmt::format("{} IN ({})", field, list), negated);
-      }
-      for (auto& part : parts) part = Guard(field, fmt::format("{} == {}", field, part), negated);
-      return JoinTests(parts, p.all_of, kEsql);
+    if (p.values[0].kind != Value::Kind::kNumber && p.values[0].kind != Value::Kind::kBool) {
+      return StringTests(p, field, negated);
     }
-    return StringTests(p, field, negated);
+    // ES|QL is strictly typed: ECS keyword fields (event.code) compare with text.
+    std::vector<std::string> parts;
+    bool keyword = FieldType(p.field) == "keyword";
+    for (const auto& v : p.values) parts.push_back(keyword ? Quote(v.text) : v.text);
+    if (parts.size() > 1 && !p.all_of) {
+      std::string list;
+      for (size_t i = 0; i < parts.size(); ++i) list += (i ? ", " : "") + parts[i];
+      return Guard(field, fmt::format("{} IN ({})", field, list), negated);
+    }
+    for (auto& part : parts) part = Guard(field, fmt::format("{} == {}", field, part), negated);
+    return Join(parts, p.all_of);
   }
 
+ private:
   // DATE_EXTRACT takes java.time ChronoField names; the ISO week is not one of them.
   // https://www.elastic.co/guide/en/elasticsearch/reference/current/esql-functions-operators.html#esql-date_extract
   std::string TimePartTests(const Predicate& p, const std::string& field, bool negated) {
     static const char* kParts[] = {"", "minute_of_hour", "hour_of_day", "day_of_month",
                                    "", "month_of_year",  "year"};
     const char* part = kParts[static_cast<int>(p.part)];
-    if (*part == '\0') {
-      Fail(p, "the week modifier (DATE_EXTRACT has no ISO week number)");
-      return "";
-    }
+    if (*part == '\0') return Fail(p, "the week modifier (DATE_EXTRACT has no ISO week number)");
     static const char* kOps[] = {"==", "", "", "", "", "", "", "", "", "<", "<=", ">", ">="};
     const char* op = kOps[static_cast<int>(p.op)];
-    if (*op == '\0') {
-      Fail(p, "a time-part modifier with a text comparison");
-      return "";
-    }
-    std::vector<std::string> parts;
-    for (const auto& v : p.values) {
-      parts.push_back(
-          Guard(field,
-                fmt::format("DATE_EXTRACT(\"{}\", TO_DATETIME({})) {} {}", part, field, op, v.text),
-                negated));
-    }
-    return JoinTests(parts, p.all_of, kEsql);
+    if (*op == '\0') return Fail(p, "a time-part modifier with a text comparison");
+    return Each(p, field, negated, [&](const Value& v) {
+      return fmt::format("DATE_EXTRACT(\"{}\", TO_DATETIME({})) {} {}", part, field, op, v.text);
+    });
   }
 
   // LIKE's `*` and `?` are wildcards and `\` escapes them; the string quoting comes on top.
@@ -325,11 +261,8 @@ class EsqlEmitter {
       }
     }
     for (auto& part : parts) part = Guard(column, part, negated);
-    return JoinTests(parts, p.all_of, kEsql);
+    return Join(parts, p.all_of);
   }
-
-  const EmitContext& ctx_;
-  bool failed_ = false;
 };
 
 // Sigma correlations as STATS over BUCKET(@timestamp, span); several rules read one FROM with a

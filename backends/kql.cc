@@ -28,63 +28,16 @@ const ir::RegexFlavor& RustFlavor() {
   return kFlavor;
 }
 
-// String literals: "..." with backslash escapes.
+// String literals: "..." with backslash escapes; `and` binds tighter than `or`, nested
+// junctions are parenthesised for the reader too.
 // https://learn.microsoft.com/azure/kusto/query/scalar-data-types/string
-std::string Quote(std::string_view text) {
-  std::string out = "\"";
-  for (char raw : text) {
-    const auto c = static_cast<unsigned char>(raw);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          out += fmt::format("\\u{:04x}", c);
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
+const Dialect kKql{{" and ", " or ", "not(", ")"}, {'"', false, true, true, "\\u{:04x}"}, ""};
+
+std::string Quote(std::string_view text) { return QuoteString(text, kKql.quote); }
 
 // True when case-insensitive KQL operators compare `text` exactly as Sigma does: they fold
 // ASCII only, so text with non-ASCII letters that have case needs a (?i) regex instead.
-// Punctuation, symbols and caseless scripts need nothing (a conservative list: unknown ranges
-// count as cased).
-bool FoldsLikeAscii(std::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-    uint32_t cp = c & (0x3F >> extra);
-    for (size_t k = 1; k <= extra && i + k < text.size(); ++k) {
-      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-    }
-    i += extra + 1;
-    bool caseless = (cp >= 0xA0 && cp <= 0xBF && cp != 0xB5) || (cp >= 0x2000 && cp <= 0x2BFF) ||
-                    (cp >= 0x3000 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) ||
-                    (cp >= 0x1F000 && cp <= 0x1FAFF) || cp == 0xD7 || cp == 0xF7;
-    if (!caseless) return false;
-  }
-  return true;
-}
+bool FoldsLikeAscii(std::string_view text) { return !HasNonAsciiCasedLetter(text); }
 
 bool IsIdentifier(std::string_view s) {
   static const std::vector<std::string_view> kReserved = {
@@ -154,59 +107,25 @@ bool IsNumericType(const std::string& type) {
   return type == "int" || type == "long" || type == "real" || type == "decimal";
 }
 
-class KqlEmitter {
+// KQL's operators take a predicate's values in one test (`in~ (...)`, `has_any`), so it
+// supplies Leaf whole.
+class KqlEmitter : public TextGenerator {
  public:
-  explicit KqlEmitter(const EmitContext& ctx) : ctx_(ctx) {}
-
-  // `e` as a KQL boolean expression over the rule's table; nullopt after a reported failure.
-  std::optional<std::string> Condition(const Expr& e) {
-    std::string text = Emit(e, false);
-    if (failed_) return std::nullopt;
-    return text;
-  }
+  explicit KqlEmitter(const EmitContext& ctx) : TextGenerator(ctx, kKql) {}
 
   std::optional<std::string> Run() {
     std::string query = QuoteName(ctx_.rule.source);
     const Expr& condition = ctx_.rule.condition;
     if (condition.kind == Expr::Kind::kTrue) return query;
-    std::string where = Emit(condition, false);
-    if (failed_) return std::nullopt;
-    return query + "\n| where " + where;
+    auto where = Condition(condition);
+    if (!where) return std::nullopt;
+    return query + "\n| where " + *where;
   }
+
+ protected:
+  std::string Leaf(const Predicate& p, bool negated) override { return EmitPredicate(p, negated); }
 
  private:
-  std::string Emit(const Expr& e, bool negated) {
-    switch (e.kind) {
-      case Expr::Kind::kTrue:
-        return "true";
-      case Expr::Kind::kFalse:
-        return "false";
-      case Expr::Kind::kNot:
-        return "not(" + Emit(e.children[0], !negated) + ")";
-      case Expr::Kind::kAnd:
-      case Expr::Kind::kOr: {
-        const bool is_and = e.kind == Expr::Kind::kAnd;
-        std::string out;
-        for (size_t i = 0; i < e.children.size(); ++i) {
-          if (i > 0) out += is_and ? " and " : " or ";
-          const Expr& child = e.children[i];
-          std::string text = Emit(child, negated);
-          // `and` binds tighter than `or`; nested junctions are parenthesised for the reader too.
-          bool wrap = child.kind == Expr::Kind::kAnd || child.kind == Expr::Kind::kOr;
-          out += wrap ? "(" + text + ")" : text;
-        }
-        return out;
-      }
-      case Expr::Kind::kPredicate:
-        return EmitPredicate(e.predicate, negated);
-    }
-    return "";
-  }
-
-  std::string FieldType(const std::string& field) const {
-    return ctx_.mapping.FieldType(ctx_.rule.source, field);
-  }
-
   // A dotted Sigma field navigates a dynamic column: SigninLogs' LocationDetails.city.
   static std::string FieldPath(const std::string& field) { return FieldPathFor(field); }
 
@@ -216,18 +135,6 @@ class KqlEmitter {
     bool path = field.find('.') != std::string::npos && !field.empty() && field[0] != '.';
     if (path || (!type.empty() && type != "string")) return "tostring(" + FieldPath(field) + ")";
     return FieldPath(field);
-  }
-
-  // Joins the tests of one multi-valued predicate; the chain carries its own parentheses so it
-  // can stand anywhere.
-  std::string Join(const std::vector<std::string>& parts, bool all_of) const {
-    if (parts.size() == 1) return parts[0];
-    std::string out = "(";
-    for (size_t i = 0; i < parts.size(); ++i) {
-      if (i > 0) out += all_of ? " and " : " or ";
-      out += parts[i];
-    }
-    return out + ")";
   }
 
   std::string Regex(const std::string& subject, const std::string& regex) const {
@@ -409,11 +316,8 @@ class KqlEmitter {
       std::string construct;
       auto regex = ir::EmitRegex(*v.regex, RustFlavor(), &construct);
       if (!regex) {
-        ctx_.Unsupported(p.location, fmt::format("the regex construct {} (KQL uses the Rust "
-                                                 "regex engine)",
-                                                 construct));
-        failed_ = true;
-        return "";
+        return Fail(
+            p, fmt::format("the regex construct {} (KQL uses the Rust regex engine)", construct));
       }
       parts.push_back(Regex(subject, *regex));
     }
@@ -492,9 +396,6 @@ class KqlEmitter {
     }
     return Join(parts, p.all_of);
   }
-
-  const EmitContext& ctx_;
-  bool failed_ = false;
 };
 
 // Sigma correlations as summarize over time bins.

@@ -17,7 +17,8 @@ using ir::Piece;
 using ir::Predicate;
 using ir::Value;
 
-const BoolSyntax kLucene{" AND ", " OR ", "NOT (", ")", "*:*", "NOT *:*"};
+// Terms are escaped rather than quoted (EscapeTerm); a missing field simply does not match.
+const Dialect kLucene{{" AND ", " OR ", "NOT (", ")", "*:*", "NOT *:*"}, {'"'}, ""};
 
 // Reserved characters and white space are escaped with a backslash in terms and field names.
 std::string EscapeTerm(std::string_view text) {
@@ -37,33 +38,23 @@ bool HasLetter(std::string_view text) {
   return false;
 }
 
-class LuceneEmitter {
+// A query string writes a predicate as `field:(term OR term)`, so it supplies Leaf whole.
+class LuceneGenerator : public TextGenerator {
  public:
-  explicit LuceneEmitter(const EmitContext& ctx) : ctx_(ctx) {}
+  explicit LuceneGenerator(const EmitContext& ctx) : TextGenerator(ctx, kLucene) {}
 
-  std::optional<std::string> Run() {
-    std::string query = RenderBoolean(ctx_.rule.condition, kLucene,
-                                      [this](const Predicate& p, bool) { return Leaf(p); });
-    if (failed_) return std::nullopt;
-    return query;
-  }
+  std::optional<std::string> Run() { return Condition(ctx_.rule.condition); }
 
  private:
-  void Fail(const Predicate& p, const std::string& construct) {
-    if (!failed_) ctx_.Unsupported(p.location, construct);
-    failed_ = true;
-  }
-
   // One value of a string predicate: a term, a wildcard query or a regex.
   std::string StringTerm(const Predicate& p, const Value& v) {
     bool leading = p.op == Op::kContains || p.op == Op::kEndsWith;
     bool trailing = p.op == Op::kContains || p.op == Op::kStartsWith;
     std::string literal = v.pattern.Literal();
     if (!p.cased && ir::HasUnfoldableLetter(literal)) {
-      Fail(p,
-           "case-insensitive matching of letters outside Latin, Greek and Cyrillic (Lucene "
-           "query strings have no case-insensitive flag)");
-      return "";
+      return Fail(p,
+                  "case-insensitive matching of letters outside Latin, Greek and Cyrillic (Lucene "
+                  "query strings have no case-insensitive flag)");
     }
     if (!p.cased && HasLetter(literal)) {
       return "/" + LucenePatternRegex(v.pattern, leading, trailing, true) + "/";
@@ -79,14 +70,10 @@ class LuceneEmitter {
     return out.empty() ? "\"\"" : out;
   }
 
-  std::string Leaf(const Predicate& p) {
-    if (p.part != ir::TimePart::kNone) {
-      Fail(p, "a time-part modifier");
-      return "";
-    }
+  std::string Leaf(const Predicate& p, bool) override {
+    if (p.part != ir::TimePart::kNone) return Fail(p, "a time-part modifier");
     if (!p.values.empty() && p.values[0].kind == Value::Kind::kField) {
-      Fail(p, "a comparison of two fields (fieldref)");
-      return "";
+      return Fail(p, "a comparison of two fields (fieldref)");
     }
     std::string field = p.IsKeyword() ? "" : EscapeTerm(p.field) + ":";
     std::vector<std::string> terms;
@@ -104,16 +91,14 @@ class LuceneEmitter {
         const char* op = kOps[static_cast<int>(p.op) - static_cast<int>(Op::kLt)];
         std::vector<std::string> parts;
         for (const auto& v : p.values) parts.push_back(field + op + v.text);
-        return JoinTests(parts, p.all_of, kLucene);
+        return Join(parts, p.all_of);
       }
       case Op::kRegex:
         for (const auto& v : p.values) {
           std::string construct;
           auto regex = ir::EmitWholeMatch(*v.regex, LuceneRegexFlavor(), &construct);
-          if (!regex) {
-            Fail(p, "the regex construct " + construct + " (Lucene regular expressions)");
-            return "";
-          }
+          if (!regex)
+            return Fail(p, "the regex construct " + construct + " (Lucene regular expressions)");
           terms.push_back("/" + *regex + "/");
         }
         break;
@@ -125,7 +110,7 @@ class LuceneEmitter {
           terms.push_back(v.kind == Value::Kind::kString ? StringTerm(p, v) : EscapeTerm(v.text));
         }
     }
-    if (failed_) return "";
+    if (failed()) return "";
     if (terms.size() == 1) return field + terms[0];
     std::string list;
     for (size_t i = 0; i < terms.size(); ++i) {
@@ -133,9 +118,6 @@ class LuceneEmitter {
     }
     return field.empty() ? "(" + list + ")" : field + "(" + list + ")";
   }
-
-  const EmitContext& ctx_;
-  bool failed_ = false;
 };
 
 class Lucene final : public Backend {
@@ -146,7 +128,7 @@ class Lucene final : public Backend {
   }
   std::string_view extension() const override { return "lucene"; }
   std::optional<std::string> Emit(const EmitContext& ctx) const override {
-    return LuceneEmitter(ctx).Run();
+    return LuceneGenerator(ctx).Run();
   }
   std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
     ctx.Unsupported(

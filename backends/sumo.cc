@@ -19,7 +19,11 @@ using ir::Piece;
 using ir::Predicate;
 using ir::Value;
 
-const BoolSyntax kWhere{" and ", " or ", "!(", ")", "true", "false"};
+// A comparison with a field that is absent is false, and so is its `!(...)`: a negated test
+// keeps the events without the field through a guard.
+const Dialect kSumo{
+    {" and ", " or ", "!(", ")", "true", "false"}, {'"'}, "(!isEmpty({0}) and {1})"};
+const BoolSyntax& kWhere = kSumo.boolean;
 
 // `matches /re/` takes RE2 regular expressions.
 const ir::RegexFlavor& Re2() {
@@ -35,14 +39,7 @@ const ir::RegexFlavor& Re2() {
   return kFlavor;
 }
 
-std::string Quote(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
+std::string Quote(std::string_view text) { return QuoteString(text, kSumo.quote); }
 
 // The extracted field's name: the JSON key with every other character as `_`.
 std::string Alias(const std::string& field) {
@@ -73,10 +70,10 @@ void CollectFields(const Expr& e, std::set<std::string>& fields) {
   }
 }
 
-class SumoEmitter {
+class SumoGenerator : public TextGenerator {
  public:
-  explicit SumoEmitter(const EmitContext& ctx, std::set<std::string> extra_fields = {})
-      : ctx_(ctx), extra_fields_(std::move(extra_fields)) {}
+  explicit SumoGenerator(const EmitContext& ctx, std::set<std::string> extra_fields = {})
+      : TextGenerator(ctx, kSumo), extra_fields_(std::move(extra_fields)) {}
 
   std::optional<std::string> Run() {
     std::string query = ctx_.rule.source.empty() ? "*" : ctx_.rule.source;
@@ -95,150 +92,69 @@ class SumoEmitter {
     if (ctx_.rule.condition.kind != Expr::Kind::kTrue) {
       query += "\n| where " + WhereFor(ctx_.rule);
     }
-    if (failed_) return std::nullopt;
+    if (failed()) return std::nullopt;
     return query;
   }
 
-  // The where-clause expression of `rule` over the extracted fields.
-  std::string WhereFor(const ir::Rule& rule) {
-    return RenderBoolean(rule.condition, kWhere,
-                         [this](const Predicate& p, bool n) { return Leaf(p, n); });
-  }
+  // The where-clause expression of `rule` over the extracted fields ("" once failed()).
+  std::string WhereFor(const ir::Rule& rule) { return Condition(rule.condition).value_or(""); }
 
-  bool failed() const { return failed_; }
+ protected:
+  std::string FieldName(const std::string& field) const override { return Alias(field); }
 
- private:
-  void Fail(const Predicate& p, const std::string& construct) {
-    if (!failed_) ctx_.Unsupported(p.location, construct);
-    failed_ = true;
-  }
-
-  static std::string Guard(const std::string& field, std::string test, bool negated) {
-    return negated ? fmt::format("(!isEmpty({}) and {})", field, test) : test;
-  }
-
-  // A whole-value RE2 regex for a Sigma pattern, anchored so it means the same whether
-  // `matches` tests the whole value or searches in it.
-  static std::string PatternRegex(const Predicate& p, const Value& v) {
-    std::string out = p.cased ? "/^" : "/(?i)^";
-    if (p.op == Op::kContains || p.op == Op::kEndsWith) out += "[\\s\\S]*";
-    for (const auto& piece : v.pattern.pieces) {
-      out += piece.kind == Piece::Kind::kLiteral    ? ir::RegexEscapeLiteral(piece.text, Re2())
-             : piece.kind == Piece::Kind::kAnyChars ? "[\\s\\S]*"
-                                                    : "[\\s\\S]";
-    }
-    if (p.op == Op::kContains || p.op == Op::kStartsWith) out += "[\\s\\S]*";
-    return out + "$/";
-  }
-
-  std::optional<std::string> Regex(const Predicate& p, const ir::Regex& regex) {
-    ir::Regex copy = regex;
-    copy.ignore_case = false;
-    copy.dot_all = false;
-    std::string construct;
-    auto body = ir::EmitWholeMatch(copy, Re2(), &construct);
-    if (!body) {
-      Fail(p, "the regex construct " + construct + " (Sumo Logic uses RE2)");
-      return std::nullopt;
-    }
-    std::string flags;
-    if (regex.ignore_case) flags += 'i';
-    if (regex.dot_all) flags += 's';
-    return "/" + (flags.empty() ? "" : "(?" + flags + ")") + "^(?:" + *body + ")$/";
-  }
-
-  std::string StringTest(const Predicate& p, const std::string& field, const Value& v) {
-    std::string literal = v.pattern.Literal();
-    if (p.op == Op::kEq && !HasNonAsciiCasedLetter(literal) && !HasControl(literal)) {
-      return p.cased ? fmt::format("{} = {}", field, Quote(literal))
-                     : fmt::format("toLowerCase({}) = {}", field, Quote(AsciiLower(literal)));
-    }
-    return fmt::format("{} matches {}", field, PatternRegex(p, v));
-  }
-
-  std::string Leaf(const Predicate& p, bool negated) {
-    if (p.part != ir::TimePart::kNone) {
-      Fail(p, "a time-part modifier");
-      return "";
-    }
+  std::string Keyword(const Predicate& p, bool) override {
     std::vector<std::string> parts;
-    if (p.IsKeyword()) {
-      for (const auto& v : p.values) {
-        if (p.op == Op::kRegex) {
-          auto regex = Regex(p, *v.regex);
-          if (!regex) return "";
-          parts.push_back("_raw matches " + *regex);
-        } else {
-          parts.push_back(StringTest(p, "_raw", v));
-        }
-      }
-      return JoinTests(parts, p.all_of, kWhere);
+    for (const auto& v : p.values) {
+      parts.push_back(p.op == Op::kRegex ? "_raw matches " + RegexLiteral(p, *v.regex)
+                                         : StringTest(p, "_raw", v));
+      if (failed()) return "";
     }
-    std::string field = Alias(p.field);
-    switch (p.op) {
-      case Op::kNull:
-        return fmt::format("isEmpty({})", field);
-      case Op::kExists:
-        return fmt::format("{}isEmpty({})", p.values[0].text == "true" ? "!" : "", field);
-      case Op::kLt:
-      case Op::kLte:
-      case Op::kGt:
-      case Op::kGte: {
-        static const char* kOps[] = {"<", "<=", ">", ">="};
-        const char* op = kOps[static_cast<int>(p.op) - static_cast<int>(Op::kLt)];
-        for (const auto& v : p.values) {
-          parts.push_back(Guard(field, fmt::format("num({}) {} {}", field, op, v.text), negated));
-        }
-        return JoinTests(parts, p.all_of, kWhere);
-      }
-      case Op::kCidr:
-        // IPv4 only, prefix length as a string.
-        // https://www.sumologic.com/help/docs/search/search-query-language/search-operators/cidr/
-        for (const auto& v : p.values) {
-          if (v.ipv6) {
-            Fail(p, "an IPv6 cidr network (compareCIDRPrefix is IPv4 only)");
-            return "";
-          }
-          size_t slash = v.text.find('/');
-          std::string network = v.text.substr(0, slash);
-          std::string bits = slash == std::string::npos ? "32" : v.text.substr(slash + 1);
-          parts.push_back(Guard(
-              field,
-              fmt::format("compareCIDRPrefix({}, {}, {})", Quote(network), field, Quote(bits)),
-              negated));
-        }
-        return JoinTests(parts, p.all_of, kWhere);
-      case Op::kRegex:
-        for (const auto& v : p.values) {
-          auto regex = Regex(p, *v.regex);
-          if (!regex) return "";
-          parts.push_back(Guard(field, field + " matches " + *regex, negated));
-        }
-        return JoinTests(parts, p.all_of, kWhere);
-      default:
-        break;
-    }
+    return Join(parts, p.all_of);
+  }
+
+  std::string Null(const Predicate&, const std::string& field) override {
+    return fmt::format("isEmpty({})", field);
+  }
+
+  std::string Exists(const Predicate&, const std::string& field, bool exists) override {
+    return fmt::format("{}isEmpty({})", exists ? "!" : "", field);
+  }
+
+  std::string CompareValue(const Predicate&, const std::string& field, const Value& v,
+                           std::string_view op) override {
+    return fmt::format("num({}) {} {}", field, op, v.text);
+  }
+
+  // IPv4 only, prefix length as a string.
+  // https://www.sumologic.com/help/docs/search/search-query-language/search-operators/cidr/
+  std::string CidrValue(const Predicate& p, const std::string& field, const Value& v) override {
+    if (v.ipv6) return Fail(p, "an IPv6 cidr network (compareCIDRPrefix is IPv4 only)");
+    size_t slash = v.text.find('/');
+    std::string network = v.text.substr(0, slash);
+    std::string bits = slash == std::string::npos ? "32" : v.text.substr(slash + 1);
+    return fmt::format("compareCIDRPrefix({}, {}, {})", Quote(network), field, Quote(bits));
+  }
+
+  std::string RegexValue(const Predicate& p, const std::string& field,
+                         const ir::Regex& regex) override {
+    std::string literal = RegexLiteral(p, regex);
+    return failed() ? "" : field + " matches " + literal;
+  }
+
+  // The values of a predicate are compared as the first one's kind.
+  std::string Values(const Predicate& p, const std::string& field, bool negated) override {
     const Value& first = p.values[0];
     if (first.kind == Value::Kind::kField) {
-      if (p.op != Op::kEq) {
-        Fail(p, "fieldref with contains, startswith or endswith");
-        return "";
-      }
-      for (const auto& v : p.values) {
+      if (p.op != Op::kEq) return Fail(p, "fieldref with contains, startswith or endswith");
+      return Each(p, field, negated, [&](const Value& v) {
         std::string other = Alias(v.text);
-        parts.push_back(Guard(field,
-                              p.cased
-                                  ? fmt::format("{} = {}", field, other)
-                                  : fmt::format("toLowerCase({}) = toLowerCase({})", field, other),
-                              negated));
-      }
-      return JoinTests(parts, p.all_of, kWhere);
+        return p.cased ? fmt::format("{} = {}", field, other)
+                       : fmt::format("toLowerCase({}) = toLowerCase({})", field, other);
+      });
     }
     if (first.kind == Value::Kind::kNumber) {
-      for (const auto& v : p.values) {
-        parts.push_back(Guard(field, fmt::format("num({}) = {}", field, v.text), negated));
-      }
-      return JoinTests(parts, p.all_of, kWhere);
+      return Each(p, field, negated,
+                  [&](const Value& v) { return fmt::format("num({}) = {}", field, v.text); });
     }
     if (first.kind == Value::Kind::kBool) {
       return Guard(field, fmt::format("toLowerCase({}) = {}", field, Quote(first.text)), negated);
@@ -255,13 +171,47 @@ class SumoEmitter {
       }
       return Guard(field, fmt::format("toLowerCase({}) in ({})", field, list), negated);
     }
-    for (const auto& v : p.values) parts.push_back(Guard(field, StringTest(p, field, v), negated));
-    return JoinTests(parts, p.all_of, kWhere);
+    return Each(p, field, negated, [&](const Value& v) { return StringTest(p, field, v); });
   }
 
-  const EmitContext& ctx_;
+ private:
+  // A whole-value RE2 regex for a Sigma pattern, anchored so it means the same whether
+  // `matches` tests the whole value or searches in it.
+  static std::string PatternRegex(const Predicate& p, const Value& v) {
+    std::string out = p.cased ? "/^" : "/(?i)^";
+    if (p.op == Op::kContains || p.op == Op::kEndsWith) out += "[\\s\\S]*";
+    for (const auto& piece : v.pattern.pieces) {
+      out += piece.kind == Piece::Kind::kLiteral    ? ir::RegexEscapeLiteral(piece.text, Re2())
+             : piece.kind == Piece::Kind::kAnyChars ? "[\\s\\S]*"
+                                                    : "[\\s\\S]";
+    }
+    if (p.op == Op::kContains || p.op == Op::kStartsWith) out += "[\\s\\S]*";
+    return out + "$/";
+  }
+
+  std::string RegexLiteral(const Predicate& p, const ir::Regex& regex) {
+    ir::Regex copy = regex;
+    copy.ignore_case = false;
+    copy.dot_all = false;
+    std::string construct;
+    auto body = ir::EmitWholeMatch(copy, Re2(), &construct);
+    if (!body) return Fail(p, "the regex construct " + construct + " (Sumo Logic uses RE2)");
+    std::string flags;
+    if (regex.ignore_case) flags += 'i';
+    if (regex.dot_all) flags += 's';
+    return "/" + (flags.empty() ? "" : "(?" + flags + ")") + "^(?:" + *body + ")$/";
+  }
+
+  std::string StringTest(const Predicate& p, const std::string& field, const Value& v) {
+    std::string literal = v.pattern.Literal();
+    if (p.op == Op::kEq && !HasNonAsciiCasedLetter(literal) && !HasControl(literal)) {
+      return p.cased ? fmt::format("{} = {}", field, Quote(literal))
+                     : fmt::format("toLowerCase({}) = {}", field, Quote(AsciiLower(literal)));
+    }
+    return fmt::format("{} matches {}", field, PatternRegex(p, v));
+  }
+
   std::set<std::string> extra_fields_;  // extracted too: a correlation's group and value fields
-  bool failed_ = false;
 };
 
 // Sigma correlations: timeslice buckets and an aggregate `by` the group fields, then `where`.
@@ -279,7 +229,7 @@ class SumoCorrelation {
       EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
       std::set<std::string> extra(source.group_fields.begin(), source.group_fields.end());
       if (!source.value_field.empty()) extra.insert(source.value_field);
-      auto query = SumoEmitter(ec, extra).Run();
+      auto query = SumoGenerator(ec, extra).Run();
       if (!query) return std::nullopt;
       queries.push_back(*query);
     }
@@ -330,7 +280,7 @@ class SumoCorrelation {
     std::vector<std::string> tests;
     for (const auto& source : ctx_.sources) {
       EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
-      SumoEmitter emitter(ec);
+      SumoGenerator emitter(ec);
       std::string test = emitter.WhereFor(*source.rule);
       if (emitter.failed()) return std::nullopt;
       if (scopes.size() > 1) {
@@ -462,7 +412,7 @@ class SumoAggregate {
       for (const auto& f : fields) want(f);
     }
     EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
-    SumoEmitter emitter(ec, extra);
+    SumoGenerator emitter(ec, extra);
     auto query = emitter.Run();
     if (!query) return std::nullopt;
     std::string out = fmt::format("// time range: the last {} (set it on the scheduled search)\n",
@@ -550,7 +500,7 @@ class Sumo final : public Backend {
   std::string_view description() const override { return "Sumo Logic (log search)"; }
   std::string_view extension() const override { return "sumo"; }
   std::optional<std::string> Emit(const EmitContext& ctx) const override {
-    return SumoEmitter(ctx).Run();
+    return SumoGenerator(ctx).Run();
   }
   std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
     return SumoCorrelation(ctx).Run();

@@ -16,7 +16,10 @@ using ir::Piece;
 using ir::Predicate;
 using ir::Value;
 
-const BoolSyntax kYaral{" and ", " or ", "not (", ")", "true", "false"};
+// Strings are double-quoted with backslash escapes; YARA-L's `not` keeps events without the
+// field (an unset UDM field reads as empty), so no guard is needed.
+const Dialect kYaral{
+    {" and ", " or ", "not (", ")", "true", "false"}, {'"', false, true, true}, ""};
 
 // https://cloud.google.com/chronicle/docs/detection/yara-l-2-0-functions/re-regex
 const ir::RegexFlavor& Re2() {
@@ -30,32 +33,7 @@ const ir::RegexFlavor& Re2() {
   return kFlavor;
 }
 
-std::string Quote(std::string_view text) {
-  std::string out = "\"";
-  for (char raw : text) {
-    const auto c = static_cast<unsigned char>(raw);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
+std::string Quote(std::string_view text) { return QuoteString(text, kYaral.quote); }
 
 bool HasControl(std::string_view text) {
   for (char raw : text) {
@@ -90,54 +68,117 @@ std::string RuleName(const ir::RuleInfo& info) {
   return out;
 }
 
-class YaralEmitter {
+// `rule NAME {` and the meta section: title, id, author and severity, and for a single-event
+// rule its description and tags too.
+std::string RuleHeader(const ir::RuleInfo& info, bool describe) {
+  std::string out = fmt::format("rule {} {{\n  meta:\n", RuleName(info));
+  auto meta = [&](const char* key, const std::string& value) {
+    if (!value.empty()) out += fmt::format("    {} = {}\n", key, Quote(value));
+  };
+  meta("title", info.title);
+  meta("id", info.id);
+  std::string description = info.description;
+  for (auto& c : description) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  while (!description.empty() && description.back() == ' ') description.pop_back();
+  if (describe) meta("description", description);
+  meta("author", info.author);
+  meta("severity", info.level);
+  std::string tags;
+  for (const auto& tag : info.tags) tags += (tags.empty() ? "" : ", ") + tag;
+  if (describe) meta("tags", tags);
+  return out;
+}
+
+// A match variable for a group-by name: `$refract_UserPrincipalName`.
+std::string Placeholder(const std::string& name) {
+  std::string out = "refract_";
+  for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return out;
+}
+
+class YaralGenerator : public TextGenerator {
  public:
-  explicit YaralEmitter(const EmitContext& ctx) : ctx_(ctx) {}
+  explicit YaralGenerator(const EmitContext& ctx) : TextGenerator(ctx, kYaral) {}
 
   // The events-section expression of `rule` (its log source filters and condition).
-  std::optional<std::string> EventsFor(const ir::Rule& rule) {
-    std::string events =
-        RenderBoolean(rule.condition, kYaral, [this](const Predicate& p, bool) { return Leaf(p); });
-    if (failed_) return std::nullopt;
-    return events;
-  }
+  std::optional<std::string> EventsFor(const ir::Rule& rule) { return Condition(rule.condition); }
 
   std::optional<std::string> Run() {
     const ir::Rule& rule = ctx_.rule;
-    std::string events =
-        RenderBoolean(rule.condition, kYaral, [this](const Predicate& p, bool) { return Leaf(p); });
-    if (failed_) return std::nullopt;
-    const ir::RuleInfo& info = rule.info;
-    std::string out = fmt::format("rule {} {{\n  meta:\n", RuleName(info));
-    auto meta = [&](const char* key, const std::string& value) {
-      if (!value.empty()) out += fmt::format("    {} = {}\n", key, Quote(value));
-    };
-    meta("title", info.title);
-    meta("id", info.id);
-    std::string description = info.description;
-    for (auto& c : description) {
-      if (c == '\n' || c == '\r') c = ' ';
-    }
-    while (!description.empty() && description.back() == ' ') description.pop_back();
-    meta("description", description);
-    meta("author", info.author);
-    meta("severity", info.level);
-    std::string tags;
-    for (const auto& tag : info.tags) tags += (tags.empty() ? "" : ", ") + tag;
-    meta("tags", tags);
-    out += "\n  events:\n";
+    auto events = Condition(rule.condition);
+    if (!events) return std::nullopt;
+    std::string out = RuleHeader(rule.info, true) + "\n  events:\n";
     if (!rule.source.empty()) out += "    " + rule.source + "\n";
-    if (rule.condition.kind != ir::Expr::Kind::kTrue) out += "    " + events + "\n";
+    if (rule.condition.kind != ir::Expr::Kind::kTrue) out += "    " + *events + "\n";
     out += "\n  condition:\n    $e\n}";
     return out;
   }
 
- private:
-  void Fail(const Predicate& p, const std::string& construct) {
-    if (!failed_) ctx_.Unsupported(p.location, construct);
-    failed_ = true;
+ protected:
+  std::string FieldName(const std::string& field) const override { return Field(field); }
+
+  std::string Keyword(const Predicate& p, bool) override {
+    return Fail(p, "a keyword search (YARA-L matches UDM fields; it has no full-text search)");
   }
 
+  // Unset UDM fields read as empty: absence and emptiness are one test.
+  std::string Null(const Predicate&, const std::string& field) override {
+    return fmt::format("{} = \"\"", field);
+  }
+
+  std::string Exists(const Predicate&, const std::string& field, bool exists) override {
+    return fmt::format("{} {} \"\"", field, exists ? "!=" : "=");
+  }
+
+  std::string CidrValue(const Predicate&, const std::string& field, const Value& v) override {
+    return fmt::format("net.ip_in_range_cidr({}, {})", field, Quote(v.text));
+  }
+
+  std::string RegexValue(const Predicate& p, const std::string& field,
+                         const ir::Regex& regex) override {
+    ir::Regex copy = regex;
+    copy.ignore_case = false;
+    std::string construct;
+    auto text = ir::EmitRegex(copy, Re2(), &construct);
+    if (!text) return Fail(p, "the regex construct " + construct + " (YARA-L uses RE2)");
+    return fmt::format("{} = /{}/{}", field, *text, regex.ignore_case ? " nocase" : "");
+  }
+
+  std::string FieldRefValue(const Predicate& p, const std::string& field, const Value& v) override {
+    if (p.op == Op::kEq) {
+      return p.cased
+                 ? fmt::format("{} = {}", field, Field(v.text))
+                 : fmt::format("strings.to_lower({}) = strings.to_lower({})", field, Field(v.text));
+    }
+    if (p.op == Op::kContains) {
+      return p.cased ? fmt::format("strings.contains({}, {})", field, Field(v.text))
+                     : fmt::format("strings.contains(strings.to_lower({}), strings.to_lower({}))",
+                                   field, Field(v.text));
+    }
+    return Fail(p, "fieldref with startswith or endswith");
+  }
+
+  // UDM event ids and codes are strings; declared numeric fields compare as numbers.
+  std::string NumberValue(const Predicate& p, const std::string& field, const Value& v) override {
+    return FieldType(p.field) == "int" ? fmt::format("{} = {}", field, v.text)
+                                       : fmt::format("{} = {}", field, Quote(v.text));
+  }
+
+  std::string BoolValue(const Predicate&, const std::string& field, const Value& v) override {
+    return fmt::format("{} = {}", field, v.text);
+  }
+
+  std::string StringValue(const Predicate& p, const std::string& field, const Value& v) override {
+    const std::string nocase = p.cased ? "" : " nocase";
+    if (p.op == Op::kEq && !HasControl(v.pattern.Literal())) {
+      return fmt::format("{} = {}{}", field, Quote(v.pattern.Literal()), nocase);
+    }
+    return fmt::format("{} = {}{}", field, PatternRegex(p, v), nocase);
+  }
+
+ private:
   static std::string PatternRegex(const Predicate& p, const Value& v) {
     // (?s): regexes see only the first line of a value otherwise.
     std::string out = "/(?s)";
@@ -150,96 +191,6 @@ class YaralEmitter {
     if (!(p.op == Op::kContains || p.op == Op::kStartsWith)) out += "$";
     return out + "/";
   }
-
-  std::string Leaf(const Predicate& p) {
-    if (p.IsKeyword()) {
-      Fail(p, "a keyword search (YARA-L matches UDM fields; it has no full-text search)");
-      return "";
-    }
-    if (p.part != ir::TimePart::kNone) {
-      Fail(p, "a time-part modifier");
-      return "";
-    }
-    std::string field = Field(p.field);
-    std::vector<std::string> parts;
-    switch (p.op) {
-      // Unset UDM fields read as empty: absence and emptiness are one test.
-      case Op::kNull:
-        return fmt::format("{} = \"\"", field);
-      case Op::kExists:
-        return fmt::format("{} {} \"\"", field, p.values[0].text == "true" ? "!=" : "=");
-      case Op::kLt:
-      case Op::kLte:
-      case Op::kGt:
-      case Op::kGte: {
-        static const char* kOps[] = {"<", "<=", ">", ">="};
-        const char* op = kOps[static_cast<int>(p.op) - static_cast<int>(Op::kLt)];
-        for (const auto& v : p.values) parts.push_back(fmt::format("{} {} {}", field, op, v.text));
-        return JoinTests(parts, p.all_of, kYaral);
-      }
-      case Op::kCidr:
-        for (const auto& v : p.values) {
-          parts.push_back(fmt::format("net.ip_in_range_cidr({}, {})", field, Quote(v.text)));
-        }
-        return JoinTests(parts, p.all_of, kYaral);
-      case Op::kRegex:
-        for (const auto& v : p.values) {
-          ir::Regex copy = *v.regex;
-          copy.ignore_case = false;
-          std::string construct;
-          auto regex = ir::EmitRegex(copy, Re2(), &construct);
-          if (!regex) {
-            Fail(p, "the regex construct " + construct + " (YARA-L uses RE2)");
-            return "";
-          }
-          parts.push_back(
-              fmt::format("{} = /{}/{}", field, *regex, v.regex->ignore_case ? " nocase" : ""));
-        }
-        return JoinTests(parts, p.all_of, kYaral);
-      default:
-        break;
-    }
-    const std::string nocase = p.cased ? "" : " nocase";
-    for (const auto& v : p.values) {
-      switch (v.kind) {
-        case Value::Kind::kField:
-          if (p.op == Op::kEq) {
-            parts.push_back(p.cased ? fmt::format("{} = {}", field, Field(v.text))
-                                    : fmt::format("strings.to_lower({}) = strings.to_lower({})",
-                                                  field, Field(v.text)));
-          } else if (p.op == Op::kContains) {
-            parts.push_back(
-                p.cased
-                    ? fmt::format("strings.contains({}, {})", field, Field(v.text))
-                    : fmt::format("strings.contains(strings.to_lower({}), strings.to_lower({}))",
-                                  field, Field(v.text)));
-          } else {
-            Fail(p, "fieldref with startswith or endswith");
-            return "";
-          }
-          break;
-        case Value::Kind::kNumber:
-          // UDM event ids and codes are strings; declared numeric fields compare as numbers.
-          parts.push_back(ctx_.mapping.FieldType(ctx_.rule.source, p.field) == "int"
-                              ? fmt::format("{} = {}", field, v.text)
-                              : fmt::format("{} = {}", field, Quote(v.text)));
-          break;
-        case Value::Kind::kBool:
-          parts.push_back(fmt::format("{} = {}", field, v.text));
-          break;
-        default:
-          if (p.op == Op::kEq && !HasControl(v.pattern.Literal())) {
-            parts.push_back(fmt::format("{} = {}{}", field, Quote(v.pattern.Literal()), nocase));
-          } else {
-            parts.push_back(fmt::format("{} = {}{}", field, PatternRegex(p, v), nocase));
-          }
-      }
-    }
-    return JoinTests(parts, p.all_of, kYaral);
-  }
-
-  const EmitContext& ctx_;
-  bool failed_ = false;
 };
 
 // Sigma correlations as multi-event YARA-L: one event variable per rule, joined on match
@@ -272,7 +223,7 @@ class YaralCorrelation {
     for (size_t i = 0; i < ctx_.sources.size(); ++i) {
       const auto& source = ctx_.sources[i];
       EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
-      auto text = YaralEmitter(ec).EventsFor(*source.rule);
+      auto text = YaralGenerator(ec).EventsFor(*source.rule);
       if (!text) return std::nullopt;
       std::string var = temporal ? fmt::format("$e{}", i + 1) : "$e";
       // The single-event emitter names its variable $e; each rule gets its own here.
@@ -288,7 +239,8 @@ class YaralCorrelation {
       events += "    " + renamed + "\n";
       for (size_t g = 0; g < spec_.group_by.size(); ++g) {
         std::string field = Field(source.group_fields[g]);
-        events += fmt::format("    {}{} = ${}\n", var, field.substr(2), Placeholder(g));
+        events +=
+            fmt::format("    {}{} = ${}\n", var, field.substr(2), Placeholder(spec_.group_by[g]));
       }
     }
     if (type == ir::CorrelationKind::kTemporalOrdered) {
@@ -299,7 +251,8 @@ class YaralCorrelation {
       }
     }
     std::string match;
-    for (size_t g = 0; g < spec_.group_by.size(); ++g) match += (g ? ", $" : "$") + Placeholder(g);
+    for (size_t g = 0; g < spec_.group_by.size(); ++g)
+      match += (g ? ", $" : "$") + Placeholder(spec_.group_by[g]);
     std::string outcome;
     std::string condition;
     auto bounds = [&](const std::string& subject) {
@@ -330,14 +283,7 @@ class YaralCorrelation {
         }
       }
     }
-    std::string out = fmt::format("rule {} {{\n  meta:\n", Name());
-    auto meta = [&](const char* key, const std::string& value) {
-      if (!value.empty()) out += fmt::format("    {} = {}\n", key, Quote(value));
-    };
-    meta("title", spec_.info.title);
-    meta("id", spec_.info.id);
-    meta("author", spec_.info.author);
-    meta("severity", spec_.info.level);
+    std::string out = RuleHeader(spec_.info, false);
     out +=
         "\n  events:\n" + events + "\n  match:\n    " + match + " over " + spec_.window.span + "\n";
     if (!outcome.empty()) out += "\n  outcome:\n" + outcome;
@@ -374,19 +320,6 @@ class YaralCorrelation {
     return nested ? "(" + out + ")" : out;
   }
 
-  std::string Placeholder(size_t g) const {
-    std::string out = "refract_";
-    for (char c : spec_.group_by[g]) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-    return out;
-  }
-
-  std::string Name() const {
-    ir::RuleInfo info;
-    info.name = spec_.info.name;
-    info.title = spec_.info.title;
-    return RuleName(info);
-  }
-
   const CorrelationContext& ctx_;
   const ir::Correlation& spec_;
 };
@@ -411,7 +344,7 @@ class YaralAggregate {
       return std::nullopt;
     }
     EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
-    YaralEmitter emitter(ec);
+    YaralGenerator emitter(ec);
     auto events = emitter.EventsFor(*source.rule);
     if (!events) return std::nullopt;
     std::string body = "    " + *events + "\n";
@@ -474,33 +407,13 @@ class YaralAggregate {
                       "is {}",
                       spec_.window.span, spec_.window.bucket));
     }
-    std::string out = fmt::format("rule {} {{\n  meta:\n", RuleName(Info()));
-    auto meta = [&](const char* key, const std::string& value) {
-      if (!value.empty()) out += fmt::format("    {} = {}\n", key, Quote(value));
-    };
-    meta("title", spec_.info.title);
-    meta("id", spec_.info.id);
-    meta("author", spec_.info.author);
-    meta("severity", spec_.info.level);
+    std::string out = RuleHeader(spec_.info, false);
     out += "\n  events:\n" + body + "\n  match:\n    " + match + " over " + CompactDuration(span) +
            "\n\n  outcome:\n" + outcome + "\n  condition:\n    " + condition + "\n}";
     return out;
   }
 
  private:
-  ir::RuleInfo Info() const {
-    ir::RuleInfo info;
-    info.name = spec_.info.name;
-    info.title = spec_.info.title;
-    return info;
-  }
-
-  static std::string Placeholder(const std::string& name) {
-    std::string out = "refract_";
-    for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-    return out;
-  }
-
   static std::string Literal(const std::string& text) {
     return IsNumberText(text) ? text : Quote(text);
   }
@@ -521,7 +434,7 @@ class Yaral final : public Backend {
   std::string_view description() const override { return "Google SecOps / Chronicle (YARA-L 2.0)"; }
   std::string_view extension() const override { return "yaral"; }
   std::optional<std::string> Emit(const EmitContext& ctx) const override {
-    return YaralEmitter(ctx).Run();
+    return YaralGenerator(ctx).Run();
   }
   std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
     return YaralCorrelation(ctx).Run();

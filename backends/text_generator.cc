@@ -1,0 +1,222 @@
+#include "backends/text_generator.h"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+
+namespace refract {
+
+std::string QuoteString(std::string_view text, const QuoteStyle& style) {
+  std::string out(1, style.delimiter);
+  for (char raw : text) {
+    const auto c = static_cast<unsigned char>(raw);
+    if (raw == style.delimiter) {
+      out += style.double_delimiter ? style.delimiter : '\\';
+      out += raw;
+    } else if (raw == '\\' && style.escape_backslash) {
+      out += "\\\\";
+    } else if (style.c_escapes && (raw == '\n' || raw == '\r' || raw == '\t')) {
+      out += raw == '\n' ? "\\n" : raw == '\r' ? "\\r" : "\\t";
+    } else if (!style.control_format.empty() && (c < 0x20 || c == 0x7F)) {
+      out += fmt::format(fmt::runtime(style.control_format), c);
+    } else {
+      out += raw;
+    }
+  }
+  return out + style.delimiter;
+}
+
+std::string RenderBoolean(const ir::Expr& e, const BoolSyntax& syntax, const LeafWriter& leaf,
+                          bool negated) {
+  using Kind = ir::Expr::Kind;
+  switch (e.kind) {
+    case Kind::kTrue:
+      return syntax.true_text;
+    case Kind::kFalse:
+      return syntax.false_text;
+    case Kind::kNot:
+      return syntax.not_open + RenderBoolean(e.children[0], syntax, leaf, !negated) +
+             syntax.not_close;
+    case Kind::kPredicate:
+      return leaf(e.predicate, negated);
+    case Kind::kAnd:
+    case Kind::kOr: {
+      std::string out;
+      for (size_t i = 0; i < e.children.size(); ++i) {
+        if (i > 0) out += e.kind == Kind::kAnd ? syntax.and_op : syntax.or_op;
+        const ir::Expr& child = e.children[i];
+        std::string text = RenderBoolean(child, syntax, leaf, negated);
+        bool wrap = child.kind == Kind::kAnd || child.kind == Kind::kOr;
+        out += wrap ? "(" + text + ")" : text;
+      }
+      return out;
+    }
+  }
+  return "";
+}
+
+std::string JoinTests(const std::vector<std::string>& parts, bool all_of,
+                      const BoolSyntax& syntax) {
+  if (parts.size() == 1) return parts[0];
+  std::string out = "(";
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += all_of ? syntax.and_op : syntax.or_op;
+    out += parts[i];
+  }
+  return out + ")";
+}
+
+std::optional<std::string> TextGenerator::Condition(const ir::Expr& expr) {
+  std::string text =
+      RenderBoolean(expr, dialect_.boolean,
+                    [this](const ir::Predicate& p, bool negated) { return Leaf(p, negated); });
+  if (failed_) return std::nullopt;
+  return text;
+}
+
+std::string TextGenerator::Leaf(const ir::Predicate& p, bool negated) {
+  using ir::Op;
+  if (p.IsKeyword()) return Keyword(p, negated);
+  if (p.part != ir::TimePart::kNone) return TimePart(p, negated);
+  const std::string field = FieldName(p.field);
+  switch (p.op) {
+    case Op::kNull:
+      return Null(p, field);
+    case Op::kExists:
+      return Exists(p, field, p.values[0].text == "true");
+    case Op::kLt:
+    case Op::kLte:
+    case Op::kGt:
+    case Op::kGte:
+      return Compare(p, field, negated);
+    case Op::kCidr:
+      return Cidr(p, field, negated);
+    case Op::kRegex:
+      return Regex(p, field, negated);
+    default:
+      return Values(p, field, negated);
+  }
+}
+
+std::string TextGenerator::Keyword(const ir::Predicate& p, bool) {
+  return Fail(p, "a keyword search");
+}
+
+std::string TextGenerator::TimePart(const ir::Predicate& p, bool) {
+  return Fail(p, "a time-part modifier");
+}
+
+std::string TextGenerator::Null(const ir::Predicate& p, const std::string&) {
+  return Fail(p, "a null test");
+}
+
+std::string TextGenerator::Exists(const ir::Predicate& p, const std::string&, bool) {
+  return Fail(p, "an exists test");
+}
+
+std::string TextGenerator::Compare(const ir::Predicate& p, const std::string& field, bool negated) {
+  static const char* kOps[] = {"<", "<=", ">", ">="};
+  const char* op = kOps[static_cast<int>(p.op) - static_cast<int>(ir::Op::kLt)];
+  return Each(p, field, negated, [&](const ir::Value& v) { return CompareValue(p, field, v, op); });
+}
+
+std::string TextGenerator::CompareValue(const ir::Predicate&, const std::string& field,
+                                        const ir::Value& v, std::string_view op) {
+  return fmt::format("{} {} {}", field, op, v.text);
+}
+
+std::string TextGenerator::Cidr(const ir::Predicate& p, const std::string& field, bool negated) {
+  return Each(p, field, negated, [&](const ir::Value& v) { return CidrValue(p, field, v); });
+}
+
+std::string TextGenerator::CidrValue(const ir::Predicate& p, const std::string&, const ir::Value&) {
+  return Fail(p, "a CIDR test");
+}
+
+std::string TextGenerator::Regex(const ir::Predicate& p, const std::string& field, bool negated) {
+  return Each(p, field, negated,
+              [&](const ir::Value& v) { return RegexValue(p, field, *v.regex); });
+}
+
+std::string TextGenerator::RegexValue(const ir::Predicate& p, const std::string&,
+                                      const ir::Regex&) {
+  return Fail(p, "a regex test");
+}
+
+std::string TextGenerator::Values(const ir::Predicate& p, const std::string& field, bool negated) {
+  return Each(p, field, negated, [&](const ir::Value& v) { return ValueTest(p, field, v); });
+}
+
+std::string TextGenerator::ValueTest(const ir::Predicate& p, const std::string& field,
+                                     const ir::Value& v) {
+  switch (v.kind) {
+    case ir::Value::Kind::kField:
+      return FieldRefValue(p, field, v);
+    case ir::Value::Kind::kNumber:
+      return NumberValue(p, field, v);
+    case ir::Value::Kind::kBool:
+      return BoolValue(p, field, v);
+    default:
+      return StringValue(p, field, v);
+  }
+}
+
+std::string TextGenerator::FieldRefValue(const ir::Predicate& p, const std::string&,
+                                         const ir::Value&) {
+  return Fail(p, "a field reference");
+}
+
+std::string TextGenerator::NumberValue(const ir::Predicate& p, const std::string&,
+                                       const ir::Value&) {
+  return Fail(p, "a number");
+}
+
+std::string TextGenerator::BoolValue(const ir::Predicate& p, const std::string&, const ir::Value&) {
+  return Fail(p, "a boolean");
+}
+
+std::string TextGenerator::StringValue(const ir::Predicate& p, const std::string&,
+                                       const ir::Value&) {
+  return Fail(p, "a string");
+}
+
+std::string TextGenerator::FieldName(const std::string& field) const { return field; }
+
+std::string TextGenerator::Each(const ir::Predicate& p, const std::string& field, bool negated,
+                                const std::function<std::string(const ir::Value&)>& test) {
+  std::vector<std::string> parts;
+  for (const auto& v : p.values) {
+    std::string text = test(v);
+    if (failed_) return "";
+    parts.push_back(Guard(field, std::move(text), negated));
+  }
+  return Join(parts, p.all_of);
+}
+
+std::string TextGenerator::Guard(const std::string& field, std::string test, bool negated) const {
+  if (!negated || dialect_.null_guard.empty()) return test;
+  return fmt::format(fmt::runtime(dialect_.null_guard), field, test);
+}
+
+std::string TextGenerator::Join(const std::vector<std::string>& parts, bool all_of) const {
+  return JoinTests(parts, all_of, dialect_.boolean);
+}
+
+std::string TextGenerator::Literal(const std::string& text) const {
+  char* end = nullptr;
+  std::strtod(text.c_str(), &end);
+  bool number = !text.empty() && end == text.c_str() + text.size();
+  return number ? text : Quote(text);
+}
+
+std::string TextGenerator::Fail(const ir::Predicate& p, const std::string& construct) {
+  if (!failed_) ctx_.Unsupported(p.location, construct);
+  failed_ = true;
+  return "";
+}
+
+std::string TextGenerator::FieldType(const std::string& field) const {
+  return ctx_.mapping.FieldType(ctx_.rule.source, field);
+}
+
+}  // namespace refract
