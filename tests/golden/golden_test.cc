@@ -71,5 +71,43 @@ std::string CaseName(const ::testing::TestParamInfo<GoldenCase>& info) {
 
 INSTANTIATE_TEST_SUITE_P(Cases, Golden, ::testing::ValuesIn(AllCases()), CaseName);
 
+// The correlation IR, as `--emit ir --target kql` prints it (KQL's names): each case of
+// tests/golden/correlations/ against its `.kql.ir` file.
+class GoldenIr : public ::testing::TestWithParam<fs::path> {};
+
+std::vector<fs::path> CorrelationCases() {
+  std::vector<fs::path> cases;
+  for (const auto& entry : fs::directory_iterator(kGoldenRoot / "correlations")) {
+    if (entry.path().extension() == ".yml") cases.push_back(entry.path());
+  }
+  std::sort(cases.begin(), cases.end());
+  return cases;
+}
+
+TEST_P(GoldenIr, MatchesExpected) {
+  const fs::path& rule = GetParam();
+  std::string relative = fs::relative(rule, kGoldenRoot).generic_string();
+  std::string actual = testing::CompileToText(ReadFile(rule), {"kql"}, EmitStage::kIr, relative);
+  fs::path expected_path = rule;
+  expected_path.replace_extension(".kql.ir");
+  const char* update = std::getenv("REFRACT_UPDATE_GOLDEN");
+  if (update != nullptr && std::string(update) == "1") {
+    std::ofstream(expected_path, std::ios::binary) << actual;
+    return;
+  }
+  ASSERT_TRUE(fs::exists(expected_path)) << "no expected file " << expected_path.string();
+  std::string expected = ReadFile(expected_path);
+  EXPECT_EQ(expected, actual) << relative << ":\n" << testing::UnifiedDiff(expected, actual);
+}
+
+INSTANTIATE_TEST_SUITE_P(Correlations, GoldenIr, ::testing::ValuesIn(CorrelationCases()),
+                         [](const ::testing::TestParamInfo<fs::path>& info) {
+                           std::string name = info.param.stem().string();
+                           for (auto& ch : name) {
+                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+                           }
+                           return name;
+                         });
+
 }  // namespace
 }  // namespace refract
