@@ -1,12 +1,11 @@
 // AQL for IBM QRadar: SELECT * FROM events WHERE <log source> AND (<condition>) <time range>.
 // `=` and LIKE are case-sensitive; ILIKE, IMATCHES and LOWER() give Sigma's case-insensitive
 // matching. https://www.ibm.com/docs/en/SSKMKU/com.ibm.qradar.doc/r_aql_operators.html
-#include "backends/aql.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
 
+#include "backends/backend.h"
 #include "backends/common.h"
 
 namespace refract {
@@ -20,7 +19,7 @@ using ir::Value;
 // String literals are single-quoted, a quote doubled; SQL's NULL makes a negated test NULL,
 // which drops the event, so Sigma's `not` keeps events without the field through a guard.
 const Dialect kAql{{" AND ", " OR ", "NOT (", ")", "TRUE", "FALSE"},
-                   {'\'', true, false},
+                   {'\'', true, false, false, ""},
                    "({0} IS NOT NULL AND {1})"};
 
 // MATCHES/IMATCHES test the whole value with Java regular expressions (the documented examples
@@ -51,7 +50,7 @@ std::string Field(const std::string& name) {
   for (char c : name) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') plain = false;
   }
-  return plain ? name : QuoteString(name, {'"', true, false});
+  return plain ? name : QuoteString(name, {'"', true, false, false, ""});
 }
 
 std::string AsciiLower(std::string text) {

@@ -3,10 +3,9 @@
 // Sigma's strings become anchored regexes. Functions such as cidr() and test() are filters of
 // their own and cannot stand inside `or`, so they are used only as top-level conjuncts.
 // https://library.humio.com/data-analysis-1.183/syntax-operators.html
-#include "backends/cql.h"
-
 #include <fmt/format.h>
 
+#include "backends/backend.h"
 #include "backends/common.h"
 
 namespace refract {
@@ -20,7 +19,8 @@ using ir::Value;
 
 // The precedence of and/or is not documented; every junction is parenthesised. A comparison
 // with a missing field fails and `not` keeps the event, so no guard is needed.
-const Dialect kCqlDialect{{" and ", " or ", "not (", ")", "*", "not *"}, {'"'}, ""};
+const Dialect kCqlDialect{
+    {" and ", " or ", "not (", ")", "*", "not *"}, {'"', false, true, false, ""}, ""};
 const BoolSyntax& kCql = kCqlDialect.boolean;
 
 // LogScale's regex engine; look-around and backreferences are not relied on.

@@ -1,10 +1,9 @@
 // EQL for Elastic Security: `<category> where <condition>` on ECS field names.
 // Syntax and operators:
 // https://www.elastic.co/guide/en/elasticsearch/reference/current/eql-syntax.html
-#include "backends/eql.h"
-
 #include <fmt/format.h>
 
+#include "backends/backend.h"
 #include "backends/common.h"
 
 namespace refract {
@@ -22,8 +21,6 @@ using ir::Value;
 const Dialect kEql{{" and ", " or ", "not (", ")", "true", "false"},
                    {'"', false, true, true, "\\u{{{:04X}}}"},
                    "(?{0} != null and {1})"};
-
-std::string Quote(std::string_view text) { return QuoteString(text, kEql.quote); }
 
 // Names with characters other than letters, digits, `_`, `.` and `@` go in backticks.
 std::string Field(const std::string& name) {

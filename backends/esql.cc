@@ -3,13 +3,12 @@
 // Syntax: https://www.elastic.co/guide/en/elasticsearch/reference/current/esql-syntax.html
 // Operators (==, LIKE, RLIKE, IN, IS NULL):
 // https://www.elastic.co/guide/en/elasticsearch/reference/current/esql-functions-operators.html
-#include "backends/esql.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <set>
 
+#include "backends/backend.h"
 #include "backends/common.h"
 
 namespace refract {
@@ -24,7 +23,7 @@ using ir::Value;
 // null and `NOT null` is null, which drops the row: a negated test keeps events without the
 // field through a guard.
 const Dialect kEsqlDialect{{" AND ", " OR ", "NOT (", ")", "TRUE", "FALSE"},
-                           {'"', false, true, true},
+                           {'"', false, true, true, ""},
                            "({0} IS NOT NULL AND {1})"};
 const BoolSyntax& kEsql = kEsqlDialect.boolean;
 

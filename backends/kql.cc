@@ -1,9 +1,8 @@
 // KQL for Microsoft Sentinel and Defender XDR.
 // Operator semantics: https://learn.microsoft.com/kusto/query/datatypes-string-operators
-#include "backends/kql.h"
-
 #include <fmt/format.h>
 
+#include "backends/backend.h"
 #include "backends/common.h"
 
 namespace refract {
@@ -31,7 +30,8 @@ const ir::RegexFlavor& RustFlavor() {
 // String literals: "..." with backslash escapes; `and` binds tighter than `or`, nested
 // junctions are parenthesised for the reader too.
 // https://learn.microsoft.com/azure/kusto/query/scalar-data-types/string
-const Dialect kKql{{" and ", " or ", "not(", ")"}, {'"', false, true, true, "\\u{:04x}"}, ""};
+const Dialect kKql{
+    {" and ", " or ", "not(", ")", "true", "false"}, {'"', false, true, true, "\\u{:04x}"}, ""};
 
 std::string Quote(std::string_view text) { return QuoteString(text, kKql.quote); }
 
@@ -545,7 +545,7 @@ class KqlCorrelation {
   // threshold (1 for a plain rule).
   std::optional<std::string> EveryRuleCounted(const std::string& body, const std::string& by) {
     std::string test = RenderRuleTest(
-        ctx_, {" and ", " or ", "not(", ")"},
+        ctx_, {" and ", " or ", "not(", ")", "true", "false"},
         [](size_t i, long long n) { return fmt::format("refract_count{} >= {}", i + 1, n); });
     if (test.empty()) return std::nullopt;
     ctx_.ApproximatesWithBuckets("bin(" + CompactDuration(spec_.window.span_seconds) + ")");
@@ -650,7 +650,7 @@ class KqlAggregate {
   }
 
   static std::string Test(const ir::CorrelationTest& t) {
-    return RenderMeasureTest(t, {" and ", " or ", "not(", ")"}, QuoteName);
+    return RenderMeasureTest(t, {" and ", " or ", "not(", ")", "true", "false"}, QuoteName);
   }
 
   const CorrelationContext& ctx_;

@@ -3,10 +3,9 @@
 // regexes with [aA] classes; text without letters stays a plain term.
 // Syntax:
 // https://www.elastic.co/guide/en/elasticsearch/reference/current/query-dsl-query-string-query.html
-#include "backends/lucene.h"
-
 #include <fmt/format.h>
 
+#include "backends/backend.h"
 #include "backends/common.h"
 
 namespace refract {
@@ -18,7 +17,8 @@ using ir::Predicate;
 using ir::Value;
 
 // Terms are escaped rather than quoted (EscapeTerm); a missing field simply does not match.
-const Dialect kLucene{{" AND ", " OR ", "NOT (", ")", "*:*", "NOT *:*"}, {'"'}, ""};
+const Dialect kLucene{
+    {" AND ", " OR ", "NOT (", ")", "*:*", "NOT *:*"}, {'"', false, true, false, ""}, ""};
 
 // Reserved characters and white space are escaped with a backslash in terms and field names.
 std::string EscapeTerm(std::string_view text) {

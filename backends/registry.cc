@@ -1,18 +1,20 @@
-// The explicit list of targets: adding a SIEM is one line here.
+// The explicit list of targets: adding a SIEM is a declaration and an entry here.
 #include <fmt/format.h>
 
-#include "backends/aql.h"
 #include "backends/backend.h"
-#include "backends/cql.h"
-#include "backends/eql.h"
-#include "backends/esql.h"
-#include "backends/kql.h"
-#include "backends/lucene.h"
-#include "backends/spl.h"
-#include "backends/sumo.h"
-#include "backends/yaral.h"
 
 namespace refract {
+
+// Each defined in its backends/<id>.cc.
+const Backend& KqlBackend();
+const Backend& SplBackend();
+const Backend& EqlBackend();
+const Backend& EsqlBackend();
+const Backend& LuceneBackend();
+const Backend& AqlBackend();
+const Backend& SumoBackend();
+const Backend& YaralBackend();
+const Backend& CqlBackend();
 
 const std::vector<const Backend*>& AllBackends() {
   static const std::vector<const Backend*> kBackends = {

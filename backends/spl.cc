@@ -2,10 +2,9 @@
 // `*` wildcards, CIDR); the rest goes to one `| where` eval expression with PCRE `match()`.
 // Search semantics:
 // https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/search-commands/search
-#include "backends/spl.h"
-
 #include <fmt/format.h>
 
+#include "backends/backend.h"
 #include "backends/common.h"
 
 namespace refract {

@@ -1,13 +1,12 @@
 // Sumo Logic log search: the source scope, `| json ... nodrop` to extract the rule's fields
 // from the JSON message, then one `| where` clause.
 // https://www.sumologic.com/help/docs/search/search-query-language/search-operators/
-#include "backends/sumo.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <set>
 
+#include "backends/backend.h"
 #include "backends/common.h"
 
 namespace refract {
@@ -21,8 +20,9 @@ using ir::Value;
 
 // A comparison with a field that is absent is false, and so is its `!(...)`: a negated test
 // keeps the events without the field through a guard.
-const Dialect kSumo{
-    {" and ", " or ", "!(", ")", "true", "false"}, {'"'}, "(!isEmpty({0}) and {1})"};
+const Dialect kSumo{{" and ", " or ", "!(", ")", "true", "false"},
+                    {'"', false, true, false, ""},
+                    "(!isEmpty({0}) and {1})"};
 const BoolSyntax& kWhere = kSumo.boolean;
 
 // `matches /re/` takes RE2 regular expressions.

@@ -2,10 +2,9 @@
 // Values are case-sensitive unless followed by `nocase`; there is no glob operator and no
 // inline IN list, so patterns are RE2 regexes and lists are or-chains.
 // https://cloud.google.com/chronicle/docs/yara-l/expressions
-#include "backends/yaral.h"
-
 #include <fmt/format.h>
 
+#include "backends/backend.h"
 #include "backends/common.h"
 
 namespace refract {
@@ -19,7 +18,7 @@ using ir::Value;
 // Strings are double-quoted with backslash escapes; YARA-L's `not` keeps events without the
 // field (an unset UDM field reads as empty), so no guard is needed.
 const Dialect kYaral{
-    {" and ", " or ", "not (", ")", "true", "false"}, {'"', false, true, true}, ""};
+    {" and ", " or ", "not (", ")", "true", "false"}, {'"', false, true, true, ""}, ""};
 
 // https://cloud.google.com/chronicle/docs/detection/yara-l-2-0-functions/re-regex
 const ir::RegexFlavor& Re2() {

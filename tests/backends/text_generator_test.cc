@@ -11,7 +11,8 @@ namespace {
 
 // and `&&`, or `||`, not `![...]`, strings in backquotes with the backquote doubled, and a
 // null guard `has(field) && test` for negated tests.
-const Dialect kToy{{" && ", " || ", "![", "]", "YES", "NO"}, {'`', true, false}, "has({0}) && {1}"};
+const Dialect kToy{
+    {" && ", " || ", "![", "]", "YES", "NO"}, {'`', true, false, false, ""}, "has({0}) && {1}"};
 
 class ToyGenerator : public TextGenerator {
  public:
@@ -122,9 +123,9 @@ TEST(TextGeneratorTest, MixedValueKindsEachGetTheirOwnHook) {
 TEST(QuoteStringTest, CEscapesAndControlCharacters) {
   QuoteStyle c_like{'"', false, true, true, "\\u{:04x}"};
   EXPECT_EQ(QuoteString("a\"b\\c\nd\te\x01", c_like), "\"a\\\"b\\\\c\\nd\\te\\u0001\"");
-  QuoteStyle sql{'\'', true, false};
+  QuoteStyle sql{'\'', true, false, false, ""};
   EXPECT_EQ(QuoteString("it's a\\b", sql), "'it''s a\\b'");
-  QuoteStyle plain{'"'};
+  QuoteStyle plain{'"', false, true, false, ""};
   EXPECT_EQ(QuoteString("x\"\n", plain), "\"x\\\"\n\"");
 }
 

@@ -100,14 +100,16 @@ TEST_P(GoldenIr, MatchesExpected) {
   EXPECT_EQ(expected, actual) << relative << ":\n" << testing::UnifiedDiff(expected, actual);
 }
 
+std::string IrCaseName(const ::testing::TestParamInfo<fs::path>& param_info) {
+  std::string name = param_info.param.stem().string();
+  for (auto& ch : name) {
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  }
+  return name;
+}
+
 INSTANTIATE_TEST_SUITE_P(Correlations, GoldenIr, ::testing::ValuesIn(CorrelationCases()),
-                         [](const ::testing::TestParamInfo<fs::path>& info) {
-                           std::string name = info.param.stem().string();
-                           for (auto& ch : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                           }
-                           return name;
-                         });
+                         IrCaseName);
 
 }  // namespace
 }  // namespace refract
