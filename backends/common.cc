@@ -2,34 +2,6 @@
 
 namespace refract {
 
-char32_t NextCodepoint(std::string_view text, size_t* pos) {
-  unsigned char c = static_cast<unsigned char>(text[*pos]);
-  size_t extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-  if (extra == 0 || *pos + extra >= text.size()) {
-    ++*pos;
-    return c;
-  }
-  char32_t cp = c & (0x3F >> extra);
-  for (size_t k = 1; k <= extra; ++k) {
-    cp = (cp << 6) | (static_cast<unsigned char>(text[*pos + k]) & 0x3F);
-  }
-  *pos += extra + 1;
-  return cp;
-}
-
-bool HasNonAsciiCasedLetter(std::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    char32_t cp = NextCodepoint(text, &i);
-    if (cp < 0x80) continue;
-    // Punctuation, symbols and caseless scripts; anything else counts as a cased letter.
-    bool caseless = (cp >= 0xA0 && cp <= 0xBF && cp != 0xB5) || cp == 0xD7 || cp == 0xF7 ||
-                    (cp >= 0x2000 && cp <= 0x2BFF) || (cp >= 0x3000 && cp <= 0x9FFF) ||
-                    (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0x1F000 && cp <= 0x1FAFF);
-    if (!caseless) return true;
-  }
-  return false;
-}
-
 const ir::RegexFlavor& LuceneRegexFlavor() {
   static const ir::RegexFlavor kFlavor = [] {
     ir::RegexFlavor f;
@@ -80,7 +52,7 @@ std::string LucenePatternRegex(const ir::Pattern& pattern, bool leading, bool tr
         for (size_t i = 0; i < piece.text.size();) {
           ir::RegexNode literal;
           literal.kind = ir::RegexNode::Kind::kLiteral;
-          literal.codepoint = NextCodepoint(piece.text, &i);
+          literal.codepoint = text::DecodeUtf8(piece.text, &i);
           regex.root.children.push_back(literal);
         }
         break;

@@ -9,14 +9,11 @@
 #include "backends/backend.h"
 #include "backends/text_generator.h"
 #include "compiler/ir/ir.h"
+#include "compiler/text/utf8.h"
 
 namespace refract {
 
-// Decodes the UTF-8 codepoint at `*pos` and advances past it.
-char32_t NextCodepoint(std::string_view text, size_t* pos);
-
-// True when `text` has a letter whose case ASCII folding does not cover (a non-ASCII letter).
-bool HasNonAsciiCasedLetter(std::string_view text);
+using text::HasNonAsciiCasedLetter;
 
 // Lucene's regexp engine (Elastic EQL `regex`, Lucene query strings): whole-value matches, no
 // shorthands, anchors, lazy quantifiers or flags.

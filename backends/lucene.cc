@@ -33,7 +33,7 @@ std::string EscapeTerm(std::string_view text) {
 
 bool HasLetter(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
-    if (ir::OtherCase(NextCodepoint(text, &i)) != 0) return true;
+    if (ir::OtherCase(text::DecodeUtf8(text, &i)) != 0) return true;
   }
   return false;
 }

@@ -35,19 +35,19 @@ const ir::RegexFlavor& Pcre() {
 
 // The search command: OR binds tighter than AND, so every nested junction is parenthesised.
 // https://help.splunk.com/en/splunk-enterprise/search/search-manual/9.3/expressions-and-predicates
-const BoolSyntax kSearch{" ", " OR ", "NOT (", ")", "*", "NOT *"};
-const BoolSyntax kEval{" AND ", " OR ", "NOT (", ")", "true()", "false()"};
-
 // Double-quoted strings; a backslash escapes `"` and itself.
 // https://help.splunk.com/splunk-enterprise/search/search-manual/9.4/search-primer/backslashes
-std::string Quote(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
+const Dialect kSearchDialect{
+    {" ", " OR ", "NOT (", ")", "*", "NOT *"}, {'"', false, true, false, ""}, ""};
+// In eval a null field makes the test null, and NOT null drops the event; Sigma's `not` keeps
+// events without the field.
+const Dialect kEvalDialect{{" AND ", " OR ", "NOT (", ")", "true()", "false()"},
+                           {'"', false, true, false, ""},
+                           "(isnotnull({0}) AND {1})"};
+const BoolSyntax& kSearch = kSearchDialect.boolean;
+const BoolSyntax& kEval = kEvalDialect.boolean;
+
+std::string Quote(std::string_view text) { return QuoteString(text, kSearchDialect.quote); }
 
 bool HasControl(std::string_view text) {
   for (char raw : text) {
@@ -59,12 +59,7 @@ bool HasControl(std::string_view text) {
 
 // Field names in eval expressions are single-quoted, so dots and dashes are safe.
 std::string EvalField(const std::string& field) {
-  std::string out = "'";
-  for (char c : field) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
+  return QuoteString(field, {'\'', false, true, false, ""});
 }
 
 std::string SearchField(const std::string& field) {
@@ -125,66 +120,17 @@ bool SearchableExpr(const Expr& e) {
   return true;
 }
 
-class SplEmitter {
+// The search command's terms: `field=value`, `field IN (...)`, wildcards `*` only.
+class SplSearch : public TextGenerator {
  public:
-  explicit SplEmitter(const EmitContext& ctx) : ctx_(ctx) {}
+  explicit SplSearch(const EmitContext& ctx) : TextGenerator(ctx, kSearchDialect) {}
 
-  // `e` as an eval expression (for count(eval(...))); nullopt after a reported failure.
-  std::optional<std::string> EvalCondition(const Expr& e) {
-    std::string text = RenderBoolean(e, kEval, EvalLeaf());
-    if (failed_) return std::nullopt;
-    return text;
-  }
-
-  std::optional<std::string> Run() {
-    std::vector<std::string> search;
-    std::vector<std::string> where;
-    const std::string& source = ctx_.rule.source;
-    if (!source.empty()) {
-      search.push_back(source.find(" OR ") != std::string::npos ? "(" + source + ")" : source);
-    }
-    const Expr& condition = ctx_.rule.condition;
-    std::vector<const Expr*> where_exprs;
-    if (condition.kind != Expr::Kind::kTrue) {
-      for (const Expr* conjunct : Conjuncts(condition)) {
-        if (!SearchableExpr(*conjunct)) {
-          where_exprs.push_back(conjunct);
-          continue;
-        }
-        std::string text = RenderBoolean(*conjunct, kSearch, SearchLeaf());
-        bool wrap = conjunct->kind == Expr::Kind::kOr && !search.empty();
-        search.push_back(wrap ? "(" + text + ")" : text);
-      }
-    }
-    for (const Expr* e : where_exprs) {
-      std::string text = RenderBoolean(*e, kEval, EvalLeaf());
-      bool wrap = e->kind == Expr::Kind::kOr && where_exprs.size() > 1;
-      where.push_back(wrap ? "(" + text + ")" : text);
-    }
-    if (failed_) return std::nullopt;
-    std::string query;
-    for (size_t i = 0; i < search.size(); ++i) query += (i ? " " : "") + search[i];
-    if (!where.empty()) {
-      std::string clause;
-      for (size_t i = 0; i < where.size(); ++i) clause += (i ? " AND " : "") + where[i];
-      query += (query.empty() ? "| where " : "\n| where ") + clause;
-    }
-    return query;
-  }
-
- private:
-  LeafWriter SearchLeaf() {
-    return [this](const Predicate& p, bool) { return SearchPredicate(p); };
-  }
-  LeafWriter EvalLeaf() {
-    return [this](const Predicate& p, bool negated) { return EvalPredicate(p, negated); };
-  }
-
-  std::string SearchPredicate(const Predicate& p) {
+ protected:
+  std::string Leaf(const Predicate& p, bool) override {
     std::vector<std::string> parts;
     if (p.IsKeyword()) {
       for (const auto& v : p.values) parts.push_back(SearchPattern(p, v));
-      return JoinTests(parts, p.all_of, kSearch);
+      return Join(parts, p.all_of);
     }
     std::string field = SearchField(p.field);
     switch (p.op) {
@@ -196,12 +142,8 @@ class SplEmitter {
       case Op::kLt:
       case Op::kLte:
       case Op::kGt:
-      case Op::kGte: {
-        static const char* kOps[] = {"<", "<=", ">", ">="};
-        const char* op = kOps[static_cast<int>(p.op) - static_cast<int>(Op::kLt)];
-        for (const auto& v : p.values) parts.push_back(fmt::format("{}{}{}", field, op, v.text));
-        return JoinTests(parts, p.all_of, kSearch);
-      }
+      case Op::kGte:
+        return Compare(p, field, false);
       default:
         break;
     }
@@ -223,133 +165,162 @@ class SplEmitter {
       return fmt::format("{} IN ({})", field, list);
     }
     for (auto& part : parts) part = field + "=" + part;
-    return JoinTests(parts, p.all_of, kSearch);
+    return Join(parts, p.all_of);
   }
 
+  std::string CompareValue(const Predicate&, const std::string& field, const Value& v,
+                           std::string_view op) override {
+    return fmt::format("{}{}{}", field, op, v.text);
+  }
+};
+
+// eval and where expressions: functions over single-quoted field names.
+class SplEval : public TextGenerator {
+ public:
+  explicit SplEval(const EmitContext& ctx) : TextGenerator(ctx, kEvalDialect) {}
+
+ protected:
+  std::string FieldName(const std::string& field) const override { return EvalField(field); }
+
+  std::string TimePart(const Predicate& p, bool) override {
+    return Fail(p, "a time-part modifier (the timestamp format of the field is not known to SPL)");
+  }
+
+  std::string Keyword(const Predicate& p, bool) override {
+    std::vector<std::string> parts;
+    for (const auto& v : p.values) {
+      if (p.op == Op::kRegex || !SearchablePattern(v.pattern) || p.cased) {
+        return Fail(p,
+                    "this keyword search (only plain case-insensitive keywords can be searched "
+                    "on the raw event)");
+      }
+      parts.push_back(fmt::format("searchmatch({})", Quote(SearchPattern(p, v))));
+    }
+    return Join(parts, p.all_of);
+  }
+
+  std::string Null(const Predicate&, const std::string& field) override {
+    return fmt::format("isnull({})", field);
+  }
+
+  std::string Exists(const Predicate&, const std::string& field, bool exists) override {
+    return fmt::format("{}({})", exists ? "isnotnull" : "isnull", field);
+  }
+
+  std::string CompareValue(const Predicate&, const std::string& field, const Value& v,
+                           std::string_view op) override {
+    return fmt::format("tonumber({}){}{}", field, op, v.text);
+  }
+
+  // https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/evaluation-functions/conditional-functions
+  std::string CidrValue(const Predicate&, const std::string& field, const Value& v) override {
+    return fmt::format("cidrmatch({}, {})", Quote(v.text), field);
+  }
+
+  std::string RegexValue(const Predicate& p, const std::string& field,
+                         const ir::Regex& regex) override {
+    std::string construct;
+    auto text = ir::EmitRegex(regex, Pcre(), &construct);
+    if (!text) return Fail(p, "the regex construct " + construct);
+    return fmt::format("match({}, {})", field, Quote(*text));
+  }
+
+  // A field comparison is never null-guarded: both sides are read alike.
+  std::string Values(const Predicate& p, const std::string& field, bool negated) override {
+    std::vector<std::string> parts;
+    for (const auto& v : p.values) {
+      std::string test = ValueTest(p, field, v);
+      if (failed()) return "";
+      parts.push_back(v.kind == Value::Kind::kField ? test : Guard(field, test, negated));
+    }
+    return Join(parts, p.all_of);
+  }
+
+  std::string FieldRefValue(const Predicate& p, const std::string& field, const Value& v) override {
+    if (p.op != Op::kEq) return Fail(p, "fieldref with contains, startswith or endswith");
+    return p.cased ? fmt::format("{}=={}", field, EvalField(v.text))
+                   : fmt::format("lower({})==lower({})", field, EvalField(v.text));
+  }
+
+  std::string NumberValue(const Predicate&, const std::string& field, const Value& v) override {
+    return fmt::format("tonumber({})=={}", field, v.text);
+  }
+
+  std::string BoolValue(const Predicate&, const std::string& field, const Value& v) override {
+    return fmt::format("lower({})=={}", field, Quote(v.text));
+  }
+
+  std::string StringValue(const Predicate& p, const std::string& field, const Value& v) override {
+    if (p.cased && p.op == Op::kEq) {
+      return fmt::format("{}=={}", field, Quote(v.pattern.Literal()));
+    }
+    return fmt::format("match({}, {})", field, Quote(PatternRegex(p, v)));
+  }
+
+ private:
   // PCRE for a Sigma pattern over the whole value: \z, not $, which also matches before a final
   // line break.
   static std::string PatternRegex(const Predicate& p, const Value& v) {
     std::string out = p.cased ? "(?s)" : "(?is)";
     out += (p.op == Op::kContains || p.op == Op::kEndsWith) ? "" : "^";
     for (const auto& piece : v.pattern.pieces) {
-      switch (piece.kind) {
-        case Piece::Kind::kLiteral:
-          out += ir::RegexEscapeLiteral(piece.text, Pcre());
-          break;
-        case Piece::Kind::kAnyChars:
-          out += ".*";
-          break;
-        case Piece::Kind::kOneChar:
-          out += '.';
-          break;
-      }
+      out += piece.kind == Piece::Kind::kLiteral    ? ir::RegexEscapeLiteral(piece.text, Pcre())
+             : piece.kind == Piece::Kind::kAnyChars ? ".*"
+                                                    : ".";
     }
     if (!(p.op == Op::kContains || p.op == Op::kStartsWith)) out += "\\z";
     return out;
   }
+};
 
-  // In eval a null field makes the test null, and NOT null drops the event; Sigma's `not` keeps
-  // events without the field.
-  static std::string Guard(const std::string& field, std::string test, bool negated) {
-    return negated ? fmt::format("(isnotnull({}) AND {})", field, test) : test;
+// A rule as a search command for what it can say exactly, then one `| where` for the rest.
+class SplEmitter {
+ public:
+  explicit SplEmitter(const EmitContext& ctx) : ctx_(ctx), search_(ctx), eval_(ctx) {}
+
+  // `e` as an eval expression (for count(eval(...))); nullopt after a reported failure.
+  std::optional<std::string> EvalCondition(const Expr& e) { return eval_.Condition(e); }
+
+  std::optional<std::string> Run() {
+    std::vector<std::string> search;
+    std::vector<std::string> where;
+    const std::string& source = ctx_.rule.source;
+    if (!source.empty()) {
+      search.push_back(source.find(" OR ") != std::string::npos ? "(" + source + ")" : source);
+    }
+    const Expr& condition = ctx_.rule.condition;
+    std::vector<const Expr*> where_exprs;
+    if (condition.kind != Expr::Kind::kTrue) {
+      for (const Expr* conjunct : Conjuncts(condition)) {
+        if (!SearchableExpr(*conjunct)) {
+          where_exprs.push_back(conjunct);
+          continue;
+        }
+        std::string text = search_.Condition(*conjunct).value_or("");
+        bool wrap = conjunct->kind == Expr::Kind::kOr && !search.empty();
+        search.push_back(wrap ? "(" + text + ")" : text);
+      }
+    }
+    for (const Expr* e : where_exprs) {
+      std::string text = eval_.Condition(*e).value_or("");
+      bool wrap = e->kind == Expr::Kind::kOr && where_exprs.size() > 1;
+      where.push_back(wrap ? "(" + text + ")" : text);
+    }
+    if (search_.failed() || eval_.failed()) return std::nullopt;
+    std::string query;
+    for (size_t i = 0; i < search.size(); ++i) query += (i ? " " : "") + search[i];
+    if (!where.empty()) {
+      std::string clause;
+      for (size_t i = 0; i < where.size(); ++i) clause += (i ? " AND " : "") + where[i];
+      query += (query.empty() ? "| where " : "\n| where ") + clause;
+    }
+    return query;
   }
 
-  std::string EvalPredicate(const Predicate& p, bool negated) {
-    if (p.part != ir::TimePart::kNone) {
-      ctx_.Unsupported(p.location,
-                       "a time-part modifier (the timestamp format of the field is "
-                       "not known to SPL)");
-      failed_ = true;
-      return "";
-    }
-    std::vector<std::string> parts;
-    if (p.IsKeyword()) {
-      for (const auto& v : p.values) {
-        if (p.op == Op::kRegex || !SearchablePattern(v.pattern) || p.cased) {
-          ctx_.Unsupported(p.location,
-                           "this keyword search (only plain case-insensitive keywords "
-                           "can be searched on the raw event)");
-          failed_ = true;
-          return "";
-        }
-        parts.push_back(fmt::format("searchmatch({})", Quote(SearchPattern(p, v))));
-      }
-      return JoinTests(parts, p.all_of, kEval);
-    }
-    std::string field = EvalField(p.field);
-    switch (p.op) {
-      case Op::kNull:
-        return fmt::format("isnull({})", field);
-      case Op::kExists:
-        return fmt::format("{}({})", p.values[0].text == "true" ? "isnotnull" : "isnull", field);
-      case Op::kLt:
-      case Op::kLte:
-      case Op::kGt:
-      case Op::kGte: {
-        static const char* kOps[] = {"<", "<=", ">", ">="};
-        const char* op = kOps[static_cast<int>(p.op) - static_cast<int>(Op::kLt)];
-        for (const auto& v : p.values) {
-          parts.push_back(
-              Guard(field, fmt::format("tonumber({}){}{}", field, op, v.text), negated));
-        }
-        return JoinTests(parts, p.all_of, kEval);
-      }
-      case Op::kCidr:
-        // https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/evaluation-functions/conditional-functions
-        for (const auto& v : p.values) {
-          parts.push_back(
-              Guard(field, fmt::format("cidrmatch({}, {})", Quote(v.text), field), negated));
-        }
-        return JoinTests(parts, p.all_of, kEval);
-      case Op::kRegex:
-        for (const auto& v : p.values) {
-          std::string construct;
-          auto regex = ir::EmitRegex(*v.regex, Pcre(), &construct);
-          if (!regex) {
-            ctx_.Unsupported(p.location, "the regex construct " + construct);
-            failed_ = true;
-            return "";
-          }
-          parts.push_back(
-              Guard(field, fmt::format("match({}, {})", field, Quote(*regex)), negated));
-        }
-        return JoinTests(parts, p.all_of, kEval);
-      default:
-        break;
-    }
-    for (const auto& v : p.values) {
-      switch (v.kind) {
-        case Value::Kind::kField:
-          if (p.op != Op::kEq) {
-            ctx_.Unsupported(p.location, "fieldref with contains, startswith or endswith");
-            failed_ = true;
-            return "";
-          }
-          parts.push_back(p.cased ? fmt::format("{}=={}", field, EvalField(v.text))
-                                  : fmt::format("lower({})==lower({})", field, EvalField(v.text)));
-          break;
-        case Value::Kind::kNumber:
-          parts.push_back(Guard(field, fmt::format("tonumber({})=={}", field, v.text), negated));
-          break;
-        case Value::Kind::kBool:
-          parts.push_back(
-              Guard(field, fmt::format("lower({})=={}", field, Quote(v.text)), negated));
-          break;
-        default:
-          if (p.cased && p.op == Op::kEq) {
-            parts.push_back(
-                Guard(field, fmt::format("{}=={}", field, Quote(v.pattern.Literal())), negated));
-          } else {
-            parts.push_back(Guard(
-                field, fmt::format("match({}, {})", field, Quote(PatternRegex(p, v))), negated));
-          }
-      }
-    }
-    return JoinTests(parts, p.all_of, kEval);
-  }
-
+ private:
   const EmitContext& ctx_;
-  bool failed_ = false;
+  SplSearch search_;
+  SplEval eval_;
 };
 
 // Sigma correlations as stats over _time buckets; several rules come together with multisearch.

@@ -13,28 +13,6 @@ namespace {
 constexpr int kMaxRegexDepth = 128;
 constexpr int kMaxRepeat = 100000;
 
-// Decodes one UTF-8 sequence at `pos` (invalid bytes pass through as themselves).
-char32_t DecodeUtf8(std::string_view s, size_t* pos) {
-  auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
-  unsigned char c = byte(*pos);
-  int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-  if (extra == 0 || *pos + static_cast<size_t>(extra) >= s.size()) {
-    ++*pos;
-    return c;
-  }
-  char32_t cp = c & (0x3F >> extra);
-  for (int i = 1; i <= extra; ++i) {
-    const size_t at = *pos + static_cast<size_t>(i);
-    if (at >= s.size() || (byte(at) & 0xC0) != 0x80) {
-      ++*pos;
-      return c;
-    }
-    cp = (cp << 6) | (byte(at) & 0x3F);
-  }
-  *pos += static_cast<size_t>(extra) + 1;
-  return cp;
-}
-
 class Parser {
  public:
   explicit Parser(std::string_view p) : p_(p) {}
@@ -451,7 +429,7 @@ class Parser {
     // Any other escaped character stands for itself.
     --pos_;
     e->is_literal = true;
-    e->literal = DecodeUtf8(p_, &pos_);
+    e->literal = text::DecodeUtf8(p_, &pos_);
     return true;
   }
 
@@ -506,7 +484,7 @@ class Parser {
         }
         low = e.literal;
       } else {
-        low = DecodeUtf8(p_, &pos_);
+        low = text::DecodeUtf8(p_, &pos_);
       }
       char32_t high = low;
       if (Peek() == '-' && Peek(1) != ']' && Peek(1) != '\0') {
@@ -522,7 +500,7 @@ class Parser {
           }
           high = e.literal;
         } else {
-          high = DecodeUtf8(p_, &pos_);
+          high = text::DecodeUtf8(p_, &pos_);
         }
         if (high < low) {
           Fail(dash, "character range out of order");
@@ -570,7 +548,7 @@ class Parser {
           size_t stop = end == std::string_view::npos ? p_.size() : end;
           RegexNode seq;
           seq.kind = RegexNode::Kind::kConcat;
-          while (pos_ < stop) seq.children.push_back(Literal(DecodeUtf8(p_, &pos_)));
+          while (pos_ < stop) seq.children.push_back(Literal(text::DecodeUtf8(p_, &pos_)));
           pos_ = end == std::string_view::npos ? p_.size() : end + 2;
           return seq;
         }
@@ -595,7 +573,7 @@ class Parser {
         return node;
       }
       default:
-        return Literal(DecodeUtf8(p_, &pos_));
+        return Literal(text::DecodeUtf8(p_, &pos_));
     }
   }
 
@@ -934,7 +912,7 @@ char32_t OtherCase(char32_t cp) {
 
 bool HasUnfoldableLetter(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
-    char32_t cp = DecodeUtf8(text, &i);
+    char32_t cp = text::DecodeUtf8(text, &i);
     if (cp < 0x80 || OtherCase(cp) != 0 || cp == 0xDF || cp == 0xFF || cp == 0x3C2) continue;
     bool caseless = (cp >= 0xA0 && cp <= 0xBF) || cp == 0xD7 || cp == 0xF7 ||
                     (cp >= 0x2000 && cp <= 0x2BFF) || (cp >= 0x3000 && cp <= 0x9FFF) ||
@@ -1046,7 +1024,7 @@ std::string RegexEscapeLiteral(std::string_view text, const RegexFlavor& flavor)
   std::string out;
   Emitter emitter(flavor, nullptr);
   size_t pos = 0;
-  while (pos < text.size()) emitter.EmitLiteral(DecodeUtf8(text, &pos), false, out);
+  while (pos < text.size()) emitter.EmitLiteral(text::DecodeUtf8(text, &pos), false, out);
   return out;
 }
 

@@ -40,4 +40,37 @@ std::optional<uint32_t> ReadHex(std::string_view text, size_t* pos, size_t digit
   return value;
 }
 
+char32_t DecodeUtf8(std::string_view s, size_t* pos) {
+  auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  unsigned char c = byte(*pos);
+  int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+  if (extra == 0 || *pos + static_cast<size_t>(extra) >= s.size()) {
+    ++*pos;
+    return c;
+  }
+  char32_t cp = c & (0x3F >> extra);
+  for (int i = 1; i <= extra; ++i) {
+    const size_t at = *pos + static_cast<size_t>(i);
+    if (at >= s.size() || (byte(at) & 0xC0) != 0x80) {
+      ++*pos;
+      return c;
+    }
+    cp = (cp << 6) | (byte(at) & 0x3F);
+  }
+  *pos += static_cast<size_t>(extra) + 1;
+  return cp;
+}
+
+bool HasNonAsciiCasedLetter(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    char32_t cp = DecodeUtf8(text, &i);
+    if (cp < 0x80) continue;
+    bool caseless = (cp >= 0xA0 && cp <= 0xBF && cp != 0xB5) || cp == 0xD7 || cp == 0xF7 ||
+                    (cp >= 0x2000 && cp <= 0x2BFF) || (cp >= 0x3000 && cp <= 0x9FFF) ||
+                    (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0x1F000 && cp <= 0x1FAFF);
+    if (!caseless) return true;
+  }
+  return false;
+}
+
 }  // namespace refract::text

@@ -1,5 +1,5 @@
-// UTF-8 encoding, and the hex escapes that name code points, shared by the stages that build
-// text from code points (YAML escapes, regex literals).
+// UTF-8 decoding and encoding, one table of caseless code points, and the hex escapes that name
+// code points: shared by every stage that reads or builds text code point by code point.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +8,15 @@
 #include <string_view>
 
 namespace refract::text {
+
+// Decodes the UTF-8 sequence at `*pos` and moves `*pos` past it; a byte that starts no complete
+// sequence is returned as itself and skipped alone.
+char32_t DecodeUtf8(std::string_view text, size_t* pos);
+
+// True when `text` has a letter whose case ASCII folding does not cover: a non-ASCII code point
+// outside the caseless ranges (Latin-1 punctuation, general punctuation and symbols, CJK,
+// Hangul, emoji); unknown ranges count as cased, to be safe.
+bool HasNonAsciiCasedLetter(std::string_view text);
 
 // Appends code point `cp` (at most U+10FFFF) to `out` as UTF-8.
 void AppendUtf8(std::string& out, char32_t cp);
