@@ -17,8 +17,13 @@ using ir::Predicate;
 using ir::Value;
 
 // Terms are escaped rather than quoted (EscapeTerm); a missing field simply does not match.
-const Dialect kLucene{
-    {" AND ", " OR ", "NOT (", ")", "*:*", "NOT *:*"}, {'"', false, true, false, ""}, ""};
+// A negation that is no operand of AND is `(*:* NOT (x))`: Lucene reads `a OR NOT b` as one
+// boolean query {should a, must_not b} (a AND NOT b), and a query of must_not clauses alone
+// matches nothing.
+// https://lucene.apache.org/core/4_10_4/queryparser/org/apache/lucene/queryparser/classic/package-summary.html#Boolean_operators
+const Dialect kLucene{{" AND ", " OR ", "NOT (", ")", "*:*", "NOT *:*", "(*:* NOT (", "))"},
+                      {'"', false, true, false, ""},
+                      ""};
 
 // Reserved characters and white space are escaped with a backslash in terms and field names.
 std::string EscapeTerm(std::string_view text) {
@@ -78,11 +83,13 @@ class LuceneGenerator : public TextGenerator {
     std::string field = p.IsKeyword() ? "" : EscapeTerm(p.field) + ":";
     std::vector<std::string> terms;
     switch (p.op) {
+      // A clause of its own wherever it stands: a bare NOT under OR would read as AND NOT.
       case Op::kNull:
-        return fmt::format("NOT _exists_:{}", EscapeTerm(p.field));
+        return fmt::format("(*:* NOT _exists_:{})", EscapeTerm(p.field));
       case Op::kExists:
-        return fmt::format("{}_exists_:{}", p.values[0].text == "true" ? "" : "NOT ",
-                           EscapeTerm(p.field));
+        return p.values[0].text == "true"
+                   ? fmt::format("_exists_:{}", EscapeTerm(p.field))
+                   : fmt::format("(*:* NOT _exists_:{})", EscapeTerm(p.field));
       case Op::kLt:
       case Op::kLte:
       case Op::kGt:

@@ -26,17 +26,23 @@ std::string QuoteString(std::string_view text, const QuoteStyle& style) {
   return out + style.delimiter;
 }
 
-std::string RenderBoolean(const ir::Expr& e, const BoolSyntax& syntax, const LeafWriter& leaf,
-                          bool negated) {
+namespace {
+
+// `in_and`: `e` is an operand of an `and` (where a lone `not` reads as Sigma's).
+std::string Render(const ir::Expr& e, const BoolSyntax& syntax, const LeafWriter& leaf,
+                   bool negated, bool in_and) {
   using Kind = ir::Expr::Kind;
   switch (e.kind) {
     case Kind::kTrue:
       return syntax.true_text;
     case Kind::kFalse:
       return syntax.false_text;
-    case Kind::kNot:
-      return syntax.not_open + RenderBoolean(e.children[0], syntax, leaf, !negated) +
-             syntax.not_close;
+    case Kind::kNot: {
+      bool lone = !in_and && !syntax.lone_not_open.empty();
+      return (lone ? syntax.lone_not_open : syntax.not_open) +
+             Render(e.children[0], syntax, leaf, !negated, false) +
+             (lone ? syntax.lone_not_close : syntax.not_close);
+    }
     case Kind::kPredicate:
       return leaf(e.predicate, negated);
     case Kind::kAnd:
@@ -45,7 +51,7 @@ std::string RenderBoolean(const ir::Expr& e, const BoolSyntax& syntax, const Lea
       for (size_t i = 0; i < e.children.size(); ++i) {
         if (i > 0) out += e.kind == Kind::kAnd ? syntax.and_op : syntax.or_op;
         const ir::Expr& child = e.children[i];
-        std::string text = RenderBoolean(child, syntax, leaf, negated);
+        std::string text = Render(child, syntax, leaf, negated, e.kind == Kind::kAnd);
         bool wrap = child.kind == Kind::kAnd || child.kind == Kind::kOr;
         out += wrap ? "(" + text + ")" : text;
       }
@@ -53,6 +59,13 @@ std::string RenderBoolean(const ir::Expr& e, const BoolSyntax& syntax, const Lea
     }
   }
   return "";
+}
+
+}  // namespace
+
+std::string RenderBoolean(const ir::Expr& e, const BoolSyntax& syntax, const LeafWriter& leaf,
+                          bool negated) {
+  return Render(e, syntax, leaf, negated, false);
 }
 
 std::string JoinTests(const std::vector<std::string>& parts, bool all_of,

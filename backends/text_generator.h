@@ -26,6 +26,11 @@ struct BoolSyntax {
   std::string not_close;  // ")", ")", ""
   std::string true_text = "true";
   std::string false_text = "false";
+  // A `not` that is no operand of an `and` (the whole condition, or an operand of `or`), where
+  // a target reads it differently; empty: not_open/not_close. Lucene needs this: its `x OR NOT
+  // y` is one query {should x, must_not y}, which means x AND NOT y.
+  std::string lone_not_open = "";
+  std::string lone_not_close = "";
 };
 
 // How a target writes a string literal.
