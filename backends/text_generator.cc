@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace refract {
@@ -80,11 +81,33 @@ std::string JoinTests(const std::vector<std::string>& parts, bool all_of,
 }
 
 std::optional<std::string> TextGenerator::Condition(const ir::Expr& expr) {
-  std::string text =
-      RenderBoolean(expr, dialect_.boolean,
-                    [this](const ir::Predicate& p, bool negated) { return Leaf(p, negated); });
+  std::string text = RenderBoolean(
+      expr, dialect_.boolean,
+      [this](const ir::Predicate& p, bool negated) { return LeafByKind(p, negated); });
   if (failed_) return std::nullopt;
   return text;
+}
+
+std::string TextGenerator::LeafByKind(const ir::Predicate& p, bool negated) {
+  std::vector<ir::Predicate> groups;  // one per value kind, in order of first appearance
+  for (const auto& v : p.values) {
+    auto same = [&](const ir::Predicate& g) { return g.values[0].kind == v.kind; };
+    auto group = std::find_if(groups.begin(), groups.end(), same);
+    if (group == groups.end()) {
+      ir::Predicate g = p;
+      g.values.clear();
+      group = groups.insert(groups.end(), std::move(g));
+    }
+    group->values.push_back(v);
+  }
+  if (groups.size() <= 1) return Leaf(p, negated);
+  std::vector<std::string> parts;
+  for (const auto& g : groups) {
+    std::string text = Leaf(g, negated);
+    if (failed_) return "";
+    parts.push_back(text);
+  }
+  return Join(parts, p.all_of);
 }
 
 std::string TextGenerator::Leaf(const ir::Predicate& p, bool negated) {

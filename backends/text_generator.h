@@ -81,7 +81,12 @@ class TextGenerator {
   bool failed() const { return failed_; }
 
  protected:
-  // One predicate; the default dispatches on its operator to the hooks below.
+  // `p`, split into one predicate per value kind when its values mix kinds (`[0, 'x']`: a number
+  // and a string), each written by Leaf and joined by the predicate's any/all.
+  std::string LeafByKind(const ir::Predicate& p, bool negated);
+
+  // One predicate whose values are all of one kind; the default dispatches on its operator to
+  // the hooks below.
   virtual std::string Leaf(const ir::Predicate& p, bool negated);
 
   // A field-less keyword search; default: refused.
