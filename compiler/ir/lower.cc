@@ -663,8 +663,12 @@ std::optional<Expr> Lowerer::LowerValue(const ast::DetectionItem& item, const Mo
 std::optional<Expr> Lowerer::LowerItem(const ast::DetectionItem& item) {
   auto plan = PlanModifiers(item);
   if (!plan) return std::nullopt;
+  // The specification's modifier appendix does not allow `all` on a single value.
   if (plan->all && item.values.size() < 2) {
-    diagnostics_.Warning("W0207", item.location, "'all' on a single value has no effect");
+    diagnostics_.Error("E0208", item.location, "'all' needs a list of values, not a single value",
+                       {"the Sigma specification does not allow the all modifier on one value; "
+                        "drop |all or give a list"});
+    return std::nullopt;
   }
   std::vector<Expr> parts;
   bool ok = true;
