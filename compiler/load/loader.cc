@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "compiler/text/utf8.h"
+
 namespace refract {
 
 SourceLocation LocationOf(const SourceFile& source, const YAML::Mark& mark, int length) {
@@ -53,6 +55,19 @@ std::optional<RuleDoc> LoadRuleSource(std::shared_ptr<const SourceFile> source,
                                       Diagnostics& diagnostics) {
   RuleDoc doc;
   doc.source = std::move(source);
+  // Sigma rules are UTF-8: anything else would be re-read as another encoding downstream.
+  if (auto bad = text::FirstInvalidUtf8(doc.source->text())) {
+    int line = 0;
+    int column = 0;
+    doc.source->OffsetToLineColumn(*bad, &line, &column);
+    diagnostics.Error(
+        "E0003", {doc.source->path(), line, column, 1},
+        fmt::format("invalid UTF-8: byte 0x{:02X} starts no valid sequence",
+                    static_cast<unsigned char>(doc.source->text()[*bad])),
+        {"rule files are UTF-8; overlong forms, surrogates and stray continuation bytes are "
+         "refused"});
+    return std::nullopt;
+  }
   // The fast reader takes the rule files it reads exactly (nearly all); yaml-cpp reads the rest
   // and reports malformed YAML.
   yaml::Documents read;

@@ -553,7 +553,7 @@ class FastReader {
         AppendEscaped(text, Hex(2));
         return;
       case 'u':
-        AppendEscaped(text, Hex(4));
+        AppendUtf16Escape(text);
         return;
       case 'U':
         AppendEscaped(text, Hex(8));
@@ -561,6 +561,31 @@ class FastReader {
       default:
         throw Decline{};
     }
+  }
+
+  // \uXXXX, where a surrogate pair (\uD83D\uDE00, as JSON writes U+1F600) is one code point;
+  // a lone surrogate is no character at all.
+  void AppendUtf16Escape(std::string& text) {
+    yaml::Mark mark = MarkHere();
+    unsigned long cp = Hex(4);
+    if (cp >= 0xDC00 && cp <= 0xDFFF) LoneSurrogate(mark, cp);
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+      if (t_.compare(p_, 2, "\\u") != 0) LoneSurrogate(mark, cp);
+      p_ += 2;
+      unsigned long low = Hex(4);
+      if (low < 0xDC00 || low > 0xDFFF) LoneSurrogate(mark, cp);
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+    }
+    AppendEscaped(text, cp);
+  }
+
+  [[noreturn]] static void LoneSurrogate(const yaml::Mark& mark, unsigned long cp) {
+    YAML::Mark at;
+    at.pos = mark.pos;
+    at.line = mark.line;
+    at.column = mark.column;
+    throw YAML::ParserException(
+        at, fmt::format("\\u{:04X} is half of a surrogate pair: no character", cp));
   }
 
   unsigned long Hex(size_t digits) {

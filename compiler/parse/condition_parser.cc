@@ -6,6 +6,7 @@
 #include "SigmaConditionLexer.h"
 #include "SigmaConditionParser.h"
 #include "antlr4-runtime.h"
+#include "compiler/text/utf8.h"
 
 namespace refract {
 namespace {
@@ -154,6 +155,12 @@ std::string DescribeToken(size_t type, const std::string& text) {
 std::optional<ast::Condition> ParseCondition(std::string_view text, const ConditionLocator& locate,
                                              Diagnostics& diagnostics) {
   if (!PreScan(text, locate, diagnostics)) return std::nullopt;
+  // ANTLR converts its input to UTF-32 and throws on invalid UTF-8; the loader refuses such
+  // files, so this only guards against a caller that did not.
+  if (text::FirstInvalidUtf8(text)) {
+    diagnostics.Error("E0003", locate(0, text.size()), "invalid UTF-8 in condition");
+    return std::nullopt;
+  }
   antlr4::ANTLRInputStream input(text.data(), text.size());
   SigmaConditionLexer lexer(&input);
   FirstErrorListener listener;

@@ -73,4 +73,40 @@ bool HasNonAsciiCasedLetter(std::string_view text) {
   return false;
 }
 
+std::optional<size_t> FirstInvalidUtf8(std::string_view text) {
+  // https://www.rfc-editor.org/rfc/rfc3629#section-4 (the syntax of UTF-8 byte sequences)
+  for (size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t extra = 0;
+    unsigned char low = 0x80;  // the allowed range of the second byte
+    unsigned char high = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF) {
+      extra = 1;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      extra = 2;
+      if (b == 0xE0) low = 0xA0;   // overlong
+      if (b == 0xED) high = 0x9F;  // surrogates
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      extra = 3;
+      if (b == 0xF0) low = 0x90;   // overlong
+      if (b == 0xF4) high = 0x8F;  // past U+10FFFF
+    } else {
+      return i;  // a continuation byte, C0/C1 (overlong) or F5-FF
+    }
+    if (i + extra >= text.size()) return i;  // truncated
+    for (size_t k = 1; k <= extra; ++k) {
+      const auto c = static_cast<unsigned char>(text[i + k]);
+      const unsigned char lo = k == 1 ? low : 0x80;
+      const unsigned char hi = k == 1 ? high : 0xBF;
+      if (c < lo || c > hi) return i;
+    }
+    i += extra + 1;
+  }
+  return std::nullopt;
+}
+
 }  // namespace refract::text

@@ -18,6 +18,11 @@ char32_t DecodeUtf8(std::string_view text, size_t* pos);
 // Hangul, emoji); unknown ranges count as cased, to be safe.
 bool HasNonAsciiCasedLetter(std::string_view text);
 
+// The byte offset of the first sequence in `text` that is not valid UTF-8 (a stray
+// continuation byte, a truncated sequence, an overlong form such as C0 AF for `/`, a surrogate
+// D800-DFFF, or a code point past U+10FFFF), or nullopt when all of it is valid.
+std::optional<size_t> FirstInvalidUtf8(std::string_view text);
+
 // Appends code point `cp` (at most U+10FFFF) to `out` as UTF-8.
 void AppendUtf8(std::string& out, char32_t cp);
 

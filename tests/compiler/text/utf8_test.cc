@@ -41,5 +41,31 @@ TEST(Utf8, ReadsHexDigitsAndMovesPastThem) {
   EXPECT_EQ(pos, 0u);
 }
 
+TEST(Utf8Test, FirstInvalidFindsEveryKindOfBadSequence) {
+  EXPECT_EQ(FirstInvalidUtf8("plain ascii"), std::nullopt);
+  EXPECT_EQ(FirstInvalidUtf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"), std::nullopt);
+  EXPECT_EQ(FirstInvalidUtf8("a\xC0\xAF"), 1u);          // overlong '/'
+  EXPECT_EQ(FirstInvalidUtf8("ab\xE0\x80\xAF"), 2u);     // overlong, three bytes
+  EXPECT_EQ(FirstInvalidUtf8("\xED\xA0\xBD"), 0u);       // a surrogate (CESU-8)
+  EXPECT_EQ(FirstInvalidUtf8("x\xF4\x90\x80\x80"), 1u);  // past U+10FFFF
+  EXPECT_EQ(FirstInvalidUtf8("x\x80"), 1u);              // a stray continuation byte
+  EXPECT_EQ(FirstInvalidUtf8("x\xC3"), 1u);              // truncated at the end
+  EXPECT_EQ(FirstInvalidUtf8("\xC3x"), 0u);              // a continuation byte missing
+  EXPECT_EQ(FirstInvalidUtf8("\xFF"), 0u);
+}
+
+TEST(Utf8Test, DecodeAndCasedLetters) {
+  size_t pos = 0;
+  EXPECT_EQ(DecodeUtf8("\xC3\xA9x", &pos), U'\u00E9');
+  EXPECT_EQ(pos, 2u);
+  pos = 0;
+  EXPECT_EQ(DecodeUtf8("\xC3x", &pos), 0xC3u);  // no continuation: the byte itself
+  EXPECT_EQ(pos, 1u);
+  EXPECT_FALSE(HasNonAsciiCasedLetter("ABC \xE2\x80\x94 \xE4\xB8\xAD"));  // dash, CJK
+  EXPECT_TRUE(
+      HasNonAsciiCasedLetter("stra\xC3\x9F"
+                             "e"));  // ß
+}
+
 }  // namespace
 }  // namespace refract::text
