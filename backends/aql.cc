@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "backends/assembled_backend.h"
 #include "backends/backend.h"
 #include "backends/common.h"
 
@@ -24,33 +25,25 @@ const Dialect kAql{{" AND ", " OR ", "NOT (", ")", "TRUE", "FALSE"},
 
 // MATCHES/IMATCHES test the whole value with Java regular expressions (the documented examples
 // pad with .*), so a Sigma regex is re-emitted for a whole-value match.
-const ir::RegexFlavor& JavaWhole() {
-  static const ir::RegexFlavor kFlavor = [] {
-    ir::RegexFlavor f;
-    f.name = "java regex (AQL MATCHES)";
-    f.lookaround = true;
-    f.backreferences = true;
-    f.atomic_groups = true;
-    f.possessive = true;
-    f.end_before_newline = true;
-    f.named_group_prefix = "(?<";
-    f.braced_hex_escape = true;
-    f.anchors = false;
-    f.whole_match_padding = "[\\s\\S]*";  // unlike `.`, crosses line breaks
-    return f;
-  }();
-  return kFlavor;
-}
+const ir::RegexFlavor kJavaWhole{
+    .name = "java regex (AQL MATCHES)",
+    .lookaround = true,
+    .backreferences = true,
+    .atomic_groups = true,
+    .possessive = true,
+    .end_before_newline = true,
+    .named_group_prefix = "(?<",
+    .braced_hex_escape = true,
+    .anchors = false,
+    // unlike `.`, crosses line breaks
+    .whole_match_padding = "[\\s\\S]*",
+};
 
 std::string Quote(std::string_view text) { return QuoteString(text, kAql.quote); }
 
 // Column and custom-property names with other characters are double-quoted.
 std::string Field(const std::string& name) {
-  bool plain = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
-  for (char c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') plain = false;
-  }
-  return plain ? name : QuoteString(name, {'"', true, false, false, ""});
+  return IsPlainName(name) ? name : QuoteString(name, {'"', true, false, false, ""});
 }
 
 std::string AsciiLower(std::string text) {
@@ -62,9 +55,7 @@ std::string AsciiLower(std::string text) {
 // LOWER() may not fold) goes through a regex, which can spell them (\n, \x{07}).
 bool NeedsRegex(const std::string& literal, bool del_too) {
   return HasNonAsciiCasedLetter(literal) ||
-         std::any_of(literal.begin(), literal.end(), [del_too](char c) {
-           return static_cast<unsigned char>(c) < 0x20 || (del_too && c == 0x7F);
-         });
+         text::HasControlCharacter(literal, del_too ? "" : "\x7f");
 }
 
 class AqlGenerator : public TextGenerator {
@@ -157,7 +148,7 @@ class AqlGenerator : public TextGenerator {
  private:
   std::string WholeRegex(const Predicate& p, const std::string& field, const ir::Regex& regex) {
     std::string construct;
-    auto text = ir::EmitWholeMatch(regex, JavaWhole(), &construct);
+    auto text = ir::EmitWholeMatch(regex, kJavaWhole, &construct);
     if (!text) return Fail(p, "the regex construct " + construct);
     return fmt::format("{} MATCHES {}", field, Quote(*text));
   }
@@ -182,7 +173,7 @@ class AqlGenerator : public TextGenerator {
     std::string out = "(?s)";
     if (p.op == Op::kContains || p.op == Op::kEndsWith) out += ".*";
     for (const auto& piece : v.pattern.pieces) {
-      out += piece.kind == Piece::Kind::kLiteral ? ir::RegexEscapeLiteral(piece.text, JavaWhole())
+      out += piece.kind == Piece::Kind::kLiteral    ? ir::RegexEscapeLiteral(piece.text, kJavaWhole)
              : piece.kind == Piece::Kind::kAnyChars ? ".*"
                                                     : ".";
     }
@@ -208,9 +199,9 @@ class AqlGenerator : public TextGenerator {
 
 // Sigma correlations as GROUP BY ... HAVING over the window that ends when the search runs: AQL
 // documents no time bucketing, so the timespan becomes the search's time range.
-class AqlCorrelation {
+class AqlCorrelation : public CorrelationWriter {
  public:
-  explicit AqlCorrelation(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+  using CorrelationWriter::CorrelationWriter;
 
   std::optional<std::string> Run() {
     const ir::CorrelationKind type = spec_.kind;
@@ -269,18 +260,15 @@ class AqlCorrelation {
     if (seconds % 60 == 0) return fmt::format("LAST {} MINUTES", seconds / 60);
     return fmt::format("LAST {} SECONDS", seconds);
   }
-
-  const CorrelationContext& ctx_;
-  const ir::Correlation& spec_;
 };
 
 // refract's aggregate extension as SELECT … GROUP BY … HAVING over the lookback. AQL's
 // aggregates are COUNT, SUM, AVG, MIN, MAX and DISTINCTCOUNT; it documents no conditional
 // aggregate (count-if) and no aggregate that collects values.
 // https://www.ibm.com/docs/en/SSKMKU/com.ibm.qradar.doc/r_aql_aggregate_functions.html
-class AqlAggregate {
+class AqlAggregate : public CorrelationWriter {
  public:
-  explicit AqlAggregate(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+  using CorrelationWriter::CorrelationWriter;
 
   std::optional<std::string> Run() {
     const ir::CorrelationSource& source = ctx_.sources[0];
@@ -360,38 +348,16 @@ class AqlAggregate {
     if (seconds % 60 == 0) return fmt::format("LAST {} MINUTES", seconds / 60);
     return fmt::format("LAST {} SECONDS", seconds);
   }
-
-  const CorrelationContext& ctx_;
-  const ir::Correlation& spec_;
-};
-
-class Aql final : public Backend {
- public:
-  std::string_view id() const override { return "aql"; }
-  std::string_view description() const override { return "IBM QRadar (Ariel Query Language)"; }
-  std::string_view extension() const override { return "aql"; }
-  std::optional<std::string> Emit(const EmitContext& ctx) const override {
-    return AqlGenerator(ctx).Run();
-  }
-  std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
-    return AqlCorrelation(ctx).Run();
-  }
-  std::optional<std::string> EmitAggregate(const CorrelationContext& ctx) const override {
-    return AqlAggregate(ctx).Run();
-  }
-  std::optional<std::string> EmitUnion(const CorrelationContext& ctx,
-                                       const std::vector<std::string>&) const override {
-    ctx.Unsupported(
-        "a union of several searches (AQL has no UNION): schedule the signals as separate "
-        "searches");
-    return std::nullopt;
-  }
 };
 
 }  // namespace
 
 const Backend& AqlBackend() {
-  static const Aql kBackend;
+  static const AssembledBackend<AqlGenerator, AqlCorrelation, AqlAggregate, void> kBackend(
+      {"aql", "IBM QRadar (Ariel Query Language)", "aql"},
+      {"", "",
+       "a union of several searches (AQL has no UNION): schedule the signals as separate "
+       "searches"});
   return kBackend;
 }
 

@@ -42,7 +42,8 @@ struct CorrelationContext {
   void Unsupported(const std::string& construct) const;
   // Reports W0501: the target's query only approximates the correlation's meaning.
   void Approximates(const std::string& what) const;
-  // Reports W0501 for a timespan that becomes fixed buckets, named by `construct` (bin(), …).
+  // Reports W0501 for a timespan (an aggregate's window) that becomes fixed buckets, named by
+  // `construct` (bin(), …).
   void ApproximatesWithBuckets(const std::string& construct) const;
 };
 

@@ -1,5 +1,9 @@
 #include "backends/common.h"
 
+#include <fmt/format.h>
+
+#include <cctype>
+
 namespace refract {
 
 const ir::RegexFlavor& LuceneRegexFlavor() {
@@ -77,6 +81,30 @@ std::string LucenePatternRegex(const ir::Pattern& pattern, bool leading, bool tr
   return ir::EmitWholeMatch(regex, LuceneRegexFlavor(), &unsupported).value_or("");
 }
 
+std::string PatternAsRegex(const ir::Pattern& pattern, ir::Op op, const ir::RegexFlavor& flavor,
+                           const PatternRegexSyntax& syntax) {
+  const bool open_start = op == ir::Op::kContains || op == ir::Op::kEndsWith;
+  const bool open_end = op == ir::Op::kContains || op == ir::Op::kStartsWith;
+  std::string out;
+  if (!open_start || syntax.pad) out += syntax.start;
+  if (open_start && syntax.pad) out += syntax.any_chars;
+  for (const auto& piece : pattern.pieces) {
+    out += piece.kind == ir::Piece::Kind::kLiteral    ? ir::RegexEscapeLiteral(piece.text, flavor)
+           : piece.kind == ir::Piece::Kind::kAnyChars ? syntax.any_chars
+                                                      : syntax.one_char;
+  }
+  if (open_end && syntax.pad) out += syntax.any_chars;
+  if (!open_end || syntax.pad) out += syntax.end;
+  return out;
+}
+
+std::string ReplaceAll(std::string text, std::string_view from, std::string_view to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
 std::string CompactDuration(long long seconds) {
   if (seconds % 86400 == 0) return std::to_string(seconds / 86400) + "d";
   if (seconds % 3600 == 0) return std::to_string(seconds / 3600) + "h";
@@ -133,6 +161,12 @@ std::vector<const ir::Expr*> Conjuncts(const ir::Expr& expr) {
   return out;
 }
 
+std::string LookbackComment(const CorrelationContext& ctx, std::string_view comment,
+                            std::string_view where) {
+  return fmt::format("{} time range: the last {} (set it on the {})\n", comment,
+                     CompactDuration(ctx.spec.window.span_seconds), where);
+}
+
 bool HasThresholds(const CorrelationContext& ctx) {
   for (const auto& source : ctx.sources) {
     if (source.min_count > 1) return true;
@@ -173,6 +207,115 @@ std::string RenderRuleTest(const CorrelationContext& ctx, const BoolSyntax& synt
     out += (i ? syntax.and_op : "") + leaf(i, ctx.sources[i].min_count);
   }
   return out;
+}
+
+bool AllNameChars(std::string_view text, std::string_view also) {
+  for (char c : text) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' &&
+        also.find(c) == std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool IsPlainName(std::string_view name, std::string_view also) {
+  return !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
+         AllNameChars(name, also);
+}
+
+std::string RefractName(std::string_view name) {
+  std::string out = "refract_";
+  for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return out;
+}
+
+std::string ColumnLiteral(const std::string& text, const QuoteStyle& quote) {
+  return IsNumberText(text) ? text : QuoteString(text, quote);
+}
+
+std::string ColumnValue(const ir::Column& column, const ColumnSyntax& syntax,
+                        const std::function<std::string(const ir::CorrelationTest&)>& test,
+                        const std::function<std::string(const std::string&)>& literal,
+                        const std::string& name) {
+  if (column.cases.empty()) return literal(column.constant);
+  std::string out(syntax.open);
+  std::string close;
+  for (const auto& [when, then] : column.cases) {
+    out += fmt::format(fmt::runtime(syntax.each_case), fmt::arg("test", test(when)),
+                       fmt::arg("value", literal(then)), fmt::arg("name", name));
+    close += syntax.close_each;
+  }
+  return out +
+         fmt::format(fmt::runtime(syntax.otherwise), fmt::arg("value", literal(column.otherwise)),
+                     fmt::arg("name", name)) +
+         close;
+}
+
+std::string EachSource(const CorrelationContext& ctx, std::string_view format,
+                       std::string_view separator, SourceSet which,
+                       const std::vector<std::string>& texts) {
+  std::string out;
+  for (size_t i = 0; i < ctx.sources.size(); ++i) {
+    if (which == SourceSet::kCounted && ctx.sources[i].min_count <= 1) continue;
+    if (!out.empty()) out += separator;
+    out += fmt::format(fmt::runtime(format), fmt::arg("n", i + 1),
+                       fmt::arg("min", ctx.sources[i].min_count),
+                       fmt::arg("text", i < texts.size() ? texts[i] : std::string()));
+  }
+  return out;
+}
+
+std::string SourceLabels(const CorrelationContext& ctx, size_t i, const LabelSyntax& syntax) {
+  const auto& source = ctx.sources[i];
+  auto assign = [&](const std::string& name, const std::string& value) {
+    return fmt::format(fmt::runtime(syntax.assign), fmt::arg("name", name),
+                       fmt::arg("value", value));
+  };
+  std::string out = assign("refract_rule", syntax.label(source.label));
+  for (size_t g = 0; g < ctx.spec.group_by.size(); ++g) {
+    out += std::string(syntax.separator) +
+           assign(syntax.name(ctx.spec.group_by[g]), syntax.group_field(source.group_fields[g]));
+  }
+  if (!source.value_field.empty()) {
+    out += std::string(syntax.separator) +
+           assign("refract_value", syntax.value_field(source.value_field));
+  }
+  return out;
+}
+
+bool CountsIf(const CorrelationContext& ctx, size_t i) {
+  return ctx.spec.measures[i].kind == ir::MeasureKind::kCount && ctx.MeasureFilter(i) != nullptr;
+}
+
+std::string SpellMeasure(const MeasureSpelling& spelling, const MeasureText& m) {
+  std::string fn(ir::MeasureKindName(m.kind));
+  std::string upper = fn;
+  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string_view format = spelling.other;
+  if (m.kind == ir::MeasureKind::kCount) format = m.counts_if ? spelling.count_if : spelling.count;
+  if (m.kind == ir::MeasureKind::kDistinct) format = spelling.distinct;
+  if (m.kind == ir::MeasureKind::kValues) {
+    format = m.limit.empty() ? spelling.values : spelling.values_limit;
+  }
+  return fmt::format(fmt::runtime(format), fmt::arg("field", m.field), fmt::arg("name", m.name),
+                     fmt::arg("flag", m.flag), fmt::arg("limit", m.limit), fmt::arg("fn", fn),
+                     fmt::arg("FN", upper));
+}
+
+std::optional<ir::MeasureKind> CorrelationMeasure(ir::CorrelationKind kind) {
+  switch (kind) {
+    case ir::CorrelationKind::kEventCount:
+      return ir::MeasureKind::kCount;
+    case ir::CorrelationKind::kValueCount:
+      return ir::MeasureKind::kDistinct;
+    case ir::CorrelationKind::kValueSum:
+      return ir::MeasureKind::kSum;
+    case ir::CorrelationKind::kValueAvg:
+      return ir::MeasureKind::kAvg;
+    default:
+      return std::nullopt;
+  }
 }
 
 }  // namespace refract

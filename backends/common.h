@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,24 @@ const ir::RegexFlavor& LuceneRegexFlavor();
 // [aA] classes.
 std::string LucenePatternRegex(const ir::Pattern& pattern, bool leading, bool trailing, bool fold);
 
+// How a target's regex spells a Sigma wildcard pattern: its `*` and `?`, and the anchors at a
+// pattern's closed ends. With `pad`, an open end (contains, startswith, endswith) is anchored
+// too and padded with `any_chars`, for engines that search where the others match whole values.
+struct PatternRegexSyntax {
+  std::string_view any_chars;
+  std::string_view one_char;
+  std::string_view start;
+  std::string_view end;
+  bool pad;
+};
+
+// Sigma wildcard `pattern` tested with `op` as a regex body in `flavor` and `syntax`.
+std::string PatternAsRegex(const ir::Pattern& pattern, ir::Op op, const ir::RegexFlavor& flavor,
+                           const PatternRegexSyntax& syntax);
+
+// `text` with every `from` replaced by `to`, left to right.
+std::string ReplaceAll(std::string text, std::string_view from, std::string_view to);
+
 // A duration in the largest whole unit: 86400 → "1d", 600 → "10m", 45 → "45s".
 std::string CompactDuration(long long seconds);
 
@@ -44,6 +63,11 @@ bool IsNumberText(const std::string& text);
 // The top-level conjuncts of `expr` (itself when it is not an `and`).
 std::vector<const ir::Expr*> Conjuncts(const ir::Expr& expr);
 
+// A comment line (after `comment`) naming an aggregate's lookback, for targets where the time
+// range is set on `where` (the search, the alert) rather than in the query.
+std::string LookbackComment(const CorrelationContext& ctx, std::string_view comment,
+                            std::string_view where);
+
 // True when a source of `ctx` needs more than one event (a folded chained event_count).
 bool HasThresholds(const CorrelationContext& ctx);
 
@@ -59,5 +83,139 @@ bool NeedsRuleCounts(const CorrelationContext& ctx);
 // E0500, when a plain condition asks for something other than every rule.
 std::string RenderRuleTest(const CorrelationContext& ctx, const BoolSyntax& syntax,
                            const std::function<std::string(size_t, long long)>& leaf);
+
+// True when every character of `text` is an ASCII letter, digit, `_` or one of `also`.
+bool AllNameChars(std::string_view text, std::string_view also = "");
+
+// True when `name` is an identifier: name characters (with `also`), not starting with a digit.
+bool IsPlainName(std::string_view name, std::string_view also = "");
+
+// A name for a value refract derives (a group key read from several fields, a flag):
+// `refract_` and `name` with every character but ASCII letters and digits as `_`.
+std::string RefractName(std::string_view name);
+
+// A derived column's value: a decimal number bare, other text quoted in `quote`.
+std::string ColumnLiteral(const std::string& text, const QuoteStyle& quote);
+
+// How a target writes a conditional column: `open` as it is, then fmt templates (a literal
+// brace doubled) — `each_case` for every case ({test}, {value}) and `otherwise` ({value}) —
+// then `close_each` once per case; {name} is the column's name. Nested ifs, for example:
+// {"", "if({test}, {value}, ", "{value}", ")"}.
+struct ColumnSyntax {
+  std::string_view open;
+  std::string_view each_case;
+  std::string_view otherwise;
+  std::string_view close_each;
+};
+
+// The value of derived column `column` named `name`: its constant, or its cases in `syntax`;
+// `test` writes a case's condition and `literal` a value.
+std::string ColumnValue(const ir::Column& column, const ColumnSyntax& syntax,
+                        const std::function<std::string(const ir::CorrelationTest&)>& test,
+                        const std::function<std::string(const std::string&)>& literal,
+                        const std::string& name = "");
+
+// How a target writes each kind of measure: fmt templates over {field} (the mapped field),
+// {name} (the output name), {flag} (the 0/1 field a count-if sums), {limit} (a values limit),
+// {fn} and {FN} (the kind's name in lower and upper case). An empty template is a measure the
+// target writes its own way.
+struct MeasureSpelling {
+  std::string_view count;
+  std::string_view count_if;
+  std::string_view distinct;
+  std::string_view values;
+  std::string_view values_limit;
+  std::string_view other;  // min, max, sum, avg
+};
+
+// What one measure is written from.
+struct MeasureText {
+  ir::MeasureKind kind;
+  bool counts_if = false;  // a count with a where-selection, summed from {flag}
+  std::string field;
+  std::string name;
+  std::string flag;
+  std::string limit;
+};
+
+// True when measure `i` of ctx is a count with a where-selection.
+bool CountsIf(const CorrelationContext& ctx, size_t i);
+
+// `m` in `spelling`.
+std::string SpellMeasure(const MeasureSpelling& spelling, const MeasureText& m);
+
+// The one measure a counting correlation computes (event_count: count; value_count: distinct
+// of the value field; value_sum, value_avg), named after the kind; nullopt for the others.
+std::optional<ir::MeasureKind> CorrelationMeasure(ir::CorrelationKind kind);
+
+// `write(item)` for each of `items`, joined by `separator`.
+template <class Range, class Write>
+std::string JoinEach(const Range& items, std::string_view separator, Write&& write) {
+  std::string out;
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) out += separator;
+    out += write(item);
+    first = false;
+  }
+  return out;
+}
+
+// `parts` joined by `separator`.
+inline std::string JoinText(const std::vector<std::string>& parts, std::string_view separator) {
+  return JoinEach(parts, separator, [](const std::string& part) { return part; });
+}
+
+// Which sources of a correlation a per-source text is written for.
+enum class SourceSet {
+  kAll,
+  kCounted,  // the sources that need more than one event (folded chained event_counts)
+};
+
+// `format` for each source in `which`, joined by `separator`; {n} is the source's number from
+// 1, {min} the events it needs and {text} its entry in `texts` (when given).
+std::string EachSource(const CorrelationContext& ctx, std::string_view format,
+                       std::string_view separator, SourceSet which = SourceSet::kAll,
+                       const std::vector<std::string>& texts = {});
+
+// What every correlation, aggregate and union writer reads: the context and its IR.
+class CorrelationWriter {
+ public:
+  explicit CorrelationWriter(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+
+ protected:
+  const CorrelationContext& ctx_;
+  const ir::Correlation& spec_;
+};
+
+// How a target writes the labels of a correlation's source: each `assign` ({name}, {value})
+// joined by `separator`; `label` quotes the rule's label, `name` writes a group-by name, and
+// `group_field` and `value_field` read the source's fields.
+struct LabelSyntax {
+  std::string_view assign;
+  std::string_view separator;
+  std::function<std::string(const std::string&)> label;
+  std::function<std::string(const std::string&)> name;
+  std::function<std::string(const std::string&)> group_field;
+  std::function<std::string(const std::string&)> value_field;
+};
+
+// The values source `i`'s events are labelled with, so that one aggregation reads every rule:
+// refract_rule (the rule's label), each group-by name and refract_value (the value field).
+std::string SourceLabels(const CorrelationContext& ctx, size_t i, const LabelSyntax& syntax);
+
+// The queries of ctx's sources, each written by `Generator(EmitContext).Run()`; nullopt once
+// one cannot be written (it reported why).
+template <class Generator>
+std::optional<std::vector<std::string>> SourceQueries(const CorrelationContext& ctx) {
+  std::vector<std::string> queries;
+  for (const auto& source : ctx.sources) {
+    EmitContext ec{*source.rule, ctx.mapping, ctx.diagnostics, ctx.target};
+    auto query = Generator(ec).Run();
+    if (!query) return std::nullopt;
+    queries.push_back(*std::move(query));
+  }
+  return queries;
+}
 
 }  // namespace refract

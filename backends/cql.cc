@@ -5,6 +5,7 @@
 // https://library.humio.com/data-analysis-1.183/syntax-operators.html
 #include <fmt/format.h>
 
+#include "backends/assembled_backend.h"
 #include "backends/backend.h"
 #include "backends/common.h"
 
@@ -25,30 +26,19 @@ const BoolSyntax& kCql = kCqlDialect.boolean;
 
 // LogScale's regex engine; look-around and backreferences are not relied on.
 // https://library.humio.com/data-analysis/syntax-regex.html
-const ir::RegexFlavor& Flavor() {
-  static const ir::RegexFlavor kFlavor = [] {
-    ir::RegexFlavor f;
-    f.name = "logscale regex";
-    f.inline_flags = false;
-    f.literal_metachars = "\\.+*?()|[]{}^$/\"";
-    f.class_metachars = "\\]^-[/";
-    return f;
-  }();
-  return kFlavor;
-}
+const ir::RegexFlavor kFlavor{
+    .name = "logscale regex",
+    .inline_flags = false,
+    .class_metachars = "\\]^-[/",
+    .literal_metachars = "\\.+*?()|[]{}^$/\"",
+};
 
 std::string Quote(std::string_view text) { return QuoteString(text, kCqlDialect.quote); }
 
 // Field names with dots or other characters are double-quoted; #tags stay bare.
 std::string Field(const std::string& name) {
-  bool plain = !name.empty();
-  for (size_t i = 0; i < name.size(); ++i) {
-    char c = name[i];
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (i == 0 && c == '#') ||
-          (c == '.' && name[0] == '#'))) {
-      plain = false;
-    }
-  }
+  bool tag = !name.empty() && name[0] == '#';
+  bool plain = !name.empty() && (tag ? AllNameChars(name.substr(1), ".") : AllNameChars(name));
   return plain ? name : Quote(name);
 }
 
@@ -90,25 +80,19 @@ class CqlGenerator : public TextGenerator {
     if (!ctx_.rule.source.empty()) stages.push_back(ctx_.rule.source);
     if (condition.kind != Expr::Kind::kTrue) {
       for (const Expr* conjunct : Conjuncts(condition)) {
-        if (FunctionInJunction(*conjunct, false)) {
-          // An `or` over function filters becomes a case {} whose branches are the alternatives.
-          auto pipeline = Pipeline(*conjunct);
-          if (!pipeline) {
-            ctx_.Unsupported(ctx_.rule.location,
-                             "cidr or fieldref inside 'not' of a junction (LogScale functions "
-                             "are filters of their own)");
-            return std::nullopt;
-          }
-          stages.push_back(*pipeline);
-          continue;
+        // An `or` over function filters becomes a case {} whose branches are the alternatives.
+        auto stage = Pipeline(*conjunct);
+        if (!stage) {
+          ctx_.Unsupported(ctx_.rule.location,
+                           "cidr or fieldref inside 'not' of a junction (LogScale functions "
+                           "are filters of their own)");
+          return std::nullopt;
         }
-        std::string text = Condition(*conjunct).value_or("");
-        stages.push_back(conjunct->kind == Expr::Kind::kOr ? "(" + text + ")" : text);
+        stages.push_back(*stage);
       }
     }
     if (failed()) return std::nullopt;
-    std::string out;
-    for (size_t i = 0; i < stages.size(); ++i) out += (i ? "\n| " : "") + stages[i];
+    std::string out = JoinText(stages, "\n| ");
     return out.empty() ? "*" : out;
   }
 
@@ -131,14 +115,11 @@ class CqlGenerator : public TextGenerator {
     } else {
       return std::nullopt;  // `not` over a junction holding a function filter
     }
-    std::string out;
     if (e.kind == Expr::Kind::kAnd) {
-      for (size_t i = 0; i < parts.size(); ++i) out += (i ? " | " : "") + parts[i];
-      return out;
+      return JoinText(parts, " | ");
     }
-    out = "case { ";
-    for (const auto& part : parts) out += part + "; ";
-    return out + "}";
+    return "case { " + JoinEach(parts, "", [](const std::string& part) { return part + "; "; }) +
+           "}";
   }
 
  protected:
@@ -146,12 +127,9 @@ class CqlGenerator : public TextGenerator {
 
   // A bare regex searches the whole event (@rawstring).
   std::string Keyword(const Predicate& p, bool) override {
-    std::vector<std::string> parts;
-    for (const auto& v : p.values) {
-      parts.push_back(p.op == Op::kRegex ? RegexLiteral(p, *v.regex) : PatternRegex(p, v));
-      if (failed()) return "";
-    }
-    return Join(parts, p.all_of);
+    return Each(p, "", false, [&](const Value& v) {
+      return p.op == Op::kRegex ? RegexLiteral(p, *v.regex) : PatternRegex(p, v);
+    });
   }
 
   // A comparison with a missing field fails, except != : so `field != *` is absence.
@@ -201,16 +179,9 @@ class CqlGenerator : public TextGenerator {
 
  private:
   static std::string PatternRegex(const Predicate& p, const Value& v) {
-    std::string out = "/";
-    if (!(p.op == Op::kContains || p.op == Op::kEndsWith)) out += "^";
-    for (const auto& piece : v.pattern.pieces) {
-      out += piece.kind == Piece::Kind::kLiteral    ? ir::RegexEscapeLiteral(piece.text, Flavor())
-             : piece.kind == Piece::Kind::kAnyChars ? ".*"
-                                                    : ".";
-    }
-    if (!(p.op == Op::kContains || p.op == Op::kStartsWith)) out += "$";
+    std::string out =
+        "/" + PatternAsRegex(v.pattern, p.op, kFlavor, {".*", ".", "^", "$", false}) + "/";
     // `d` lets . cross line breaks, as Sigma's * does; `i` ignores case.
-    out += "/";
     if (!p.cased) out += "i";
     if (p.op == Op::kWildcard) out += "d";
     return out;
@@ -218,7 +189,7 @@ class CqlGenerator : public TextGenerator {
 
   std::string RegexLiteral(const Predicate& p, const ir::Regex& regex) {
     std::string construct;
-    auto body = ir::EmitRegex(regex, Flavor(), &construct, false);
+    auto body = ir::EmitRegex(regex, kFlavor, &construct, false);
     if (!body) return Fail(p, "the regex construct " + construct);
     std::string flags;
     if (regex.ignore_case) flags += 'i';
@@ -228,15 +199,22 @@ class CqlGenerator : public TextGenerator {
   }
 };
 
+const MeasureSpelling kMeasures{"count(as={name})",
+                                "sum({flag}, as={name})",
+                                "count({field}, distinct=true, as={name})",
+                                "collect({field}, as={name})",
+                                "collect({field}, limit={limit}, as={name})",
+                                "{fn}({field}, as={name})"};
+
 // Sigma correlations as bucket() over time with an aggregate; several rules are labelled in one
 // case {} statement. https://library.humio.com/data-analysis-1.159/functions-window.html
 // refract's aggregate extension: count-if flags set by case {}, one groupBy with the measures,
 // the condition as filters, columns by assignment or case {}. LogScale sets the time range on
 // the search or alert, so the query opens with a comment that names the lookback.
 // https://library.humio.com/data-analysis/functions-groupby.html
-class CqlAggregate {
+class CqlAggregate : public CorrelationWriter {
  public:
-  explicit CqlAggregate(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+  using CorrelationWriter::CorrelationWriter;
 
   std::optional<std::string> Run() {
     const auto& source = ctx_.sources[0];
@@ -244,41 +222,25 @@ class CqlAggregate {
     CqlGenerator emitter(ec);
     auto query = emitter.Run();
     if (!query) return std::nullopt;
-    std::string out = fmt::format("// time range: the last {} (set it on the search or alert)\n",
-                                  CompactDuration(spec_.window.span_seconds)) +
-                      *query;
+    std::string out = LookbackComment(ctx_, "//", "search or alert") + *query;
     std::vector<std::string> functions;
     for (size_t i = 0; i < spec_.measures.size(); ++i) {
       const auto& m = spec_.measures[i];
-      std::string field = Field(spec_.measures[i].field);
-      std::string as = Quote(m.name);
-      if (m.kind == ir::MeasureKind::kCount && ctx_.MeasureFilter(i)) {
+      MeasureText text{m.kind, CountsIf(ctx_, i), Field(m.field), Quote(m.name), "", m.limit};
+      if (text.counts_if) {
         auto filter = emitter.Filter(*ctx_.MeasureFilter(i));
         if (!filter) return std::nullopt;
-        std::string flag = fmt::format("refract_m{}", i + 1);
-        out += fmt::format("\n| case {{ {} | {} := 1; * | {} := 0; }}", *filter, flag, flag);
-        functions.push_back(fmt::format("sum({}, as={})", flag, as));
-      } else if (m.kind == ir::MeasureKind::kCount) {
-        functions.push_back(fmt::format("count(as={})", as));
-      } else if (m.kind == ir::MeasureKind::kDistinct) {
-        functions.push_back(fmt::format("count({}, distinct=true, as={})", field, as));
-      } else if (m.kind == ir::MeasureKind::kValues) {
-        functions.push_back(m.limit.empty()
-                                ? fmt::format("collect({}, as={})", field, as)
-                                : fmt::format("collect({}, limit={}, as={})", field, m.limit, as));
-      } else {
-        functions.push_back(fmt::format("{}({}, as={})", ir::MeasureKindName(m.kind), field, as));
+        text.flag = fmt::format("refract_m{}", i + 1);
+        out +=
+            fmt::format("\n| case {{ {} | {} := 1; * | {} := 0; }}", *filter, text.flag, text.flag);
       }
+      functions.push_back(SpellMeasure(kMeasures, text));
     }
-    std::string fields;
-    for (const auto& f : source.group_fields) fields += (fields.empty() ? "" : ", ") + Field(f);
-    std::string function_list;
-    for (size_t i = 0; i < functions.size(); ++i) function_list += (i ? ", " : "") + functions[i];
+    std::string fields = JoinEach(source.group_fields, ", ", Field);
+    std::string function_list = JoinText(functions, ", ");
     if (spec_.window.bucket_seconds > 0) {
-      ctx_.Approximates(fmt::format(
-          "window {} becomes fixed buckets (bucket(span={})): events on both sides of a bucket "
-          "boundary are not counted together",
-          spec_.window.bucket, CompactDuration(spec_.window.bucket_seconds)));
+      ctx_.ApproximatesWithBuckets(
+          fmt::format("bucket(span={})", CompactDuration(spec_.window.bucket_seconds)));
       out += fmt::format("\n| bucket(span={}, field=[{}], function=[{}])",
                          CompactDuration(spec_.window.bucket_seconds), fields, function_list);
     } else {
@@ -287,22 +249,19 @@ class CqlAggregate {
     if (spec_.test) out += "\n| test(" + Test(*spec_.test) + ")";
     for (const auto& column : spec_.columns) {
       std::string name = Field(column.name);
-      if (column.cases.empty()) {
-        out += fmt::format("\n| {} := {}", name, Literal(column.constant));
-        continue;
-      }
-      out += "\n| case {";
-      for (const auto& [test, then] : column.cases) {
-        out += fmt::format(" test({}) | {} := {};", Test(test), name, Literal(then));
-      }
-      out += fmt::format(" * | {} := {}; }}", name, Literal(column.otherwise));
+      out += column.cases.empty()
+                 ? fmt::format("\n| {} := {}", name, Literal(column.constant))
+                 : "\n| " + ColumnValue(column,
+                                        {"case {", " test({test}) | {name} := {value};",
+                                         " * | {name} := {value}; }}", ""},
+                                        Test, Literal, name);
     }
     return out;
   }
 
  private:
   static std::string Literal(const std::string& text) {
-    return IsNumberText(text) ? text : Quote(text);
+    return ColumnLiteral(text, kCqlDialect.quote);
   }
 
   // Inside test() measures are plain names; quoted text would be a string.
@@ -310,23 +269,15 @@ class CqlAggregate {
     return RenderMeasureTest(t, {" and ", " or ", "!(", ")"},
                              [](const std::string& name) { return name; });
   }
-
-  const CorrelationContext& ctx_;
-  const ir::Correlation& spec_;
 };
 
-class CqlCorrelation {
+class CqlCorrelation : public CorrelationWriter {
  public:
-  explicit CqlCorrelation(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+  using CorrelationWriter::CorrelationWriter;
 
   std::optional<std::string> Run() {
-    std::vector<std::string> queries;
-    for (const auto& source : ctx_.sources) {
-      EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
-      auto query = CqlGenerator(ec).Run();
-      if (!query) return std::nullopt;
-      queries.push_back(*query);
-    }
+    auto queries = SourceQueries<CqlGenerator>(ctx_);
+    if (!queries) return std::nullopt;
     const ir::CorrelationKind type = spec_.kind;
     // percentile() names its output `_<p>` (an underscore before the percentile).
     // https://library.humio.com/data-analysis/functions-percentile.html
@@ -347,27 +298,17 @@ class CqlCorrelation {
     std::vector<std::string> groups;
     std::string value;
     if (!temporal && ctx_.sources.size() == 1) {
-      body = queries[0];
+      body = (*queries)[0];
       for (const auto& f : ctx_.sources[0].group_fields) groups.push_back(Field(f));
       value = Field(ctx_.sources[0].value_field);
     } else {
       // Each branch: the rule's filters, then labels; an event matching no branch is dropped.
       body = "case {";
       for (size_t i = 0; i < ctx_.sources.size(); ++i) {
-        const auto& source = ctx_.sources[i];
-        std::string branch = queries[i];
-        for (size_t at = branch.find("\n| "); at != std::string::npos; at = branch.find("\n| ")) {
-          branch.replace(at, 3, " | ");
-        }
-        branch += fmt::format(" | refract_rule := {}", Quote(source.label));
-        for (size_t g = 0; g < spec_.group_by.size(); ++g) {
-          // getField() reads a field by name; a quoted name alone would be a text literal.
-          branch += fmt::format(" | {} := getField({})", Alias(spec_.group_by[g]),
-                                Quote(source.group_fields[g]));
-        }
-        if (!source.value_field.empty()) {
-          branch += fmt::format(" | refract_value := getField({})", Quote(source.value_field));
-        }
+        std::string branch = ReplaceAll((*queries)[i], "\n| ", " | ");
+        // getField() reads a field by name; a quoted name alone would be a text literal.
+        auto get = [](const std::string& f) { return "getField(" + Quote(f) + ")"; };
+        branch += SourceLabels(ctx_, i, {" | {name} := {value}", "", Quote, Alias, get, get});
         if (ordered)
           branch += fmt::format(" | {} := @timestamp", i == 0 ? "refract_a" : "refract_b");
         // A folded chained event_count counts its rule's events: a 1 per event, summed.
@@ -382,22 +323,17 @@ class CqlCorrelation {
       for (const auto& g : spec_.group_by) groups.push_back(Alias(g));
       value = "refract_value";
     }
-    std::string fields;
-    for (size_t i = 0; i < groups.size(); ++i) fields += (i ? ", " : "") + groups[i];
+    const std::string span = CompactDuration(spec_.window.span_seconds);
+    auto bucket = [&, fields = JoinText(groups, ", ")](const std::string& function) {
+      ctx_.ApproximatesWithBuckets("bucket(span=" + span + ")");
+      return fmt::format("{}\n| bucket(span={}, field=[{}], function={})", body, span, fields,
+                         function);
+    };
     std::string function;
     std::string variable;
-    if (type == ir::CorrelationKind::kEventCount) {
-      variable = "event_count";
-      function = "count(as=event_count)";
-    } else if (type == ir::CorrelationKind::kValueCount) {
-      variable = "value_count";
-      function = fmt::format("count({}, distinct=true, as=value_count)", value);
-    } else if (type == ir::CorrelationKind::kValueSum) {
-      variable = "value_sum";
-      function = fmt::format("sum({}, as=value_sum)", value);
-    } else if (type == ir::CorrelationKind::kValueAvg) {
-      variable = "value_avg";
-      function = fmt::format("avg({}, as=value_avg)", value);
+    if (auto measure = CorrelationMeasure(type)) {
+      variable = ir::CorrelationKindName(type);
+      function = SpellMeasure(kMeasures, {*measure, false, value, variable, "", ""});
     } else if (type == ir::CorrelationKind::kValuePercentile) {
       variable = "value_percentile";
       function = fmt::format("percentile({}, percentiles=[{}])", value, spec_.percentile);
@@ -409,11 +345,7 @@ class CqlCorrelation {
         return fmt::format("refract_count_{} >= {}", i + 1, n);
       });
       if (test.empty()) return std::nullopt;
-      ctx_.ApproximatesWithBuckets("bucket(span=" + CompactDuration(spec_.window.span_seconds) +
-                                   ")");
-      return fmt::format("{}\n| bucket(span={}, field=[{}], function=[{}])\n| {}", body,
-                         CompactDuration(spec_.window.span_seconds), fields, ThresholdSums(false),
-                         test);
+      return bucket("[" + ThresholdSums(SourceSet::kAll) + "]") + "\n| " + test;
     } else if (type == ir::CorrelationKind::kTemporal) {
       variable = "rule_count";
       function = "count(refract_rule, distinct=true, as=rule_count)";
@@ -425,85 +357,38 @@ class CqlCorrelation {
         ctx_.Unsupported("a temporal_ordered condition other than all rules in order");
         return std::nullopt;
       }
-      ctx_.ApproximatesWithBuckets("bucket(span=" + CompactDuration(spec_.window.span_seconds) +
-                                   ")");
-      return fmt::format(
-          "{}\n| bucket(span={}, field=[{}], function=[min(refract_a, as=refract_first), "
-          "max(refract_b, as=refract_last){}])\n| test(refract_first < refract_last){}",
-          body, CompactDuration(spec_.window.span_seconds), fields,
-          HasThresholds(ctx_) ? ", " + ThresholdSums(true) : "", ThresholdTests(true));
+      return bucket(fmt::format(
+                 "[min(refract_a, as=refract_first), max(refract_b, "
+                 "as=refract_last){}]",
+                 HasThresholds(ctx_) ? ", " + ThresholdSums(SourceSet::kCounted) : "")) +
+             "\n| test(refract_first < refract_last)" +
+             EachSource(ctx_, "\n| test(refract_count_{n} >= {min})", "", SourceSet::kCounted);
     }
     // Each bound is a filter stage of its own.
     std::string filters = "\n| " + RenderBounds(variable, spec_.condition, "\n| ", "=");
     if (type == ir::CorrelationKind::kValuePercentile) {
       filters = fmt::format("\n| value_percentile := _{}", spec_.percentile) + filters;
     }
-    ctx_.ApproximatesWithBuckets("bucket(span=" + CompactDuration(spec_.window.span_seconds) + ")");
-    return fmt::format("{}\n| bucket(span={}, field=[{}], function={}){}", body,
-                       CompactDuration(spec_.window.span_seconds), fields, function, filters);
+    return bucket(function) + filters;
   }
 
  private:
-  static std::string Alias(const std::string& name) {
-    std::string out = "refract_";
-    for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-    return out;
-  }
+  static std::string Alias(const std::string& name) { return RefractName(name); }
 
-  // Per-rule event counts for folded chained event_counts: every rule, or (when `only_counted`)
-  // the rules that need more than one event.
-  std::string ThresholdSums(bool only_counted) const {
-    std::string out;
-    for (size_t i = 0; i < ctx_.sources.size(); ++i) {
-      if (only_counted && ctx_.sources[i].min_count <= 1) continue;
-      out += fmt::format("{}sum(refract_hit_{}, as=refract_count_{})", out.empty() ? "" : ", ",
-                         i + 1, i + 1);
-    }
-    return out;
-  }
-
-  std::string ThresholdTests(bool only_counted) const {
-    std::string out;
-    for (size_t i = 0; i < ctx_.sources.size(); ++i) {
-      if (only_counted && ctx_.sources[i].min_count <= 1) continue;
-      out += fmt::format("\n| test(refract_count_{} >= {})", i + 1, ctx_.sources[i].min_count);
-    }
-    return out;
-  }
-
-  const CorrelationContext& ctx_;
-  const ir::Correlation& spec_;
-};
-
-class Cql final : public Backend {
- public:
-  std::string_view id() const override { return "cql"; }
-  std::string_view description() const override {
-    return "CrowdStrike Falcon LogScale / Next-Gen SIEM (CQL)";
-  }
-  std::string_view extension() const override { return "cql"; }
-  std::optional<std::string> Emit(const EmitContext& ctx) const override {
-    return CqlGenerator(ctx).Run();
-  }
-  std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
-    return CqlCorrelation(ctx).Run();
-  }
-  std::optional<std::string> EmitAggregate(const CorrelationContext& ctx) const override {
-    return CqlAggregate(ctx).Run();
-  }
-  std::optional<std::string> EmitUnion(const CorrelationContext& ctx,
-                                       const std::vector<std::string>&) const override {
-    ctx.Unsupported(
-        "a union of signals (LogScale has no union of query results: keep each "
-        "signal a search of its own)");
-    return std::nullopt;
+  // Per-rule event counts for folded chained event_counts.
+  std::string ThresholdSums(SourceSet which) const {
+    return EachSource(ctx_, "sum(refract_hit_{n}, as=refract_count_{n})", ", ", which);
   }
 };
 
 }  // namespace
 
 const Backend& CqlBackend() {
-  static const Cql kBackend;
+  static const AssembledBackend<CqlGenerator, CqlCorrelation, CqlAggregate, void> kBackend(
+      {"cql", "CrowdStrike Falcon LogScale / Next-Gen SIEM (CQL)", "cql"},
+      {"", "",
+       "a union of signals (LogScale has no union of query results: keep each signal a search "
+       "of its own)"});
   return kBackend;
 }
 

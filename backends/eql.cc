@@ -3,6 +3,7 @@
 // https://www.elastic.co/guide/en/elasticsearch/reference/current/eql-syntax.html
 #include <fmt/format.h>
 
+#include "backends/assembled_backend.h"
 #include "backends/backend.h"
 #include "backends/common.h"
 
@@ -24,13 +25,7 @@ const Dialect kEql{{" and ", " or ", "not (", ")", "true", "false"},
 
 // Names with characters other than letters, digits, `_`, `.` and `@` go in backticks.
 std::string Field(const std::string& name) {
-  bool plain = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
-  for (char c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '@') {
-      plain = false;
-    }
-  }
-  if (plain) return name;
+  if (IsPlainName(name, ".@")) return name;
   std::string out = "`";
   for (char c : name) {
     if (c == '`') out += '`';
@@ -182,9 +177,9 @@ class EqlGenerator : public TextGenerator {
 // event (no fixed buckets), `by` joins on the group-by fields, `with runs=N` repeats one query.
 // EQL has no aggregations, so counting distinct values, sums and averages are not expressible.
 // https://www.elastic.co/guide/en/elasticsearch/reference/current/eql-syntax.html#eql-sequences
-class EqlCorrelation {
+class EqlCorrelation : public CorrelationWriter {
  public:
-  explicit EqlCorrelation(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+  using CorrelationWriter::CorrelationWriter;
 
   std::optional<std::string> Run() {
     const ir::CorrelationKind type = spec_.kind;
@@ -235,40 +230,15 @@ class EqlCorrelation {
     }
     return out;
   }
-
- private:
-  const CorrelationContext& ctx_;
-  const ir::Correlation& spec_;
-};
-
-class Eql final : public Backend {
- public:
-  std::string_view id() const override { return "eql"; }
-  std::string_view description() const override {
-    return "Elastic Security (Event Query Language, ECS fields)";
-  }
-  std::string_view extension() const override { return "eql"; }
-  std::optional<std::string> Emit(const EmitContext& ctx) const override {
-    return EqlGenerator(ctx).Run();
-  }
-  std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
-    return EqlCorrelation(ctx).Run();
-  }
-  std::optional<std::string> EmitAggregate(const CorrelationContext& ctx) const override {
-    ctx.Unsupported("the aggregate extension (EQL has no aggregations: the esql target counts)");
-    return std::nullopt;
-  }
-  std::optional<std::string> EmitUnion(const CorrelationContext& ctx,
-                                       const std::vector<std::string>&) const override {
-    ctx.Unsupported("a union of several signals (it has no aggregate signals to compose)");
-    return std::nullopt;
-  }
 };
 
 }  // namespace
 
 const Backend& EqlBackend() {
-  static const Eql kBackend;
+  static const AssembledBackend<EqlGenerator, EqlCorrelation, void, void> kBackend(
+      {"eql", "Elastic Security (Event Query Language, ECS fields)", "eql"},
+      {"", "the aggregate extension (EQL has no aggregations: the esql target counts)",
+       "a union of several signals (it has no aggregate signals to compose)"});
   return kBackend;
 }
 

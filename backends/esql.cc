@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <set>
 
+#include "backends/assembled_backend.h"
 #include "backends/backend.h"
 #include "backends/common.h"
 
@@ -31,13 +32,7 @@ std::string Quote(std::string_view text) { return QuoteString(text, kEsqlDialect
 
 // Names with characters other than letters, digits, `_`, `.` and `@` go in backticks.
 std::string Field(const std::string& name) {
-  bool plain = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
-  for (char c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '@') {
-      plain = false;
-    }
-  }
-  if (plain) return name;
+  if (IsPlainName(name, ".@")) return name;
   std::string out = "`";
   for (char c : name) {
     if (c == '`') out += '`';
@@ -49,11 +44,6 @@ std::string Field(const std::string& name) {
 std::string AsciiLower(std::string text) {
   for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return text;
-}
-
-bool HasControlChar(std::string_view text) {
-  return std::any_of(text.begin(), text.end(),
-                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
 }
 
 // RLIKE takes Lucene's regular expressions (whole-value match); the string quoting comes on top.
@@ -234,7 +224,7 @@ class EsqlEmitter : public TextGenerator {
     for (const auto& v : p.values) {
       std::string literal = v.pattern.Literal();
       bool fold_by_regex = !p.cased && HasNonAsciiCasedLetter(literal);
-      if (fold_by_regex || HasControlChar(literal)) {
+      if (fold_by_regex || text::HasControlCharacter(literal)) {
         bool leading = p.op == Op::kContains || p.op == Op::kEndsWith;
         bool trailing = p.op == Op::kContains || p.op == Op::kStartsWith;
         std::string regex = LucenePatternRegex(v.pattern, leading, trailing, !p.cased);
@@ -267,9 +257,9 @@ class EsqlEmitter : public TextGenerator {
 // Sigma correlations as STATS over BUCKET(@timestamp, span); several rules read one FROM with a
 // 0/1 flag per rule, so an event that matches two rules counts for both.
 // https://www.elastic.co/guide/en/elasticsearch/reference/current/esql-commands.html#esql-stats-by
-class EsqlCorrelation {
+class EsqlCorrelation : public CorrelationWriter {
  public:
-  explicit EsqlCorrelation(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+  using CorrelationWriter::CorrelationWriter;
 
   std::optional<std::string> Run() {
     const ir::CorrelationKind type = spec_.kind;
@@ -408,17 +398,14 @@ class EsqlCorrelation {
     for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
     return out;
   }
-
-  const CorrelationContext& ctx_;
-  const ir::Correlation& spec_;
 };
 
 // refract's aggregate extension: STATS with named measures over a lookback, a having
 // condition, then derived columns.
 // https://www.elastic.co/guide/en/elasticsearch/reference/current/esql-functions-operators.html#esql-agg-functions
-class EsqlAggregate {
+class EsqlAggregate : public CorrelationWriter {
  public:
-  explicit EsqlAggregate(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+  using CorrelationWriter::CorrelationWriter;
 
   std::optional<std::string> Run() {
     const auto& source = ctx_.sources[0];
@@ -478,10 +465,8 @@ class EsqlAggregate {
     if (spec_.window.bucket_seconds > 0) {
       by += (by.empty() ? "" : ", ") + fmt::format("refract_bucket = BUCKET({}, {})", time,
                                                    SpanLiteral(spec_.window.bucket_seconds));
-      ctx_.Approximates(fmt::format(
-          "window {} becomes fixed buckets (BUCKET({})): events on both sides of a bucket "
-          "boundary are not counted together",
-          spec_.window.bucket, SpanLiteral(spec_.window.bucket_seconds)));
+      ctx_.ApproximatesWithBuckets(
+          fmt::format("BUCKET({})", SpanLiteral(spec_.window.bucket_seconds)));
     }
     out += "\n| STATS ";
     for (size_t i = 0; i < measures.size(); ++i) out += (i ? ", " : "") + measures[i];
@@ -493,15 +478,8 @@ class EsqlAggregate {
     if (spec_.test) out += "\n| WHERE " + Test(*spec_.test);
     std::string columns;
     for (const auto& column : spec_.columns) {
-      std::string value;
-      if (!column.cases.empty()) {
-        value = "CASE(";
-        for (const auto& [test, then] : column.cases)
-          value += Test(test) + ", " + Literal(then) + ", ";
-        value += Literal(column.otherwise) + ")";
-      } else {
-        value = Literal(column.constant);
-      }
+      std::string value =
+          ColumnValue(column, {"CASE(", "{test}, {value}, ", "{value})", ""}, Test, Literal);
       columns += (columns.empty() ? "" : ", ") + fmt::format("{} = {}", Field(column.name), value);
     }
     if (!columns.empty()) out += "\n| EVAL " + columns;
@@ -516,40 +494,16 @@ class EsqlAggregate {
   static std::string Test(const ir::CorrelationTest& t) {
     return RenderMeasureTest(t, kEsql, [](const std::string& name) { return Field(name); });
   }
-
-  const CorrelationContext& ctx_;
-  const ir::Correlation& spec_;
-};
-
-class Esql final : public Backend {
- public:
-  std::string_view id() const override { return "esql"; }
-  std::string_view description() const override {
-    return "Elastic (ES|QL piped queries, ECS fields; counts and distinct counts)";
-  }
-  std::string_view extension() const override { return "esql"; }
-  std::optional<std::string> Emit(const EmitContext& ctx) const override {
-    return EsqlEmitter(ctx).Run();
-  }
-  std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
-    return EsqlCorrelation(ctx).Run();
-  }
-  std::optional<std::string> EmitAggregate(const CorrelationContext& ctx) const override {
-    return EsqlAggregate(ctx).Run();
-  }
-  std::optional<std::string> EmitUnion(const CorrelationContext& ctx,
-                                       const std::vector<std::string>&) const override {
-    ctx.Unsupported(
-        "a union of several queries (one ES|QL query reads one FROM; FORK is a technical "
-        "preview): deploy the signals as separate rules");
-    return std::nullopt;
-  }
 };
 
 }  // namespace
 
 const Backend& EsqlBackend() {
-  static const Esql kBackend;
+  static const AssembledBackend<EsqlEmitter, EsqlCorrelation, EsqlAggregate, void> kBackend(
+      {"esql", "Elastic (ES|QL piped queries, ECS fields; counts and distinct counts)", "esql"},
+      {"", "",
+       "a union of several queries (one ES|QL query reads one FROM; FORK is a technical "
+       "preview): deploy the signals as separate rules"});
   return kBackend;
 }
 

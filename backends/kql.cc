@@ -2,6 +2,7 @@
 // Operator semantics: https://learn.microsoft.com/kusto/query/datatypes-string-operators
 #include <fmt/format.h>
 
+#include "backends/assembled_backend.h"
 #include "backends/backend.h"
 #include "backends/common.h"
 
@@ -16,16 +17,12 @@ using ir::Value;
 
 // KQL's regex engine is Rust's `regex` crate: no look-around, no backreferences.
 // https://learn.microsoft.com/kusto/query/regex
-const ir::RegexFlavor& RustFlavor() {
-  static const ir::RegexFlavor kFlavor = [] {
-    ir::RegexFlavor f;
-    f.name = "rust regex (KQL)";
-    f.named_group_prefix = "(?P<";
-    f.class_metachars = "\\]^-[&~";  // && -- ~~ are set operations inside classes
-    return f;
-  }();
-  return kFlavor;
-}
+const ir::RegexFlavor kRustFlavor{
+    .name = "rust regex (KQL)",
+    .named_group_prefix = "(?P<",
+    // && -- ~~ are set operations inside classes
+    .class_metachars = "\\]^-[&~",
+};
 
 // String literals: "..." with backslash escapes; `and` binds tighter than `or`, nested
 // junctions are parenthesised for the reader too.
@@ -45,10 +42,7 @@ bool IsIdentifier(std::string_view s) {
       "extend",  "by",      "on",     "with",       "let",      "true",      "false", "null",
       "between", "matches", "regex",  "startswith", "endswith", "summarize", "as",    "of",
       "to",      "kind",    "typeof", "set",        "union"};
-  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
-  for (char c : s) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
-  }
+  if (!IsPlainName(s)) return false;
   for (auto r : kReserved) {
     if (s == r) return false;
   }
@@ -74,7 +68,7 @@ std::string WildcardRegex(const ir::Pattern& pattern, bool cased, bool anchored)
   for (const auto& piece : pattern.pieces) {
     switch (piece.kind) {
       case Piece::Kind::kLiteral:
-        out += ir::RegexEscapeLiteral(piece.text, RustFlavor());
+        out += ir::RegexEscapeLiteral(piece.text, kRustFlavor);
         break;
       case Piece::Kind::kAnyChars:
         out += ".*";
@@ -314,7 +308,7 @@ class KqlEmitter : public TextGenerator {
     std::vector<std::string> parts;
     for (const auto& v : p.values) {
       std::string construct;
-      auto regex = ir::EmitRegex(*v.regex, RustFlavor(), &construct);
+      auto regex = ir::EmitRegex(*v.regex, kRustFlavor, &construct);
       if (!regex) {
         return Fail(
             p, fmt::format("the regex construct {} (KQL uses the Rust regex engine)", construct));
@@ -400,9 +394,9 @@ class KqlEmitter : public TextGenerator {
 
 // Sigma correlations as summarize over time bins.
 // https://learn.microsoft.com/kusto/query/summarize-operator, .../bin-function, .../union-operator
-class KqlCorrelation {
+class KqlCorrelation : public CorrelationWriter {
  public:
-  explicit KqlCorrelation(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+  using CorrelationWriter::CorrelationWriter;
 
   std::optional<std::string> Run() {
     const std::string time = ctx_.mapping.Option("time_field", "TimeGenerated");
@@ -425,20 +419,12 @@ class KqlCorrelation {
     } else {
       body = "union\n";
       for (size_t i = 0; i < ctx_.sources.size(); ++i) {
-        const auto& source = ctx_.sources[i];
-        std::string extend = fmt::format("refract_rule = {}", Quote(source.label));
-        for (size_t g = 0; g < spec_.group_by.size(); ++g) {
-          extend += fmt::format(", {} = tostring({})", QuoteName(spec_.group_by[g]),
-                                source.group_fields[g]);
-        }
-        if (!source.value_field.empty()) {
-          extend += fmt::format(", refract_value = {}", source.value_field);
-        }
-        std::string indented = queries[i];
-        for (size_t at = indented.find('\n'); at != std::string::npos;
-             at = indented.find('\n', at + 1)) {
-          indented.insert(at + 1, "    ");
-        }
+        std::string extend =
+            SourceLabels(ctx_, i,
+                         {"{name} = {value}", ", ", Quote, QuoteName,
+                          [](const std::string& f) { return "tostring(" + f + ")"; },
+                          [](const std::string& f) { return f; }});
+        std::string indented = ReplaceAll(queries[i], "\n", "\n    ");
         body += fmt::format("    ({}\n    | extend {}){}\n", indented, extend,
                             i + 1 < ctx_.sources.size() ? "," : "");
       }
@@ -556,16 +542,13 @@ class KqlCorrelation {
     }
     return fmt::format("{}\n| summarize {} by {}\n| where {}", body, counts, by, test);
   }
-
-  const CorrelationContext& ctx_;
-  const ir::Correlation& spec_;
 };
 
 // refract's aggregate extension: one summarize with named measures over a lookback, a having
 // condition, then derived columns.
-class KqlAggregate {
+class KqlAggregate : public CorrelationWriter {
  public:
-  explicit KqlAggregate(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+  using CorrelationWriter::CorrelationWriter;
 
   std::optional<std::string> Run() {
     const auto& source = ctx_.sources[0];
@@ -617,10 +600,8 @@ class KqlAggregate {
     if (spec_.window.bucket_seconds > 0) {
       by += (by.empty() ? "" : ", ") +
             fmt::format("bin({}, {})", time, CompactDuration(spec_.window.bucket_seconds));
-      ctx_.Approximates(fmt::format(
-          "window {} becomes fixed buckets (bin({})): events on both sides of a bucket boundary "
-          "are not counted together",
-          spec_.window.bucket, CompactDuration(spec_.window.bucket_seconds)));
+      ctx_.ApproximatesWithBuckets(
+          fmt::format("bin({})", CompactDuration(spec_.window.bucket_seconds)));
     }
     query += "\n| summarize\n    ";
     for (size_t i = 0; i < measures.size(); ++i) query += (i ? ",\n    " : "") + measures[i];
@@ -628,15 +609,8 @@ class KqlAggregate {
     if (spec_.test) query += "\n| where " + Test(*spec_.test);
     std::string extend;
     for (const auto& column : spec_.columns) {
-      std::string value;
-      if (!column.cases.empty()) {
-        value = "case(";
-        for (const auto& [test, then] : column.cases)
-          value += Test(test) + ", " + Literal(then) + ", ";
-        value += Literal(column.otherwise.empty() ? "" : column.otherwise) + ")";
-      } else {
-        value = Literal(column.constant);
-      }
+      std::string value =
+          ColumnValue(column, {"case(", "{test}, {value}, ", "{value})", ""}, Test, Literal);
       extend +=
           (extend.empty() ? "" : ", ") + fmt::format("{} = {}", QuoteName(column.name), value);
     }
@@ -652,65 +626,50 @@ class KqlAggregate {
   static std::string Test(const ir::CorrelationTest& t) {
     return RenderMeasureTest(t, {" and ", " or ", "not(", ")", "true", "false"}, QuoteName);
   }
-
-  const CorrelationContext& ctx_;
-  const ir::Correlation& spec_;
 };
 
-class Kql final : public Backend {
+// union of the signals' queries, then the shared columns and order.
+// https://learn.microsoft.com/kusto/query/union-operator, .../project-operator, .../sort-operator
+class KqlUnion : public CorrelationWriter {
  public:
-  std::string_view id() const override { return "kql"; }
-  std::string_view description() const override {
-    return "Microsoft Sentinel / Defender XDR (Kusto Query Language)";
-  }
-  std::string_view extension() const override { return "kql"; }
-  std::optional<std::string> Emit(const EmitContext& ctx) const override {
-    return KqlEmitter(ctx).Run();
-  }
-  std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
-    return KqlCorrelation(ctx).Run();
-  }
-  std::optional<std::string> EmitAggregate(const CorrelationContext& ctx) const override {
-    return KqlAggregate(ctx).Run();
-  }
-  // union of the signals' queries, then the shared columns and order.
-  // https://learn.microsoft.com/kusto/query/union-operator, .../project-operator, .../sort-operator
-  std::optional<std::string> EmitUnion(const CorrelationContext& ctx,
-                                       const std::vector<std::string>& parts) const override {
+  KqlUnion(const CorrelationContext& ctx, const std::vector<std::string>& parts)
+      : CorrelationWriter(ctx), parts_(parts) {}
+
+  std::optional<std::string> Run() {
     std::string out = "union\n";
-    for (size_t i = 0; i < parts.size(); ++i) {
-      std::string indented = parts[i];
-      for (size_t at = indented.find('\n'); at != std::string::npos;
-           at = indented.find('\n', at + 1)) {
-        indented.insert(at + 1, "    ");
-      }
-      out += fmt::format("    ({}){}\n", indented, i + 1 < parts.size() ? "," : "");
+    for (size_t i = 0; i < parts_.size(); ++i) {
+      std::string indented = ReplaceAll(parts_[i], "\n", "\n    ");
+      out += fmt::format("    ({}){}\n", indented, i + 1 < parts_.size() ? "," : "");
     }
     while (!out.empty() && out.back() == '\n') out.pop_back();
-    if (!ctx.spec.project.empty()) {
+    if (!spec_.project.empty()) {
       out += "\n| project";
-      for (size_t i = 0; i < ctx.spec.project.size(); ++i) {
-        const auto& [name, from] = ctx.spec.project[i];
+      for (size_t i = 0; i < spec_.project.size(); ++i) {
+        const auto& [name, from] = spec_.project[i];
         out += (i ? ",\n    " : "\n    ") +
                (name == from ? QuoteName(name)
                              : fmt::format("{} = {}", QuoteName(name), QuoteName(from)));
       }
     }
-    if (!ctx.spec.sort.empty()) {
+    if (!spec_.sort.empty()) {
       out += "\n| sort by ";
-      for (size_t i = 0; i < ctx.spec.sort.size(); ++i) {
-        out += (i ? ", " : "") + QuoteName(ctx.spec.sort[i].first) +
-               (ctx.spec.sort[i].second ? " desc" : " asc");
+      for (size_t i = 0; i < spec_.sort.size(); ++i) {
+        out += (i ? ", " : "") + QuoteName(spec_.sort[i].first) +
+               (spec_.sort[i].second ? " desc" : " asc");
       }
     }
     return out;
   }
+
+ private:
+  const std::vector<std::string>& parts_;
 };
 
 }  // namespace
 
 const Backend& KqlBackend() {
-  static const Kql kBackend;
+  static const AssembledBackend<KqlEmitter, KqlCorrelation, KqlAggregate, KqlUnion> kBackend(
+      {"kql", "Microsoft Sentinel / Defender XDR (Kusto Query Language)", "kql"}, {"", "", ""});
   return kBackend;
 }
 

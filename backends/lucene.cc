@@ -5,6 +5,7 @@
 // https://www.elastic.co/guide/en/elasticsearch/reference/current/query-dsl-query-string-query.html
 #include <fmt/format.h>
 
+#include "backends/assembled_backend.h"
 #include "backends/backend.h"
 #include "backends/common.h"
 
@@ -127,39 +128,16 @@ class LuceneGenerator : public TextGenerator {
   }
 };
 
-class Lucene final : public Backend {
- public:
-  std::string_view id() const override { return "lucene"; }
-  std::string_view description() const override {
-    return "Elastic / OpenSearch (Lucene query string, ECS fields)";
-  }
-  std::string_view extension() const override { return "lucene"; }
-  std::optional<std::string> Emit(const EmitContext& ctx) const override {
-    return LuceneGenerator(ctx).Run();
-  }
-  std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
-    ctx.Unsupported(
-        "a correlation (a query string selects events; it cannot count or order "
-        "them: use the eql or esql target)");
-    return std::nullopt;
-  }
-  std::optional<std::string> EmitAggregate(const CorrelationContext& ctx) const override {
-    ctx.Unsupported(
-        "the aggregate extension (a query string selects events; it cannot count them: use the "
-        "esql target)");
-    return std::nullopt;
-  }
-  std::optional<std::string> EmitUnion(const CorrelationContext& ctx,
-                                       const std::vector<std::string>&) const override {
-    ctx.Unsupported("a union of several signals (it has no aggregate signals to compose)");
-    return std::nullopt;
-  }
-};
-
 }  // namespace
 
 const Backend& LuceneBackend() {
-  static const Lucene kBackend;
+  static const AssembledBackend<LuceneGenerator, void, void, void> kBackend(
+      {"lucene", "Elastic / OpenSearch (Lucene query string, ECS fields)", "lucene"},
+      {"a correlation (a query string selects events; it cannot count or order "
+       "them: use the eql or esql target)",
+       "the aggregate extension (a query string selects events; it cannot count them: use the "
+       "esql target)",
+       "a union of several signals (it has no aggregate signals to compose)"});
   return kBackend;
 }
 

@@ -43,10 +43,13 @@ void CorrelationContext::Approximates(const std::string& what) const {
 }
 
 void CorrelationContext::ApproximatesWithBuckets(const std::string& construct) const {
+  // An aggregate's buckets are its window inside the lookback; a correlation's, its timespan.
+  const bool aggregate = spec.kind == ir::CorrelationKind::kAggregate;
   Approximates(fmt::format(
-      "timespan {} becomes fixed buckets ({}): events on both sides of a bucket boundary are "
-      "not counted together",
-      spec.window.span, construct));
+      "{} {} becomes fixed buckets ({}): events on both sides of a bucket boundary are not "
+      "counted together",
+      aggregate ? "window" : "timespan", aggregate ? spec.window.bucket : spec.window.span,
+      construct));
 }
 
 std::optional<std::string> Backend::EmitCorrelation(const CorrelationContext& ctx) const {

@@ -4,6 +4,7 @@
 // https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/search-commands/search
 #include <fmt/format.h>
 
+#include "backends/assembled_backend.h"
 #include "backends/backend.h"
 #include "backends/common.h"
 
@@ -18,20 +19,15 @@ using ir::Value;
 
 // Splunk's regex engine is PCRE.
 // https://help.splunk.com/splunk-enterprise/search/search-manual/9.0/expressions-and-predicates/spl-and-regular-expressions
-const ir::RegexFlavor& Pcre() {
-  static const ir::RegexFlavor kFlavor = [] {
-    ir::RegexFlavor f;
-    f.name = "pcre (SPL)";
-    f.lookaround = true;
-    f.backreferences = true;
-    f.atomic_groups = true;
-    f.possessive = true;
-    f.end_before_newline = true;
-    f.named_group_prefix = "(?<";
-    return f;
-  }();
-  return kFlavor;
-}
+const ir::RegexFlavor kPcre{
+    .name = "pcre (SPL)",
+    .lookaround = true,
+    .backreferences = true,
+    .atomic_groups = true,
+    .possessive = true,
+    .end_before_newline = true,
+    .named_group_prefix = "(?<",
+};
 
 // The search command: OR binds tighter than AND, so every nested junction is parenthesised.
 // https://help.splunk.com/en/splunk-enterprise/search/search-manual/9.3/expressions-and-predicates
@@ -49,27 +45,13 @@ const BoolSyntax& kEval = kEvalDialect.boolean;
 
 std::string Quote(std::string_view text) { return QuoteString(text, kSearchDialect.quote); }
 
-bool HasControl(std::string_view text) {
-  for (char raw : text) {
-    const auto c = static_cast<unsigned char>(raw);
-    if (c < 0x20 || c == 0x7F) return true;
-  }
-  return false;
-}
-
 // Field names in eval expressions are single-quoted, so dots and dashes are safe.
 std::string EvalField(const std::string& field) {
   return QuoteString(field, {'\'', false, true, false, ""});
 }
 
 std::string SearchField(const std::string& field) {
-  for (char c : field) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '{' &&
-        c != '}') {
-      return Quote(field);
-    }
-  }
-  return field;
+  return AllNameChars(field, ".{}") ? field : Quote(field);
 }
 
 // A search-command value for a pattern: `*` stays a wildcard; the search command has no
@@ -78,7 +60,7 @@ bool SearchablePattern(const ir::Pattern& pattern) {
   for (const auto& piece : pattern.pieces) {
     if (piece.kind == Piece::Kind::kOneChar) return false;
     if (piece.kind == Piece::Kind::kLiteral &&
-        (piece.text.find('*') != std::string::npos || HasControl(piece.text))) {
+        (piece.text.find('*') != std::string::npos || text::HasControlCharacter(piece.text))) {
       return false;
     }
   }
@@ -220,7 +202,7 @@ class SplEval : public TextGenerator {
   std::string RegexValue(const Predicate& p, const std::string& field,
                          const ir::Regex& regex) override {
     std::string construct;
-    auto text = ir::EmitRegex(regex, Pcre(), &construct);
+    auto text = ir::EmitRegex(regex, kPcre, &construct);
     if (!text) return Fail(p, "the regex construct " + construct);
     return fmt::format("match({}, {})", field, Quote(*text));
   }
@@ -264,7 +246,7 @@ class SplEval : public TextGenerator {
     std::string out = p.cased ? "(?s)" : "(?is)";
     out += (p.op == Op::kContains || p.op == Op::kEndsWith) ? "" : "^";
     for (const auto& piece : v.pattern.pieces) {
-      out += piece.kind == Piece::Kind::kLiteral    ? ir::RegexEscapeLiteral(piece.text, Pcre())
+      out += piece.kind == Piece::Kind::kLiteral    ? ir::RegexEscapeLiteral(piece.text, kPcre)
              : piece.kind == Piece::Kind::kAnyChars ? ".*"
                                                     : ".";
     }
@@ -326,9 +308,9 @@ class SplEmitter {
 // Sigma correlations as stats over _time buckets; several rules come together with multisearch.
 // https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/statistical-and-charting-functions
 // refract's aggregate extension: stats with named measures over a lookback (earliest=-N).
-class SplAggregate {
+class SplAggregate : public CorrelationWriter {
  public:
-  explicit SplAggregate(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+  using CorrelationWriter::CorrelationWriter;
 
   std::optional<std::string> Run() {
     const auto& source = ctx_.sources[0];
@@ -372,10 +354,8 @@ class SplAggregate {
     if (spec_.window.bucket_seconds > 0) {
       out += fmt::format("\n| bin _time span={}", CompactDuration(spec_.window.bucket_seconds));
       by += " _time";
-      ctx_.Approximates(fmt::format(
-          "window {} becomes fixed buckets (bin _time span={}): events on both sides of a "
-          "bucket boundary are not counted together",
-          spec_.window.bucket, CompactDuration(spec_.window.bucket_seconds)));
+      ctx_.ApproximatesWithBuckets(
+          fmt::format("bin _time span={}", CompactDuration(spec_.window.bucket_seconds)));
     }
     out += "\n| stats ";
     for (size_t i = 0; i < measures.size(); ++i) out += (i ? ", " : "") + measures[i];
@@ -396,15 +376,8 @@ class SplAggregate {
     if (spec_.test) out += "\n| where " + Test(*spec_.test);
     std::string evals;
     for (const auto& column : spec_.columns) {
-      std::string value;
-      if (!column.cases.empty()) {
-        value = "case(";
-        for (const auto& [test, then] : column.cases)
-          value += Test(test) + ", " + Literal(then) + ", ";
-        value += "true(), " + Literal(column.otherwise) + ")";
-      } else {
-        value = Literal(column.constant);
-      }
+      std::string value = ColumnValue(
+          column, {"case(", "{test}, {value}, ", "true(), {value})", ""}, Test, Literal);
       evals += (evals.empty() ? "" : ", ") + fmt::format("{}={}", Alias(column.name), value);
     }
     if (!evals.empty()) out += "\n| eval " + evals;
@@ -413,10 +386,7 @@ class SplAggregate {
 
   // Measure and column names are used as given when they are plain identifiers.
   static std::string Alias(const std::string& name) {
-    for (char c : name) {
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return EvalField(name);
-    }
-    return name;
+    return AllNameChars(name) ? name : EvalField(name);
   }
 
  private:
@@ -427,14 +397,11 @@ class SplAggregate {
   static std::string Test(const ir::CorrelationTest& t) {
     return RenderMeasureTest(t, {" AND ", " OR ", "NOT (", ")"}, Alias);
   }
-
-  const CorrelationContext& ctx_;
-  const ir::Correlation& spec_;
 };
 
-class SplCorrelation {
+class SplCorrelation : public CorrelationWriter {
  public:
-  explicit SplCorrelation(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+  using CorrelationWriter::CorrelationWriter;
 
   std::optional<std::string> Run() {
     std::vector<std::string> searches;
@@ -457,19 +424,9 @@ class SplCorrelation {
     } else {
       body = "| multisearch";
       for (size_t i = 0; i < ctx_.sources.size(); ++i) {
-        const auto& source = ctx_.sources[i];
-        std::string one = searches[i];
-        for (auto& c : one) {
-          if (c == '\n') c = ' ';
-        }
-        std::string evals = fmt::format("refract_rule={}", Quote(source.label));
-        for (size_t g = 0; g < spec_.group_by.size(); ++g) {
-          evals +=
-              fmt::format(", {}={}", Alias(spec_.group_by[g]), EvalField(source.group_fields[g]));
-        }
-        if (!source.value_field.empty()) {
-          evals += fmt::format(", refract_value={}", EvalField(source.value_field));
-        }
+        std::string one = ReplaceAll(searches[i], "\n", " ");
+        std::string evals =
+            SourceLabels(ctx_, i, {"{name}={value}", ", ", Quote, Alias, EvalField, EvalField});
         body += fmt::format("\n[ search {} | eval {} ]", one, evals);
       }
       for (const auto& g : spec_.group_by) groups.push_back(Alias(g));
@@ -580,44 +537,28 @@ class SplCorrelation {
     for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
     return out;
   }
-
-  const CorrelationContext& ctx_;
-  const ir::Correlation& spec_;
 };
 
-class Spl final : public Backend {
+// The first signal, then each other as an append subsearch; table and sort 0 (unlimited).
+class SplUnion : public CorrelationWriter {
  public:
-  std::string_view id() const override { return "spl"; }
-  std::string_view description() const override { return "Splunk (Search Processing Language)"; }
-  std::string_view extension() const override { return "spl"; }
-  std::optional<std::string> Emit(const EmitContext& ctx) const override {
-    return SplEmitter(ctx).Run();
-  }
-  std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
-    return SplCorrelation(ctx).Run();
-  }
-  std::optional<std::string> EmitAggregate(const CorrelationContext& ctx) const override {
-    return SplAggregate(ctx).Run();
-  }
-  // The first signal, then each other as an append subsearch; table and sort 0 (unlimited).
-  std::optional<std::string> EmitUnion(const CorrelationContext& ctx,
-                                       const std::vector<std::string>& parts) const override {
-    std::string out = parts[0];
-    for (size_t i = 1; i < parts.size(); ++i) {
-      std::string one = parts[i];
-      for (auto& c : one) {
-        if (c == '\n') c = ' ';
-      }
+  SplUnion(const CorrelationContext& ctx, const std::vector<std::string>& parts)
+      : CorrelationWriter(ctx), parts_(parts) {}
+
+  std::optional<std::string> Run() {
+    std::string out = parts_[0];
+    for (size_t i = 1; i < parts_.size(); ++i) {
+      std::string one = ReplaceAll(parts_[i], "\n", " ");
       out += "\n| append [ search " + one + " ]";
     }
-    if (parts.size() > 1) {
-      ctx.Approximates(
+    if (parts_.size() > 1) {
+      ctx_.Approximates(
           "append subsearches stop at Splunk's subsearch limits (by default 50,000 "
           "results and 60 seconds)");
     }
     std::string renames;
     std::string columns;
-    for (const auto& [name, from] : ctx.spec.project) {
+    for (const auto& [name, from] : spec_.project) {
       if (name != from) {
         renames += (renames.empty() ? "" : ", ") +
                    fmt::format("{}={}", SplAggregate::Alias(name), EvalField(from));
@@ -626,21 +567,25 @@ class Spl final : public Backend {
     }
     if (!renames.empty()) out += "\n| eval " + renames;
     if (!columns.empty()) out += "\n| table " + columns;
-    if (!ctx.spec.sort.empty()) {
+    if (!spec_.sort.empty()) {
       out += "\n| sort 0";
-      for (size_t i = 0; i < ctx.spec.sort.size(); ++i) {
-        out += (i ? ", " : " ") + std::string(ctx.spec.sort[i].second ? "- " : "+ ") +
-               SearchField(ctx.spec.sort[i].first);
+      for (size_t i = 0; i < spec_.sort.size(); ++i) {
+        out += (i ? ", " : " ") + std::string(spec_.sort[i].second ? "- " : "+ ") +
+               SearchField(spec_.sort[i].first);
       }
     }
     return out;
   }
+
+ private:
+  const std::vector<std::string>& parts_;
 };
 
 }  // namespace
 
 const Backend& SplBackend() {
-  static const Spl kBackend;
+  static const AssembledBackend<SplEmitter, SplCorrelation, SplAggregate, SplUnion> kBackend(
+      {"spl", "Splunk (Search Processing Language)", "spl"}, {"", "", ""});
   return kBackend;
 }
 

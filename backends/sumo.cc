@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "backends/assembled_backend.h"
 #include "backends/backend.h"
 #include "backends/common.h"
 
@@ -26,18 +27,14 @@ const Dialect kSumo{{" and ", " or ", "!(", ")", "true", "false"},
 const BoolSyntax& kWhere = kSumo.boolean;
 
 // `matches /re/` takes RE2 regular expressions.
-const ir::RegexFlavor& Re2() {
-  static const ir::RegexFlavor kFlavor = [] {
-    ir::RegexFlavor f;
-    f.name = "re2 (Sumo Logic)";
-    f.anchors = false;
-    f.literal_metachars = "\\.+*?()|[]{}^$/";  // `/` ends the regex literal
-    f.class_metachars = "\\]^-[/";
-    f.whole_match_padding = "[\\s\\S]*";
-    return f;
-  }();
-  return kFlavor;
-}
+const ir::RegexFlavor kRe2{
+    .name = "re2 (Sumo Logic)",
+    .class_metachars = "\\]^-[/",
+    // `/` ends the regex literal
+    .literal_metachars = "\\.+*?()|[]{}^$/",
+    .anchors = false,
+    .whole_match_padding = "[\\s\\S]*",
+};
 
 std::string Quote(std::string_view text) { return QuoteString(text, kSumo.quote); }
 
@@ -52,11 +49,6 @@ std::string Alias(const std::string& field) {
 std::string AsciiLower(std::string text) {
   for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return text;
-}
-
-bool HasControl(std::string_view text) {
-  return std::any_of(text.begin(), text.end(),
-                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
 }
 
 void CollectFields(const Expr& e, std::set<std::string>& fields) {
@@ -103,13 +95,10 @@ class SumoGenerator : public TextGenerator {
   std::string FieldName(const std::string& field) const override { return Alias(field); }
 
   std::string Keyword(const Predicate& p, bool) override {
-    std::vector<std::string> parts;
-    for (const auto& v : p.values) {
-      parts.push_back(p.op == Op::kRegex ? "_raw matches " + RegexLiteral(p, *v.regex)
-                                         : StringTest(p, "_raw", v));
-      if (failed()) return "";
-    }
-    return Join(parts, p.all_of);
+    return Each(p, "", false, [&](const Value& v) {
+      return p.op == Op::kRegex ? "_raw matches " + RegexLiteral(p, *v.regex)
+                                : StringTest(p, "_raw", v);
+    });
   }
 
   std::string Null(const Predicate&, const std::string& field) override {
@@ -162,7 +151,7 @@ class SumoGenerator : public TextGenerator {
     bool in_list = p.op == Op::kEq && !p.cased && !p.all_of && p.values.size() > 1;
     for (const auto& v : p.values) {
       const std::string literal = v.pattern.Literal();
-      if (HasNonAsciiCasedLetter(literal) || HasControl(literal)) in_list = false;
+      if (HasNonAsciiCasedLetter(literal) || text::HasControlCharacter(literal)) in_list = false;
     }
     if (in_list) {
       std::string list;
@@ -178,15 +167,8 @@ class SumoGenerator : public TextGenerator {
   // A whole-value RE2 regex for a Sigma pattern, anchored so it means the same whether
   // `matches` tests the whole value or searches in it.
   static std::string PatternRegex(const Predicate& p, const Value& v) {
-    std::string out = p.cased ? "/^" : "/(?i)^";
-    if (p.op == Op::kContains || p.op == Op::kEndsWith) out += "[\\s\\S]*";
-    for (const auto& piece : v.pattern.pieces) {
-      out += piece.kind == Piece::Kind::kLiteral    ? ir::RegexEscapeLiteral(piece.text, Re2())
-             : piece.kind == Piece::Kind::kAnyChars ? "[\\s\\S]*"
-                                                    : "[\\s\\S]";
-    }
-    if (p.op == Op::kContains || p.op == Op::kStartsWith) out += "[\\s\\S]*";
-    return out + "$/";
+    return std::string(p.cased ? "/" : "/(?i)") +
+           PatternAsRegex(v.pattern, p.op, kRe2, {"[\\s\\S]*", "[\\s\\S]", "^", "$", true}) + "/";
   }
 
   std::string RegexLiteral(const Predicate& p, const ir::Regex& regex) {
@@ -194,7 +176,7 @@ class SumoGenerator : public TextGenerator {
     copy.ignore_case = false;
     copy.dot_all = false;
     std::string construct;
-    auto body = ir::EmitWholeMatch(copy, Re2(), &construct);
+    auto body = ir::EmitWholeMatch(copy, kRe2, &construct);
     if (!body) return Fail(p, "the regex construct " + construct + " (Sumo Logic uses RE2)");
     std::string flags;
     if (regex.ignore_case) flags += 'i';
@@ -204,7 +186,8 @@ class SumoGenerator : public TextGenerator {
 
   std::string StringTest(const Predicate& p, const std::string& field, const Value& v) {
     std::string literal = v.pattern.Literal();
-    if (p.op == Op::kEq && !HasNonAsciiCasedLetter(literal) && !HasControl(literal)) {
+    if (p.op == Op::kEq && !HasNonAsciiCasedLetter(literal) &&
+        !text::HasControlCharacter(literal)) {
       return p.cased ? fmt::format("{} = {}", field, Quote(literal))
                      : fmt::format("toLowerCase({}) = {}", field, Quote(AsciiLower(literal)));
     }
@@ -214,46 +197,39 @@ class SumoGenerator : public TextGenerator {
   std::set<std::string> extra_fields_;  // extracted too: a correlation's group and value fields
 };
 
+// values() returns up to 100 distinct values, newline-separated; it takes no limit.
+// https://www.sumologic.com/help/docs/search/search-query-language/group-aggregate-operators/values
+const MeasureSpelling kMeasures{
+    "count as {name}",           "sum({flag}) as {name}",     "count_distinct({field}) as {name}",
+    "values({field}) as {name}", "values({field}) as {name}", "{fn}({field}) as {name}"};
+
 // Sigma correlations: timeslice buckets and an aggregate `by` the group fields, then `where`.
 // https://www.sumologic.com/help/docs/search/search-query-language/group-aggregate-operators/
-class SumoCorrelation {
+class SumoCorrelation : public CorrelationWriter {
  public:
-  explicit SumoCorrelation(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+  using CorrelationWriter::CorrelationWriter;
 
   std::optional<std::string> Run() {
     const ir::CorrelationKind type = spec_.kind;
     if (type == ir::CorrelationKind::kTemporal || type == ir::CorrelationKind::kTemporalOrdered)
       return Temporal(type == ir::CorrelationKind::kTemporalOrdered);
-    std::vector<std::string> queries;
-    for (const auto& source : ctx_.sources) {
-      EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
-      std::set<std::string> extra(source.group_fields.begin(), source.group_fields.end());
-      if (!source.value_field.empty()) extra.insert(source.value_field);
-      auto query = SumoGenerator(ec, extra).Run();
-      if (!query) return std::nullopt;
-      queries.push_back(*query);
-    }
     const auto& source = ctx_.sources[0];
-    std::string groups;
-    for (const auto& f : source.group_fields) groups += ", " + Alias(f);
+    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+    std::set<std::string> extra(source.group_fields.begin(), source.group_fields.end());
+    if (!source.value_field.empty()) extra.insert(source.value_field);
+    auto query = SumoGenerator(ec, extra).Run();
+    if (!query) return std::nullopt;
+    std::string groups = JoinEach(source.group_fields, "", [](auto& f) { return ", " + Alias(f); });
     std::string value = Alias(source.value_field);
     std::string variable(ir::CorrelationKindName(type));
-    std::string measure;
-    if (type == ir::CorrelationKind::kEventCount) {
-      measure = "count";
-    } else if (type == ir::CorrelationKind::kValueCount) {
-      measure = fmt::format("count_distinct({})", value);
-    } else if (type == ir::CorrelationKind::kValueSum) {
-      measure = fmt::format("sum({})", value);
-    } else if (type == ir::CorrelationKind::kValueAvg) {
-      measure = fmt::format("avg({})", value);
-    } else {
-      measure = fmt::format("pct({}, {})", value, spec_.percentile);
-    }
+    auto kind = CorrelationMeasure(type);
+    std::string measure = kind
+                              ? SpellMeasure(kMeasures, {*kind, false, value, variable, "", ""})
+                              : fmt::format("pct({}, {}) as {}", value, spec_.percentile, variable);
     std::string where = RenderBounds(variable, spec_.condition, " and ", "=");
     ctx_.ApproximatesWithBuckets("timeslice");
-    return fmt::format("{}\n| timeslice {}\n| {} as {} by _timeslice{}\n| where {}", queries[0],
-                       spec_.window.span, measure, variable, groups, where);
+    return fmt::format("{}\n| timeslice {}\n| {} by _timeslice{}\n| where {}", *query,
+                       spec_.window.span, measure, groups, where);
   }
 
  private:
@@ -304,24 +280,13 @@ class SumoCorrelation {
       for (const auto& scope : scopes) query += (query.empty() ? "(" : " OR ") + scope;
       query += ")";
     }
-    std::string keys;
-    std::string aliases;
-    for (const auto& f : fields) {
-      keys += (keys.empty() ? "" : ", ") + Quote(f);
-      aliases += (aliases.empty() ? "" : ", ") + Alias(f);
-    }
-    query += fmt::format("\n| json field=_raw {} as {} nodrop", keys, aliases);
-    std::string any;
-    std::string flags;
-    std::string maxes;
-    std::string sum;
-    for (size_t i = 0; i < tests.size(); ++i) {
-      any += (i ? " or " : "") + fmt::format("({})", tests[i]);
-      flags += fmt::format("\n| if({}, 1, 0) as refract_rule_{}", tests[i], i + 1);
-      maxes +=
-          fmt::format("{}max(refract_rule_{}) as refract_seen_{}", i ? ", " : "", i + 1, i + 1);
-      sum += fmt::format("{}refract_seen_{}", i ? " + " : "", i + 1);
-    }
+    query += fmt::format("\n| json field=_raw {} as {} nodrop", JoinEach(fields, ", ", Quote),
+                         JoinEach(fields, ", ", Alias));
+    std::string any = EachSource(ctx_, "({text})", " or ", SourceSet::kAll, tests);
+    std::string flags =
+        EachSource(ctx_, "\n| if({text}, 1, 0) as refract_rule_{n}", "", SourceSet::kAll, tests);
+    std::string maxes = EachSource(ctx_, "max(refract_rule_{n}) as refract_seen_{n}", ", ");
+    std::string sum = EachSource(ctx_, "refract_seen_{n}", " + ");
     // A group key read from different fields per rule becomes one field, taken from the field of
     // the rule the message matches.
     std::string groups;
@@ -346,15 +311,12 @@ class SumoCorrelation {
     flags = keys_from_rules + flags;
     ctx_.ApproximatesWithBuckets("timeslice");
     // A folded chained event_count counts its rule's events: a sum of the flag, not its max.
-    std::string count_flags;
-    std::string counts;
-    std::string thresholds;
-    for (size_t i = 0; i < ctx_.sources.size(); ++i) {
-      if (ctx_.sources[i].min_count <= 1) continue;
-      count_flags += fmt::format("\n| if({}, 1, 0) as refract_rule_{}", tests[i], i + 1);
-      counts += fmt::format(", sum(refract_rule_{}) as refract_count_{}", i + 1, i + 1);
-      thresholds += fmt::format(" and refract_count_{} >= {}", i + 1, ctx_.sources[i].min_count);
-    }
+    std::string count_flags = EachSource(ctx_, "\n| if({text}, 1, 0) as refract_rule_{n}", "",
+                                         SourceSet::kCounted, tests);
+    std::string counts =
+        EachSource(ctx_, ", sum(refract_rule_{n}) as refract_count_{n}", "", SourceSet::kCounted);
+    std::string thresholds =
+        EachSource(ctx_, " and refract_count_{n} >= {min}", "", SourceSet::kCounted);
     if (ordered) {
       count_flags = keys_from_rules + count_flags;
       return fmt::format(
@@ -370,11 +332,7 @@ class SumoCorrelation {
         return fmt::format("refract_count_{} >= {}", i + 1, n);
       });
       if (where.empty()) return std::nullopt;
-      std::string all;
-      for (size_t i = 0; i < ctx_.sources.size(); ++i) {
-        all +=
-            fmt::format("{}sum(refract_rule_{}) as refract_count_{}", i ? ", " : "", i + 1, i + 1);
-      }
+      std::string all = EachSource(ctx_, "sum(refract_rule_{n}) as refract_count_{n}", ", ");
       return fmt::format("{}\n| where {}{}\n| timeslice {}\n| {} by _timeslice{}\n| where {}",
                          query, any, flags, spec_.window.span, all, groups, where);
     }
@@ -382,17 +340,14 @@ class SumoCorrelation {
     return fmt::format("{}\n| where {}{}\n| timeslice {}\n| {} by _timeslice{}\n| where {}", query,
                        any, flags, spec_.window.span, maxes, groups, where);
   }
-
-  const CorrelationContext& ctx_;
-  const ir::Correlation& spec_;
 };
 
 // refract's aggregate extension: one aggregation with named measures, a having condition, then
 // derived columns. The lookback is the scheduled search's time range.
 // https://www.sumologic.com/help/docs/search/search-query-language/group-aggregate-operators/
-class SumoAggregate {
+class SumoAggregate : public CorrelationWriter {
  public:
-  explicit SumoAggregate(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+  using CorrelationWriter::CorrelationWriter;
 
   std::optional<std::string> Run() {
     const auto& source = ctx_.sources[0];
@@ -415,48 +370,32 @@ class SumoAggregate {
     SumoGenerator emitter(ec, extra);
     auto query = emitter.Run();
     if (!query) return std::nullopt;
-    std::string out = fmt::format("// time range: the last {} (set it on the scheduled search)\n",
-                                  CompactDuration(spec_.window.span_seconds)) +
-                      *query;
+    std::string out = LookbackComment(ctx_, "//", "scheduled search") + *query;
     std::vector<std::string> measures;
     for (size_t i = 0; i < spec_.measures.size(); ++i) {
       const auto& m = spec_.measures[i];
-      std::string field = Alias(spec_.measures[i].field);
-      if (m.kind == ir::MeasureKind::kCount && ctx_.MeasureFilter(i)) {
+      MeasureText text{m.kind, CountsIf(ctx_, i), Alias(m.field), m.name, "", m.limit};
+      if (text.counts_if) {
         ir::Rule filter_rule = *source.rule;
         filter_rule.condition = *ctx_.MeasureFilter(i);
         std::string test = emitter.WhereFor(filter_rule);
         if (emitter.failed()) return std::nullopt;
-        out += fmt::format("\n| if({}, 1, 0) as refract_m{}", test, i + 1);
-        measures.push_back(fmt::format("sum(refract_m{}) as {}", i + 1, m.name));
-      } else if (m.kind == ir::MeasureKind::kCount) {
-        measures.push_back("count as " + m.name);
-      } else if (m.kind == ir::MeasureKind::kDistinct) {
-        measures.push_back(fmt::format("count_distinct({}) as {}", field, m.name));
-      } else if (m.kind == ir::MeasureKind::kValues) {
-        // values() returns up to 100 distinct values, newline-separated; it takes no limit.
-        // https://www.sumologic.com/help/docs/search/search-query-language/group-aggregate-operators/values
-        measures.push_back(fmt::format("values({}) as {}", field, m.name));
-        if (m.limit != "100") {
-          ctx_.Approximates(fmt::format("values() keeps up to 100 distinct values of {}, not {}",
-                                        m.written_field, m.limit.empty() ? "all" : m.limit));
-        }
-      } else {
-        measures.push_back(fmt::format("{}({}) as {}", ir::MeasureKindName(m.kind), field, m.name));
+        text.flag = fmt::format("refract_m{}", i + 1);
+        out += fmt::format("\n| if({}, 1, 0) as {}", test, text.flag);
+      } else if (m.kind == ir::MeasureKind::kValues && m.limit != "100") {
+        ctx_.Approximates(fmt::format("values() keeps up to 100 distinct values of {}, not {}",
+                                      m.written_field, m.limit.empty() ? "all" : m.limit));
       }
+      measures.push_back(SpellMeasure(kMeasures, text));
     }
     std::string by;
     if (spec_.window.bucket_seconds > 0) {
       out += "\n| timeslice " + CompactDuration(spec_.window.bucket_seconds);
       by = "_timeslice";
-      ctx_.Approximates(fmt::format(
-          "window {} becomes fixed buckets (timeslice): events on both sides of a bucket "
-          "boundary are not counted together",
-          spec_.window.bucket));
+      ctx_.ApproximatesWithBuckets("timeslice");
     }
     for (const auto& f : source.group_fields) by += (by.empty() ? "" : ", ") + Alias(f);
-    out += "\n| ";
-    for (size_t i = 0; i < measures.size(); ++i) out += (i ? ", " : "") + measures[i];
+    out += "\n| " + JoinText(measures, ", ");
     if (!by.empty()) out += " by " + by;
     // Group columns under the group-by names, so signals share them.
     for (size_t g = 0; g < spec_.group_by.size(); ++g) {
@@ -465,62 +404,30 @@ class SumoAggregate {
     }
     if (spec_.test) out += "\n| where " + Test(*spec_.test);
     for (const auto& column : spec_.columns) {
-      std::string value;
-      if (column.cases.empty()) {
-        value = Literal(column.constant);
-      } else {
-        std::string close;
-        for (const auto& [test, then] : column.cases) {
-          value += fmt::format("if({}, {}, ", Test(test), Literal(then));
-          close += ")";
-        }
-        value += Literal(column.otherwise) + close;
-      }
-      out += fmt::format("\n| {} as {}", value, column.name);
+      out += fmt::format(
+          "\n| {} as {}",
+          ColumnValue(column, {"", "if({test}, {value}, ", "{value}", ")"}, Test, Literal),
+          column.name);
     }
     return out;
   }
 
  private:
-  static std::string Literal(const std::string& text) {
-    return IsNumberText(text) ? text : Quote(text);
-  }
+  static std::string Literal(const std::string& text) { return ColumnLiteral(text, kSumo.quote); }
 
   static std::string Test(const ir::CorrelationTest& t) {
     return RenderMeasureTest(t, kWhere, [](const std::string& name) { return name; });
-  }
-
-  const CorrelationContext& ctx_;
-  const ir::Correlation& spec_;
-};
-
-class Sumo final : public Backend {
- public:
-  std::string_view id() const override { return "sumo"; }
-  std::string_view description() const override { return "Sumo Logic (log search)"; }
-  std::string_view extension() const override { return "sumo"; }
-  std::optional<std::string> Emit(const EmitContext& ctx) const override {
-    return SumoGenerator(ctx).Run();
-  }
-  std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
-    return SumoCorrelation(ctx).Run();
-  }
-  std::optional<std::string> EmitAggregate(const CorrelationContext& ctx) const override {
-    return SumoAggregate(ctx).Run();
-  }
-  std::optional<std::string> EmitUnion(const CorrelationContext& ctx,
-                                       const std::vector<std::string>&) const override {
-    ctx.Unsupported(
-        "a union of several aggregate searches (a Sumo Logic search has one aggregation "
-        "pipeline): schedule the signals as separate searches");
-    return std::nullopt;
   }
 };
 
 }  // namespace
 
 const Backend& SumoBackend() {
-  static const Sumo kBackend;
+  static const AssembledBackend<SumoGenerator, SumoCorrelation, SumoAggregate, void> kBackend(
+      {"sumo", "Sumo Logic (log search)", "sumo"},
+      {"", "",
+       "a union of several aggregate searches (a Sumo Logic search has one aggregation "
+       "pipeline): schedule the signals as separate searches"});
   return kBackend;
 }
 

@@ -4,6 +4,7 @@
 // https://cloud.google.com/chronicle/docs/yara-l/expressions
 #include <fmt/format.h>
 
+#include "backends/assembled_backend.h"
 #include "backends/backend.h"
 #include "backends/common.h"
 
@@ -21,35 +22,21 @@ const Dialect kYaral{
     {" and ", " or ", "not (", ")", "true", "false"}, {'"', false, true, true, ""}, ""};
 
 // https://cloud.google.com/chronicle/docs/detection/yara-l-2-0-functions/re-regex
-const ir::RegexFlavor& Re2() {
-  static const ir::RegexFlavor kFlavor = [] {
-    ir::RegexFlavor f;
-    f.name = "re2 (YARA-L)";
-    f.literal_metachars = "\\.+*?()|[]{}^$/";  // `/` ends the regex literal
-    f.class_metachars = "\\]^-[/";
-    return f;
-  }();
-  return kFlavor;
-}
+const ir::RegexFlavor kRe2{
+    .name = "re2 (YARA-L)",
+    .class_metachars = "\\]^-[/",
+    // `/` ends the regex literal
+    .literal_metachars = "\\.+*?()|[]{}^$/",
+};
 
 std::string Quote(std::string_view text) { return QuoteString(text, kYaral.quote); }
 
-bool HasControl(std::string_view text) {
-  for (char raw : text) {
-    const auto c = static_cast<unsigned char>(raw);
-    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') return true;
-  }
-  return false;
-}
-
-// A UDM path; a field with no UDM mapping is kept in additional.fields under its own name.
-std::string Field(const std::string& field) {
-  bool udm = !field.empty();
-  for (char c : field) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.') udm = false;
-  }
-  if (udm && field.find('.') != std::string::npos) return "$e." + field;
-  return "$e.additional.fields[" + Quote(field) + "]";
+// A UDM path of event variable `var`; a field with no UDM mapping is kept in additional.fields
+// under its own name.
+std::string Field(const std::string& field, std::string_view var = "$e") {
+  if (AllNameChars(field, ".") && field.find('.') != std::string::npos)
+    return fmt::format("{}.{}", var, field);
+  return fmt::format("{}.additional.fields[{}]", var, Quote(field));
 }
 
 std::string RuleName(const ir::RuleInfo& info) {
@@ -91,15 +78,13 @@ std::string RuleHeader(const ir::RuleInfo& info, bool describe) {
 }
 
 // A match variable for a group-by name: `$refract_UserPrincipalName`.
-std::string Placeholder(const std::string& name) {
-  std::string out = "refract_";
-  for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  return out;
-}
+std::string Placeholder(const std::string& name) { return "$" + RefractName(name); }
 
 class YaralGenerator : public TextGenerator {
  public:
-  explicit YaralGenerator(const EmitContext& ctx) : TextGenerator(ctx, kYaral) {}
+  // `var` is the event variable the rule's fields are read from.
+  explicit YaralGenerator(const EmitContext& ctx, std::string var = "$e")
+      : TextGenerator(ctx, kYaral), var_(std::move(var)) {}
 
   // The events-section expression of `rule` (its log source filters and condition).
   std::optional<std::string> EventsFor(const ir::Rule& rule) { return Condition(rule.condition); }
@@ -116,7 +101,7 @@ class YaralGenerator : public TextGenerator {
   }
 
  protected:
-  std::string FieldName(const std::string& field) const override { return Field(field); }
+  std::string FieldName(const std::string& field) const override { return Field(field, var_); }
 
   std::string Keyword(const Predicate& p, bool) override {
     return Fail(p, "a keyword search (YARA-L matches UDM fields; it has no full-text search)");
@@ -140,21 +125,21 @@ class YaralGenerator : public TextGenerator {
     ir::Regex copy = regex;
     copy.ignore_case = false;
     std::string construct;
-    auto text = ir::EmitRegex(copy, Re2(), &construct);
+    auto text = ir::EmitRegex(copy, kRe2, &construct);
     if (!text) return Fail(p, "the regex construct " + construct + " (YARA-L uses RE2)");
     return fmt::format("{} = /{}/{}", field, *text, regex.ignore_case ? " nocase" : "");
   }
 
   std::string FieldRefValue(const Predicate& p, const std::string& field, const Value& v) override {
     if (p.op == Op::kEq) {
-      return p.cased
-                 ? fmt::format("{} = {}", field, Field(v.text))
-                 : fmt::format("strings.to_lower({}) = strings.to_lower({})", field, Field(v.text));
+      return p.cased ? fmt::format("{} = {}", field, FieldName(v.text))
+                     : fmt::format("strings.to_lower({}) = strings.to_lower({})", field,
+                                   FieldName(v.text));
     }
     if (p.op == Op::kContains) {
-      return p.cased ? fmt::format("strings.contains({}, {})", field, Field(v.text))
+      return p.cased ? fmt::format("strings.contains({}, {})", field, FieldName(v.text))
                      : fmt::format("strings.contains(strings.to_lower({}), strings.to_lower({}))",
-                                   field, Field(v.text));
+                                   field, FieldName(v.text));
     }
     return Fail(p, "fieldref with startswith or endswith");
   }
@@ -171,7 +156,7 @@ class YaralGenerator : public TextGenerator {
 
   std::string StringValue(const Predicate& p, const std::string& field, const Value& v) override {
     const std::string nocase = p.cased ? "" : " nocase";
-    if (p.op == Op::kEq && !HasControl(v.pattern.Literal())) {
+    if (p.op == Op::kEq && !text::HasControlCharacter(v.pattern.Literal(), "\n\r\t\x7f")) {
       return fmt::format("{} = {}{}", field, Quote(v.pattern.Literal()), nocase);
     }
     return fmt::format("{} = {}{}", field, PatternRegex(p, v), nocase);
@@ -180,25 +165,19 @@ class YaralGenerator : public TextGenerator {
  private:
   static std::string PatternRegex(const Predicate& p, const Value& v) {
     // (?s): regexes see only the first line of a value otherwise.
-    std::string out = "/(?s)";
-    if (!(p.op == Op::kContains || p.op == Op::kEndsWith)) out += "^";
-    for (const auto& piece : v.pattern.pieces) {
-      out += piece.kind == Piece::Kind::kLiteral    ? ir::RegexEscapeLiteral(piece.text, Re2())
-             : piece.kind == Piece::Kind::kAnyChars ? ".*"
-                                                    : ".";
-    }
-    if (!(p.op == Op::kContains || p.op == Op::kStartsWith)) out += "$";
-    return out + "/";
+    return "/(?s)" + PatternAsRegex(v.pattern, p.op, kRe2, {".*", ".", "^", "$", false}) + "/";
   }
+
+  std::string var_;
 };
 
 // Sigma correlations as multi-event YARA-L: one event variable per rule, joined on match
 // placeholders, `match: ... over` (a hop window that finds events within the timespan, not fixed
 // buckets), and conditions on event counts or outcome aggregates.
 // https://docs.cloud.google.com/chronicle/docs/yara-l/match-syntax
-class YaralCorrelation {
+class YaralCorrelation : public CorrelationWriter {
  public:
-  explicit YaralCorrelation(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+  using CorrelationWriter::CorrelationWriter;
 
   std::optional<std::string> Run() {
     const ir::CorrelationKind type = spec_.kind;
@@ -222,24 +201,13 @@ class YaralCorrelation {
     for (size_t i = 0; i < ctx_.sources.size(); ++i) {
       const auto& source = ctx_.sources[i];
       EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
-      auto text = YaralGenerator(ec).EventsFor(*source.rule);
-      if (!text) return std::nullopt;
       std::string var = temporal ? fmt::format("$e{}", i + 1) : "$e";
-      // The single-event emitter names its variable $e; each rule gets its own here.
-      std::string renamed;
-      for (size_t at = 0; at < text->size();) {
-        if (text->compare(at, 3, "$e.") == 0) {
-          renamed += var + ".";
-          at += 3;
-        } else {
-          renamed += (*text)[at++];
-        }
-      }
-      events += "    " + renamed + "\n";
+      auto text = YaralGenerator(ec, var).EventsFor(*source.rule);
+      if (!text) return std::nullopt;
+      events += "    " + *text + "\n";
       for (size_t g = 0; g < spec_.group_by.size(); ++g) {
-        std::string field = Field(source.group_fields[g]);
-        events +=
-            fmt::format("    {}{} = ${}\n", var, field.substr(2), Placeholder(spec_.group_by[g]));
+        events += fmt::format("    {} = {}\n", Field(source.group_fields[g], var),
+                              Placeholder(spec_.group_by[g]));
       }
     }
     if (type == ir::CorrelationKind::kTemporalOrdered) {
@@ -251,7 +219,7 @@ class YaralCorrelation {
     }
     std::string match;
     for (size_t g = 0; g < spec_.group_by.size(); ++g)
-      match += (g ? ", $" : "$") + Placeholder(spec_.group_by[g]);
+      match += (g ? ", " : "") + Placeholder(spec_.group_by[g]);
     std::string outcome;
     std::string condition;
     auto bounds = [&](const std::string& subject) {
@@ -318,17 +286,14 @@ class YaralCorrelation {
     }
     return nested ? "(" + out + ")" : out;
   }
-
-  const CorrelationContext& ctx_;
-  const ir::Correlation& spec_;
 };
 
 // refract's aggregate extension as a single-event-variable rule with a match window and
 // outcome aggregates; the having condition and derived columns read the outcome variables.
 // https://cloud.google.com/chronicle/docs/yara-l/outcome-section
-class YaralAggregate {
+class YaralAggregate : public CorrelationWriter {
  public:
-  explicit YaralAggregate(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
+  using CorrelationWriter::CorrelationWriter;
 
   std::optional<std::string> Run() {
     const auto& source = ctx_.sources[0];
@@ -349,53 +314,34 @@ class YaralAggregate {
     std::string body = "    " + *events + "\n";
     std::string match;
     for (size_t g = 0; g < spec_.group_by.size(); ++g) {
-      std::string placeholder = "$" + Placeholder(spec_.group_by[g]);
+      std::string placeholder = Placeholder(spec_.group_by[g]);
       body += fmt::format("    {} = {}\n", Field(source.group_fields[g]), placeholder);
       match += (g ? ", " : "") + placeholder;
     }
     std::string outcome;
     for (size_t i = 0; i < spec_.measures.size(); ++i) {
       const auto& m = spec_.measures[i];
-      std::string field = Field(spec_.measures[i].field);
-      std::string expr;
-      if (m.kind == ir::MeasureKind::kCount && ctx_.MeasureFilter(i)) {
+      MeasureText text{m.kind, CountsIf(ctx_, i), Field(m.field), m.name, "", m.limit};
+      if (text.counts_if) {
         ir::Rule filter_rule = *source.rule;
         filter_rule.condition = *ctx_.MeasureFilter(i);
         auto test = emitter.EventsFor(filter_rule);
         if (!test) return std::nullopt;
-        expr = fmt::format("sum(if({}, 1, 0))", *test);
-      } else if (m.kind == ir::MeasureKind::kCount) {
-        expr = "count($e.metadata.id)";
-      } else if (m.kind == ir::MeasureKind::kDistinct) {
-        expr = fmt::format("count_distinct({})", field);
-      } else if (m.kind == ir::MeasureKind::kValues) {
-        // array_distinct keeps at most 25 values.
-        expr = fmt::format("array_distinct({})", field);
-        if (m.limit.empty() || std::stoll(m.limit) != 25) {
-          ctx_.Approximates(fmt::format("array_distinct() keeps up to 25 values of {}, not {}",
-                                        m.written_field, m.limit.empty() ? "all" : m.limit));
-        }
+        text.flag = *test;
+      } else if (m.kind == ir::MeasureKind::kValues &&
+                 (m.limit.empty() || std::stoll(m.limit) != 25)) {
+        ctx_.Approximates(fmt::format("array_distinct() keeps up to 25 values of {}, not {}",
+                                      m.written_field, m.limit.empty() ? "all" : m.limit));
       } else if (m.kind == ir::MeasureKind::kAvg) {
         ctx_.Unsupported("an avg measure (detection-rule outcomes have no avg())");
         return std::nullopt;
-      } else {
-        expr = fmt::format("{}({})", ir::MeasureKindName(m.kind), field);
       }
-      outcome += fmt::format("    ${} = {}\n", m.name, expr);
+      outcome += fmt::format("    ${} = {}\n", m.name, SpellMeasure(kMeasures, text));
     }
     for (const auto& column : spec_.columns) {
-      std::string value;
-      if (column.cases.empty()) {
-        value = Literal(column.constant);
-      } else {
-        std::string close;
-        for (const auto& [test, then] : column.cases) {
-          value += fmt::format("if({}, {}, ", Test(test), Literal(then));
-          close += ")";
-        }
-        value += Literal(column.otherwise) + close;
-      }
-      outcome += fmt::format("    ${} = {}\n", column.name, value);
+      outcome += fmt::format(
+          "    ${} = {}\n", column.name,
+          ColumnValue(column, {"", "if({test}, {value}, ", "{value}", ")"}, Test, Literal));
     }
     std::string condition = "$e";
     if (spec_.test) condition += " and " + Test(*spec_.test);
@@ -413,47 +359,28 @@ class YaralAggregate {
   }
 
  private:
-  static std::string Literal(const std::string& text) {
-    return IsNumberText(text) ? text : Quote(text);
-  }
+  // array_distinct keeps at most 25 values.
+  static constexpr MeasureSpelling kMeasures{"count($e.metadata.id)",   "sum(if({flag}, 1, 0))",
+                                             "count_distinct({field})", "array_distinct({field})",
+                                             "array_distinct({field})", "{fn}({field})"};
+
+  static std::string Literal(const std::string& text) { return ColumnLiteral(text, kYaral.quote); }
 
   // Measures are outcome variables: `$FailureCount >= 5`.
   static std::string Test(const ir::CorrelationTest& t) {
     return RenderMeasureTest(t, {" and ", " or ", "not (", ")"},
                              [](const std::string& name) { return "$" + name; });
   }
-
-  const CorrelationContext& ctx_;
-  const ir::Correlation& spec_;
-};
-
-class Yaral final : public Backend {
- public:
-  std::string_view id() const override { return "yaral"; }
-  std::string_view description() const override { return "Google SecOps / Chronicle (YARA-L 2.0)"; }
-  std::string_view extension() const override { return "yaral"; }
-  std::optional<std::string> Emit(const EmitContext& ctx) const override {
-    return YaralGenerator(ctx).Run();
-  }
-  std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const override {
-    return YaralCorrelation(ctx).Run();
-  }
-  std::optional<std::string> EmitAggregate(const CorrelationContext& ctx) const override {
-    return YaralAggregate(ctx).Run();
-  }
-  std::optional<std::string> EmitUnion(const CorrelationContext& ctx,
-                                       const std::vector<std::string>&) const override {
-    ctx.Unsupported(
-        "a union of several rules (a YARA-L rule yields its own detections): deploy the signals "
-        "as separate rules");
-    return std::nullopt;
-  }
 };
 
 }  // namespace
 
 const Backend& YaralBackend() {
-  static const Yaral kBackend;
+  static const AssembledBackend<YaralGenerator, YaralCorrelation, YaralAggregate, void> kBackend(
+      {"yaral", "Google SecOps / Chronicle (YARA-L 2.0)", "yaral"},
+      {"", "",
+       "a union of several rules (a YARA-L rule yields its own detections): deploy the signals "
+       "as separate rules"});
   return kBackend;
 }
 

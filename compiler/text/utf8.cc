@@ -2,6 +2,14 @@
 
 namespace refract::text {
 
+bool HasControlCharacter(std::string_view text, std::string_view except) {
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 || byte == 0x7F) && except.find(c) == std::string_view::npos) return true;
+  }
+  return false;
+}
+
 void AppendUtf8(std::string& out, char32_t cp) {
   if (cp < 0x80) {
     out += static_cast<char>(cp);

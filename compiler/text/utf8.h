@@ -23,6 +23,9 @@ bool HasNonAsciiCasedLetter(std::string_view text);
 // D800-DFFF, or a code point past U+10FFFF), or nullopt when all of it is valid.
 std::optional<size_t> FirstInvalidUtf8(std::string_view text);
 
+// True when `text` has an ASCII control character (U+0000-U+001F or DEL) not in `except`.
+bool HasControlCharacter(std::string_view text, std::string_view except = "");
+
 // Appends code point `cp` (at most U+10FFFF) to `out` as UTF-8.
 void AppendUtf8(std::string& out, char32_t cp);
 

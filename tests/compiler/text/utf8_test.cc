@@ -67,5 +67,15 @@ TEST(Utf8Test, DecodeAndCasedLetters) {
                              "e"));  // ß
 }
 
+TEST(HasControlCharacter, C0AndDelUnlessExcepted) {
+  EXPECT_FALSE(HasControlCharacter("plain text ~"));
+  EXPECT_TRUE(HasControlCharacter(std::string("a\0b", 3)));
+  EXPECT_TRUE(HasControlCharacter("tab\there"));
+  EXPECT_TRUE(HasControlCharacter("del\x7f"));
+  EXPECT_FALSE(HasControlCharacter("tab\there", "\t"));
+  EXPECT_TRUE(HasControlCharacter("tab\t\x01", "\t"));
+  EXPECT_FALSE(HasControlCharacter("\xc3\xa9"));  // é: bytes past 0x7F are not controls
+}
+
 }  // namespace
 }  // namespace refract::text
