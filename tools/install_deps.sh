@@ -5,7 +5,8 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config clang-format git
   antlr4 libantlr4-runtime-dev      # condition grammar: the tool and its C++ runtime
-  libyaml-cpp-dev libfmt-dev        # rule loading, formatting
+  libyaml-dev libyaml-cpp-dev libfmt-dev  # rule loading (libyaml; yaml-cpp's exception and
+                                          # node types for test files), formatting
   libgtest-dev libgmock-dev         # tests
   libsimdjson-dev libpcre2-dev      # the evaluator: JSON events, PCRE regexes
   libbenchmark-dev hyperfine        # benchmarks in tools/

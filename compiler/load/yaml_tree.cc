@@ -1,9 +1,11 @@
 #include "compiler/load/yaml_tree.h"
 
 #include <fmt/format.h>
+#include <yaml.h>
 
 #include <map>
 #include <string>
+#include <unordered_map>
 
 #include "compiler/text/utf8.h"
 
@@ -352,6 +354,7 @@ class FastReader {
       if (!AtLineEnd()) throw Decline{};
       auto it = anchors_.find(name);
       if (it == anchors_.end()) throw Decline{};  // yaml-cpp reports the unknown anchor
+      tree_.has_aliases = true;
       return it->second;
     }
     NodeData* value;
@@ -860,9 +863,265 @@ std::optional<Documents> ReadFast(std::string_view text) {
   return out;
 }
 
+namespace {
+
+[[noreturn]] void Fail(const yaml::Mark& mark, const std::string& message) {
+  YAML::Mark at;
+  at.pos = mark.pos;
+  at.line = mark.line;
+  at.column = mark.column;
+  throw YAML::ParserException(at, message);
+}
+
+yaml::Mark MarkOf(const yaml_mark_t& mark) {
+  return {static_cast<int>(mark.index), static_cast<int>(mark.line), static_cast<int>(mark.column)};
+}
+
+// libyaml's event parser (the reference C implementation, fuzzed by OSS-Fuzz) builds the
+// tree for everything the fast reader declines. It keeps no state that can grow without
+// input, nesting is bounded here, and an alias shares the anchored node instead of copying it.
+// https://pyyaml.org/wiki/LibYAML
+class EventReader {
+ public:
+  EventReader(std::string_view text, Tree& tree) : tree_(tree) {
+    yaml_parser_initialize(&parser_);
+    yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()),
+                                 text.size());
+  }
+  ~EventReader() { yaml_parser_delete(&parser_); }
+  EventReader(const EventReader&) = delete;
+  EventReader& operator=(const EventReader&) = delete;
+
+  std::vector<Node> Run() {
+    std::vector<Node> documents;
+    for (bool done = false; !done;) {
+      yaml_event_t event;
+      if (!yaml_parser_parse(&parser_, &event)) ParserError();
+      try {
+        done = Handle(event, documents);
+      } catch (...) {
+        yaml_event_delete(&event);
+        throw;
+      }
+      yaml_event_delete(&event);
+    }
+    return documents;
+  }
+
+ private:
+  struct Open {
+    NodeData* node;
+    std::string anchor;
+    const NodeData* key = nullptr;  // a map's key waiting for its value
+  };
+
+  [[noreturn]] void ParserError() {
+    std::string message = parser_.problem ? parser_.problem : "malformed YAML";
+    if (parser_.context) message += fmt::format(" ({})", parser_.context);
+    Fail(MarkOf(parser_.problem_mark), message);
+  }
+
+  static std::string Text(const unsigned char* text) {
+    return text ? reinterpret_cast<const char*>(text) : "";
+  }
+
+  // Returns true at the end of the stream.
+  bool Handle(const yaml_event_t& event, std::vector<Node>& documents) {
+    const yaml::Mark mark = MarkOf(event.start_mark);
+    switch (event.type) {
+      case YAML_STREAM_END_EVENT:
+        return true;
+      case YAML_DOCUMENT_START_EVENT:
+        anchors_.clear();
+        break;
+      case YAML_DOCUMENT_END_EVENT:
+        documents.emplace_back(root_ ? root_ : Null(mark));
+        root_ = nullptr;
+        break;
+      case YAML_ALIAS_EVENT: {
+        auto it = anchors_.find(Text(event.data.alias.anchor));
+        if (it == anchors_.end()) {
+          Fail(mark,
+               fmt::format("alias *{} names no anchor before it", Text(event.data.alias.anchor)));
+        }
+        tree_.has_aliases = true;
+        Place(it->second, mark);
+        break;
+      }
+      case YAML_SCALAR_EVENT:
+        Place(Scalar(event, mark), mark, Text(event.data.scalar.anchor));
+        break;
+      case YAML_SEQUENCE_START_EVENT:
+      case YAML_MAPPING_START_EVENT:
+        Start(event, mark);
+        break;
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT: {
+        Open done = std::move(open_.back());
+        open_.pop_back();
+        Place(done.node, mark, done.anchor);
+        break;
+      }
+      default:
+        break;
+    }
+    return false;
+  }
+
+  NodeData* Null(const yaml::Mark& mark) {
+    NodeData* n = tree_.Add();
+    n->kind = Kind::kNull;
+    n->mark = mark;
+    return n;
+  }
+
+  // Tags as yaml-cpp reports them: "?" for a plain scalar or a collection, "!" for a quoted or
+  // block scalar, "" for null, an explicit tag as written (resolved).
+  NodeData* Scalar(const yaml_event_t& event, const yaml::Mark& mark) {
+    const auto& scalar = event.data.scalar;
+    std::string value(reinterpret_cast<const char*>(scalar.value), scalar.length);
+    std::string tag = Text(scalar.tag);
+    const bool plain = scalar.style == YAML_PLAIN_SCALAR_STYLE;
+    if (plain && tag.empty() && (value.empty() || IsNullText(value))) return Null(mark);
+    NodeData* n = tree_.Add();
+    n->kind = Kind::kScalar;
+    n->mark = mark;
+    n->scalar = std::move(value);
+    n->tag = !tag.empty() ? tag : plain ? kPlainTag : "!";
+    return n;
+  }
+
+  void Start(const yaml_event_t& event, const yaml::Mark& mark) {
+    if (open_.size() >= static_cast<size_t>(kMaxDepth)) {
+      Fail(mark, fmt::format("nesting deeper than {} levels", kMaxDepth));
+    }
+    const bool map = event.type == YAML_MAPPING_START_EVENT;
+    NodeData* n = tree_.Add();
+    n->kind = map ? Kind::kMap : Kind::kSequence;
+    n->mark = mark;
+    std::string tag = Text(map ? event.data.mapping_start.tag : event.data.sequence_start.tag);
+    n->tag = tag.empty() ? kPlainTag : tag;
+    open_.push_back(
+        {n, Text(map ? event.data.mapping_start.anchor : event.data.sequence_start.anchor)});
+  }
+
+  // Adds a finished node to the collection it is in (or makes it the document's root) and
+  // registers its anchor; an anchor names the node only once the node is complete, so an
+  // alias cannot make a cycle.
+  void Place(const NodeData* node, const yaml::Mark&, const std::string& anchor = "") {
+    if (!anchor.empty()) anchors_[anchor] = node;
+    if (open_.empty()) {
+      root_ = node;
+      return;
+    }
+    Open& parent = open_.back();
+    if (parent.node->kind == Kind::kSequence) {
+      parent.node->items.push_back(node);
+    } else if (!parent.key) {
+      parent.key = node;
+    } else {
+      parent.node->entries.emplace_back(parent.key, node);
+      parent.key = nullptr;
+    }
+  }
+
+  Tree& tree_;
+  yaml_parser_t parser_;
+  std::vector<Open> open_;
+  const NodeData* root_ = nullptr;
+  std::map<std::string, const NodeData*> anchors_;
+};
+
+// Nodes one document may reach through aliases, counted with repetition; a few hundred bytes
+// of nested aliases reach billions (the "billion laughs" document).
+constexpr size_t kMaxAliasedNodes = 100000;
+
+// Checks what YAML requires of a document and what keeps it small: unique keys in every map,
+// and aliases that do not multiply the tree past kMaxAliasedNodes. Without aliases the tree is
+// a tree and each node is visited once, with no bookkeeping.
+class Validator {
+ public:
+  explicit Validator(bool aliases) : aliases_(aliases) {}
+
+  void Check(const NodeData* root) {
+    size_t reached = Visit(root);
+    if (aliases_ && reached > weight_.size() + kMaxAliasedNodes) {
+      Fail(root->mark, fmt::format("aliases expand the document past {} nodes", kMaxAliasedNodes));
+    }
+  }
+
+ private:
+  // The nodes reachable from `n`, counting a shared node each time it is reached (saturating).
+  size_t Visit(const NodeData* n) {
+    if (aliases_) {
+      if (auto it = weight_.find(n); it != weight_.end()) return it->second;
+    }
+    CheckUniqueKeys(*n);
+    size_t total = 1;
+    auto add = [&](const NodeData* child) { total = std::min(total + Visit(child), kSaturated); };
+    for (const NodeData* item : n->items) add(item);
+    for (const auto& [key, value] : n->entries) {
+      add(key);
+      add(value);
+    }
+    if (aliases_) weight_[n] = total;
+    return total;
+  }
+
+  static void CheckUniqueKeys(const NodeData& map) {
+    const auto& entries = map.entries;
+    if (entries.size() < 2) return;
+    if (entries.size() <= 16) {  // rule maps are small: compare pairs, allocate nothing
+      for (size_t i = 1; i < entries.size(); ++i) {
+        for (size_t j = 0; j < i; ++j) Compare(*entries[j].first, *entries[i].first);
+      }
+      return;
+    }
+    std::unordered_map<std::string_view, const NodeData*> first;
+    for (const auto& entry : entries) {
+      const NodeData& key = *entry.first;
+      if (key.kind != Kind::kScalar) continue;
+      auto [it, fresh] = first.emplace(key.scalar, &key);
+      if (!fresh) Compare(*it->second, key);
+    }
+  }
+
+  // Reports `later` when it repeats the scalar key `earlier`.
+  static void Compare(const NodeData& earlier, const NodeData& later) {
+    if (earlier.kind != Kind::kScalar || later.kind != Kind::kScalar) return;
+    if (earlier.scalar != later.scalar) return;
+    Fail(later.mark, fmt::format("duplicate key '{}' (first at line {}); YAML requires the keys of "
+                                 "a map to be unique",
+                                 later.scalar, earlier.mark.line + 1));
+  }
+
+  static constexpr size_t kSaturated = size_t{1} << 40;
+  bool aliases_;
+  std::unordered_map<const NodeData*, size_t> weight_;
+};
+
+}  // namespace
+
+namespace {
+
+Documents Validated(Documents documents) {
+  for (const Node& document : documents.documents) {
+    Validator(documents.tree->has_aliases).Check(document.data());
+  }
+  return documents;
+}
+
+}  // namespace
+
+Documents ReadWithLibyaml(std::string_view text) {
+  Documents out;
+  out.documents = EventReader(text, *out.tree).Run();
+  return Validated(std::move(out));
+}
+
 Documents Read(std::string_view text) {
-  if (auto fast = ReadFast(text)) return std::move(*fast);
-  return FromYamlCpp(YAML::LoadAll(std::string(text)));
+  if (auto fast = ReadFast(text)) return Validated(std::move(*fast));
+  return ReadWithLibyaml(text);
 }
 
 Documents FromYamlCpp(const std::vector<YAML::Node>& documents) {

@@ -49,6 +49,8 @@ class Node {
   const std::string& Tag() const;
   // Where the node starts (for null values: the next token, as yaml-cpp reports it).
   yaml::Mark Mark() const;
+  // The node's data; null for an undefined node.
+  const NodeData* data() const { return data_; }
   // Entries of a map or items of a sequence; 0 otherwise.
   size_t size() const;
   // The value of the first entry whose key is the scalar `key`; undefined when absent or when
@@ -104,6 +106,8 @@ struct NodeData {
 class Tree {
  public:
   NodeData* Add() { return &nodes_.emplace_back(); }
+  // Set by a reader that resolved an alias: some node is reached more than once.
+  bool has_aliases = false;
 
  private:
   std::deque<NodeData> nodes_;  // a deque keeps node addresses stable as it grows
@@ -120,8 +124,12 @@ struct Documents {
 // malformed.
 std::optional<Documents> ReadFast(std::string_view text);
 
-// Reads `text` with the fast reader where it can, else with yaml-cpp; throws YAML::Exception
-// (with its mark) for malformed YAML.
+// Reads `text` with libyaml alone, with Read()'s checks and errors.
+Documents ReadWithLibyaml(std::string_view text);
+
+// Reads `text` with the fast reader where it can, else with libyaml; throws YAML::Exception
+// (with its mark) for malformed YAML, nesting past 256 levels, a duplicate key in a map, or
+// aliases that would expand a document past 100,000 nodes.
 Documents Read(std::string_view text);
 
 // Copies yaml-cpp's documents into a tree.

@@ -1,12 +1,15 @@
 // The fast YAML reader: hand-written trees for the constructs rule files use, agreement with
-// yaml-cpp wherever it reads a file, and which texts it leaves to yaml-cpp.
+// yaml-cpp wherever it reads a file, and which texts it leaves to libyaml; and the libyaml
+// reader: the same trees as yaml-cpp, and an error, never a hang, for hostile input.
 #include "compiler/load/yaml_tree.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <regex>
 #include <sstream>
 
 #include "tests/test_util.h"
@@ -23,6 +26,29 @@ std::string FastTree(const std::string& text) {
 
 std::string YamlCppTree(const std::string& text) {
   return Print(FromYamlCpp(YAML::LoadAll(text)).documents);
+}
+
+// The tree Read() gives (the libyaml reader for what the fast reader declines).
+std::string ReadTree(const std::string& text) { return Print(Read(text).documents); }
+
+// A printed tree without the marks of empty (null) values: yaml-cpp marks such a value at the
+// next token, libyaml where the value is missing, and only those marks differ.
+std::string WithoutNullMarks(const std::string& tree) {
+  return std::regex_replace(tree, std::regex("null tag= at [0-9:-]+"), "null tag=");
+}
+
+std::string LibyamlTree(const std::string& text) {
+  return WithoutNullMarks(Print(ReadWithLibyaml(text).documents));
+}
+
+// The message of the error Read() throws for `text`, or "no error".
+std::string ReadError(const std::string& text) {
+  try {
+    Read(text);
+  } catch (const YAML::Exception& e) {
+    return fmt::format("{}:{}: {}", e.mark.line + 1, e.mark.column + 1, e.msg);
+  }
+  return "no error";
 }
 
 TEST(FastYaml, MapWithIndentlessSequenceAndFlowMap) {
@@ -115,7 +141,75 @@ TEST(FastYaml, AgreesWithYamlCppOnEdgeCases) {
     auto fast = ReadFast(text);
     ASSERT_TRUE(fast.has_value());
     EXPECT_EQ(Print(fast->documents), YamlCppTree(text));
+    EXPECT_EQ(LibyamlTree(text), WithoutNullMarks(YamlCppTree(text)));
   }
+}
+
+// What the fast reader declines, libyaml reads to yaml-cpp's tree (an alias shares the anchored
+// node, which yaml-cpp copies: the printed trees are the same).
+TEST(LibYaml, AgreesWithYamlCppOnDeclinedTexts) {
+  for (const char* text :
+       {"a: &x\nb: *x\n", "a: [&x 1, *x]\n", "a: &x !t 1\n", "a: !tag 1\n",
+        "%YAML 1.2\n---\na: 1\n", "a: 'one\n  two'\n", "a: |2\n   x\n", "a:\r\n  b\r\n",
+        "? a\n: b\n", "a: [b: c]\n", "a: 1\nb: !!str 2\n", "a: {b: [c, {d: e}], f: \"g\"}\n",
+        "- !x [1]\n- !y {a: b}\n", "a: >-\n  x\n   y\n  z\n"}) {
+    SCOPED_TRACE(text);
+    EXPECT_EQ(WithoutNullMarks(ReadTree(text)), WithoutNullMarks(YamlCppTree(text)));
+    EXPECT_EQ(LibyamlTree(text), WithoutNullMarks(YamlCppTree(text)));
+  }
+}
+
+// yaml-cpp 0.7 (Debian 12) loops forever, its memory growing, on a `,` that starts a token
+// outside a flow collection; libyaml reports it. Each of these once hung refract.
+TEST(LibYaml, StrayCommasAreErrorsNotHangs) {
+  EXPECT_EQ(ReadError(","), "1:1: did not find expected node content (while parsing a block node)");
+  EXPECT_EQ(ReadError(" ,"),
+            "1:2: did not find expected node content (while parsing a block node)");
+  EXPECT_EQ(ReadError("- a\n,"),
+            "2:1: did not find expected '-' indicator (while parsing a block collection)");
+  for (const char* text : {"--- ,", "\"a\" ,", "[a] ,", "!t ,", ",]", "a: 1\n,\n", "{a: b} ,"}) {
+    EXPECT_NE(ReadError(text), "no error") << text;
+  }
+  // A comma inside a folded plain scalar is text.
+  EXPECT_EQ(ReadError("title: x\ndescription: x\n  , y\n"), "no error");
+  EXPECT_EQ(Read("description: x\n  , y\n").documents[0]["description"].Scalar(), "x , y");
+}
+
+TEST(LibYaml, DuplicateKeysAreErrors) {
+  EXPECT_EQ(ReadError("title: a\ndetection: {x: 1}\ndetection: {y: 2}\n"),
+            "3:1: duplicate key 'detection' (first at line 2); YAML requires the keys of a map to "
+            "be unique");
+  EXPECT_EQ(ReadError("a: {k: 1, k: 2}\n"),
+            "1:11: duplicate key 'k' (first at line 1); YAML requires the keys of a map to be "
+            "unique");
+  EXPECT_EQ(ReadError("a: 1\nb: 2\n"), "no error");
+  EXPECT_EQ(ReadError("- {k: 1}\n- {k: 2}\n"), "no error");  // one key in each of two maps
+}
+
+TEST(LibYaml, AliasBombsStopAtTheLimit) {
+  std::string bomb = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+  std::string previous = "a";
+  for (char c : std::string("bcdefghi")) {
+    bomb += fmt::format("{}: &{} [", c, c);
+    for (int i = 0; i < 9; ++i) bomb += (i ? ", *" : "*") + previous;
+    bomb += "]\n";
+    previous = std::string(1, c);
+  }
+  EXPECT_EQ(ReadError(bomb), "1:1: aliases expand the document past 100000 nodes");
+  // Sharing a table a few times, as the mapping files do, is fine.
+  EXPECT_EQ(ReadError("t: &t {a: 1, b: 2}\nx: *t\ny: *t\nz: [*t, *t]\n"), "no error");
+}
+
+TEST(LibYaml, DeepNestingIsAnError) {
+  EXPECT_EQ(ReadError("a: " + std::string(100000, '[') + std::string(100000, ']') + "\n"),
+            "1:259: nesting deeper than 256 levels");
+  EXPECT_EQ(ReadError("a: " + std::string(200, '[') + std::string(200, ']') + "\n"), "no error");
+}
+
+TEST(LibYaml, UndefinedAliasIsAnError) {
+  EXPECT_EQ(ReadError("a: *nowhere\n"), "1:4: alias *nowhere names no anchor before it");
+  // An anchor names its node once the node is complete: no alias can make a cycle.
+  EXPECT_EQ(ReadError("a: &x [1, *x]\n"), "1:11: alias *x names no anchor before it");
 }
 
 // Every rule file of the SigmaHQ corpus and of this repository: where the fast reader reads a
@@ -145,6 +239,8 @@ TEST(FastYaml, AgreesWithYamlCppOnEveryRuleFile) {
         continue;
       }
       if (!fast) {
+        EXPECT_EQ(WithoutNullMarks(ReadTree(text)), WithoutNullMarks(expected))
+            << e.path() << ": libyaml reads it otherwise";
         ++declined;
         continue;
       }
