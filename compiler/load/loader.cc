@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -68,16 +69,23 @@ std::optional<RuleDoc> LoadRuleSource(std::shared_ptr<const SourceFile> source,
          "refused"});
     return std::nullopt;
   }
-  // The fast reader takes the rule files it reads exactly (nearly all); yaml-cpp reads the rest
+  // The fast reader takes the rule files it reads exactly (nearly all); libyaml reads the rest
   // and reports malformed YAML.
   yaml::Documents read;
   try {
     read = yaml::Read(doc.source->text());
   } catch (const YAML::Exception& e) {
     std::string message = e.msg.empty() ? "malformed yaml" : e.msg;
-    for (auto& c : message) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    // Only the first letter: the rest may quote the file (a key, an anchor).
+    message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
     diagnostics.Error("E0100", LocationOf(*doc.source, e.mark),
                       fmt::format("malformed yaml: {}", message));
+    return std::nullopt;
+  }
+  if (std::all_of(read.documents.begin(), read.documents.end(),
+                  [](const yaml::Node& d) { return d.IsNull(); })) {
+    diagnostics.Error("E0004", {doc.source->path(), 1, 1, 1},
+                      "the file holds no rule (it is empty, only comments or empty documents)");
     return std::nullopt;
   }
   doc.tree = std::move(read.tree);

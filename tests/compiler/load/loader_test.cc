@@ -33,7 +33,26 @@ TEST(LoaderTest, AnEscapedSurrogatePairIsOneCodePoint) {
 
 TEST(LoaderTest, ALoneEscapedSurrogateIsAnError) {
   std::string out = Compile("  s: {a: \"\\uD83D x\"}\n  condition: s\n");
-  EXPECT_NE(out.find("error[E0100]: malformed yaml: \\ud83d is half of a surrogate pair"),
+  EXPECT_NE(out.find("error[E0100]: malformed yaml: \\uD83D is half of a surrogate pair"),
+            std::string::npos)
+      << out;
+}
+
+// A file with no rule in it is an error, not a silent success with nothing written.
+TEST(LoaderTest, AFileWithoutARuleIsAnError) {
+  for (const char* text : {"", "# only a comment\n", "---\n", "---\n...\n---\n"}) {
+    std::string out = testing::CompileToText(text);
+    EXPECT_NE(out.find("rule.yml:1:1: error[E0004]: the file holds no rule"), std::string::npos)
+        << text << "\n"
+        << out;
+  }
+}
+
+// The YAML reader's message is kept as written but for its first letter: a key keeps its case.
+TEST(LoaderTest, ADuplicateKeyIsNamedAsWritten) {
+  std::string out = Compile("  Sel: {a: 1}\n  Sel: {a: 2}\n  condition: Sel\n");
+  EXPECT_NE(out.find("rule.yml:5:3: error[E0100]: malformed yaml: duplicate key 'Sel' (first at "
+                     "line 4)"),
             std::string::npos)
       << out;
 }
