@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "backends/assembled_backend.h"
@@ -46,6 +47,21 @@ std::string Alias(const std::string& field) {
   return out;
 }
 
+// Two fields of one query that would be extracted under one name (`a.b` and `a_b` are both
+// `a_b`), or nullopt; one json stage cannot give them both, so such a query is refused.
+std::optional<std::string> AliasCollision(const std::set<std::string>& fields) {
+  std::map<std::string, std::string> owner;
+  for (const auto& f : fields) {
+    auto [it, fresh] = owner.emplace(Alias(f), f);
+    if (!fresh) {
+      return fmt::format(
+          "fields '{}' and '{}' in one query (the json operator would extract both as {})",
+          it->second, f, it->first);
+    }
+  }
+  return std::nullopt;
+}
+
 std::string AsciiLower(std::string text) {
   for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return text;
@@ -71,6 +87,10 @@ class SumoGenerator : public TextGenerator {
     std::string query = ctx_.rule.source.empty() ? "*" : ctx_.rule.source;
     std::set<std::string> fields = extra_fields_;
     CollectFields(ctx_.rule.condition, fields);
+    if (auto collision = AliasCollision(fields)) {
+      ctx_.Unsupported(ctx_.rule.location, *collision);
+      return std::nullopt;
+    }
     if (!fields.empty()) {
       std::string keys;
       std::string aliases;
@@ -279,6 +299,10 @@ class SumoCorrelation : public CorrelationWriter {
     } else {
       for (const auto& scope : scopes) query += (query.empty() ? "(" : " OR ") + scope;
       query += ")";
+    }
+    if (auto collision = AliasCollision(fields)) {
+      ctx_.Unsupported(*collision);
+      return std::nullopt;
     }
     query += fmt::format("\n| json field=_raw {} as {} nodrop", JoinEach(fields, ", ", Quote),
                          JoinEach(fields, ", ", Alias));
