@@ -32,30 +32,72 @@ bool EventStream::Next(std::string& text, size_t& line) {
       in_.get();
     }
   }
+  too_long_ = false;
   if (array_) return NextArrayElement(text, line);
-  while (std::getline(in_, text)) {
+  while (NextLine(text)) {
     line = ++line_;
-    if (text.find_first_not_of(" \t\r") != std::string::npos) return true;
+    if (too_long_ || text.find_first_not_of(" \t\r") != std::string::npos) return true;
   }
   done_ = true;
   return false;
+}
+
+// One line without its line feed, read in blocks so that a line past kMaxEventBytes is
+// skipped, not held; false at the end of the input with nothing read.
+bool EventStream::NextLine(std::string& text) {
+  text.clear();
+  too_long_ = false;
+  char block[1 << 16];
+  bool any = false;
+  while (true) {
+    in_.get(block, sizeof block, '\n');
+    const auto n = static_cast<size_t>(in_.gcount());
+    if (n > 0) {
+      any = true;
+      if (!too_long_ && text.size() + n > kMaxEventBytes) {
+        too_long_ = true;
+        text.clear();
+        text.shrink_to_fit();
+      }
+      if (!too_long_) text.append(block, n);
+    }
+    if (in_.eof()) return any;
+    in_.clear();  // get() fails when the line feed comes first: an empty (rest of the) line
+    int c = in_.get();
+    if (c == '\n') return true;
+    if (c == EOF) return any;
+    in_.unget();
+  }
+}
+
+void EventStream::Keep(std::string& text, char c, size_t& length) {
+  if (++length > kMaxEventBytes) {
+    if (!too_long_) {
+      too_long_ = true;
+      text.clear();
+      text.shrink_to_fit();
+    }
+    return;
+  }
+  text.push_back(c);
 }
 
 // Scans one element of the top-level array, tracking nesting and strings, so an element's
 // text is handed over as soon as it closes.
 bool EventStream::NextArrayElement(std::string& text, size_t& line) {
   text.clear();
+  size_t length = 0;  // the element's bytes so far, kept or not
   int depth = 0;
   bool in_string = false, escaped = false;
   int c;
   while ((c = in_.get()) != EOF) {
     if (c == '\n') ++line_;
-    if (text.empty()) {
+    if (length == 0) {
       if (std::isspace(c) || c == ',') continue;
       if (c == ']') break;
       line = line_ + 1;
     }
-    text.push_back(static_cast<char>(c));
+    Keep(text, static_cast<char>(c), length);
     if (in_string) {
       if (escaped) {
         escaped = false;
@@ -78,7 +120,7 @@ bool EventStream::NextArrayElement(std::string& text, size_t& line) {
     }
   }
   done_ = true;
-  return !text.empty();
+  return length > 0;
 }
 
 struct EventReader::Impl {

@@ -32,12 +32,22 @@ class EventStream {
  public:
   explicit EventStream(std::istream& in) : in_(in) {}
 
+  // Events longer than this are skipped, not held: memory stays bounded whatever the input.
+  static constexpr size_t kMaxEventBytes = 16 << 20;
+
   // The next event's text and the line it starts on; false at the end. For an array that is
-  // cut short, returns its unfinished text once, for the parser to reject.
+  // cut short, returns its unfinished text once, for the parser to reject. An event longer
+  // than kMaxEventBytes comes back empty with too_long() set.
   bool Next(std::string& text, size_t& line);
+  // True when the event Next() last returned was longer than kMaxEventBytes.
+  bool too_long() const { return too_long_; }
 
  private:
+  bool NextLine(std::string& text);
   bool NextArrayElement(std::string& text, size_t& line);
+  // Appends `c` to `text` while the event is within kMaxEventBytes.
+  void Keep(std::string& text, char c, size_t& length);
+  bool too_long_ = false;
   std::istream& in_;
   size_t line_ = 0;
   bool started_ = false;

@@ -397,6 +397,12 @@ Status Run(const Options& options, std::ostream& err,
       std::string line;
       size_t number = 0;
       while (stream.Next(line, number)) {
+        if (stream.too_long()) {
+          ++skipped;
+          err << fmt::format("{}:{}: skipped: event longer than {} MiB\n", path, number,
+                             eval::EventStream::kMaxEventBytes >> 20);
+          continue;
+        }
         std::string error;
         if (!reader.Parse(line, event, error)) {
           if (replay) continue;

@@ -1,0 +1,54 @@
+// How hunt's input is split into events: JSON lines or one JSON array, with line numbers, and
+// an event too long to hold skipped rather than read into memory.
+#include "compiler/eval/event.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace refract::eval {
+namespace {
+
+// Each event as "line:text", or "line:too long".
+std::vector<std::string> Split(const std::string& input) {
+  std::istringstream in(input);
+  EventStream stream(in);
+  std::vector<std::string> out;
+  std::string text;
+  size_t line = 0;
+  while (stream.Next(text, line)) {
+    out.push_back(std::to_string(line) + ":" + (stream.too_long() ? "too long" : text));
+  }
+  return out;
+}
+
+TEST(EventStream, JsonLinesSkipBlankLines) {
+  EXPECT_EQ(Split("{\"a\":1}\n\n  \n{\"b\":2}\n"),
+            (std::vector<std::string>{"1:{\"a\":1}", "4:{\"b\":2}"}));
+  EXPECT_EQ(Split("{\"a\":1}"), (std::vector<std::string>{"1:{\"a\":1}"}));
+  EXPECT_TRUE(Split("").empty());
+}
+
+TEST(EventStream, AnArrayGivesItsElements) {
+  EXPECT_EQ(Split("[\n {\"a\": \"]\"},\n {\"b\": [1, 2]}\n]\n"),
+            (std::vector<std::string>{"2:{\"a\": \"]\"}", "3:{\"b\": [1, 2]}"}));
+}
+
+TEST(EventStream, ALineTooLongIsSkippedAndTheNextIsRead) {
+  const std::string huge = "{\"a\":\"" + std::string(EventStream::kMaxEventBytes, 'x') + "\"}";
+  EXPECT_EQ(Split(huge + "\n{\"b\":2}\n"), (std::vector<std::string>{"1:too long", "2:{\"b\":2}"}));
+  // Exactly at the limit is kept.
+  const std::string at_limit(EventStream::kMaxEventBytes, ' ');
+  auto events = Split("{}" + at_limit.substr(2) + "\n");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_NE(events[0], "1:too long");
+}
+
+TEST(EventStream, AnArrayElementTooLongIsSkipped) {
+  const std::string huge = "{\"a\":\"" + std::string(EventStream::kMaxEventBytes, 'x') + "\"}";
+  EXPECT_EQ(Split("[" + huge + ", {\"b\":2}]"),
+            (std::vector<std::string>{"1:too long", "1:{\"b\":2}"}));
+}
+
+}  // namespace
+}  // namespace refract::eval
