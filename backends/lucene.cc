@@ -27,8 +27,12 @@ const Dialect kLucene{{" AND ", " OR ", "NOT (", ")", "*:*", "NOT *:*", "(*:* NO
                       ""};
 
 // Reserved characters and white space are escaped with a backslash in terms and field names.
+// A term that is AND, OR or NOT (in capitals) would be an operator; its first letter escaped, it
+// is a term.
+// https://lucene.apache.org/core/9_9_0/queryparser/org/apache/lucene/queryparser/classic/package-summary.html#Boolean_operators
 std::string EscapeTerm(std::string_view text) {
   static const std::string_view kReserved = "+-=&|><!(){}[]^\"~*?:\\/ \t\n\r";
+  if (text == "AND" || text == "OR" || text == "NOT") return "\\" + std::string(text);
   std::string out;
   for (char c : text) {
     if (kReserved.find(c) != std::string_view::npos) out += '\\';
