@@ -184,6 +184,12 @@ class CorrelationWriter {
   explicit CorrelationWriter(const CorrelationContext& ctx) : ctx_(ctx), spec_(ctx.spec) {}
 
  protected:
+  // Reports E0500 for `construct` when `unsupported` holds; returns `unsupported`.
+  bool Refuses(bool unsupported, std::string_view construct) const {
+    if (unsupported) ctx_.Unsupported(std::string(construct));
+    return unsupported;
+  }
+
   const CorrelationContext& ctx_;
   const ir::Correlation& spec_;
 };

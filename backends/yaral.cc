@@ -63,10 +63,7 @@ std::string RuleHeader(const ir::RuleInfo& info, bool describe) {
   };
   meta("title", info.title);
   meta("id", info.id);
-  std::string description = info.description;
-  for (auto& c : description) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
+  std::string description = ReplaceAll(ReplaceAll(info.description, "\n", " "), "\r", " ");
   while (!description.empty() && description.back() == ' ') description.pop_back();
   if (describe) meta("description", description);
   meta("author", info.author);
@@ -146,12 +143,20 @@ class YaralGenerator : public TextGenerator {
 
   // UDM event ids and codes are strings; declared numeric fields compare as numbers.
   std::string NumberValue(const Predicate& p, const std::string& field, const Value& v) override {
-    return FieldType(p.field) == "int" ? fmt::format("{} = {}", field, v.text)
-                                       : fmt::format("{} = {}", field, Quote(v.text));
+    if (FieldType(p.field) != "int") return fmt::format("{} = {}", field, Quote(v.text));
+    return IntegerLiteral(p, v).empty() ? "" : fmt::format("{} = {}", field, v.text);
   }
 
-  std::string BoolValue(const Predicate&, const std::string& field, const Value& v) override {
-    return fmt::format("{} = {}", field, v.text);
+  std::string CompareValue(const Predicate& p, const std::string& field, const Value& v,
+                           std::string_view op) override {
+    return IntegerLiteral(p, v).empty() ? "" : fmt::format("{} {} {}", field, op, v.text);
+  }
+
+  // Booleans are bare only for a field declared bool; additional.fields and other UDM fields
+  // hold strings, which rules compare with "true" and "false".
+  std::string BoolValue(const Predicate& p, const std::string& field, const Value& v) override {
+    return FieldType(p.field) == "bool" ? fmt::format("{} = {}", field, v.text)
+                                        : fmt::format("{} = {} nocase", field, Quote(v.text));
   }
 
   std::string StringValue(const Predicate& p, const std::string& field, const Value& v) override {
@@ -163,6 +168,13 @@ class YaralGenerator : public TextGenerator {
   }
 
  private:
+  // `v` as a number literal, or "" after reporting one YARA-L cannot write: its literals are
+  // non-negative integers. https://cloud.google.com/chronicle/docs/yara-l/expressions
+  std::string IntegerLiteral(const Predicate& p, const Value& v) {
+    if (v.text.find_first_not_of("0123456789") == std::string::npos) return v.text;
+    return Fail(p, "the number " + v.text + " (YARA-L number literals are non-negative integers)");
+  }
+
   static std::string PatternRegex(const Predicate& p, const Value& v) {
     // (?s): regexes see only the first line of a value otherwise.
     return "/(?s)" + PatternAsRegex(v.pattern, p.op, kRe2, {".*", ".", "^", "$", false}) + "/";
@@ -181,18 +193,15 @@ class YaralCorrelation : public CorrelationWriter {
 
   std::optional<std::string> Run() {
     const ir::CorrelationKind type = spec_.kind;
-    if (type == ir::CorrelationKind::kValueAvg || type == ir::CorrelationKind::kValuePercentile) {
-      ctx_.Unsupported(std::string(ir::CorrelationKindName(type)) +
-                       " (YARA-L outcome aggregates are count, count_distinct, sum, min, "
-                       "max and arrays)");
+    if (Refuses(
+            type == ir::CorrelationKind::kValueAvg || type == ir::CorrelationKind::kValuePercentile,
+            std::string(ir::CorrelationKindName(type)) +
+                " (YARA-L outcome aggregates are count, count_distinct, sum, min, max and arrays)"))
       return std::nullopt;
-    }
-    if (spec_.group_by.empty()) {
-      ctx_.Unsupported("a correlation without group-by (YARA-L needs match placeholders)");
-      return std::nullopt;
-    }
-    if (spec_.window.span_seconds > 48 * 3600) {
-      ctx_.Unsupported("a timespan over 48 hours (the longest YARA-L match window)");
+    if (Refuses(spec_.group_by.empty(),
+                "a correlation without group-by (YARA-L needs match placeholders)") ||
+        Refuses(spec_.window.span_seconds > 48 * 3600,
+                "a timespan over 48 hours (the longest YARA-L match window)")) {
       return std::nullopt;
     }
     const bool temporal =
@@ -236,10 +245,9 @@ class YaralCorrelation : public CorrelationWriter {
     } else {
       // Every rule present (and in order for temporal_ordered), or the extended condition; a
       // folded chained event_count needs N events of its rule: `#eK >= N`.
-      if (!spec_.rule_condition && !AsksForEveryRule(ctx_)) {
-        ctx_.Unsupported("a temporal condition other than all rules");
+      if (Refuses(!spec_.rule_condition && !AsksForEveryRule(ctx_),
+                  "a temporal condition other than all rules"))
         return std::nullopt;
-      }
       if (spec_.rule_condition) {
         auto text = RuleCondition(*spec_.rule_condition, false);
         if (!text) return std::nullopt;
@@ -278,6 +286,12 @@ class YaralCorrelation : public CorrelationWriter {
       ctx_.Unsupported("'not' over anything but one rule in a temporal condition");
       return std::nullopt;
     }
+    // https://cloud.google.com/chronicle/docs/yara-l/condition-syntax: "Use or only when the
+    // query contains a single event variable."
+    if (Refuses(t.kind == Kind::kOr && ctx_.sources.size() > 1,
+                "'or' between rules in a temporal condition (YARA-L allows or only with a single "
+                "event variable)"))
+      return std::nullopt;
     std::string out;
     for (size_t i = 0; i < t.children.size(); ++i) {
       auto part = RuleCondition(t.children[i], true);
@@ -297,14 +311,11 @@ class YaralAggregate : public CorrelationWriter {
 
   std::optional<std::string> Run() {
     const auto& source = ctx_.sources[0];
-    if (spec_.group_by.empty()) {
-      ctx_.Unsupported("an aggregate without group-by (YARA-L needs match placeholders)");
-      return std::nullopt;
-    }
     long long span =
         spec_.window.bucket_seconds > 0 ? spec_.window.bucket_seconds : spec_.window.span_seconds;
-    if (span > 48 * 3600) {
-      ctx_.Unsupported("a window over 48 hours (the longest YARA-L match window)");
+    if (Refuses(spec_.group_by.empty(),
+                "an aggregate without group-by (YARA-L needs match placeholders)") ||
+        Refuses(span > 48 * 3600, "a window over 48 hours (the longest YARA-L match window)")) {
       return std::nullopt;
     }
     EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
@@ -332,10 +343,9 @@ class YaralAggregate : public CorrelationWriter {
                  (m.limit.empty() || std::stoll(m.limit) != 25)) {
         ctx_.Approximates(fmt::format("array_distinct() keeps up to 25 values of {}, not {}",
                                       m.written_field, m.limit.empty() ? "all" : m.limit));
-      } else if (m.kind == ir::MeasureKind::kAvg) {
-        ctx_.Unsupported("an avg measure (detection-rule outcomes have no avg())");
+      } else if (Refuses(m.kind == ir::MeasureKind::kAvg,
+                         "an avg measure (detection-rule outcomes have no avg())"))
         return std::nullopt;
-      }
       outcome += fmt::format("    ${} = {}\n", m.name, SpellMeasure(kMeasures, text));
     }
     for (const auto& column : spec_.columns) {
