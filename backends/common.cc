@@ -28,6 +28,7 @@ const ir::RegexFlavor& LuceneRegexFlavor() {
     // In a query string `\\/` at a regex's end reads as an escaped `/`, so a class keeps every
     // literal backslash away from the closing delimiter.
     f.backslash_literal = "[\\\\]";
+    f.dot_matches_newline = true;  // `.` is any character
     return f;
   }();
   return kFlavor;
@@ -73,10 +74,11 @@ std::string LucenePatternRegex(const ir::Pattern& pattern, bool leading, bool tr
   start.kind = ir::RegexNode::Kind::kAssertion;
   start.symbol = '^';
   ir::RegexNode end = start;
-  end.symbol = '$';
+  end.symbol = 'z';  // the whole value: no final line feed allowed
   regex.root.children.insert(regex.root.children.begin(), start);
   regex.root.children.push_back(end);
   regex.ignore_case = fold;
+  regex.dot_all = true;  // Sigma's * and ? match line breaks too
   std::string unsupported;
   return ir::EmitWholeMatch(regex, LuceneRegexFlavor(), &unsupported).value_or("");
 }

@@ -22,6 +22,7 @@ const ir::RegexFlavor kRustFlavor{
     .named_group_prefix = "(?P<",
     // && -- ~~ are set operations inside classes
     .class_metachars = "\\]^-[&~",
+    .dollar_is_text_end = true,
 };
 
 // String literals: "..." with backslash escapes; `and` binds tighter than `or`, nested

@@ -27,6 +27,7 @@ const ir::RegexFlavor kRe2{
     .class_metachars = "\\]^-[/",
     // `/` ends the regex literal
     .literal_metachars = "\\.+*?()|[]{}^$/",
+    .dollar_is_text_end = true,
 };
 
 std::string Quote(std::string_view text) { return QuoteString(text, kYaral.quote); }

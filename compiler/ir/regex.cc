@@ -588,8 +588,13 @@ class Parser {
 
 class Emitter {
  public:
-  Emitter(const RegexFlavor& flavor, std::string* unsupported, bool fold = false)
-      : flavor_(flavor), unsupported_(unsupported), fold_(fold) {}
+  Emitter(const RegexFlavor& flavor, std::string* unsupported, bool fold = false,
+          bool dot_all = false, bool multiline = false)
+      : flavor_(flavor),
+        unsupported_(unsupported),
+        fold_(fold),
+        dot_all_(dot_all),
+        multiline_(multiline) {}
 
   bool Emit(const RegexNode& n, std::string& out) {
     using K = RegexNode::Kind;
@@ -600,7 +605,13 @@ class Emitter {
         EmitLiteral(n.codepoint, false, out);
         return true;
       case K::kAnyChar:
-        out += '.';
+        if (flavor_.dot_matches_newline && !dot_all_) {
+          out += "[^";
+          EmitLiteral('\n', true, out);
+          out += ']';
+        } else {
+          out += '.';
+        }
         return true;
       case K::kPerlClass:
         return EmitPerl(n.symbol, n.name, out);
@@ -737,6 +748,10 @@ class Emitter {
       case '^':
       case '$':
         if (!flavor_.anchors) return Refuse(fmt::format("anchor {} inside the pattern", symbol));
+        if (symbol == '$' && flavor_.dollar_is_text_end && !multiline_) {
+          EmitLiteral('\n', false, out);
+          out += '?';
+        }
         out += symbol;
         return true;
       case 'b':
@@ -892,6 +907,8 @@ class Emitter {
   const RegexFlavor& flavor_;
   std::string* unsupported_;
   bool fold_ = false;
+  bool dot_all_ = false;    // the regex has the s flag: `.` matches a line feed too
+  bool multiline_ = false;  // the regex has the m flag: ^ and $ match at every line
 };
 
 }  // namespace
@@ -972,7 +989,7 @@ std::optional<std::string> EmitRegex(const Regex& regex, const RegexFlavor& flav
     }
     out += "(?" + flags + ")";
   }
-  Emitter emitter(flavor, unsupported);
+  Emitter emitter(flavor, unsupported, false, regex.dot_all, regex.multiline);
   if (!emitter.Emit(regex.root, out)) return std::nullopt;
   return out;
 }
@@ -984,7 +1001,7 @@ std::optional<std::string> EmitWholeMatch(const Regex& regex, const RegexFlavor&
     return std::nullopt;
   }
   bool fold = regex.ignore_case && flavor.fold_case;
-  Emitter emitter(flavor, unsupported, fold);
+  Emitter emitter(flavor, unsupported, fold, regex.dot_all);
   std::string flags;
   if (flavor.inline_flags) {
     if (regex.ignore_case) flags += 'i';
@@ -1012,9 +1029,15 @@ std::optional<std::string> EmitWholeMatch(const Regex& regex, const RegexFlavor&
     bool start = !seq.children.empty() && is_anchor(seq.children.front(), '^', 'A');
     if (start) seq.children.erase(seq.children.begin());
     bool end = !seq.children.empty() && is_anchor(seq.children.back(), '$', 'z');
+    // PCRE's `$` (without m) also matches before a final line feed; \z does not.
+    bool before_final_newline = end && seq.children.back().symbol == '$';
     if (end) seq.children.pop_back();
     if (!start) out += flavor.whole_match_padding;
     if (!emitter.Emit(seq, out)) return std::nullopt;
+    if (before_final_newline) {
+      emitter.EmitLiteral('\n', false, out);
+      out += '?';
+    }
     if (!end) out += flavor.whole_match_padding;
   }
   return flags.empty() ? out : "(?" + flags + ")" + out;

@@ -104,6 +104,12 @@ struct RegexFlavor {
   std::string whole_match_padding = ".*";  // pads an unanchored end in EmitWholeMatch
   std::string backslash_literal = "\\\\";  // how a literal backslash is written outside [...]
   bool empty_alternatives = true;          // (a|) allowed; else written (a)?
+  // The engine's `.` matches a line feed (Lucene's regexp): Sigma's `.` without the s flag is
+  // then written [^<LF>], as PCRE's does not match one.
+  bool dot_matches_newline = false;
+  // The engine's `$` (without m) matches only at the end of the text (RE2, Rust's regex): PCRE's,
+  // which also matches before a final line feed, is then written <LF>?$.
+  bool dollar_is_text_end = false;
 };
 
 // Re-emits `regex` for `flavor`, with flags as a leading inline group when `inline_flags` and

@@ -116,22 +116,43 @@ std::string Whole(const std::string& pattern, bool ignore_case = false) {
 TEST(RegexWholeMatch, AnchorsBecomePaddingOrNothing) {
   EXPECT_EQ(Whole("abc"), ".*abc.*");
   EXPECT_EQ(Whole("^abc"), "abc.*");
-  EXPECT_EQ(Whole("abc$"), ".*abc");
-  EXPECT_EQ(Whole("^abc$"), "abc");
-  EXPECT_EQ(Whole("^a|b$"), "a.*|.*b");
+  // PCRE's $ (without m) also matches before a final line feed; \z only at the very end.
+  EXPECT_EQ(Whole("abc$"), ".*abc\\n?");
+  EXPECT_EQ(Whole("abc\\z"), ".*abc");
+  EXPECT_EQ(Whole("^abc$"), "abc\\n?");
+  EXPECT_EQ(Whole("^abc\\z"), "abc");
+  EXPECT_EQ(Whole("^a|b$"), "a.*|.*b\\n?");
   EXPECT_EQ(Whole("a(?:b|c)*?d"), ".*a(b|c)*d.*");
   EXPECT_EQ(Whole("a\\d+/x"), ".*a[0-9]+\\/x.*");
   EXPECT_EQ(Whole("a^b"), "!anchor ^ inside the pattern");
   EXPECT_EQ(Whole("\\bword"), "!word boundary \\b");
-  EXPECT_EQ(Whole("^a(?:b|)c$"), "a((b)?)c");
-  EXPECT_EQ(Whole("^[^/]x$"), "[^\\/]x");
+  EXPECT_EQ(Whole("^a(?:b|)c\\z"), "a((b)?)c");
+  EXPECT_EQ(Whole("^[^/]x\\z"), "[^\\/]x");
+}
+
+// Lucene's `.` matches a line feed, PCRE's only with the s flag: without it, `.` is written as a
+// class that leaves the line feed out (the padding of unanchored ends matches anything, as a
+// search does).
+TEST(RegexWholeMatch, DotLeavesOutTheLineFeedWhereTheEngineWouldMatchIt) {
+  RegexFlavor flavor = LuceneLike();
+  flavor.dot_matches_newline = true;
+  auto whole = [&](const std::string& pattern) {
+    RegexError error;
+    auto regex = ParseRegex(pattern, &error);
+    std::string construct;
+    return EmitWholeMatch(*regex, flavor, &construct).value_or("!" + construct);
+  };
+  EXPECT_EQ(whole("a.b"), ".*a[^\\n]b.*");
+  EXPECT_EQ(whole("(?s)a.b"), ".*a.b.*");
+  EXPECT_EQ(whole("^a.*\\z"), "a[^\\n]*");
+  EXPECT_EQ(Whole("a.b"), ".*a.b.*");  // an engine whose . already leaves it out
 }
 
 TEST(RegexWholeMatch, IgnoreCaseFoldsLettersAndRanges) {
-  EXPECT_EQ(Whole("^ab1$", true), "[Aa][Bb]1");
-  EXPECT_EQ(Whole("^[a-c]x*$", true), "[a-cA-C]([Xx])*");
-  EXPECT_EQ(Whole("^[^z]$", true), "[^zZ]");
-  EXPECT_EQ(Whole("^\xC3\xA9$", true), "[\xC3\x89\xC3\xA9]");
+  EXPECT_EQ(Whole("^ab1\\z", true), "[Aa][Bb]1");
+  EXPECT_EQ(Whole("^[a-c]x*\\z", true), "[a-cA-C]([Xx])*");
+  EXPECT_EQ(Whole("^[^z]\\z", true), "[^zZ]");
+  EXPECT_EQ(Whole("^\xC3\xA9\\z", true), "[\xC3\x89\xC3\xA9]");
 }
 
 TEST(RegexFlags, LeadingInlineFlagsBecomeRegexFlags) {
