@@ -4,6 +4,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build pkg-config clang-format git
+  clang libclang-rt-14-dev          # libFuzzer targets (tools/fuzz.sh, the fuzz smoke test)
   antlr4 libantlr4-runtime-dev      # condition grammar: the tool and its C++ runtime
   libyaml-dev libyaml-cpp-dev libfmt-dev  # rule loading (libyaml; yaml-cpp's exception and
                                           # node types for test files), formatting

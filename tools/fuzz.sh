@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang, ASan + UBSan) and runs them.
+#   tools/fuzz.sh [SECONDS|-runs=N] [TARGET...]     e.g. tools/fuzz.sh 60, tools/fuzz.sh -runs=10000000 load
+# Targets: compile load condition events mapping (default: all). Seeds come from tests/golden,
+# rules and tests/rules; findings go to build-fuzz/findings/<target>/. A crash, a timeout over
+# 1 s or an RSS over 512 MB fails the run. Prints each target's executions.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+budget="${1:-60}"
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(compile load condition events mapping)
+build=build-fuzz
+if [ ! -f "$build/CMakeCache.txt" ]; then
+  CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREFRACT_FUZZ=ON \
+    -DREFRACT_BUILD_TESTS=OFF >/dev/null
+fi
+cmake --build "$build" --target $(printf 'fuzz_%s ' "${targets[@]}") >/dev/null
+if [[ "$budget" == -runs=* ]]; then limit="$budget"; else limit="-max_total_time=$budget"; fi
+
+seeds() {  # the seed corpus of target $1, in a fresh folder
+  local dir="$build/seeds/$1"
+  rm -rf "$dir" && mkdir -p "$dir"
+  case "$1" in
+    compile|load) find tests/golden rules tests/rules -name '*.yml' -exec cp {} "$dir" \; ;;
+    condition)
+      grep -rhoE '^ *condition: .*$' tests/golden rules | sed 's/^ *condition: //' |
+        awk '{ print > (dir "/c" NR) }' dir="$dir" ;;
+    events) find tests/rules rules tests/tools/hunt -name '*.jsonl' -exec cp {} "$dir" \; ;;
+    mapping)
+      for f in backends/mappings/*.yaml; do { printf '\0'; cat "$f"; } > "$dir/$(basename "$f")"; done
+      for f in $(find rules tests -name '*placeholders*.yml'); do
+        { printf '\1'; cat "$f"; } > "$dir/$(basename "$f")"
+      done ;;
+  esac
+  echo "$dir"
+}
+
+status=0
+for t in "${targets[@]}"; do
+  findings="$build/findings/$t"
+  mkdir -p "$findings" "$build/corpus/$t"
+  seed_dir=$(seeds "$t")
+  log="$build/findings/$t.log"
+  if "$build/fuzz_$t" "$build/corpus/$t" "$seed_dir" -dict=tools/fuzz/sigma.dict "$limit" \
+      -timeout=1 -rss_limit_mb=512 -max_len=65536 -artifact_prefix="$findings/" \
+      -print_final_stats=1 >"$log" 2>&1; then
+    echo "$t: $(grep -m1 -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$') executions, no finding"
+  else
+    status=1
+    echo "$t: FAILED (see $log; inputs in $findings)"
+    grep -E 'ERROR|SUMMARY|timeout|out-of-memory' "$log" | head -5 || true
+  fi
+done
+exit $status
