@@ -378,23 +378,9 @@ FileResult CompileText(const std::string& path, std::string text, const Session&
 FileResult CompileFile(const std::string& path, const Session& session) {
   FileResult result;
   result.path = path;
-  Diagnostics diagnostics;
-  std::ifstream probe(path, std::ios::binary);
-  if (!probe) {
-    result.diagnostics.Error("E0001", {path, 0, 0, 1}, "cannot read file");
-    return result;
-  }
-  probe.seekg(0, std::ios::end);
-  auto size = static_cast<size_t>(std::max<std::streamoff>(probe.tellg(), 0));
-  if (size > kMaxRuleFileBytes) {
-    // LoadRuleFile reports the size error without reading the whole file.
-    LoadRuleFile(path, result.diagnostics);
-    return result;
-  }
-  probe.seekg(0);
-  std::string text(size, '\0');
-  probe.read(text.data(), static_cast<std::streamsize>(size));
-  return CompileText(path, std::move(text), session);
+  auto text = ReadRuleFileText(path, result.diagnostics);
+  if (!text) return result;
+  return CompileText(path, std::move(*text), session);
 }
 
 }  // namespace refract

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -19,10 +22,22 @@ SourceLocation LocationOf(const SourceFile& source, const yaml::Mark& mark, int 
   return {source.path(), mark.line + 1, mark.column + 1, length};
 }
 
-std::optional<RuleDoc> LoadRuleFile(const std::string& path, Diagnostics& diagnostics) {
+std::optional<std::string> ReadRuleFileText(const std::string& path, Diagnostics& diagnostics) {
+  // A FIFO, device or socket would block the run or never end: only regular files are read,
+  // and the check comes before opening, which blocks on a FIFO.
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    diagnostics.Error("E0001", {path, 0, 0, 1},
+                      std::filesystem::is_directory(status)
+                          ? "cannot read file: it is a folder"
+                          : "cannot read file: not a regular file (a pipe, device or socket)");
+    return std::nullopt;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    diagnostics.Error("E0001", {path, 0, 0, 1}, "cannot read file");
+    diagnostics.Error("E0001", {path, 0, 0, 1},
+                      fmt::format("cannot read file: {}", std::strerror(errno)));
     return std::nullopt;
   }
   in.seekg(0, std::ios::end);
@@ -37,8 +52,18 @@ std::optional<RuleDoc> LoadRuleFile(const std::string& path, Diagnostics& diagno
   }
   in.seekg(0);
   std::string text(size, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(size));
-  return LoadRuleText(path, std::move(text), diagnostics);
+  if (!in.read(text.data(), static_cast<std::streamsize>(size))) {
+    diagnostics.Error("E0001", {path, 0, 0, 1},
+                      fmt::format("cannot read file: {}", std::strerror(errno)));
+    return std::nullopt;
+  }
+  return text;
+}
+
+std::optional<RuleDoc> LoadRuleFile(const std::string& path, Diagnostics& diagnostics) {
+  auto text = ReadRuleFileText(path, diagnostics);
+  if (!text) return std::nullopt;
+  return LoadRuleText(path, std::move(*text), diagnostics);
 }
 
 std::optional<RuleDoc> LoadRuleText(const std::string& path, std::string text,

@@ -267,5 +267,13 @@ if node -e '
   process.exit(ok ? 0 : 1);' "$tmp/stdout"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL check sarif: not SARIF 2.1.0 as required"; fi
 check "check shipped rules" 0 "$refract" check rules/
 
+# A FIFO would block the run at open(); an empty file is no rule. Both are errors, at once.
+mkfifo "$tmp/pipe.yml"
+check "fifo named" 1 timeout 10 "$refract" translate "$tmp/pipe.yml" --target kql
+expect_grep "fifo refused" "$tmp/stderr" "not a regular file"
+: >"$tmp/empty.yml"
+check "empty rule file" 1 "$refract" translate "$tmp/empty.yml" --target kql
+expect_grep "empty file named" "$tmp/stderr" "E0004"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
