@@ -6,10 +6,13 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "compiler/bundle/bundle.h"
@@ -36,8 +39,9 @@ std::map<std::string, std::string> ReadTree(const fs::path& dir) {
 }
 
 // Writes the bundle beside `dir`, then swaps it in: a failed or killed run leaves the old
-// bundle (or none) in place, never a half-written one.
-bool WriteBundle(const fs::path& dir, const std::map<std::string, std::string>& files) {
+// bundle (or none) in place, never a half-written one. Returns the reason when it cannot.
+std::optional<std::string> WriteBundle(const fs::path& dir,
+                                       const std::map<std::string, std::string>& files) {
   std::error_code ec;
   fs::path tmp = dir;
   tmp += fmt::format(".tmp-{}", getpid());
@@ -48,8 +52,9 @@ bool WriteBundle(const fs::path& dir, const std::map<std::string, std::string>& 
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
     out << content;
     if (!out.flush()) {
+      std::string reason = std::strerror(errno);
       fs::remove_all(tmp, ec);
-      return false;
+      return reason;
     }
   }
   fs::path old = dir;
@@ -58,12 +63,13 @@ bool WriteBundle(const fs::path& dir, const std::map<std::string, std::string>& 
   if (had) fs::rename(dir, old, ec);
   if (!ec) fs::rename(tmp, dir, ec);
   if (ec) {
+    std::string reason = ec.message();
     if (had) fs::rename(old, dir, ec);
     fs::remove_all(tmp, ec);
-    return false;
+    return reason;
   }
   if (had) fs::remove_all(old, ec);
-  return true;
+  return std::nullopt;
 }
 
 // What a target cannot express leaves that rule out of that target's folder; other errors
@@ -159,9 +165,9 @@ int Bundle(int argc, char** argv) {
                                               stale.size()));
     return stale.empty() ? kExitOk : kExitRuleErrors;
   }
-  if (!WriteBundle(out_dir, bundle)) {
-    std::cerr << "refract: cannot write the bundle to " << out_dir << "\n";
-    return kExitUsage;
+  if (auto reason = WriteBundle(out_dir, bundle)) {
+    std::cerr << "refract: cannot write the bundle to " << out_dir << ": " << *reason << "\n";
+    return kExitRuleErrors;
   }
   if (!quiet) {
     std::cerr << fmt::format("refract bundle: {} file(s) in {}\n", bundle.size(), out_dir);

@@ -21,7 +21,17 @@ int UsageError(const std::string& message);
 // "a,b,,c" → {"a", "b", "c"}.
 std::vector<std::string> SplitCommas(const std::string& text);
 
-// Writes `text` to `path` through a temporary file, so a failure leaves no partial file.
-bool WriteAtomically(const std::filesystem::path& path, const std::string& text);
+// Writes `text` to `path` through a temporary file beside it (`.NAME.refract-tmp-PID`), so a
+// failure leaves no partial file; returns the reason when it cannot.
+std::optional<std::string> WriteAtomically(const std::filesystem::path& path,
+                                           const std::string& text);
+
+// Makes SIGINT, SIGTERM and SIGHUP remove the temporary file being written before the process
+// ends as the signal says.
+void RemoveTemporariesOnSignal();
+
+// Removes the temporary files that runs which are no longer alive left under `dir` (a run killed
+// with SIGKILL cannot remove its own).
+void RemoveStaleTemporaries(const std::filesystem::path& dir);
 
 }  // namespace refract::cli

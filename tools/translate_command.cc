@@ -121,6 +121,10 @@ int Translate(int argc, char** argv) {
 
   Session session;
   if (auto error = SelectBackends(args.targets, session)) return UsageError(*error);
+  if (!args.output_dir.empty()) {
+    RemoveTemporariesOnSignal();
+    RemoveStaleTemporaries(args.output_dir);
+  }
   session.stage = args.emit == "ast"  ? EmitStage::kAst
                   : args.emit == "ir" ? EmitStage::kIr
                                       : EmitStage::kQuery;
@@ -186,8 +190,8 @@ int Translate(int argc, char** argv) {
           name = fmt::format("{}-{}", base, n);
         }
         fs::path path = fs::path(args.output_dir) / dir / (name + "." + ext);
-        if (!WriteAtomically(path, o.text)) {
-          std::cerr << "refract: cannot write " << path.string() << "\n";
+        if (auto error = WriteAtomically(path, o.text)) {
+          std::cerr << "refract: cannot write " << path.string() << ": " << *error << "\n";
           return kExitRuleErrors;
         }
         continue;

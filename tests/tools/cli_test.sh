@@ -275,5 +275,17 @@ expect_grep "fifo refused" "$tmp/stderr" "not a regular file"
 check "empty rule file" 1 "$refract" translate "$tmp/empty.yml" --target kql
 expect_grep "empty file named" "$tmp/stderr" "E0004"
 
+# A temporary file that a killed run (here: a pid no process has) left is removed by the next
+# run into the same folder; a live process's is not.
+mkdir -p "$tmp/outdir/kql"
+: >"$tmp/outdir/kql/.good.kql.refract-tmp-4194999"
+: >"$tmp/outdir/kql/.good.kql.refract-tmp-1"
+check "translate -o after a killed run" 0 "$refract" translate "$tmp/good.yml" --target kql -o "$tmp/outdir"
+if [ ! -e "$tmp/outdir/kql/.good.kql.refract-tmp-4194999" ] && [ -e "$tmp/outdir/kql/.good.kql.refract-tmp-1" ]; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); echo "FAIL stale temporaries: the dead run's file should go, the live one's stay"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
