@@ -19,6 +19,8 @@
 #include "compiler/eval/event.h"
 #include "compiler/eval/matcher.h"
 #include "compiler/ir/correlation_lower.h"
+#include "compiler/load/loader.h"
+#include "compiler/load/yaml_tree.h"
 #include "compiler/mapping/mapping.h"
 
 namespace refract::hunt {
@@ -568,20 +570,34 @@ std::string AlertText(const std::string& title, const std::vector<size_t>& lines
 }
 
 // Runs one case of a test file; prints a readable diff and returns false when it fails.
-bool RunTestCase(const fs::path& test_file, const YAML::Node& test, const YAML::Node& c,
+// An event's line number in a test case, or YAML::ParserException at `n` when it is not one.
+size_t LineNumber(const yaml::Node& n) {
+  const std::string& text = n.Scalar();
+  if (!n.IsScalar() || text.empty() || text.size() > 18 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
+    YAML::Mark at;
+    at.pos = n.Mark().pos;
+    at.line = n.Mark().line;
+    at.column = n.Mark().column;
+    throw YAML::ParserException(at, "an expected event is its line number, e.g. 3");
+  }
+  return std::stoull(text);
+}
+
+bool RunTestCase(const fs::path& test_file, const yaml::Node& test, const yaml::Node& c,
                  size_t index, std::ostream& out) {
   fs::path dir = test_file.parent_path();
-  std::string name = c["name"] ? c["name"].as<std::string>() : fmt::format("case {}", index + 1);
+  std::string name = c["name"].IsScalar() ? c["name"].Scalar() : fmt::format("case {}", index + 1);
   std::string label = fmt::format("{}: {}", test_file.string(), name);
   std::vector<std::string> rules;
-  for (const auto& r : test["rules"]) rules.push_back((dir / r.as<std::string>()).string());
-  std::string schema = test["schema"] ? test["schema"].as<std::string>() : "";
-  std::string timestamp = test["timestamp"] ? test["timestamp"].as<std::string>() : "";
-  if (!c["events"]) {
+  for (const auto& r : test["rules"]) rules.push_back((dir / r.Scalar()).string());
+  std::string schema = test["schema"].Scalar();
+  std::string timestamp = test["timestamp"].Scalar();
+  if (!c["events"].IsScalar()) {
     out << "FAIL " << label << ": the case names no 'events' file\n";
     return false;
   }
-  std::string events = (dir / c["events"].as<std::string>()).string();
+  std::string events = (dir / c["events"].Scalar()).string();
   // An expectation may check named values (`values: {RiskScore: 90}`); those names are then
   // shown for every alert of that rule.
   struct Alert {
@@ -592,19 +608,17 @@ bool RunTestCase(const fs::path& test_file, const YAML::Node& test, const YAML::
   std::vector<Alert> expected;
   std::map<std::string, std::set<std::string>> checked;  // rule title → value names checked
   for (const auto& e : c["expect"]) {
-    Alert a{e["rule"].as<std::string>(), {}, {}};
-    for (const auto& l : e["events"]) a.lines.push_back(l.as<size_t>());
+    Alert a{e["rule"].Scalar(), {}, {}};
+    for (const auto& l : e["events"]) a.lines.push_back(LineNumber(l));
     for (const auto& v : e["values"]) {
       std::string text;
       if (v.second.IsSequence()) {
-        for (size_t i = 0; i < v.second.size(); ++i) {
-          text += (i ? ", " : "") + v.second[i].as<std::string>();
-        }
+        for (const auto& item : v.second) text += (text.empty() ? "" : ", ") + item.Scalar();
       } else {
-        text = v.second.as<std::string>();
+        text = v.second.Scalar();
       }
-      a.values[v.first.as<std::string>()] = text;
-      checked[a.title].insert(v.first.as<std::string>());
+      a.values[v.first.Scalar()] = text;
+      checked[a.title].insert(v.first.Scalar());
     }
     expected.push_back(std::move(a));
   }
@@ -660,8 +674,16 @@ TestSummary RunTests(const std::vector<std::string>& test_files, std::ostream& o
   TestSummary summary;
   for (const auto& file : test_files) {
     try {
-      YAML::Node test = YAML::LoadFile(file);
-      if (!test["rules"] || !test["cases"]) {
+      Diagnostics diagnostics;
+      auto text = ReadRuleFileText(file, diagnostics);
+      if (!text) {
+        out << "FAIL " << file << ": " << diagnostics.all().front().message << "\n";
+        ++summary.failed;
+        continue;
+      }
+      const yaml::Documents read = yaml::Read(*text);
+      const yaml::Node test = read.documents.empty() ? yaml::Node() : read.documents[0];
+      if (!test["rules"].IsDefined() || !test["cases"].IsDefined()) {
         out << "FAIL " << file << ": a test file needs 'rules' and 'cases'\n";
         ++summary.failed;
         continue;
@@ -671,7 +693,7 @@ TestSummary RunTests(const std::vector<std::string>& test_files, std::ostream& o
         (RunTestCase(file, test, c, index++, out) ? summary.passed : summary.failed) += 1;
       }
     } catch (const YAML::Exception& e) {
-      out << "FAIL " << file << ": " << e.what() << "\n";
+      out << fmt::format("FAIL {}:{}:{}: {}\n", file, e.mark.line + 1, e.mark.column + 1, e.msg);
       ++summary.failed;
     }
   }

@@ -182,7 +182,7 @@ expect_grep "out of order reported" "$tmp/stderr" 'the events are not in time or
 expect_grep "out of order still alerts" "$tmp/stdout" '"CredentialStuffing".*"events":\[{"file":"[^"]*","line":3},.*"line":9}\]'
 mkdir -p "$tmp/badtest" && printf 'rules: [\n' >"$tmp/badtest/bad.test.yml"
 check "test malformed file" 1 "$refract" test "$tmp/badtest"
-expect_grep "test malformed file reported" "$tmp/stdout" 'FAIL .*bad.test.yml: yaml-cpp: error at line 2'
+expect_grep "test malformed file reported" "$tmp/stdout" 'FAIL .*bad.test.yml:2:1: did not find expected node content'
 check "translate skips test files" 0 "$refract" translate "$tmp/broken" --target kql
 expect_grep "one rule translated" "$tmp/stderr" '1 file(s), 1 output(s)'
 # The seed's Windows scenario, chained (six bad-password failures, then a logon), with its three
