@@ -36,6 +36,9 @@ seeds() {  # the seed corpus of target $1, in a fresh folder
   echo "$dir"
 }
 
+# ASan's quarantine of freed memory alone grows to 256 MB by default; kept small, the RSS limit
+# measures refract's memory, not the sanitizer's.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-quarantine_size_mb=16:malloc_context_size=5}"
 status=0
 for t in "${targets[@]}"; do
   findings="$build/findings/$t"

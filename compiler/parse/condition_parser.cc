@@ -159,8 +159,8 @@ std::string DescribeToken(size_t type, const std::string& text) {
 namespace {
 
 // ANTLR caches what it learns of the grammar in DFAs that every lexer and parser shares (static
-// members), and the cache grows with each new shape of input, without bound: a fuzzer's million
-// conditions took 400 MB. It is dropped every kParsesPerCache parses; files are compiled in
+// members), and the cache grows with each new shape of input, without bound in a long process.
+// It is dropped every kParsesPerCache parses; files are compiled in
 // parallel, so parses hold the lock shared and the clearing holds it alone.
 constexpr unsigned kParsesPerCache = 4096;
 std::shared_mutex g_dfa_lock;
