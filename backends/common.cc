@@ -107,6 +107,13 @@ std::string ReplaceAll(std::string text, std::string_view from, std::string_view
   return text;
 }
 
+std::optional<std::string> ElasticRegexTooLong(std::string_view regex) {
+  if (regex.size() <= kMaxElasticRegexLength) return std::nullopt;
+  return fmt::format(
+      "a regex of {} characters (Elasticsearch's index.max_regex_length is {} by default)",
+      regex.size(), kMaxElasticRegexLength);
+}
+
 std::string CompactDuration(long long seconds) {
   if (seconds % 86400 == 0) return std::to_string(seconds / 86400) + "d";
   if (seconds % 3600 == 0) return std::to_string(seconds / 3600) + "h";

@@ -44,6 +44,14 @@ std::string PatternAsRegex(const ir::Pattern& pattern, ir::Op op, const ir::Rege
 // `text` with every `from` replaced by `to`, left to right.
 std::string ReplaceAll(std::string text, std::string_view from, std::string_view to);
 
+// Elasticsearch (and OpenSearch) refuse a regexp query longer than index.max_regex_length,
+// 1,000 characters by default: Lucene query strings, EQL regex and ES|QL RLIKE all become one.
+// https://www.elastic.co/guide/en/elasticsearch/reference/current/index-modules.html#index-max-regex-length
+inline constexpr size_t kMaxElasticRegexLength = 1000;
+
+// Why `regex` cannot be sent to Elasticsearch as it stands, or nullopt when it can.
+std::optional<std::string> ElasticRegexTooLong(std::string_view regex);
+
 // A duration in the largest whole unit: 86400 → "1d", 600 → "10m", 45 → "45s".
 std::string CompactDuration(long long seconds);
 

@@ -89,6 +89,7 @@ class EqlGenerator : public TextGenerator {
     if (!text) {
       return Fail(p, "the regex construct " + construct + " (EQL uses Lucene regular expressions)");
     }
+    if (auto why = ElasticRegexTooLong(*text)) return Fail(p, *why);
     return fmt::format("{} {} {}", field, regex.ignore_case ? "regex~" : "regex", Quote(*text));
   }
 
@@ -137,6 +138,7 @@ class EqlGenerator : public TextGenerator {
       bool trailing = p.op == Op::kContains || p.op == Op::kStartsWith;
       if (HasWildcardChar(v.pattern)) {
         std::string regex = LucenePatternRegex(v.pattern, leading, trailing, false);
+        if (auto why = ElasticRegexTooLong(regex)) return Fail(p, *why);
         // The Lucene escapes are for the engine; the string quoting comes on top.
         regex_tests.push_back(
             fmt::format("{} {} {}", field, p.cased ? "regex" : "regex~", Quote(regex)));

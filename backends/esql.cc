@@ -138,6 +138,7 @@ class EsqlEmitter : public TextGenerator {
       return Fail(p,
                   "the regex construct " + construct + " (RLIKE uses Lucene regular expressions)");
     }
+    if (auto why = ElasticRegexTooLong(*text)) return Fail(p, *why);
     return fmt::format("{} RLIKE {}", TextSubject(p, field), Quote(*text));
   }
 
@@ -228,6 +229,7 @@ class EsqlEmitter : public TextGenerator {
         bool leading = p.op == Op::kContains || p.op == Op::kEndsWith;
         bool trailing = p.op == Op::kContains || p.op == Op::kStartsWith;
         std::string regex = LucenePatternRegex(v.pattern, leading, trailing, !p.cased);
+        if (auto why = ElasticRegexTooLong(regex)) return Fail(p, *why);
         parts.push_back(fmt::format("{} RLIKE {}", field, Quote(regex)));
         continue;
       }

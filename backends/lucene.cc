@@ -67,7 +67,9 @@ class LuceneGenerator : public TextGenerator {
                   "query strings have no case-insensitive flag)");
     }
     if (!p.cased && HasLetter(literal)) {
-      return "/" + LucenePatternRegex(v.pattern, leading, trailing, true) + "/";
+      std::string regex = LucenePatternRegex(v.pattern, leading, trailing, true);
+      if (auto why = ElasticRegexTooLong(regex)) return Fail(p, *why);
+      return "/" + regex + "/";
     }
     // Case does not matter: a term, or a wildcard query (not quoted, so * and ? work).
     std::string out = leading ? "*" : "";
@@ -111,6 +113,7 @@ class LuceneGenerator : public TextGenerator {
           auto regex = ir::EmitWholeMatch(*v.regex, LuceneRegexFlavor(), &construct);
           if (!regex)
             return Fail(p, "the regex construct " + construct + " (Lucene regular expressions)");
+          if (auto why = ElasticRegexTooLong(*regex)) return Fail(p, *why);
           terms.push_back("/" + *regex + "/");
         }
         break;
