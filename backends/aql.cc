@@ -215,11 +215,21 @@ class AqlCorrelation : public CorrelationWriter {
       ctx_.Unsupported("value_percentile (AQL has no percentile aggregate)");
       return std::nullopt;
     }
+    // Several rules are one search: their conditions joined by OR, counted together.
+    if (Refuses(!SourcesShareFields(ctx_),
+                "a correlation over rules whose group-by or value fields differ (one AQL "
+                "search groups by one set of columns)")) {
+      return std::nullopt;
+    }
     const ir::CorrelationSource& source = ctx_.sources[0];
-    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
-    auto where = AqlGenerator(ec).Where(*source.rule);
-    if (!where || ctx_.diagnostics.HasErrors()) return std::nullopt;
-    const std::string& condition = *where;
+    std::string condition;
+    for (const auto& each : ctx_.sources) {
+      EmitContext ec{*each.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+      auto where = AqlGenerator(ec).Where(*each.rule);
+      if (!where || ctx_.diagnostics.HasErrors()) return std::nullopt;
+      condition +=
+          ctx_.sources.size() == 1 ? *where : (condition.empty() ? "(" : " OR (") + *where + ")";
+    }
     std::vector<std::string> groups;
     for (const auto& f : source.group_fields) groups.push_back(Field(f));
     std::string field = Field(source.value_field);

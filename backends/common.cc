@@ -176,6 +176,16 @@ std::string LookbackComment(const CorrelationContext& ctx, std::string_view comm
                      CompactDuration(ctx.spec.window.span_seconds), where);
 }
 
+bool SourcesShareFields(const CorrelationContext& ctx) {
+  for (const auto& source : ctx.sources) {
+    if (source.group_fields != ctx.sources[0].group_fields ||
+        source.value_field != ctx.sources[0].value_field) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool HasThresholds(const CorrelationContext& ctx) {
   for (const auto& source : ctx.sources) {
     if (source.min_count > 1) return true;
@@ -231,6 +241,20 @@ bool AllNameChars(std::string_view text, std::string_view also) {
 bool IsPlainName(std::string_view name, std::string_view also) {
   return !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
          AllNameChars(name, also);
+}
+
+std::string SnakeCase(std::string_view text) {
+  std::string out;
+  for (char raw : text) {
+    const auto c = static_cast<unsigned char>(raw);
+    if (std::isalnum(c)) {
+      out += static_cast<char>(std::tolower(c));
+    } else if (!out.empty() && out.back() != '_') {
+      out += '_';
+    }
+  }
+  while (!out.empty() && out.back() == '_') out.pop_back();
+  return out;
 }
 
 std::string RefractName(std::string_view name) {

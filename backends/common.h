@@ -76,6 +76,10 @@ std::vector<const ir::Expr*> Conjuncts(const ir::Expr& expr);
 std::string LookbackComment(const CorrelationContext& ctx, std::string_view comment,
                             std::string_view where);
 
+// True when every source of `ctx` reads its group keys and value from the same fields as the
+// first, so that one query can test `rule1 or rule2` and aggregate them together.
+bool SourcesShareFields(const CorrelationContext& ctx);
+
 // True when a source of `ctx` needs more than one event (a folded chained event_count).
 bool HasThresholds(const CorrelationContext& ctx);
 
@@ -97,6 +101,10 @@ bool AllNameChars(std::string_view text, std::string_view also = "");
 
 // True when `name` is an identifier: name characters (with `also`), not starting with a digit.
 bool IsPlainName(std::string_view name, std::string_view also = "");
+
+// `text` as a lower-case identifier: ASCII letters and digits, one `_` for each run of other
+// characters, none at the ends (empty when `text` has no letter or digit).
+std::string SnakeCase(std::string_view text);
 
 // A name for a value refract derives (a group key read from several fields, a flag):
 // `refract_` and `name` with every character but ASCII letters and digits as `_`.

@@ -213,6 +213,9 @@ class EqlCorrelation : public CorrelationWriter {
     }
     std::string out =
         fmt::format("sequence with maxspan={}", CompactDuration(spec_.window.span_seconds));
+    if (type == ir::CorrelationKind::kEventCount && ctx_.sources.size() > 1) {
+      return CountOfSeveral(out, runs);
+    }
     for (const auto& source : ctx_.sources) {
       EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
       auto query = EqlGenerator(ec).Run();
@@ -230,6 +233,36 @@ class EqlCorrelation : public CorrelationWriter {
       }
       if (repeat > 1) out += fmt::format(" with runs={}", repeat);
     }
+    return out;
+  }
+
+ private:
+  // event_count over several rules counts the events of any of them: one step whose query is
+  // the rules' conditions joined by or, repeated `runs` times. The rules must read one event
+  // category (`process where`) and the same group fields.
+  std::optional<std::string> CountOfSeveral(std::string out, int runs) {
+    std::string category;
+    std::string conditions;
+    for (const auto& source : ctx_.sources) {
+      EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+      auto query = EqlGenerator(ec).Run();
+      if (!query) return std::nullopt;
+      size_t where = query->find(" where ");
+      std::string prefix = query->substr(0, where);
+      if (Refuses(where == std::string::npos || (!category.empty() && prefix != category) ||
+                      !SourcesShareFields(ctx_),
+                  "event_count over rules of different event categories or group fields (one "
+                  "sequence step reads one query)")) {
+        return std::nullopt;
+      }
+      category = prefix;
+      conditions += (conditions.empty() ? "(" : " or (") + query->substr(where + 7) + ")";
+    }
+    out += fmt::format("\n  [{} where {}]", category, conditions);
+    if (!spec_.group_by.empty()) {
+      out += " by " + JoinEach(ctx_.sources[0].group_fields, ", ", Field);
+    }
+    if (runs > 1) out += fmt::format(" with runs={}", runs);
     return out;
   }
 };

@@ -233,6 +233,13 @@ class SumoCorrelation : public CorrelationWriter {
     const ir::CorrelationKind type = spec_.kind;
     if (type == ir::CorrelationKind::kTemporal || type == ir::CorrelationKind::kTemporalOrdered)
       return Temporal(type == ir::CorrelationKind::kTemporalOrdered);
+    // Counting the events of several rules needs them in one search with the group keys read
+    // per rule; until that is written, such a correlation is refused rather than counting the
+    // first rule's events alone.
+    if (Refuses(ctx_.sources.size() > 1,
+                std::string(ir::CorrelationKindName(type)) + " over several rules")) {
+      return std::nullopt;
+    }
     const auto& source = ctx_.sources[0];
     EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
     std::set<std::string> extra(source.group_fields.begin(), source.group_fields.end());

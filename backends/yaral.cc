@@ -41,16 +41,7 @@ std::string Field(const std::string& field, std::string_view var = "$e") {
 }
 
 std::string RuleName(const ir::RuleInfo& info) {
-  std::string source = !info.name.empty() ? info.name : info.title;
-  std::string out;
-  for (char c : source) {
-    if (std::isalnum(static_cast<unsigned char>(c))) {
-      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    } else if (!out.empty() && out.back() != '_') {
-      out += '_';
-    }
-  }
-  while (!out.empty() && out.back() == '_') out.pop_back();
+  std::string out = SnakeCase(!info.name.empty() ? info.name : info.title);
   if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "rule_" + out;
   return out;
 }
@@ -207,6 +198,12 @@ class YaralCorrelation : public CorrelationWriter {
     }
     const bool temporal =
         type == ir::CorrelationKind::kTemporal || type == ir::CorrelationKind::kTemporalOrdered;
+    // Several counted rules are one event variable, whose event lines are and-ed: their
+    // conditions share one line, joined by or.
+    const bool joined = !temporal && ctx_.sources.size() > 1;
+    if (Refuses(joined && !SourcesShareFields(ctx_), "rules whose group or value fields differ")) {
+      return std::nullopt;
+    }
     std::string events;
     for (size_t i = 0; i < ctx_.sources.size(); ++i) {
       const auto& source = ctx_.sources[i];
@@ -214,7 +211,9 @@ class YaralCorrelation : public CorrelationWriter {
       std::string var = temporal ? fmt::format("$e{}", i + 1) : "$e";
       auto text = YaralGenerator(ec, var).EventsFor(*source.rule);
       if (!text) return std::nullopt;
-      events += "    " + *text + "\n";
+      events += joined ? (i ? " or (" : "    (") + *text + ")" : "    " + *text;
+      if (joined && i + 1 < ctx_.sources.size()) continue;
+      events += "\n";
       for (size_t g = 0; g < spec_.group_by.size(); ++g) {
         events += fmt::format("    {} = {}\n", Field(source.group_fields[g], var),
                               Placeholder(spec_.group_by[g]));

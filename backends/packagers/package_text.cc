@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "backends/common.h"
 #include "compiler/text/sha256.h"
 
 namespace refract::packagers {
@@ -35,16 +36,7 @@ std::string YamlBlock(std::string text, int indent) {
 
 // A file name from a title: lower-case letters and digits, `_` between words.
 std::string Slug(const std::string& title) {
-  std::string out;
-  for (char raw : title) {
-    const auto c = static_cast<unsigned char>(raw);
-    if (std::isalnum(c)) {
-      out += static_cast<char>(std::tolower(c));
-    } else if (!out.empty() && out.back() != '_') {
-      out += '_';
-    }
-  }
-  while (!out.empty() && out.back() == '_') out.pop_back();
+  std::string out = SnakeCase(title);
   return out.empty() ? "rule" : out.substr(0, 80);
 }
 
