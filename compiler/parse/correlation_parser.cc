@@ -298,6 +298,16 @@ void ParseAggregate(const yaml::Node& body, const SourceFile& source, Diagnostic
       std::string key = k->first.Scalar();
       if (key == "limit") {
         m.limit = Text(k->second);
+        // Backends read it as a number; nine digits keep it within an int.
+        if (m.limit.empty() || m.limit.size() > 9 ||
+            m.limit.find_first_not_of("0123456789") != std::string::npos ||
+            m.limit.find_first_not_of('0') == std::string::npos) {
+          diagnostics.Error("E0620", where(k->second),
+                            fmt::format("the limit of measure '{}' must be a whole number from 1 "
+                                        "to 999999999, not '{}'",
+                                        m.name, m.limit));
+          m.limit.clear();
+        }
         continue;
       }
       if (std::find(kKinds.begin(), kKinds.end(), key) == kKinds.end()) {

@@ -17,6 +17,24 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Inputs the fuzz targets (tools/fuzz.sh) found crashing, kept as regressions: each compiles to
+// every target with an error diagnostic and no crash. Named after what they broke.
+TEST(Robustness, FuzzFindingsGiveDiagnostics) {
+  std::vector<std::string> targets;
+  for (const Backend* backend : AllBackends()) targets.emplace_back(backend->id());
+  const fs::path dir = fs::path(REFRACT_SOURCE_DIR) / "tests" / "fuzz_findings";
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    std::ifstream in(e.path(), std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string out = testing::CompileToText(text.str(), targets);
+    EXPECT_NE(out.find("error[E"), std::string::npos) << e.path() << "\n" << out;
+    ++files;
+  }
+  EXPECT_GE(files, 1);
+}
+
 TEST(Robustness, MutatedRulesGiveDiagnosticsNotCrashes) {
   const std::vector<std::string> sources = refract::testing::ReadYmlFiles({"tests/golden"});
   ASSERT_FALSE(sources.empty());
