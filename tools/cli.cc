@@ -48,7 +48,12 @@ void RemoveStaleTemporaries(const fs::path& dir) {
     size_t at = name.rfind(kTemporaryMark);
     if (at == std::string::npos) continue;
     const std::string pid_text = name.substr(at + kTemporaryMark.size());
-    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
+    // Linux pids have at most 7 digits (pid_max is at most 2^22); a longer number is no pid of
+    // ours, and would overflow stol.
+    if (pid_text.empty() || pid_text.size() > 9 ||
+        pid_text.find_first_not_of("0123456789") != std::string::npos) {
+      continue;
+    }
     const auto pid = static_cast<pid_t>(std::stol(pid_text));
     // Another live run's file is its own; a dead run's is left over.
     if (pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH) stale.push_back(it->path());

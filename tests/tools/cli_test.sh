@@ -280,6 +280,7 @@ expect_grep "empty file named" "$tmp/stderr" "E0004"
 mkdir -p "$tmp/outdir/kql"
 : >"$tmp/outdir/kql/.good.kql.refract-tmp-4194999"
 : >"$tmp/outdir/kql/.good.kql.refract-tmp-1"
+: >"$tmp/outdir/kql/.good.kql.refract-tmp-99999999999999999999"  # no pid: left, and no crash
 check "translate -o after a killed run" 0 "$refract" translate "$tmp/good.yml" --target kql -o "$tmp/outdir"
 if [ ! -e "$tmp/outdir/kql/.good.kql.refract-tmp-4194999" ] && [ -e "$tmp/outdir/kql/.good.kql.refract-tmp-1" ]; then
   passed=$((passed + 1))
