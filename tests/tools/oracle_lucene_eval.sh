@@ -8,14 +8,7 @@
 set -u
 refract="$1"
 cd "$(dirname "$0")/../.."
-jars=/usr/share/java
-cp="$jars/lucene-core-4.10.4.jar:$jars/lucene-queryparser-4.10.4.jar:$jars/lucene-memory-4.10.4.jar:$jars/lucene-analyzers-common-4.10.4.jar:$jars/lucene-queries-4.10.4.jar:$jars/lucene-sandbox-4.10.4.jar"
-for jar in ${cp//:/ }; do
-  if [ ! -f "$jar" ]; then
-    echo "Lucene is not installed ($jar): run tools/setup.sh"
-    exit 1
-  fi
-done
+. tests/tools/lucene_classpath.sh
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 javac -nowarn -d "$out/classes" -cp "$cp" tools/oracles/lucene/LuceneEval.java || exit 1
