@@ -29,12 +29,32 @@ std::string RuleWithDetection(std::string_view detection, std::string_view logso
   return fmt::format("title: Test rule\nlogsource: {}\ndetection:\n{}", logsource, detection);
 }
 
+namespace {
+
+// Whether every diagnostic in `text` is W0401 (no table mapped; a custom-log table is used).
+bool OnlyCustomTableWarnings(const std::string& text) {
+  for (size_t at = text.find("]: "); at != std::string::npos; at = text.find("]: ", at + 1)) {
+    size_t open = text.rfind('[', at);
+    if (open == std::string::npos || text.compare(open + 1, at - open - 1, "W0401") != 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string KqlWhere(std::string_view detection, std::string_view logsource) {
   std::string text = CompileToText(RuleWithDetection(detection, logsource));
   const std::string marker = "| where ";
   size_t at = text.find(marker);
   if (at == std::string::npos || text.find("error[") != std::string::npos) return text;
   std::string where = text.substr(at + marker.size());
+  // A custom table's W0401 is expected; any other diagnostic stays in the text, so a case fails.
+  size_t diagnostic = where.find("\nrule.yml:");
+  if (diagnostic != std::string::npos && OnlyCustomTableWarnings(where.substr(diagnostic))) {
+    where.erase(diagnostic);
+  }
   while (!where.empty() && where.back() == '\n') where.pop_back();
   return where;
 }

@@ -23,7 +23,8 @@ std::string RuleWithDetection(std::string_view detection, std::string_view logso
                                                               "process_creation}");
 
 // Compiles a rule made of `detection` and returns only the KQL `where` clause text, or the
-// diagnostics when there is no query.
+// diagnostics when there is no query; diagnostics other than a custom table's W0401 follow
+// the clause.
 std::string KqlWhere(std::string_view detection, std::string_view logsource =
                                                      "{product: windows, category: "
                                                      "process_creation}");

@@ -1,5 +1,6 @@
 // Translates a Sigma corpus (the rules* folders of a SigmaHQ checkout) and prints, per target,
-// how many rules yielded a query and which diagnostics stopped the rest.
+// how many rules yielded a query, how many of those name a column the target's table or index
+// lacks (warning W0402), and which diagnostics stopped the rest.
 //
 //   corpus_report [--target ID[,ID...]|all] [--min-percent P] CORPUS_DIR
 //
@@ -26,6 +27,7 @@ namespace {
 struct Tally {
   int rules = 0;
   int queries = 0;
+  int field_warnings = 0;  // queries that name a column their table or index lacks
   std::map<std::string, int> failures_by_code;
   std::map<std::string, std::string> example_by_code;
 };
@@ -113,6 +115,7 @@ int main(int argc, char** argv) {
         ++t.rules;
         if (o.ok) {
           ++t.queries;
+          if (o.field_warning) ++t.field_warnings;
           continue;
         }
         std::string error = o.error.empty() ? first_message : o.error;
@@ -135,8 +138,9 @@ int main(int argc, char** argv) {
   for (const Backend* backend : session.backends) {
     const Tally& t = tallies[std::string(backend->id())];
     double percent = t.rules == 0 ? 0 : 100.0 * t.queries / t.rules;
-    std::cout << fmt::format("{:<8} rules {:>5}  queries {:>5}  ({:.2f}%)  diagnostics {:>4}\n",
-                             backend->id(), t.rules, t.queries, percent, t.rules - t.queries);
+    std::cout << fmt::format(
+        "{:<8} rules {:>5}  queries {:>5}  ({:.2f}%)  with a field warning {:>4}  refused {:>4}\n",
+        backend->id(), t.rules, t.queries, percent, t.field_warnings, t.rules - t.queries);
     for (const auto& [code, count] : t.failures_by_code) {
       std::cout << fmt::format("    {:>5}  {}   e.g. {}\n", count, code,
                                t.example_by_code.at(code));

@@ -83,6 +83,13 @@ std::string FirstError(const Diagnostics& diagnostics) {
   return "";
 }
 
+bool HasCode(const Diagnostics& diagnostics, std::string_view code) {
+  for (const auto& d : diagnostics.all()) {
+    if (d.code == code) return true;
+  }
+  return false;
+}
+
 void CompileRule(const ast::Rule& written, int document, const Session& session, FileResult& out) {
   std::optional<ast::Rule> filtered;  // a copy only when filters change the rule
   if (!session.filters.empty()) filtered = ir::ApplyFilters(written, session.filters);
@@ -120,8 +127,9 @@ void CompileRule(const ast::Rule& written, int document, const Session& session,
     if (session.strict) target_diagnostics.PromoteWarnings();
     ok = ok && text.has_value() && !target_diagnostics.HasErrors();
     std::string error = FirstError(target_diagnostics);
+    bool field_warning = HasCode(target_diagnostics, "W0402");
     out.diagnostics.Append(std::move(target_diagnostics));
-    out.outcomes.push_back({rule.title, target, ok, error});
+    out.outcomes.push_back({rule.title, target, ok, error, field_warning});
     if (ok) {
       out.outputs.push_back(
           {rule.title, rule.id, rule.name, document, target, std::move(*text), MetaOf(rule)});
@@ -158,8 +166,9 @@ void CompileCorrelation(const ir::Correlation& c, const Session& session, FileRe
     if (session.strict) diagnostics.PromoteWarnings();
     ok = ok && text.has_value() && !diagnostics.HasErrors();
     std::string error = FirstError(diagnostics);
+    bool field_warning = HasCode(diagnostics, "W0402");
     out.diagnostics.Append(std::move(diagnostics));
-    out.outcomes.push_back({c.info.title, target, ok, error});
+    out.outcomes.push_back({c.info.title, target, ok, error, field_warning});
     if (ok) {
       out.outputs.push_back(
           {c.info.title, c.info.id, c.info.name, c.document, target, std::move(*text), MetaOf(c)});

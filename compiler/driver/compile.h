@@ -68,7 +68,8 @@ struct Outcome {
   std::string rule_title;
   std::string target;
   bool ok = false;
-  std::string error;  // "CODE message" of the first error that stopped it
+  std::string error;           // "CODE message" of the first error that stopped it
+  bool field_warning = false;  // a column its table or index lacks (W0402)
 };
 
 struct FileResult {

@@ -66,6 +66,38 @@ ir::Placeholders PlaceholdersFrom(const yaml::Node& root) {
   return out;
 }
 
+// Column types whose values are objects: any path below such a column exists.
+bool IsOpenType(const std::string& type) {
+  return type == "dynamic" || type == "object" || type == "flattened";
+}
+
+// One table's `columns` entry: a scalar or a list of scalars, each holding whitespace-separated
+// `name` or `name:type` tokens (lists let YAML aliases share groups of columns between tables).
+void ReadColumns(const yaml::Node& node, std::set<std::string, std::less<>>& names,
+                 std::map<std::string, std::string>& types) {
+  std::vector<std::string> texts;
+  if (node.IsScalar()) texts.push_back(node.Scalar());
+  for (const auto& item : StringList(node)) texts.push_back(item);
+  for (const std::string& text : texts) {
+    size_t at = 0;
+    while (at < text.size()) {
+      size_t start = text.find_first_not_of(" \t\n\r", at);
+      if (start == std::string::npos) break;
+      size_t end = text.find_first_of(" \t\n\r", start);
+      if (end == std::string::npos) end = text.size();
+      std::string token = text.substr(start, end - start);
+      at = end;
+      size_t colon = token.rfind(':');
+      std::string name = colon == std::string::npos ? token : token.substr(0, colon);
+      std::string type = colon == std::string::npos ? "" : token.substr(colon + 1);
+      if (name.empty()) continue;
+      names.insert(name);
+      if (IsOpenType(type)) names.insert(name + ".*");
+      if (!type.empty()) types.emplace(name, type);
+    }
+  }
+}
+
 std::string Lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -118,6 +150,16 @@ std::optional<TargetMapping> TargetMapping::Parse(const std::string& origin,
       mapping.types_[it->first.Scalar()] = StringMap(it->second);
     }
   }
+  if (root["columns"].IsMap()) {
+    for (auto it = root["columns"].begin(); it != root["columns"].end(); ++it) {
+      const std::string table = it->first.Scalar();
+      if (table.empty() || table[0] == '_') continue;  // a group that tables include by alias
+      std::map<std::string, std::string> declared;
+      ReadColumns(it->second, mapping.columns_[table], declared);
+      // A type under `types` wins over the column list's.
+      for (const auto& [name, type] : declared) mapping.types_[table].emplace(name, type);
+    }
+  }
   if (root["placeholders"].IsMap()) mapping.placeholders_ = PlaceholdersFrom(root["placeholders"]);
   return mapping;
 }
@@ -133,6 +175,8 @@ void TargetMapping::Extend(const TargetMapping& user) {
     for (const auto& [k, v] : columns) types_[table][k] = v;
   }
   for (const auto& [k, v] : user.placeholders_) placeholders_[k] = v;
+  for (const auto& [table, names] : user.columns_)
+    columns_[table].insert(names.begin(), names.end());
 }
 
 const LogSourceMapping* TargetMapping::Find(const ir::LogSource& ls) const {
@@ -208,7 +252,18 @@ std::string TargetMapping::FieldType(const std::string& source, const std::strin
   return "";
 }
 
-namespace {}  // namespace
+ColumnPresence TargetMapping::HasColumn(const std::string& source,
+                                        const std::string& column) const {
+  auto table = columns_.find(source);
+  if (table == columns_.end()) table = columns_.find("*");
+  if (table == columns_.end()) return ColumnPresence::kUnchecked;
+  const auto& names = table->second;
+  if (names.count(column) != 0) return ColumnPresence::kPresent;
+  for (size_t dot = column.find('.'); dot != std::string::npos; dot = column.find('.', dot + 1)) {
+    if (names.count(column.substr(0, dot) + ".*") != 0) return ColumnPresence::kPresent;
+  }
+  return ColumnPresence::kAbsent;
+}
 
 std::string TargetMapping::FallbackSource(const ir::LogSource& ls) const {
   std::string name;
@@ -245,9 +300,14 @@ void AimKeywords(ir::Expr& e, const std::vector<std::string>& fields) {
 
 class FieldRenamer {
  public:
-  FieldRenamer(const TargetMapping& mapping, const LogSourceMapping* entry,
+  FieldRenamer(const TargetMapping& mapping, const LogSourceMapping* entry, const ir::Rule& rule,
                const MappingOptions& options, Diagnostics& diagnostics)
-      : mapping_(mapping), entry_(entry), options_(options), diagnostics_(diagnostics) {}
+      : mapping_(mapping),
+        entry_(entry),
+        rule_title_(rule.info.title),
+        source_(rule.source),
+        options_(options),
+        diagnostics_(diagnostics) {}
 
   void Rename(ir::Expr& e) {
     if (e.kind != ir::Expr::Kind::kPredicate) {
@@ -261,11 +321,15 @@ class FieldRenamer {
     }
   }
 
- private:
+  // The target name of `field`, reported as FieldRenamer reports a predicate's field.
   std::string Map(const std::string& field, const SourceLocation& where) {
     bool mapped = false;
     std::string out = mapping_.MapField(entry_, field, &mapped);
-    if (!mapped && options_.strict_fields && reported_.insert(field).second) {
+    const ColumnPresence presence = mapping_.HasColumn(source_, out);
+    if (presence == ColumnPresence::kAbsent) {
+      ReportMissingColumn(field, out, where);
+    } else if (!mapped && presence == ColumnPresence::kUnchecked && options_.strict_fields &&
+               reported_.insert(field).second) {
       diagnostics_.Error(
           "E0400", where,
           fmt::format("field '{}' has no mapping for target '{}'", field, mapping_.target()),
@@ -274,8 +338,30 @@ class FieldRenamer {
     return out;
   }
 
+ private:
+  // W0402, or E0401 under --strict-fields: the query would name a column its table lacks,
+  // which the platform rejects (Kusto: "does not refer to any known column") or never matches.
+  void ReportMissingColumn(const std::string& field, const std::string& column,
+                           const SourceLocation& where) {
+    if (!reported_.insert(field).second) return;
+    std::string what = field == column ? fmt::format("field '{}'", field)
+                                       : fmt::format("field '{}' (column '{}')", field, column);
+    std::string message = fmt::format("rule '{}': {} is not a column of {} table '{}'", rule_title_,
+                                      what, mapping_.target(), source_);
+    std::vector<std::string> hints = {
+        "map the field under 'fields' in a --mapping file, or declare the column under "
+        "'columns' if the table has it"};
+    if (options_.strict_fields) {
+      diagnostics_.Error("E0401", where, std::move(message), std::move(hints));
+    } else {
+      diagnostics_.Warning("W0402", where, std::move(message), std::move(hints));
+    }
+  }
+
   const TargetMapping& mapping_;
   const LogSourceMapping* entry_;
+  std::string rule_title_;
+  std::string source_;
   const MappingOptions& options_;
   Diagnostics& diagnostics_;
   std::set<std::string> reported_;
@@ -296,7 +382,7 @@ bool ApplyMapping(ir::Rule& rule, const TargetMapping& mapping, const MappingOpt
                                     mapping.target(), rule.source),
                         {"map it in a --mapping file under 'logsources'"});
   }
-  FieldRenamer(mapping, entry, options, diagnostics).Rename(rule.condition);
+  FieldRenamer(mapping, entry, rule, options, diagnostics).Rename(rule.condition);
   const auto& keyword_fields = mapping.KeywordFields(entry);
   if (!keyword_fields.empty()) AimKeywords(rule.condition, keyword_fields);
   if (entry != nullptr && !entry->filter.empty()) {
@@ -326,25 +412,29 @@ bool ApplyMapping(ir::Rule& rule, const TargetMapping& mapping, const MappingOpt
 bool MapCorrelation(ir::Correlation& c, const TargetMapping& mapping, const MappingOptions& options,
                     Diagnostics& diagnostics) {
   bool ok = true;
-  auto field_in = [&](const ir::Rule& rule, const std::string& field) {
-    bool mapped = false;
-    return mapping.MapField(mapping.Find(rule.logsource), field, &mapped);
-  };
   for (auto& source : c.sources) {
     if (!source.rule) continue;
-    for (auto& g : source.group_fields) g = field_in(*source.rule, g);
-    if (!source.value_field.empty())
-      source.value_field = field_in(*source.rule, source.value_field);
     ok = ApplyMapping(*source.rule, mapping, options, diagnostics) && ok;
+    int errors_before = diagnostics.error_count();
+    FieldRenamer fields(mapping, mapping.Find(source.rule->logsource), *source.rule, options,
+                        diagnostics);
+    for (auto& g : source.group_fields) g = fields.Map(g, c.location);
+    if (!source.value_field.empty())
+      source.value_field = fields.Map(source.value_field, c.location);
+    ok = ok && diagnostics.error_count() == errors_before;
   }
   const ir::CorrelationSource* first = c.sources.empty() ? nullptr : &c.sources[0];
   for (auto& m : c.measures) {
     if (first == nullptr || !first->rule) continue;
-    if (!m.field.empty()) m.field = field_in(*first->rule, m.field);
-    if (m.where) {
-      Diagnostics ignored;  // the log source was mapped, and warned about, with the rule itself
-      ApplyMapping(*m.where, mapping, options, ignored);
+    if (!m.field.empty()) {
+      int errors_before = diagnostics.error_count();
+      FieldRenamer fields(mapping, mapping.Find(first->rule->logsource), *first->rule, options,
+                          diagnostics);
+      m.field = fields.Map(m.field, m.location);
+      ok = ok && diagnostics.error_count() == errors_before;
     }
+    Diagnostics ignored;  // the selection's log source was reported with the rule itself
+    if (m.where) ApplyMapping(*m.where, mapping, options, ignored);
   }
   return ok;
 }

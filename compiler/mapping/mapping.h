@@ -3,6 +3,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,13 @@ struct LogSourceMapping {
   std::vector<std::string> keyword_fields;    // where keyword searches look, if not everywhere
 };
 
+// Whether a table or index has a column, by the `columns` section of a target's mapping.
+enum class ColumnPresence {
+  kUnchecked,  // the mapping declares no column set for the source
+  kPresent,
+  kAbsent,
+};
+
 // A target's mapping file, possibly extended by a user's.
 class TargetMapping {
  public:
@@ -41,6 +49,9 @@ class TargetMapping {
   // The declared column type ("string", "int", "long", "real", "bool", "datetime",
   // "dynamic", "keyword") of `field` in `source` (or in the '*' entry), or "" when not declared.
   std::string FieldType(const std::string& source, const std::string& field) const;
+  // Whether `column` exists in `source` (or in the '*' entry): a declared name, or a path below
+  // a declared column of an open type (dynamic, object, flattened) or a declared `name.*`.
+  ColumnPresence HasColumn(const std::string& source, const std::string& column) const;
 
   // The fields keyword searches match on for `entry` (its own list, else the global one);
   // empty means the target searches whole events itself.
@@ -53,6 +64,7 @@ class TargetMapping {
   std::string Option(const std::string& name, const std::string& fallback) const;
 
   const std::string& target() const { return target_; }
+  const std::vector<LogSourceMapping>& logsources() const { return logsources_; }
   const ir::Placeholders& placeholders() const { return placeholders_; }
 
  private:
@@ -64,6 +76,8 @@ class TargetMapping {
   std::vector<std::string> keyword_fields_;
   std::map<std::string, std::string> options_;
   std::map<std::string, std::map<std::string, std::string>> types_;
+  // Declared columns by table; an open column (dynamic, object) also as "name.*".
+  std::map<std::string, std::set<std::string, std::less<>>, std::less<>> columns_;
   ir::Placeholders placeholders_;
 };
 
@@ -72,8 +86,9 @@ struct MappingOptions {
 };
 
 // Rewrites `rule` into the target's names and sets `rule.source`. A log source without an
-// entry gets a custom-table name and warning W0401; with `strict_fields` an unmapped field is
-// error E0400. Returns false on error.
+// entry gets a custom-table name and warning W0401; a field whose column the source's declared
+// column set lacks gets warning W0402. With `strict_fields` an unmapped field that is no
+// declared column is error E0400, and a missing column error E0401. Returns false on error.
 bool ApplyMapping(ir::Rule& rule, const TargetMapping& mapping, const MappingOptions& options,
                   Diagnostics& diagnostics);
 

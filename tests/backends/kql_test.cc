@@ -8,15 +8,22 @@ namespace {
 
 using testing::KqlWhere;
 
+// A log source with no declared columns (a custom-log table): fields of any name and of unknown
+// type, without the W0402 that a Defender XDR table gives a column it lacks.
+constexpr const char* kCustom = "{product: acme}";
+
 struct Case {
   const char* name;
   const char* detection;
   const char* expected_where;
+  const char* logsource = "{product: windows, category: process_creation}";
 };
 
 class KqlTest : public ::testing::TestWithParam<Case> {};
 
-TEST_P(KqlTest, Where) { EXPECT_EQ(KqlWhere(GetParam().detection), GetParam().expected_where); }
+TEST_P(KqlTest, Where) {
+  EXPECT_EQ(KqlWhere(GetParam().detection, GetParam().logsource), GetParam().expected_where);
+}
 
 std::string CaseName(const ::testing::TestParamInfo<Case>& info) { return info.param.name; }
 
@@ -70,13 +77,13 @@ INSTANTIATE_TEST_SUITE_P(
              "f\" or ProcessCommandLine contains \" \xE2\x80\x95"
              "f\")"},
         Case{"unmapped_field_passes_through", "  s: {SomeField: x}\n  condition: s\n",
-             "SomeField =~ \"x\""},
+             "SomeField =~ \"x\"", kCustom},
         Case{"dotted_field_is_dynamic_path", "  s: {Props.user.name: x}\n  condition: s\n",
-             "tostring(Props.user.name) =~ \"x\""},
+             "tostring(Props.user.name) =~ \"x\"", kCustom},
         Case{"odd_field_name_quoted", "  s: {'my field': x}\n  condition: s\n",
-             "['my field'] =~ \"x\""},
-        Case{"keyword_field_name_quoted", "  s: {where: x}\n  condition: s\n",
-             "['where'] =~ \"x\""}),
+             "['my field'] =~ \"x\"", kCustom},
+        Case{"keyword_field_name_quoted", "  s: {where: x}\n  condition: s\n", "['where'] =~ \"x\"",
+             kCustom}),
     CaseName);
 
 INSTANTIATE_TEST_SUITE_P(
@@ -109,7 +116,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         Case{"number_on_long_column", "  s: {ProcessId: 4}\n  condition: s\n", "ProcessId == 4"},
         Case{"number_on_unknown_column", "  s: {Level: 4}\n  condition: s\n",
-             "tostring(Level) == \"4\""},
+             "tostring(Level) == \"4\"", kCustom},
         Case{"numbers_list", "  s: {ProcessId: [4, 8]}\n  condition: s\n", "ProcessId in (4, 8)"},
         Case{"string_op_on_number_column", "  s: {ProcessId|startswith: '12'}\n  condition: s\n",
              "tostring(ProcessId) startswith \"12\""},
@@ -118,15 +125,16 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"decimal_texts_on_long_column", "  s: {ProcessId: ['4', '8']}\n  condition: s\n",
              "ProcessId in (4, 8)"},
         Case{"bool_unknown_type", "  s: {Flag: true}\n  condition: s\n",
-             "tostring(Flag) =~ \"true\""},
+             "tostring(Flag) =~ \"true\"", kCustom},
         Case{"lt_on_long", "  s: {ProcessId|lt: 10}\n  condition: s\n", "ProcessId < 10"},
-        Case{"gte_on_unknown", "  s: {Size|gte: 1.5}\n  condition: s\n", "toreal(Size) >= 1.5"},
+        Case{"gte_on_unknown", "  s: {Size|gte: 1.5}\n  condition: s\n", "toreal(Size) >= 1.5",
+             kCustom},
         Case{"negated_compare_keeps_missing", "  s: {Size|gt: 5}\n  condition: not s\n",
-             "not(coalesce(toreal(Size) > 5, false))"},
-        Case{"hour", "  s: {Timestamp|hour: 3}\n  condition: s\n",
-             "datetime_part(\"hour\", todatetime(Timestamp)) == 3"},
+             "not(coalesce(toreal(Size) > 5, false))", kCustom},
+        Case{"hour_of_datetime_column", "  s: {Timestamp|hour: 3}\n  condition: s\n",
+             "datetime_part(\"hour\", Timestamp) == 3"},
         Case{"week", "  s: {Timestamp|week|lt: 10}\n  condition: s\n",
-             "datetime_part(\"week_of_year\", todatetime(Timestamp)) < 10"}),
+             "datetime_part(\"week_of_year\", todatetime(Timestamp)) < 10", kCustom}),
     CaseName);
 
 INSTANTIATE_TEST_SUITE_P(
@@ -140,13 +148,14 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"not_exists", "  s: {CommandLine|exists: false}\n  condition: s\n",
              "isempty(ProcessCommandLine)"},
         Case{"cidr_v4", "  s: {Ip|cidr: 10.0.0.0/8}\n  condition: s\n",
-             "ipv4_is_in_range(Ip, \"10.0.0.0/8\")"},
+             "ipv4_is_in_range(Ip, \"10.0.0.0/8\")", kCustom},
         Case{"cidr_list",
              "  s: {Ip|cidr: [10.0.0.0/8, '::1/128', 192.168.0.0/16]}\n  condition: s\n",
              "(ipv4_is_in_any_range(Ip, \"10.0.0.0/8\", \"192.168.0.0/16\") or "
-             "ipv6_is_in_range(Ip, \"::1/128\"))"},
+             "ipv6_is_in_range(Ip, \"::1/128\"))",
+             kCustom},
         Case{"not_cidr_keeps_non_addresses", "  s: {Ip|cidr: 10.0.0.0/8}\n  condition: not s\n",
-             "not(coalesce(ipv4_is_in_range(Ip, \"10.0.0.0/8\"), false))"},
+             "not(coalesce(ipv4_is_in_range(Ip, \"10.0.0.0/8\"), false))", kCustom},
         Case{"regex", "  s: {CommandLine|re: '^a\\d+$'}\n  condition: s\n",
              // RE2's $ is the end of the text; PCRE's also matches before a final line feed.
              "ProcessCommandLine matches regex \"^a\\\\d+\\\\n?$\""},

@@ -18,6 +18,59 @@ bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
+// The shipped mappings name only columns their tables have: every field target, filter field,
+// keyword field and the time field of an entry whose source declares its columns.
+TEST(Mappings, ShippedEntriesNameDeclaredColumns) {
+  for (const Backend* backend : AllBackends()) {
+    Diagnostics d;
+    auto mapping =
+        TargetMapping::Parse("m.yaml", std::string(*ShippedMappingText(backend->id())), d);
+    ASSERT_TRUE(mapping) << backend->id();
+    const std::string time = mapping->Option("time_field", "");
+    for (const auto& entry : mapping->logsources()) {
+      std::vector<std::string> names = entry.keyword_fields;
+      for (const auto& [sigma, column] : entry.fields) names.push_back(column);
+      for (const auto& [column, value] : entry.filter) names.push_back(column);
+      if (!time.empty()) names.push_back(time);
+      for (const auto& name : names) {
+        EXPECT_NE(mapping->HasColumn(entry.source, name), ColumnPresence::kAbsent)
+            << backend->id() << " " << entry.source << " " << name;
+      }
+    }
+  }
+}
+
+// The KQL mapping declares the column set of every table it maps to, except custom-log tables
+// (`*_CL`), whose columns the connector that creates them defines.
+TEST(Mappings, KqlDeclaresEveryTablesColumns) {
+  Diagnostics d;
+  auto mapping = TargetMapping::Parse("kql.yaml", std::string(*ShippedMappingText("kql")), d);
+  ASSERT_TRUE(mapping);
+  for (const auto& entry : mapping->logsources()) {
+    if (entry.source.ends_with("_CL")) continue;
+    EXPECT_NE(mapping->HasColumn(entry.source, "TimeGenerated"), ColumnPresence::kUnchecked)
+        << entry.source;
+  }
+}
+
+TEST(Kql, ColumnTheTableLacksIsWarnedAndStrictFieldsRefuses) {
+  const std::string rule = RuleWithDetection(
+      "  s: {Hashes|contains: 'SHA256=AB'}\n  condition: s\n", "{category: process_creation}");
+  Session session;
+  session.backends = {FindBackend("kql")};
+  Diagnostics d;
+  ASSERT_TRUE(session.Init({}, d));
+  FileResult warned = CompileText("r.yml", rule, session);
+  ASSERT_EQ(warned.outputs.size(), 1u);
+  ASSERT_EQ(warned.diagnostics.all().size(), 1u);
+  EXPECT_EQ(warned.diagnostics.all()[0].code, "W0402");
+  EXPECT_TRUE(warned.outcomes.at(0).field_warning);
+  session.mapping_options.strict_fields = true;
+  FileResult refused = CompileText("r.yml", rule, session);
+  EXPECT_TRUE(refused.outputs.empty());
+  EXPECT_EQ(refused.diagnostics.all().at(0).code, "E0401");
+}
+
 TEST(Aql, TimeRangeComesFromTheMappingOptions) {
   std::string out = CompileToText(
       RuleWithDetection("  s: {EventID: 4625}\n  condition: s\n", kSecurity), {"aql"});

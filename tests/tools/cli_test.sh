@@ -86,7 +86,17 @@ expect_grep "ir printed" "$tmp/stdout" "source SecurityEvent"
 printf 'target: kql\nlogsources:\n  - logsource: {product: windows, service: security}\n    source: MySecurityTable\n' >"$tmp/map.yaml"
 check "user mapping" 0 "$refract" translate "$tmp/good.yml" --target kql --mapping "$tmp/map.yaml"
 expect_grep "user table used" "$tmp/stdout" "MySecurityTable"
-check "strict fields" 1 "$refract" translate "$tmp/good.yml" --target kql --strict-fields
+# EventID is a column of SecurityEvent, so strict fields accept it; a misspelt field is an error.
+check "strict fields, declared column" 0 "$refract" translate "$tmp/good.yml" --target kql --strict-fields
+sed 's/EventID: 4625/EventId: 4625/' "$tmp/good.yml" >"$tmp/typo.yml"
+check "missing column warns" 0 "$refract" translate "$tmp/typo.yml" --target kql
+expect_grep "missing column warning" "$tmp/stderr" "W0402.*field 'EventId' is not a column of kql table 'SecurityEvent'"
+check "check reports a missing column" 0 "$refract" check "$tmp/typo.yml"
+expect_grep "check column warning" "$tmp/stdout" "W0402"
+check "strict fields, missing column" 1 "$refract" translate "$tmp/typo.yml" --target kql --strict-fields
+expect_grep "strict column error" "$tmp/stderr" "E0401"
+sed 's/{product: windows, service: security}/{product: acme}/' "$tmp/typo.yml" >"$tmp/custom.yml"
+check "strict fields, unmapped field" 1 "$refract" translate "$tmp/custom.yml" --target kql --strict-fields
 expect_grep "strict field error" "$tmp/stderr" "E0400"
 
 # hunt: the reference evaluator over JSON-lines events; a malformed line is reported and skipped.

@@ -115,6 +115,83 @@ TEST(Mapping, UnmappedLogSourceWarnsWithCustomTable) {
   EXPECT_EQ(d.all().at(0).code, "W0401");
 }
 
+const char* kColumns = R"(target: t
+logsources:
+  - logsource: {category: process_creation}
+    source: Proc
+    fields: {Image: Path, CommandLine: Cmd}
+columns:
+  _shared: &shared "TimeGenerated:datetime Host"
+  Proc: [*shared, "Path Pid:long Extra:dynamic"]
+types:
+  Proc: {Pid: int}
+)";
+
+ir::Rule RuleOn(const char* field) {
+  ir::Rule rule;
+  rule.info.title = "Demo";
+  rule.logsource = {"windows", "process_creation", "", ""};
+  ir::Predicate p;
+  p.field = field;
+  p.op = ir::Op::kNull;
+  rule.condition = ir::Expr::Pred(p);
+  return rule;
+}
+
+TEST(Mapping, ColumnsDeclareATablesNamesAndTypes) {
+  TargetMapping m = Load(kColumns);
+  EXPECT_EQ(m.HasColumn("Proc", "Path"), ColumnPresence::kPresent);
+  EXPECT_EQ(m.HasColumn("Proc", "Host"), ColumnPresence::kPresent);  // from the aliased group
+  EXPECT_EQ(m.HasColumn("Proc", "Extra.a.b"), ColumnPresence::kPresent);
+  EXPECT_EQ(m.HasColumn("Proc", "Path.a"), ColumnPresence::kAbsent);  // a string has no paths
+  EXPECT_EQ(m.HasColumn("Proc", "Cmd"), ColumnPresence::kAbsent);
+  EXPECT_EQ(m.HasColumn("_shared", "Host"), ColumnPresence::kUnchecked);  // a group, no table
+  EXPECT_EQ(m.HasColumn("Other", "Cmd"), ColumnPresence::kUnchecked);
+  EXPECT_EQ(m.FieldType("Proc", "TimeGenerated"), "datetime");
+  EXPECT_EQ(m.FieldType("Proc", "Pid"), "int");  // `types` wins over the column list
+  EXPECT_EQ(m.FieldType("Proc", "Path"), "");
+}
+
+TEST(Mapping, UserColumnsAddToShippedOnes) {
+  TargetMapping m = Load(kColumns);
+  m.Extend(Load("target: t\ncolumns:\n  Proc: Cmd\n"));
+  EXPECT_EQ(m.HasColumn("Proc", "Cmd"), ColumnPresence::kPresent);
+  EXPECT_EQ(m.HasColumn("Proc", "Path"), ColumnPresence::kPresent);
+}
+
+TEST(Mapping, MissingColumnWarnsNamingRuleFieldAndTable) {
+  TargetMapping m = Load(kColumns);
+  ir::Rule rule = RuleOn("CommandLine");
+  Diagnostics d;
+  EXPECT_TRUE(ApplyMapping(rule, m, {}, d));
+  ASSERT_EQ(d.all().size(), 1u);
+  EXPECT_EQ(d.all()[0].code, "W0402");
+  EXPECT_EQ(d.all()[0].message,
+            "rule 'Demo': field 'CommandLine' (column 'Cmd') is not a column of t table 'Proc'");
+  ir::Rule unmapped = RuleOn("Hashes");
+  Diagnostics d2;
+  EXPECT_TRUE(ApplyMapping(unmapped, m, {}, d2));
+  EXPECT_EQ(d2.all().at(0).message,
+            "rule 'Demo': field 'Hashes' is not a column of t table 'Proc'");
+}
+
+TEST(Mapping, StrictFieldsMakesAMissingColumnAnError) {
+  TargetMapping m = Load(kColumns);
+  ir::Rule rule = RuleOn("CommandLine");
+  Diagnostics d;
+  EXPECT_FALSE(ApplyMapping(rule, m, {true}, d));
+  ASSERT_EQ(d.all().size(), 1u);
+  EXPECT_EQ(d.all()[0].code, "E0401");
+}
+
+TEST(Mapping, ADeclaredColumnNeedsNoMappingUnderStrictFields) {
+  TargetMapping m = Load(kColumns);
+  ir::Rule rule = RuleOn("Pid");
+  Diagnostics d;
+  EXPECT_TRUE(ApplyMapping(rule, m, {true}, d));
+  EXPECT_TRUE(d.all().empty());
+}
+
 TEST(Placeholders, ParsesNamesWithOrWithoutPercent) {
   Diagnostics d;
   auto p = ParsePlaceholders("p.yaml", "'%admins%': [root, adm]\nservers: srv1\n", d);

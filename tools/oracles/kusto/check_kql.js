@@ -2,7 +2,7 @@
 // Checks KQL with Microsoft's Kusto.Language (the parser and analyzer of the Sentinel editor)
 // against the table schemas in schemas.js.
 //
-//   node check_kql.js [--report] [--files-from LIST] FILE...
+//   node check_kql.js [--report] [--warnings STDERR] [--files-from LIST] FILE...
 //
 // Each FILE holds one query; text from the first refract diagnostic line on is ignored (golden
 // files keep diagnostics after the query). A query over a custom-log table (`*_CL`, the name
@@ -10,7 +10,10 @@
 // syntax only. Prints one line per failing
 // query and `N passed, N failed`; exits 1 when any query has an error. With --report, counts the
 // diagnostics by code (syntax errors and analysis errors separately) and fails only on syntax
-// errors: for the corpus, where many rules name columns no table has.
+// errors: for the corpus, where many rules name columns no table has. With --warnings (refract's
+// stderr of the run that wrote FILE...), every unknown-column error (KS142) must match a refract
+// warning W0402 for the same rule file and column; unmatched ones fail the run, and warnings that
+// Kusto.Language does not confirm are counted.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -44,11 +47,36 @@ function errors(diagnostics) {
   return out;
 }
 
+// (rule file stem, column head) pairs that refract warned about: W0402 names the column, and a
+// dotted column (a path into a dynamic value) is unknown by its first name.
+function readWarnings(file) {
+  const warned = new Set();
+  const line = /^(.*?):\d+:\d+: (?:warning|error)\[(?:W0402|E0401)\]: .*?'([^']*)'\)? is not a column of kql table '[^']*'$/;
+  for (const text of fs.readFileSync(file, 'utf8').split('\n')) {
+    const m = line.exec(text);
+    if (!m) continue;
+    const stem = path.basename(m[1]).replace(/\.ya?ml$/, '');
+    warned.add(`${stem}\t${m[2].split('.')[0]}`);
+  }
+  return warned;
+}
+
+// The rule file stem of an output file: translate -o names it after the rule file, with "-N"
+// for the Nth document of a file holding several.
+function stemOf(file) {
+  return path.basename(file).replace(/\.kql$/, '');
+}
+
 const args = process.argv.slice(2);
 const report = args.includes('--report');
 const files = [];
+let warned = null;
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--report') continue;
+  if (args[i] === '--warnings') {
+    warned = readWarnings(args[++i]);
+    continue;
+  }
   if (args[i] === '--files-from') {
     files.push(...fs.readFileSync(args[++i], 'utf8').split('\n').filter(Boolean));
     continue;
@@ -62,6 +90,9 @@ let withAnalysisErrors = 0;
 const syntaxCounts = {};
 const semanticCounts = {};
 const examples = {};
+const unwarned = [];
+const confirmed = new Set();
+const unknownName = /^The name '([^']*)' does not refer to any known column/;
 for (const file of files) {
   const { query, customTable } = splitFile(fs.readFileSync(file, 'utf8'));
   if (!query) continue;
@@ -72,6 +103,13 @@ for (const file of files) {
   if (!syntax.length && !customTable) analysed++;
   if (semantic.length) withAnalysisErrors++;
   for (const e of semantic) {
+    const name = e.code === 'KS142' ? unknownName.exec(e.message) : null;
+    if (warned && name) {
+      const stem = stemOf(file);
+      const key = [stem, stem.replace(/-\d+$/, '')].map((s) => `${s}\t${name[1]}`).find((k) => warned.has(k));
+      if (key) confirmed.add(key);
+      else unwarned.push(`${file}: ${name[1]}`);
+    }
     semanticCounts[e.code] = (semanticCounts[e.code] || 0) + 1;
     examples[e.code] = examples[e.code] || `${file}: ${e.message}`;
   }
@@ -89,6 +127,16 @@ if (report) {
   console.log('syntax errors by code:', JSON.stringify(syntaxCounts));
   console.log('analysis errors by code:', JSON.stringify(semanticCounts));
   for (const [code, example] of Object.entries(examples)) console.log(`  ${code} e.g. ${example}`);
+}
+if (warned) {
+  console.log(`unknown-column errors without a refract warning: ${unwarned.length}`);
+  for (const u of unwarned.slice(0, 20)) console.log(`  ${u}`);
+  console.log(`refract column warnings: ${warned.size}, ${confirmed.size} of them confirmed by ` +
+              'Kusto.Language');
+  for (const w of [...warned].filter((k) => !confirmed.has(k)).slice(0, 5)) {
+    console.log(`  not confirmed: ${w.replace('\t', ': ')}`);
+  }
+  if (unwarned.length) failed++;
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
