@@ -123,7 +123,7 @@ int Bundle(int argc, char** argv) {
   if (auto error = SelectBackends(targets, session)) return UsageError(*error);
   Diagnostics setup;
   std::vector<std::string> files;
-  if (auto error = CollectFiles(paths, &files)) return UsageError(*error);
+  if (auto error = CollectFiles(paths, &files)) return InputError(*error);
   bool ok =
       session.Init(mappings, setup) && LoadFolderPlaceholders(files, session.placeholders, setup);
   for (const auto& d : setup.all()) std::cerr << RenderText(d, nullptr);

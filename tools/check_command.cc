@@ -89,7 +89,7 @@ int Check(int argc, char** argv) {
     }
   }
   std::vector<std::string> files;
-  if (auto error = CollectFiles(paths, &files)) return UsageError(*error);
+  if (auto error = CollectFiles(paths, &files)) return InputError(*error);
   if (ok) ok = LoadFolderPlaceholders(files, session.placeholders, setup);
   for (const auto& d : setup.all()) std::cerr << RenderText(d, nullptr);
   if (!ok) return kExitUsage;

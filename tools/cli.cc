@@ -67,6 +67,11 @@ int UsageError(const std::string& message) {
   return kExitUsage;
 }
 
+int InputError(const std::string& message) {
+  std::cerr << "refract: " << message << "\n";
+  return kExitRuleErrors;
+}
+
 std::vector<std::string> SplitCommas(const std::string& text) {
   std::vector<std::string> out;
   std::stringstream in(text);

@@ -17,6 +17,9 @@ inline constexpr int kExitUsage = 2;
 
 // Prints `message` and a pointer to --help; returns kExitUsage.
 int UsageError(const std::string& message);
+// Prints `message` (an input that cannot be read, such as a missing path); returns
+// kExitRuleErrors, since exit 2 is only for a command line refract cannot parse.
+int InputError(const std::string& message);
 
 // "a,b,,c" → {"a", "b", "c"}.
 std::vector<std::string> SplitCommas(const std::string& text);

@@ -115,7 +115,7 @@ int TestRules(int argc, char** argv) {
   if (argc <= 2) return UsageError("test needs a test file or a folder to search for *.test.yml");
   std::vector<std::string> tests;
   if (auto error = CollectFiles({argv + 2, argv + argc}, &tests, IsTestFile)) {
-    return UsageError(*error);
+    return InputError(*error);
   }
   hunt::TestSummary summary = hunt::RunTests(tests, std::cout);
   std::cout << fmt::format("{} passed, {} failed\n", summary.passed, summary.failed);

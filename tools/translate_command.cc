@@ -151,7 +151,7 @@ int Translate(int argc, char** argv) {
   if (!setup_ok) return kExitUsage;
 
   std::vector<std::string> files;
-  if (auto error = CollectFiles(args.paths, &files)) return UsageError(*error);
+  if (auto error = CollectFiles(args.paths, &files)) return InputError(*error);
   {
     Diagnostics folder_setup;
     bool ok = LoadFolderPlaceholders(files, session.placeholders, folder_setup);

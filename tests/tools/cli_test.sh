@@ -62,7 +62,11 @@ check "unknown command" 2 "$refract" frobnicate
 check "unknown target" 2 "$refract" translate "$tmp/good.yml" --target kqll
 expect_grep "target hint" "$tmp/stderr" "did you mean 'kql'"
 check "missing target" 2 "$refract" translate "$tmp/good.yml"
-check "missing path" 2 "$refract" translate "$tmp/nope.yml" --target kql
+# A path that does not exist is an input error (1), not a usage error (2).
+check "missing path" 1 "$refract" translate "$tmp/nope.yml" --target kql
+expect_grep "missing path named" "$tmp/stderr" "no such file or folder: $tmp/nope.yml"
+check "missing path, check" 1 "$refract" check "$tmp/nope.yml"
+check "missing path, test" 1 "$refract" test "$tmp/nope.yml"
 check "unknown option" 2 "$refract" translate "$tmp/good.yml" --target kql --frob
 check "good rule" 0 "$refract" translate "$tmp/good.yml" --target kql
 expect_grep "query on stdout" "$tmp/stdout" "SecurityEvent"
