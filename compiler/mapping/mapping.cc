@@ -360,8 +360,8 @@ class FieldRenamer {
 
   const TargetMapping& mapping_;
   const LogSourceMapping* entry_;
-  std::string rule_title_;
-  std::string source_;
+  const std::string& rule_title_;  // the rule outlives its renamer; no copy per rule and target
+  const std::string& source_;
   const MappingOptions& options_;
   Diagnostics& diagnostics_;
   std::set<std::string> reported_;
@@ -424,18 +424,17 @@ bool MapCorrelation(ir::Correlation& c, const TargetMapping& mapping, const Mapp
     ok = ok && diagnostics.error_count() == errors_before;
   }
   const ir::CorrelationSource* first = c.sources.empty() ? nullptr : &c.sources[0];
+  if (first == nullptr || !first->rule) return ok;
+  // One renamer for every measure, so a field measured twice is reported once.
+  int errors_before = diagnostics.error_count();
+  FieldRenamer measured(mapping, mapping.Find(first->rule->logsource), *first->rule, options,
+                        diagnostics);
   for (auto& m : c.measures) {
-    if (first == nullptr || !first->rule) continue;
-    if (!m.field.empty()) {
-      int errors_before = diagnostics.error_count();
-      FieldRenamer fields(mapping, mapping.Find(first->rule->logsource), *first->rule, options,
-                          diagnostics);
-      m.field = fields.Map(m.field, m.location);
-      ok = ok && diagnostics.error_count() == errors_before;
-    }
+    if (!m.field.empty()) m.field = measured.Map(m.field, m.location);
     Diagnostics ignored;  // the selection's log source was reported with the rule itself
     if (m.where) ApplyMapping(*m.where, mapping, options, ignored);
   }
+  ok = ok && diagnostics.error_count() == errors_before;
   return ok;
 }
 
