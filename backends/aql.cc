@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
+#include <map>
 
 #include "backends/assembled_backend.h"
 #include "backends/backend.h"
@@ -282,72 +284,109 @@ class AqlAggregate : public CorrelationWriter {
 
   std::optional<std::string> Run() {
     const ir::CorrelationSource& source = ctx_.sources[0];
+    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
     std::vector<std::string> select;
     for (size_t g = 0; g < spec_.group_by.size(); ++g) {
-      select.push_back(
-          fmt::format("{} AS {}", Field(source.group_fields[g]), Field(spec_.group_by[g])));
+      std::string field = Field(source.group_fields[g]);
+      values_[spec_.group_by[g]] = field;
+      select.push_back(fmt::format("{} AS {}", field, Field(spec_.group_by[g])));
     }
     for (size_t i = 0; i < spec_.measures.size(); ++i) {
-      const auto& m = spec_.measures[i];
-      std::string field = Field(spec_.measures[i].field);
-      std::string expr;
-      if (m.kind == ir::MeasureKind::kCount && ctx_.MeasureFilter(i)) {
-        ctx_.Unsupported(
-            fmt::format("the count-if measure {} (AQL documents no conditional "
-                        "aggregate)",
-                        m.name));
-        return std::nullopt;
-      } else if (m.kind == ir::MeasureKind::kCount) {
-        expr = "COUNT(*)";
-      } else if (m.kind == ir::MeasureKind::kDistinct) {
-        expr = fmt::format("DISTINCTCOUNT({})", field);
-        ctx_.Approximates("DISTINCTCOUNT is an estimate (HyperLogLog)");
-      } else if (m.kind == ir::MeasureKind::kValues) {
-        ctx_.Unsupported(fmt::format(
-            "the values measure {} (AQL has no aggregate that collects values)", m.name));
-        return std::nullopt;
-      } else {
-        std::string fn(ir::MeasureKindName(m.kind));
-        for (auto& c : fn) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        expr = fmt::format("{}({})", fn, field);
-      }
-      select.push_back(fmt::format("{} AS {}", expr, Field(m.name)));
+      auto expr = MeasureExpr(ec, i);
+      if (!expr) return std::nullopt;
+      if (expr->empty()) continue;  // a values measure: warned, left out
+      values_[spec_.measures[i].name] = *expr;
+      select.push_back(fmt::format("{} AS {}", *expr, Field(spec_.measures[i].name)));
     }
     for (const auto& column : spec_.columns) {
-      if (!column.cases.empty()) {
-        ctx_.Unsupported(
-            fmt::format("the conditional column {} (CASE over aggregates is not "
-                        "documented for AQL)",
-                        column.name));
-        return std::nullopt;
-      }
-      select.push_back(fmt::format("{} AS {}", Literal(column.constant), Field(column.name)));
+      std::string value = ColumnValue(column, {"", "IF {test} THEN {value} ELSE (", "{value}", ")"},
+                                      Test(false), Literal);
+      values_[column.name] = value;
+      select.push_back(fmt::format("{} AS {}", value, Field(column.name)));
     }
+    AddUnionColumns(select);
+    long long lookback = spec_.window.span_seconds;
     if (spec_.window.bucket_seconds > 0) {
-      ctx_.Unsupported("a window inside the lookback (AQL documents no time bucketing)");
-      return std::nullopt;
+      // One window that ends when the search runs, like the lookback of every AQL search.
+      lookback = spec_.window.bucket_seconds;
+      ctx_.Approximates(fmt::format(
+          "the {} lookback in {} windows becomes one {} window ending when the search runs "
+          "(AQL documents no time bucketing): schedule it every {}",
+          spec_.window.span, spec_.window.bucket, spec_.window.bucket, spec_.window.bucket));
     }
-    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
     auto where = AqlGenerator(ec).Where(*source.rule);
     if (!where || ctx_.diagnostics.HasErrors()) return std::nullopt;
-    const std::string& condition = *where;
-    std::string out = "SELECT ";
-    for (size_t i = 0; i < select.size(); ++i) out += (i ? ", " : "") + select[i];
-    out += " FROM events WHERE " + condition;
+    std::string out = "SELECT " + JoinText(select, ", ") + " FROM events WHERE " + *where;
     if (!source.group_fields.empty()) {
-      out += " GROUP BY ";
-      for (size_t g = 0; g < source.group_fields.size(); ++g) {
-        out += (g ? ", " : "") + Field(source.group_fields[g]);
-      }
+      out += " GROUP BY " + JoinEach(source.group_fields, ", ", Field);
     }
-    if (spec_.test) {
-      out += " HAVING " + RenderMeasureTest(*spec_.test, kAql.boolean,
-                                            [](const std::string& name) { return Field(name); });
+    if (spec_.test) out += " HAVING " + Test(true)(*spec_.test);
+    if (!spec_.composed_in.empty() && !spec_.sort.empty()) {
+      out += " ORDER BY " + JoinEach(spec_.sort, ", ", [](const auto& key) {
+               return Field(key.first) + (key.second ? " DESC" : " ASC");
+             });
     }
-    return out + " " + LastRange(spec_.window.span_seconds);
+    return out + " " + LastRange(lookback);
   }
 
  private:
+  // The aggregate of measure `i`; "" for a values measure (AQL cannot collect values: warned,
+  // the column is left out and the rule's logic holds without it); nullopt once refused.
+  // Count-if sums an IF expression: IF … THEN … ELSE is an AQL expression and SUM an aggregate.
+  // https://www.ibm.com/docs/en/SSKMKU/com.ibm.qradar.doc/c_aql_conditional_logic.html
+  // https://www.ibm.com/docs/en/SSKMKU/com.ibm.qradar.doc/r_aql_aggregate_functions.html
+  std::optional<std::string> MeasureExpr(const EmitContext& ec, size_t i) {
+    const auto& m = spec_.measures[i];
+    std::string field = Field(m.field);
+    switch (m.kind) {
+      case ir::MeasureKind::kCount: {
+        if (!ctx_.MeasureFilter(i)) return std::string("COUNT(*)");
+        auto filter = AqlGenerator(ec).Condition(*ctx_.MeasureFilter(i));
+        if (!filter) return std::nullopt;
+        return fmt::format("SUM(IF {} THEN 1 ELSE 0)", *filter);
+      }
+      case ir::MeasureKind::kDistinct:
+        if (!warned_distinct_) {
+          ctx_.Approximates("DISTINCTCOUNT is an estimate (HyperLogLog)");
+          warned_distinct_ = true;
+        }
+        return fmt::format("DISTINCTCOUNT({})", field);
+      case ir::MeasureKind::kValues:
+        ctx_.Approximates(fmt::format(
+            "the values measure {} is left out (AQL has no aggregate that collects values)",
+            m.name));
+        return std::string();
+      default: {
+        std::string fn(ir::MeasureKindName(m.kind));
+        for (auto& c : fn) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        return fmt::format("{}({})", fn, field);
+      }
+    }
+  }
+
+  // A union's signal: its renamed columns again under the union's names, and '' for the
+  // columns it lacks, so that every signal's result has the union's columns.
+  void AddUnionColumns(std::vector<std::string>& select) const {
+    if (spec_.composed_in.empty()) return;
+    for (const auto& [name, from] : spec_.project) {
+      auto it = values_.find(from);
+      if (it != values_.end() && name == from) continue;
+      select.push_back(
+          fmt::format("{} AS {}", it == values_.end() ? "''" : it->second, Field(name)));
+    }
+  }
+
+  // Writes a test over measures: by alias in HAVING (as IBM's examples do), by expression in a
+  // column (a SELECT expression cannot read another's alias).
+  std::function<std::string(const ir::CorrelationTest&)> Test(bool by_alias) const {
+    return [this, by_alias](const ir::CorrelationTest& t) {
+      return RenderMeasureTest(t, kAql.boolean, [this, by_alias](const std::string& name) {
+        auto it = values_.find(name);
+        return by_alias || it == values_.end() ? Field(name) : it->second;
+      });
+    };
+  }
+
   static std::string Literal(const std::string& text) {
     return IsNumberText(text) ? text : Quote(text);
   }
@@ -358,16 +397,16 @@ class AqlAggregate : public CorrelationWriter {
     if (seconds % 60 == 0) return fmt::format("LAST {} MINUTES", seconds / 60);
     return fmt::format("LAST {} SECONDS", seconds);
   }
+
+  std::map<std::string, std::string> values_;  // output column → its AQL expression
+  bool warned_distinct_ = false;
 };
 
 }  // namespace
 
 const Backend& AqlBackend() {
-  static const AssembledBackend<AqlGenerator, AqlCorrelation, AqlAggregate, void> kBackend(
-      {"aql", "IBM QRadar (Ariel Query Language)", "aql"},
-      {"", "",
-       "a union of several searches (AQL has no UNION): schedule the signals as separate "
-       "searches"});
+  static const AssembledBackend<AqlGenerator, AqlCorrelation, AqlAggregate, PerSignalUnion>
+      kBackend({"aql", "IBM QRadar (Ariel Query Language)", "aql"}, {"", "", ""});
   return kBackend;
 }
 

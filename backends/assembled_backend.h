@@ -2,6 +2,8 @@
 // class that writes it or the reason the target cannot.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "backends/backend.h"
+#include "backends/common.h"
 
 namespace refract {
 
@@ -26,14 +29,21 @@ struct BackendRefusals {
   std::string_view union_of_signals;
 };
 
+// Given as the Union writer of a target with no union of results: each signal of a union is
+// written by the target's correlation writers as a query of its own with the union's columns.
+struct PerSignalUnion {};
+
 // `Generator(EmitContext).Run()` writes single-event rules; `Correlation(ctx).Run()`,
 // `Aggregate(ctx).Run()` and `Union(ctx, parts).Run()` write the others. A writer given as
 // void is refused with the reason in BackendRefusals.
 template <class Generator, class Correlation, class Aggregate, class Union>
 class AssembledBackend final : public Backend {
  public:
-  constexpr AssembledBackend(BackendNames names, BackendRefusals refusals)
-      : names_(names), refusals_(refusals) {}
+  // `union_columns`: how a PerSignalUnion target ends each signal's query with the union's
+  // columns; null where its aggregate writer does that itself (and other signals are refused).
+  AssembledBackend(BackendNames names, BackendRefusals refusals,
+                   const UnionColumnSyntax* union_columns = nullptr)
+      : names_(names), refusals_(refusals), union_columns_(union_columns) {}
 
   std::string_view id() const override { return names_.id; }
   std::string_view description() const override { return names_.description; }
@@ -47,7 +57,13 @@ class AssembledBackend final : public Backend {
     if constexpr (std::is_void_v<Correlation>) {
       return Refuse(ctx, refusals_.correlation);
     } else {
-      return Correlation(ctx).Run();
+      if (!ctx.spec.composed_in.empty() && union_columns_ == nullptr) {
+        return Refuse(ctx,
+                      fmt::format("a {} signal of the union '{}' (only aggregate signals "
+                                  "carry the union's columns on this target)",
+                                  ir::CorrelationKindName(ctx.spec.kind), ctx.spec.composed_in));
+      }
+      return WithUnionColumns(ctx, Correlation(ctx).Run());
     }
   }
 
@@ -55,20 +71,30 @@ class AssembledBackend final : public Backend {
     if constexpr (std::is_void_v<Aggregate>) {
       return Refuse(ctx, refusals_.aggregate);
     } else {
-      return Aggregate(ctx).Run();
+      return WithUnionColumns(ctx, Aggregate(ctx).Run());
     }
   }
 
   std::optional<std::string> EmitUnion(const CorrelationContext& ctx,
                                        const std::vector<std::string>& parts) const override {
-    if constexpr (std::is_void_v<Union>) {
+    if constexpr (std::is_void_v<Union> || std::is_same_v<Union, PerSignalUnion>) {
       return Refuse(ctx, refusals_.union_of_signals);
     } else {
       return Union(ctx, parts).Run();
     }
   }
 
+  bool WritesUnionPerSignal() const override { return std::is_same_v<Union, PerSignalUnion>; }
+
  private:
+  // `text`, a union's signal, ended with the union's columns where the target writes them as
+  // stages.
+  std::optional<std::string> WithUnionColumns(const CorrelationContext& ctx,
+                                              std::optional<std::string> text) const {
+    if (!text || union_columns_ == nullptr) return text;
+    return *text + UnionColumns(ctx.spec, *union_columns_);
+  }
+
   static std::optional<std::string> Refuse(const CorrelationContext& ctx, std::string_view why) {
     ctx.Unsupported(std::string(why));
     return std::nullopt;
@@ -76,6 +102,7 @@ class AssembledBackend final : public Backend {
 
   BackendNames names_;
   BackendRefusals refusals_;
+  const UnionColumnSyntax* union_columns_;
 };
 
 }  // namespace refract

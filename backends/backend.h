@@ -67,6 +67,9 @@ class Backend {
   // ctx.spec's columns and order; by default reports E0602.
   virtual std::optional<std::string> EmitUnion(const CorrelationContext& ctx,
                                                const std::vector<std::string>& parts) const;
+  // True when the target has no union of results, so the driver writes each signal of a union
+  // as a query of its own that carries the union's columns (ir::AsUnionPart).
+  virtual bool WritesUnionPerSignal() const { return false; }
 };
 
 // Every registered backend, in registry order.

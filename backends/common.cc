@@ -351,4 +351,35 @@ std::optional<ir::MeasureKind> CorrelationMeasure(ir::CorrelationKind kind) {
   }
 }
 
+std::string UnionColumns(const ir::Correlation& spec, const UnionColumnSyntax& syntax) {
+  if (spec.composed_in.empty()) return "";
+  std::string out;
+  std::vector<std::string> kept;
+  for (const auto& [name, from] : spec.project) {
+    bool present = spec.HasColumn(from);
+    if (present && name != from) {
+      out += fmt::format(fmt::runtime(syntax.assign), fmt::arg("name", syntax.name(name)),
+                         fmt::arg("value", syntax.name(from)));
+    } else if (!present && !syntax.missing.empty()) {
+      out += fmt::format(fmt::runtime(syntax.assign), fmt::arg("name", syntax.name(name)),
+                         fmt::arg("value", syntax.missing));
+    } else if (!present) {
+      continue;
+    }
+    kept.push_back(syntax.name(name));
+  }
+  if (!kept.empty()) {
+    out += fmt::format(fmt::runtime(syntax.keep), fmt::arg("columns", JoinText(kept, ", ")));
+  }
+  if (!spec.sort.empty() && !syntax.sort.empty()) {
+    std::vector<std::string> keys;
+    for (const auto& [name, descending] : spec.sort) {
+      keys.push_back(fmt::format(fmt::runtime(descending ? syntax.descending : syntax.ascending),
+                                 fmt::arg("name", syntax.name(name))));
+    }
+    out += fmt::format(fmt::runtime(syntax.sort), fmt::arg("keys", JoinText(keys, ", ")));
+  }
+  return out;
+}
+
 }  // namespace refract

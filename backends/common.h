@@ -194,6 +194,26 @@ std::string EachSource(const CorrelationContext& ctx, std::string_view format,
                        std::string_view separator, SourceSet which = SourceSet::kAll,
                        const std::vector<std::string>& texts = {});
 
+// How a pipeline language ends one signal's query with its union's columns (ir::AsUnionPart):
+// fmt templates — `assign` ({name}, {value}) sets a renamed column, or a column the signal lacks
+// to `missing` (empty: left out, for targets that drop absent fields silently), `keep`
+// ({columns}, joined by ", ") keeps the union's columns in order, `sort` ({keys}) orders by
+// `ascending`/`descending` ({name}) keys (empty `sort`: the target's sort would cut the result);
+// `name` writes a column name.
+struct UnionColumnSyntax {
+  std::string_view assign;
+  std::string_view missing;
+  std::string_view keep;
+  std::string_view sort;
+  std::string_view ascending;
+  std::string_view descending;
+  std::function<std::string(const std::string&)> name;
+};
+
+// The stages that give a union's signal the union's columns and order; "" for a query that is
+// no union's part.
+std::string UnionColumns(const ir::Correlation& spec, const UnionColumnSyntax& syntax);
+
 // What every correlation, aggregate and union writer reads: the context and its IR.
 class CorrelationWriter {
  public:

@@ -246,6 +246,13 @@ class CqlAggregate : public CorrelationWriter {
     } else {
       out += fmt::format("\n| groupBy([{}], function=[{}])", fields, function_list);
     }
+    // The group-by names are the output's columns, as the other targets name them.
+    // https://library.humio.com/data-analysis/functions-rename.html
+    for (size_t g = 0; g < spec_.group_by.size(); ++g) {
+      if (spec_.group_by[g] == source.group_fields[g]) continue;
+      out += fmt::format("\n| rename(field={}, as={})", Quote(source.group_fields[g]),
+                         Quote(spec_.group_by[g]));
+    }
     if (spec_.test) out += "\n| test(" + Test(*spec_.test) + ")";
     for (const auto& column : spec_.columns) {
       std::string name = Field(column.name);
@@ -383,12 +390,18 @@ class CqlCorrelation : public CorrelationWriter {
 
 }  // namespace
 
+// A union's signal ends with `:=` renames and select(); a column it lacks is left out (a
+// missing field is absent, not an error), and it is not sorted: sort() keeps only its `limit`
+// events (200 by default), which would cut the alerts.
+// https://library.humio.com/data-analysis/functions-select.html
+// https://library.humio.com/data-analysis/functions-sort.html
+const UnionColumnSyntax kCqlUnionColumns{
+    "\n| {name} := {value}", "", "\n| select([{columns}])", "", "", "", Field};
+
 const Backend& CqlBackend() {
-  static const AssembledBackend<CqlGenerator, CqlCorrelation, CqlAggregate, void> kBackend(
-      {"cql", "CrowdStrike Falcon LogScale / Next-Gen SIEM (CQL)", "cql"},
-      {"", "",
-       "a union of signals (LogScale has no union of query results: keep each signal a search "
-       "of its own)"});
+  static const AssembledBackend<CqlGenerator, CqlCorrelation, CqlAggregate, PerSignalUnion>
+      kBackend({"cql", "CrowdStrike Falcon LogScale / Next-Gen SIEM (CQL)", "cql"}, {"", "", ""},
+               &kCqlUnionColumns);
   return kBackend;
 }
 

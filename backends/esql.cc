@@ -500,12 +500,21 @@ class EsqlAggregate : public CorrelationWriter {
 
 }  // namespace
 
+// A union's signal ends with EVAL (renames; null for a column it lacks), KEEP and SORT.
+// https://www.elastic.co/guide/en/elasticsearch/reference/current/esql-commands.html
+const UnionColumnSyntax kEsqlUnionColumns{"\n| EVAL {name} = {value}",
+                                          "null",
+                                          "\n| KEEP {columns}",
+                                          "\n| SORT {keys}",
+                                          "{name} ASC",
+                                          "{name} DESC",
+                                          Field};
+
 const Backend& EsqlBackend() {
-  static const AssembledBackend<EsqlEmitter, EsqlCorrelation, EsqlAggregate, void> kBackend(
-      {"esql", "Elastic (ES|QL piped queries, ECS fields; counts and distinct counts)", "esql"},
-      {"", "",
-       "a union of several queries (one ES|QL query reads one FROM; FORK is a technical "
-       "preview): deploy the signals as separate rules"});
+  static const AssembledBackend<EsqlEmitter, EsqlCorrelation, EsqlAggregate, PerSignalUnion>
+      kBackend(
+          {"esql", "Elastic (ES|QL piped queries, ECS fields; counts and distinct counts)", "esql"},
+          {"", "", ""}, &kEsqlUnionColumns);
   return kBackend;
 }
 

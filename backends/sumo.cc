@@ -453,12 +453,19 @@ class SumoAggregate : public CorrelationWriter {
 
 }  // namespace
 
+// A union's signal ends with `as` renames ("" for a column it lacks), `fields` and `sort by`.
+// https://help.sumologic.com/docs/search/search-query-language/search-operators/fields/
+const UnionColumnSyntax kSumoUnionColumns{"\n| {value} as {name}",
+                                          "\"\"",
+                                          "\n| fields {columns}",
+                                          "\n| sort by {keys}",
+                                          "{name} asc",
+                                          "{name} desc",
+                                          [](const std::string& name) { return name; }};
+
 const Backend& SumoBackend() {
-  static const AssembledBackend<SumoGenerator, SumoCorrelation, SumoAggregate, void> kBackend(
-      {"sumo", "Sumo Logic (log search)", "sumo"},
-      {"", "",
-       "a union of several aggregate searches (a Sumo Logic search has one aggregation "
-       "pipeline): schedule the signals as separate searches"});
+  static const AssembledBackend<SumoGenerator, SumoCorrelation, SumoAggregate, PerSignalUnion>
+      kBackend({"sumo", "Sumo Logic (log search)", "sumo"}, {"", "", ""}, &kSumoUnionColumns);
   return kBackend;
 }
 

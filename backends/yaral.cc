@@ -353,6 +353,7 @@ class YaralAggregate : public CorrelationWriter {
           "    ${} = {}\n", column.name,
           ColumnValue(column, {"", "if({test}, {value}, ", "{value}", ")"}, Test, Literal));
     }
+    outcome += UnionOutcomes();
     std::string condition = "$e";
     if (spec_.test) condition += " and " + Test(*spec_.test);
     if (spec_.window.bucket_seconds > 0 &&
@@ -369,6 +370,20 @@ class YaralAggregate : public CorrelationWriter {
   }
 
  private:
+  // A union's signal: outcome variables under the union's names ("" for a column the signal
+  // lacks), so that every signal's detections carry the union's columns; a detection has no
+  // order, so the union's sort does not apply.
+  std::string UnionOutcomes() const {
+    if (spec_.composed_in.empty()) return "";
+    std::string out;
+    for (const auto& [name, from] : spec_.project) {
+      bool present = spec_.HasColumn(from);
+      if (present && name == from) continue;
+      out += fmt::format("    ${} = {}\n", name, present ? "$" + from : "\"\"");
+    }
+    return out;
+  }
+
   // array_distinct keeps at most 25 values.
   static constexpr MeasureSpelling kMeasures{"count($e.metadata.id)",   "sum(if({flag}, 1, 0))",
                                              "count_distinct({field})", "array_distinct({field})",
@@ -386,11 +401,8 @@ class YaralAggregate : public CorrelationWriter {
 }  // namespace
 
 const Backend& YaralBackend() {
-  static const AssembledBackend<YaralGenerator, YaralCorrelation, YaralAggregate, void> kBackend(
-      {"yaral", "Google SecOps / Chronicle (YARA-L 2.0)", "yaral"},
-      {"", "",
-       "a union of several rules (a YARA-L rule yields its own detections): deploy the signals "
-       "as separate rules"});
+  static const AssembledBackend<YaralGenerator, YaralCorrelation, YaralAggregate, PerSignalUnion>
+      kBackend({"yaral", "Google SecOps / Chronicle (YARA-L 2.0)", "yaral"}, {"", "", ""});
   return kBackend;
 }
 

@@ -110,6 +110,8 @@ std::optional<std::string> ParseTranslateArgs(int argc, char** argv, Args* args)
 std::string OutputName(const FileResult& file, const Output& output, bool several_documents) {
   std::string stem = fs::path(file.path).stem().string();
   if (several_documents) stem += fmt::format("-{}", output.document + 1);
+  // A union written one query per signal: each signal in a file of its own.
+  if (!output.part.empty()) stem += "-" + output.part;
   return stem;
 }
 

@@ -31,7 +31,10 @@ Coverage CoverageOf(const std::vector<FileResult>& results,
   std::set<std::string> seen;
   std::set<std::string> failed;  // titles with a target that gave no query
   for (const auto& r : results) {
-    for (const auto& o : r.outputs) queries.insert({o.rule_title, o.target});
+    for (const auto& o : r.outputs) {
+      queries.insert({o.rule_title, o.target});
+      if (!o.composition.empty()) queries.insert({o.composition, o.target});
+    }
     for (const auto& o : r.outcomes) {
       if (!o.ok) failed.insert(o.rule_title);
     }

@@ -143,28 +143,33 @@ void CompileRule(const ast::Rule& written, int document, const Session& session,
 
 namespace {
 
+// Maps `c` into `backend`'s names and emits it; nullopt after reporting why it cannot.
+std::optional<std::string> EmitMapped(const ir::Correlation& c, const Backend& backend,
+                                      const Session& session, Diagnostics& diagnostics) {
+  const TargetMapping& mapping = session.mappings.find(std::string(backend.id()))->second;
+  ir::Correlation mapped = c;
+  bool ok = MapCorrelation(mapped, mapping, session.mapping_options, diagnostics);
+  passes::Simplify(mapped);
+  CorrelationContext context{mapped, mapping, diagnostics, backend.id()};
+  if (!ok) return std::nullopt;
+  if (session.stage == EmitStage::kIr) return ir::Print(mapped);
+  if (c.kind == ir::CorrelationKind::kTemporalOrdered && c.rule_condition) {
+    // The proposal defines the extended condition by which rules occur, not in which order.
+    context.Unsupported("an expression condition on temporal_ordered");
+    return std::nullopt;
+  }
+  return c.kind == ir::CorrelationKind::kAggregate ? backend.EmitAggregate(context)
+                                                   : backend.EmitCorrelation(context);
+}
+
 // Maps `c` into each target's names and emits it, recording outputs and outcomes in `out`.
 void CompileCorrelation(const ir::Correlation& c, const Session& session, FileResult& out) {
   for (const Backend* backend : session.backends) {
     std::string target(backend->id());
-    const TargetMapping& mapping = session.mappings.find(target)->second;
     Diagnostics diagnostics;
-    ir::Correlation mapped = c;
-    bool ok = MapCorrelation(mapped, mapping, session.mapping_options, diagnostics);
-    passes::Simplify(mapped);
-    CorrelationContext context{mapped, mapping, diagnostics, backend->id()};
-    std::optional<std::string> text;
-    if (ok && session.stage == EmitStage::kIr) {
-      text = ir::Print(mapped);
-    } else if (ok && c.kind == ir::CorrelationKind::kTemporalOrdered && c.rule_condition) {
-      // The proposal defines the extended condition by which rules occur, not in which order.
-      context.Unsupported("an expression condition on temporal_ordered");
-    } else if (ok) {
-      text = c.kind == ir::CorrelationKind::kAggregate ? backend->EmitAggregate(context)
-                                                       : backend->EmitCorrelation(context);
-    }
+    std::optional<std::string> text = EmitMapped(c, *backend, session, diagnostics);
     if (session.strict) diagnostics.PromoteWarnings();
-    ok = ok && text.has_value() && !diagnostics.HasErrors();
+    bool ok = text.has_value() && !diagnostics.HasErrors();
     std::string error = FirstError(diagnostics);
     bool field_warning = HasCode(diagnostics, "W0402");
     out.diagnostics.Append(std::move(diagnostics));
@@ -176,10 +181,49 @@ void CompileCorrelation(const ir::Correlation& c, const Session& session, FileRe
   }
 }
 
+// The signals of union `c` on a target with no union of results: each one's query of its own,
+// carrying the union's columns, as outputs of the union's document; false after reporting why
+// one of them cannot be written. The signals' own warnings were reported when they compiled
+// alone, so only errors and the composition's warning are kept here.
+bool ComposePerSignal(const ir::Correlation& c, const Backend& backend, const Session& session,
+                      const std::map<std::string, ir::Correlation>& signals,
+                      Diagnostics& diagnostics, std::vector<Output>& outputs) {
+  std::vector<Output> parts;
+  for (const auto& source : c.sources) {
+    const ir::Correlation& signal = signals.find(source.chained)->second;
+    ir::Correlation part = ir::AsUnionPart(signal, c);
+    Diagnostics part_diagnostics;
+    std::optional<std::string> text = EmitMapped(part, backend, session, part_diagnostics);
+    for (const auto& d : part_diagnostics.all()) {
+      if (d.severity == Severity::kError) diagnostics.Report(d);
+    }
+    if (!text || part_diagnostics.HasErrors()) return false;
+    Output o{fmt::format("{}: {}", c.info.title, signal.info.title),
+             signal.info.id,
+             signal.info.name,
+             c.document,
+             std::string(backend.id()),
+             std::move(*text),
+             MetaOf(signal)};
+    o.composition = c.info.title;
+    o.part = signal.info.name.empty() ? signal.info.id : signal.info.name;
+    parts.push_back(std::move(o));
+  }
+  diagnostics.Warning(
+      "W0501", c.location,
+      fmt::format("on target '{}' the union '{}' becomes {} queries, one per signal, each "
+                  "carrying the union's columns: deploy them together (the platform has no "
+                  "union of results)",
+                  backend.id(), c.info.title, parts.size()));
+  for (auto& o : parts) outputs.push_back(std::move(o));
+  return true;
+}
+
 // refract's `union` extension: the named correlations' queries, per target, composed into one
 // result with shared columns and an order.
 void ComposeUnions(std::vector<FileResult>& results, const std::vector<ir::Correlation>& unions,
-                   const std::vector<size_t>& union_files, const Session& session) {
+                   const std::vector<size_t>& union_files,
+                   const std::map<std::string, ir::Correlation>& signals, const Session& session) {
   std::map<std::pair<std::string, std::string>, std::string> queries;  // (name, target) → text
   std::set<std::string> names;
   for (const auto& r : results) {
@@ -225,6 +269,18 @@ void ComposeUnions(std::vector<FileResult>& results, const std::vector<ir::Corre
       }
       Diagnostics diagnostics;
       std::optional<std::string> text;
+      if (missing.empty() && backend->WritesUnionPerSignal()) {
+        bool ok = ComposePerSignal(c, *backend, session, signals, diagnostics, r.outputs);
+        if (session.strict) diagnostics.PromoteWarnings();
+        ok = ok && !diagnostics.HasErrors();
+        std::string error = FirstError(diagnostics);
+        r.diagnostics.Append(std::move(diagnostics));
+        r.outcomes.push_back({c.info.title, target, ok, error});
+        if (ok && !c.generate) {
+          for (const auto& part : c.sources) composed.insert({part.chained, target});
+        }
+        continue;
+      }
       if (!missing.empty()) {
         diagnostics.Error(
             "E0618", c.location,
@@ -250,6 +306,7 @@ void ComposeUnions(std::vector<FileResult>& results, const std::vector<ir::Corre
   // The signals a union composes are not results of their own unless it says generate: true.
   for (auto& r : results) {
     std::erase_if(r.outputs, [&](const Output& o) {
+      if (!o.composition.empty()) return false;  // a signal as the union's part
       return composed.count({o.rule_name, o.target}) != 0 ||
              composed.count({o.rule_id, o.target}) != 0;
     });
@@ -287,6 +344,7 @@ void CompileCorrelations(std::vector<FileResult>& results, const Session& sessio
   std::set<const ast::Correlation*> shown_correlations;
   std::vector<ir::Correlation> unions;
   std::vector<size_t> union_files;
+  std::map<std::string, ir::Correlation> signals;  // by name and id: what a union may compose
   const ir::CorrelationLowerOptions options{&session.placeholders, ir::Chains::kFold,
                                             session.strict};
   for (size_t f = 0; f < results.size(); ++f) {
@@ -314,9 +372,12 @@ void CompileCorrelations(std::vector<FileResult>& results, const Session& sessio
         }
       }
       CompileCorrelation(*lowering.correlation, session, r);
+      for (const std::string* key : {&c.name, &c.id}) {
+        if (!key->empty()) signals.emplace(*key, *lowering.correlation);
+      }
     }
   }
-  ComposeUnions(results, unions, union_files, session);
+  ComposeUnions(results, unions, union_files, signals, session);
   // Rules a correlation reads are not queries of their own unless one says `generate: true`.
   for (const ir::Rule* rule : shown) hidden.erase(rule);
   for (const ast::Correlation* c : shown_correlations) hidden_correlations.erase(c);

@@ -57,6 +57,10 @@ struct Output {
   std::string target;  // empty for --emit ast, which is target-independent
   std::string text;
   RuleMeta meta = {};
+  // A union's signal written as a query of its own (targets with no union of results): the
+  // union's title, and the signal's name (which names the output file).
+  std::string composition = {};
+  std::string part = {};
 };
 
 // The metadata of a detection rule / a correlation rule.

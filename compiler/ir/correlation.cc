@@ -122,6 +122,26 @@ bool Correlation::IsTemporal() const {
   return kind == CorrelationKind::kTemporal || kind == CorrelationKind::kTemporalOrdered;
 }
 
+bool Correlation::HasColumn(std::string_view name) const {
+  for (const auto& g : group_by) {
+    if (g == name) return true;
+  }
+  for (const auto& m : measures) {
+    if (m.name == name) return true;
+  }
+  for (const auto& column : columns) {
+    if (column.name == name) return true;
+  }
+  return false;
+}
+
+Correlation AsUnionPart(Correlation part, const Correlation& composition) {
+  part.composed_in = composition.info.title;
+  part.project = composition.project;
+  part.sort = composition.sort;
+  return part;
+}
+
 std::string Print(const CorrelationTest& test) { return PrintTest(test); }
 
 std::string Print(const Correlation& c) {
@@ -165,6 +185,7 @@ std::string Print(const Correlation& c) {
     if (!column.otherwise.empty()) out += " else " + column.otherwise;
     out += "\n";
   }
+  if (!c.composed_in.empty()) out += fmt::format("  part of \"{}\"\n", JsonEscape(c.composed_in));
   for (const auto& [name, from] : c.project) out += fmt::format("  project {} = {}\n", name, from);
   for (const auto& [name, descending] : c.sort) {
     out += fmt::format("  sort {} {}\n", name, descending ? "desc" : "asc");

@@ -134,13 +134,23 @@ struct Correlation {
   // union: the output columns (name = source column) and the sort order.
   std::vector<std::pair<std::string, std::string>> project;
   std::vector<std::pair<std::string, bool>> sort;  // column, descending
+  // A signal of a union written as a query of its own, for targets with no union of results:
+  // the union's title; `project` and `sort` then carry the union's shared output columns.
+  std::string composed_in;
   bool generate = false;
   SourceLocation location;
   int document = 0;  // 0-based index of its YAML document in the file
 
   // True for a temporal or temporal_ordered correlation.
   bool IsTemporal() const;
+  // True when this correlation's query has an output column `name`: a group-by, a measure or a
+  // derived column.
+  bool HasColumn(std::string_view name) const;
 };
+
+// `part`, a signal of `composition` (a union), as a query of its own that carries the union's
+// output columns and order (for targets that cannot union results).
+Correlation AsUnionPart(Correlation part, const Correlation& composition);
 
 // Deterministic, indented text form of a correlation (for --emit ir and tests).
 std::string Print(const Correlation& correlation);

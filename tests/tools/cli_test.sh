@@ -182,6 +182,15 @@ expect_grep "score diff raised" "$tmp/stdout" '  + raised, not expected: .* \[16
 check "hunt union" 0 "$refract" hunt rules/t1586/entra_compromise_signals.yml --schema kql --events rules/t1586/tests/signals.jsonl
 expect_grep "union row columns" "$tmp/stdout" '"type":"union","part":"Credential stuffing.*"columns":{"TimeGenerated":"2026-11-20T12:06:00Z","UserPrincipalName":"erin@contoso.com","DetectionType":"CredentialStuffing","RiskScore":90,"FailureCount":6'
 if head -1 "$tmp/stdout" | grep -q '"RiskScore":90' && tail -1 "$tmp/stdout" | grep -q '"RiskScore":75'; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL hunt union: rows not sorted by RiskScore desc"; fi
+# A target with no union of results writes each signal of the union as a file of its own,
+# carrying the union's columns; nothing is left for the user to assemble.
+for target in esql aql sumo yaral cql; do
+  check "union per signal on $target" 0 "$refract" translate rules/t1586/entra_compromise_signals.yml --target "$target" -o "$tmp/parts"
+  for part in credential_stuffing impossible_travel suspicious_hosting; do
+    expect_grep "union part $part on $target" "$tmp/parts/$target/entra_compromise_signals-7-t1586_$part.$target" 'TimeGenerated'
+  done
+  expect_grep "union per signal warned on $target" "$tmp/stderr" "on target '$target' the union 'T1586 Compromise Accounts - compromised account signals' becomes 3 queries"
+done
 # Streaming correlations and events far out of order: sign-ins days later come first (the
 # second decides the first's window), so the correlations re-read the file without streaming
 # and the credential stuffing still alerts.

@@ -194,6 +194,39 @@ TEST(CorrelationLowerTest, FindCyclesMarksCyclesAndWhatReadsThem) {
   EXPECT_EQ(FindCycles({{1}, {}}), (std::vector<bool>{false, false}));
 }
 
+TEST(CorrelationLowerTest, AUnionPartCarriesTheUnionsColumnsAndOrder) {
+  auto l = LowerLast(R"(title: Failures per user
+name: per_user
+correlation:
+  type: aggregate
+  rules: [failed]
+  group-by: [TargetUserName]
+  timespan: 1h
+  measures:
+    Failures: {count: all}
+  columns:
+    Kind: Guessing
+)");
+  ASSERT_TRUE(l.correlation);
+  Correlation composition;
+  composition.kind = CorrelationKind::kUnion;
+  composition.info.title = "Signals";
+  composition.project = {{"User", "TargetUserName"}, {"Failures", "Failures"}, {"Ips", "Ips"}};
+  composition.sort = {{"Failures", true}};
+  Correlation part = AsUnionPart(*l.correlation, composition);
+  EXPECT_EQ(part.composed_in, "Signals");
+  EXPECT_TRUE(part.HasColumn("TargetUserName"));  // a group-by
+  EXPECT_TRUE(part.HasColumn("Failures"));        // a measure
+  EXPECT_TRUE(part.HasColumn("Kind"));            // a derived column
+  EXPECT_FALSE(part.HasColumn("Ips"));
+  std::string printed = Print(part);
+  EXPECT_NE(printed.find("  part of \"Signals\"\n  project User = TargetUserName\n"),
+            std::string::npos)
+      << printed;
+  EXPECT_NE(printed.find("  sort Failures desc\n"), std::string::npos) << printed;
+  EXPECT_EQ(Print(*l.correlation).find("part of"), std::string::npos);
+}
+
 TEST(CorrelationLowerTest, NamesOfKindsAndOperatorsRoundTrip) {
   for (auto kind :
        {CorrelationKind::kEventCount, CorrelationKind::kValuePercentile, CorrelationKind::kUnion}) {
