@@ -67,6 +67,7 @@ class TestParser {
 
  private:
   using Test = ast::Correlation::Test;
+  static constexpr int kMaxDepth = 256;
 
   void Skip() {
     while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
@@ -123,6 +124,18 @@ class TestParser {
     return t;
   }
   std::optional<Test> Unary() {
+    // Each `not` and `(` recurses: bounded, so a deeply nested condition is an error, not a
+    // stack overflow (found by fuzz_load).
+    if (depth_ >= kMaxDepth) {
+      Fail(fmt::format("nesting deeper than {} levels", kMaxDepth));
+      return std::nullopt;
+    }
+    ++depth_;
+    auto test = UnaryAtDepth();
+    --depth_;
+    return test;
+  }
+  std::optional<Test> UnaryAtDepth() {
     if (Keyword("not")) {
       auto inner = Unary();
       if (!inner) return std::nullopt;
@@ -175,6 +188,7 @@ class TestParser {
   std::string_view text_;
   bool rule_names_ = false;
   size_t pos_ = 0;
+  int depth_ = 0;  // the `not`s and `(`s open at pos_
   std::string error_;
 
  public:
