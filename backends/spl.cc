@@ -305,9 +305,8 @@ class SplEmitter {
   SplEval eval_;
 };
 
-// Sigma correlations as stats over _time buckets; several rules come together with multisearch.
-// https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/statistical-and-charting-functions
 // refract's aggregate extension: stats with named measures over a lookback (earliest=-N).
+// https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/statistical-and-charting-functions
 class SplAggregate : public CorrelationWriter {
  public:
   using CorrelationWriter::CorrelationWriter;
@@ -399,6 +398,11 @@ class SplAggregate : public CorrelationWriter {
   }
 };
 
+// Sigma's windows slide: the events sorted by time, `streamstats time_window=` measures, at each
+// event, the events of its group within the timespan before it, so every window that ends at an
+// event is tested, as `refract hunt` does. time_window needs time-ordered events, hence `sort 0`
+// (0: no limit on the events kept).
+// https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/streamstats
 class SplCorrelation : public CorrelationWriter {
  public:
   using CorrelationWriter::CorrelationWriter;
@@ -411,16 +415,15 @@ class SplCorrelation : public CorrelationWriter {
       if (!query) return std::nullopt;
       searches.push_back(*query);
     }
-    const bool temporal = spec_.kind == ir::CorrelationKind::kTemporal ||
-                          spec_.kind == ir::CorrelationKind::kTemporalOrdered;
-    const std::string span = CompactDuration(spec_.window.span_seconds);
-    std::vector<std::string> groups;
+    const bool temporal = spec_.IsTemporal();
     std::string body;
     std::string value;
+    groups_.clear();
     if (!temporal && ctx_.sources.size() == 1) {
       body = searches[0];
-      for (const auto& f : ctx_.sources[0].group_fields) groups.push_back(SearchField(f));
-      value = ctx_.sources[0].value_field;
+      for (const auto& f : ctx_.sources[0].group_fields) groups_.push_back(SearchField(f));
+      const std::string& field = ctx_.sources[0].value_field;
+      value = field.empty() ? "" : SearchField(field);
     } else {
       body = "| multisearch";
       for (size_t i = 0; i < ctx_.sources.size(); ++i) {
@@ -429,106 +432,142 @@ class SplCorrelation : public CorrelationWriter {
             SourceLabels(ctx_, i, {"{name}={value}", ", ", Quote, Alias, EvalField, EvalField});
         body += fmt::format("\n[ search {} | eval {} ]", one, evals);
       }
-      for (const auto& g : spec_.group_by) groups.push_back(Alias(g));
+      for (const auto& g : spec_.group_by) groups_.push_back(Alias(g));
       value = "refract_value";
     }
-    std::string by = "_time";
-    for (const auto& g : groups) by += " " + g;
-    std::string field =
-        value.empty() ? "" : (temporal || ctx_.sources.size() > 1 ? value : SearchField(value));
+    body += "\n| sort 0 _time";
     std::string measure;
     std::string variable;
-    if (spec_.kind == ir::CorrelationKind::kEventCount) {
-      variable = "event_count";
-      measure = "count";
-    } else if (spec_.kind == ir::CorrelationKind::kValueCount) {
-      variable = "value_count";
-      measure = fmt::format("dc({})", field);  // exact, unlike estdc
-    } else if (spec_.kind == ir::CorrelationKind::kValueSum) {
-      variable = "value_sum";
-      measure = fmt::format("sum({})", field);
-    } else if (spec_.kind == ir::CorrelationKind::kValueAvg) {
-      variable = "value_avg";
-      measure = fmt::format("avg({})", field);
-    } else if (spec_.kind == ir::CorrelationKind::kValuePercentile) {
-      variable = "value_percentile";
-      measure = fmt::format("exactperc{}({})", spec_.percentile, field);
-    } else if (spec_.kind == ir::CorrelationKind::kTemporal && NeedsRuleCounts(ctx_)) {
-      std::string thresholds = RenderRuleTest(ctx_, kEval, [](size_t i, long long n) {
-        return fmt::format("refract_count{} >= {}", i + 1, n);
-      });
-      if (thresholds.empty()) return std::nullopt;
-      std::string counts;
-      for (size_t i = 0; i < ctx_.sources.size(); ++i) {
-        counts += fmt::format("{}count(eval(refract_rule={})) as refract_count{}", i ? " " : "",
-                              Quote(ctx_.sources[i].label), i + 1);
-      }
-      ctx_.ApproximatesWithBuckets("bin _time span=" + CompactDuration(spec_.window.span_seconds));
-      return fmt::format("{}\n| bin _time span={}\n| stats {} by {}\n| where {}", body, span,
-                         counts, by, thresholds);
-    } else if (spec_.kind == ir::CorrelationKind::kTemporal) {
-      variable = "rule_count";
-      measure = "dc(refract_rule)";
-    } else {
-      if (ctx_.sources.size() > 2) return OrderedChain(body, groups);
-      if (!AsksForEveryRule(ctx_)) {
-        ctx_.Unsupported("temporal_ordered other than all rules in order");
-        return std::nullopt;
-      }
-      std::string counts;
-      std::string thresholds;
-      for (size_t i = 0; i < ctx_.sources.size(); ++i) {
-        if (ctx_.sources[i].min_count <= 1) continue;
-        counts += fmt::format(" count(eval(refract_rule={})) as refract_count{}",
-                              Quote(ctx_.sources[i].label), i + 1);
-        thresholds += fmt::format(" AND refract_count{} >= {}", i + 1, ctx_.sources[i].min_count);
-      }
-      ctx_.ApproximatesWithBuckets("bin _time span=" + CompactDuration(spec_.window.span_seconds));
-      return fmt::format(
-          "{}\n| bin _time span={}\n| stats min(eval(if(refract_rule={}, _time, null()))) as "
-          "refract_first max(eval(if(refract_rule={}, _time, null()))) as refract_last{} by {}\n"
-          "| where refract_first < refract_last{}",
-          body, span, Quote(ctx_.sources[0].label), Quote(ctx_.sources[1].label), counts, by,
-          thresholds);
+    switch (spec_.kind) {
+      case ir::CorrelationKind::kEventCount:
+        variable = "event_count";
+        measure = "count";
+        break;
+      case ir::CorrelationKind::kValueCount:
+        variable = "value_count";
+        measure = fmt::format("dc({})", value);  // exact, unlike estdc
+        break;
+      case ir::CorrelationKind::kValueSum:
+        variable = "value_sum";
+        measure = fmt::format("sum({})", value);
+        break;
+      case ir::CorrelationKind::kValueAvg:
+        variable = "value_avg";
+        measure = fmt::format("avg({})", value);
+        break;
+      case ir::CorrelationKind::kValuePercentile:
+        variable = "value_percentile";
+        measure = fmt::format("exactperc{}({})", spec_.percentile, value);
+        break;
+      case ir::CorrelationKind::kTemporal:
+        if (NeedsRuleCounts(ctx_)) return RuleCounts(body);
+        variable = "rule_count";
+        measure = "dc(refract_rule)";
+        break;
+      default:
+        return Ordered(body);
     }
     std::string where = RenderBounds(variable, spec_.condition, " AND ", "==");
-    ctx_.ApproximatesWithBuckets("bin _time span=" + CompactDuration(spec_.window.span_seconds));
-    return fmt::format("{}\n| bin _time span={}\n| stats {} as {} by {}\n| where {}", body, span,
-                       measure, variable, by, where);
+    return fmt::format("{}\n{} {} as {}{}\n| where {}\n| table _time{} {}", body, Streamstats(),
+                       measure, variable, By(), where, GroupList(), variable);
   }
 
  private:
-  // temporal_ordered over three or more rules: per bucket and group, the earliest event of the
-  // first rule, then with each eventstats the earliest event of the next rule after the previous
-  // step's time. Taking the earliest at each step finds an ordered chain whenever one exists, so
-  // the order is exact within a bucket. The bucket goes to its own field because the steps
-  // compare the events' own _time.
-  // https://help.splunk.com/splunk-cloud-platform/spl-search-reference/10.0.2503/search-commands/eventstats
-  std::optional<std::string> OrderedChain(const std::string& body,
-                                          const std::vector<std::string>& groups) {
-    if (!AsksForEveryRule(ctx_) || HasThresholds(ctx_)) {
+  std::string Streamstats() const {
+    return "| streamstats time_window=" + CompactDuration(spec_.window.span_seconds);
+  }
+  std::string By() const {
+    std::string by;
+    for (const auto& g : groups_) by += (by.empty() ? " by " : " ") + g;
+    return by;
+  }
+  std::string GroupList() const {
+    std::string out;
+    for (const auto& g : groups_) out += " " + g;
+    return out;
+  }
+  // 1 for the events of source i, else 0 (a field streamstats can sum).
+  std::string Flag(size_t i) const {
+    return fmt::format("refract_f{}=if(refract_rule={}, 1, 0)", i + 1,
+                       Quote(ctx_.sources[i].label));
+  }
+
+  // Temporal with per-rule counts (an extended condition or a folded chain): each rule's events
+  // in the window ending at each event.
+  std::optional<std::string> RuleCounts(const std::string& body) {
+    std::string thresholds = RenderRuleTest(ctx_, kEval, [](size_t i, long long n) {
+      return fmt::format("refract_count{} >= {}", i + 1, n);
+    });
+    if (thresholds.empty()) return std::nullopt;
+    std::string flags;
+    std::string sums;
+    std::string columns;
+    for (size_t i = 0; i < ctx_.sources.size(); ++i) {
+      flags += (i ? ", " : "") + Flag(i);
+      sums += fmt::format("{}sum(refract_f{}) as refract_count{}", i ? " " : "", i + 1, i + 1);
+      columns += fmt::format(" refract_count{}", i + 1);
+    }
+    return fmt::format("{}\n| eval {}\n{} {}{}\n| where {}\n| table _time{}{}", body, flags,
+                       Streamstats(), sums, By(), thresholds, GroupList(), columns);
+  }
+
+  // temporal_ordered: at each event of rule k, the latest time at which an ordered chain of
+  // rules 1…k could have started (the later the start, the more room the rest of the chain has):
+  // step 1 is the event's own time, step k the latest step k-1 start among rule k-1's events in
+  // the window. The last rule's event completes a chain when that start is within the timespan.
+  // For two rules `min` of the first rule's times in the window finds one strictly earlier, so
+  // the order is exact; from three rules a step reads the previous rule's events of the same
+  // second too (streamstats includes them), so ties count as in order.
+  std::optional<std::string> Ordered(const std::string& body) {
+    if (!AsksForEveryRule(ctx_)) {
+      ctx_.Unsupported("temporal_ordered other than all rules in order");
+      return std::nullopt;
+    }
+    const size_t n = ctx_.sources.size();
+    std::string out = body;
+    std::string counts;
+    std::string thresholds;
+    std::string count_columns;
+    for (size_t i = 0; i + 1 < n; ++i) {
+      if (ctx_.sources[i].min_count <= 1) continue;
+      counts += fmt::format(" sum(refract_f{0}) as refract_count{0}", i + 1);
+      thresholds += fmt::format(" AND refract_count{} >= {}", i + 1, ctx_.sources[i].min_count);
+      count_columns += fmt::format(" refract_count{}", i + 1);
+    }
+    if (n == 2) {
+      out += fmt::format("\n| eval refract_t1=if(refract_rule={}, _time, null())",
+                         Quote(ctx_.sources[0].label));
+      if (!counts.empty()) out += ", " + Flag(0);
+      out += fmt::format("\n{} min(refract_t1) as refract_first{}{}", Streamstats(), counts, By());
+      out += fmt::format(
+          "\n| where refract_rule={} AND refract_first < _time{}\n| eval refract_last=_time"
+          "\n| table _time{} refract_first refract_last{}",
+          Quote(ctx_.sources[1].label), thresholds, GroupList(), count_columns);
+      return out;
+    }
+    if (HasThresholds(ctx_)) {
       ctx_.Unsupported(
           "a temporal_ordered over three or more rules with a condition other than all rules "
           "in order");
       return std::nullopt;
     }
-    const std::string span = CompactDuration(spec_.window.span_seconds);
-    ctx_.ApproximatesWithBuckets("bin _time span=" + span);
-    std::string by = "refract_bucket";
-    for (const auto& g : groups) by += " " + g;
-    std::string out = fmt::format("{}\n| bin _time span={} as refract_bucket", body, span);
-    for (size_t i = 0; i < ctx_.sources.size(); ++i) {
-      std::string after =
-          i == 0 ? "" : fmt::format(" AND isnotnull(refract_t{0}) AND _time > refract_t{0}", i);
+    ctx_.Approximates(
+        "from three rules on, streamstats reads a step's events of the same second as the "
+        "next rule's event, so events with equal timestamps count as in order");
+    out += fmt::format("\n| eval refract_s1=if(refract_rule={}, _time, null())",
+                       Quote(ctx_.sources[0].label));
+    for (size_t k = 1; k < n; ++k) {
       out += fmt::format(
-          "\n| eventstats min(eval(if(refract_rule={}{}, _time, null()))) as refract_t{} by {}",
-          Quote(ctx_.sources[i].label), after, i + 1, by);
+          "\n{0} max(refract_s{1}) as refract_w{1}{2}\n| eval refract_s{3}=if(refract_rule={4}, "
+          "refract_w{1}, null())",
+          Streamstats(), k, By(), k + 1, Quote(ctx_.sources[k].label));
     }
-    const size_t last = ctx_.sources.size();
-    return fmt::format(
-        "{}\n| where isnotnull(refract_t{})\n| stats min(refract_t1) as refract_first "
-        "min(refract_t{}) as refract_last by {}",
-        out, last, last, by);
+    out += fmt::format(
+        "\n| where isnotnull(refract_s{0}) AND _time - refract_s{0} <= {1}\n| eval "
+        "refract_first=refract_s{0}, refract_last=_time\n| table _time{2} refract_first "
+        "refract_last",
+        n, spec_.window.span_seconds, GroupList());
+    return out;
   }
 
   // A name usable both in eval and in stats: letters, digits and `_` only.
@@ -537,6 +576,8 @@ class SplCorrelation : public CorrelationWriter {
     for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
     return out;
   }
+
+  std::vector<std::string> groups_;
 };
 
 // The first signal, then each other as an append subsearch; table and sort 0 (unlimited).
