@@ -393,14 +393,20 @@ class KqlEmitter : public TextGenerator {
   }
 };
 
-// Sigma correlations as summarize over time bins.
-// https://learn.microsoft.com/kusto/query/summarize-operator, .../bin-function, .../union-operator
+// Sigma's windows slide: a window ends at each event and reaches back the timespan. KQL has no
+// sliding aggregate over time, so each window end is joined with its group's events within the
+// timespan before it: the time-window join, where an end's key is its bin and an event's keys are
+// its bin and the next, so every pair within the timespan meets on one key exactly once. Group
+// columns are strings (tostring), because join keys may not be dynamic and null keys never meet.
+// https://learn.microsoft.com/kusto/query/join-time-window
+// https://learn.microsoft.com/kusto/query/join-operator, .../mv-expand-operator
 class KqlCorrelation : public CorrelationWriter {
  public:
   using CorrelationWriter::CorrelationWriter;
 
   std::optional<std::string> Run() {
-    const std::string time = ctx_.mapping.Option("time_field", "TimeGenerated");
+    time_ = ctx_.mapping.Option("time_field", "TimeGenerated");
+    span_ = CompactDuration(spec_.window.span_seconds);
     std::vector<std::string> queries;
     for (const auto& source : ctx_.sources) {
       EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
@@ -408,15 +414,23 @@ class KqlCorrelation : public CorrelationWriter {
       if (!query) return std::nullopt;
       queries.push_back(*query);
     }
-    const bool temporal = spec_.kind == ir::CorrelationKind::kTemporal ||
-                          spec_.kind == ir::CorrelationKind::kTemporalOrdered;
-    const std::string span = CompactDuration(spec_.window.span_seconds);
-    // Group-by columns: the field itself for one source; a shared name for a union.
-    std::vector<std::string> groups;
+    const bool temporal = spec_.IsTemporal();
     std::string body;
+    groups_.clear();
+    for (const auto& g : spec_.group_by) groups_.push_back(QuoteName(g));
     if (!temporal && ctx_.sources.size() == 1) {
+      const auto& source = ctx_.sources[0];
       body = queries[0];
-      for (const auto& f : ctx_.sources[0].group_fields) groups.push_back(QuoteName(f));
+      std::string extend;
+      for (size_t g = 0; g < groups_.size(); ++g) {
+        extend += fmt::format("{}{} = tostring({})", g ? ", " : "", groups_[g],
+                              FieldPathFor(source.group_fields[g]));
+      }
+      if (!source.value_field.empty()) {
+        extend += fmt::format("{}refract_value = {}", extend.empty() ? "" : ", ",
+                              FieldPathFor(source.value_field));
+      }
+      if (!extend.empty()) body += "\n| extend " + extend;
     } else {
       body = "union\n";
       for (size_t i = 0; i < ctx_.sources.size(); ++i) {
@@ -429,78 +443,116 @@ class KqlCorrelation : public CorrelationWriter {
         body += fmt::format("    ({}\n    | extend {}){}\n", indented, extend,
                             i + 1 < ctx_.sources.size() ? "," : "");
       }
-      for (const auto& g : spec_.group_by) groups.push_back(QuoteName(g));
       while (!body.empty() && body.back() == '\n') body.pop_back();
     }
-    std::string by = fmt::format("bin({}, {})", time, span);
-    for (const auto& g : groups) by += ", " + g;
-    std::string value =
-        ctx_.sources.size() == 1 && !temporal ? ctx_.sources[0].value_field : "refract_value";
     std::string measure;
     std::string variable;
-    if (spec_.kind == ir::CorrelationKind::kEventCount) {
-      variable = "event_count";
-      measure = "count()";
-    } else if (spec_.kind == ir::CorrelationKind::kValueCount) {
-      // make_set keeps up to 1,048,576 distinct values: an exact count where dcount estimates.
-      variable = "value_count";
-      measure = fmt::format("array_length(make_set({}))", value);
-    } else if (spec_.kind == ir::CorrelationKind::kValueSum) {
-      variable = "value_sum";
-      measure = fmt::format("sum(toreal({}))", value);
-    } else if (spec_.kind == ir::CorrelationKind::kValueAvg) {
-      variable = "value_avg";
-      measure = fmt::format("avg(toreal({}))", value);
-    } else if (spec_.kind == ir::CorrelationKind::kValuePercentile) {
-      variable = "value_percentile";
-      measure = fmt::format("percentile(toreal({}), {})", value, spec_.percentile);
-      ctx_.Approximates("percentile() is an estimate");
-    } else if (spec_.kind == ir::CorrelationKind::kTemporal && NeedsRuleCounts(ctx_)) {
-      return EveryRuleCounted(body, by);
-    } else if (spec_.kind == ir::CorrelationKind::kTemporal) {
-      variable = "rule_count";
-      measure = "array_length(make_set(refract_rule))";
-    } else {
-      return Ordered(body, by);
+    switch (spec_.kind) {
+      case ir::CorrelationKind::kEventCount:
+        variable = "event_count";
+        measure = "count()";
+        break;
+      case ir::CorrelationKind::kValueCount:
+        // make_set keeps up to 1,048,576 distinct values: exact where dcount estimates.
+        variable = "value_count";
+        measure = "array_length(make_set(refract_value))";
+        break;
+      case ir::CorrelationKind::kValueSum:
+        variable = "value_sum";
+        measure = "sum(toreal(refract_value))";
+        break;
+      case ir::CorrelationKind::kValueAvg:
+        variable = "value_avg";
+        measure = "avg(toreal(refract_value))";
+        break;
+      case ir::CorrelationKind::kValuePercentile:
+        variable = "value_percentile";
+        measure = fmt::format("percentile(toreal(refract_value), {})", spec_.percentile);
+        ctx_.Approximates("percentile() is an estimate");
+        break;
+      case ir::CorrelationKind::kTemporal:
+        if (NeedsRuleCounts(ctx_)) return EveryRuleCounted(body);
+        variable = "rule_count";
+        measure = "array_length(make_set(refract_rule))";
+        break;
+      default:
+        return Ordered(body);
     }
     std::string where = RenderBounds(variable, spec_.condition, " and ", "==");
-    ctx_.ApproximatesWithBuckets("bin(" + CompactDuration(spec_.window.span_seconds) + ")");
-    return fmt::format("{}\n| summarize {} = {} by {}\n| where {}", body, variable, measure, by,
-                       where);
+    return fmt::format("{}\n| summarize {} = {} by {}\n| where {}",
+                       WindowJoin(body, "", "", temporal ? ", refract_rule" : "", false), variable,
+                       measure, EndKeys(), where);
   }
 
  private:
-  // temporal_ordered: an event of each rule, in the rules' order, in one bucket. For two rules
-  // "some a before some b" is exactly "the first a is before the last b".
-  std::optional<std::string> Ordered(const std::string& body, const std::string& by) {
+  // `let refract_events = BODY;` then each window end (the events of `end_rule`, or all) joined
+  // with the events (of `event_rule`, or all) within the timespan before it; `carry` names
+  // more columns of the joined events. `strict`: the events strictly before the end.
+  std::string WindowJoin(const std::string& body, const std::string& end_rule,
+                         const std::string& event_rule, const std::string& carry,
+                         bool strict) const {
+    auto only = [](const std::string& rule) {
+      return rule.empty() ? std::string() : "\n| where refract_rule == " + Quote(rule);
+    };
+    std::string columns;
+    for (const auto& g : groups_) columns += ", " + g;
+    std::string events_value = spec_.IsTemporal() ? "" : ValueColumn();
+    return fmt::format(
+        "let refract_events = {body};\nrefract_events{end_only}\n| distinct {time}{columns}\n"
+        "| extend refract_key = bin({time}, {span})\n| join kind=inner (refract_events{ev_only}\n"
+        "    | project refract_t = {time}{columns}{value}{carry}\n"
+        "    | extend refract_key = range(bin(refract_t, {span}), bin(refract_t, {span}) + {span}, "
+        "{span})\n    | mv-expand refract_key to typeof(datetime)) on refract_key{columns}\n"
+        "| where refract_t between (({time} - {span}) .. {time}){strict}",
+        fmt::arg("body", body), fmt::arg("end_only", only(end_rule)), fmt::arg("time", time_),
+        fmt::arg("columns", columns), fmt::arg("span", span_),
+        fmt::arg("ev_only", ReplaceAll(only(event_rule), "\n", "\n    ")),
+        fmt::arg("value", events_value), fmt::arg("carry", carry),
+        fmt::arg("strict", strict ? fmt::format(" and refract_t < {}", time_) : ""));
+  }
+  std::string ValueColumn() const {
+    bool value = spec_.kind == ir::CorrelationKind::kValueCount ||
+                 spec_.kind == ir::CorrelationKind::kValueSum ||
+                 spec_.kind == ir::CorrelationKind::kValueAvg ||
+                 spec_.kind == ir::CorrelationKind::kValuePercentile;
+    return value ? ", refract_value" : "";
+  }
+  // The window's end and its group: the key of every alert.
+  std::string EndKeys() const {
+    std::string keys = time_;
+    for (const auto& g : groups_) keys += ", " + g;
+    return keys;
+  }
+
+  // temporal_ordered over two rules: at each event of the second rule, the first rule's events
+  // strictly before it within the timespan.
+  std::optional<std::string> Ordered(const std::string& body) {
     if (ctx_.sources.size() > 2) return OrderedChain(body);
-    bool every_rule = spec_.condition.size() == 1 && spec_.condition[0].op == ir::CompareOp::kGte &&
-                      spec_.condition[0].value == "2";
-    if (!every_rule) {
+    if (!AsksForEveryRule(ctx_)) {
       ctx_.Unsupported("a temporal_ordered condition other than all rules in order");
       return std::nullopt;
     }
-    const std::string time = ctx_.mapping.Option("time_field", "TimeGenerated");
-    ctx_.ApproximatesWithBuckets("bin(" + CompactDuration(spec_.window.span_seconds) + ")");
     std::string counts;
     std::string thresholds;
-    for (size_t i = 0; i < ctx_.sources.size(); ++i) {
-      if (ctx_.sources[i].min_count <= 1) continue;
-      counts += fmt::format(", refract_count{} = countif(refract_rule == {})", i + 1,
-                            Quote(ctx_.sources[i].label));
-      thresholds += fmt::format(" and refract_count{} >= {}", i + 1, ctx_.sources[i].min_count);
+    if (ctx_.sources[0].min_count > 1) {
+      counts = ", refract_count1 = count()";
+      thresholds = fmt::format("\n| where refract_count1 >= {}", ctx_.sources[0].min_count);
+    }
+    if (ctx_.sources[1].min_count > 1) {
+      ctx_.Unsupported("a temporal_ordered whose last rule is a chained event_count");
+      return std::nullopt;
     }
     return fmt::format(
-        "{}\n| summarize refract_first = minif({}, refract_rule == {}), refract_last = "
-        "maxif({}, refract_rule == {}){} by {}\n| where refract_first < refract_last{}",
-        body, time, Quote(ctx_.sources[0].label), time, Quote(ctx_.sources[1].label), counts, by,
-        thresholds);
+        "{}\n| summarize refract_first = min(refract_t){} by {}{}\n| extend refract_last = {}",
+        WindowJoin(body, ctx_.sources[1].label, ctx_.sources[0].label, "", true), counts, EndKeys(),
+        thresholds, time_);
   }
 
-  // temporal_ordered over three or more rules: per bucket and group, the earliest event of the
-  // first rule, then the earliest event of each next rule after the previous one, joined step by
-  // step. Taking the earliest at each step finds an ordered chain whenever one exists, so the
-  // order is exact within a bucket. https://learn.microsoft.com/kusto/query/join-operator
+  // temporal_ordered over three or more rules: from each event of the first rule, the earliest
+  // event of each next rule after the previous step and within the timespan of the start, step
+  // by step. Taking the earliest at each step finds an ordered chain whenever one exists, so the
+  // order is exact. Each step is a time-window join on the start's bin: an event within the
+  // timespan after a start has its start in its own bin or the one before.
   std::optional<std::string> OrderedChain(const std::string& body) {
     if (!AsksForEveryRule(ctx_) || HasThresholds(ctx_)) {
       ctx_.Unsupported(
@@ -508,41 +560,47 @@ class KqlCorrelation : public CorrelationWriter {
           "in order");
       return std::nullopt;
     }
-    const std::string time = ctx_.mapping.Option("time_field", "TimeGenerated");
-    const std::string span = CompactDuration(spec_.window.span_seconds);
-    ctx_.ApproximatesWithBuckets("bin(" + span + ")");
-    std::string keys = "refract_bucket";
-    for (const auto& g : spec_.group_by) keys += ", " + QuoteName(g);
+    std::string columns;
+    for (const auto& g : groups_) columns += ", " + g;
     std::string out = fmt::format(
-        "let refract_events = {}\n| extend refract_bucket = bin({}, {});\nrefract_events\n"
-        "| where refract_rule == {}\n| summarize refract_first = min({}), refract_t1 = min({}) "
-        "by {}",
-        body, time, span, Quote(ctx_.sources[0].label), time, time, keys);
+        "let refract_events = {};\nrefract_events\n| where refract_rule == {}\n"
+        "| project refract_first = {}{}\n| distinct refract_first{}\n"
+        "| extend refract_prev = refract_first, refract_key = bin(refract_first, {})",
+        body, Quote(ctx_.sources[0].label), time_, columns, columns, span_);
     for (size_t i = 1; i < ctx_.sources.size(); ++i) {
       out += fmt::format(
-          "\n| join kind=inner (refract_events | where refract_rule == {}) on {}\n"
-          "| where {} > refract_t{}\n| summarize refract_first = min(refract_first), "
-          "refract_t{} = min({}) by {}",
-          Quote(ctx_.sources[i].label), keys, time, i, i + 1, time, keys);
+          "\n| join kind=inner (refract_events\n    | where refract_rule == {label}\n"
+          "    | project refract_t = {time}{columns}\n"
+          "    | extend refract_key = range(bin(refract_t, {span}) - {span}, bin(refract_t, "
+          "{span}), {span})\n    | mv-expand refract_key to typeof(datetime)) on "
+          "refract_key{columns}\n"
+          "| where refract_t > refract_prev and refract_t <= refract_first + {span}\n"
+          "| summarize refract_prev = min(refract_t) by refract_first, refract_key{columns}",
+          fmt::arg("label", Quote(ctx_.sources[i].label)), fmt::arg("time", time_),
+          fmt::arg("columns", columns), fmt::arg("span", span_));
     }
-    return out;
+    return out + fmt::format("\n| project refract_first, refract_last = refract_prev{}", columns);
   }
 
-  // temporal with a folded chained event_count: each rule's events counted against its own
-  // threshold (1 for a plain rule).
-  std::optional<std::string> EveryRuleCounted(const std::string& body, const std::string& by) {
+  // temporal with per-rule counts (an extended condition or a folded chain): each rule's events
+  // in the window, tested against its own threshold (1 for a plain rule).
+  std::optional<std::string> EveryRuleCounted(const std::string& body) {
     std::string test = RenderRuleTest(
         ctx_, {" and ", " or ", "not(", ")", "true", "false"},
         [](size_t i, long long n) { return fmt::format("refract_count{} >= {}", i + 1, n); });
     if (test.empty()) return std::nullopt;
-    ctx_.ApproximatesWithBuckets("bin(" + CompactDuration(spec_.window.span_seconds) + ")");
     std::string counts;
     for (size_t i = 0; i < ctx_.sources.size(); ++i) {
       counts += fmt::format("{}refract_count{} = countif(refract_rule == {})", i ? ", " : "", i + 1,
                             Quote(ctx_.sources[i].label));
     }
-    return fmt::format("{}\n| summarize {} by {}\n| where {}", body, counts, by, test);
+    return fmt::format("{}\n| summarize {} by {}\n| where {}",
+                       WindowJoin(body, "", "", ", refract_rule", false), counts, EndKeys(), test);
   }
+
+  std::string time_;
+  std::string span_;
+  std::vector<std::string> groups_;
 };
 
 // refract's aggregate extension: one summarize with named measures over a lookback, a having

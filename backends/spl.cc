@@ -534,6 +534,10 @@ class SplCorrelation : public CorrelationWriter {
       thresholds += fmt::format(" AND refract_count{} >= {}", i + 1, ctx_.sources[i].min_count);
       count_columns += fmt::format(" refract_count{}", i + 1);
     }
+    if (ctx_.sources[n - 1].min_count > 1) {
+      ctx_.Unsupported("a temporal_ordered whose last rule is a chained event_count");
+      return std::nullopt;
+    }
     if (n == 2) {
       out += fmt::format("\n| eval refract_t1=if(refract_rule={}, _time, null())",
                          Quote(ctx_.sources[0].label));
