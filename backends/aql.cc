@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <tuple>
+#include <utility>
 
 #include "backends/assembled_backend.h"
 #include "backends/backend.h"
@@ -207,10 +209,11 @@ class AqlCorrelation : public CorrelationWriter {
 
   std::optional<std::string> Run() {
     const ir::CorrelationKind type = spec_.kind;
-    if (type == ir::CorrelationKind::kTemporal || type == ir::CorrelationKind::kTemporalOrdered) {
-      ctx_.Unsupported(std::string(ir::CorrelationKindName(type)) +
-                       " (AQL queries one event stream; QRadar correlates several rules "
-                       "in CRE rules, not in AQL)");
+    if (type == ir::CorrelationKind::kTemporalOrdered && ctx_.sources.size() > 2) {
+      ctx_.Unsupported(
+          "temporal_ordered over three or more rules (one AQL search aggregates per group; "
+          "ordering each rule's events after the previous rule's needs per-event steps, which "
+          "QRadar does in CRE rules)");
       return std::nullopt;
     }
     if (type == ir::CorrelationKind::kValuePercentile) {
@@ -225,19 +228,26 @@ class AqlCorrelation : public CorrelationWriter {
     }
     const ir::CorrelationSource& source = ctx_.sources[0];
     std::string condition;
+    std::vector<std::string> rule_conditions;
     for (const auto& each : ctx_.sources) {
       EmitContext ec{*each.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
       auto where = AqlGenerator(ec).Where(*each.rule);
       if (!where || ctx_.diagnostics.HasErrors()) return std::nullopt;
       condition +=
           ctx_.sources.size() == 1 ? *where : (condition.empty() ? "(" : " OR (") + *where + ")";
+      rule_conditions.push_back(*where);
     }
     std::vector<std::string> groups;
     for (const auto& f : source.group_fields) groups.push_back(Field(f));
     std::string field = Field(source.value_field);
     std::string variable;
     std::string measure;
-    if (type == ir::CorrelationKind::kEventCount) {
+    std::string having;
+    if (spec_.IsTemporal()) {
+      auto flagged = RuleMeasures(rule_conditions);
+      if (!flagged) return std::nullopt;
+      std::tie(measure, having) = *flagged;
+    } else if (type == ir::CorrelationKind::kEventCount) {
       variable = "event_count";
       measure = "COUNT(*)";
     } else if (type == ir::CorrelationKind::kValueCount) {
@@ -251,7 +261,10 @@ class AqlCorrelation : public CorrelationWriter {
       variable = "value_avg";
       measure = fmt::format("AVG({})", field);
     }
-    std::string having = RenderBounds(variable, spec_.condition, " AND ", "=");
+    if (!variable.empty()) {
+      measure += " AS " + variable;
+      having = RenderBounds(variable, spec_.condition, " AND ", "=");
+    }
     std::string select;
     for (const auto& g : groups) select += g + ", ";
     std::string group_by;
@@ -260,12 +273,52 @@ class AqlCorrelation : public CorrelationWriter {
         "the timespan {} is the window ending when the search runs: schedule it at least every "
         "{} so that no window is missed",
         spec_.window.span, spec_.window.span));
-    return fmt::format("SELECT {}{} AS {} FROM events WHERE {}{} HAVING {} {}", select, measure,
-                       variable, condition, group_by.empty() ? "" : " GROUP BY " + group_by, having,
+    return fmt::format("SELECT {}{} FROM events WHERE {}{} HAVING {} {}", select, measure,
+                       condition, group_by.empty() ? "" : " GROUP BY " + group_by, having,
                        TimeRange(spec_.window.span_seconds));
   }
 
  private:
+  // temporal: each rule's events counted per group as a sum of IF flags, tested against the
+  // rule's threshold (the extended condition, or every rule). temporal_ordered over two rules:
+  // the first rule's earliest `starttime` before the second's latest — "some event of the first
+  // before some event of the second" exactly; an ELSE beyond every time (or 0) keeps a rule
+  // without events from passing, where AQL documents no NULL literal.
+  // https://www.ibm.com/docs/en/SSKMKU/com.ibm.qradar.doc/c_aql_conditional_logic.html
+  // https://www.ibm.com/docs/en/SSKMKU/com.ibm.qradar.doc/r_aql_aggregate_functions.html
+  std::optional<std::pair<std::string, std::string>> RuleMeasures(
+      const std::vector<std::string>& conditions) {
+    std::vector<std::string> measures;
+    std::string having;
+    if (spec_.kind == ir::CorrelationKind::kTemporalOrdered) {
+      if (!AsksForEveryRule(ctx_)) {
+        ctx_.Unsupported("temporal_ordered other than all rules in order");
+        return std::nullopt;
+      }
+      measures.push_back(fmt::format(
+          "MIN(IF {} THEN starttime ELSE 9223372036854775807) AS refract_first", conditions[0]));
+      measures.push_back(
+          fmt::format("MAX(IF {} THEN starttime ELSE 0) AS refract_last", conditions[1]));
+      having = "refract_first < refract_last";
+      for (size_t i = 0; i < ctx_.sources.size(); ++i) {
+        if (ctx_.sources[i].min_count <= 1) continue;
+        measures.push_back(
+            fmt::format("SUM(IF {} THEN 1 ELSE 0) AS refract_count{}", conditions[i], i + 1));
+        having += fmt::format(" AND refract_count{} >= {}", i + 1, ctx_.sources[i].min_count);
+      }
+    } else {
+      having = RenderRuleTest(
+          ctx_, {" AND ", " OR ", "NOT (", ")", "1=1", "1=0"},
+          [](size_t i, long long n) { return fmt::format("refract_count{} >= {}", i + 1, n); });
+      if (having.empty()) return std::nullopt;
+      for (size_t i = 0; i < ctx_.sources.size(); ++i) {
+        measures.push_back(
+            fmt::format("SUM(IF {} THEN 1 ELSE 0) AS refract_count{}", conditions[i], i + 1));
+      }
+    }
+    return std::make_pair(JoinText(measures, ", "), having);
+  }
+
   static std::string TimeRange(long long seconds) {
     if (seconds % 86400 == 0) return fmt::format("LAST {} DAYS", seconds / 86400);
     if (seconds % 3600 == 0) return fmt::format("LAST {} HOURS", seconds / 3600);
