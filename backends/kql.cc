@@ -466,10 +466,7 @@ class KqlCorrelation : public CorrelationWriter {
         measure = "avg(toreal(refract_value))";
         break;
       case ir::CorrelationKind::kValuePercentile:
-        variable = "value_percentile";
-        measure = fmt::format("percentile(toreal(refract_value), {})", spec_.percentile);
-        ctx_.Approximates("percentile() is an estimate");
-        break;
+        return NearestRank(body);
       case ir::CorrelationKind::kTemporal:
         if (NeedsRuleCounts(ctx_)) return EveryRuleCounted(body);
         variable = "rule_count";
@@ -522,6 +519,21 @@ class KqlCorrelation : public CorrelationWriter {
     std::string keys = time_;
     for (const auto& g : groups_) keys += ", " + g;
     return keys;
+  }
+
+  // value_percentile, exact where percentile() estimates: the nearest rank (the smallest value
+  // with at least p% of the window's values at or below it) read from the sorted values, as
+  // `refract hunt` computes it. make_list keeps up to 1,048,576 values and drops nulls (values
+  // that are no number). https://learn.microsoft.com/kusto/query/make-list-aggregation-function
+  std::optional<std::string> NearestRank(const std::string& body) {
+    std::string where = RenderBounds("value_percentile", spec_.condition, " and ", "==");
+    return fmt::format(
+        "{}\n| summarize refract_values = make_list(toreal(refract_value)) by {}\n"
+        "| where array_length(refract_values) > 0\n"
+        "| extend value_percentile = todouble(array_sort_asc(refract_values)[max_of(toint("
+        "ceiling({} / 100.0 * array_length(refract_values))) - 1, 0)])\n| where {}\n"
+        "| project-away refract_values",
+        WindowJoin(body, "", "", "", false), EndKeys(), spec_.percentile, where);
   }
 
   // temporal_ordered over two rules: at each event of the second rule, the first rule's events
