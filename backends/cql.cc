@@ -298,7 +298,13 @@ class CqlCorrelation : public CorrelationWriter {
         type == ir::CorrelationKind::kTemporal || type == ir::CorrelationKind::kTemporalOrdered;
     const bool ordered = type == ir::CorrelationKind::kTemporalOrdered;
     if (ordered && ctx_.sources.size() != 2) {
-      ctx_.Unsupported("temporal_ordered over more than two rules (two are supported)");
+      // A step needs the previous step's time on each event of its group: LogScale's sequence
+      // functions could carry it, but only after an ordering aggregate capped at StateRowLimit.
+      // https://library.humio.com/data-analysis/functions-sequence.html
+      ctx_.Unsupported(
+          "temporal_ordered over three or more rules (bucket() collapses a group; carrying each "
+          "step's time from event to event needs a sequence function after sort() or head(), "
+          "which keep at most StateRowLimit events, 20,000 by default)");
       return std::nullopt;
     }
     std::string body;

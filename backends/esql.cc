@@ -376,8 +376,18 @@ class EsqlCorrelation : public CorrelationWriter {
   std::optional<std::string> Ordered(const std::string& from, const std::string& any,
                                      std::string evals, const std::vector<std::string>& conditions,
                                      const std::string& by, const std::string& time) {
-    if (ctx_.sources.size() != 2 || !AsksForEveryRule(ctx_)) {
-      ctx_.Unsupported("temporal_ordered other than two rules, all in order (use the eql target)");
+    if (ctx_.sources.size() > 2) {
+      // Each step needs the previous step's time on every event of the group, which only
+      // INLINE STATS gives (Elasticsearch 9.2 on); refract does not emit it yet.
+      // https://www.elastic.co/docs/reference/query-languages/esql/commands/inlinestats-by
+      ctx_.Unsupported(
+          "temporal_ordered over three or more rules (STATS collapses a group, so no step can "
+          "take the earliest event after the previous rule's; INLINE STATS, Elasticsearch 9.2 "
+          "on, could and is not emitted yet; the eql target orders any number of rules)");
+      return std::nullopt;
+    }
+    if (!AsksForEveryRule(ctx_)) {
+      ctx_.Unsupported("temporal_ordered other than all rules in order");
       return std::nullopt;
     }
     evals += fmt::format("\n| EVAL refract_a = CASE({}, {}, null)", conditions[0], Field(time));

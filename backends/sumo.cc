@@ -266,10 +266,19 @@ class SumoCorrelation : public CorrelationWriter {
   // latest, per timeslice and group (a sentinel stands in where a rule has no event).
   std::optional<std::string> Temporal(bool ordered) {
     const auto& first = ctx_.sources[0];
-    if (ordered &&
-        (ctx_.sources.size() != 2 || spec_.condition.size() != 1 ||
-         spec_.condition[0].op != ir::CompareOp::kGte || spec_.condition[0].value != "2")) {
-      ctx_.Unsupported("temporal_ordered other than two rules, all in order");
+    if (ordered && ctx_.sources.size() > 2) {
+      // A step needs the previous step's time on each event of the group; aggregates collapse
+      // the group. The transaction operator orders states per group and is the candidate.
+      // https://help.sumologic.com/docs/search/search-query-language/transaction-analytics/transaction-operator/
+      ctx_.Unsupported(
+          "temporal_ordered over three or more rules (aggregates collapse a group, so no step "
+          "can take the earliest event after the previous rule's; the transaction operator, "
+          "which orders states per group, is not emitted yet)");
+      return std::nullopt;
+    }
+    if (ordered && (spec_.condition.size() != 1 || spec_.condition[0].op != ir::CompareOp::kGte ||
+                    spec_.condition[0].value != "2")) {
+      ctx_.Unsupported("temporal_ordered other than all rules in order");
       return std::nullopt;
     }
     // Rules of several source categories are read by one search over all of them; each rule's
