@@ -206,6 +206,19 @@ const MeasureSpelling kMeasures{"count(as={name})",
                                 "collect({field}, limit={limit}, as={name})",
                                 "{fn}({field}, as={name})"};
 
+// bucket() keeps `limit` series, 10 unless set, at most MAX_SERIES_LIMIT (500 by default), the
+// highest-valued first, and each group is a series: a group past the limit is never tested.
+// The limit is set to the most the platform allows, and the cap is warned.
+// https://library.humio.com/data-analysis/functions-bucket.html
+// https://library.humio.com/falcon-logscale-self-hosted/envar-max-series-limit.html
+std::string SeriesLimit(const CorrelationContext& ctx, bool grouped) {
+  if (!grouped) return "";
+  ctx.Approximates(
+      "bucket() keeps at most 500 groups per query (its series limit, MAX_SERIES_LIMIT), the "
+      "highest-valued first: groups past it are not tested");
+  return ", limit=500";
+}
+
 // Sigma correlations as bucket() over time with an aggregate; several rules are labelled in one
 // case {} statement. https://library.humio.com/data-analysis-1.159/functions-window.html
 // refract's aggregate extension: count-if flags set by case {}, one groupBy with the measures,
@@ -241,8 +254,9 @@ class CqlAggregate : public CorrelationWriter {
     if (spec_.window.bucket_seconds > 0) {
       ctx_.ApproximatesWithBuckets(
           fmt::format("bucket(span={})", CompactDuration(spec_.window.bucket_seconds)));
-      out += fmt::format("\n| bucket(span={}, field=[{}], function=[{}])",
-                         CompactDuration(spec_.window.bucket_seconds), fields, function_list);
+      out += fmt::format("\n| bucket(span={}, field=[{}], function=[{}]{})",
+                         CompactDuration(spec_.window.bucket_seconds), fields, function_list,
+                         SeriesLimit(ctx_, !source.group_fields.empty()));
     } else {
       out += fmt::format("\n| groupBy([{}], function=[{}])", fields, function_list);
     }
@@ -339,8 +353,8 @@ class CqlCorrelation : public CorrelationWriter {
     const std::string span = CompactDuration(spec_.window.span_seconds);
     auto bucket = [&, fields = JoinText(groups, ", ")](const std::string& function) {
       ctx_.ApproximatesWithBuckets("bucket(span=" + span + ")");
-      return fmt::format("{}\n| bucket(span={}, field=[{}], function={})", body, span, fields,
-                         function);
+      return fmt::format("{}\n| bucket(span={}, field=[{}], function={}{})", body, span, fields,
+                         function, SeriesLimit(ctx_, !groups.empty()));
     };
     std::string function;
     std::string variable;
