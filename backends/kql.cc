@@ -393,6 +393,11 @@ class KqlEmitter : public TextGenerator {
   }
 };
 
+// A Sigma correlation's measure over the joined events. make_set keeps up to 1,048,576 distinct
+// values: an exact count where dcount estimates. Values and count-if are the aggregate's own.
+const MeasureSpelling kMeasures{"count()", "", "array_length(make_set({field}))",
+                                "",        "", "{fn}(toreal({field}))"};
+
 // Sigma's windows slide: a window ends at each event and reaches back the timespan. KQL has no
 // sliding aggregate over time, so each window end is joined with its group's events within the
 // timespan before it: the time-window join, where an end's key is its bin and an event's keys are
@@ -447,33 +452,18 @@ class KqlCorrelation : public CorrelationWriter {
     }
     std::string measure;
     std::string variable;
-    switch (spec_.kind) {
-      case ir::CorrelationKind::kEventCount:
-        variable = "event_count";
-        measure = "count()";
-        break;
-      case ir::CorrelationKind::kValueCount:
-        // make_set keeps up to 1,048,576 distinct values: exact where dcount estimates.
-        variable = "value_count";
-        measure = "array_length(make_set(refract_value))";
-        break;
-      case ir::CorrelationKind::kValueSum:
-        variable = "value_sum";
-        measure = "sum(toreal(refract_value))";
-        break;
-      case ir::CorrelationKind::kValueAvg:
-        variable = "value_avg";
-        measure = "avg(toreal(refract_value))";
-        break;
-      case ir::CorrelationKind::kValuePercentile:
-        return NearestRank(body);
-      case ir::CorrelationKind::kTemporal:
-        if (NeedsRuleCounts(ctx_)) return EveryRuleCounted(body);
-        variable = "rule_count";
-        measure = "array_length(make_set(refract_rule))";
-        break;
-      default:
-        return Ordered(body);
+    if (auto kind = CorrelationMeasure(spec_.kind)) {
+      variable = ir::CorrelationKindName(spec_.kind);
+      measure = SpellMeasure(kMeasures, {*kind, false, "refract_value", variable, "", ""});
+    } else if (spec_.kind == ir::CorrelationKind::kValuePercentile) {
+      return NearestRank(body);
+    } else if (spec_.kind == ir::CorrelationKind::kTemporal) {
+      if (NeedsRuleCounts(ctx_)) return EveryRuleCounted(body);
+      variable = "rule_count";
+      measure = SpellMeasure(kMeasures,
+                             {ir::MeasureKind::kDistinct, false, "refract_rule", variable, "", ""});
+    } else {
+      return Ordered(body);
     }
     std::string where = RenderBounds(variable, spec_.condition, " and ", "==");
     return fmt::format("{}\n| summarize {} = {} by {}\n| where {}",

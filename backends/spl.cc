@@ -398,6 +398,10 @@ class SplAggregate : public CorrelationWriter {
   }
 };
 
+// A Sigma correlation's measure in streamstats; dc() is exact, unlike estdc(). Values and
+// count-if are the aggregate's own.
+const MeasureSpelling kMeasures{"count", "", "dc({field})", "", "", "{fn}({field})"};
+
 // Sigma's windows slide: the events sorted by time, `streamstats time_window=` measures, at each
 // event, the events of its group within the timespan before it, so every window that ends at an
 // event is tested, as `refract hunt` does. time_window needs time-ordered events, hence `sort 0`
@@ -438,34 +442,19 @@ class SplCorrelation : public CorrelationWriter {
     body += "\n| sort 0 _time";
     std::string measure;
     std::string variable;
-    switch (spec_.kind) {
-      case ir::CorrelationKind::kEventCount:
-        variable = "event_count";
-        measure = "count";
-        break;
-      case ir::CorrelationKind::kValueCount:
-        variable = "value_count";
-        measure = fmt::format("dc({})", value);  // exact, unlike estdc
-        break;
-      case ir::CorrelationKind::kValueSum:
-        variable = "value_sum";
-        measure = fmt::format("sum({})", value);
-        break;
-      case ir::CorrelationKind::kValueAvg:
-        variable = "value_avg";
-        measure = fmt::format("avg({})", value);
-        break;
-      case ir::CorrelationKind::kValuePercentile:
-        variable = "value_percentile";
-        measure = fmt::format("exactperc{}({})", spec_.percentile, value);
-        break;
-      case ir::CorrelationKind::kTemporal:
-        if (NeedsRuleCounts(ctx_)) return RuleCounts(body);
-        variable = "rule_count";
-        measure = "dc(refract_rule)";
-        break;
-      default:
-        return Ordered(body);
+    if (auto kind = CorrelationMeasure(spec_.kind)) {
+      variable = ir::CorrelationKindName(spec_.kind);
+      measure = SpellMeasure(kMeasures, {*kind, false, value, variable, "", ""});
+    } else if (spec_.kind == ir::CorrelationKind::kValuePercentile) {
+      variable = "value_percentile";
+      measure = fmt::format("exactperc{}({})", spec_.percentile, value);
+    } else if (spec_.kind == ir::CorrelationKind::kTemporal) {
+      if (NeedsRuleCounts(ctx_)) return RuleCounts(body);
+      variable = "rule_count";
+      measure = SpellMeasure(kMeasures,
+                             {ir::MeasureKind::kDistinct, false, "refract_rule", variable, "", ""});
+    } else {
+      return Ordered(body);
     }
     std::string where = RenderBounds(variable, spec_.condition, " AND ", "==");
     return fmt::format("{}\n{} {} as {}{}\n| where {}\n| table _time{} {}", body, Streamstats(),
