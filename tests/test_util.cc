@@ -136,4 +136,31 @@ std::string Mutate(std::string text, const std::vector<std::string>& junk, std::
   return text;
 }
 
+std::string TitleAt(const std::string& text, int line) {
+  std::istringstream in(text);
+  std::string row, title;
+  for (int n = 1; std::getline(in, row); ++n) {
+    if (row == "---") title.clear();
+    if (title.empty() && row.rfind("title: ", 0) == 0) title = row.substr(7);
+    if (n >= line && !title.empty()) return title;
+  }
+  return title;
+}
+
+std::vector<std::string> TableCells(const std::string& row) {
+  std::vector<std::string> cells;
+  std::string cell;
+  for (size_t i = 1; i < row.size(); ++i) {
+    if (row[i] == '|' && row[i - 1] != '\\') {
+      size_t first = cell.find_first_not_of(' ');
+      size_t last = cell.find_last_not_of(' ');
+      cells.push_back(first == std::string::npos ? "" : cell.substr(first, last - first + 1));
+      cell.clear();
+    } else {
+      cell += row[i];
+    }
+  }
+  return cells;
+}
+
 }  // namespace refract::testing

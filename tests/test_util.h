@@ -42,6 +42,13 @@ std::string ReadFile(const std::filesystem::path& path);
 // that seeded tests see them in the same order everywhere.
 std::vector<std::string> ReadYmlFiles(const std::vector<std::string>& folders);
 
+// The title of the YAML document of `text` that holds `line` (1-based), for attributing a
+// diagnostic to its rule.
+std::string TitleAt(const std::string& text, int line);
+
+// The cells of a Markdown table row `| a | b |`, trimmed; `\|` does not split.
+std::vector<std::string> TableCells(const std::string& row);
+
 // A unified diff of two texts, for golden-file failures.
 std::string UnifiedDiff(const std::string& expected, const std::string& actual);
 

@@ -21,6 +21,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
+using refract::testing::TableCells;
+using refract::testing::TitleAt;
+
 // A row of the matrix and the golden correlation (file, title) that stands for it.
 struct Row {
   std::string type;
@@ -42,38 +45,6 @@ const std::vector<Row>& Rows() {
       {"refract `union` of aggregates", "union.yml", "Sign-in signals"},
   };
   return rows;
-}
-
-std::vector<std::string> Cells(const std::string& row) {
-  std::vector<std::string> cells;
-  std::string cell;
-  for (size_t i = 1; i < row.size(); ++i) {
-    if (row[i] == '|') {
-      size_t first = cell.find_first_not_of(' ');
-      size_t last = cell.find_last_not_of(' ');
-      cells.push_back(first == std::string::npos ? "" : cell.substr(first, last - first + 1));
-      cell.clear();
-    } else {
-      cell += row[i];
-    }
-  }
-  return cells;
-}
-
-// The title of the YAML document holding `line` (1-based) of `text`.
-std::string TitleAt(const std::string& text, int line) {
-  std::string title;
-  size_t start = 0;
-  for (int n = 1; start < text.size(); ++n) {
-    size_t end = text.find('\n', start);
-    std::string row = text.substr(start, end == std::string::npos ? end : end - start);
-    if (row == "---") title.clear();
-    if (title.empty() && row.rfind("title: ", 0) == 0) title = row.substr(7);
-    if (n >= line && !title.empty()) return title;
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return title;
 }
 
 // What the compiler does for each (title, target): "✓", "≈" or "✗".
@@ -121,12 +92,12 @@ TEST(CorrelationMatrix, DocsTableMatchesTheCompiler) {
   std::map<std::string, std::vector<std::string>> table;
   while (std::getline(doc, line)) {
     if (line.rfind("| type | kql |", 0) == 0) {
-      header = Cells(line);
+      header = TableCells(line);
       continue;
     }
     if (header.empty() || line.rfind("|---", 0) == 0) continue;
     if (line.empty() || line[0] != '|') break;
-    std::vector<std::string> cells = Cells(line);
+    std::vector<std::string> cells = TableCells(line);
     ASSERT_EQ(cells.size(), header.size()) << line;
     table[cells[0]] = cells;
   }

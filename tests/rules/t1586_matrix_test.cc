@@ -8,7 +8,6 @@
 #include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "backends/backend.h"
 #include "compiler/driver/compile.h"
@@ -21,34 +20,8 @@ namespace {
 namespace fs = std::filesystem;
 
 using refract::testing::ReadFile;
-
-// The title of the YAML document holding `line` (1-based) of `text`.
-std::string TitleAt(const std::string& text, int line) {
-  std::istringstream in(text);
-  std::string row, title;
-  for (int n = 1; std::getline(in, row); ++n) {
-    if (row == "---") title.clear();
-    if (title.empty() && row.rfind("title: ", 0) == 0) title = row.substr(7);
-    if (n >= line && !title.empty()) return title;
-  }
-  return title;
-}
-
-std::vector<std::string> Cells(const std::string& row) {
-  std::vector<std::string> cells;
-  std::string cell;
-  for (size_t i = 1; i < row.size(); ++i) {
-    if (row[i] == '|' && row[i - 1] != '\\') {
-      while (!cell.empty() && cell.back() == ' ') cell.pop_back();
-      cells.push_back(cell.substr(
-          cell.find_first_not_of(' ') == std::string::npos ? 0 : cell.find_first_not_of(' ')));
-      cell.clear();
-    } else {
-      cell += row[i];
-    }
-  }
-  return cells;
-}
+using refract::testing::TableCells;
+using refract::testing::TitleAt;
 
 TEST(T1586Pack, ReadmeTableMatchesTheCompiler) {
   const fs::path pack = fs::path(REFRACT_SOURCE_DIR) / "rules" / "t1586";
@@ -114,12 +87,12 @@ TEST(T1586Pack, ReadmeTableMatchesTheCompiler) {
   int rows = 0;
   while (std::getline(readme, row)) {
     if (row.rfind("| rule | kql |", 0) == 0) {
-      header = Cells(row);
+      header = TableCells(row);
       continue;
     }
     if (header.empty() || row.rfind("|---", 0) == 0) continue;
     if (row.empty() || row[0] != '|') break;
-    std::vector<std::string> cells = Cells(row);
+    std::vector<std::string> cells = TableCells(row);
     ASSERT_EQ(cells.size(), header.size()) << row;
     ++rows;
     const std::string& title = cells[0];
