@@ -28,24 +28,31 @@ void Kibana(const std::string& type, const std::string& language,
   std::string ndjson;
   for (const Output* o : outputs) {
     std::string threat;
-    for (const auto* tactic : TacticsOf(o->meta)) {
+    for (const auto& entry : Threat(o->meta)) {
       std::string techniques;
-      for (const auto& id : Techniques(o->meta)) {
-        const attack::Technique* t = attack::FindTechnique(id);
+      for (const auto& [parent, subs] : entry.techniques) {
+        const attack::Technique* t = attack::FindTechnique(parent);
         if (t == nullptr) continue;
+        std::string nested;
+        for (const auto& sub : subs) {
+          const attack::Technique* s = attack::FindTechnique(sub);
+          if (s == nullptr) continue;
+          nested += fmt::format(
+              "{}{{\"id\":\"{}\",\"name\":{},\"reference\":"
+              "\"https://attack.mitre.org/techniques/{}/{}/\"}}",
+              nested.empty() ? "" : ",", s->id, Q(s->name), parent, sub.substr(parent.size() + 1));
+        }
         techniques += fmt::format(
-            "{}{{\"id\":\"{}\",\"name\":{},\"reference\":\"https://attack.mitre.org/techniques/{}/"
-            "\"}}",
-            techniques.empty() ? "" : ",", t->id, Q(t->name), [&] {
-              std::string path(t->id);
-              std::replace(path.begin(), path.end(), '.', '/');
-              return path;
-            }());
+            "{}{{\"id\":\"{}\",\"name\":{},\"reference\":\"https://attack.mitre.org/"
+            "techniques/{}/\"{}}}",
+            techniques.empty() ? "" : ",", t->id, Q(t->name), t->id,
+            nested.empty() ? "" : ",\"subtechnique\":[" + nested + "]");
       }
       threat += fmt::format(
           "{}{{\"framework\":\"MITRE ATT&CK\",\"tactic\":{{\"id\":\"{}\",\"name\":{},"
-          "\"reference\":\"https://attack.mitre.org/tactics/{}/\"}},\"technique\":[{}]}}",
-          threat.empty() ? "" : ",", tactic->id, Q(tactic->name), tactic->id, techniques);
+          "\"reference\":\"https://attack.mitre.org/tactics/{}/\"}}{}}}",
+          threat.empty() ? "" : ",", entry.tactic->id, Q(entry.tactic->name), entry.tactic->id,
+          techniques.empty() ? "" : ",\"technique\":[" + techniques + "]");
     }
     std::string index = type == "esql" ? "" : ",\"index\":[\"logs-*\"]";
     ndjson += fmt::format(

@@ -66,6 +66,72 @@ std::vector<const attack::Tactic*> TacticsOf(const RuleMeta& meta) {
   return out;
 }
 
+namespace {
+
+ThreatTactic& EntryFor(std::vector<ThreatTactic>& threat, const attack::Tactic* tactic) {
+  for (auto& entry : threat) {
+    if (entry.tactic->id == tactic->id) return entry;
+  }
+  return threat.emplace_back(ThreatTactic{tactic, {}});
+}
+
+void AddTechnique(ThreatTactic& entry, const std::string& id) {
+  std::string parent = id.substr(0, id.find('.'));
+  auto it = std::find_if(entry.techniques.begin(), entry.techniques.end(),
+                         [&](const auto& t) { return t.first == parent; });
+  if (it == entry.techniques.end()) {
+    entry.techniques.emplace_back(parent, std::vector<std::string>{});
+    it = entry.techniques.end() - 1;
+  }
+  if (id != parent && std::find(it->second.begin(), it->second.end(), id) == it->second.end()) {
+    it->second.push_back(id);
+  }
+}
+
+bool SameTactic(const attack::Tactic* a, const attack::Tactic* b) { return a->id == b->id; }
+
+}  // namespace
+
+std::vector<ThreatTactic> Threat(const RuleMeta& meta) {
+  std::vector<ThreatTactic> threat;
+  std::vector<const attack::Tactic*> tagged = TacticsOf(meta);
+  for (const auto* t : tagged) EntryFor(threat, t);
+  for (const auto& id : Techniques(meta)) {
+    std::vector<const attack::Tactic*> served = attack::TacticsOfTechnique(id);
+    std::vector<const attack::Tactic*> chosen;
+    for (const auto* t : served) {
+      for (const auto* g : tagged) {
+        if (SameTactic(t, g)) chosen.push_back(g);
+      }
+    }
+    if (chosen.empty()) chosen = served.empty() ? tagged : served;
+    for (const auto* t : chosen) AddTechnique(EntryFor(threat, t), id);
+  }
+  return threat;
+}
+
+std::vector<std::string> SentinelTactics(const RuleMeta& meta) {
+  std::vector<std::string> out;
+  auto add = [&](const attack::Tactic* t) {
+    if (std::find(out.begin(), out.end(), t->sentinel) == out.end()) out.emplace_back(t->sentinel);
+  };
+  for (const auto* t : TacticsOf(meta)) add(t);
+  for (const auto& id : Techniques(meta)) {
+    for (const auto* t : attack::TacticsOfTechnique(id)) add(t);
+  }
+  return out;
+}
+
+std::vector<std::string> SentinelTechniques(const RuleMeta& meta) {
+  std::vector<std::string> out;
+  for (const auto& id : Techniques(meta)) {
+    std::string parent = id.substr(0, id.find('.'));
+    if (attack::TacticsOfTechnique(parent).empty()) continue;
+    if (std::find(out.begin(), out.end(), parent) == out.end()) out.push_back(parent);
+  }
+  return out;
+}
+
 // How far back a scheduled run reads (the correlation's window; an hour for single events) and
 // how often it runs (at most hourly, at least every 5 minutes).
 long long Period(const Output& o) {

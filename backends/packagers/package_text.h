@@ -25,6 +25,22 @@ std::string RuleId(const Output& o);
 std::vector<std::string> Techniques(const RuleMeta& meta);
 // The ATT&CK tactics the rule's tags name.
 std::vector<const attack::Tactic*> TacticsOf(const RuleMeta& meta);
+// One ATT&CK tactic of a rule and the rule's techniques that serve it, each parent technique
+// with the sub-techniques the rule names under it — the nesting Elastic's `threat` and the
+// Navigator want.
+struct ThreatTactic {
+  const attack::Tactic* tactic;
+  std::vector<std::pair<std::string, std::vector<std::string>>> techniques;
+};
+// The rule's tactics (tagged ones first, then those its techniques serve), each with its
+// techniques. A technique the table does not know goes under every tagged tactic.
+std::vector<ThreatTactic> Threat(const RuleMeta& meta);
+// The Sentinel tactic names a rule must list: its tagged tactics and every tactic its techniques
+// serve (Azure-Sentinel's NoTechniquesWithoutMatchingTactics).
+std::vector<std::string> SentinelTactics(const RuleMeta& meta);
+// The parent techniques of the rule that Sentinel's validator knows; newer ones are left out,
+// since Sentinel rejects a technique it cannot place under a tactic.
+std::vector<std::string> SentinelTechniques(const RuleMeta& meta);
 // How far back a scheduled run reads: the correlation's window, an hour for single events.
 long long Period(const Output& o);
 // How often a scheduled run goes: the period, at most hourly, at least every 5 minutes.

@@ -23,19 +23,8 @@ void Sentinel(const std::vector<const Output*>& outputs, const std::string& fold
   std::string resources;
   std::set<std::string> used;
   for (const Output* o : outputs) {
-    std::vector<std::string> tactics;
-    for (const auto* t : TacticsOf(o->meta)) {
-      if (std::find(tactics.begin(), tactics.end(), t->sentinel) == tactics.end()) {
-        tactics.emplace_back(t->sentinel);
-      }
-    }
-    std::vector<std::string> techniques;
-    for (const auto& t : Techniques(o->meta)) {
-      std::string parent = t.substr(0, t.find('.'));  // Sentinel takes parent techniques
-      if (std::find(techniques.begin(), techniques.end(), parent) == techniques.end()) {
-        techniques.push_back(parent);
-      }
-    }
+    std::vector<std::string> tactics = SentinelTactics(o->meta);
+    std::vector<std::string> techniques = SentinelTechniques(o->meta);
     std::string name = Slug(o->rule_title);
     while (!used.insert(name).second) name += "_";
     std::string yaml = fmt::format(

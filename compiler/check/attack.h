@@ -25,6 +25,10 @@ const std::vector<Technique>& Techniques();
 // The Enterprise tactics (v18, plus the v19 split of Defense Evasion).
 const std::vector<Tactic>& Tactics();
 
+// The tactics technique `id` (or its parent, for a sub-technique) serves, in ATT&CK's order;
+// empty for a technique the table does not know (newer than Sentinel's validator).
+std::vector<const Tactic*> TacticsOfTechnique(std::string_view id);
+
 // The technique with `id` (upper case, "T1110.004"), or null.
 const Technique* FindTechnique(std::string_view id);
 // The tactic whose tag is `tag` ("credential-access"), or null.
