@@ -1,0 +1,557 @@
+#!/usr/bin/env node
+// Checks a `refract bundle` folder against each platform's own published import schema or, where
+// the vendor publishes rules rather than a schema, against those rules. The schemas are read from
+// REFERENCE (../shared/reference/import-formats); nothing of them is kept in this repository.
+//
+//   node check_bundle.js BUNDLE REFERENCE [--max-errors N]
+//
+// Prints, per format, the files checked and the errors, then every error as `path: message`.
+// Exits 1 when any file fails, 2 on bad usage. The sources of each rule are in docs/bundle.md.
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+const crypto = require('crypto');
+const YAML = require('yaml');
+const Ajv7 = require('ajv');
+const Ajv4 = require('ajv-draft-04');
+const addFormats = require('ajv-formats');
+
+const [bundle, reference] = process.argv.slice(2);
+if (!bundle || !reference) {
+  console.error('usage: check_bundle.js BUNDLE REFERENCE [--max-errors N]');
+  process.exit(2);
+}
+const maxErrorsAt = process.argv.indexOf('--max-errors');
+const maxErrors = maxErrorsAt > 0 ? Number(process.argv[maxErrorsAt + 1]) : 200;
+
+const results = new Map();  // format -> {files, errors: [[path, message]]}
+function format(name) {
+  if (!results.has(name)) results.set(name, {files: 0, errors: []});
+  return results.get(name);
+}
+function fail(fmt, file, message) { format(fmt).errors.push([file, message]); }
+function read(rel) { return fs.readFileSync(path.join(bundle, rel), 'utf8'); }
+function exists(rel) { return fs.existsSync(path.join(bundle, rel)); }
+function list(rel, suffix) {
+  const dir = path.join(bundle, rel);
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((f) => f.endsWith(suffix)).sort().map((f) => `${rel}/${f}`);
+}
+function ajvErrors(validate) {
+  return (validate.errors || []).slice(0, 5).map(
+      (e) => `${e.instancePath || '/'} ${e.message}${e.params && e.params.additionalProperty ?
+                                                      ` (${e.params.additionalProperty})` : ''}`);
+}
+
+// ---- Microsoft Sentinel --------------------------------------------------------------------
+// Azure/Azure-Sentinel .script/tests/detectionTemplateSchemaValidation (ScheduledTemplateInternalModel,
+// AnalyticsTemplateInternalModelBase, NoTechniquesWithoutMatchingTactics, KillChainTechniquesHelper).
+const kSentinelTactics = new Map();  // technique -> [tactic]
+for (const line of fs.readFileSync(path.join(reference, 'sentinel-technique-tactics.txt'), 'utf8')
+         .split('\n')) {
+  const [tactic, ...techniques] = line.trim().split(/\s+/);
+  if (!tactic) continue;
+  for (const t of techniques) {
+    if (!kSentinelTactics.has(t)) kSentinelTactics.set(t, []);
+    kSentinelTactics.get(t).push(tactic);
+  }
+}
+const kTacticNames = new Set([
+  'InitialAccess', 'Execution', 'Persistence', 'PrivilegeEscalation', 'DefenseEvasion',
+  'CredentialAccess', 'Discovery', 'LateralMovement', 'Collection', 'Exfiltration',
+  'CommandAndControl', 'Impact', 'Reconnaissance', 'ResourceDevelopment', 'ImpairProcessControl',
+  'InhibitResponseFunction',
+]);
+const kGuid = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+// ScheduledTemplateTimeSpanConverter: a .NET TimeSpan or <number><m|h|d>; minutes.
+function sentinelMinutes(value) {
+  if (typeof value !== 'string') return NaN;
+  const m = /^(\d+)([mhd])$/.exec(value);
+  if (m) return Number(m[1]) * {m: 1, h: 60, d: 1440}[m[2]];
+  const ts = /^(?:(\d+)\.)?(\d+):(\d+)(?::(\d+))?$/.exec(value);
+  if (ts) return Number(ts[1] || 0) * 1440 + Number(ts[2]) * 60 + Number(ts[3]);
+  return NaN;
+}
+// ISO 8601 durations of the ARM template (format: duration), in minutes.
+function isoMinutes(value) {
+  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(value || '');
+  if (!m || value === 'P' || value.endsWith('T')) return NaN;
+  return Number(m[1] || 0) * 1440 + Number(m[2] || 0) * 60 + Number(m[3] || 0) +
+      Number(m[4] || 0) / 60;
+}
+
+function checkSchedule(fmt, file, frequency, period) {
+  const lo = 5, hi = 14 * 1440;  // RangeTimeSpanIsoFormat("00:05:00", "14.00:00:00")
+  if (!(frequency >= lo && frequency <= hi)) fail(fmt, file, 'queryFrequency outside 5m..14d');
+  if (!(period >= lo && period <= hi)) fail(fmt, file, 'queryPeriod outside 5m..14d');
+  if (period < frequency) fail(fmt, file, 'queryPeriod shorter than queryFrequency');
+  // FrequencyLimitationForLongPeriodQuery
+  if (period >= 2 * 1440 && frequency < 60) {
+    fail(fmt, file, 'queryPeriod of 2 days or more needs a queryFrequency of at least 1 hour');
+  }
+}
+
+function checkTactics(fmt, file, tactics, techniques) {
+  for (const t of tactics || []) {
+    if (!kTacticNames.has(t)) fail(fmt, file, `unknown tactic ${t}`);
+  }
+  for (const technique of techniques || []) {
+    const parent = String(technique).split('.')[0];
+    const needed = kSentinelTactics.get(parent) || [];
+    if (needed.length === 0) fail(fmt, file, `technique ${technique} is in no tactic Sentinel knows`);
+    const missing = needed.filter((t) => !(tactics || []).includes(t));
+    if (missing.length) {
+      fail(fmt, file, `technique ${technique} needs tactic(s) ${missing.join(', ')}`);
+    }
+  }
+}
+
+function checkSentinelYaml(file) {
+  const fmt = 'sentinel analytic rule (YAML)';
+  format(fmt).files++;
+  let rule;
+  try {
+    rule = YAML.parse(read(file), {uniqueKeys: true});
+  } catch (e) {
+    return fail(fmt, file, `YAML: ${e.message.split('\n')[0]}`);
+  }
+  for (const key of ['id', 'kind', 'name', 'description', 'severity', 'requiredDataConnectors',
+                     'query', 'queryFrequency', 'queryPeriod', 'triggerOperator',
+                     'triggerThreshold']) {
+    if (!(key in rule)) fail(fmt, file, `missing required key ${key}`);
+  }
+  if (!kGuid.test(String(rule.id))) fail(fmt, file, 'id is not a GUID');
+  if (!['Scheduled', 'NRT'].includes(rule.kind)) fail(fmt, file, `kind ${rule.kind}`);
+  if (typeof rule.name !== 'string' || rule.name.length > 256) fail(fmt, file, 'name over 256');
+  if (typeof rule.description !== 'string' || rule.description.length > 5000) {
+    fail(fmt, file, 'description over 5000 characters');
+  }
+  if (!['Informational', 'Low', 'Medium', 'High'].includes(rule.severity)) {
+    fail(fmt, file, `severity ${rule.severity}`);
+  }
+  if (!Array.isArray(rule.requiredDataConnectors) ||
+      rule.requiredDataConnectors.some((c) => !c || !Array.isArray(c.dataTypes))) {
+    fail(fmt, file, 'requiredDataConnectors must list connectors with dataTypes');
+  }
+  if (typeof rule.query !== 'string' || rule.query.length < 1 || rule.query.length > 10000) {
+    fail(fmt, file, `query of ${String(rule.query || '').length} characters (1..10,000)`);
+  }
+  if (!['GreaterThan', 'LessThan', 'Equal', 'NotEqual', 'gt', 'lt', 'eq', 'ne'].includes(
+          rule.triggerOperator)) {
+    fail(fmt, file, `triggerOperator ${rule.triggerOperator}`);
+  }
+  if (!Number.isInteger(rule.triggerThreshold) || rule.triggerThreshold < 0 ||
+      rule.triggerThreshold > 10000) {
+    fail(fmt, file, 'triggerThreshold not an integer in 0..10000');
+  }
+  if (rule.version !== undefined &&
+      (typeof rule.version !== 'string' || !/^\d+\.\d+\.\d+$/.test(rule.version))) {
+    fail(fmt, file, 'version is not a.b.c');
+  }
+  checkSchedule(fmt, file, sentinelMinutes(rule.queryFrequency), sentinelMinutes(rule.queryPeriod));
+  checkTactics(fmt, file, rule.tactics, rule.relevantTechniques);
+}
+
+// ARM: azure-rest-api-specs securityinsights stable/2023-02-01 AlertRules.json
+// (ScheduledAlertRuleProperties); template limits from learn.microsoft.com
+// azure-resource-manager/templates/best-practices (800 resources, 4 MB).
+function checkArm(file) {
+  const fmt = 'sentinel ARM template';
+  format(fmt).files++;
+  const text = read(file);
+  if (Buffer.byteLength(text) > 4 * 1024 * 1024) fail(fmt, file, 'template over 4 MB');
+  let template;
+  try {
+    template = JSON.parse(text);
+  } catch (e) {
+    return fail(fmt, file, `JSON: ${e.message}`);
+  }
+  const resources = template.resources || [];
+  if (resources.length > 800) fail(fmt, file, `${resources.length} resources (at most 800)`);
+  resources.forEach((r, i) => {
+    const where = `${file} resources[${i}]`;
+    if (r.kind !== 'Scheduled') return fail(fmt, where, `kind ${r.kind}`);
+    const p = r.properties || {};
+    for (const key of ['displayName', 'enabled', 'severity', 'query', 'queryFrequency',
+                       'queryPeriod', 'triggerOperator', 'triggerThreshold', 'suppressionEnabled',
+                       'suppressionDuration']) {
+      if (!(key in p)) fail(fmt, where, `missing required property ${key}`);
+    }
+    if (!['High', 'Medium', 'Low', 'Informational'].includes(p.severity)) {
+      fail(fmt, where, `severity ${p.severity}`);
+    }
+    if (!['GreaterThan', 'LessThan', 'Equal', 'NotEqual'].includes(p.triggerOperator)) {
+      fail(fmt, where, `triggerOperator ${p.triggerOperator}`);
+    }
+    for (const key of ['queryFrequency', 'queryPeriod', 'suppressionDuration']) {
+      if (Number.isNaN(isoMinutes(p[key]))) fail(fmt, where, `${key} is not an ISO 8601 duration`);
+    }
+    if (typeof p.query !== 'string' || p.query.length > 10000) {
+      fail(fmt, where, `query of ${String(p.query || '').length} characters (at most 10,000)`);
+    }
+    checkSchedule(fmt, where, isoMinutes(p.queryFrequency), isoMinutes(p.queryPeriod));
+    checkTactics(fmt, where, p.tactics, p.techniques);
+  });
+}
+
+// ---- Elastic -------------------------------------------------------------------------------
+// elastic/detection-rules etc/api_schemas/master/master.<type>.json, and detection_rules/rule.py:
+// ES|QL queries carry `METADATA _id, _version, _index` and a KEEP; sub-techniques nest.
+const ajv4 = new Ajv4({allErrors: true, strict: false});
+const elasticSchemas = {};
+function elasticSchema(type) {
+  if (!elasticSchemas[type]) {
+    const file = path.join(reference, 'elastic-detection-rules/master', `master.${type}.json`);
+    elasticSchemas[type] = ajv4.compile(JSON.parse(fs.readFileSync(file, 'utf8')));
+  }
+  return elasticSchemas[type];
+}
+function checkElastic(file, expectedType) {
+  const fmt = `elastic ${expectedType} rules (NDJSON)`;
+  read(file).split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    format(fmt).files++;
+    const where = `${file}:${i + 1}`;
+    let rule;
+    try {
+      rule = JSON.parse(line);
+    } catch (e) {
+      return fail(fmt, where, `JSON: ${e.message}`);
+    }
+    if (rule.type !== expectedType) fail(fmt, where, `type ${rule.type}`);
+    const validate = elasticSchema(rule.type === 'query' ? 'query' : rule.type || expectedType);
+    if (!validate(rule)) for (const e of ajvErrors(validate)) fail(fmt, where, e);
+    if (rule.type === 'esql') {
+      // Kibana's rule form: a query without STATS must read `METADATA _id, _version, _index`
+      // after its source command and keep `_id`; rule.py asks it to end in a KEEP of them.
+      const q = String(rule.query || '');
+      const aggregating = /\|\s*stats\b/i.test(q);
+      if (!aggregating) {
+        if (!/^\s*from\s+[^|]*\bmetadata\s+_id\s*,\s*_version\s*,\s*_index\b/i.test(q)) {
+          fail(fmt, where, 'non-aggregating ES|QL rule without `METADATA _id, _version, _index`');
+        }
+        const keep = /\|\s*keep\s+([^|]*)$/i.exec(q);
+        if (!keep || !/\b_id\b/.test(keep[1]) || !/\b_version\b/.test(keep[1]) ||
+            !/\b_index\b/.test(keep[1])) {
+          fail(fmt, where, 'non-aggregating ES|QL rule without a final KEEP of _id, _version, _index');
+        }
+      }
+    }
+    for (const threat of rule.threat || []) {
+      for (const t of threat.technique || []) {
+        if (String(t.id).includes('.')) {
+          fail(fmt, where, `sub-technique ${t.id} written as a technique`);
+        }
+        for (const s of t.subtechnique || []) {
+          if (!String(s.id).startsWith(`${t.id}.`)) {
+            fail(fmt, where, `sub-technique ${s.id} under ${t.id}`);
+          }
+        }
+      }
+    }
+  });
+}
+
+// ---- Splunk --------------------------------------------------------------------------------
+// savedsearches.conf.spec: the settings a stanza may hold; a line that ends in a backslash
+// continues on the next (docs.splunk.com Admin "Configuration file structure").
+function specPatterns() {
+  const patterns = [];
+  for (const line of fs.readFileSync(path.join(reference, 'savedsearches.conf.spec'), 'utf8')
+           .split('\n')) {
+    const m = /^([A-Za-z_<][^\s=]*)\s*=/.exec(line);
+    if (!m) continue;
+    const source = m[1].split(/<[^>]*>/).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+                       .join('[^=\\s]+');
+    patterns.push(new RegExp(`^${source}$`));
+  }
+  return patterns;
+}
+function parseConf(text) {
+  const stanzas = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i];
+    const start = i + 1;
+    while (line.endsWith('\\') && i + 1 < lines.length) line = `${line.slice(0, -1)}\n${lines[++i]}`;
+    if (/^\s*(#|$)/.test(line)) continue;
+    const header = /^\[(.*)\]\s*$/.exec(line);
+    if (header) {
+      stanzas.push({name: header[1], line: start, settings: new Map(), duplicates: []});
+      continue;
+    }
+    const kv = /^\s*([^=\s]+)\s*=\s?(.*)$/s.exec(line);
+    if (!kv || !stanzas.length) {
+      stanzas.push({name: null, line: start, bad: line});
+      continue;
+    }
+    const stanza = stanzas[stanzas.length - 1];
+    if (stanza.settings.has(kv[1])) stanza.duplicates.push(kv[1]);
+    stanza.settings.set(kv[1], kv[2]);
+  }
+  return stanzas;
+}
+function checkSplunk(file, manifest) {
+  const fmt = 'splunk savedsearches.conf';
+  const patterns = specPatterns();
+  const queries = new Map();
+  for (const q of (manifest && manifest.rules) || []) {
+    if (q.target === 'spl') queries.set(q.title, q.sha256);
+  }
+  const names = new Set();
+  for (const s of parseConf(read(file))) {
+    const where = `${file}:${s.line}`;
+    if (s.bad !== undefined) {
+      fail(fmt, where, `not a setting: ${s.bad.slice(0, 60)}`);
+      continue;
+    }
+    format(fmt).files++;
+    if (names.has(s.name)) fail(fmt, where, `stanza [${s.name}] twice`);
+    names.add(s.name);
+    for (const d of s.duplicates) fail(fmt, where, `setting ${d} twice in [${s.name}]`);
+    for (const key of s.settings.keys()) {
+      if (!patterns.some((p) => p.test(key))) fail(fmt, where, `setting ${key} is not in the .spec`);
+    }
+    if (!s.settings.has('search')) fail(fmt, where, `[${s.name}] has no search`);
+    const sha = queries.get(s.name);
+    if (sha && s.settings.has('search')) {
+      const got = crypto.createHash('sha256').update(s.settings.get('search')).digest('hex');
+      if (got !== sha) fail(fmt, where, `[${s.name}] search does not read back as the query`);
+    }
+  }
+}
+
+// ---- Google SecOps -------------------------------------------------------------------------
+// chronicle/detection-rules tools/content_manager (rules.py): rules/<name>.yaral, the name in the
+// file is the first `rule <name>`, and rule_config.yaml has an entry per rule with `enabled` and
+// `alerting` and only the keys check_rule_config allows.
+function checkChronicle(folder) {
+  const fmt = 'google secops rules (content manager)';
+  const files = list(`${folder}/rules`, '.yaral');
+  if (!files.length) return;
+  let config = {};
+  const configPath = `${folder}/rule_config.yaml`;
+  if (!exists(configPath)) {
+    fail(fmt, configPath, 'missing');
+  } else {
+    try {
+      config = YAML.parse(read(configPath), {uniqueKeys: true}) || {};
+    } catch (e) {
+      fail(fmt, configPath, `YAML: ${e.message.split('\n')[0]}`);
+    }
+  }
+  const allowed = new Set(['alerting', 'archive_time', 'archived', 'create_time', 'enabled', 'id',
+                           'resource_name', 'revision_create_time', 'revision_id',
+                           'run_frequency', 'type']);
+  const stems = new Set();
+  const lower = new Set();
+  for (const file of files) {
+    format(fmt).files++;
+    const stem = path.basename(file, '.yaral');
+    stems.add(stem);
+    const m = /rule(\s+)([A-Za-z0-9_]+)[\r\n\s]*/.exec(read(file));
+    if (!m) {
+      fail(fmt, file, 'no rule name');
+    } else if (m[2] !== stem) {
+      fail(fmt, file, `rule name ${m[2]} is not the file name`);
+    }
+    if (lower.has(stem.toLowerCase())) fail(fmt, file, 'rule name repeated (case-insensitive)');
+    lower.add(stem.toLowerCase());
+    const entry = config[stem];
+    if (!entry) {
+      fail(fmt, file, 'no rule_config.yaml entry');
+      continue;
+    }
+    for (const key of Object.keys(entry)) {
+      if (!allowed.has(key)) fail(fmt, file, `rule_config key ${key} not allowed`);
+    }
+    for (const key of ['enabled', 'alerting']) {
+      if (typeof entry[key] !== 'boolean') fail(fmt, file, `rule_config ${key} missing`);
+    }
+    if (entry.archived === true && (entry.enabled || entry.alerting)) {
+      fail(fmt, file, 'archived rule enabled or alerting');
+    }
+  }
+  for (const name of Object.keys(config)) {
+    if (!stems.has(name)) fail(fmt, configPath, `entry ${name} has no rule file`);
+  }
+}
+
+// ---- CrowdStrike LogScale ------------------------------------------------------------------
+// The alert/v0.3.0 layout every template of CrowdStrike/logscale-community-content uses: read off
+// those templates (reference/import-formats/logscale-templates), keys and value types.
+function logscaleLayout() {
+  const required = new Set();
+  const seen = new Map();  // key -> typeof
+  const dir = path.join(reference, 'logscale-templates');
+  const templates = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+  templates.forEach((f, i) => {
+    const t = YAML.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+    const keys = new Set(Object.keys(t));
+    for (const k of keys) seen.set(k, Array.isArray(t[k]) ? 'array' : typeof t[k]);
+    if (i === 0) {
+      for (const k of keys) required.add(k);
+    } else {
+      for (const k of [...required]) if (!keys.has(k)) required.delete(k);
+    }
+  });
+  return {required, seen};
+}
+function checkLogscale(folder) {
+  const fmt = 'logscale alert (alert/v0.3.0)';
+  const files = list(folder, '.yaml');
+  if (!files.length) return;
+  const {required, seen} = logscaleLayout();
+  for (const file of files) {
+    format(fmt).files++;
+    let alert;
+    try {
+      alert = YAML.parse(read(file), {uniqueKeys: true});
+    } catch (e) {
+      fail(fmt, file, `YAML: ${e.message.split('\n')[0]}`);
+      continue;
+    }
+    if (alert.$schema !== 'https://schemas.humio.com/alert/v0.3.0') {
+      fail(fmt, file, `$schema ${alert.$schema}`);
+    }
+    for (const k of required) if (!(k in alert)) fail(fmt, file, `missing ${k}`);
+    for (const [k, v] of Object.entries(alert)) {
+      if (!seen.has(k)) {
+        fail(fmt, file, `key ${k} is in no v0.3.0 template`);
+      } else if ((Array.isArray(v) ? 'array' : typeof v) !== seen.get(k)) {
+        fail(fmt, file, `${k} is not a ${seen.get(k)}`);
+      }
+    }
+    for (const k of ['throttleTime', 'timeInterval']) {
+      if (k in alert && !/^\d+(ms|s|m|h|d)$/.test(alert[k])) fail(fmt, file, `${k} ${alert[k]}`);
+    }
+  }
+}
+
+// ---- Sumo Logic ----------------------------------------------------------------------------
+// The content sync definitions of Sumo's OpenAPI document (components.schemas), with OpenAPI's
+// `nullable` and `discriminator` (the type name) read as OpenAPI 3.0 defines them.
+const kOpenApiTypes = {double: 'number', float: 'number', long: 'integer', int: 'integer'};
+function sumoValidator() {
+  const doc = YAML.parse(fs.readFileSync(path.join(reference, 'sumologic-swagger.yaml'), 'utf8'));
+  const schemas = doc.components.schemas;
+  const discriminated = new Set(
+      Object.keys(schemas).filter((n) => schemas[n].discriminator));
+  const convert = (node, insideAllOf) => {
+    if (Array.isArray(node)) return node.map((n) => convert(n, insideAllOf));
+    if (!node || typeof node !== 'object') return node;
+    const out = {};
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'discriminator' || k === 'example' || k === 'nullable') continue;
+      if (k === '$ref') {
+        const name = v.split('/').pop();
+        out.$ref = discriminated.has(name) && !insideAllOf ? `#/definitions/${name}__any` :
+                                                             `#/definitions/${name}`;
+        continue;
+      }
+      out[k] = convert(v, k === 'allOf');
+    }
+    // The document spells a few number types by their format (`type: double`).
+    if (typeof out.type === 'string' && kOpenApiTypes[out.type]) out.type = kOpenApiTypes[out.type];
+    if (node.nullable && out.type) out.type = [out.type, 'null'];
+    return out;
+  };
+  const definitions = {};
+  for (const [name, schema] of Object.entries(schemas)) definitions[name] = convert(schema, false);
+  for (const base of discriminated) {
+    const subtypes = Object.keys(schemas).filter(
+        (n) => (schemas[n].allOf || []).some((s) => s.$ref === `#/components/schemas/${base}`));
+    const prop = schemas[base].discriminator.propertyName;
+    definitions[`${base}__any`] = {
+      allOf: [{$ref: `#/definitions/${base}`},
+              {properties: {[prop]: {enum: subtypes}}}],
+      oneOf: subtypes.map((s) => ({
+        if: {properties: {[prop]: {const: s}}},
+        then: {$ref: `#/definitions/${s}`},
+        else: false,
+      })),
+    };
+  }
+  const ajv = new Ajv7({allErrors: true, strict: false});
+  addFormats(ajv);
+  return ajv.compile({definitions, $ref: '#/definitions/ContentSyncDefinition__any'});
+}
+function checkSumo(file) {
+  const fmt = 'sumo logic content export';
+  format(fmt).files++;
+  let content;
+  try {
+    content = JSON.parse(read(file));
+  } catch (e) {
+    return fail(fmt, file, `JSON: ${e.message}`);
+  }
+  const validate = sumoValidator();
+  if (!validate(content)) for (const e of ajvErrors(validate)) fail(fmt, file, e);
+}
+
+// ---- SARIF, the ATT&CK Navigator layer, the manifest ---------------------------------------
+function checkNavigator(file) {
+  const fmt = 'attack navigator layer 4.5';
+  format(fmt).files++;
+  let layer;
+  try {
+    layer = JSON.parse(read(file));
+  } catch (e) {
+    return fail(fmt, file, `JSON: ${e.message}`);
+  }
+  if (typeof layer.name !== 'string') fail(fmt, file, 'name is required');
+  if (layer.domain !== 'enterprise-attack') fail(fmt, file, `domain ${layer.domain}`);
+  if (!layer.versions || layer.versions.layer !== '4.5') fail(fmt, file, 'versions.layer 4.5');
+  for (const t of layer.techniques || []) {
+    if (!/^T\d{4}(\.\d{3})?$/.test(t.techniqueID)) fail(fmt, file, `techniqueID ${t.techniqueID}`);
+    if (t.score !== undefined && typeof t.score !== 'number') fail(fmt, file, 'score not a number');
+  }
+}
+function checkManifest(file) {
+  const fmt = 'manifest';
+  format(fmt).files++;
+  const manifest = JSON.parse(read(file));
+  for (const f of manifest.files || []) {
+    if (!exists(f.path)) {
+      fail(fmt, file, `lists missing ${f.path}`);
+      continue;
+    }
+    const sha = crypto.createHash('sha256').update(fs.readFileSync(path.join(bundle, f.path)))
+                    .digest('hex');
+    if (sha !== f.sha256) fail(fmt, file, `sha256 of ${f.path} differs`);
+  }
+  return manifest;
+}
+
+// ---- the run -------------------------------------------------------------------------------
+let manifest = null;
+if (exists('manifest.json')) manifest = checkManifest('manifest.json');
+for (const f of list('kql', '.yaml')) checkSentinelYaml(f);
+for (const f of list('kql', '.json')) checkArm(f);
+for (const [folder, type] of [['eql', 'eql'], ['esql', 'esql'], ['lucene', 'query']]) {
+  for (const f of list(folder, '.ndjson')) checkElastic(f, type);
+}
+for (const f of list('spl', '.conf')) checkSplunk(f, manifest);
+checkChronicle('yaral');
+if (list('yaral', '.yaral').length) {
+  fail('google secops rules (content manager)', 'yaral/', 'rule files outside yaral/rules/');
+}
+checkLogscale('cql');
+for (const f of list('sumo', '.json')) checkSumo(f);
+if (exists('attack-navigator-layer.json')) checkNavigator('attack-navigator-layer.json');
+
+let total = 0;
+for (const [name, r] of [...results.entries()].sort()) {
+  console.log(`${name}: ${r.files} checked, ${r.errors.length} error(s)`);
+  total += r.errors.length;
+}
+let shown = 0;
+for (const [name, r] of results) {
+  for (const [file, message] of r.errors) {
+    if (shown++ >= maxErrors) break;
+    console.log(`  ${file}: ${message} [${name}]`);
+  }
+}
+process.exit(total ? 1 : 0);
