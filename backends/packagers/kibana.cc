@@ -12,6 +12,21 @@ namespace refract::packagers {
 // https://www.elastic.co/guide/en/security/current/rules-api-create.html
 namespace {
 
+// A non-aggregating ES|QL rule must read the documents' `_id`, `_version` and `_index` — Kibana
+// dedupes its alerts by them — through `METADATA` on its source command, and keep them.
+// https://www.elastic.co/guide/en/security/current/rules-ui-create.html#create-esql-rule
+std::string EsqlRuleQuery(const std::string& query) {
+  bool aggregating = query.find("\n| STATS ") != std::string::npos;
+  size_t first_line = query.find('\n');
+  if (aggregating || !query.starts_with("FROM ") ||
+      query.substr(0, first_line).find(" METADATA ") != std::string::npos) {
+    return query;
+  }
+  std::string out = query.substr(0, first_line) + " METADATA _id, _version, _index";
+  if (first_line != std::string::npos) out += query.substr(first_line);
+  return out + "\n| KEEP _id, _version, _index, *";
+}
+
 // `type` and `language` are the rule's: eql/eql, esql/esql, query/lucene.
 void Kibana(const std::string& type, const std::string& language,
             const std::vector<const Output*>& outputs, const std::string& folder,
@@ -60,10 +75,10 @@ void Kibana(const std::string& type, const std::string& language,
         "\"query\":{}{},\"severity\":\"{}\",\"risk_score\":{},\"interval\":\"{}\",\"from\":"
         "\"now-{}\",\"enabled\":false,\"tags\":{},\"false_positives\":{},\"references\":{},"
         "\"author\":{},\"threat\":[{}],\"version\":1}}\n",
-        RuleId(*o), Q(o->rule_title), Q(Description(*o)), type, language, Q(o->text), index,
-        severity(o->meta.level), risk(o->meta.level), Compact(Frequency(*o)),
-        Compact(Period(*o) + Frequency(*o)), JsonList(o->meta.tags),
-        JsonList(o->meta.falsepositives), JsonList(o->meta.references),
+        RuleId(*o), Q(o->rule_title), Q(Description(*o)), type, language,
+        Q(type == "esql" ? EsqlRuleQuery(o->text) : o->text), index, severity(o->meta.level),
+        risk(o->meta.level), Compact(Frequency(*o)), Compact(Period(*o) + Frequency(*o)),
+        JsonList(o->meta.tags), JsonList(o->meta.falsepositives), JsonList(o->meta.references),
         JsonList(o->meta.author.empty() ? std::vector<std::string>{}
                                         : std::vector<std::string>{o->meta.author}),
         threat);
