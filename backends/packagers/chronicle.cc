@@ -1,6 +1,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
+#include <map>
 #include <set>
 
 #include "backends/packagers/package_text.h"
@@ -8,10 +10,35 @@
 
 namespace refract::packagers {
 
-// YARA-L rule files; the meta section gains the description and ATT&CK ids.
+namespace {
+
+// The name after `rule` at the start of a YARA-L text.
+std::string RuleName(const std::string& text) {
+  size_t start = text.starts_with("rule ") ? 5 : std::string::npos;
+  if (start == std::string::npos) return {};
+  size_t end = start;
+  while (end < text.size() &&
+         (std::isalnum(static_cast<unsigned char>(text[end])) != 0 || text[end] == '_')) {
+    ++end;
+  }
+  return text.substr(start, end - start);
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+// The layout of Google's SecOps content manager (chronicle/detection-rules tools/content_manager,
+// rules.py): `rules/<rule name>.yaral`, the file named after the rule it holds, and
+// `rule_config.yaml` with each rule's `enabled` and `alerting`. Rule names must differ ignoring
+// case; a repeated one gets a numbered suffix in the rule text and the file name alike.
 void Yaral(const std::vector<const Output*>& outputs, const std::string& folder,
            BundleFiles& files) {
   std::set<std::string> used;
+  std::map<std::string, std::string> config;  // rule name -> entry, sorted
   for (const Output* o : outputs) {
     std::string text = o->text;
     std::string extra;
@@ -31,10 +58,18 @@ void Yaral(const std::vector<const Output*>& outputs, const std::string& folder,
     }
     size_t at = text.find("  meta:\n");
     if (at != std::string::npos) text.insert(at + 8, extra);
-    std::string name = Slug(o->rule_title);
-    while (!used.insert(name).second) name += "_";
-    files[folder + "/" + name + ".yaral"] = text + "\n";
+    std::string name = RuleName(text);
+    if (name.empty()) continue;  // the backend writes every rule as `rule <name> {`
+    std::string unique = name;
+    for (int n = 2; !used.insert(Lower(unique)).second; ++n) unique = fmt::format("{}_{}", name, n);
+    if (unique != name) text.replace(5, name.size(), unique);
+    files[folder + "/rules/" + unique + ".yaral"] = text + "\n";
+    // Deployed disabled, as every other format: a SOC turns a rule on after review.
+    config[unique] = "  alerting: false\n  enabled: false\n";
   }
+  std::string yaml;
+  for (const auto& [name, entry] : config) yaml += name + ":\n" + entry;
+  if (!yaml.empty()) files[folder + "/rule_config.yaml"] = yaml;
 }
 
 }  // namespace refract::packagers

@@ -107,7 +107,14 @@ TEST(Bundle, NativeFormatsParseWithTheirRequiredKeys) {
         ExpectKeys(c, {"type", "name", "search", "searchSchedule"}, path);
         ExpectKeys(c["search"], {"queryText", "defaultTimeRange"}, path);
       }
-    } else if (path.starts_with("yaral/")) {
+    } else if (path == "yaral/rule_config.yaml") {
+      YAML::Node config = YAML::Load(content);
+      ASSERT_TRUE(config.IsMap());
+      for (const auto& entry : config) ExpectKeys(entry.second, {"enabled", "alerting"}, path);
+    } else if (path.starts_with("yaral/rules/")) {
+      // The content manager reads the rule name off the text and wants it to be the file's.
+      std::string name = path.substr(12, path.size() - 12 - 6);
+      EXPECT_TRUE(content.starts_with("rule " + name + " {")) << path;
       EXPECT_TRUE(content.starts_with("rule "));
       EXPECT_NE(content.find("  meta:\n"), std::string::npos);
       EXPECT_NE(content.find("    description = "), std::string::npos);
