@@ -8,7 +8,10 @@
 
 namespace refract::packagers {
 
-// LogScale alerts in the YAML the humio schemas describe (one file per rule).
+// LogScale alerts in the alert/v0.3.0 YAML, laid out as every v0.3.0 template of
+// CrowdStrike/logscale-community-content is: name, description, enabled, $schema, throttleTime,
+// timeInterval (the search window), queryString and actionNameReferences. The schema has no
+// place for tags, so none are written.
 // https://library.humio.com/falcon-logscale-self-hosted/automated-alerts.html
 void Logscale(const std::vector<const Output*>& outputs, const std::string& folder,
               BundleFiles& files) {
@@ -17,11 +20,11 @@ void Logscale(const std::vector<const Output*>& outputs, const std::string& fold
     std::string name = Slug(o->rule_title);
     while (!used.insert(name).second) name += "_";
     files[folder + "/" + name + ".yaml"] = fmt::format(
-        "$schema: \"https://schemas.humio.com/alert/v0.3.0\"\nname: {}\ndescription: {}\n"
-        "query:\n  queryString: {}\n  isLive: true\n  start: {}\nthrottleTimeMillis: {}\n"
-        "enabled: false\nactionNames: []\nlabels: {}\n",
-        Q(o->rule_title), Q(Description(*o)), YamlBlock(o->text, 2), Compact(Period(*o)),
-        Frequency(*o) * 1000, JsonList(o->meta.tags));
+        "name: {}\ndescription: {}\nenabled: false\n$schema: "
+        "https://schemas.humio.com/alert/v0.3.0\nthrottleTime: {}\ntimeInterval: {}\n"
+        "queryString: {}\nactionNameReferences: []\n",
+        Q(o->rule_title), Q(Description(*o)), Compact(Frequency(*o)), Compact(Period(*o)),
+        YamlBlock(o->text, 0));
   }
 }
 

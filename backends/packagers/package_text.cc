@@ -22,7 +22,9 @@ std::string JsonList(const std::vector<std::string>& items) {
 std::string YamlBlock(std::string text, int indent) {
   while (!text.empty() && text.back() == '\n') text.pop_back();
   std::string pad(static_cast<size_t>(indent) + 2, ' ');
-  std::string out = "|-\n";
+  // A first line that starts with a space would set the block's indentation itself; the explicit
+  // indentation indicator keeps it content (YAML 1.2 §8.1.1.1).
+  std::string out = text.starts_with(' ') ? "|2-\n" : "|-\n";
   size_t start = 0;
   while (start <= text.size()) {
     size_t end = text.find('\n', start);

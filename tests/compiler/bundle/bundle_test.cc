@@ -121,8 +121,10 @@ TEST(Bundle, NativeFormatsParseWithTheirRequiredKeys) {
       ++yaral;
     } else if (path.starts_with("cql/")) {
       YAML::Node alert = YAML::Load(content);
-      ExpectKeys(alert, {"$schema", "name", "query"}, path);
-      EXPECT_TRUE(alert["query"]["queryString"].IsDefined());
+      ExpectKeys(alert,
+                 {"$schema", "name", "description", "enabled", "throttleTime", "timeInterval",
+                  "queryString", "actionNameReferences"},
+                 path);
       ++logscale;
     }
   }
