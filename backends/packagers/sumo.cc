@@ -8,7 +8,9 @@
 
 namespace refract::packagers {
 
-// Sumo Logic scheduled searches in a content-library folder export.
+// Sumo Logic scheduled searches in a content-library folder export, as the content sync
+// definitions of Sumo's OpenAPI document define them. A begin-bounded range has no `to` (the
+// document's own example): `"to": null` is not a TimeRangeBoundary.
 // https://help.sumologic.com/docs/api/content-management/
 void Sumo(const std::vector<const Output*>& outputs, const std::string& folder,
           BundleFiles& files) {
@@ -22,7 +24,7 @@ void Sumo(const std::vector<const Output*>& outputs, const std::string& folder,
         "\"1970-01-01T00:00:00Z\", \"queryParameters\": []}}, \"searchSchedule\": "
         "{{\"cronExpression\": \"0 {} ? * * *\", \"displayableTimeRange\": \"{}\", "
         "\"parseableTimeRange\": {{\"type\": \"BeginBoundedTimeRange\", \"from\": {{\"type\": "
-        "\"RelativeTimeRangeBoundary\", \"relativeTime\": \"{}\"}}, \"to\": null}}, "
+        "\"RelativeTimeRangeBoundary\", \"relativeTime\": \"{}\"}}}}, "
         "\"timeZone\": \"Etc/UTC\", \"threshold\": {{\"thresholdType\": \"group\", \"operator\": "
         "\"gt\", \"count\": 0}}, \"notification\": {{\"taskType\": "
         "\"EmailSearchNotificationSyncDefinition\", \"toList\": [], \"subjectTemplate\": {}, "
