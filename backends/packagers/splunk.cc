@@ -8,8 +8,29 @@
 
 namespace refract::packagers {
 
-// Splunk saved searches: one stanza per rule in savedsearches.conf; a multi-line search
-// continues each line with a backslash.
+namespace {
+
+// `text` as a .conf value: a line that ends in a backslash continues on the next, so each line
+// break is written as backslash-newline (read back as the newline), and a line of the value that
+// itself ends in a backslash gets a space, lest it swallow the next line or setting.
+// https://docs.splunk.com/Documentation/Splunk/latest/Admin/Howtoeditaconfigurationfile
+std::string ConfValue(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n') {
+      if (out.ends_with('\\')) out += ' ';
+      out += "\\\n";
+    } else {
+      out += c;
+    }
+  }
+  if (out.ends_with('\\')) out += ' ';
+  return out;
+}
+
+}  // namespace
+
+// Splunk saved searches: one stanza per rule in savedsearches.conf.
 // https://docs.splunk.com/Documentation/Splunk/latest/Admin/Savedsearchesconf
 void Splunk(const std::vector<const Output*>& outputs, const std::string& folder,
             BundleFiles& files) {
@@ -20,11 +41,7 @@ void Splunk(const std::vector<const Output*>& outputs, const std::string& folder
            : level == "low"    ? 2
                                : 1;
   };
-  auto continued = [](const std::string& text) {
-    std::string out;
-    for (char c : text) out += c == '\n' ? std::string(" \\\n") : std::string(1, c);
-    return out;
-  };
+  auto continued = [](const std::string& text) { return ConfValue(text); };
   std::string conf;
   for (const Output* o : outputs) {
     std::string title = o->rule_title;
@@ -32,6 +49,7 @@ void Splunk(const std::vector<const Output*>& outputs, const std::string& folder
     std::replace(title.begin(), title.end(), ']', ')');
     std::string desc = Description(*o);
     std::replace(desc.begin(), desc.end(), '\n', ' ');
+    desc = ConfValue(desc);
     std::string mitre;
     for (const auto& t : Techniques(o->meta)) mitre += (mitre.empty() ? "" : ", ") + Q(t);
     conf += fmt::format(
