@@ -442,6 +442,8 @@ function sumoValidator() {
   const convert = (node, insideAllOf) => {
     if (Array.isArray(node)) return node.map((n) => convert(n, insideAllOf));
     if (!node || typeof node !== 'object') return node;
+    // OpenAPI 3.0: a $ref replaces its object, siblings are ignored (searchSchedule has one).
+    if (node.$ref) node = {$ref: node.$ref};
     const out = {};
     for (const [k, v] of Object.entries(node)) {
       if (k === 'discriminator' || k === 'example' || k === 'nullable') continue;
@@ -464,14 +466,13 @@ function sumoValidator() {
     const subtypes = Object.keys(schemas).filter(
         (n) => (schemas[n].allOf || []).some((s) => s.$ref === `#/components/schemas/${base}`));
     const prop = schemas[base].discriminator.propertyName;
+    // Each subtype's schema applies when the discriminator names it, so errors are its own.
     definitions[`${base}__any`] = {
-      allOf: [{$ref: `#/definitions/${base}`},
-              {properties: {[prop]: {enum: subtypes}}}],
-      oneOf: subtypes.map((s) => ({
-        if: {properties: {[prop]: {const: s}}},
-        then: {$ref: `#/definitions/${s}`},
-        else: false,
-      })),
+      allOf: [{$ref: `#/definitions/${base}`}, {properties: {[prop]: {enum: subtypes}}},
+              ...subtypes.map((s) => ({
+                if: {properties: {[prop]: {const: s}}, required: [prop]},
+                then: {$ref: `#/definitions/${s}`},
+              }))],
     };
   }
   const ajv = new Ajv7({allErrors: true, strict: false});
