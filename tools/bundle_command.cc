@@ -143,7 +143,17 @@ int Bundle(int argc, char** argv) {
     std::cerr << fmt::format("refract bundle: {} error(s); no bundle written\n", errors);
     return kExitRuleErrors;
   }
-  std::map<std::string, std::string> bundle = BuildBundle(results, session.backends);
+  Diagnostics left_out;
+  std::map<std::string, std::string> bundle = BuildBundle(results, session.backends, &left_out);
+  // A query over its platform's limit is that rule's error on that platform, as what a target
+  // cannot express is: reported, left out, the rest of the bundle written.
+  for (const auto& d : left_out.all()) {
+    const SourceFile* source = nullptr;
+    for (const auto& r : results) {
+      if (r.path == d.location.file) source = r.source.get();
+    }
+    std::cerr << RenderText(d, source);
+  }
 
   if (check) {
     std::map<std::string, std::string> existing = ReadTree(out_dir);

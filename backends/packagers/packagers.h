@@ -21,6 +21,15 @@ using Packager = void (*)(const std::vector<const Output*>& outputs, const std::
 // The import format of target `id`, or null when it has none.
 Packager FindPackager(std::string_view id);
 
+// A platform's documented limit on the length of one rule's query; `max_chars` 0 when none is
+// documented.
+struct QueryLimit {
+  size_t max_chars = 0;
+  std::string_view what;    // "a Microsoft Sentinel scheduled analytic rule's query"
+  std::string_view source;  // the page that documents it
+};
+QueryLimit QueryLimitOf(std::string_view id);
+
 // Microsoft Sentinel analytic-rule YAML and an ARM template.
 void Sentinel(const std::vector<const Output*>& outputs, const std::string& folder,
               BundleFiles& files);

@@ -15,4 +15,14 @@ Packager FindPackager(std::string_view id) {
   return it == kPackagers.end() ? nullptr : it->second;
 }
 
+QueryLimit QueryLimitOf(std::string_view id) {
+  // Sentinel rejects a scheduled rule whose query is longer (Azure-Sentinel's template schema,
+  // ScheduledTemplateInternalModel: StringLength(10000)).
+  if (id == "kql") {
+    return {10000, "a Microsoft Sentinel scheduled analytic rule's query",
+            "https://learn.microsoft.com/azure/sentinel/create-analytics-rules"};
+  }
+  return {};
+}
+
 }  // namespace refract::packagers

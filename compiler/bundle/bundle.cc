@@ -17,6 +17,13 @@ using packagers::Q;
 using packagers::RuleId;
 using packagers::Techniques;
 
+bool OverLimit(const Output& o, const packagers::QueryLimit& limit) {
+  return limit.max_chars > 0 && o.text.size() > limit.max_chars;
+}
+
+// Whether the output goes into its platform's files (it is within the platform's limits).
+bool Deployed(const Output& o) { return !OverLimit(o, packagers::QueryLimitOf(o.target)); }
+
 // ---- coverage -----------------------------------------------------------------------------
 
 struct Coverage {
@@ -32,6 +39,7 @@ Coverage CoverageOf(const std::vector<FileResult>& results,
   std::set<std::string> failed;  // titles with a target that gave no query
   for (const auto& r : results) {
     for (const auto& o : r.outputs) {
+      if (!Deployed(o)) continue;
       queries.insert({o.rule_title, o.target});
       if (!o.composition.empty()) queries.insert({o.composition, o.target});
     }
@@ -68,17 +76,48 @@ Coverage CoverageOf(const std::vector<FileResult>& results,
   return cov;
 }
 
+// Where the `document`-th rule of `source` declares its title (line 1 when it has none).
+SourceLocation TitleLocation(const SourceFile* source, const std::string& path, int document) {
+  SourceLocation at{path, 1, 1, 1};
+  if (source == nullptr) return at;
+  const std::string& text = source->text();
+  int seen = -1;
+  size_t line_start = 0;
+  for (int line = 1; line_start < text.size(); ++line) {
+    size_t end = text.find('\n', line_start);
+    std::string_view l(text.data() + line_start,
+                       (end == std::string::npos ? text.size() : end) - line_start);
+    if (l.starts_with("title:") && ++seen == document) return {path, line, 1, 6};
+    if (end == std::string::npos) break;
+    line_start = end + 1;
+  }
+  return at;
+}
+
 }  // namespace
 
 std::map<std::string, std::string> BuildBundle(const std::vector<FileResult>& results,
-                                               const std::vector<const Backend*>& targets) {
+                                               const std::vector<const Backend*>& targets,
+                                               Diagnostics* left_out) {
   std::map<std::string, std::string> files;
   for (const Backend* backend : targets) {
     std::string target(backend->id());
+    packagers::QueryLimit limit = packagers::QueryLimitOf(target);
     std::vector<const Output*> outputs;
     for (const auto& r : results) {
       for (const auto& o : r.outputs) {
-        if (o.target == target) outputs.push_back(&o);
+        if (o.target != target) continue;
+        if (OverLimit(o, limit)) {
+          if (left_out != nullptr) {
+            left_out->Error("E0900", TitleLocation(r.source.get(), r.path, o.document),
+                            fmt::format("rule '{}': the {} query is {} characters; {} is at most "
+                                        "{} ({}); left out of the {} files",
+                                        o.rule_title, target, o.text.size(), limit.what,
+                                        limit.max_chars, limit.source, target));
+          }
+          continue;
+        }
+        outputs.push_back(&o);
       }
     }
     std::stable_sort(outputs.begin(), outputs.end(), [](const Output* a, const Output* b) {
@@ -146,7 +185,7 @@ std::map<std::string, std::string> BuildBundle(const std::vector<FileResult>& re
   first = true;
   for (const auto& r : results) {
     for (const auto& o : r.outputs) {
-      if (o.target.empty()) continue;
+      if (o.target.empty() || !Deployed(o)) continue;
       manifest += fmt::format(
           "{}    {{\"rule_id\": \"{}\", \"title\": {}, \"target\": \"{}\", "
           "\"sha256\": \"{}\"}}",

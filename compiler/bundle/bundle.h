@@ -13,8 +13,11 @@
 namespace refract {
 
 // Every file of the bundle, by path relative to the bundle folder (sorted, so writing and
-// comparing are deterministic). The same results always give the same bytes.
+// comparing are deterministic). The same results always give the same bytes. A query over its
+// platform's documented length limit is left out of that platform's files and reported in
+// `left_out` as E0900, naming the limit.
 std::map<std::string, std::string> BuildBundle(const std::vector<FileResult>& results,
-                                               const std::vector<const Backend*>& targets);
+                                               const std::vector<const Backend*>& targets,
+                                               Diagnostics* left_out = nullptr);
 
 }  // namespace refract

@@ -151,5 +151,44 @@ TEST(Bundle, ManifestHashesTheFilesAndOutputIsDeterministic) {
   EXPECT_EQ(PackBundle(), files);
 }
 
+// A result with one kql query of `length` characters and one spl query, for rule `title`.
+FileResult OneRule(const std::string& title, size_t length) {
+  FileResult r;
+  r.path = "long.yml";
+  r.source = std::make_shared<SourceFile>("long.yml", "title: " + title + "\nlogsource: {}\n");
+  for (const char* target : {"kql", "spl"}) {
+    Output o;
+    o.rule_title = title;
+    o.target = target;
+    o.text = std::string(length, 'x');
+    r.outputs.push_back(o);
+    r.outcomes.push_back({title, target, true, "", false});
+  }
+  return r;
+}
+
+TEST(Bundle, QueryOverSentinelsLimitIsLeftOutWithAnErrorNamingIt) {
+  std::vector<FileResult> results;
+  results.push_back(OneRule("Long", 10001));
+  results.push_back(OneRule("Fits", 10000));
+  std::vector<const Backend*> targets = {FindBackend("kql"), FindBackend("spl")};
+  Diagnostics left_out;
+  auto files = BuildBundle(results, targets, &left_out);
+  ASSERT_EQ(left_out.all().size(), 1u);
+  const Diagnostic& d = left_out.all()[0];
+  EXPECT_EQ(d.code, "E0900");
+  EXPECT_EQ(d.location.file, "long.yml");
+  EXPECT_EQ(d.location.line, 1);
+  EXPECT_NE(d.message.find("rule 'Long': the kql query is 10001 characters; a Microsoft Sentinel "
+                           "scheduled analytic rule's query is at most 10000"),
+            std::string::npos)
+      << d.message;
+  EXPECT_TRUE(files.count("kql/fits.yaml"));
+  EXPECT_FALSE(files.count("kql/long.yaml"));
+  EXPECT_NE(files.at("spl/savedsearches.conf").find("[Long]"), std::string::npos);
+  EXPECT_NE(files.at("coverage.md").find("| Long | ✗ | ✓ |"), std::string::npos)
+      << files.at("coverage.md");
+}
+
 }  // namespace
 }  // namespace refract
