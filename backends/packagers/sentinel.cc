@@ -12,6 +12,49 @@ namespace refract::packagers {
 // folder, and the same rules as one ARM template.
 // https://github.com/Azure/Azure-Sentinel/wiki/Query-Style-Guide,
 // https://learn.microsoft.com/azure/templates/microsoft.securityinsights/alertrules
+namespace {
+
+// An ARM template holds at most 800 resources and 4 MB; the limit is kept below 4 MiB with room
+// for the template's own lines.
+// https://learn.microsoft.com/azure/azure-resource-manager/templates/best-practices#template-limits
+constexpr size_t kArmMaxResources = 800;
+constexpr size_t kArmMaxBytes = 4'000'000;
+
+std::string ArmTemplate(const std::vector<std::string>& resources, size_t begin, size_t end) {
+  std::string body;
+  for (size_t i = begin; i < end; ++i) body += (i == begin ? "" : ",\n") + resources[i];
+  return fmt::format(
+      "{{\n  \"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/"
+      "deploymentTemplate.json#\",\n  \"contentVersion\": \"1.0.0.0\",\n  \"parameters\": {{\n"
+      "    \"workspace\": {{\"type\": \"string\"}}\n  }},\n  \"resources\": [\n{}\n  ]\n}}\n",
+      body);
+}
+
+// The rules as ARM templates within ARM's limits: azuredeploy.json when one holds them all,
+// otherwise azuredeploy_1.json, azuredeploy_2.json, … in rule order.
+void WriteArmTemplates(const std::vector<std::string>& resources, const std::string& folder,
+                       BundleFiles& files) {
+  std::vector<std::pair<size_t, size_t>> parts;
+  size_t begin = 0, bytes = 0;
+  for (size_t i = 0; i < resources.size(); ++i) {
+    bool full = i - begin == kArmMaxResources || bytes + resources[i].size() + 2 > kArmMaxBytes;
+    if (i > begin && full) {
+      parts.emplace_back(begin, i);
+      begin = i;
+      bytes = 0;
+    }
+    bytes += resources[i].size() + 2;
+  }
+  if (begin < resources.size()) parts.emplace_back(begin, resources.size());
+  for (size_t p = 0; p < parts.size(); ++p) {
+    std::string name =
+        parts.size() == 1 ? "azuredeploy.json" : fmt::format("azuredeploy_{}.json", p + 1);
+    files[folder + "/" + name] = ArmTemplate(resources, parts[p].first, parts[p].second);
+  }
+}
+
+}  // namespace
+
 void Sentinel(const std::vector<const Output*>& outputs, const std::string& folder,
               BundleFiles& files) {
   auto severity = [](const std::string& level) -> std::string {
@@ -20,7 +63,7 @@ void Sentinel(const std::vector<const Output*>& outputs, const std::string& fold
     if (level == "high" || level == "critical") return "High";
     return "Informational";
   };
-  std::string resources;
+  std::vector<std::string> resources;
   std::set<std::string> used;
   for (const Output* o : outputs) {
     std::vector<std::string> tactics = SentinelTactics(o->meta);
@@ -35,8 +78,8 @@ void Sentinel(const std::vector<const Output*>& outputs, const std::string& fold
         Compact(Frequency(*o)), Compact(Period(*o)), JsonList(tactics), JsonList(techniques),
         YamlBlock(o->text, 0));
     files[folder + "/" + name + ".yaml"] = yaml;
-    resources += fmt::format(
-        "{}    {{\n      \"type\": \"Microsoft.OperationalInsights/workspaces/providers/"
+    resources.push_back(fmt::format(
+        "    {{\n      \"type\": \"Microsoft.OperationalInsights/workspaces/providers/"
         "alertRules\",\n      \"apiVersion\": \"2023-02-01\",\n      \"name\": "
         "\"[concat(parameters('workspace'), '/Microsoft.SecurityInsights/{}')]\",\n"
         "      \"kind\": \"Scheduled\",\n      \"properties\": {{\n        \"displayName\": {},\n"
@@ -45,15 +88,10 @@ void Sentinel(const std::vector<const Output*>& outputs, const std::string& fold
         "\"{}\",\n        \"triggerOperator\": \"GreaterThan\",\n        \"triggerThreshold\": 0,\n"
         "        \"suppressionDuration\": \"PT1H\",\n        \"suppressionEnabled\": false,\n"
         "        \"tactics\": {},\n        \"techniques\": {}\n      }}\n    }}",
-        resources.empty() ? "" : ",\n", RuleId(*o), Q(o->rule_title), Q(Description(*o)),
-        severity(o->meta.level), Q(o->text), Iso(Frequency(*o)), Iso(Period(*o)), JsonList(tactics),
-        JsonList(techniques));
+        RuleId(*o), Q(o->rule_title), Q(Description(*o)), severity(o->meta.level), Q(o->text),
+        Iso(Frequency(*o)), Iso(Period(*o)), JsonList(tactics), JsonList(techniques)));
   }
-  files[folder + "/azuredeploy.json"] = fmt::format(
-      "{{\n  \"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/"
-      "deploymentTemplate.json#\",\n  \"contentVersion\": \"1.0.0.0\",\n  \"parameters\": {{\n"
-      "    \"workspace\": {{\"type\": \"string\"}}\n  }},\n  \"resources\": [\n{}\n  ]\n}}\n",
-      resources);
+  WriteArmTemplates(resources, folder, files);
 }
 
 }  // namespace refract::packagers
