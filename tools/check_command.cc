@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -106,8 +107,10 @@ int Check(int argc, char** argv) {
   if (format == "sarif") {
     std::vector<SarifFile> sarif_files;
     for (const auto& r : results) sarif_files.push_back({r.path, &r.diagnostics});
-    std::cout << RenderSarif(sarif_files,
-                             [&](const Diagnostic& d) { return Effective(d, targets_chosen); });
+    std::error_code ec;
+    std::string cwd = std::filesystem::current_path(ec).generic_string();
+    std::cout << RenderSarif(
+        sarif_files, [&](const Diagnostic& d) { return Effective(d, targets_chosen); }, cwd);
   } else {
     std::string out;
     for (const auto& r : results) {

@@ -17,7 +17,10 @@ struct SarifFile {
 };
 
 // The SARIF log of every diagnostic of `files`; `severity` gives the level each is reported at.
+// Paths under `base_dir` (absolute; the working directory) are written relative to the
+// %SRCROOT% base, which the log maps to `base_dir`, so code scanning places them in the tree.
 std::string RenderSarif(const std::vector<SarifFile>& files,
-                        const std::function<Severity(const Diagnostic&)>& severity);
+                        const std::function<Severity(const Diagnostic&)>& severity,
+                        const std::string& base_dir);
 
 }  // namespace refract
