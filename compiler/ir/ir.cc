@@ -73,7 +73,8 @@ bool Value::operator==(const Value& other) const {
 }
 
 bool Predicate::SameShape(const Predicate& other) const {
-  return field == other.field && op == other.op && part == other.part && cased == other.cased;
+  return field == other.field && op == other.op && part == other.part && cased == other.cased &&
+         list == other.list;
 }
 
 Expr Expr::Pred(Predicate predicate) {
@@ -257,6 +258,7 @@ void PrintExpr(const Expr& e, int depth, std::string& out) {
         out += p.field;
         if (p.part != TimePart::kNone) out += fmt::format("[{}]", TimePartName(p.part));
       }
+      if (!p.list.empty()) out += " %" + p.list + "%:";
       for (const auto& v : p.values) out += " " + PrintValue(v);
       out += "\n";
       return;

@@ -75,10 +75,13 @@ struct Predicate {
   std::vector<Value> values;
   bool all_of = false;  // with several values: all must hold (else any)
   bool cased = false;   // string comparison is case-sensitive
+  // The |expand placeholder whose values these are ("" for literal values): a target can read
+  // them from a list deployed as the platform's reference data instead of inlining them.
+  std::string list;
   SourceLocation location;
 
   bool IsKeyword() const { return field.empty(); }
-  // Same field, operator and flags: values may be merged into one predicate.
+  // Same field, operator, flags and list: values may be merged into one predicate.
   bool SameShape(const Predicate& other) const;
 };
 

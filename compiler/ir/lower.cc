@@ -448,6 +448,15 @@ void Lowerer::WrongType(const ast::Scalar& value, std::string_view modifier,
                                  kKinds[static_cast<int>(value.kind)]));
 }
 
+namespace {
+
+// `%name%` → `name`.
+std::string PlaceholderName(const ast::Scalar& value) {
+  return value.text.substr(1, value.text.size() - 2);
+}
+
+}  // namespace
+
 std::optional<std::vector<std::string>> Lowerer::ExpandPlaceholders(const ast::Scalar& value) {
   const std::string& text = value.text;
   if (text.size() < 3 || text.front() != '%' || text.back() != '%' ||
@@ -570,6 +579,7 @@ std::optional<Expr> Lowerer::LowerValue(const ast::DetectionItem& item, const Mo
         if (!expanded) return std::nullopt;
         networks = *expanded;
         if (networks.empty()) return Expr::Bool(false);
+        p.list = PlaceholderName(value);
       }
       p.op = Op::kCidr;
       for (const auto& network : networks) {
@@ -651,6 +661,8 @@ std::optional<Expr> Lowerer::LowerValue(const ast::DetectionItem& item, const Mo
     for (const auto& text : *expanded) {
       auto e = LowerString(item, plan, value, text);
       if (!e) return std::nullopt;
+      // One value, one predicate: it reads as a member of the list (simplify merges them back).
+      if (e->kind == Expr::Kind::kPredicate) e->predicate.list = PlaceholderName(value);
       alternatives.push_back(std::move(*e));
     }
     if (alternatives.empty()) return Expr::Bool(false);

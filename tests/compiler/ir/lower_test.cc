@@ -195,8 +195,16 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(LowerPlaceholders, ExpandUsesConfiguredValues) {
   Placeholders placeholders = {{"admins", {"root", "adm_*"}}};
+  // Each predicate remembers the list it came from; a target reads a list from the platform
+  // only where one predicate holds all of it (here the wildcard splits it in two).
   EXPECT_EQ(LowerToText("  s: {A|expand: '%admins%'}\n  condition: s\n", &placeholders),
-            "or\n  eq A \"root\"\n  startswith A \"adm_\"\n");
+            "or\n  eq A %admins%: \"root\"\n  startswith A %admins%: \"adm_\"\n");
+}
+
+TEST(LowerPlaceholders, ExpandedNetworksKeepTheirList) {
+  Placeholders placeholders = {{"egress", {"192.0.2.0/24", "2001:db8::/32"}}};
+  EXPECT_EQ(LowerToText("  s: {IP|cidr|expand: '%egress%'}\n  condition: s\n", &placeholders),
+            "cidr any IP %egress%: ipv4:192.0.2.0/24 ipv6:2001:db8::/32\n");
 }
 
 TEST(LowerCidr, AcceptsAndRejectsNetworks) {
