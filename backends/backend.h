@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,9 +10,18 @@
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/ir/correlation.h"
 #include "compiler/ir/ir.h"
+#include "compiler/ir/lower.h"
 #include "compiler/mapping/mapping.h"
 
 namespace refract {
+
+// Placeholder lists a query may read from the platform's reference data (a Sentinel watchlist)
+// instead of inlining their values: `refract bundle` deploys them beside the rules. A backend
+// that reads one records its name in `read`.
+struct ListLookups {
+  const ir::Placeholders* lists = nullptr;  // every placeholder's values
+  std::set<std::string>* read = nullptr;    // the lists the query reads
+};
 
 // Everything one conversion needs; a backend keeps no state between rules.
 struct EmitContext {
@@ -19,6 +29,8 @@ struct EmitContext {
   const TargetMapping& mapping;
   Diagnostics& diagnostics;
   std::string_view target;
+  // Non-null when lists may be read from the platform rather than inlined.
+  const ListLookups* lookups = nullptr;
 
   // Reports E0500: the target cannot express `construct` used at `where`.
   void Unsupported(const SourceLocation& where, const std::string& construct) const;
@@ -30,6 +42,8 @@ struct CorrelationContext {
   const TargetMapping& mapping;
   Diagnostics& diagnostics;
   std::string_view target;
+  // Non-null when lists may be read from the platform rather than inlined.
+  const ListLookups* lookups = nullptr;
   // The rules the correlation reads (spec.sources), each mapped and simplified.
   const std::vector<ir::CorrelationSource>& sources = spec.sources;
 

@@ -343,8 +343,57 @@ class KqlEmitter : public TextGenerator {
     return Join(parts, p.all_of);
   }
 
+  // A predicate holding a whole |expand list, read from the Sentinel watchlist of that name
+  // (alias) when lists are deployed: exact equality and networks, the tests a watchlist's
+  // SearchKey column answers as the inline list would. nullopt: write the values inline.
+  // https://learn.microsoft.com/azure/sentinel/watchlists-queries
+  std::optional<std::string> EmitWatchlist(const Predicate& p, bool negated) {
+    if (ctx_.lookups == nullptr || p.list.empty() || p.all_of || p.IsKeyword() ||
+        p.part != ir::TimePart::kNone) {
+      return std::nullopt;
+    }
+    auto list = ctx_.lookups->lists->find(p.list);
+    if (list == ctx_.lookups->lists->end() || list->second.size() != p.values.size()) {
+      return std::nullopt;  // a pass split the list (a wildcard value, say): inline
+    }
+    std::string watchlist = fmt::format("_GetWatchlist({})", Quote(p.list));
+    std::optional<std::string> out;
+    if (p.op == Op::kCidr) {
+      // One list may hold both families; each function reads the networks of its own, so the
+      // list can gain IPv6 ranges after deployment.
+      std::string subject = StringField(p.field);
+      auto family = [&](const char* fn, const char* test) {
+        return GuardNull(fmt::format("{}_is_in_any_range({}, toscalar({} | where SearchKey {} "
+                                     "\":\" | summarize make_list(SearchKey)))",
+                                     fn, subject, watchlist, test),
+                         negated);
+      };
+      out = Join({family("ipv4", "!contains"), family("ipv6", "contains")}, false);
+    } else if (p.op == Op::kEq) {
+      bool digits = true;
+      for (const auto& v : p.values) {
+        if (v.kind != Value::Kind::kString || !v.pattern.IsPlain()) return std::nullopt;
+        const std::string text = v.pattern.Literal();
+        digits = digits && !text.empty() && text.size() <= 15 &&
+                 std::all_of(text.begin(), text.end(),
+                             [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+      }
+      if (IsNumericType(FieldType(p.field))) {
+        if (!digits) return std::nullopt;
+        out =
+            fmt::format("{} in (({} | project tolong(SearchKey)))", FieldPath(p.field), watchlist);
+      } else {
+        out = fmt::format("{} {} (({} | project SearchKey))", StringField(p.field),
+                          p.cased ? "in" : "in~", watchlist);
+      }
+    }
+    if (out) ctx_.lookups->read->insert(p.list);
+    return out;
+  }
+
   std::string EmitPredicate(const Predicate& p, bool negated) {
     if (p.IsKeyword()) return EmitKeyword(p);
+    if (auto watchlist = EmitWatchlist(p, negated)) return *watchlist;
     const Value& first = p.values.empty() ? Value{} : p.values[0];
     switch (p.op) {
       case Op::kNull:
@@ -414,7 +463,7 @@ class KqlCorrelation : public CorrelationWriter {
     span_ = CompactDuration(spec_.window.span_seconds);
     std::vector<std::string> queries;
     for (const auto& source : ctx_.sources) {
-      EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+      EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target, ctx_.lookups};
       auto query = KqlEmitter(ec).Run();
       if (!query) return std::nullopt;
       queries.push_back(*query);
@@ -613,7 +662,7 @@ class KqlAggregate : public CorrelationWriter {
 
   std::optional<std::string> Run() {
     const auto& source = ctx_.sources[0];
-    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target, ctx_.lookups};
     KqlEmitter emitter(ec);
     const std::string time = ctx_.mapping.Option("time_field", "TimeGenerated");
     // The timespan is a lookback: events of the last N, as a scheduled rule's query period.

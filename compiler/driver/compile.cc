@@ -118,10 +118,13 @@ void CompileRule(const ast::Rule& written, int document, const Session& session,
     bool ok = ApplyMapping(mapped, mapping, session.mapping_options, target_diagnostics);
     mapped.condition = passes::Simplify(std::move(mapped.condition));
     std::optional<std::string> text;
+    std::set<std::string> lists;
     if (ok && session.stage == EmitStage::kIr) {
       text = ir::Print(mapped);
     } else if (ok) {
-      EmitContext context{mapped, mapping, target_diagnostics, backend->id()};
+      ListLookups lookups{&session.placeholders, &lists};
+      EmitContext context{mapped, mapping, target_diagnostics, backend->id(),
+                          session.lookups ? &lookups : nullptr};
       text = backend->Emit(context);
     }
     if (session.strict) target_diagnostics.PromoteWarnings();
@@ -133,6 +136,7 @@ void CompileRule(const ast::Rule& written, int document, const Session& session,
     if (ok) {
       out.outputs.push_back(
           {rule.title, rule.id, rule.name, document, target, std::move(*text), MetaOf(rule)});
+      out.outputs.back().lists.assign(lists.begin(), lists.end());
     }
   }
   // Kept for the correlations that may read this rule; moved after the per-target copies.
@@ -145,12 +149,15 @@ namespace {
 
 // Maps `c` into `backend`'s names and emits it; nullopt after reporting why it cannot.
 std::optional<std::string> EmitMapped(const ir::Correlation& c, const Backend& backend,
-                                      const Session& session, Diagnostics& diagnostics) {
+                                      const Session& session, Diagnostics& diagnostics,
+                                      std::set<std::string>* lists) {
   const TargetMapping& mapping = session.mappings.find(std::string(backend.id()))->second;
   ir::Correlation mapped = c;
   bool ok = MapCorrelation(mapped, mapping, session.mapping_options, diagnostics);
   passes::Simplify(mapped);
-  CorrelationContext context{mapped, mapping, diagnostics, backend.id()};
+  ListLookups lookups{&session.placeholders, lists};
+  CorrelationContext context{mapped, mapping, diagnostics, backend.id(),
+                             session.lookups && lists != nullptr ? &lookups : nullptr};
   if (!ok) return std::nullopt;
   if (session.stage == EmitStage::kIr) return ir::Print(mapped);
   if (c.kind == ir::CorrelationKind::kTemporalOrdered && c.rule_condition) {
@@ -167,7 +174,8 @@ void CompileCorrelation(const ir::Correlation& c, const Session& session, FileRe
   for (const Backend* backend : session.backends) {
     std::string target(backend->id());
     Diagnostics diagnostics;
-    std::optional<std::string> text = EmitMapped(c, *backend, session, diagnostics);
+    std::set<std::string> lists;
+    std::optional<std::string> text = EmitMapped(c, *backend, session, diagnostics, &lists);
     if (session.strict) diagnostics.PromoteWarnings();
     bool ok = text.has_value() && !diagnostics.HasErrors();
     std::string error = FirstError(diagnostics);
@@ -177,6 +185,7 @@ void CompileCorrelation(const ir::Correlation& c, const Session& session, FileRe
     if (ok) {
       out.outputs.push_back(
           {c.info.title, c.info.id, c.info.name, c.document, target, std::move(*text), MetaOf(c)});
+      out.outputs.back().lists.assign(lists.begin(), lists.end());
     }
   }
 }
@@ -193,7 +202,8 @@ bool ComposePerSignal(const ir::Correlation& c, const Backend& backend, const Se
     const ir::Correlation& signal = signals.find(source.chained)->second;
     ir::Correlation part = ir::AsUnionPart(signal, c);
     Diagnostics part_diagnostics;
-    std::optional<std::string> text = EmitMapped(part, backend, session, part_diagnostics);
+    std::set<std::string> lists;
+    std::optional<std::string> text = EmitMapped(part, backend, session, part_diagnostics, &lists);
     for (const auto& d : part_diagnostics.all()) {
       if (d.severity == Severity::kError) diagnostics.Report(d);
     }
@@ -207,6 +217,7 @@ bool ComposePerSignal(const ir::Correlation& c, const Backend& backend, const Se
              MetaOf(signal)};
     o.composition = c.info.title;
     o.part = signal.info.name.empty() ? signal.info.id : signal.info.name;
+    o.lists.assign(lists.begin(), lists.end());
     parts.push_back(std::move(o));
   }
   diagnostics.Warning(
@@ -224,7 +235,11 @@ bool ComposePerSignal(const ir::Correlation& c, const Backend& backend, const Se
 void ComposeUnions(std::vector<FileResult>& results, const std::vector<ir::Correlation>& unions,
                    const std::vector<size_t>& union_files,
                    const std::map<std::string, ir::Correlation>& signals, const Session& session) {
-  std::map<std::pair<std::string, std::string>, std::string> queries;  // (name, target) → text
+  struct Query {
+    std::string text;
+    std::vector<std::string> lists;
+  };
+  std::map<std::pair<std::string, std::string>, Query> queries;  // (name, target)
   std::set<std::string> names;
   for (const auto& r : results) {
     for (const auto& c : r.correlations) {
@@ -234,7 +249,7 @@ void ComposeUnions(std::vector<FileResult>& results, const std::vector<ir::Corre
     for (const auto& o : r.outputs) {
       if (o.target.empty()) continue;
       for (const std::string* key : {&o.rule_name, &o.rule_id}) {
-        if (!key->empty()) queries[{*key, o.target}] = o.text;
+        if (!key->empty()) queries[{*key, o.target}] = {o.text, o.lists};
       }
     }
   }
@@ -258,6 +273,7 @@ void ComposeUnions(std::vector<FileResult>& results, const std::vector<ir::Corre
         continue;
       }
       std::vector<std::string> parts;
+      std::set<std::string> lists;  // a union reads what its parts read
       std::string missing;
       for (const auto& part : c.sources) {
         auto it = queries.find({part.chained, target});
@@ -265,7 +281,8 @@ void ComposeUnions(std::vector<FileResult>& results, const std::vector<ir::Corre
           missing = part.chained;
           break;
         }
-        parts.push_back(it->second);
+        parts.push_back(it->second.text);
+        lists.insert(it->second.lists.begin(), it->second.lists.end());
       }
       Diagnostics diagnostics;
       std::optional<std::string> text;
@@ -298,6 +315,7 @@ void ComposeUnions(std::vector<FileResult>& results, const std::vector<ir::Corre
       if (!ok) continue;
       r.outputs.push_back(
           {c.info.title, c.info.id, c.info.name, c.document, target, std::move(*text), MetaOf(c)});
+      r.outputs.back().lists.assign(lists.begin(), lists.end());
       if (!c.generate) {
         for (const auto& part : c.sources) composed.insert({part.chained, target});
       }

@@ -27,6 +27,9 @@ struct Session {
   bool strict = false;             // warnings become errors
   std::vector<ast::Rule> filters;  // Sigma filters (--filter), applied to every rule they name
   bool lint = false;               // also run `refract check`'s metadata and search checks
+  // Read |expand lists from the platform's reference data where the target can (refract
+  // bundle deploys them); plain translation inlines them.
+  bool lookups = false;
 
   // Loads Sigma filter documents from `files`; reports problems and returns false on error.
   bool LoadFilters(const std::vector<std::string>& files, Diagnostics& diagnostics);
@@ -61,6 +64,8 @@ struct Output {
   // union's title, and the signal's name (which names the output file).
   std::string composition = {};
   std::string part = {};
+  // The placeholder lists the query reads from the platform (Session::lookups), sorted.
+  std::vector<std::string> lists = {};
 };
 
 // The metadata of a detection rule / a correlation rule.

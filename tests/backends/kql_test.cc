@@ -225,3 +225,66 @@ TEST(KqlSources, WholeQueryStartsWithTable) {
 
 }  // namespace
 }  // namespace refract
+
+namespace refract {
+namespace {
+
+// The where clause of `detection` over SigninLogs with placeholder lists read as Sentinel
+// watchlists (refract bundle's default), and the lists the query reads.
+std::pair<std::string, std::vector<std::string>> WatchlistWhere(std::string_view detection) {
+  Session session;
+  session.backends = {FindBackend("kql")};
+  session.lookups = true;
+  session.placeholders = {{"egress", {"192.0.2.0/24", "2001:db8::/32"}},
+                          {"asns", {"1442", "3223"}},
+                          {"admins", {"root", "adm_*"}},
+                          {"users", {"a@x", "b@x"}}};
+  Diagnostics setup;
+  if (!session.Init({}, setup)) return {"session set-up failed", {}};
+  FileResult r = CompileText(
+      "rule.yml", testing::RuleWithDetection(detection, "{product: azure, service: signinlogs}"),
+      session);
+  if (r.outputs.empty()) return {"no output", {}};
+  const std::string& text = r.outputs[0].text;
+  return {text.substr(text.find("| where ") + 8), r.outputs[0].lists};
+}
+
+TEST(KqlWatchlists, ExactValuesReadTheWatchlistsSearchKey) {
+  auto [where, lists] =
+      WatchlistWhere("  s: {UserPrincipalName|expand: '%users%'}\n  condition: s\n");
+  EXPECT_EQ(where, "UserPrincipalName in~ ((_GetWatchlist(\"users\") | project SearchKey))");
+  EXPECT_EQ(lists, std::vector<std::string>{"users"});
+}
+
+TEST(KqlWatchlists, CasedValuesCompareCaseSensitively) {
+  auto [where, lists] =
+      WatchlistWhere("  s: {UserPrincipalName|cased|expand: '%users%'}\n  condition: s\n");
+  EXPECT_EQ(where, "UserPrincipalName in ((_GetWatchlist(\"users\") | project SearchKey))");
+}
+
+TEST(KqlWatchlists, NetworksOfBothFamiliesUnderNot) {
+  auto [where, lists] =
+      WatchlistWhere("  s: {IPAddress|cidr|expand: '%egress%'}\n  condition: not s\n");
+  EXPECT_EQ(where,
+            "not((coalesce(ipv4_is_in_any_range(IPAddress, toscalar(_GetWatchlist(\"egress\") | "
+            "where SearchKey !contains \":\" | summarize make_list(SearchKey))), false) or "
+            "coalesce(ipv6_is_in_any_range(IPAddress, toscalar(_GetWatchlist(\"egress\") | where "
+            "SearchKey contains \":\" | summarize make_list(SearchKey))), false)))");
+}
+
+TEST(KqlWatchlists, AListSplitByAWildcardStaysInline) {
+  auto [where, lists] =
+      WatchlistWhere("  s: {UserPrincipalName|expand: '%admins%'}\n  condition: s\n");
+  EXPECT_EQ(where, "UserPrincipalName =~ \"root\" or UserPrincipalName startswith \"adm_\"");
+  EXPECT_TRUE(lists.empty());
+}
+
+TEST(KqlWatchlists, SubstringMatchesStayInline) {
+  auto [where, lists] =
+      WatchlistWhere("  s: {UserPrincipalName|contains|expand: '%users%'}\n  condition: s\n");
+  EXPECT_EQ(where, "(UserPrincipalName contains \"a@x\" or UserPrincipalName contains \"b@x\")");
+  EXPECT_TRUE(lists.empty());
+}
+
+}  // namespace
+}  // namespace refract

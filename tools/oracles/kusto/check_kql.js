@@ -28,6 +28,13 @@ const tables = Object.entries(schemas).map(([name, columns]) =>
   new K.Symbols.TableSymbol.$ctor7(name, '(' + columns.join(', ') + ')', null));
 const globals = K.GlobalState.Default.WithDatabase(new K.Symbols.DatabaseSymbol.ctor('db', tables));
 
+// Sentinel's _GetWatchlist(alias) function, which the workspace defines: its columns as
+// https://learn.microsoft.com/azure/sentinel/watchlists-queries lists them (the CSV's own
+// columns are in WatchlistItem).
+const kGetWatchlist =
+  'let _GetWatchlist = (watchlistAlias: string) { datatable(_DTItemId: string, ' +
+  'LastUpdatedTimeUTC: datetime, SearchKey: string, WatchlistItem: dynamic)[] };\n';
+
 const diagnosticLine = /^[^\s].*:\d+:\d+: (error|warning)\[[A-Z0-9]+\]/;
 
 function splitFile(text) {
@@ -35,7 +42,10 @@ function splitFile(text) {
   const cut = lines.findIndex((l) => diagnosticLine.test(l));
   const query = (cut < 0 ? lines : lines.slice(0, cut)).join('\n').trim();
   const table = query.split('\n')[0].trim();
-  return { query, customTable: /_CL$/.test(table) && !(table in schemas) };
+  return {
+    query: /\b_GetWatchlist\(/.test(query) ? kGetWatchlist + query : query,
+    customTable: /_CL$/.test(table) && !(table in schemas),
+  };
 }
 
 function errors(diagnostics) {
