@@ -87,6 +87,7 @@ int Bundle(int argc, char** argv) {
   std::string out_dir;
   bool check = false;
   bool quiet = false;
+  bool inline_lists = false;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> std::optional<std::string> {
@@ -107,6 +108,8 @@ int Bundle(int argc, char** argv) {
       mappings.push_back(*v);
     } else if (a == "--check") {
       check = true;
+    } else if (a == "--inline-lists") {
+      inline_lists = true;
     } else if (a == "-q" || a == "--quiet") {
       quiet = true;
     } else if (!a.empty() && a[0] == '-') {
@@ -120,6 +123,9 @@ int Bundle(int argc, char** argv) {
   while (out_dir.size() > 1 && out_dir.back() == '/') out_dir.pop_back();
 
   Session session;
+  // |expand lists are deployed as the platforms' reference data where refract can read them
+  // there (Sentinel watchlists); --inline-lists writes their values into the queries instead.
+  session.lookups = !inline_lists;
   if (auto error = SelectBackends(targets, session)) return UsageError(*error);
   Diagnostics setup;
   std::vector<std::string> files;
@@ -144,7 +150,8 @@ int Bundle(int argc, char** argv) {
     return kExitRuleErrors;
   }
   Diagnostics left_out;
-  std::map<std::string, std::string> bundle = BuildBundle(results, session.backends, &left_out);
+  std::map<std::string, std::string> bundle =
+      BuildBundle(results, session.backends, &left_out, &session.placeholders);
   // A query over its platform's limit is that rule's error on that platform, as what a target
   // cannot express is: reported, left out, the rest of the bundle written.
   for (const auto& d : left_out.all()) {

@@ -18,8 +18,16 @@ using BundleFiles = std::map<std::string, std::string>;
 using Packager = void (*)(const std::vector<const Output*>& outputs, const std::string& folder,
                           BundleFiles& files);
 
+// Writes the placeholder lists that `outputs` read from the platform (Output::lists) into `files`
+// under `folder`/, in the platform's reference-data import form, with their values from `lists`.
+using ListPackager = void (*)(const std::vector<const Output*>& outputs, const std::string& folder,
+                              const ir::Placeholders& lists, BundleFiles& files);
+
 // The import format of target `id`, or null when it has none.
 Packager FindPackager(std::string_view id);
+// The reference-data format of target `id` for lists its queries read, or null when its queries
+// inline every list.
+ListPackager FindListPackager(std::string_view id);
 
 // A platform's documented limit on the length of one rule's query; `max_chars` 0 when none is
 // documented.
@@ -33,6 +41,9 @@ QueryLimit QueryLimitOf(std::string_view id);
 // Microsoft Sentinel analytic-rule YAML and an ARM template.
 void Sentinel(const std::vector<const Output*>& outputs, const std::string& folder,
               BundleFiles& files);
+// Microsoft Sentinel watchlists (CSV and an ARM template) for the lists the queries read.
+void SentinelWatchlists(const std::vector<const Output*>& outputs, const std::string& folder,
+                        const ir::Placeholders& lists, BundleFiles& files);
 // Splunk savedsearches.conf.
 void Splunk(const std::vector<const Output*>& outputs, const std::string& folder,
             BundleFiles& files);

@@ -15,6 +15,12 @@ Packager FindPackager(std::string_view id) {
   return it == kPackagers.end() ? nullptr : it->second;
 }
 
+ListPackager FindListPackager(std::string_view id) {
+  // One line per target whose queries read lists from the platform (Session::lookups).
+  if (id == "kql") return SentinelWatchlists;
+  return nullptr;
+}
+
 QueryLimit QueryLimitOf(std::string_view id) {
   // Sentinel rejects a scheduled rule whose query is longer (Azure-Sentinel's template schema,
   // ScheduledTemplateInternalModel: StringLength(10000)).

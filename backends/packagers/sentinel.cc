@@ -94,4 +94,54 @@ void Sentinel(const std::vector<const Output*>& outputs, const std::string& fold
   WriteArmTemplates(resources, folder, files);
 }
 
+namespace {
+
+// One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
+std::string CsvField(const std::string& value) {
+  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  std::string out = "\"";
+  for (char c : value) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace
+
+// Each list as a watchlist whose alias is the placeholder's name and whose search key is its one
+// column, `value`: watchlists/<alias>.csv to upload by hand, and watchlists.json, an ARM
+// template that creates them all (deploy it before the rules that read them).
+// https://learn.microsoft.com/azure/sentinel/watchlists-create,
+// https://learn.microsoft.com/azure/templates/microsoft.securityinsights/watchlists
+void SentinelWatchlists(const std::vector<const Output*>& outputs, const std::string& folder,
+                        const ir::Placeholders& lists, BundleFiles& files) {
+  std::set<std::string> read;
+  for (const Output* o : outputs) read.insert(o->lists.begin(), o->lists.end());
+  std::string resources;
+  for (const auto& name : read) {
+    auto list = lists.find(name);
+    if (list == lists.end()) continue;
+    std::string csv = "value\n";
+    for (const auto& v : list->second) csv += CsvField(v) + "\n";
+    files[folder + "/watchlists/" + name + ".csv"] = csv;
+    resources += fmt::format(
+        "{}    {{\n      \"type\": \"Microsoft.OperationalInsights/workspaces/providers/"
+        "Watchlists\",\n      \"apiVersion\": \"2023-02-01\",\n      \"name\": "
+        "\"[concat(parameters('workspace'), '/Microsoft.SecurityInsights/{}')]\",\n"
+        "      \"properties\": {{\n        \"displayName\": {},\n        \"watchlistAlias\": "
+        "{},\n        \"description\": {},\n        \"provider\": \"refract\",\n"
+        "        \"source\": \"Local file\",\n        \"itemsSearchKey\": \"value\",\n"
+        "        \"contentType\": \"text/csv\",\n        \"numberOfLinesToSkip\": 0,\n"
+        "        \"rawContent\": {}\n      }}\n    }}",
+        resources.empty() ? "" : ",\n", name, Q(name), Q(name),
+        Q(fmt::format("The |expand placeholder %{}% of the rules that read it, {} value(s)", name,
+                      list->second.size())),
+        Q(csv));
+  }
+  if (resources.empty()) return;
+  files[folder + "/watchlists.json"] = fmt::format(
+      "{{\n  \"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/"
+      "deploymentTemplate.json#\",\n  \"contentVersion\": \"1.0.0.0\",\n  \"parameters\": {{\n"
+      "    \"workspace\": {{\"type\": \"string\"}}\n  }},\n  \"resources\": [\n{}\n  ]\n}}\n",
+      resources);
+}
+
 }  // namespace refract::packagers

@@ -98,7 +98,8 @@ SourceLocation TitleLocation(const SourceFile* source, const std::string& path, 
 
 std::map<std::string, std::string> BuildBundle(const std::vector<FileResult>& results,
                                                const std::vector<const Backend*>& targets,
-                                               Diagnostics* left_out) {
+                                               Diagnostics* left_out,
+                                               const ir::Placeholders* lists) {
   std::map<std::string, std::string> files;
   for (const Backend* backend : targets) {
     std::string target(backend->id());
@@ -127,6 +128,8 @@ std::map<std::string, std::string> BuildBundle(const std::vector<FileResult>& re
     if (packagers::Packager package = packagers::FindPackager(target)) {
       package(outputs, target, files);
     }
+    packagers::ListPackager package_lists = packagers::FindListPackager(target);
+    if (package_lists != nullptr && lists != nullptr) package_lists(outputs, target, *lists, files);
   }
 
   // Coverage: which rule has a query on which target.

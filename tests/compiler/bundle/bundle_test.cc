@@ -20,11 +20,14 @@ namespace fs = std::filesystem;
 
 using refract::testing::ReadFile;
 
-// The T1586 pack, bundled for every target.
-std::map<std::string, std::string> PackBundle() {
+// The T1586 pack, bundled for every target; with `lookups`, lists are read from the platforms
+// where they can be (refract bundle's default), and `left_out` gets what exceeds a limit.
+std::map<std::string, std::string> PackBundle(bool lookups = true,
+                                              Diagnostics* left_out = nullptr) {
   const fs::path pack = fs::path(REFRACT_SOURCE_DIR) / "rules" / "t1586";
   Session session;
   session.backends = AllBackends();
+  session.lookups = lookups;
   Diagnostics setup;
   EXPECT_TRUE(session.Init({}, setup));
   session.placeholders =
@@ -41,7 +44,7 @@ std::map<std::string, std::string> PackBundle() {
   std::vector<FileResult> results;
   for (const auto& p : paths) results.push_back(CompileFile(p, session));
   CompileCorrelations(results, session);
-  return BuildBundle(results, session.backends);
+  return BuildBundle(results, session.backends, left_out, &session.placeholders);
 }
 
 void ExpectKeys(const YAML::Node& node, std::initializer_list<const char*> keys,
@@ -149,6 +152,40 @@ TEST(Bundle, ManifestHashesTheFilesAndOutputIsDeterministic) {
   }
   EXPECT_EQ(listed + 1, files.size());  // every file but the manifest itself
   EXPECT_EQ(PackBundle(), files);
+}
+
+TEST(Bundle, ComposedDetectionDeploysOnSentinelWithItsListsAsWatchlists) {
+  Diagnostics left_out;
+  auto files = PackBundle(true, &left_out);
+  EXPECT_TRUE(left_out.all().empty());
+  const std::string path = "kql/t1586_compromise_accounts_compromised_account_signals.yaml";
+  ASSERT_TRUE(files.count(path));
+  std::string query = YAML::Load(files.at(path))["query"].as<std::string>();
+  EXPECT_LE(query.size(), 10000u);
+  EXPECT_NE(query.find("IPAddress in~ ((_GetWatchlist(\"tor_exit_nodes\") | project SearchKey))"),
+            std::string::npos);
+  // The hosting ASN names are matched by substring: a watchlist cannot say that, so they stay.
+  EXPECT_NE(query.find("NetworkLocationDetails contains \"M247\""), std::string::npos);
+  ASSERT_TRUE(files.count("kql/watchlists/tor_exit_nodes.csv"));
+  ASSERT_TRUE(files.count("kql/watchlists.json"));
+  EXPECT_FALSE(files.count("kql/watchlists/hosting_asn_names.csv"));
+  EXPECT_TRUE(files.at("kql/watchlists/tor_exit_nodes.csv").starts_with("value\n"));
+  YAML::Node arm = YAML::Load(files.at("kql/watchlists.json"));
+  bool tor = false;
+  for (const auto& r : arm["resources"]) {
+    ExpectKeys(r["properties"], {"displayName", "source", "provider", "itemsSearchKey"}, "arm");
+    tor = tor || r["properties"]["watchlistAlias"].as<std::string>() == "tor_exit_nodes";
+  }
+  EXPECT_TRUE(tor);
+}
+
+TEST(Bundle, InlineListsBreakSentinelsLimit) {
+  Diagnostics left_out;
+  auto files = PackBundle(false, &left_out);
+  ASSERT_EQ(left_out.all().size(), 1u);
+  EXPECT_EQ(left_out.all()[0].code, "E0900");
+  EXPECT_FALSE(files.count("kql/t1586_compromise_accounts_compromised_account_signals.yaml"));
+  EXPECT_FALSE(files.count("kql/watchlists.json"));
 }
 
 // A result with one kql query of `length` characters and one spl query, for rule `title`.

@@ -3,7 +3,7 @@
 // the vendor publishes rules rather than a schema, against those rules. The schemas are read from
 // REFERENCE (../shared/reference/import-formats); nothing of them is kept in this repository.
 //
-//   node check_bundle.js BUNDLE REFERENCE [--max-errors N]
+//   node check_bundle.js BUNDLE REFERENCE [--max-errors N] [--kql-out DIR]
 //
 // Prints, per format, the files checked and the errors, then every error as `path: message`.
 // Exits 1 when any file fails, 2 on bad usage. The sources of each rule are in docs/bundle.md.
@@ -24,6 +24,9 @@ if (!bundle || !reference) {
 }
 const maxErrorsAt = process.argv.indexOf('--max-errors');
 const maxErrors = maxErrorsAt > 0 ? Number(process.argv[maxErrorsAt + 1]) : 200;
+// --kql-out DIR: each Sentinel rule's query written to DIR/<rule>.kql, for the Kusto oracle.
+const kqlOutAt = process.argv.indexOf('--kql-out');
+const kqlOut = kqlOutAt > 0 ? process.argv[kqlOutAt + 1] : null;
 
 const results = new Map();  // format -> {files, errors: [[path, message]]}
 function format(name) {
@@ -152,6 +155,11 @@ function checkSentinelYaml(file) {
   }
   checkSchedule(fmt, file, sentinelMinutes(rule.queryFrequency), sentinelMinutes(rule.queryPeriod));
   checkTactics(fmt, file, rule.tactics, rule.relevantTechniques);
+  collectWatchlistReads(file, rule.query);
+  if (kqlOut && typeof rule.query === 'string') {
+    fs.mkdirSync(kqlOut, {recursive: true});
+    fs.writeFileSync(path.join(kqlOut, `${path.basename(file, '.yaml')}.kql`), rule.query);
+  }
 }
 
 // ARM: azure-rest-api-specs securityinsights stable/2023-02-01 AlertRules.json
@@ -193,7 +201,60 @@ function checkArm(file) {
     }
     checkSchedule(fmt, where, isoMinutes(p.queryFrequency), isoMinutes(p.queryPeriod));
     checkTactics(fmt, where, p.tactics, p.techniques);
+    collectWatchlistReads(where, p.query);
   });
+}
+
+// Watchlists: azure-rest-api-specs securityinsights stable/2023-02-01 Watchlists.json
+// (WatchlistProperties: displayName, source, provider, itemsSearchKey; source an enum; only
+// text/csv content), and a file upload of at most 3.8 MB
+// (learn.microsoft.com/azure/sentinel/watchlists-create).
+const kWatchlistsRead = new Map();  // alias -> file that reads it
+function collectWatchlistReads(file, query) {
+  for (const m of String(query || '').matchAll(/_GetWatchlist\(["']([^"']+)["']\)/g)) {
+    if (!kWatchlistsRead.has(m[1])) kWatchlistsRead.set(m[1], file);
+  }
+}
+const kWatchlistsDeployed = new Set();
+function checkWatchlists(file) {
+  const fmt = 'sentinel watchlists (ARM)';
+  let template;
+  try {
+    template = JSON.parse(read(file));
+  } catch (e) {
+    return fail(fmt, file, `JSON: ${e.message}`);
+  }
+  (template.resources || []).forEach((r, i) => {
+    format(fmt).files++;
+    const where = `${file} resources[${i}]`;
+    if (r.type !== 'Microsoft.OperationalInsights/workspaces/providers/Watchlists') {
+      fail(fmt, where, `type ${r.type}`);
+    }
+    const p = r.properties || {};
+    for (const key of ['displayName', 'source', 'provider', 'itemsSearchKey']) {
+      if (typeof p[key] !== 'string' || !p[key]) fail(fmt, where, `missing required ${key}`);
+    }
+    if (!['Local file', 'Remote storage'].includes(p.source)) fail(fmt, where, `source ${p.source}`);
+    if (p.contentType !== 'text/csv') fail(fmt, where, `contentType ${p.contentType}`);
+    const raw = String(p.rawContent || '');
+    if (Buffer.byteLength(raw) > 3.8 * 1024 * 1024) fail(fmt, where, 'rawContent over 3.8 MB');
+    const header = raw.split(/\r?\n/)[Number(p.numberOfLinesToSkip || 0)] || '';
+    if (!header.split(',').includes(p.itemsSearchKey)) {
+      fail(fmt, where, `itemsSearchKey ${p.itemsSearchKey} is not a column of the CSV`);
+    }
+    const alias = p.watchlistAlias;
+    if (!String(r.name || '').endsWith(`/Microsoft.SecurityInsights/${alias}')]`)) {
+      fail(fmt, where, 'resource name does not end in the alias');
+    }
+    kWatchlistsDeployed.add(alias);
+  });
+}
+function checkWatchlistsDeployed() {
+  for (const [alias, file] of kWatchlistsRead) {
+    if (!kWatchlistsDeployed.has(alias)) {
+      fail('sentinel watchlists (ARM)', file, `reads watchlist ${alias}, which the bundle lacks`);
+    }
+  }
 }
 
 // ---- Elastic -------------------------------------------------------------------------------
@@ -530,7 +591,14 @@ function checkManifest(file) {
 let manifest = null;
 if (exists('manifest.json')) manifest = checkManifest('manifest.json');
 for (const f of list('kql', '.yaml')) checkSentinelYaml(f);
-for (const f of list('kql', '.json')) checkArm(f);
+for (const f of list('kql', '.json')) {
+  if (path.basename(f).startsWith('watchlists')) {
+    checkWatchlists(f);
+  } else {
+    checkArm(f);
+  }
+}
+checkWatchlistsDeployed();
 for (const [folder, type] of [['eql', 'eql'], ['esql', 'esql'], ['lucene', 'query']]) {
   for (const f of list(folder, '.ndjson')) checkElastic(f, type);
 }
