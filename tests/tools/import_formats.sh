@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The bundle of the shipped rules, and of the SigmaHQ corpus when ../shared has it, passes every
+# vendor schema and rule tools/oracles/import_formats encodes; `refract check --format sarif`
+# passes the SARIF schema and code scanning's needs. The schemas live in
+# ../shared/reference/import-formats: without it the test is skipped (77).
+# Usage: import_formats.sh path/to/refract
+set -u
+refract="$1"
+cd "$(dirname "$0")/../.."
+reference=../shared/reference/import-formats
+checks=tools/oracles/import_formats
+if [ ! -d "$reference" ]; then
+  echo "skipped: $reference (the vendors' schemas) is not beside the checkout"
+  exit 77
+fi
+if [ ! -d "$checks/node_modules/ajv" ]; then
+  echo "the import-format checks are not installed: run tools/run_tests.sh"
+  exit 1
+fi
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+status=0
+"$refract" bundle rules -o "$out/pack" --target all -q 2>"$out/pack.err"
+node "$checks/check_bundle.js" "$out/pack" "$reference" --kql-out "$out/pack-kql" || status=1
+# The deployed Sentinel queries, watchlist reads included, analyse clean in Kusto.Language.
+node tools/oracles/kusto/check_kql.js "$out"/pack-kql/*.kql || status=1
+# The one query the pack leaves out must be none: the composed detection deploys on Sentinel.
+if grep -q 'E0900' "$out/pack.err"; then
+  echo "FAIL: the pack bundle leaves a query out for a platform limit:"
+  grep -A1 'E0900' "$out/pack.err"
+  status=1
+fi
+"$refract" check rules --format sarif >"$out/pack.sarif" 2>/dev/null
+node "$checks/check_sarif.js" "$out/pack.sarif" "$reference" || status=1
+if [ -d ../shared/corpus/sigmahq/rules ]; then
+  tools/check_bundle_corpus.sh "$refract" || status=1
+fi
+exit $status
