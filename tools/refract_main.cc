@@ -25,7 +25,7 @@ usage:
   refract hunt RULES... --events FILE... [--schema TARGET] [--timestamp FIELD] [-q]
   refract test PATH...
   refract check PATH... [--target ID[,ID...]|all] [--format text|json|sarif]
-  refract bundle PATH... -o DIR [--target ID[,ID...]|all] [--check]
+  refract bundle PATH... -o DIR [--target ID[,ID...]|all] [--check] [--inline-lists]
   refract list targets
   refract list modifiers
   refract --help | --version
@@ -42,6 +42,10 @@ translate options:
   --format FORMAT       diagnostics as text (default) or json
   -j, --jobs N          worker threads (default: number of cores)
   -q, --quiet           print no summary line
+
+bundle writes every query in its platform's import format (docs/bundle.md); |expand lists a
+query tests whole are deployed as the platform's reference data where refract can (Sentinel
+watchlists), or inlined with --inline-lists.
 
 hunt runs single-event rules over JSON-lines events (Sigma field names) and prints one JSON
 line per match: rule id, title, level, events file and line number. --schema TARGET reads

@@ -243,6 +243,14 @@ expect_grep "empty allowlist drops out" "$tmp/stdout" '^| where ResultType == "5
 check "bundle" 0 "$refract" bundle rules/ -o "$tmp/bundle" -q
 check "bundle again" 0 "$refract" bundle rules/ -o "$tmp/bundle2" -q
 if diff -r "$tmp/bundle" "$tmp/bundle2" >/dev/null; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL bundle: two runs differ"; fi
+# Lists go to Sentinel as watchlists by default; --inline-lists puts them back in the queries,
+# where the composed T1586 detection exceeds Sentinel's limit: E0900, the rest still written.
+if [ -f "$tmp/bundle/kql/watchlists.json" ] && [ -f "$tmp/bundle/kql/watchlists/tor_exit_nodes.csv" ]; then
+  passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL bundle: no Sentinel watchlists"; fi
+check "bundle --inline-lists" 0 "$refract" bundle rules/ -o "$tmp/bundle_inline" --target kql --inline-lists
+expect_grep "bundle --inline-lists over Sentinel's limit" "$tmp/stderr" 'error\[E0900\].*at most 10000'
+if [ ! -e "$tmp/bundle_inline/kql/watchlists.json" ] && [ -f "$tmp/bundle_inline/kql/oauth_application_consent_granted.yaml" ]; then
+  passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL bundle --inline-lists: wrong files"; fi
 check "bundle --check up to date" 0 "$refract" bundle rules/ -o "$tmp/bundle" --check
 expect_grep "bundle up to date" "$tmp/stderr" 'is up to date'
 cp -r rules "$tmp/rules_changed"
