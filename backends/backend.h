@@ -15,12 +15,13 @@
 
 namespace refract {
 
-// Placeholder lists a query may read from the platform's reference data (a Sentinel watchlist)
-// instead of inlining their values: `refract bundle` deploys them beside the rules. A backend
-// that reads one records its name in `read`.
+// Placeholder lists a query may read from the platform's reference data (a Sentinel watchlist,
+// a SecOps reference list) instead of inlining their values: `refract bundle` deploys them beside
+// the rules. A backend records each read in `read`: the list's name, or `kind:name` where the
+// platform types its lists (`cidr:corporate_egress`), once per statement that reads it.
 struct ListLookups {
-  const ir::Placeholders* lists = nullptr;  // every placeholder's values
-  std::set<std::string>* read = nullptr;    // the lists the query reads
+  const ir::Placeholders* lists = nullptr;     // every placeholder's values
+  std::multiset<std::string>* read = nullptr;  // the lists the query reads, one entry per read
 };
 
 // Everything one conversion needs; a backend keeps no state between rules.

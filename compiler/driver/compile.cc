@@ -76,6 +76,12 @@ bool Session::LoadFilters(const std::vector<std::string>& files, Diagnostics& di
 
 namespace {
 
+// The names of `reads`, each once, sorted.
+std::vector<std::string> Distinct(const std::multiset<std::string>& reads) {
+  std::set<std::string> names(reads.begin(), reads.end());
+  return {names.begin(), names.end()};
+}
+
 std::string FirstError(const Diagnostics& diagnostics) {
   for (const auto& d : diagnostics.all()) {
     if (d.severity == Severity::kError) return d.code + " " + d.message;
@@ -118,7 +124,7 @@ void CompileRule(const ast::Rule& written, int document, const Session& session,
     bool ok = ApplyMapping(mapped, mapping, session.mapping_options, target_diagnostics);
     mapped.condition = passes::Simplify(std::move(mapped.condition));
     std::optional<std::string> text;
-    std::set<std::string> lists;
+    std::multiset<std::string> lists;
     if (ok && session.stage == EmitStage::kIr) {
       text = ir::Print(mapped);
     } else if (ok) {
@@ -136,7 +142,7 @@ void CompileRule(const ast::Rule& written, int document, const Session& session,
     if (ok) {
       out.outputs.push_back(
           {rule.title, rule.id, rule.name, document, target, std::move(*text), MetaOf(rule)});
-      out.outputs.back().lists.assign(lists.begin(), lists.end());
+      out.outputs.back().lists = Distinct(lists);
     }
   }
   // Kept for the correlations that may read this rule; moved after the per-target copies.
@@ -150,7 +156,7 @@ namespace {
 // Maps `c` into `backend`'s names and emits it; nullopt after reporting why it cannot.
 std::optional<std::string> EmitMapped(const ir::Correlation& c, const Backend& backend,
                                       const Session& session, Diagnostics& diagnostics,
-                                      std::set<std::string>* lists) {
+                                      std::multiset<std::string>* lists) {
   const TargetMapping& mapping = session.mappings.find(std::string(backend.id()))->second;
   ir::Correlation mapped = c;
   bool ok = MapCorrelation(mapped, mapping, session.mapping_options, diagnostics);
@@ -174,7 +180,7 @@ void CompileCorrelation(const ir::Correlation& c, const Session& session, FileRe
   for (const Backend* backend : session.backends) {
     std::string target(backend->id());
     Diagnostics diagnostics;
-    std::set<std::string> lists;
+    std::multiset<std::string> lists;
     std::optional<std::string> text = EmitMapped(c, *backend, session, diagnostics, &lists);
     if (session.strict) diagnostics.PromoteWarnings();
     bool ok = text.has_value() && !diagnostics.HasErrors();
@@ -185,7 +191,7 @@ void CompileCorrelation(const ir::Correlation& c, const Session& session, FileRe
     if (ok) {
       out.outputs.push_back(
           {c.info.title, c.info.id, c.info.name, c.document, target, std::move(*text), MetaOf(c)});
-      out.outputs.back().lists.assign(lists.begin(), lists.end());
+      out.outputs.back().lists = Distinct(lists);
     }
   }
 }
@@ -202,7 +208,7 @@ bool ComposePerSignal(const ir::Correlation& c, const Backend& backend, const Se
     const ir::Correlation& signal = signals.find(source.chained)->second;
     ir::Correlation part = ir::AsUnionPart(signal, c);
     Diagnostics part_diagnostics;
-    std::set<std::string> lists;
+    std::multiset<std::string> lists;
     std::optional<std::string> text = EmitMapped(part, backend, session, part_diagnostics, &lists);
     for (const auto& d : part_diagnostics.all()) {
       if (d.severity == Severity::kError) diagnostics.Report(d);
@@ -217,7 +223,7 @@ bool ComposePerSignal(const ir::Correlation& c, const Backend& backend, const Se
              MetaOf(signal)};
     o.composition = c.info.title;
     o.part = signal.info.name.empty() ? signal.info.id : signal.info.name;
-    o.lists.assign(lists.begin(), lists.end());
+    o.lists = Distinct(lists);
     parts.push_back(std::move(o));
   }
   diagnostics.Warning(
@@ -315,7 +321,7 @@ void ComposeUnions(std::vector<FileResult>& results, const std::vector<ir::Corre
       if (!ok) continue;
       r.outputs.push_back(
           {c.info.title, c.info.id, c.info.name, c.document, target, std::move(*text), MetaOf(c)});
-      r.outputs.back().lists.assign(lists.begin(), lists.end());
+      r.outputs.back().lists.assign(lists.begin(), lists.end());  // a set already
       if (!c.generate) {
         for (const auto& part : c.sources) composed.insert({part.chained, target});
       }

@@ -64,7 +64,8 @@ struct Output {
   // union's title, and the signal's name (which names the output file).
   std::string composition = {};
   std::string part = {};
-  // The placeholder lists the query reads from the platform (Session::lookups), sorted.
+  // The placeholder lists the query reads from the platform (Session::lookups), sorted and
+  // distinct, as ListLookups::read names them.
   std::vector<std::string> lists = {};
 };
 
