@@ -72,4 +72,43 @@ void Yaral(const std::vector<const Output*>& outputs, const std::string& folder,
   if (!yaml.empty()) files[folder + "/rule_config.yaml"] = yaml;
 }
 
+// Each list a rule reads as a reference list in the content manager's layout
+// (chronicle/detection-rules tools/content_manager, reference_lists.py):
+// reference_lists/<name>.txt, one entry a line, and reference_list_config.yaml with each list's
+// description and syntax_type. A network list is `<name>_cidr`, of type CIDR; string entries
+// escape `\` and `/` with a backslash, since `//` starts a comment in a list.
+// https://cloud.google.com/chronicle/docs/reference/reference-lists
+void YaralReferenceLists(const std::vector<const Output*>& outputs, const std::string& folder,
+                         const ir::Placeholders& lists, BundleFiles& files) {
+  std::set<std::string> read;
+  for (const Output* o : outputs) read.insert(o->lists.begin(), o->lists.end());
+  std::string config;
+  for (const auto& entry : read) {
+    bool cidr = entry.starts_with("cidr:");
+    std::string name = cidr ? entry.substr(5) : entry;
+    auto list = lists.find(name);
+    if (list == lists.end()) continue;
+    std::string file_name = cidr ? name + "_cidr" : name;
+    std::string text;
+    for (const auto& v : list->second) {
+      if (cidr) {
+        text += v + "\n";
+        continue;
+      }
+      for (char c : v) {
+        if (c == '\\' || c == '/') text += '\\';
+        text += c;
+      }
+      text += "\n";
+    }
+    files[folder + "/reference_lists/" + file_name + ".txt"] = text;
+    config += fmt::format(
+        "{}:\n  description: {}\n  syntax_type: {}\n", file_name,
+        Q(fmt::format("The |expand placeholder %{}% of the rules that read it, {} value(s)", name,
+                      list->second.size())),
+        cidr ? "REFERENCE_LIST_SYNTAX_TYPE_CIDR" : "REFERENCE_LIST_SYNTAX_TYPE_PLAIN_TEXT_STRING");
+  }
+  if (!config.empty()) files[folder + "/reference_list_config.yaml"] = config;
+}
+
 }  // namespace refract::packagers

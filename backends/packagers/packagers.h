@@ -44,6 +44,9 @@ void Sentinel(const std::vector<const Output*>& outputs, const std::string& fold
 // Microsoft Sentinel watchlists (CSV and an ARM template) for the lists the queries read.
 void SentinelWatchlists(const std::vector<const Output*>& outputs, const std::string& folder,
                         const ir::Placeholders& lists, BundleFiles& files);
+// Google SecOps reference lists in the content manager's layout for the lists the rules read.
+void YaralReferenceLists(const std::vector<const Output*>& outputs, const std::string& folder,
+                         const ir::Placeholders& lists, BundleFiles& files);
 // Splunk savedsearches.conf.
 void Splunk(const std::vector<const Output*>& outputs, const std::string& folder,
             BundleFiles& files);

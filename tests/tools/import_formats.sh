@@ -22,6 +22,19 @@ trap 'rm -rf "$out"' EXIT
 status=0
 "$refract" bundle rules -o "$out/pack" --target all -q 2>"$out/pack.err"
 node "$checks/check_bundle.js" "$out/pack" "$reference" --kql-out "$out/pack-kql" || status=1
+# The checks can fail: a bundle missing a list its rules read, or with a list of the wrong type.
+for mutant in missing_list wrong_type; do
+  rm -rf "$out/mutant" && cp -r "$out/pack" "$out/mutant"
+  case $mutant in
+    missing_list) rm "$out/mutant/yaral/reference_lists/tor_exit_nodes.txt" ;;
+    wrong_type) sed -i 's/REFERENCE_LIST_SYNTAX_TYPE_CIDR/REFERENCE_LIST_SYNTAX_TYPE_REGEX/' \
+      "$out/mutant/yaral/reference_list_config.yaml" ;;
+  esac
+  if node "$checks/check_bundle.js" "$out/mutant" "$reference" >"$out/mutant.log" 2>&1; then
+    echo "FAIL: the checker accepts the $mutant mutant of the pack bundle"
+    status=1
+  fi
+done
 # The deployed Sentinel queries, watchlist reads included, analyse clean in Kusto.Language.
 node tools/oracles/kusto/check_kql.js "$out"/pack-kql/*.kql || status=1
 # The one query the pack leaves out must be none: the composed detection deploys on Sentinel.

@@ -438,6 +438,70 @@ function checkChronicle(folder) {
   for (const name of Object.keys(config)) {
     if (!stems.has(name)) fail(fmt, configPath, `entry ${name} has no rule file`);
   }
+  checkReferenceLists(folder, files);
+}
+
+// reference_lists.py: reference_lists/<name>.txt and reference_list_config.yaml, each with the
+// other; config keys description and syntax_type required, only the allowed ones; and the
+// Detection Engine's bounds: at most 7 `in` statements a rule, 2 with cidr
+// (cloud.google.com/chronicle/docs/yara-l/reference-list-syntax). A rule's list must exist with
+// the type its statement needs; a CIDR list's entries must be networks.
+function checkReferenceLists(folder, ruleFiles) {
+  const fmt = 'google secops reference lists (content manager)';
+  const configPath = `${folder}/reference_list_config.yaml`;
+  const txts = list(`${folder}/reference_lists`, '.txt');
+  let config = {};
+  if (exists(configPath)) {
+    try {
+      config = YAML.parse(read(configPath), {uniqueKeys: true}) || {};
+    } catch (e) {
+      fail(fmt, configPath, `YAML: ${e.message.split('\n')[0]}`);
+    }
+  }
+  const allowed = new Set(['resource_name', 'revision_create_time', 'description', 'syntax_type',
+                           'rules', 'rule_associations_count']);
+  const types = new Set(['REFERENCE_LIST_SYNTAX_TYPE_UNSPECIFIED',
+                         'REFERENCE_LIST_SYNTAX_TYPE_PLAIN_TEXT_STRING',
+                         'REFERENCE_LIST_SYNTAX_TYPE_REGEX', 'REFERENCE_LIST_SYNTAX_TYPE_CIDR']);
+  const names = new Set(txts.map((f) => path.basename(f, '.txt')));
+  for (const f of txts) {
+    format(fmt).files++;
+    const name = path.basename(f, '.txt');
+    const entry = config[name];
+    if (!entry) {
+      fail(fmt, f, 'no reference_list_config.yaml entry');
+      continue;
+    }
+    for (const key of Object.keys(entry)) if (!allowed.has(key)) fail(fmt, f, `config key ${key}`);
+    for (const key of ['description', 'syntax_type']) if (!(key in entry)) fail(fmt, f, `no ${key}`);
+    if (!types.has(entry.syntax_type)) fail(fmt, f, `syntax_type ${entry.syntax_type}`);
+    if (entry.syntax_type === 'REFERENCE_LIST_SYNTAX_TYPE_CIDR') {
+      for (const line of read(f).split('\n').filter((l) => l)) {
+        if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(line)) fail(fmt, f, `not a network: ${line}`);
+      }
+    }
+  }
+  for (const name of Object.keys(config)) {
+    if (!names.has(name)) fail(fmt, configPath, `entry ${name} has no .txt file`);
+  }
+  for (const file of ruleFiles) {
+    // String literals (a meta description, say) may hold `in %x` as prose; only statements count.
+    const text = read(file).replace(/"(?:[^"\\\n]|\\.)*"/g, '""');
+    const uses = [...text.matchAll(/\bin\s+(cidr\s+|regex\s+)?%([A-Za-z0-9_]+)/g)];
+    if (uses.length > 7) fail(fmt, file, `${uses.length} in statements (at most 7)`);
+    if (uses.filter((u) => u[1] && u[1].startsWith('cidr')).length > 2) {
+      fail(fmt, file, 'more than 2 in cidr statements');
+    }
+    for (const u of uses) {
+      const want = u[1] && u[1].startsWith('cidr') ? 'REFERENCE_LIST_SYNTAX_TYPE_CIDR' :
+                                                    'REFERENCE_LIST_SYNTAX_TYPE_PLAIN_TEXT_STRING';
+      if (!names.has(u[2])) {
+        fail(fmt, file, `reads reference list ${u[2]}, which the bundle lacks`);
+      } else if ((config[u[2]] || {}).syntax_type !== want) {
+        fail(fmt, file, `reads ${u[2]} as ${want}, but it is ${(config[u[2]] || {}).syntax_type}`);
+      }
+    }
+  }
 }
 
 // ---- CrowdStrike LogScale ------------------------------------------------------------------
