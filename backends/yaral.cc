@@ -4,6 +4,9 @@
 // https://cloud.google.com/chronicle/docs/yara-l/expressions
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "backends/assembled_backend.h"
 #include "backends/backend.h"
 #include "backends/common.h"
@@ -92,6 +95,11 @@ class YaralGenerator : public TextGenerator {
  protected:
   std::string FieldName(const std::string& field) const override { return Field(field, var_); }
 
+  std::string Leaf(const Predicate& p, bool negated) override {
+    if (auto list = ReferenceList(p)) return *list;
+    return TextGenerator::Leaf(p, negated);
+  }
+
   std::string Keyword(const Predicate& p, bool) override {
     return Fail(p, "a keyword search (YARA-L matches UDM fields; it has no full-text search)");
   }
@@ -160,6 +168,53 @@ class YaralGenerator : public TextGenerator {
   }
 
  private:
+  // A predicate holding a whole |expand list, read from the SecOps reference list of that name
+  // when lists are deployed: exact strings (`in %name`, `nocase` unless cased) and networks
+  // (`in cidr %name_cidr`, a list of its own, since a reference list has one type). The Detection
+  // Engine allows 7 `in` statements a rule, 2 of them cidr; past those, values stay inline.
+  // nullopt: write the values inline.
+  // https://cloud.google.com/chronicle/docs/yara-l/reference-list-syntax
+  std::optional<std::string> ReferenceList(const Predicate& p) {
+    if (ctx_.lookups == nullptr || p.list.empty() || p.all_of || p.IsKeyword() ||
+        p.part != ir::TimePart::kNone) {
+      return std::nullopt;
+    }
+    auto list = ctx_.lookups->lists->find(p.list);
+    if (list == ctx_.lookups->lists->end() || list->second.size() != p.values.size()) {
+      return std::nullopt;  // a pass split the list (a wildcard value, say): inline
+    }
+    if (!std::all_of(p.list.begin(), p.list.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+        })) {
+      return std::nullopt;  // not a name YARA-L can write after %
+    }
+    std::multiset<std::string>& read = *ctx_.lookups->read;
+    size_t cidr_reads = 0;
+    for (const auto& r : read) cidr_reads += r.starts_with("cidr:") ? 1u : 0u;
+    if (read.size() >= 7) return std::nullopt;
+    const std::string field = FieldName(p.field);
+    if (p.op == Op::kCidr) {
+      if (cidr_reads >= 2) return std::nullopt;
+      read.insert("cidr:" + p.list);
+      return fmt::format("{} in cidr %{}_cidr", field, p.list);
+    }
+    if (p.op != Op::kEq || FieldType(p.field) == "int" || FieldType(p.field) == "bool") {
+      return std::nullopt;
+    }
+    for (const auto& v : p.values) {
+      // String lists match whole lines; a line break, surrounding blanks or a control character
+      // cannot be an entry (https://cloud.google.com/chronicle/docs/reference/reference-lists).
+      const std::string text = v.pattern.Literal();
+      if (v.kind != Value::Kind::kString || !v.pattern.IsPlain() || text.empty() ||
+          text::HasControlCharacter(text, "\n\r\t\x7f") || text.front() == ' ' ||
+          text.back() == ' ') {
+        return std::nullopt;
+      }
+    }
+    read.insert(p.list);
+    return fmt::format("{} in %{}{}", field, p.list, p.cased ? "" : " nocase");
+  }
+
   // `v` as a number literal, or "" after reporting one YARA-L cannot write: its literals are
   // non-negative integers. https://cloud.google.com/chronicle/docs/yara-l/expressions
   std::string IntegerLiteral(const Predicate& p, const Value& v) {
@@ -207,7 +262,7 @@ class YaralCorrelation : public CorrelationWriter {
     std::string events;
     for (size_t i = 0; i < ctx_.sources.size(); ++i) {
       const auto& source = ctx_.sources[i];
-      EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+      EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target, ctx_.lookups};
       std::string var = temporal ? fmt::format("$e{}", i + 1) : "$e";
       auto text = YaralGenerator(ec, var).EventsFor(*source.rule);
       if (!text) return std::nullopt;
@@ -318,7 +373,7 @@ class YaralAggregate : public CorrelationWriter {
         Refuses(span > 48 * 3600, "a window over 48 hours (the longest YARA-L match window)")) {
       return std::nullopt;
     }
-    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target, ctx_.lookups};
     YaralGenerator emitter(ec);
     auto events = emitter.EventsFor(*source.rule);
     if (!events) return std::nullopt;

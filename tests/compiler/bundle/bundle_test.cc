@@ -179,6 +179,26 @@ TEST(Bundle, ComposedDetectionDeploysOnSentinelWithItsListsAsWatchlists) {
   EXPECT_TRUE(tor);
 }
 
+TEST(Bundle, SecOpsRulesReadTheirListsAsReferenceLists) {
+  auto files = PackBundle();
+  ASSERT_TRUE(files.count("yaral/reference_list_config.yaml"));
+  YAML::Node config = YAML::Load(files.at("yaral/reference_list_config.yaml"));
+  ASSERT_TRUE(config["tor_exit_nodes"].IsDefined());
+  EXPECT_EQ(config["tor_exit_nodes"]["syntax_type"].as<std::string>(),
+            "REFERENCE_LIST_SYNTAX_TYPE_PLAIN_TEXT_STRING");
+  ASSERT_TRUE(config["corporate_egress_cidr"].IsDefined());
+  EXPECT_EQ(config["corporate_egress_cidr"]["syntax_type"].as<std::string>(),
+            "REFERENCE_LIST_SYNTAX_TYPE_CIDR");
+  EXPECT_EQ(files.at("yaral/reference_lists/corporate_egress_cidr.txt"), "192.0.2.0/24\n");
+  bool reads = false;
+  for (const auto& [path, content] : files) {
+    if (path.starts_with("yaral/rules/")) {
+      reads = reads || content.find(" in %tor_exit_nodes nocase") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(reads);
+}
+
 TEST(Bundle, InlineListsBreakSentinelsLimit) {
   Diagnostics left_out;
   auto files = PackBundle(false, &left_out);
