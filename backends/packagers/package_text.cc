@@ -12,6 +12,19 @@ namespace refract::packagers {
 // A JSON string literal; YAML reads it too (a double-quoted YAML scalar uses the same escapes).
 std::string Q(std::string_view text) { return "\"" + JsonEscape(text) + "\""; }
 
+std::string CsvField(const std::string& value) {
+  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  std::string out = "\"";
+  for (char c : value) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string ValueCsv(const std::vector<std::string>& values) {
+  std::string csv = "value\n";
+  for (const auto& v : values) csv += CsvField(v) + "\n";
+  return csv;
+}
+
 std::string JsonList(const std::vector<std::string>& items) {
   std::string out = "[";
   for (size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + Q(items[i]);

@@ -13,6 +13,10 @@ namespace refract::packagers {
 
 // A JSON string literal; YAML reads it too (a double-quoted YAML scalar uses the same escapes).
 std::string Q(std::string_view text);
+// One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
+std::string CsvField(const std::string& value);
+// A one-column CSV, header `value`, one list value a row: the form of a watchlist or lookup.
+std::string ValueCsv(const std::vector<std::string>& values);
 // A JSON list of string literals.
 std::string JsonList(const std::vector<std::string>& items);
 // `text` as a YAML literal block under a key at `indent` spaces (keeps every line as it is).

@@ -94,18 +94,6 @@ void Sentinel(const std::vector<const Output*>& outputs, const std::string& fold
   WriteArmTemplates(resources, folder, files);
 }
 
-namespace {
-
-// One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
-std::string CsvField(const std::string& value) {
-  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
-  std::string out = "\"";
-  for (char c : value) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-}  // namespace
-
 // Each list as a watchlist whose alias is the placeholder's name and whose search key is its one
 // column, `value`: watchlists/<alias>.csv to upload by hand, and watchlists.json, an ARM
 // template that creates them all (deploy it before the rules that read them).
@@ -119,8 +107,7 @@ void SentinelWatchlists(const std::vector<const Output*>& outputs, const std::st
   for (const auto& name : read) {
     auto list = lists.find(name);
     if (list == lists.end()) continue;
-    std::string csv = "value\n";
-    for (const auto& v : list->second) csv += CsvField(v) + "\n";
+    std::string csv = ValueCsv(list->second);
     files[folder + "/watchlists/" + name + ".csv"] = csv;
     resources += fmt::format(
         "{}    {{\n      \"type\": \"Microsoft.OperationalInsights/workspaces/providers/"
