@@ -114,6 +114,7 @@ class SplSearch : public TextGenerator {
       for (const auto& v : p.values) parts.push_back(SearchPattern(p, v));
       return Join(parts, p.all_of);
     }
+    if (auto lookup = LookupSubsearch(p)) return *lookup;
     std::string field = SearchField(p.field);
     switch (p.op) {
       case Op::kNull:
@@ -153,6 +154,41 @@ class SplSearch : public TextGenerator {
   std::string CompareValue(const Predicate&, const std::string& field, const Value& v,
                            std::string_view op) override {
     return fmt::format("{}{}{}", field, op, v.text);
+  }
+
+ private:
+  // Splunk returns at most this many results from a subsearch (limits.conf [subsearch] maxout).
+  // https://help.splunk.com/en/splunk-enterprise/search/search-manual/9.4/subsearches/about-subsearches
+  static constexpr size_t kSubsearchMaxOut = 10000;
+
+  // A predicate holding a whole |expand list, read from the CSV lookup of that name when lists
+  // are deployed: a subsearch over `inputlookup` whose one column, renamed to the field, the
+  // search command reads back as `field="value" OR ...` — the terms the inline list would be,
+  // so case, numbers and CIDR match alike. Values a quoted search term cannot hold as they are
+  // (a quote, a backslash, `*`, a control character), lists past the subsearch's result limit
+  // and names that need quoting stay inline. nullopt: write the values inline.
+  // https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/inputlookup
+  std::optional<std::string> LookupSubsearch(const Predicate& p) {
+    if (ctx_.lookups == nullptr || p.list.empty() || p.all_of || p.IsKeyword() ||
+        !(p.op == Op::kEq || p.op == Op::kCidr) || !AllNameChars(p.field, ".") ||
+        !AllNameChars(p.list) || p.values.size() > kSubsearchMaxOut) {
+      return std::nullopt;
+    }
+    auto list = ctx_.lookups->lists->find(p.list);
+    if (list == ctx_.lookups->lists->end() || list->second.size() != p.values.size()) {
+      return std::nullopt;  // a pass split the list (a wildcard value, say): inline
+    }
+    for (const auto& v : p.values) {
+      if (v.kind == Value::Kind::kField || v.kind == Value::Kind::kBool) return std::nullopt;
+      const std::string text = v.kind == Value::Kind::kString ? v.pattern.Literal() : v.text;
+      if ((v.kind == Value::Kind::kString && !v.pattern.IsPlain()) || text.empty() ||
+          text.find_first_of("\"\\*") != std::string::npos || text::HasControlCharacter(text)) {
+        return std::nullopt;
+      }
+    }
+    ctx_.lookups->read->insert(p.list);
+    return fmt::format("[| inputlookup {}.csv | rename value AS {} | fields {}]", p.list, p.field,
+                       p.field);
   }
 };
 
@@ -313,7 +349,7 @@ class SplAggregate : public CorrelationWriter {
 
   std::optional<std::string> Run() {
     const auto& source = ctx_.sources[0];
-    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target, ctx_.lookups};
     SplEmitter emitter(ec);
     auto query = emitter.Run();
     if (!query) return std::nullopt;
@@ -414,7 +450,7 @@ class SplCorrelation : public CorrelationWriter {
   std::optional<std::string> Run() {
     std::vector<std::string> searches;
     for (const auto& source : ctx_.sources) {
-      EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+      EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target, ctx_.lookups};
       auto query = SplEmitter(ec).Run();
       if (!query) return std::nullopt;
       searches.push_back(*query);

@@ -47,6 +47,9 @@ void SentinelWatchlists(const std::vector<const Output*>& outputs, const std::st
 // Google SecOps reference lists in the content manager's layout for the lists the rules read.
 void YaralReferenceLists(const std::vector<const Output*>& outputs, const std::string& folder,
                          const ir::Placeholders& lists, BundleFiles& files);
+// Splunk CSV lookup files for the lists the searches read.
+void SplunkLookups(const std::vector<const Output*>& outputs, const std::string& folder,
+                   const ir::Placeholders& lists, BundleFiles& files);
 // Splunk savedsearches.conf.
 void Splunk(const std::vector<const Output*>& outputs, const std::string& folder,
             BundleFiles& files);

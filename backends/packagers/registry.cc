@@ -18,6 +18,7 @@ Packager FindPackager(std::string_view id) {
 ListPackager FindListPackager(std::string_view id) {
   // One line per target whose queries read lists from the platform (Session::lookups).
   if (id == "kql") return SentinelWatchlists;
+  if (id == "spl") return SplunkLookups;
   if (id == "yaral") return YaralReferenceLists;
   return nullptr;
 }

@@ -63,4 +63,18 @@ void Splunk(const std::vector<const Output*>& outputs, const std::string& folder
   files[folder + "/savedsearches.conf"] = conf;
 }
 
+// Each list as a CSV lookup file, lookups/<name>.csv with one column, `value`, which the
+// searches read through `inputlookup <name>.csv`: put the folder in the app that holds the
+// searches ($SPLUNK_HOME/etc/apps/<app>/lookups).
+// https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/inputlookup
+void SplunkLookups(const std::vector<const Output*>& outputs, const std::string& folder,
+                   const ir::Placeholders& lists, BundleFiles& files) {
+  std::set<std::string> read;
+  for (const Output* o : outputs) read.insert(o->lists.begin(), o->lists.end());
+  for (const auto& name : read) {
+    auto list = lists.find(name);
+    if (list != lists.end()) files[folder + "/lookups/" + name + ".csv"] = ValueCsv(list->second);
+  }
+}
+
 }  // namespace refract::packagers

@@ -1,6 +1,8 @@
-// The SPL backend: the search/where split, precedence and null guards.
+// The SPL backend: the search/where split, precedence and null guards, and lists read from
+// CSV lookups through subsearches, as refract bundle deploys them.
 #include <gtest/gtest.h>
 
+#include "compiler/driver/compile.h"
 #include "tests/test_util.h"
 
 namespace refract {
@@ -74,6 +76,72 @@ TEST(SplUnsupported, FieldrefContainsIsAnError) {
   EXPECT_NE(out.find("error[E0500]: target 'spl' cannot express fieldref with contains"),
             std::string::npos)
       << out;
+}
+
+// The search of `detection` over Entra ID sign-ins with lists read as lookups, and the lists
+// it reads.
+std::pair<std::string, std::vector<std::string>> LookupSearch(std::string_view detection) {
+  Session session;
+  session.backends = {FindBackend("spl")};
+  session.lookups = true;
+  session.placeholders = {{"egress", {"192.0.2.0/24", "2001:db8::/32"}},
+                          {"users", {"a@x", "b/c@x"}},
+                          {"quoted", {"a\"b", "c"}},
+                          {"admins", {"root", "adm_*"}}};
+  Diagnostics setup;
+  if (!session.Init({}, setup)) return {"session set-up failed", {}};
+  FileResult r = CompileText(
+      "rule.yml", testing::RuleWithDetection(detection, "{product: azure, service: signinlogs}"),
+      session);
+  if (r.outputs.empty()) return {"no output", {}};
+  std::string text = r.outputs[0].text;
+  // The log source's own terms come first; the tests are about what follows them.
+  const std::string source = "sourcetype=\"azure:monitor:aad\" category=SignInLogs ";
+  if (text.starts_with(source)) text = text.substr(source.size());
+  return {text, r.outputs[0].lists};
+}
+
+TEST(SplLookups, ExactStringsReadALookupThroughASubsearch) {
+  auto [search, lists] =
+      LookupSearch("  s: {UserPrincipalName|expand: '%users%'}\n  condition: s\n");
+  EXPECT_EQ(search,
+            "[| inputlookup users.csv | rename value AS properties.userPrincipalName | fields "
+            "properties.userPrincipalName]");
+  EXPECT_EQ(lists, std::vector<std::string>{"users"});
+}
+
+TEST(SplLookups, NetworksUnderNotReadTheLookupToo) {
+  // The search command matches a CIDR term itself, so the lookup's networks need no cidrmatch.
+  auto [search, lists] =
+      LookupSearch("  s: {IPAddress|cidr|expand: '%egress%'}\n  condition: not s\n");
+  EXPECT_EQ(search,
+            "NOT ([| inputlookup egress.csv | rename value AS properties.ipAddress | fields "
+            "properties.ipAddress])");
+  EXPECT_EQ(lists, std::vector<std::string>{"egress"});
+}
+
+TEST(SplLookups, ValuesASearchTermCannotHoldStayInline) {
+  auto [search, lists] =
+      LookupSearch("  s: {UserPrincipalName|expand: '%quoted%'}\n  condition: s\n");
+  EXPECT_EQ(search.find("inputlookup"), std::string::npos) << search;
+  EXPECT_NE(search.find("\"a\\\"b\""), std::string::npos) << search;
+  EXPECT_TRUE(lists.empty());
+}
+
+TEST(SplLookups, AListSplitByAWildcardStaysInline) {
+  auto [search, lists] =
+      LookupSearch("  s: {UserPrincipalName|expand: '%admins%'}\n  condition: s\n");
+  EXPECT_EQ(search.find("inputlookup"), std::string::npos) << search;
+  EXPECT_TRUE(lists.empty());
+}
+
+TEST(SplLookups, CasedMatchStaysInlineInWhere) {
+  // A subsearch's terms are case-insensitive search terms; |cased needs where's ==.
+  auto [search, lists] =
+      LookupSearch("  s: {UserPrincipalName|cased|expand: '%users%'}\n  condition: s\n");
+  EXPECT_EQ(search.find("inputlookup"), std::string::npos) << search;
+  EXPECT_NE(search.find("| where"), std::string::npos) << search;
+  EXPECT_TRUE(lists.empty());
 }
 
 }  // namespace

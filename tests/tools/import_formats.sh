@@ -22,16 +22,23 @@ trap 'rm -rf "$out"' EXIT
 status=0
 "$refract" bundle rules -o "$out/pack" --target all -q 2>"$out/pack.err"
 node "$checks/check_bundle.js" "$out/pack" "$reference" --kql-out "$out/pack-kql" || status=1
-# The checks can fail: a bundle missing a list its rules read, or with a list of the wrong type.
-for mutant in missing_list wrong_type; do
-  rm -rf "$out/mutant" && cp -r "$out/pack" "$out/mutant"
-  case $mutant in
+# The checks can fail: a bundle missing a list its rules read, or with a list of the wrong type
+# or shape, is rejected by the check of that format (the manifest, which would catch any change,
+# is taken out).
+for mutant in missing_list:reference wrong_type:reference missing_lookup:lookups \
+  lookup_header:lookups; do
+  rm -rf "$out/mutant" && cp -r "$out/pack" "$out/mutant" && rm "$out/mutant/manifest.json"
+  case ${mutant%%:*} in
     missing_list) rm "$out/mutant/yaral/reference_lists/tor_exit_nodes.txt" ;;
     wrong_type) sed -i 's/REFERENCE_LIST_SYNTAX_TYPE_CIDR/REFERENCE_LIST_SYNTAX_TYPE_REGEX/' \
       "$out/mutant/yaral/reference_list_config.yaml" ;;
+    missing_lookup) rm "$out/mutant/spl/lookups/tor_exit_nodes.csv" ;;
+    lookup_header) sed -i '1s/value/ip/' "$out/mutant/spl/lookups/tor_exit_nodes.csv" ;;
   esac
-  if node "$checks/check_bundle.js" "$out/mutant" "$reference" >"$out/mutant.log" 2>&1; then
-    echo "FAIL: the checker accepts the $mutant mutant of the pack bundle"
+  node "$checks/check_bundle.js" "$out/mutant" "$reference" >"$out/mutant.log" 2>&1
+  if ! grep -Eq "^[^:]*${mutant#*:}[^:]*: [0-9]+ checked, [1-9]" "$out/mutant.log"; then
+    echo "FAIL: the ${mutant#*:} check accepts the ${mutant%%:*} mutant of the pack bundle"
+    cat "$out/mutant.log"
     status=1
   fi
 done

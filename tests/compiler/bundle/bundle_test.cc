@@ -199,6 +199,21 @@ TEST(Bundle, SecOpsRulesReadTheirListsAsReferenceLists) {
   EXPECT_TRUE(reads);
 }
 
+TEST(Bundle, SplunkSearchesReadTheirListsAsLookups) {
+  auto files = PackBundle();
+  ASSERT_TRUE(files.count("spl/lookups/corporate_egress.csv"));
+  EXPECT_EQ(files.at("spl/lookups/corporate_egress.csv"), "value\n192.0.2.0/24\n");
+  ASSERT_TRUE(files.count("spl/lookups/tor_exit_nodes.csv"));
+  const std::string& conf = files.at("spl/savedsearches.conf");
+  EXPECT_NE(conf.find("[| inputlookup tor_exit_nodes.csv | rename value AS properties.ipAddress "
+                      "| fields properties.ipAddress]"),
+            std::string::npos);
+  // Nothing of the Tor list is inlined: its first value appears in the lookup only.
+  const std::string& tor = files.at("spl/lookups/tor_exit_nodes.csv");
+  std::string first = tor.substr(6, tor.find('\n', 6) - 6);
+  EXPECT_EQ(conf.find(first), std::string::npos) << first;
+}
+
 TEST(Bundle, InlineListsBreakSentinelsLimit) {
   Diagnostics left_out;
   auto files = PackBundle(false, &left_out);

@@ -384,6 +384,76 @@ function checkSplunk(file, manifest) {
   }
 }
 
+// The CSV lookups the searches read: `inputlookup <name>.csv` needs lookups/<name>.csv beside
+// the searches (the app's lookups folder); its one column, `value`, is what the search renames
+// to the field; a subsearch returns at most 10,000 results (limits.conf [subsearch] maxout,
+// help.splunk.com Search Manual "About subsearches"), so a longer list would be cut.
+function checkSplunkLookups(folder) {
+  const fmt = 'splunk lookups (CSV)';
+  const read_ = new Map();
+  for (const f of list(folder, '.conf')) {
+    for (const m of read(f).matchAll(/\|\s*inputlookup\s+([^\s|\]]+)/g)) read_.set(m[1], f);
+  }
+  const files = new Set(list(`${folder}/lookups`, '.csv').map((f) => path.basename(f)));
+  for (const [name, conf] of read_) {
+    if (!files.has(name)) fail(fmt, conf, `reads lookup ${name}, which the bundle lacks`);
+  }
+  for (const name of files) {
+    const f = `${folder}/lookups/${name}`;
+    format(fmt).files++;
+    if (!read_.has(name)) fail(fmt, f, 'no search reads it');
+    const rows = parseCsv(read(f));
+    if (!rows) {
+      fail(fmt, f, 'not RFC 4180 CSV');
+      continue;
+    }
+    if (rows.length < 2 || rows[0].length !== 1 || rows[0][0] !== 'value') {
+      fail(fmt, f, 'not one column, `value`, with rows');
+    }
+    if (rows.length - 1 > 10000) fail(fmt, f, `${rows.length - 1} rows, past a subsearch's 10,000`);
+    rows.forEach((r, i) => {
+      if (r.length !== 1) fail(fmt, `${f}:${i + 1}`, `${r.length} fields`);
+    });
+  }
+}
+// RFC 4180 records (the last line break optional), or null when a quote is unbalanced.
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  let i = 0;
+  for (; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c === '"' && field === '') {
+      quoted = true;
+    } else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || (c === '\r' && text[i + 1] === '\n')) {
+      if (c === '\r') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else {
+      field += c;
+    }
+  }
+  if (quoted) return null;
+  if (field !== '' || row.length) rows.push([...row, field]);
+  return rows;
+}
+
 // ---- Google SecOps -------------------------------------------------------------------------
 // chronicle/detection-rules tools/content_manager (rules.py): rules/<name>.yaral, the name in the
 // file is the first `rule <name>`, and rule_config.yaml has an entry per rule with `enabled` and
@@ -667,6 +737,7 @@ for (const [folder, type] of [['eql', 'eql'], ['esql', 'esql'], ['lucene', 'quer
   for (const f of list(folder, '.ndjson')) checkElastic(f, type);
 }
 for (const f of list('spl', '.conf')) checkSplunk(f, manifest);
+checkSplunkLookups('spl');
 checkChronicle('yaral');
 if (list('yaral', '.yaral').length) {
   fail('google secops rules (content manager)', 'yaral/', 'rule files outside yaral/rules/');
