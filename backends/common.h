@@ -252,7 +252,7 @@ template <class Generator>
 std::optional<std::vector<std::string>> SourceQueries(const CorrelationContext& ctx) {
   std::vector<std::string> queries;
   for (const auto& source : ctx.sources) {
-    EmitContext ec{*source.rule, ctx.mapping, ctx.diagnostics, ctx.target};
+    EmitContext ec{*source.rule, ctx.mapping, ctx.diagnostics, ctx.target, ctx.lookups};
     auto query = Generator(ec).Run();
     if (!query) return std::nullopt;
     queries.push_back(*std::move(query));

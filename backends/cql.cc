@@ -42,18 +42,41 @@ std::string Field(const std::string& name) {
   return plain ? name : Quote(name);
 }
 
-bool IsFunctionPredicate(const Predicate& p) {
-  return p.op == Op::kCidr || (!p.values.empty() && p.values[0].kind == Value::Kind::kField);
+// True when `p` holds a whole |expand list that the query reads from a lookup file, as bundles
+// deploy lists: exact strings and numbers through match(), networks through cidr(file=).
+// Values a CSV row holds as they are only; a list a pass split (a wildcard value) stays inline.
+bool ReadsLookupFile(const Predicate& p, const ListLookups* lookups) {
+  if (lookups == nullptr || p.list.empty() || p.all_of || p.IsKeyword() ||
+      p.part != ir::TimePart::kNone || !(p.op == Op::kEq || p.op == Op::kCidr) ||
+      !AllNameChars(p.list)) {
+    return false;
+  }
+  auto list = lookups->lists->find(p.list);
+  if (list == lookups->lists->end() || list->second.size() != p.values.size()) return false;
+  for (const auto& v : p.values) {
+    bool plain = v.kind == Value::Kind::kNumber || v.kind == Value::Kind::kCidr ||
+                 (v.kind == Value::Kind::kString && v.pattern.IsPlain());
+    const std::string text = v.kind == Value::Kind::kString ? v.pattern.Literal() : v.text;
+    if (!plain || text.empty() || text::HasControlCharacter(text)) return false;
+  }
+  return true;
 }
 
-// True when a cidr() or test() sits under `or` (or under `not` of a junction), where LogScale
-// cannot place a function.
-bool FunctionInJunction(const Expr& e, bool nested) {
-  if (e.kind == Expr::Kind::kPredicate) return nested && IsFunctionPredicate(e.predicate);
+bool IsFunctionPredicate(const Predicate& p, const ListLookups* lookups) {
+  return p.op == Op::kCidr || (!p.values.empty() && p.values[0].kind == Value::Kind::kField) ||
+         ReadsLookupFile(p, lookups);
+}
+
+// True when a cidr(), match() or test() sits under `or` (or under `not` of a junction), where
+// LogScale cannot place a function.
+bool FunctionInJunction(const Expr& e, bool nested, const ListLookups* lookups) {
+  if (e.kind == Expr::Kind::kPredicate) {
+    return nested && IsFunctionPredicate(e.predicate, lookups);
+  }
   bool inner = nested || e.kind == Expr::Kind::kOr ||
                (e.kind == Expr::Kind::kNot && e.children[0].kind != Expr::Kind::kPredicate);
   for (const auto& child : e.children) {
-    if (FunctionInJunction(child, inner)) return true;
+    if (FunctionInJunction(child, inner, lookups)) return true;
   }
   return false;
 }
@@ -65,7 +88,7 @@ class CqlGenerator : public TextGenerator {
   // `e` as one filter expression (for a case {} branch); nullopt when it cannot be one (a cidr()
   // or test() under `or`) or after a reported failure.
   std::optional<std::string> Filter(const Expr& e) {
-    if (FunctionInJunction(e, false)) {
+    if (FunctionInJunction(e, false, ctx_.lookups)) {
       ctx_.Unsupported(ctx_.rule.location,
                        "cidr or fieldref inside 'or' (LogScale functions are filters of their "
                        "own and cannot be combined with or)");
@@ -101,7 +124,7 @@ class CqlGenerator : public TextGenerator {
   // none does: an `or`). https://library.humio.com/data-analysis/syntax-conditional-evaluation.html
   // nullopt when a function filter sits under `not` of a junction, which no stage can say.
   std::optional<std::string> Pipeline(const Expr& e) {
-    if (!FunctionInJunction(e, false) && e.kind != Expr::Kind::kAnd) {
+    if (!FunctionInJunction(e, false, ctx_.lookups) && e.kind != Expr::Kind::kAnd) {
       std::string text = Condition(e).value_or("");
       return e.kind == Expr::Kind::kOr ? "(" + text + ")" : text;
     }
@@ -124,6 +147,22 @@ class CqlGenerator : public TextGenerator {
 
  protected:
   std::string FieldName(const std::string& field) const override { return Field(field); }
+
+  // A whole list read from the lookup file of its name (cql/files/<name>.csv, one column,
+  // `value`): match() for exact values, ignoring case unless |cased, and cidr(file=) for
+  // networks; `not` negates either. match() adds the row's `value` to the events it passes.
+  // https://library.humio.com/data-analysis/functions-match.html
+  // https://library.humio.com/data-analysis/functions-cidr.html
+  std::string Leaf(const Predicate& p, bool negated) override {
+    if (!ReadsLookupFile(p, ctx_.lookups)) return TextGenerator::Leaf(p, negated);
+    ctx_.lookups->read->insert(p.list);
+    std::string file = Quote(p.list + ".csv");
+    if (p.op == Op::kCidr) {
+      return fmt::format("cidr({}, file={}, column=\"value\")", Field(p.field), file);
+    }
+    return fmt::format("match(file={}, field={}, column=\"value\"{})", file, Quote(p.field),
+                       p.cased ? "" : ", ignoreCase=true");
+  }
 
   // A bare regex searches the whole event (@rawstring).
   std::string Keyword(const Predicate& p, bool) override {
@@ -231,7 +270,7 @@ class CqlAggregate : public CorrelationWriter {
 
   std::optional<std::string> Run() {
     const auto& source = ctx_.sources[0];
-    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target, ctx_.lookups};
     CqlGenerator emitter(ec);
     auto query = emitter.Run();
     if (!query) return std::nullopt;

@@ -28,4 +28,17 @@ void Logscale(const std::vector<const Output*>& outputs, const std::string& fold
   }
 }
 
+// Each list as a lookup file, files/<name>.csv with one column, `value`, which the queries read
+// through match(file=) and cidr(file=): upload them to the repository's Files under the same
+// names. https://library.humio.com/data-analysis/lookup-files.html
+void LogscaleFiles(const std::vector<const Output*>& outputs, const std::string& folder,
+                   const ir::Placeholders& lists, BundleFiles& files) {
+  std::set<std::string> read;
+  for (const Output* o : outputs) read.insert(o->lists.begin(), o->lists.end());
+  for (const auto& name : read) {
+    auto list = lists.find(name);
+    if (list != lists.end()) files[folder + "/files/" + name + ".csv"] = ValueCsv(list->second);
+  }
+}
+
 }  // namespace refract::packagers

@@ -68,6 +68,9 @@ void Sumo(const std::vector<const Output*>& outputs, const std::string& folder, 
 // Google SecOps YARA-L rule files.
 void Yaral(const std::vector<const Output*>& outputs, const std::string& folder,
            BundleFiles& files);
+// LogScale lookup files for the lists the queries read.
+void LogscaleFiles(const std::vector<const Output*>& outputs, const std::string& folder,
+                   const ir::Placeholders& lists, BundleFiles& files);
 // CrowdStrike LogScale alert YAML.
 void Logscale(const std::vector<const Output*>& outputs, const std::string& folder,
               BundleFiles& files);

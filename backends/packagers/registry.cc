@@ -19,6 +19,7 @@ ListPackager FindListPackager(std::string_view id) {
   // One line per target whose queries read lists from the platform (Session::lookups).
   if (id == "kql") return SentinelWatchlists;
   if (id == "spl") return SplunkLookups;
+  if (id == "cql") return LogscaleFiles;
   if (id == "yaral") return YaralReferenceLists;
   return nullptr;
 }

@@ -25,8 +25,10 @@ node "$checks/check_bundle.js" "$out/pack" "$reference" --kql-out "$out/pack-kql
 # The checks can fail: a bundle missing a list its rules read, or with a list of the wrong type
 # or shape, is rejected by the check of that format (the manifest, which would catch any change,
 # is taken out).
-for mutant in missing_list:reference wrong_type:reference missing_lookup:lookups \
-  lookup_header:lookups; do
+for mutant in missing_list:google_secops_reference wrong_type:google_secops_reference \
+  missing_lookup:splunk_lookups lookup_header:splunk_lookups missing_file:logscale_lookup; do
+  check=${mutant#*:}
+  check=${check//_/ }
   rm -rf "$out/mutant" && cp -r "$out/pack" "$out/mutant" && rm "$out/mutant/manifest.json"
   case ${mutant%%:*} in
     missing_list) rm "$out/mutant/yaral/reference_lists/tor_exit_nodes.txt" ;;
@@ -34,10 +36,11 @@ for mutant in missing_list:reference wrong_type:reference missing_lookup:lookups
       "$out/mutant/yaral/reference_list_config.yaml" ;;
     missing_lookup) rm "$out/mutant/spl/lookups/tor_exit_nodes.csv" ;;
     lookup_header) sed -i '1s/value/ip/' "$out/mutant/spl/lookups/tor_exit_nodes.csv" ;;
+    missing_file) rm "$out/mutant/cql/files/corporate_egress.csv" ;;
   esac
   node "$checks/check_bundle.js" "$out/mutant" "$reference" >"$out/mutant.log" 2>&1
-  if ! grep -Eq "^[^:]*${mutant#*:}[^:]*: [0-9]+ checked, [1-9]" "$out/mutant.log"; then
-    echo "FAIL: the ${mutant#*:} check accepts the ${mutant%%:*} mutant of the pack bundle"
+  if ! grep -Eq "^${check}[^:]*: [0-9]+ checked, [1-9]" "$out/mutant.log"; then
+    echo "FAIL: the ${check} check accepts the ${mutant%%:*} mutant of the pack bundle"
     cat "$out/mutant.log"
     status=1
   fi

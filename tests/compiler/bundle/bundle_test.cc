@@ -122,7 +122,7 @@ TEST(Bundle, NativeFormatsParseWithTheirRequiredKeys) {
       EXPECT_NE(content.find("  meta:\n"), std::string::npos);
       EXPECT_NE(content.find("    description = "), std::string::npos);
       ++yaral;
-    } else if (path.starts_with("cql/")) {
+    } else if (path.starts_with("cql/") && path.ends_with(".yaml")) {
       YAML::Node alert = YAML::Load(content);
       ExpectKeys(alert,
                  {"$schema", "name", "description", "enabled", "throttleTime", "timeInterval",
@@ -212,6 +212,22 @@ TEST(Bundle, SplunkSearchesReadTheirListsAsLookups) {
   const std::string& tor = files.at("spl/lookups/tor_exit_nodes.csv");
   std::string first = tor.substr(6, tor.find('\n', 6) - 6);
   EXPECT_EQ(conf.find(first), std::string::npos) << first;
+}
+
+TEST(Bundle, LogscaleQueriesReadTheirListsAsLookupFiles) {
+  auto files = PackBundle();
+  ASSERT_TRUE(files.count("cql/files/corporate_egress.csv"));
+  EXPECT_EQ(files.at("cql/files/corporate_egress.csv"), "value\n192.0.2.0/24\n");
+  bool reads = false;
+  for (const auto& [path, content] : files) {
+    if (path.starts_with("cql/") && path.ends_with(".yaml")) {
+      reads = reads || content.find(
+                           "match(file=\"tor_exit_nodes.csv\", field=\"source.ip\", "
+                           "column=\"value\", ignoreCase=true)") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(reads);
+  EXPECT_TRUE(files.count("cql/files/tor_exit_nodes.csv"));
 }
 
 TEST(Bundle, InlineListsBreakSentinelsLimit) {

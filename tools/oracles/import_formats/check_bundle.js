@@ -416,6 +416,53 @@ function checkSplunkLookups(folder) {
     });
   }
 }
+// LogScale lookup files the queries read: match(file=) and cidr(file=) need the file under
+// cql/files/ (uploaded to the repository's Files under its name), its `column` a column of the
+// file, and a cidr() file's rows networks (library.humio.com functions-match, functions-cidr).
+function checkLogscaleFiles(folder) {
+  const fmt = 'logscale lookup files (CSV)';
+  const reads = [];
+  for (const f of list(folder, '.yaml')) {
+    const text = read(f);
+    for (const m of text.matchAll(/\b(match|cidr)\(([^()]*\bfile="([^"]+)"[^()]*)\)/g)) {
+      const column = /\bcolumn="([^"]+)"/.exec(m[2]);
+      reads.push({fn: m[1], file: m[3], column: column ? column[1] : null, where: f});
+    }
+  }
+  const files = new Set(list(`${folder}/files`, '.csv').map((f) => path.basename(f)));
+  const rowsOf = new Map();
+  for (const name of files) {
+    format(fmt).files++;
+    const f = `${folder}/files/${name}`;
+    const rows = parseCsv(read(f));
+    if (!rows || rows.length < 2) {
+      fail(fmt, f, 'not RFC 4180 CSV with a header and rows');
+      continue;
+    }
+    rowsOf.set(name, rows);
+    if (!reads.some((r) => r.file === name)) fail(fmt, f, 'no query reads it');
+  }
+  for (const r of reads) {
+    const rows = rowsOf.get(r.file);
+    if (!files.has(r.file)) {
+      fail(fmt, r.where, `${r.fn}() reads ${r.file}, which the bundle lacks`);
+      continue;
+    }
+    if (!rows) continue;
+    const index = rows[0].indexOf(r.column);
+    if (index < 0) {
+      fail(fmt, r.where, `${r.fn}() reads column ${r.column}, which ${r.file} lacks`);
+      continue;
+    }
+    if (r.fn === 'cidr') {
+      for (const row of rows.slice(1)) {
+        if (!/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(row[index] || '')) {
+          fail(fmt, `${folder}/files/${r.file}`, `not a network: ${row[index]}`);
+        }
+      }
+    }
+  }
+}
 // RFC 4180 records (the last line break optional), or null when a quote is unbalanced.
 function parseCsv(text) {
   const rows = [];
@@ -743,6 +790,7 @@ if (list('yaral', '.yaral').length) {
   fail('google secops rules (content manager)', 'yaral/', 'rule files outside yaral/rules/');
 }
 checkLogscale('cql');
+checkLogscaleFiles('cql');
 for (const f of list('sumo', '.json')) checkSumo(f);
 if (exists('attack-navigator-layer.json')) checkNavigator('attack-navigator-layer.json');
 
