@@ -50,11 +50,6 @@ std::string Field(const std::string& name) {
   return IsPlainName(name) ? name : QuoteString(name, {'"', true, false, false, ""});
 }
 
-std::string AsciiLower(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 // No escapes are documented for AQL strings: text with control characters (or letters that
 // LOWER() may not fold) goes through a regex, which can spell them (\n, \x{07}).
 bool NeedsRegex(const std::string& literal, bool del_too) {
@@ -142,7 +137,7 @@ class AqlGenerator : public TextGenerator {
     if (in_list) {
       std::string list;
       for (size_t i = 0; i < p.values.size(); ++i) {
-        list += (i ? ", " : "") + Quote(AsciiLower(p.values[i].pattern.Literal()));
+        list += (i ? ", " : "") + Quote(text::AsciiLower(p.values[i].pattern.Literal()));
       }
       return Guard(field, fmt::format("LOWER({}) IN ({})", field, list), negated);
     }
@@ -190,7 +185,7 @@ class AqlGenerator : public TextGenerator {
     bool needs_regex = NeedsRegex(literal, true);
     if (p.op == Op::kEq && !needs_regex) {
       return p.cased ? fmt::format("{} = {}", field, Quote(literal))
-                     : fmt::format("LOWER({}) = {}", field, Quote(AsciiLower(literal)));
+                     : fmt::format("LOWER({}) = {}", field, Quote(text::AsciiLower(literal)));
     }
     auto like = LikePattern(p, v);
     if (like && !needs_regex) {

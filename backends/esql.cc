@@ -41,11 +41,6 @@ std::string Field(const std::string& name) {
   return out + "`";
 }
 
-std::string AsciiLower(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 // RLIKE takes Lucene's regular expressions (whole-value match); the string quoting comes on top.
 const ir::RegexFlavor& EsqlRegexFlavor() {
   static const ir::RegexFlavor kFlavor = [] {
@@ -190,7 +185,7 @@ class EsqlEmitter : public TextGenerator {
     std::string out = (p.op == Op::kContains || p.op == Op::kEndsWith) ? "*" : "";
     for (const auto& piece : v.pattern.pieces) {
       if (piece.kind == Piece::Kind::kLiteral) {
-        for (char c : lower ? AsciiLower(piece.text) : piece.text) {
+        for (char c : lower ? text::AsciiLower(piece.text) : piece.text) {
           if (c == '*' || c == '?' || c == '\\') out += '\\';
           out += c;
         }
@@ -235,7 +230,7 @@ class EsqlEmitter : public TextGenerator {
       }
       std::string subject = fold ? fmt::format("TO_LOWER({})", field) : field;
       if (p.op == Op::kEq && v.pattern.IsPlain()) {
-        equal_values.push_back(Quote(fold ? AsciiLower(literal) : literal));
+        equal_values.push_back(Quote(fold ? text::AsciiLower(literal) : literal));
         continue;
       }
       parts.push_back(fmt::format("{} LIKE {}", subject, Quote(LikePattern(p, v, fold))));

@@ -10,6 +10,13 @@ bool HasControlCharacter(std::string_view text, std::string_view except) {
   return false;
 }
 
+std::string AsciiLower(std::string text) {
+  for (auto& c : text) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return text;
+}
+
 void AppendUtf8(std::string& out, char32_t cp) {
   if (cp < 0x80) {
     out += static_cast<char>(cp);

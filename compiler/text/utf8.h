@@ -26,6 +26,10 @@ std::optional<size_t> FirstInvalidUtf8(std::string_view text);
 // True when `text` has an ASCII control character (U+0000-U+001F or DEL) not in `except`.
 bool HasControlCharacter(std::string_view text, std::string_view except = "");
 
+// `text` with the ASCII letters lower-cased and every other byte as it is: the folding of the
+// targets' LOWER() that refract relies on where HasNonAsciiCasedLetter is false.
+std::string AsciiLower(std::string text);
+
 // Appends code point `cp` (at most U+10FFFF) to `out` as UTF-8.
 void AppendUtf8(std::string& out, char32_t cp);
 
