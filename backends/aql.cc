@@ -131,6 +131,7 @@ class AqlGenerator : public TextGenerator {
       return Each(p, field, negated,
                   [&](const Value& v) { return fmt::format("{} = {}", field, literal(v)); });
     }
+    if (auto set = ReferenceSet(p, field, negated)) return *set;
     // Plain case-insensitive equality over several values reads best as LOWER(f) IN (...).
     bool in_list = p.op == Op::kEq && !p.cased && !p.all_of && p.values.size() > 1;
     for (const auto& v : p.values) in_list = in_list && !NeedsRegex(v.pattern.Literal(), false);
@@ -145,6 +146,36 @@ class AqlGenerator : public TextGenerator {
   }
 
  private:
+  // A predicate holding a whole |expand list of strings, read from the QRadar reference set of
+  // that name when lists are deployed: an alphanumeric set holding the values lower-cased,
+  // tested with LOWER(field) as the inline list is, or `<name>_cased` holding them as they are
+  // for |cased. Values that need a regex inline (control characters, letters LOWER() may not
+  // fold) keep the list inline. nullopt: write the values inline.
+  // https://www.ibm.com/docs/en/SSKMKU/com.ibm.qradar.doc/r_aql_data_functions.html
+  std::optional<std::string> ReferenceSet(const Predicate& p, const std::string& field,
+                                          bool negated) {
+    if (ctx_.lookups == nullptr || p.list.empty() || p.all_of || p.op != Op::kEq ||
+        !AllNameChars(p.list)) {
+      return std::nullopt;
+    }
+    auto list = ctx_.lookups->lists->find(p.list);
+    if (list == ctx_.lookups->lists->end() || list->second.size() != p.values.size()) {
+      return std::nullopt;  // a pass split the list (a wildcard value, say): inline
+    }
+    for (const auto& v : p.values) {
+      if (v.kind != Value::Kind::kString || !v.pattern.IsPlain() || v.pattern.Literal().empty() ||
+          NeedsRegex(v.pattern.Literal(), true)) {
+        return std::nullopt;
+      }
+    }
+    ctx_.lookups->read->insert(p.cased ? "cased:" + p.list : p.list);
+    std::string set = Quote(p.cased ? p.list + "_cased" : p.list);
+    return Guard(field,
+                 fmt::format("REFERENCESETCONTAINS({}, {})", set,
+                             p.cased ? field : fmt::format("LOWER({})", field)),
+                 negated);
+  }
+
   std::string WholeRegex(const Predicate& p, const std::string& field, const ir::Regex& regex) {
     std::string construct;
     auto text = ir::EmitWholeMatch(regex, kJavaWhole, &construct);
@@ -225,7 +256,7 @@ class AqlCorrelation : public CorrelationWriter {
     std::string condition;
     std::vector<std::string> rule_conditions;
     for (const auto& each : ctx_.sources) {
-      EmitContext ec{*each.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+      EmitContext ec{*each.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target, ctx_.lookups};
       auto where = AqlGenerator(ec).Where(*each.rule);
       if (!where || ctx_.diagnostics.HasErrors()) return std::nullopt;
       condition +=
@@ -332,7 +363,7 @@ class AqlAggregate : public CorrelationWriter {
 
   std::optional<std::string> Run() {
     const ir::CorrelationSource& source = ctx_.sources[0];
-    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target, ctx_.lookups};
     std::vector<std::string> select;
     for (size_t g = 0; g < spec_.group_by.size(); ++g) {
       std::string field = Field(source.group_fields[g]);

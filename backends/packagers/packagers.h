@@ -60,6 +60,9 @@ void KibanaEsql(const std::vector<const Output*>& outputs, const std::string& fo
                 BundleFiles& files);
 void KibanaLucene(const std::vector<const Output*>& outputs, const std::string& folder,
                   BundleFiles& files);
+// QRadar reference sets for the lists the searches read.
+void QradarReferenceSets(const std::vector<const Output*>& outputs, const std::string& folder,
+                         const ir::Placeholders& lists, BundleFiles& files);
 // QRadar saved searches for the Ariel API.
 void Qradar(const std::vector<const Output*>& outputs, const std::string& folder,
             BundleFiles& files);

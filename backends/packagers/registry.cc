@@ -20,6 +20,7 @@ ListPackager FindListPackager(std::string_view id) {
   if (id == "kql") return SentinelWatchlists;
   if (id == "spl") return SplunkLookups;
   if (id == "cql") return LogscaleFiles;
+  if (id == "aql") return QradarReferenceSets;
   if (id == "yaral") return YaralReferenceLists;
   return nullptr;
 }

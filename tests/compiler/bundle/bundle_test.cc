@@ -230,6 +230,24 @@ TEST(Bundle, LogscaleQueriesReadTheirListsAsLookupFiles) {
   EXPECT_TRUE(files.count("cql/files/tor_exit_nodes.csv"));
 }
 
+TEST(Bundle, QradarSearchesReadTheirListsAsReferenceSets) {
+  auto files = PackBundle();
+  ASSERT_TRUE(files.count("aql/reference_sets.json"));
+  YAML::Node sets = YAML::Load(files.at("aql/reference_sets.json"));
+  ASSERT_TRUE(sets.IsSequence());
+  bool service_accounts = false;
+  for (const auto& set : sets) {
+    EXPECT_EQ(set["element_type"].as<std::string>(), "ALN");
+    if (set["name"].as<std::string>() != "service_accounts") continue;
+    service_accounts = true;
+    EXPECT_EQ(set["elements"][0].as<std::string>(), "svc-monitoring@contoso.com");
+  }
+  EXPECT_TRUE(service_accounts);
+  EXPECT_NE(files.at("aql/saved_searches.json")
+                .find("REFERENCESETCONTAINS('service_accounts', LOWER(username))"),
+            std::string::npos);
+}
+
 TEST(Bundle, InlineListsBreakSentinelsLimit) {
   Diagnostics left_out;
   auto files = PackBundle(false, &left_out);

@@ -463,6 +463,62 @@ function checkLogscaleFiles(folder) {
     }
   }
 }
+// QRadar reference sets the searches read with REFERENCESETCONTAINS('name', value): each in
+// aql/reference_sets.json with a name, an element_type the reference data API takes (ALN, NUM,
+// IP, PORT, ALNIC, DATE, CIDR) and unique elements; a set read through LOWER() holds no
+// upper-case letter, or it could never match (ibm.com/docs qradar-on-cloud "Creating reference
+// data collections with the APIs"; r_aql_data_functions REFERENCESETCONTAINS).
+function checkQradarReferenceSets(folder) {
+  const fmt = 'qradar reference sets';
+  const reads = new Map();
+  for (const f of list(folder, '.json')) {
+    if (path.basename(f) === 'reference_sets.json') continue;
+    let searches = [];
+    try {
+      searches = JSON.parse(read(f));
+    } catch (e) {
+      continue;  // the saved searches' own JSON is not this check's
+    }
+    for (const search of searches) {
+      for (const m of String(search.aql || '').matchAll(
+               /REFERENCESETCONTAINS\('((?:[^']|'')*)',\s*(LOWER\()?/g)) {
+        reads.set(m[1], {lower: Boolean(m[2]) || (reads.get(m[1]) || {}).lower, where: f});
+      }
+    }
+  }
+  const setsPath = `${folder}/reference_sets.json`;
+  const sets = new Map();
+  if (exists(setsPath)) {
+    let parsed = [];
+    try {
+      parsed = JSON.parse(read(setsPath));
+    } catch (e) {
+      fail(fmt, setsPath, `JSON: ${e.message}`);
+    }
+    const types = new Set(['ALN', 'NUM', 'IP', 'PORT', 'ALNIC', 'DATE', 'CIDR']);
+    (Array.isArray(parsed) ? parsed : []).forEach((set, i) => {
+      format(fmt).files++;
+      const where = `${setsPath} [${i}]`;
+      if (typeof set.name !== 'string' || !set.name) return fail(fmt, where, 'no name');
+      if (sets.has(set.name)) fail(fmt, where, `set ${set.name} twice`);
+      sets.set(set.name, set);
+      if (!types.has(set.element_type)) fail(fmt, where, `element_type ${set.element_type}`);
+      const elements = Array.isArray(set.elements) ? set.elements : [];
+      if (!elements.length) fail(fmt, where, 'no elements');
+      if (new Set(elements).size !== elements.length) fail(fmt, where, 'an element twice');
+      if (elements.some((e) => typeof e !== 'string' || !e)) fail(fmt, where, 'an empty element');
+      if (!reads.has(set.name)) fail(fmt, where, `no search reads ${set.name}`);
+    });
+  }
+  for (const [name, r] of reads) {
+    const set = sets.get(name);
+    if (!set) {
+      fail(fmt, r.where, `reads reference set ${name}, which the bundle lacks`);
+    } else if (r.lower && (set.elements || []).some((e) => /[A-Z]/.test(e))) {
+      fail(fmt, setsPath, `${name} is read through LOWER() but holds upper-case letters`);
+    }
+  }
+}
 // RFC 4180 records (the last line break optional), or null when a quote is unbalanced.
 function parseCsv(text) {
   const rows = [];
@@ -791,6 +847,7 @@ if (list('yaral', '.yaral').length) {
 }
 checkLogscale('cql');
 checkLogscaleFiles('cql');
+checkQradarReferenceSets('aql');
 for (const f of list('sumo', '.json')) checkSumo(f);
 if (exists('attack-navigator-layer.json')) checkNavigator('attack-navigator-layer.json');
 
