@@ -62,11 +62,6 @@ std::optional<std::string> AliasCollision(const std::set<std::string>& fields) {
   return std::nullopt;
 }
 
-std::string AsciiLower(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 void CollectFields(const Expr& e, std::set<std::string>& fields) {
   if (e.kind != Expr::Kind::kPredicate) {
     for (const auto& child : e.children) CollectFields(child, fields);
@@ -176,7 +171,7 @@ class SumoGenerator : public TextGenerator {
     if (in_list) {
       std::string list;
       for (size_t i = 0; i < p.values.size(); ++i) {
-        list += (i ? ", " : "") + Quote(AsciiLower(p.values[i].pattern.Literal()));
+        list += (i ? ", " : "") + Quote(text::AsciiLower(p.values[i].pattern.Literal()));
       }
       return Guard(field, fmt::format("toLowerCase({}) in ({})", field, list), negated);
     }
@@ -209,7 +204,7 @@ class SumoGenerator : public TextGenerator {
     if (p.op == Op::kEq && !HasNonAsciiCasedLetter(literal) &&
         !text::HasControlCharacter(literal)) {
       return p.cased ? fmt::format("{} = {}", field, Quote(literal))
-                     : fmt::format("toLowerCase({}) = {}", field, Quote(AsciiLower(literal)));
+                     : fmt::format("toLowerCase({}) = {}", field, Quote(text::AsciiLower(literal)));
     }
     return fmt::format("{} matches {}", field, PatternRegex(p, v));
   }
