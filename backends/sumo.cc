@@ -73,6 +73,10 @@ void CollectFields(const Expr& e, std::set<std::string>& fields) {
   }
 }
 
+// Where the bundle's lookup tables are when its content export is imported into the Admin
+// Recommended folder: its folder is named "refract".
+constexpr const char* kDefaultLookupFolder = "/Library/Admin Recommended/refract";
+
 class SumoGenerator : public TextGenerator {
  public:
   explicit SumoGenerator(const EmitContext& ctx, std::set<std::string> extra_fields = {})
@@ -163,6 +167,7 @@ class SumoGenerator : public TextGenerator {
     if (first.kind == Value::Kind::kBool) {
       return Guard(field, fmt::format("toLowerCase({}) = {}", field, Quote(first.text)), negated);
     }
+    if (auto table = LookupTable(p, field, negated)) return *table;
     bool in_list = p.op == Op::kEq && !p.cased && !p.all_of && p.values.size() > 1;
     for (const auto& v : p.values) {
       const std::string literal = v.pattern.Literal();
@@ -179,6 +184,43 @@ class SumoGenerator : public TextGenerator {
   }
 
  private:
+  // Sumo limits a lookup field value to under 1,024 bytes.
+  // https://www.sumologic.com/help/docs/search/search-query-language/search-operators/lookup
+  static constexpr size_t kLookupValueBytes = 1024;
+
+  // A predicate holding a whole |expand list of strings, read from the lookup table of that name
+  // when lists are deployed: lookupContains() inside the where expression, which matches values
+  // ignoring case, as Sigma does. The table sits in the folder the mapping's `lookup_folder`
+  // names (where the bundle's content export is imported). |cased matches, letters ASCII
+  // folding does not cover and values past the lookup's size limit stay inline. nullopt: write
+  // the values inline.
+  // https://www.sumologic.com/help/docs/search/search-query-language/search-operators/lookupcontains
+  std::optional<std::string> LookupTable(const Predicate& p, const std::string& field,
+                                         bool negated) {
+    if (ctx_.lookups == nullptr || p.list.empty() || p.all_of || p.cased || p.op != Op::kEq ||
+        !AllNameChars(p.list)) {
+      return std::nullopt;
+    }
+    auto list = ctx_.lookups->lists->find(p.list);
+    if (list == ctx_.lookups->lists->end() || list->second.size() != p.values.size()) {
+      return std::nullopt;  // a pass split the list (a wildcard value, say): inline
+    }
+    for (const auto& v : p.values) {
+      const std::string literal = v.pattern.Literal();
+      if (v.kind != Value::Kind::kString || !v.pattern.IsPlain() || literal.empty() ||
+          literal.size() >= kLookupValueBytes || HasNonAsciiCasedLetter(literal) ||
+          text::HasControlCharacter(literal)) {
+        return std::nullopt;
+      }
+    }
+    const std::string folder = ctx_.mapping.Option("lookup_folder", kDefaultLookupFolder);
+    if (folder.find('"') != std::string::npos) return std::nullopt;
+    ctx_.lookups->read->insert(p.list);
+    return Guard(field,
+                 fmt::format("lookupContains(path://\"{}/{}\", {}=value)", folder, p.list, field),
+                 negated);
+  }
+
   // A whole-value RE2 regex for a Sigma pattern, anchored so it means the same whether
   // `matches` tests the whole value or searches in it.
   static std::string PatternRegex(const Predicate& p, const Value& v) {
@@ -236,7 +278,7 @@ class SumoCorrelation : public CorrelationWriter {
       return std::nullopt;
     }
     const auto& source = ctx_.sources[0];
-    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target, ctx_.lookups};
     std::set<std::string> extra(source.group_fields.begin(), source.group_fields.end());
     if (!source.value_field.empty()) extra.insert(source.value_field);
     auto query = SumoGenerator(ec, extra).Run();
@@ -286,7 +328,7 @@ class SumoCorrelation : public CorrelationWriter {
     }
     std::vector<std::string> tests;
     for (const auto& source : ctx_.sources) {
-      EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+      EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target, ctx_.lookups};
       SumoGenerator emitter(ec);
       std::string test = emitter.WhereFor(*source.rule);
       if (emitter.failed()) return std::nullopt;
@@ -401,7 +443,7 @@ class SumoAggregate : public CorrelationWriter {
       CollectFields(*filter, fields);
       for (const auto& f : fields) want(f);
     }
-    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target, ctx_.lookups};
     SumoGenerator emitter(ec, extra);
     auto query = emitter.Run();
     if (!query) return std::nullopt;

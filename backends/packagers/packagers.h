@@ -66,6 +66,9 @@ void QradarReferenceSets(const std::vector<const Output*>& outputs, const std::s
 // QRadar saved searches for the Ariel API.
 void Qradar(const std::vector<const Output*>& outputs, const std::string& folder,
             BundleFiles& files);
+// Sumo Logic lookup tables (definitions and rows) for the lists the searches read.
+void SumoLookupTables(const std::vector<const Output*>& outputs, const std::string& folder,
+                      const ir::Placeholders& lists, BundleFiles& files);
 // Sumo Logic scheduled searches in a content folder export.
 void Sumo(const std::vector<const Output*>& outputs, const std::string& folder, BundleFiles& files);
 // Google SecOps YARA-L rule files.

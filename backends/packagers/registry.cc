@@ -21,6 +21,7 @@ ListPackager FindListPackager(std::string_view id) {
   if (id == "spl") return SplunkLookups;
   if (id == "cql") return LogscaleFiles;
   if (id == "aql") return QradarReferenceSets;
+  if (id == "sumo") return SumoLookupTables;
   if (id == "yaral") return YaralReferenceLists;
   return nullptr;
 }

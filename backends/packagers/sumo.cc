@@ -41,4 +41,29 @@ void Sumo(const std::vector<const Output*>& outputs, const std::string& folder,
       children);
 }
 
+// Each list the searches read as a lookup table: lookup_tables/<name>.json, the table's content
+// definition (one string field, `value`, its primary key) to import into the folder the queries
+// name (mapping option lookup_folder; by default the bundle's "refract" folder imported into
+// Admin Recommended), and lookup_tables/<name>.csv, its rows, to upload into the table
+// (POST /v1/lookupTables/{id}/upload, or the table's Upload in the Library).
+// https://www.sumologic.com/help/docs/search/lookup-tables/create-update-lookup-table/
+void SumoLookupTables(const std::vector<const Output*>& outputs, const std::string& folder,
+                      const ir::Placeholders& lists, BundleFiles& files) {
+  std::set<std::string> read;
+  for (const Output* o : outputs) read.insert(o->lists.begin(), o->lists.end());
+  for (const auto& name : read) {
+    auto list = lists.find(name);
+    if (list == lists.end()) continue;
+    files[folder + "/lookup_tables/" + name + ".json"] = fmt::format(
+        "{{\"type\": \"LookupTableSyncDefinition\", \"name\": {}, \"description\": {}, "
+        "\"fields\": [{{\"fieldName\": \"value\", \"fieldType\": \"string\"}}], "
+        "\"primaryKeys\": [\"value\"], \"ttl\": 0, \"sizeLimitAction\": "
+        "\"StopIncomingMessages\"}}\n",
+        Q(name),
+        Q(fmt::format("The |expand placeholder %{}% of the rules that read it, {} value(s)", name,
+                      list->second.size())));
+    files[folder + "/lookup_tables/" + name + ".csv"] = ValueCsv(list->second);
+  }
+}
+
 }  // namespace refract::packagers

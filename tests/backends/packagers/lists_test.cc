@@ -40,6 +40,17 @@ TEST(LogscaleFiles, AListIsOneColumnCsvUnderFiles) {
   EXPECT_EQ(files.at("out/files/nets.csv"), "value\n192.0.2.0/24\n");
 }
 
+TEST(SumoLookupTablesPackager, ATableIsItsDefinitionAndItsRows) {
+  auto files = Package(SumoLookupTables, {"users"}, {{"users", {"a@x"}}});
+  EXPECT_EQ(
+      files.at("out/lookup_tables/users.json"),
+      "{\"type\": \"LookupTableSyncDefinition\", \"name\": \"users\", \"description\": "
+      "\"The |expand placeholder %users% of the rules that read it, 1 value(s)\", \"fields\": "
+      "[{\"fieldName\": \"value\", \"fieldType\": \"string\"}], \"primaryKeys\": "
+      "[\"value\"], \"ttl\": 0, \"sizeLimitAction\": \"StopIncomingMessages\"}\n");
+  EXPECT_EQ(files.at("out/lookup_tables/users.csv"), "value\na@x\n");
+}
+
 TEST(ListPackagers, AListNoQueryReadsIsNotWritten) {
   auto files = Package(SplunkLookups, {}, {{"names", {"a"}}});
   EXPECT_TRUE(files.empty());

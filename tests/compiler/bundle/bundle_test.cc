@@ -248,6 +248,19 @@ TEST(Bundle, QradarSearchesReadTheirListsAsReferenceSets) {
             std::string::npos);
 }
 
+TEST(Bundle, SumoSearchesReadTheirListsAsLookupTables) {
+  auto files = PackBundle();
+  ASSERT_TRUE(files.count("sumo/lookup_tables/tor_exit_nodes.json"));
+  ASSERT_TRUE(files.count("sumo/lookup_tables/tor_exit_nodes.csv"));
+  YAML::Node table = YAML::Load(files.at("sumo/lookup_tables/tor_exit_nodes.json"));
+  EXPECT_EQ(table["type"].as<std::string>(), "LookupTableSyncDefinition");
+  EXPECT_EQ(table["primaryKeys"][0].as<std::string>(), "value");
+  EXPECT_NE(files.at("sumo/scheduled_searches.json")
+                .find("lookupContains(path://\\\"/Library/Admin Recommended/refract/"
+                      "tor_exit_nodes\\\", properties_ipAddress=value)"),
+            std::string::npos);
+}
+
 TEST(Bundle, InlineListsBreakSentinelsLimit) {
   Diagnostics left_out;
   auto files = PackBundle(false, &left_out);

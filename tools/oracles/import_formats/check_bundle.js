@@ -519,6 +519,55 @@ function checkQradarReferenceSets(folder) {
     }
   }
 }
+// Sumo Logic lookup tables the searches read with lookupContains(path://"<folder>/<name>",
+// field=column): lookup_tables/<name>.json, a LookupTableSyncDefinition the content export
+// schema accepts (checked with the searches' export) whose fields hold the column, and
+// lookup_tables/<name>.csv, its rows, with a header of those fields (sumologic.com lookup and
+// lookupContains operators: a header line, values under 1,024 bytes).
+function checkSumoLookupTables(folder) {
+  const fmt = 'sumo logic lookup tables';
+  const reads = new Map();
+  for (const f of list(folder, '.json')) {
+    for (const m of read(f).matchAll(
+             /lookupContains\(path:\/\/\\"([^"\\]*)\\",\s*[^=\s]+=([A-Za-z0-9_]+)\)/g)) {
+      reads.set(m[1].split('/').pop(), {column: m[2], where: f});
+    }
+  }
+  const tables = `${folder}/lookup_tables`;
+  const names = new Set(list(tables, '.json').map((f) => path.basename(f, '.json')));
+  for (const name of names) {
+    format(fmt).files++;
+    const where = `${tables}/${name}.json`;
+    let table = {};
+    try {
+      table = JSON.parse(read(where));
+    } catch (e) {
+      fail(fmt, where, `JSON: ${e.message}`);
+      continue;
+    }
+    if (table.name !== name) fail(fmt, where, `name ${table.name} is not the file name`);
+    const fields = (table.fields || []).map((f) => f.fieldName);
+    const r = reads.get(name);
+    if (!r) {
+      fail(fmt, where, 'no search reads it');
+    } else if (!fields.includes(r.column)) {
+      fail(fmt, r.where, `reads column ${r.column}, which table ${name} lacks`);
+    }
+    const csv = `${tables}/${name}.csv`;
+    const rows = exists(csv) ? parseCsv(read(csv)) : null;
+    if (!rows || rows.length < 2) {
+      fail(fmt, csv, 'no CSV of rows with a header');
+      continue;
+    }
+    if (rows[0].join(',') !== fields.join(',')) fail(fmt, csv, 'header is not the table\'s fields');
+    if (rows.some((row) => row.some((v) => Buffer.byteLength(v) >= 1024))) {
+      fail(fmt, csv, 'a value of 1,024 bytes or more');
+    }
+  }
+  for (const [name, r] of reads) {
+    if (!names.has(name)) fail(fmt, r.where, `reads lookup table ${name}, which the bundle lacks`);
+  }
+}
 // RFC 4180 records (the last line break optional), or null when a quote is unbalanced.
 function parseCsv(text) {
   const rows = [];
@@ -849,6 +898,8 @@ checkLogscale('cql');
 checkLogscaleFiles('cql');
 checkQradarReferenceSets('aql');
 for (const f of list('sumo', '.json')) checkSumo(f);
+for (const f of list('sumo/lookup_tables', '.json')) checkSumo(f);
+checkSumoLookupTables('sumo');
 if (exists('attack-navigator-layer.json')) checkNavigator('attack-navigator-layer.json');
 
 let total = 0;
