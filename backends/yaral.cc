@@ -240,10 +240,9 @@ class YaralCorrelation : public CorrelationWriter {
 
   std::optional<std::string> Run() {
     const ir::CorrelationKind type = spec_.kind;
-    if (Refuses(
-            type == ir::CorrelationKind::kValueAvg || type == ir::CorrelationKind::kValuePercentile,
-            std::string(ir::CorrelationKindName(type)) +
-                " (YARA-L outcome aggregates are count, count_distinct, sum, min, max and arrays)"))
+    if (Refuses(type == ir::CorrelationKind::kValuePercentile,
+                "value_percentile (YARA-L documents no percentile function for detection rules: "
+                "https://cloud.google.com/chronicle/docs/yara-l/functions)"))
       return std::nullopt;
     if (Refuses(spec_.group_by.empty(),
                 "a correlation without group-by (YARA-L needs match placeholders)") ||
@@ -291,9 +290,14 @@ class YaralCorrelation : public CorrelationWriter {
     };
     if (type == ir::CorrelationKind::kEventCount) {
       condition = bounds("#e");
-    } else if (type == ir::CorrelationKind::kValueCount || type == ir::CorrelationKind::kValueSum) {
+    } else if (type == ir::CorrelationKind::kValueCount || type == ir::CorrelationKind::kValueSum ||
+               type == ir::CorrelationKind::kValueAvg) {
+      // window.avg() averages a match window's values.
+      // https://cloud.google.com/chronicle/docs/detection/yara-l-2-0-functions/window-avg
       std::string value = Field(ctx_.sources[0].value_field);
-      std::string fn = type == ir::CorrelationKind::kValueCount ? "count_distinct" : "sum";
+      std::string fn = type == ir::CorrelationKind::kValueCount ? "count_distinct"
+                       : type == ir::CorrelationKind::kValueSum ? "sum"
+                                                                : "window.avg";
       const std::string name(ir::CorrelationKindName(type));
       outcome = fmt::format("    ${} = {}({})\n", name, fn, value);
       condition = "$e and " + bounds("$" + name);
@@ -398,10 +402,13 @@ class YaralAggregate : public CorrelationWriter {
                  (m.limit.empty() || std::stoll(m.limit) != 25)) {
         ctx_.Approximates(fmt::format("array_distinct() keeps up to 25 values of {}, not {}",
                                       m.written_field, m.limit.empty() ? "all" : m.limit));
-      } else if (Refuses(m.kind == ir::MeasureKind::kAvg,
-                         "an avg measure (detection-rule outcomes have no avg())"))
-        return std::nullopt;
-      outcome += fmt::format("    ${} = {}\n", m.name, SpellMeasure(kMeasures, text));
+      }
+      // Detection-rule outcomes average with window.avg(), not avg() (a search function).
+      // https://cloud.google.com/chronicle/docs/detection/yara-l-2-0-functions/window-avg
+      std::string measure = m.kind == ir::MeasureKind::kAvg
+                                ? fmt::format("window.avg({})", text.field)
+                                : SpellMeasure(kMeasures, text);
+      outcome += fmt::format("    ${} = {}\n", m.name, measure);
     }
     for (const auto& column : spec_.columns) {
       outcome += fmt::format(
