@@ -185,6 +185,14 @@ class EqlCorrelation : public CorrelationWriter {
 
   std::optional<std::string> Run() {
     const ir::CorrelationKind type = spec_.kind;
+    // An unordered `sample` would fit temporal, but samples read no timestamp, so nothing
+    // bounds them by the timespan. https://www.elastic.co/docs/reference/query-languages/eql
+    if (type == ir::CorrelationKind::kTemporal) {
+      ctx_.Unsupported(
+          "temporal (EQL sequences are ordered, and its unordered samples read no timestamp, so "
+          "no timespan bounds them: the esql target counts)");
+      return std::nullopt;
+    }
     if (type != ir::CorrelationKind::kEventCount && type != ir::CorrelationKind::kTemporalOrdered) {
       ctx_.Unsupported(
           std::string(ir::CorrelationKindName(type)) +
