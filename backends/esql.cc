@@ -164,6 +164,36 @@ class EsqlEmitter : public TextGenerator {
   }
 
  private:
+  // Sigma text such as '1442' compared for equality with a numeric column (ECS
+  // source.as.number is a long) means that number: ES|QL casts string literals implicitly only
+  // to dates, durations, ip, version and boolean, so the text would be a type error.
+  // https://www.elastic.co/docs/reference/query-languages/esql/esql-implicit-casting
+  std::optional<std::string> NumericTextOnNumberColumn(const Predicate& p,
+                                                       const std::string& column, bool negated) {
+    static const std::set<std::string> kNumeric = {"long", "integer", "double", "unsigned_long"};
+    if (p.op != Op::kEq || kNumeric.count(FieldType(p.field)) == 0) return std::nullopt;
+    std::vector<std::string> numbers;
+    for (const auto& v : p.values) {
+      const std::string text = v.pattern.Literal();
+      if (!v.pattern.IsPlain() || text.empty() || text.size() > 18 ||
+          !std::all_of(text.begin(), text.end(),
+                       [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; })) {
+        return std::nullopt;
+      }
+      numbers.push_back(std::to_string(std::stoll(text)));
+    }
+    if (numbers.size() > 1 && !p.all_of) {
+      std::string list;
+      for (size_t i = 0; i < numbers.size(); ++i) list += (i ? ", " : "") + numbers[i];
+      return Guard(column, fmt::format("{} IN ({})", column, list), negated);
+    }
+    std::vector<std::string> parts;
+    for (const auto& n : numbers) {
+      parts.push_back(Guard(column, fmt::format("{} == {}", column, n), negated));
+    }
+    return Join(parts, p.all_of);
+  }
+
   // DATE_EXTRACT takes java.time ChronoField names; the ISO week is not one of them.
   // https://www.elastic.co/guide/en/elasticsearch/reference/current/esql-functions-operators.html#esql-date_extract
   std::string TimePartTests(const Predicate& p, const std::string& field, bool negated) {
@@ -206,6 +236,7 @@ class EsqlEmitter : public TextGenerator {
   // outside ASCII (whose lowercase the backend does not compute) go through RLIKE with [aA]
   // classes.
   std::string StringTests(const Predicate& p, const std::string& column, bool negated) {
+    if (auto numbers = NumericTextOnNumberColumn(p, column, negated)) return *numbers;
     const std::string field = TextSubject(p, column);
     std::vector<std::string> parts;
     std::vector<std::string> equal_values;
