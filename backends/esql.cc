@@ -73,12 +73,41 @@ class EsqlEmitter : public TextGenerator {
  public:
   explicit EsqlEmitter(const EmitContext& ctx) : TextGenerator(ctx, kEsqlDialect) {}
 
+  // FROM, then WHERE. With lookup joins, the conjuncts that read none filter first, so the
+  // joins run on the rows they keep, then a second WHERE tests the rest.
   std::optional<std::string> Run() {
-    auto where = Condition(ctx_.rule.condition);
-    if (!where) return std::nullopt;
     std::string from = fmt::format("FROM {}", Source(ctx_.rule));
     if (ctx_.rule.condition.kind == ir::Expr::Kind::kTrue) return from;
-    return from + "\n| WHERE " + *where;
+    std::vector<std::string> before;
+    std::vector<std::string> after;
+    const std::vector<const ir::Expr*> conjuncts = Conjuncts(ctx_.rule.condition);
+    for (const ir::Expr* conjunct : conjuncts) {
+      const size_t joins = joins_.size();
+      auto text = Condition(*conjunct);
+      if (!text) return std::nullopt;
+      bool wrap = conjuncts.size() > 1 && conjunct->kind == ir::Expr::Kind::kOr;
+      std::string part = wrap ? "(" + *text + ")" : *text;
+      (joins_.size() > joins ? after : before).push_back(part);
+    }
+    std::string query = from;
+    if (!before.empty()) query += "\n| WHERE " + JoinText(before, " AND ");
+    for (const auto& join : joins_) query += join;
+    if (!after.empty()) query += "\n| WHERE " + JoinText(after, " AND ");
+    // The join's columns are the query's own, not the events'.
+    return joins_.empty() ? query : query + "\n| DROP refract_*";
+  }
+
+  // The LOOKUP JOIN stages the conditions written so far read, to go right after FROM.
+  const std::vector<std::string>& joins() const { return joins_; }
+
+  // `query` with `joins` after its first line (the FROM).
+  static std::string WithJoins(const std::string& query, const std::vector<std::string>& joins) {
+    if (joins.empty()) return query;
+    size_t end = query.find('\n');
+    std::string head = end == std::string::npos ? query : query.substr(0, end);
+    std::string tail = end == std::string::npos ? "" : query.substr(end);
+    for (const auto& join : joins) head += join;
+    return head + tail;
   }
 
   static std::string Source(const ir::Rule& rule) {
@@ -164,14 +193,19 @@ class EsqlEmitter : public TextGenerator {
   }
 
  private:
+  // True when the mapping types `field` as one of ES|QL's numeric types.
+  bool IsNumericColumn(const std::string& field) const {
+    static const std::set<std::string> kNumeric = {"long", "integer", "double", "unsigned_long"};
+    return kNumeric.count(FieldType(field)) > 0;
+  }
+
   // Sigma text such as '1442' compared for equality with a numeric column (ECS
   // source.as.number is a long) means that number: ES|QL casts string literals implicitly only
   // to dates, durations, ip, version and boolean, so the text would be a type error.
   // https://www.elastic.co/docs/reference/query-languages/esql/esql-implicit-casting
   std::optional<std::string> NumericTextOnNumberColumn(const Predicate& p,
                                                        const std::string& column, bool negated) {
-    static const std::set<std::string> kNumeric = {"long", "integer", "double", "unsigned_long"};
-    if (p.op != Op::kEq || kNumeric.count(FieldType(p.field)) == 0) return std::nullopt;
+    if (p.op != Op::kEq || !IsNumericColumn(p.field)) return std::nullopt;
     std::vector<std::string> numbers;
     for (const auto& v : p.values) {
       const std::string text = v.pattern.Literal();
@@ -193,6 +227,43 @@ class EsqlEmitter : public TextGenerator {
     }
     return Join(parts, p.all_of);
   }
+
+  // A predicate holding a whole |expand list of strings, read from the lookup index
+  // `refract_<name>` when lists are deployed: the field's lower-cased text joined on the index's
+  // key (its values lower-cased, as the inline TO_LOWER(f) IN (...) reads them), the match's
+  // `refract_<name>_hit` renamed per read. A LOOKUP JOIN keeps unmatched rows with null
+  // columns, so the test is `IS NOT NULL`. |cased matches, letters ASCII folding misses and
+  // list names an index cannot take stay inline. nullopt: write the values inline.
+  // https://www.elastic.co/docs/reference/query-languages/esql/esql-lookup-join
+  std::optional<std::string> LookupJoin(const Predicate& p, const std::string& column,
+                                        bool negated) {
+    if (ctx_.lookups == nullptr || p.list.empty() || p.all_of || p.cased || p.op != Op::kEq ||
+        IsNumericColumn(p.field) || !std::all_of(p.list.begin(), p.list.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+        })) {
+      return std::nullopt;
+    }
+    auto list = ctx_.lookups->lists->find(p.list);
+    if (list == ctx_.lookups->lists->end() || list->second.size() != p.values.size()) {
+      return std::nullopt;  // a pass split the list (a wildcard value, say): inline
+    }
+    for (const auto& v : p.values) {
+      const std::string literal = v.pattern.Literal();
+      if (v.kind != Value::Kind::kString || !v.pattern.IsPlain() || literal.empty() ||
+          HasNonAsciiCasedLetter(literal) || text::HasControlCharacter(literal)) {
+        return std::nullopt;
+      }
+    }
+    const std::string hit = fmt::format("refract_hit_{}", ctx_.lookups->read->size() + 1);
+    ctx_.lookups->read->insert(p.list);
+    const std::string index = "refract_" + p.list;
+    joins_.push_back(fmt::format(
+        "\n| EVAL {0}_key = TO_LOWER({1})\n| LOOKUP JOIN {0} ON {0}_key\n| RENAME {0}_hit AS {2}",
+        index, TextSubject(p, column), hit));
+    return Guard(column, hit + " IS NOT NULL", negated);
+  }
+
+  std::vector<std::string> joins_;
 
   // DATE_EXTRACT takes java.time ChronoField names; the ISO week is not one of them.
   // https://www.elastic.co/guide/en/elasticsearch/reference/current/esql-functions-operators.html#esql-date_extract
@@ -237,6 +308,7 @@ class EsqlEmitter : public TextGenerator {
   // classes.
   std::string StringTests(const Predicate& p, const std::string& column, bool negated) {
     if (auto numbers = NumericTextOnNumberColumn(p, column, negated)) return *numbers;
+    if (auto join = LookupJoin(p, column, negated)) return *join;
     const std::string field = TextSubject(p, column);
     std::vector<std::string> parts;
     std::vector<std::string> equal_values;
@@ -295,15 +367,19 @@ class EsqlCorrelation : public CorrelationWriter {
         type == ir::CorrelationKind::kTemporal || type == ir::CorrelationKind::kTemporalOrdered;
     std::vector<std::string> conditions;
     std::set<std::string> indices;
+    std::vector<std::string> joins;
     for (const auto& source : ctx_.sources) {
-      EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
-      auto condition = EsqlEmitter(ec).Condition(source.rule->condition);
+      EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target, ctx_.lookups};
+      EsqlEmitter emitter(ec);
+      auto condition = emitter.Condition(source.rule->condition);
       if (!condition) return std::nullopt;
       conditions.push_back(*condition);
       indices.insert(EsqlEmitter::Source(*source.rule));
+      joins.insert(joins.end(), emitter.joins().begin(), emitter.joins().end());
     }
     std::string from = "FROM ";
     for (const auto& index : indices) from += (from.size() > 5 ? "," : "") + index;
+    from = EsqlEmitter::WithJoins(from, joins);
     const std::string time = ctx_.mapping.Option("time_field", "@timestamp");
     std::string by = fmt::format("refract_bucket = BUCKET({}, {})", Field(time),
                                  SpanLiteral(spec_.window.span_seconds));
@@ -447,7 +523,7 @@ class EsqlAggregate : public CorrelationWriter {
 
   std::optional<std::string> Run() {
     const auto& source = ctx_.sources[0];
-    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target};
+    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target, ctx_.lookups};
     EsqlEmitter emitter(ec);
     const std::string time = Field(ctx_.mapping.Option("time_field", "@timestamp"));
     std::string where =
@@ -521,7 +597,7 @@ class EsqlAggregate : public CorrelationWriter {
       columns += (columns.empty() ? "" : ", ") + fmt::format("{} = {}", Field(column.name), value);
     }
     if (!columns.empty()) out += "\n| EVAL " + columns;
-    return out;
+    return EsqlEmitter::WithJoins(out, emitter.joins());
   }
 
  private:

@@ -5,6 +5,7 @@
 
 #include "backends/packagers/package_text.h"
 #include "backends/packagers/packagers.h"
+#include "compiler/text/utf8.h"
 
 namespace refract::packagers {
 
@@ -101,6 +102,38 @@ void KibanaEsql(const std::vector<const Output*>& outputs, const std::string& fo
 void KibanaLucene(const std::vector<const Output*>& outputs, const std::string& folder,
                   BundleFiles& files) {
   Kibana("query", "lucene", outputs, folder, files);
+}
+
+// Each list the ES|QL rules read as a lookup index, refract_<name>: lookup_indices/<index>.json,
+// the body of `PUT <index>` (index.mode lookup; a keyword key, the values lower-cased as the
+// rules' TO_LOWER() reads them, and a boolean hit), and lookup_indices/<index>.ndjson, the body
+// of `POST <index>/_bulk`, one document a value. Each value once: LOOKUP JOIN adds a row per
+// matching document.
+// https://www.elastic.co/docs/reference/query-languages/esql/esql-lookup-join
+// https://www.elastic.co/docs/reference/elasticsearch/index-settings/index-modules#index-mode-setting
+void KibanaLookupIndices(const std::vector<const Output*>& outputs, const std::string& folder,
+                         const ir::Placeholders& lists, BundleFiles& files) {
+  std::set<std::string> read;
+  for (const Output* o : outputs) read.insert(o->lists.begin(), o->lists.end());
+  for (const auto& name : read) {
+    auto list = lists.find(name);
+    if (list == lists.end()) continue;
+    const std::string index = "refract_" + name;
+    files[folder + "/lookup_indices/" + index + ".json"] = fmt::format(
+        "{{\"settings\": {{\"index\": {{\"mode\": \"lookup\"}}}}, \"mappings\": "
+        "{{\"properties\": {{\"{0}_key\": {{\"type\": \"keyword\"}}, \"{0}_hit\": "
+        "{{\"type\": \"boolean\"}}}}}}}}\n",
+        index);
+    std::set<std::string> seen;
+    std::string bulk;
+    for (const auto& v : list->second) {
+      std::string key = text::AsciiLower(v);
+      if (!seen.insert(key).second) continue;
+      bulk += fmt::format("{{\"index\": {{}}}}\n{{\"{0}_key\": {1}, \"{0}_hit\": true}}\n", index,
+                          Q(key));
+    }
+    files[folder + "/lookup_indices/" + index + ".ndjson"] = bulk;
+  }
 }
 
 }  // namespace refract::packagers

@@ -53,6 +53,9 @@ void SplunkLookups(const std::vector<const Output*>& outputs, const std::string&
 // Splunk savedsearches.conf.
 void Splunk(const std::vector<const Output*>& outputs, const std::string& folder,
             BundleFiles& files);
+// Elasticsearch lookup indices (settings, mappings and documents) for the lists ES|QL rules read.
+void KibanaLookupIndices(const std::vector<const Output*>& outputs, const std::string& folder,
+                         const ir::Placeholders& lists, BundleFiles& files);
 // Elastic detection rules (NDJSON) of type eql, esql and query (Lucene).
 void KibanaEql(const std::vector<const Output*>& outputs, const std::string& folder,
                BundleFiles& files);

@@ -22,6 +22,7 @@ ListPackager FindListPackager(std::string_view id) {
   if (id == "cql") return LogscaleFiles;
   if (id == "aql") return QradarReferenceSets;
   if (id == "sumo") return SumoLookupTables;
+  if (id == "esql") return KibanaLookupIndices;
   if (id == "yaral") return YaralReferenceLists;
   return nullptr;
 }

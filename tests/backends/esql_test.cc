@@ -21,5 +21,60 @@ TEST(EsqlNumbers, DigitTextOnALongColumnComparesAsNumbers) {
       << query;
 }
 
+// The query of `detection` over Entra ID sign-ins with lists read from lookup indices, and the
+// lists it reads.
+std::pair<std::string, std::vector<std::string>> LookupQuery(std::string_view detection) {
+  Session session;
+  session.backends = {FindBackend("esql")};
+  session.lookups = true;
+  session.placeholders = {{"users", {"A@x", "b@x"}},
+                          {"accented", {"\xc3\x89lise@x", "b@x"}},
+                          {"Mixed", {"a@x", "b@x"}},
+                          {"admins", {"root", "adm_*"}}};
+  Diagnostics setup;
+  if (!session.Init({}, setup)) return {"session set-up failed", {}};
+  FileResult r = CompileText("rule.yml", testing::RuleWithDetection(detection, kSignIns), session);
+  if (r.outputs.empty()) return {"no output", {}};
+  return {r.outputs[0].text, r.outputs[0].lists};
+}
+
+TEST(EsqlLookupIndices, AListIsJoinedAfterTheFiltersThatNeedNoList) {
+  auto [query, lists] = LookupQuery(
+      "  a: {ResultType: '0'}\n  s: {UserPrincipalName|expand: '%users%'}\n"
+      "  condition: a and not s\n");
+  EXPECT_EQ(query,
+            "FROM logs-*\n"
+            "| WHERE event.category == \"authentication\" AND event.dataset == "
+            "\"azure.signinlogs\" AND azure.signinlogs.result_type == \"0\"\n"
+            "| EVAL refract_users_key = TO_LOWER(azure.signinlogs.properties.user_principal_name)\n"
+            "| LOOKUP JOIN refract_users ON refract_users_key\n"
+            "| RENAME refract_users_hit AS refract_hit_1\n"
+            "| WHERE NOT ((azure.signinlogs.properties.user_principal_name IS NOT NULL AND "
+            "refract_hit_1 IS NOT NULL))\n"
+            "| DROP refract_*");
+  EXPECT_EQ(lists, std::vector<std::string>{"users"});
+}
+
+TEST(EsqlLookupIndices, TwoReadsOfOneListKeepTheirOwnHits) {
+  auto [query, lists] = LookupQuery(
+      "  a: {UserPrincipalName|expand: '%users%'}\n  b: {UserId|expand: '%users%'}\n"
+      "  condition: a or b\n");
+  EXPECT_NE(query.find("AS refract_hit_1"), std::string::npos) << query;
+  EXPECT_NE(query.find("AS refract_hit_2"), std::string::npos) << query;
+  EXPECT_NE(query.find("refract_hit_1 IS NOT NULL OR "), std::string::npos) << query;
+}
+
+TEST(EsqlLookupIndices, WhatTheIndexCannotHoldAsItIsStaysInline) {
+  for (const char* detection :
+       {"  s: {UserPrincipalName|cased|expand: '%users%'}\n  condition: s\n",
+        "  s: {UserPrincipalName|expand: '%accented%'}\n  condition: s\n",
+        "  s: {UserPrincipalName|expand: '%Mixed%'}\n  condition: s\n",
+        "  s: {UserPrincipalName|expand: '%admins%'}\n  condition: s\n"}) {
+    auto [query, lists] = LookupQuery(detection);
+    EXPECT_EQ(query.find("LOOKUP JOIN"), std::string::npos) << detection << query;
+    EXPECT_TRUE(lists.empty()) << detection;
+  }
+}
+
 }  // namespace
 }  // namespace refract

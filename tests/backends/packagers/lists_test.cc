@@ -51,6 +51,17 @@ TEST(SumoLookupTablesPackager, ATableIsItsDefinitionAndItsRows) {
   EXPECT_EQ(files.at("out/lookup_tables/users.csv"), "value\na@x\n");
 }
 
+TEST(KibanaLookupIndices, AnIndexInLookupModeHoldsEachLowerCasedValueOnce) {
+  auto files = Package(KibanaLookupIndices, {"users"}, {{"users", {"A@x", "a@X", "b@x"}}});
+  EXPECT_EQ(files.at("out/lookup_indices/refract_users.json"),
+            "{\"settings\": {\"index\": {\"mode\": \"lookup\"}}, \"mappings\": {\"properties\": "
+            "{\"refract_users_key\": {\"type\": \"keyword\"}, \"refract_users_hit\": {\"type\": "
+            "\"boolean\"}}}}\n");
+  EXPECT_EQ(files.at("out/lookup_indices/refract_users.ndjson"),
+            "{\"index\": {}}\n{\"refract_users_key\": \"a@x\", \"refract_users_hit\": true}\n"
+            "{\"index\": {}}\n{\"refract_users_key\": \"b@x\", \"refract_users_hit\": true}\n");
+}
+
 TEST(ListPackagers, AListNoQueryReadsIsNotWritten) {
   auto files = Package(SplunkLookups, {}, {{"names", {"a"}}});
   EXPECT_TRUE(files.empty());

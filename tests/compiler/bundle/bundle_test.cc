@@ -261,6 +261,19 @@ TEST(Bundle, SumoSearchesReadTheirListsAsLookupTables) {
             std::string::npos);
 }
 
+TEST(Bundle, EsqlRulesJoinTheirListsFromLookupIndices) {
+  auto files = PackBundle();
+  ASSERT_TRUE(files.count("esql/lookup_indices/refract_tor_exit_nodes.json"));
+  ASSERT_TRUE(files.count("esql/lookup_indices/refract_tor_exit_nodes.ndjson"));
+  EXPECT_NE(files.at("esql/rules.ndjson")
+                .find("| EVAL refract_tor_exit_nodes_key = TO_LOWER(TO_STRING(source.ip))\\n| "
+                      "LOOKUP JOIN refract_tor_exit_nodes ON refract_tor_exit_nodes_key"),
+            std::string::npos);
+  // The numeric ASN list stays inline, as numbers: a long column takes no lower-cased key.
+  EXPECT_FALSE(files.count("esql/lookup_indices/refract_hosting_asns.json"));
+  EXPECT_NE(files.at("esql/rules.ndjson").find("source.as.number IN (1442, "), std::string::npos);
+}
+
 TEST(Bundle, InlineListsBreakSentinelsLimit) {
   Diagnostics left_out;
   auto files = PackBundle(false, &left_out);

@@ -568,6 +568,79 @@ function checkSumoLookupTables(folder) {
     if (!names.has(name)) fail(fmt, r.where, `reads lookup table ${name}, which the bundle lacks`);
   }
 }
+// Elasticsearch lookup indices the ES|QL rules join: `LOOKUP JOIN <index> ON <key>` needs
+// lookup_indices/<index>.json, a create-index body in the lookup index mode whose mappings hold
+// the key, and <index>.ndjson, a _bulk body (action line, document line) with each key once
+// (a LOOKUP JOIN adds a row per matching document) and, where the rule lower-cases the field
+// (TO_LOWER), no upper-case key (elastic.co ES|QL LOOKUP JOIN; index modules, index.mode).
+function checkLookupIndices(folder) {
+  const fmt = 'elastic lookup indices';
+  const reads = new Map();
+  for (const f of list(folder, '.ndjson')) {
+    for (const line of read(f).split('\n').filter((l) => l.trim())) {
+      let rule = {};
+      try {
+        rule = JSON.parse(line);
+      } catch (e) {
+        continue;  // the rules' own JSON is checkElastic's
+      }
+      const query = String(rule.query || '');
+      for (const m of query.matchAll(/\| LOOKUP JOIN ([A-Za-z0-9_.-]+) ON ([A-Za-z0-9_.]+)/g)) {
+        const lower = new RegExp(`EVAL ${m[2].replace(/\./g, '\\.')} = TO_LOWER\\(`).test(query);
+        reads.set(m[1], {key: m[2], lower: lower || (reads.get(m[1]) || {}).lower, where: f});
+      }
+    }
+  }
+  const dir = `${folder}/lookup_indices`;
+  const names = new Set(list(dir, '.json').map((f) => path.basename(f, '.json')));
+  for (const name of names) {
+    format(fmt).files++;
+    const where = `${dir}/${name}.json`;
+    let body = {};
+    try {
+      body = JSON.parse(read(where));
+    } catch (e) {
+      fail(fmt, where, `JSON: ${e.message}`);
+      continue;
+    }
+    const mode = ((body.settings || {}).index || {}).mode || (body.settings || {})['index.mode'];
+    if (mode !== 'lookup') fail(fmt, where, `index mode ${mode}, not lookup`);
+    const properties = (body.mappings || {}).properties || {};
+    const r = reads.get(name);
+    if (!r) {
+      fail(fmt, where, 'no rule joins it');
+      continue;
+    }
+    if (!properties[r.key]) fail(fmt, where, `no mapping for the join key ${r.key}`);
+    const bulk = `${dir}/${name}.ndjson`;
+    const lines = exists(bulk) ? read(bulk).split('\n').filter((l) => l) : [];
+    if (!lines.length || lines.length % 2) fail(fmt, bulk, 'not a _bulk body of action and document');
+    const keys = new Set();
+    for (let i = 0; i + 1 < lines.length; i += 2) {
+      let action;
+      let doc;
+      try {
+        action = JSON.parse(lines[i]);
+        doc = JSON.parse(lines[i + 1]);
+      } catch (e) {
+        fail(fmt, `${bulk}:${i + 1}`, `JSON: ${e.message}`);
+        continue;
+      }
+      if (!action.index && !action.create) fail(fmt, `${bulk}:${i + 1}`, 'not an index action');
+      const key = doc[r.key];
+      if (typeof key !== 'string' || !key) fail(fmt, `${bulk}:${i + 2}`, `no ${r.key}`);
+      if (keys.has(key)) fail(fmt, `${bulk}:${i + 2}`, `key ${key} twice`);
+      keys.add(key);
+      if (r.lower && /[A-Z]/.test(key)) fail(fmt, `${bulk}:${i + 2}`, `upper case in ${key}`);
+      for (const field of Object.keys(doc)) {
+        if (!properties[field]) fail(fmt, `${bulk}:${i + 2}`, `${field} is not in the mappings`);
+      }
+    }
+  }
+  for (const [name, r] of reads) {
+    if (!names.has(name)) fail(fmt, r.where, `joins lookup index ${name}, which the bundle lacks`);
+  }
+}
 // RFC 4180 records (the last line break optional), or null when a quote is unbalanced.
 function parseCsv(text) {
   const rows = [];
@@ -896,6 +969,7 @@ if (list('yaral', '.yaral').length) {
 }
 checkLogscale('cql');
 checkLogscaleFiles('cql');
+checkLookupIndices('esql');
 checkQradarReferenceSets('aql');
 for (const f of list('sumo', '.json')) checkSumo(f);
 for (const f of list('sumo/lookup_tables', '.json')) checkSumo(f);
