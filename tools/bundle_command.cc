@@ -112,8 +112,10 @@ int Bundle(int argc, char** argv) {
       inline_lists = true;
     } else if (a == "-q" || a == "--quiet") {
       quiet = true;
-    } else if (!a.empty() && a[0] == '-') {
-      return UsageError("unknown option '" + a + "'");
+    } else if (!a.empty() && a[0] == '-' && a != "-") {
+      return UnknownOption(
+          a, "bundle",
+          {"--output", "--target", "--mapping", "--check", "--inline-lists", "--quiet", "--help"});
     } else {
       paths.push_back(a);
     }
@@ -130,12 +132,14 @@ int Bundle(int argc, char** argv) {
   Diagnostics setup;
   std::vector<std::string> files;
   if (auto error = CollectFiles(paths, &files)) return InputError(*error);
+  if (files.empty()) return NoRulesError(paths);
   bool ok =
       session.Init(mappings, setup) && LoadFolderPlaceholders(files, session.placeholders, setup);
   for (const auto& d : setup.all()) std::cerr << RenderText(d, nullptr);
   if (!ok) return kExitUsage;
 
   std::vector<FileResult> results = CompileAll(files, session);
+  if (HoldsNoDocument(results)) return NoRulesError(paths, "Sigma rule");
   size_t errors = 0;
   for (const auto& r : results) {
     for (const auto& d : r.diagnostics.all()) {

@@ -40,6 +40,8 @@ int Check(int argc, char** argv) {
   std::string format = "text";
   std::string placeholders_file;
   std::vector<std::string> mappings;
+  bool strict = false;
+  bool quiet = false;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> std::optional<std::string> {
@@ -65,8 +67,14 @@ int Check(int argc, char** argv) {
       auto v = value();
       if (!v) return UsageError("--mapping needs a file");
       mappings.push_back(*v);
-    } else if (!a.empty() && a[0] == '-') {
-      return UsageError("unknown option '" + a + "'");
+    } else if (a == "--strict") {
+      strict = true;
+    } else if (a == "-q" || a == "--quiet") {
+      quiet = true;
+    } else if (!a.empty() && a[0] == '-' && a != "-") {
+      return UnknownOption(
+          a, "check",
+          {"--target", "--format", "--placeholders", "--mapping", "--strict", "--quiet", "--help"});
     } else {
       paths.push_back(a);
     }
@@ -91,17 +99,24 @@ int Check(int argc, char** argv) {
   }
   std::vector<std::string> files;
   if (auto error = CollectFiles(paths, &files)) return InputError(*error);
+  if (files.empty()) return NoRulesError(paths);
   if (ok) ok = LoadFolderPlaceholders(files, session.placeholders, setup);
   for (const auto& d : setup.all()) std::cerr << RenderText(d, nullptr);
   if (!ok) return kExitUsage;
 
   std::vector<FileResult> results = CompileAll(files, session);
+  if (HoldsNoDocument(results)) return NoRulesError(paths, "Sigma rule");
   DuplicateDeclarations duplicates;
   for (auto& r : results) duplicates.Check(r.declared, r.diagnostics);
+  // --strict makes every warning an error, as translate's does.
+  auto severity = [&](const Diagnostic& d) {
+    Severity s = Effective(d, targets_chosen);
+    return strict && s == Severity::kWarning ? Severity::kError : s;
+  };
   size_t errors = 0, warnings = 0;
   for (const auto& r : results) {
     for (const auto& d : r.diagnostics.all()) {
-      (Effective(d, targets_chosen) == Severity::kError ? errors : warnings) += 1;
+      (severity(d) == Severity::kError ? errors : warnings) += 1;
     }
   }
   if (format == "sarif") {
@@ -109,20 +124,21 @@ int Check(int argc, char** argv) {
     for (const auto& r : results) sarif_files.push_back({r.path, &r.diagnostics});
     std::error_code ec;
     std::string cwd = std::filesystem::current_path(ec).generic_string();
-    std::cout << RenderSarif(
-        sarif_files, [&](const Diagnostic& d) { return Effective(d, targets_chosen); }, cwd);
+    std::cout << RenderSarif(sarif_files, severity, cwd);
   } else {
     std::string out;
     for (const auto& r : results) {
       for (Diagnostic d : r.diagnostics.all()) {
-        d.severity = Effective(d, targets_chosen);
+        d.severity = severity(d);
         out += format == "json" ? RenderJson(d) + "\n" : RenderText(d, r.source.get());
       }
     }
     std::cout << out;
   }
-  std::cerr << fmt::format("refract check: {} file(s), {} error(s), {} warning(s)\n", files.size(),
-                           errors, warnings);
+  if (!quiet) {
+    std::cerr << fmt::format("refract check: {} file(s), {} error(s), {} warning(s)\n",
+                             files.size(), errors, warnings);
+  }
   return errors > 0 ? kExitRuleErrors : kExitOk;
 }
 

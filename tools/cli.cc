@@ -72,6 +72,26 @@ int InputError(const std::string& message) {
   return kExitRuleErrors;
 }
 
+int NoRulesError(const std::vector<std::string>& paths, std::string_view what) {
+  std::string list;
+  for (const auto& p : paths) list += (list.empty() ? "" : ", ") + p;
+  return UsageError(fmt::format("no {} found in {}", what, list));
+}
+
+bool HoldsNoDocument(const std::vector<FileResult>& results) {
+  return std::all_of(results.begin(), results.end(), [](const FileResult& r) {
+    return r.documents == 0 && r.diagnostics.all().empty();
+  });
+}
+
+int UnknownOption(const std::string& option, const std::string& command,
+                  const std::vector<std::string_view>& known) {
+  std::string flag = option.substr(0, option.find('='));
+  std::string hint = ClosestMatch(flag, known);
+  return UsageError(fmt::format("unknown option '{}' for {}{}", option, command,
+                                hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+}
+
 std::vector<std::string> SplitCommas(const std::string& text) {
   std::vector<std::string> out;
   std::stringstream in(text);

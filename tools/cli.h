@@ -21,6 +21,18 @@ int UsageError(const std::string& message);
 // kExitRuleErrors, since exit 2 is only for a command line refract cannot parse.
 int InputError(const std::string& message);
 
+// The usage error for a run that found no rule in `paths` (an empty folder or file), so a CI job
+// cannot pass on nothing; returns kExitUsage.
+int NoRulesError(const std::vector<std::string>& paths, std::string_view what = "rule files");
+
+// True when no file of `results` holds a YAML document.
+bool HoldsNoDocument(const std::vector<FileResult>& results);
+
+// The usage error for an option `command` does not take, with the closest of `known` as a
+// did-you-mean; returns kExitUsage.
+int UnknownOption(const std::string& option, const std::string& command,
+                  const std::vector<std::string_view>& known);
+
 // "a,b,,c" → {"a", "b", "c"}.
 std::vector<std::string> SplitCommas(const std::string& text);
 

@@ -28,6 +28,7 @@ usage:
   refract bundle PATH... -o DIR [--target ID[,ID...]|all] [--check] [--inline-lists]
   refract list targets
   refract list modifiers
+  refract COMMAND --help
   refract --help | --version
 
 translate options:
@@ -57,9 +58,93 @@ extensions are reported (W0701).
 test runs the cases of every NAME.test.yml found under PATH (rules, events file, expected
 alerts) and prints a diff for each failure; its last line is "N passed, N failed".
 
-PATH is a rule file or a folder searched recursively for .yml and .yaml files.
+PATH is a rule file, a folder searched recursively for .yml and .yaml files, or - (standard
+input). A run that finds no rule is a usage error.
 Exit status: 0 every rule translated, 1 some rule had errors, 2 usage error.
 )";
+
+// Each command's own help: its usage line and its options (`refract COMMAND --help`).
+const char* CommandHelp(const std::string& command) {
+  if (command == "translate") {
+    return R"(usage: refract translate PATH... --target ID[,ID...] [options]
+
+Translates Sigma rules (PATH: a rule file, a folder searched for .yml and .yaml files, or - for
+standard input) into each target's query, printed, or written with -o.
+
+  -t, --target ID       target id, several separated by commas, or 'all'
+  -o, --output DIR      write one file per rule and target under DIR/<target>/
+  --emit STAGE          ast | ir | query (default query)
+  --mapping FILE        a mapping file that extends or overrides the shipped one
+  --placeholders FILE   values for %placeholders% used with |expand
+  --filter FILE         Sigma filters to apply to the rules they name (repeatable)
+  --strict-fields       a field with no mapping is an error
+  --strict              warnings are errors
+  --format FORMAT       diagnostics as text (default) or json
+  -j, --jobs N          worker threads (default: number of cores)
+  -q, --quiet           print no summary line
+
+Exit status: 0 every rule translated, 1 some rule had errors, 2 usage error (no rule found
+included).
+)";
+  }
+  if (command == "check") {
+    return R"(usage: refract check PATH... [--target ID[,ID...]|all] [--format text|json|sarif] [options]
+
+Validates and lints rules without translating: Sigma schema, unused searches, duplicate ids and
+names, correlations naming missing rules, and what each target cannot express.
+
+  -t, --target ID       the targets to check against (default: every target, as warnings)
+  --format FORMAT       text (default), json (one object a line) or sarif (SARIF 2.1.0)
+  --mapping FILE        a mapping file that extends or overrides the shipped one
+  --placeholders FILE   values for %placeholders% used with |expand
+  --strict              warnings are errors
+  -q, --quiet           print no summary line
+
+Exit status: 0 no error, 1 some finding is an error, 2 usage error (no rule found included).
+)";
+  }
+  if (command == "bundle") {
+    return R"(usage: refract bundle PATH... -o DIR [--target ID[,ID...]|all] [options]
+
+Writes every query in its platform's import format (docs/bundle.md), with a manifest, a
+coverage table and an ATT&CK Navigator layer; |expand lists a query tests whole are deployed as
+the platform's reference data.
+
+  -o, --output DIR      the bundle's folder (replaced only when the new bundle is complete)
+  -t, --target ID       target ids, or 'all' (default)
+  --mapping FILE        a mapping file that extends or overrides the shipped one
+  --check               compare with the bundle in DIR instead of writing (exit 1 when stale)
+  --inline-lists        write list values into the queries instead of deploying lists
+  -q, --quiet           print no summary line
+)";
+  }
+  if (command == "hunt") {
+    return R"(usage: refract hunt RULES... --events FILE... [--schema TARGET] [--timestamp FIELD] [-q]
+
+Runs rules over JSON-lines events with the reference evaluator and prints one JSON line per
+match (rule id, title, level, events file and line). Correlations use exact sliding windows.
+
+  --events FILE...      the JSON-lines event files
+  --schema TARGET       read events in that target's field names (through its mapping)
+  --timestamp FIELD     the event time field (default: @timestamp, TimeGenerated, …)
+  -q, --quiet           print no summary line
+)";
+  }
+  if (command == "test") {
+    return R"(usage: refract test PATH...
+
+Runs the cases of every NAME.test.yml under PATH (rules, events, expected alerts) and prints a
+diff for each failure; the last line is "N passed, N failed". No test file found is exit 2.
+)";
+  }
+  if (command == "list") {
+    return R"(usage: refract list targets|modifiers
+
+Lists the target ids with their platforms, or the Sigma modifiers refract knows.
+)";
+  }
+  return nullptr;
+}
 
 int List(int argc, char** argv) {
   std::string what = argc > 2 ? argv[2] : "";
@@ -99,7 +184,7 @@ int Hunt(int argc, char** argv) {
       timestamp = argv[++i];
       reading_events = false;
     } else if (a.starts_with("-")) {
-      return UsageError("unknown option '" + a + "' for hunt");
+      return UnknownOption(a, "hunt", {"--events", "--schema", "--timestamp", "--quiet", "--help"});
     } else {
       (reading_events ? event_files : rule_paths).push_back(a);
     }
@@ -118,9 +203,9 @@ int Hunt(int argc, char** argv) {
 int TestRules(int argc, char** argv) {
   if (argc <= 2) return UsageError("test needs a test file or a folder to search for *.test.yml");
   std::vector<std::string> tests;
-  if (auto error = CollectFiles({argv + 2, argv + argc}, &tests, IsTestFile)) {
-    return InputError(*error);
-  }
+  const std::vector<std::string> paths(argv + 2, argv + argc);
+  if (auto error = CollectFiles(paths, &tests, IsTestFile)) return InputError(*error);
+  if (tests.empty()) return NoRulesError(paths, "test files (*.test.yml)");
   hunt::TestSummary summary = hunt::RunTests(tests, std::cout);
   std::cout << fmt::format("{} passed, {} failed\n", summary.passed, summary.failed);
   return summary.failed == 0 ? kExitOk : kExitRuleErrors;
@@ -142,6 +227,15 @@ int main(int argc, char** argv) {
   if (command == "--version") {
     std::cout << "refract " << REFRACT_VERSION << "\n";
     return kExitOk;
+  }
+  if (const char* help = CommandHelp(command)) {
+    for (int i = 2; i < argc; ++i) {
+      const std::string a = argv[i];
+      if (a == "--help" || a == "-h") {
+        std::cout << help;
+        return kExitOk;
+      }
+    }
   }
   if (command == "translate") return Translate(argc, argv);
   if (command == "list") return List(argc, argv);

@@ -33,6 +33,15 @@ struct Args {
   unsigned jobs = 0;
 };
 
+// "unknown option" with a did-you-mean among translate's options.
+std::string UnknownOptionMessage(const std::string& option) {
+  static const std::vector<std::string_view> kKnown = {
+      "--target", "--output", "--emit",   "--mapping", "--filter", "--placeholders",
+      "--format", "--jobs",   "--strict", "--quiet",   "--help",   "--strict-fields"};
+  std::string hint = ClosestMatch(option.substr(0, option.find('=')), kKnown);
+  return "unknown option '" + option + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?");
+}
+
 // Parses translate's arguments; returns a usage message on error.
 std::optional<std::string> ParseTranslateArgs(int argc, char** argv, Args* args) {
   for (int i = 2; i < argc; ++i) {
@@ -97,7 +106,7 @@ std::optional<std::string> ParseTranslateArgs(int argc, char** argv, Args* args)
     } else if (flag == "-q" || flag == "--quiet") {
       args->quiet = true;
     } else if (!a.empty() && a[0] == '-' && a != "-") {
-      return "unknown option '" + a + "'";
+      return UnknownOptionMessage(a);
     } else {
       args->paths.push_back(a);
     }
@@ -108,7 +117,11 @@ std::optional<std::string> ParseTranslateArgs(int argc, char** argv, Args* args)
 }
 
 std::string OutputName(const FileResult& file, const Output& output, bool several_documents) {
-  std::string stem = fs::path(file.path).stem().string();
+  // A rule from standard input is named by its `name`, or "stdin".
+  std::string stem = file.path != "<stdin>" && file.path != "-"
+                         ? fs::path(file.path).stem().string()
+                     : output.rule_name.empty() ? "stdin"
+                                                : output.rule_name;
   if (several_documents) stem += fmt::format("-{}", output.document + 1);
   // A union written one query per signal: each signal in a file of its own.
   if (!output.part.empty()) stem += "-" + output.part;
@@ -154,6 +167,7 @@ int Translate(int argc, char** argv) {
 
   std::vector<std::string> files;
   if (auto error = CollectFiles(args.paths, &files)) return InputError(*error);
+  if (files.empty()) return NoRulesError(args.paths);
   {
     Diagnostics folder_setup;
     bool ok = LoadFolderPlaceholders(files, session.placeholders, folder_setup);
@@ -163,6 +177,7 @@ int Translate(int argc, char** argv) {
   }
 
   std::vector<FileResult> results = CompileAll(files, session, args.jobs);
+  if (HoldsNoDocument(results)) return NoRulesError(args.paths, "Sigma rule");
 
   int errors = 0;
   int warnings = 0;

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "backends/backend.h"
+#include "compiler/load/loader.h"
 #include "compiler/mapping/mapping.h"
 
 namespace refract {
@@ -40,7 +41,10 @@ bool IsRuleFile(const fs::path& p) {
 bool LoadFolderPlaceholders(const std::vector<std::string>& rule_files,
                             ir::Placeholders& placeholders, Diagnostics& diagnostics) {
   std::set<fs::path> folders;
-  for (const auto& f : rule_files) folders.insert(fs::path(f).parent_path());
+  for (const auto& f : rule_files) {
+    // A rule read from standard input has no folder of its own.
+    if (f != kStandardInput) folders.insert(fs::path(f).parent_path());
+  }
   bool ok = true;
   for (const auto& folder : folders) {
     for (const char* name : {"placeholders.yml", "placeholders.yaml"}) {
@@ -68,7 +72,12 @@ std::optional<std::string> CollectFiles(const std::vector<std::string>& paths,
                                         bool (*wanted)(const fs::path&)) {
   for (const auto& path : paths) {
     std::error_code ec;
-    if (fs::is_directory(path, ec)) {
+    if (path == kStandardInput) {
+      if (std::find(files->begin(), files->end(), path) != files->end()) {
+        return "standard input (-) can be read once";
+      }
+      files->push_back(path);
+    } else if (fs::is_directory(path, ec)) {
       std::vector<std::string> found;
       for (auto it = fs::recursive_directory_iterator(
                path, fs::directory_options::skip_permission_denied, ec);

@@ -26,7 +26,8 @@ bool LoadFolderPlaceholders(const std::vector<std::string>& rule_files,
                             ir::Placeholders& placeholders, Diagnostics& diagnostics);
 
 // Expands folders into the files `wanted` accepts (rule files by default), sorted, so runs are
-// deterministic; an error message for a path that does not exist.
+// deterministic; `-` (standard input) is kept, once. An error message for a path that does not
+// exist.
 std::optional<std::string> CollectFiles(const std::vector<std::string>& paths,
                                         std::vector<std::string>* files,
                                         bool (*wanted)(const std::filesystem::path&) = IsRuleFile);

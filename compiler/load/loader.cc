@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "compiler/text/utf8.h"
@@ -22,7 +23,33 @@ SourceLocation LocationOf(const SourceFile& source, const yaml::Mark& mark, int 
   return {source.path(), mark.line + 1, mark.column + 1, length};
 }
 
+namespace {
+
+// Standard input up to the rule file limit; more is E0002, without reading the rest.
+std::optional<std::string> ReadStandardInput(Diagnostics& diagnostics) {
+  std::string text;
+  char buffer[1 << 16];
+  while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
+    text.append(buffer, static_cast<size_t>(std::cin.gcount()));
+    if (text.size() > kMaxRuleFileBytes) {
+      diagnostics.Error(
+          "E0002", {"-", 0, 0, 1},
+          fmt::format("standard input is more than the limit of {} bytes", kMaxRuleFileBytes),
+          {"a sigma rule is a few kilobytes; give a large file by its path"});
+      return std::nullopt;
+    }
+  }
+  if (std::cin.bad()) {
+    diagnostics.Error("E0001", {"-", 0, 0, 1}, "cannot read standard input");
+    return std::nullopt;
+  }
+  return text;
+}
+
+}  // namespace
+
 std::optional<std::string> ReadRuleFileText(const std::string& path, Diagnostics& diagnostics) {
+  if (path == kStandardInput) return ReadStandardInput(diagnostics);
   // A FIFO, device or socket would block the run or never end: only regular files are read,
   // and the check comes before opening, which blocks on a FIFO.
   std::error_code ec;

@@ -24,8 +24,11 @@ struct RuleDoc {
   std::vector<yaml::Node> documents;
 };
 
-// The text of rule file `path`; on failure reports E0001 (not a regular file, or unreadable, with
-// the system's reason) or E0002 (too large) and returns nullopt.
+// The path that names standard input (sigma-cli's `-`).
+inline constexpr std::string_view kStandardInput = "-";
+
+// The text of rule file `path` (standard input for `-`); on failure reports E0001 (not a regular
+// file, or unreadable, with the system's reason) or E0002 (too large) and returns nullopt.
 std::optional<std::string> ReadRuleFileText(const std::string& path, Diagnostics& diagnostics);
 
 // Reads and parses `path`; on failure reports E0001 (unreadable), E0002 (too large) or

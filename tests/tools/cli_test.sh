@@ -319,5 +319,49 @@ else
   failed=$((failed + 1)); echo "FAIL stale temporaries: the dead run's file should go, the live one's stay"
 fi
 
+# sigma-cli's habits. `-` reads one rule from standard input, and names its -o file by the rule.
+check "translate -" 0 sh -c "\"$refract\" translate - --target kql < \"$tmp/good.yml\""
+expect_grep "translate - query" "$tmp/stdout" "EventID == 4625"
+check "translate - twice" 1 "$refract" translate - - --target kql
+expect_grep "translate - twice message" "$tmp/stderr" "standard input (-) can be read once"
+check "translate - -o" 0 sh -c "\"$refract\" translate - --target kql -o \"$tmp/stdin_out\" < \"$tmp/good.yml\""
+if [ -e "$tmp/stdin_out/kql/stdin.kql" ]; then passed=$((passed + 1)); else
+  failed=$((failed + 1)); echo "FAIL translate - -o: no stdin.kql"; fi
+# No rule found is a usage error, so a CI job cannot pass on nothing.
+mkdir -p "$tmp/empty_folder"
+for command in translate check bundle; do
+  extra=""
+  [ "$command" = translate ] && extra="--target kql"
+  [ "$command" = bundle ] && extra="-o $tmp/empty_bundle"
+  # shellcheck disable=SC2086
+  check "$command empty folder" 2 "$refract" "$command" "$tmp/empty_folder" $extra
+  expect_grep "$command empty folder message" "$tmp/stderr" "no rule files found in $tmp/empty_folder"
+done
+check "test empty folder" 2 "$refract" test "$tmp/empty_folder"
+expect_grep "test empty folder message" "$tmp/stderr" "no test files"
+# Every command has its own --help.
+for command in translate check bundle hunt test list; do
+  check "$command --help" 0 "$refract" "$command" --help
+  expect_grep "$command --help usage" "$tmp/stdout" "^usage: refract $command"
+done
+# -q and --strict mean on check what they mean on translate.
+cat >"$tmp/warned.yml" <<'YAML'
+title: Warned
+logsource: {product: windows, service: security}
+detection:
+  selection: {EventID: 4625}
+  unused: {EventID: 1}
+  condition: selection
+YAML
+check "check warns" 0 "$refract" check "$tmp/warned.yml"
+check "check --strict" 1 "$refract" check "$tmp/warned.yml" --strict
+check "check -q" 0 "$refract" check "$tmp/warned.yml" -q
+if grep -q "refract check:" "$tmp/stderr"; then failed=$((failed + 1)); echo "FAIL check -q printed a summary"; else passed=$((passed + 1)); fi
+# A mistyped option gets a did-you-mean.
+check "translate typo" 2 "$refract" translate "$tmp/good.yml" --targte kql
+expect_grep "translate typo hint" "$tmp/stderr" "did you mean '--target'"
+check "bundle typo" 2 "$refract" bundle "$tmp/good.yml" -o "$tmp/b" --inline-list
+expect_grep "bundle typo hint" "$tmp/stderr" "did you mean '--inline-lists'"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
