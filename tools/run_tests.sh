@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# The whole test suite: set up and build if needed, then every test under ctest.
+# The whole test suite: install the test tools, build refract with its tests, then every test
+# under ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Our own code builds without a warning: -Werror here and in CI, off in a user's plain build.
-REFRACT_CMAKE_ARGS="-DREFRACT_WERROR=ON" tools/setup.sh
-# Test-only tools, pinned by their lock files: the vendors' import-format schemas' validators.
+tools/install_deps.sh --tests
+# Test-only tools, pinned by their lock files: the Kusto.Language oracle and the validators of
+# the vendors' import-format schemas.
+if [ ! -d tools/oracles/kusto/node_modules/@kusto/language-service-next ]; then
+  (cd tools/oracles/kusto && npm ci --no-audit --no-fund --loglevel=error)
+fi
 if [ ! -d tools/oracles/import_formats/node_modules/ajv ]; then
   (cd tools/oracles/import_formats && npm ci --no-audit --no-fund --loglevel=error)
 fi
+# Our own code builds without a warning: -Werror here and in CI, off in a user's plain build.
+REFRACT_CMAKE_ARGS="-DREFRACT_WERROR=ON -DREFRACT_BUILD_TESTS=ON" tools/setup.sh
 ctest --test-dir build --output-on-failure --parallel "$(nproc)" "$@"

@@ -4,7 +4,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 if ! command -v clang++ >/dev/null 2>&1; then
-  echo "clang++ is not installed (tools/install_deps.sh installs it): no fuzz smoke run"
+  echo "clang++ is not installed (tools/install_deps.sh --tests installs it): no fuzz smoke run"
   exit 77
 fi
 exec tools/fuzz.sh "${REFRACT_FUZZ_SECONDS:-60}"

@@ -7,7 +7,7 @@ refract="$1"
 cd "$(dirname "$0")/../.."
 checker=tools/oracles/kusto/check_kql.js
 if [ ! -d tools/oracles/kusto/node_modules/@kusto ]; then
-  echo "Kusto.Language is not installed: run tools/setup.sh"
+  echo "Kusto.Language is not installed: run tools/run_tests.sh"
   exit 1
 fi
 out=$(mktemp -d)
