@@ -6,12 +6,16 @@
 #include <vector>
 
 #include "backends/backend.h"
+#include "backends/packagers/packagers.h"
 #include "compiler/hunt/hunt.h"
 #include "compiler/ir/modifiers.h"
 #include "tools/bundle_command.h"
 #include "tools/check_command.h"
 #include "tools/cli.h"
 #include "tools/translate_command.h"
+
+// REFRACT_COMMIT, written at build time (tools/commit_header.cmake).
+#include "refract_commit.h"
 
 using namespace refract;
 using namespace refract::cli;
@@ -26,8 +30,7 @@ usage:
   refract test PATH...
   refract check PATH... [--target ID[,ID...]|all] [--format text|json|sarif]
   refract bundle PATH... -o DIR [--target ID[,ID...]|all] [--check] [--inline-lists]
-  refract list targets
-  refract list modifiers
+  refract list targets|modifiers|mappings|formats
   refract COMMAND --help
   refract --help | --version
 
@@ -72,7 +75,8 @@ Translates Sigma rules (PATH: a rule file, a folder searched for .yml and .yaml 
 standard input) into each target's query, printed, or written with -o.
 
   -t, --target ID       target id, several separated by commas, or 'all'
-  -o, --output DIR      write one file per rule and target under DIR/<target>/
+  -o, --output DIR      write one file per rule and target under DIR/<target>/; -o FILE (a
+                        name with an extension) writes the one query of the run to FILE
   --emit STAGE          ast | ir | query (default query)
   --mapping FILE        a mapping file that extends or overrides the shipped one
   --placeholders FILE   values for %placeholders% used with |expand
@@ -138,9 +142,10 @@ diff for each failure; the last line is "N passed, N failed". No test file found
 )";
   }
   if (command == "list") {
-    return R"(usage: refract list targets|modifiers
+    return R"(usage: refract list targets|modifiers|mappings|formats
 
-Lists the target ids with their platforms, or the Sigma modifiers refract knows.
+Lists the target ids with their platforms, the Sigma modifiers refract knows, each target's
+shipped mapping, or the output formats (diagnostics, and each target's bundle files).
 )";
   }
   return nullptr;
@@ -160,7 +165,23 @@ int List(int argc, char** argv) {
     }
     return kExitOk;
   }
-  return UsageError("list takes 'targets' or 'modifiers'");
+  if (what == "mappings") {
+    // Each target's shipped mapping; --mapping FILE extends or overrides it.
+    for (const Backend* b : AllBackends()) {
+      std::cout << fmt::format("{:<8} {} (shipped, the default: backends/mappings/{}.yaml)\n",
+                               b->id(), b->id(), b->id());
+    }
+    return kExitOk;
+  }
+  if (what == "formats") {
+    std::cout << "diagnostics: text, json (translate, check), sarif (check)\n";
+    for (const Backend* b : AllBackends()) {
+      std::string_view summary = packagers::FormatSummary(b->id());
+      if (!summary.empty()) std::cout << fmt::format("{:<8} {}\n", b->id(), summary);
+    }
+    return kExitOk;
+  }
+  return UsageError("list takes 'targets', 'modifiers', 'mappings' or 'formats'");
 }
 
 // Runs the single-event rules of RULES over JSON-lines event files with the reference evaluator.
@@ -225,7 +246,7 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   if (command == "--version") {
-    std::cout << "refract " << REFRACT_VERSION << "\n";
+    std::cout << "refract " << REFRACT_VERSION << " (commit " << REFRACT_COMMIT << ")\n";
     return kExitOk;
   }
   if (const char* help = CommandHelp(command)) {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "backends/backend.h"
+#include "backends/packagers/package_text.h"
 #include "compiler/mapping/mapping.h"
 #include "tools/cli.h"
 
@@ -184,6 +185,15 @@ int Translate(int argc, char** argv) {
   size_t queries = 0;
   size_t outputs_total = 0;
   for (const auto& r : results) outputs_total += r.outputs.size();
+  // -o FILE (a name with an extension that is no folder) is sigma-cli's: one query, one file.
+  std::error_code ec;
+  const bool output_file = !args.output_dir.empty() && !fs::is_directory(args.output_dir, ec) &&
+                           fs::path(args.output_dir).has_extension();
+  if (output_file && outputs_total > 1) {
+    return UsageError(
+        fmt::format("-o {} names a file, which holds one query; this run has {}: give -o a folder",
+                    args.output_dir, outputs_total));
+  }
   bool first_output = true;
   std::set<std::string> used_names;
   for (const auto& r : results) {
@@ -195,6 +205,13 @@ int Translate(int argc, char** argv) {
     bool several = r.documents > 1;
     for (const auto& o : r.outputs) {
       ++queries;
+      if (output_file) {
+        if (auto error = WriteAtomically(args.output_dir, o.text)) {
+          std::cerr << "refract: cannot write " << args.output_dir << ": " << *error << "\n";
+          return kExitRuleErrors;
+        }
+        continue;
+      }
       if (!args.output_dir.empty()) {
         const Backend* backend = o.target.empty() ? nullptr : FindBackend(o.target);
         std::string ext = args.emit == "query" && backend != nullptr
@@ -213,6 +230,15 @@ int Translate(int argc, char** argv) {
         }
         continue;
       }
+      if (args.json) {
+        // One JSON object a line for pipelines: the rule, the target and its query.
+        std::cout << fmt::format(
+            "{{\"file\": {}, \"id\": {}, \"title\": {}, \"target\": {}, \"query\": {}, "
+            "\"error\": null}}\n",
+            packagers::Q(r.path), o.rule_id.empty() ? "null" : packagers::Q(o.rule_id),
+            packagers::Q(o.rule_title), packagers::Q(o.target), packagers::Q(o.text));
+        continue;
+      }
       if (outputs_total > 1) {
         if (!first_output) std::cout << "\n";
         std::cout << fmt::format("## {} · {}{}\n", r.path, o.rule_title,
@@ -221,6 +247,17 @@ int Translate(int argc, char** argv) {
       first_output = false;
       std::cout << o.text;
       if (o.text.empty() || o.text.back() != '\n') std::cout << "\n";
+    }
+    if (args.json && args.output_dir.empty()) {
+      // A rule that reached no query on a target: its first error in place of the query.
+      for (const auto& outcome : r.outcomes) {
+        if (outcome.ok) continue;
+        std::cout << fmt::format(
+            "{{\"file\": {}, \"id\": null, \"title\": {}, \"target\": {}, \"query\": null, "
+            "\"error\": {}}}\n",
+            packagers::Q(r.path), packagers::Q(outcome.rule_title), packagers::Q(outcome.target),
+            packagers::Q(outcome.error));
+      }
     }
   }
   std::cout.flush();

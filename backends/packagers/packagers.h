@@ -26,6 +26,8 @@ using ListPackager = void (*)(const std::vector<const Output*>& outputs, const s
 // The import format of target `id`, or null when it has none.
 Packager FindPackager(std::string_view id);
 // The reference-data format of target `id` for lists its queries read, or null when its queries
+// What `refract bundle` writes for target `id`, in one line ("" when it writes nothing).
+std::string_view FormatSummary(std::string_view id);
 // inline every list.
 ListPackager FindListPackager(std::string_view id);
 

@@ -15,6 +15,23 @@ Packager FindPackager(std::string_view id) {
   return it == kPackagers.end() ? nullptr : it->second;
 }
 
+std::string_view FormatSummary(std::string_view id) {
+  // One line per target that has an import format (docs/bundle.md has the details).
+  static const std::map<std::string_view, std::string_view> kSummaries = {
+      {"kql", "Sentinel analytic-rule YAML, ARM templates; lists as watchlists"},
+      {"spl", "Splunk savedsearches.conf; lists as CSV lookups"},
+      {"eql", "Elastic detection-rule NDJSON (eql)"},
+      {"esql", "Elastic detection-rule NDJSON (esql); lists as lookup indices"},
+      {"lucene", "Elastic detection-rule NDJSON (query)"},
+      {"aql", "QRadar saved searches (JSON); lists as reference sets"},
+      {"sumo", "Sumo Logic content export; lists as lookup tables"},
+      {"yaral", "SecOps content-manager rules and rule_config.yaml; lists as reference lists"},
+      {"cql", "LogScale alert/v0.3.0 YAML; lists as lookup files"},
+  };
+  auto it = kSummaries.find(id);
+  return it == kSummaries.end() ? std::string_view() : it->second;
+}
+
 ListPackager FindListPackager(std::string_view id) {
   // One line per target whose queries read lists from the platform (Session::lookups).
   if (id == "kql") return SentinelWatchlists;

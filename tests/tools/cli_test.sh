@@ -363,5 +363,34 @@ expect_grep "translate typo hint" "$tmp/stderr" "did you mean '--target'"
 check "bundle typo" 2 "$refract" bundle "$tmp/good.yml" -o "$tmp/b" --inline-list
 expect_grep "bundle typo hint" "$tmp/stderr" "did you mean '--inline-lists'"
 
+# --version names the commit; -o FILE writes the one query of a run to that file.
+check "version commit" 0 "$refract" --version
+expect_grep "version commit text" "$tmp/stdout" '^refract [0-9.]* (commit \([0-9a-f]\{12\}\|unknown\))$'
+check "translate -o FILE" 0 "$refract" translate "$tmp/good.yml" --target kql -o "$tmp/one.kql"
+expect_grep "translate -o FILE query" "$tmp/one.kql" "EventID == 4625"
+check "translate -o FILE, two queries" 2 "$refract" translate "$tmp/good.yml" --target kql,spl -o "$tmp/two.kql"
+expect_grep "translate -o FILE, two queries message" "$tmp/stderr" "names a file, which holds one query; this run has 2"
+if [ -e "$tmp/two.kql" ]; then failed=$((failed + 1)); echo "FAIL -o FILE with two queries wrote a file"; else passed=$((passed + 1)); fi
+# list mappings and formats.
+check "list mappings" 0 "$refract" list mappings
+expect_grep "list mappings kql" "$tmp/stdout" "^kql .*backends/mappings/kql.yaml"
+check "list formats" 0 "$refract" list formats
+expect_grep "list formats spl" "$tmp/stdout" "^spl .*savedsearches.conf"
+# --format json: one object a line per rule and target, a failed target with its error.
+check "translate --format json" 0 "$refract" translate "$tmp/good.yml" --target kql,lucene --format json -q
+expect_grep "translate json kql" "$tmp/stdout" '"title": "Good", "target": "kql", "query": "SecurityEvent'
+if [ "$(grep -c '"target": ' "$tmp/stdout")" -eq 2 ]; then passed=$((passed + 1)); else
+  failed=$((failed + 1)); echo "FAIL translate --format json: not one line per target"; cat "$tmp/stdout"; fi
+cat >"$tmp/lookahead.yml" <<'YAML'
+title: Lookahead
+logsource: {product: windows, category: process_creation}
+detection:
+  selection: {CommandLine|re: '(?=mimikatz)'}
+  condition: selection
+YAML
+check "translate --format json error" 1 "$refract" translate "$tmp/lookahead.yml" --target lucene --format json -q
+expect_grep "translate json error" "$tmp/stdout" '"title": "Lookahead", "target": "lucene", "query": null, "error": "E'
+expect_grep "translate json no id" "$tmp/stdout" '"id": null'
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
