@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "compiler/text/utf8.h"
+
 namespace refract {
 
 SourceFile::SourceFile(std::string path, std::string text)
@@ -97,26 +99,50 @@ std::string CaretPadding(std::string_view line, int column) {
   return pad;
 }
 
+// `text` safe to print on a terminal: a C0 control character (tab aside) or DEL shows as its
+// control picture (U+2400 block: ␛ for ESC), a C1 control (U+0080-U+009F, which terminals may
+// read as CSI and the like) as U+FFFD, so a rule cannot move the cursor, clear the screen or
+// retitle the window of the engineer reading its diagnostics. Each stays one column wide, so
+// carets keep their place.
+std::string Visible(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t') || c == 0x7F) {
+      text::AppendUtf8(out, c == 0x7F ? char32_t{0x2421} : char32_t{0x2400} + c);
+    } else if (c == 0xC2 && i + 1 < text.size() &&
+               static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
+      text::AppendUtf8(out, 0xFFFD);
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string RenderText(const Diagnostic& d, const SourceFile* source) {
   const SourceLocation& loc = d.location;
   std::string out;
   if (!loc.file.empty()) {
-    out += loc.file;
+    out += Visible(loc.file);
     if (loc.line > 0) out += fmt::format(":{}:{}", loc.line, std::max(loc.column, 1));
     out += ": ";
   }
-  out += fmt::format("{}[{}]: {}\n", SeverityName(d.severity), d.code, d.message);
+  out += fmt::format("{}[{}]: {}\n", SeverityName(d.severity), d.code, Visible(d.message));
   if (source != nullptr && loc.line > 0 && loc.file == source->path()) {
     std::string_view line = source->Line(loc.line);
     std::string gutter = fmt::format("{:>5} | ", loc.line);
-    out += fmt::format("{}{}\n", gutter, line);
+    out += fmt::format("{}{}\n", gutter, Visible(line));
     int length = std::max(loc.length, 1);
     out += fmt::format("{:>5} | {}{}\n", "", CaretPadding(line, loc.column),
                        std::string(static_cast<size_t>(length), '^'));
   }
-  for (const auto& note : d.notes) out += fmt::format("  = {}\n", note);
+  for (const auto& note : d.notes) out += fmt::format("  = {}\n", Visible(note));
   return out;
 }
 

@@ -28,6 +28,18 @@ TEST(Diagnostics, CaretCountsUtf8CharactersAndKeepsTabs) {
             "      |   \t^\n");
 }
 
+// A rule's text reaches the terminal of whoever reads its diagnostics: control characters show
+// as control pictures (one column each, so the caret stays put), C1 controls as U+FFFD.
+TEST(Diagnostics, ControlCharactersAreShownNotSent) {
+  SourceFile source("r\x1b.yml", "a: \x1b]0;x\x07\xC2\x9B!\n");
+  Diagnostic d{Severity::kError, "E1", {"r\x1b.yml", 1, 9, 1}, "bad \x1b[2J", {"n\x7f"}};
+  EXPECT_EQ(RenderText(d, &source),
+            "r\xE2\x90\x9B.yml:1:9: error[E1]: bad \xE2\x90\x9B[2J\n"
+            "    1 | a: \xE2\x90\x9B]0;x\xE2\x90\x87\xEF\xBF\xBD!\n"
+            "      |         ^\n"
+            "  = n\xE2\x90\xA1\n");
+}
+
 TEST(Diagnostics, WithoutPositionPrintsFileOnly) {
   Diagnostic d{Severity::kError, "E0001", {"gone.yml", 0, 0, 1}, "cannot read file", {}};
   EXPECT_EQ(RenderText(d, nullptr), "gone.yml: error[E0001]: cannot read file\n");
