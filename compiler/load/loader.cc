@@ -25,6 +25,21 @@ SourceLocation LocationOf(const SourceFile& source, const yaml::Mark& mark, int 
 
 namespace {
 
+// The byte offset of the first character YAML 1.2 cannot hold (c-printable, §5.1: a C0 control
+// other than tab, line feed and carriage return, DEL, or a C1 control other than NEL), or
+// nullopt. https://yaml.org/spec/1.2.2/#51-character-set
+std::optional<size_t> FirstNonPrintable(std::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return i;
+    if (c == 0xC2 && i + 1 < text.size()) {
+      const auto next = static_cast<unsigned char>(text[i + 1]);
+      if (next >= 0x80 && next <= 0x9F && next != 0x85) return i;
+    }
+  }
+  return std::nullopt;
+}
+
 // Standard input up to the rule file limit; more is E0002, without reading the rest.
 std::optional<std::string> ReadStandardInput(Diagnostics& diagnostics) {
   std::string text;
@@ -119,6 +134,18 @@ std::optional<RuleDoc> LoadRuleSource(std::shared_ptr<const SourceFile> source,
                     static_cast<unsigned char>(doc.source->text()[*bad])),
         {"rule files are UTF-8; overlong forms, surrogates and stray continuation bytes are "
          "refused"});
+    return std::nullopt;
+  }
+  // YAML holds printable characters only (1.2 §5.1); libyaml refuses the others wherever they
+  // are, and so does refract before either reader runs, so both read the same files.
+  if (auto at = FirstNonPrintable(doc.source->text())) {
+    int line = 0;
+    int column = 0;
+    doc.source->OffsetToLineColumn(*at, &line, &column);
+    diagnostics.Error("E0100", {doc.source->path(), line, column, 1},
+                      "malformed yaml: control characters are not allowed",
+                      {"YAML holds printable characters only; write a control character as an "
+                       "escape (\\x1b) inside a double-quoted string"});
     return std::nullopt;
   }
   // The fast reader takes the rule files it reads exactly (nearly all); libyaml reads the rest

@@ -26,6 +26,19 @@ TEST(LoaderTest, AnOverlongSlashIsRefusedNotDecoded) {
       << out;
 }
 
+// libyaml marks the start of the stream for a character YAML cannot hold; the error points at
+// the character, and shows it as its control picture rather than sending it to the terminal.
+TEST(LoaderTest, AControlCharacterIsPointedAtAndNotEchoed) {
+  std::string out = testing::CompileToText(
+      "title: T\x1b[2J\nlogsource: {product: windows}\ndetection:\n  s: {a: 1}\n"
+      "  condition: s\n");
+  EXPECT_NE(out.find("rule.yml:1:9: error[E0100]: malformed yaml: control characters"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
+  EXPECT_NE(out.find("    1 | title: T\xE2\x90\x9B[2J\n"), std::string::npos) << out;
+}
+
 TEST(LoaderTest, AnEscapedSurrogatePairIsOneCodePoint) {
   std::string out = Compile("  s: {a: \"\\uD83D\\uDE00 ok\"}\n  condition: s\n");
   EXPECT_NE(out.find("a =~ \"\xF0\x9F\x98\x80 ok\""), std::string::npos) << out;
