@@ -135,7 +135,7 @@ int Bundle(int argc, char** argv) {
   if (files.empty()) return NoRulesError(paths);
   bool ok =
       session.Init(mappings, setup) && LoadFolderPlaceholders(files, session.placeholders, setup);
-  for (const auto& d : setup.all()) std::cerr << RenderText(d, nullptr);
+  for (const auto& d : setup.all()) std::cerr << RenderText(d, nullptr, ColorFor(STDERR_FILENO));
   if (!ok) return kExitUsage;
 
   std::vector<FileResult> results = CompileAll(files, session);
@@ -145,7 +145,7 @@ int Bundle(int argc, char** argv) {
     for (const auto& d : r.diagnostics.all()) {
       if (d.severity == Severity::kError && !TargetLimit(d)) {
         ++errors;
-        std::cerr << RenderText(d, r.source.get());
+        std::cerr << RenderText(d, r.source.get(), ColorFor(STDERR_FILENO));
       }
     }
   }
@@ -163,7 +163,7 @@ int Bundle(int argc, char** argv) {
     for (const auto& r : results) {
       if (r.path == d.location.file) source = r.source.get();
     }
-    std::cerr << RenderText(d, source);
+    std::cerr << RenderText(d, source, ColorFor(STDERR_FILENO));
   }
 
   if (check) {

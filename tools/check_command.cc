@@ -4,6 +4,7 @@
 #include "tools/check_command.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -101,7 +102,7 @@ int Check(int argc, char** argv) {
   if (auto error = CollectFiles(paths, &files)) return InputError(*error);
   if (files.empty()) return NoRulesError(paths);
   if (ok) ok = LoadFolderPlaceholders(files, session.placeholders, setup);
-  for (const auto& d : setup.all()) std::cerr << RenderText(d, nullptr);
+  for (const auto& d : setup.all()) std::cerr << RenderText(d, nullptr, ColorFor(STDERR_FILENO));
   if (!ok) return kExitUsage;
 
   std::vector<FileResult> results = CompileAll(files, session);
@@ -130,7 +131,8 @@ int Check(int argc, char** argv) {
     for (const auto& r : results) {
       for (Diagnostic d : r.diagnostics.all()) {
         d.severity = severity(d);
-        out += format == "json" ? RenderJson(d) + "\n" : RenderText(d, r.source.get());
+        out += format == "json" ? RenderJson(d) + "\n"
+                                : RenderText(d, r.source.get(), ColorFor(STDOUT_FILENO));
       }
     }
     std::cout << out;

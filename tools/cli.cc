@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -70,6 +71,22 @@ int UsageError(const std::string& message) {
 int InputError(const std::string& message) {
   std::cerr << "refract: " << message << "\n";
   return kExitRuleErrors;
+}
+
+namespace {
+ColorMode g_color = ColorMode::kAuto;
+}  // namespace
+
+void SetColorMode(ColorMode mode) { g_color = mode; }
+
+bool ColorFor(int fd) {
+  if (g_color != ColorMode::kAuto) return g_color == ColorMode::kAlways;
+  // https://no-color.org: a NO_COLOR that is set and not empty turns colour off.
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color != nullptr && *no_color != '\0') return false;
+  const char* term = std::getenv("TERM");
+  if (term != nullptr && std::string_view(term) == "dumb") return false;
+  return isatty(fd) != 0;
 }
 
 int NoRulesError(const std::vector<std::string>& paths, std::string_view what) {

@@ -33,6 +33,12 @@ bool HoldsNoDocument(const std::vector<FileResult>& results);
 int UnknownOption(const std::string& option, const std::string& command,
                   const std::vector<std::string_view>& known);
 
+// --color: auto (a terminal, NO_COLOR unset, TERM not dumb), always or never.
+enum class ColorMode { kAuto, kAlways, kNever };
+void SetColorMode(ColorMode mode);
+// Whether diagnostics written to file descriptor `fd` are coloured.
+bool ColorFor(int fd);
+
 // "a,b,,c" → {"a", "b", "c"}.
 std::vector<std::string> SplitCommas(const std::string& text);
 

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ usage:
   refract list targets|modifiers|mappings|formats
   refract COMMAND --help
   refract --help | --version
+
+every command: --color auto|always|never   colour diagnostics (auto: on a terminal, unless
+                                           NO_COLOR is set or TERM is dumb)
 
 translate options:
   -t, --target ID       target id, several separated by commas, or 'all'
@@ -232,10 +236,47 @@ int TestRules(int argc, char** argv) {
   return summary.failed == 0 ? kExitOk : kExitRuleErrors;
 }
 
+// Takes --color[=]WHEN out of `args` for every command; a usage message when WHEN is not
+// auto, always or never.
+std::optional<std::string> TakeColorOption(std::vector<char*>& args) {
+  for (size_t i = 1; i < args.size(); ++i) {
+    std::string a = args[i];
+    std::string value;
+    size_t taken = 1;
+    if (a.starts_with("--color=")) {
+      value = a.substr(8);
+    } else if (a == "--color" && i + 1 < args.size()) {
+      value = args[i + 1];
+      taken = 2;
+    } else if (a == "--color") {
+      return "--color takes auto, always or never";
+    } else {
+      continue;
+    }
+    if (value == "auto") {
+      SetColorMode(ColorMode::kAuto);
+    } else if (value == "always") {
+      SetColorMode(ColorMode::kAlways);
+    } else if (value == "never") {
+      SetColorMode(ColorMode::kNever);
+    } else {
+      return "--color takes auto, always or never";
+    }
+    args.erase(args.begin() + static_cast<long>(i), args.begin() + static_cast<long>(i + taken));
+    --i;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int raw_argc, char** raw_argv) {
   std::ios::sync_with_stdio(false);
+  std::vector<char*> args(raw_argv, raw_argv + raw_argc);
+  if (auto error = TakeColorOption(args)) return UsageError(*error);
+  args.push_back(nullptr);
+  int argc = static_cast<int>(args.size()) - 1;
+  char** argv = args.data();
   if (argc < 2) {
     std::cerr << kUsage;
     return kExitUsage;

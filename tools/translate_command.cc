@@ -2,6 +2,7 @@
 #include "tools/translate_command.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -163,7 +164,8 @@ int Translate(int argc, char** argv) {
     }
   }
   for (const auto& d : setup.all())
-    std::cerr << (args.json ? RenderJson(d) + "\n" : RenderText(d, nullptr));
+    std::cerr << (args.json ? RenderJson(d) + "\n"
+                            : RenderText(d, nullptr, ColorFor(STDERR_FILENO)));
   if (!setup_ok) return kExitUsage;
 
   std::vector<std::string> files;
@@ -173,7 +175,8 @@ int Translate(int argc, char** argv) {
     Diagnostics folder_setup;
     bool ok = LoadFolderPlaceholders(files, session.placeholders, folder_setup);
     for (const auto& d : folder_setup.all())
-      std::cerr << (args.json ? RenderJson(d) + "\n" : RenderText(d, nullptr));
+      std::cerr << (args.json ? RenderJson(d) + "\n"
+                              : RenderText(d, nullptr, ColorFor(STDERR_FILENO)));
     if (!ok) return kExitUsage;
   }
 
@@ -200,7 +203,8 @@ int Translate(int argc, char** argv) {
     for (const auto& d : r.diagnostics.all()) {
       if (d.severity == Severity::kError) ++errors;
       if (d.severity == Severity::kWarning) ++warnings;
-      std::cerr << (args.json ? RenderJson(d) + "\n" : RenderText(d, r.source.get()));
+      std::cerr << (args.json ? RenderJson(d) + "\n"
+                              : RenderText(d, r.source.get(), ColorFor(STDERR_FILENO)));
     }
     bool several = r.documents > 1;
     for (const auto& o : r.outputs) {

@@ -125,22 +125,30 @@ std::string Visible(std::string_view text) {
 
 }  // namespace
 
-std::string RenderText(const Diagnostic& d, const SourceFile* source) {
+std::string RenderText(const Diagnostic& d, const SourceFile* source, bool color) {
   const SourceLocation& loc = d.location;
+  // SGR sequences: bold, and bold red / yellow / cyan; reset.
+  const char* bold = color ? "\x1b[1m" : "";
+  const char* tint = !color                             ? ""
+                     : d.severity == Severity::kError   ? "\x1b[1;31m"
+                     : d.severity == Severity::kWarning ? "\x1b[1;33m"
+                                                        : "\x1b[1;36m";
+  const char* reset = color ? "\x1b[0m" : "";
   std::string out;
   if (!loc.file.empty()) {
-    out += Visible(loc.file);
+    out += bold + Visible(loc.file);
     if (loc.line > 0) out += fmt::format(":{}:{}", loc.line, std::max(loc.column, 1));
-    out += ": ";
+    out += std::string(": ") + reset;
   }
-  out += fmt::format("{}[{}]: {}\n", SeverityName(d.severity), d.code, Visible(d.message));
+  out += fmt::format("{}{}[{}]{}: {}\n", tint, SeverityName(d.severity), d.code, reset,
+                     Visible(d.message));
   if (source != nullptr && loc.line > 0 && loc.file == source->path()) {
     std::string_view line = source->Line(loc.line);
     std::string gutter = fmt::format("{:>5} | ", loc.line);
     out += fmt::format("{}{}\n", gutter, Visible(line));
     int length = std::max(loc.length, 1);
-    out += fmt::format("{:>5} | {}{}\n", "", CaretPadding(line, loc.column),
-                       std::string(static_cast<size_t>(length), '^'));
+    out += fmt::format("{:>5} | {}{}{}{}\n", "", CaretPadding(line, loc.column), tint,
+                       std::string(static_cast<size_t>(length), '^'), reset);
   }
   for (const auto& note : d.notes) out += fmt::format("  = {}\n", Visible(note));
   return out;

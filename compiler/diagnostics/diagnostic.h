@@ -69,8 +69,10 @@ class Diagnostics {
   int error_count_ = 0;
 };
 
-// Prints a diagnostic like a compiler: `file:line:col: error[E0203]: msg`, the line, a caret.
-std::string RenderText(const Diagnostic& diagnostic, const SourceFile* source);
+// Prints a diagnostic like a compiler: `file:line:col: error[E0203]: msg`, the line, a caret;
+// with `color`, the location bold and the severity and caret in its ANSI colour (red errors,
+// yellow warnings, cyan notes), for a terminal.
+std::string RenderText(const Diagnostic& diagnostic, const SourceFile* source, bool color = false);
 // Prints a diagnostic as one JSON object (no trailing newline).
 std::string RenderJson(const Diagnostic& diagnostic);
 // Escapes text for inclusion inside a JSON string literal.

@@ -392,5 +392,15 @@ check "translate --format json error" 1 "$refract" translate "$tmp/lookahead.yml
 expect_grep "translate json error" "$tmp/stdout" '"title": "Lookahead", "target": "lucene", "query": null, "error": "E'
 expect_grep "translate json no id" "$tmp/stdout" '"id": null'
 
+# Colour: --color always colours diagnostics; auto does not when stderr is no terminal (as
+# here) or NO_COLOR is set; an unknown WHEN is a usage error.
+check "color always" 1 "$refract" translate "$tmp/lookahead.yml" --target lucene --color always
+expect_grep "color always escape" "$tmp/stderr" $'\x1b\\[1;31merror'
+check "color auto off a terminal" 1 "$refract" translate "$tmp/lookahead.yml" --target lucene --color=auto
+if grep -q $'\x1b' "$tmp/stderr"; then failed=$((failed + 1)); echo "FAIL color auto coloured a pipe"; else passed=$((passed + 1)); fi
+check "NO_COLOR" 1 env NO_COLOR=1 "$refract" translate "$tmp/lookahead.yml" --target lucene
+if grep -q $'\x1b' "$tmp/stderr"; then failed=$((failed + 1)); echo "FAIL NO_COLOR coloured"; else passed=$((passed + 1)); fi
+check "color bad value" 2 "$refract" check "$tmp/good.yml" --color sometimes
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -40,6 +40,16 @@ TEST(Diagnostics, ControlCharactersAreShownNotSent) {
             "  = n\xE2\x90\xA1\n");
 }
 
+TEST(Diagnostics, ColourMarksLocationSeverityAndCaretOnly) {
+  SourceFile source("r.yml", "a: 1\n");
+  Diagnostic d{Severity::kWarning, "W1", {"r.yml", 1, 4, 1}, "here", {"a note"}};
+  EXPECT_EQ(RenderText(d, &source, true),
+            "\x1b[1mr.yml:1:4: \x1b[0m\x1b[1;33mwarning[W1]\x1b[0m: here\n"
+            "    1 | a: 1\n"
+            "      |    \x1b[1;33m^\x1b[0m\n"
+            "  = a note\n");
+}
+
 TEST(Diagnostics, WithoutPositionPrintsFileOnly) {
   Diagnostic d{Severity::kError, "E0001", {"gone.yml", 0, 0, 1}, "cannot read file", {}};
   EXPECT_EQ(RenderText(d, nullptr), "gone.yml: error[E0001]: cannot read file\n");
