@@ -402,5 +402,21 @@ check "NO_COLOR" 1 env NO_COLOR=1 "$refract" translate "$tmp/lookahead.yml" --ta
 if grep -q $'\x1b' "$tmp/stderr"; then failed=$((failed + 1)); echo "FAIL NO_COLOR coloured"; else passed=$((passed + 1)); fi
 check "color bad value" 2 "$refract" check "$tmp/good.yml" --color sometimes
 
+# cmake --install puts the binary, its man page (from the --help text) and completions in place.
+build_dir=$(dirname "$refract")
+if [ -f "$build_dir/cmake_install.cmake" ]; then
+  check "cmake --install" 0 cmake --install "$build_dir" --prefix "$tmp/prefix"
+  for f in bin/refract share/man/man1/refract.1 share/bash-completion/completions/refract \
+    share/zsh/site-functions/_refract; do
+    if [ -f "$tmp/prefix/$f" ]; then passed=$((passed + 1)); else
+      failed=$((failed + 1)); echo "FAIL cmake --install: no $f"; fi
+  done
+  expect_grep "man page from --help" "$tmp/prefix/share/man/man1/refract.1" "^\.SH TRANSLATE"
+  expect_grep "man page options" "$tmp/prefix/share/man/man1/refract.1" "inline-lists"
+  check "bash completion parses" 0 bash -n "$tmp/prefix/share/bash-completion/completions/refract"
+else
+  failed=$((failed + 1)); echo "FAIL cmake --install: $build_dir is not a build folder"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
