@@ -154,14 +154,8 @@ class AqlGenerator : public TextGenerator {
   // https://www.ibm.com/docs/en/SSKMKU/com.ibm.qradar.doc/r_aql_data_functions.html
   std::optional<std::string> ReferenceSet(const Predicate& p, const std::string& field,
                                           bool negated) {
-    if (ctx_.lookups == nullptr || p.list.empty() || p.all_of || p.op != Op::kEq ||
-        !AllNameChars(p.list)) {
+    if (!TestsWholeList(p, ctx_.lookups) || p.op != Op::kEq || !AllNameChars(p.list))
       return std::nullopt;
-    }
-    auto list = ctx_.lookups->lists->find(p.list);
-    if (list == ctx_.lookups->lists->end() || list->second.size() != p.values.size()) {
-      return std::nullopt;  // a pass split the list (a wildcard value, say): inline
-    }
     for (const auto& v : p.values) {
       if (v.kind != Value::Kind::kString || !v.pattern.IsPlain() || v.pattern.Literal().empty() ||
           NeedsRegex(v.pattern.Literal(), true)) {

@@ -163,6 +163,15 @@ bool IsNumberText(const std::string& text) {
   return !text.empty() && end == text.c_str() + text.size();
 }
 
+bool TestsWholeList(const ir::Predicate& p, const ListLookups* lookups) {
+  if (lookups == nullptr || p.list.empty() || p.all_of || p.IsKeyword() ||
+      p.part != ir::TimePart::kNone) {
+    return false;
+  }
+  auto list = lookups->lists->find(p.list);
+  return list != lookups->lists->end() && list->second.size() == p.values.size();
+}
+
 std::vector<const ir::Expr*> Conjuncts(const ir::Expr& expr) {
   if (expr.kind != ir::Expr::Kind::kAnd) return {&expr};
   std::vector<const ir::Expr*> out;

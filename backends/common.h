@@ -71,6 +71,11 @@ bool IsNumberText(const std::string& text);
 // The top-level conjuncts of `expr` (itself when it is not an `and`).
 std::vector<const ir::Expr*> Conjuncts(const ir::Expr& expr);
 
+// True when `lookups` are on (a bundle deploys lists) and `p` tests every value of the |expand
+// list it came from, so the query may read that list from the platform instead: not a keyword,
+// time part or all-of test, and not split by a pass (a wildcard value goes its own way).
+bool TestsWholeList(const ir::Predicate& p, const ListLookups* lookups);
+
 // A comment line (after `comment`) naming an aggregate's lookback, for targets where the time
 // range is set on `where` (the search, the alert) rather than in the query.
 std::string LookbackComment(const CorrelationContext& ctx, std::string_view comment,

@@ -46,13 +46,10 @@ std::string Field(const std::string& name) {
 // deploy lists: exact strings and numbers through match(), networks through cidr(file=).
 // Values a CSV row holds as they are only; a list a pass split (a wildcard value) stays inline.
 bool ReadsLookupFile(const Predicate& p, const ListLookups* lookups) {
-  if (lookups == nullptr || p.list.empty() || p.all_of || p.IsKeyword() ||
-      p.part != ir::TimePart::kNone || !(p.op == Op::kEq || p.op == Op::kCidr) ||
+  if (!TestsWholeList(p, lookups) || !(p.op == Op::kEq || p.op == Op::kCidr) ||
       !AllNameChars(p.list)) {
     return false;
   }
-  auto list = lookups->lists->find(p.list);
-  if (list == lookups->lists->end() || list->second.size() != p.values.size()) return false;
   for (const auto& v : p.values) {
     bool plain = v.kind == Value::Kind::kNumber || v.kind == Value::Kind::kCidr ||
                  (v.kind == Value::Kind::kString && v.pattern.IsPlain());

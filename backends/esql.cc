@@ -237,16 +237,11 @@ class EsqlEmitter : public TextGenerator {
   // https://www.elastic.co/docs/reference/query-languages/esql/esql-lookup-join
   std::optional<std::string> LookupJoin(const Predicate& p, const std::string& column,
                                         bool negated) {
-    if (ctx_.lookups == nullptr || p.list.empty() || p.all_of || p.cased || p.op != Op::kEq ||
+    if (!TestsWholeList(p, ctx_.lookups) || p.cased || p.op != Op::kEq ||
         IsNumericColumn(p.field) || !std::all_of(p.list.begin(), p.list.end(), [](char c) {
           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-        })) {
+        }))
       return std::nullopt;
-    }
-    auto list = ctx_.lookups->lists->find(p.list);
-    if (list == ctx_.lookups->lists->end() || list->second.size() != p.values.size()) {
-      return std::nullopt;  // a pass split the list (a wildcard value, say): inline
-    }
     for (const auto& v : p.values) {
       const std::string literal = v.pattern.Literal();
       if (v.kind != Value::Kind::kString || !v.pattern.IsPlain() || literal.empty() ||

@@ -348,14 +348,7 @@ class KqlEmitter : public TextGenerator {
   // SearchKey column answers as the inline list would. nullopt: write the values inline.
   // https://learn.microsoft.com/azure/sentinel/watchlists-queries
   std::optional<std::string> EmitWatchlist(const Predicate& p, bool negated) {
-    if (ctx_.lookups == nullptr || p.list.empty() || p.all_of || p.IsKeyword() ||
-        p.part != ir::TimePart::kNone) {
-      return std::nullopt;
-    }
-    auto list = ctx_.lookups->lists->find(p.list);
-    if (list == ctx_.lookups->lists->end() || list->second.size() != p.values.size()) {
-      return std::nullopt;  // a pass split the list (a wildcard value, say): inline
-    }
+    if (!TestsWholeList(p, ctx_.lookups)) return std::nullopt;
     std::string watchlist = fmt::format("_GetWatchlist({})", Quote(p.list));
     std::optional<std::string> out;
     if (p.op == Op::kCidr) {

@@ -169,15 +169,9 @@ class SplSearch : public TextGenerator {
   // and names that need quoting stay inline. nullopt: write the values inline.
   // https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/inputlookup
   std::optional<std::string> LookupSubsearch(const Predicate& p) {
-    if (ctx_.lookups == nullptr || p.list.empty() || p.all_of || p.IsKeyword() ||
-        !(p.op == Op::kEq || p.op == Op::kCidr) || !AllNameChars(p.field, ".") ||
-        !AllNameChars(p.list) || p.values.size() > kSubsearchMaxOut) {
+    if (!TestsWholeList(p, ctx_.lookups) || !(p.op == Op::kEq || p.op == Op::kCidr) ||
+        !AllNameChars(p.field, ".") || !AllNameChars(p.list) || p.values.size() > kSubsearchMaxOut)
       return std::nullopt;
-    }
-    auto list = ctx_.lookups->lists->find(p.list);
-    if (list == ctx_.lookups->lists->end() || list->second.size() != p.values.size()) {
-      return std::nullopt;  // a pass split the list (a wildcard value, say): inline
-    }
     for (const auto& v : p.values) {
       if (v.kind == Value::Kind::kField || v.kind == Value::Kind::kBool) return std::nullopt;
       const std::string text = v.kind == Value::Kind::kString ? v.pattern.Literal() : v.text;

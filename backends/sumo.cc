@@ -197,14 +197,8 @@ class SumoGenerator : public TextGenerator {
   // https://www.sumologic.com/help/docs/search/search-query-language/search-operators/lookupcontains
   std::optional<std::string> LookupTable(const Predicate& p, const std::string& field,
                                          bool negated) {
-    if (ctx_.lookups == nullptr || p.list.empty() || p.all_of || p.cased || p.op != Op::kEq ||
-        !AllNameChars(p.list)) {
+    if (!TestsWholeList(p, ctx_.lookups) || p.cased || p.op != Op::kEq || !AllNameChars(p.list))
       return std::nullopt;
-    }
-    auto list = ctx_.lookups->lists->find(p.list);
-    if (list == ctx_.lookups->lists->end() || list->second.size() != p.values.size()) {
-      return std::nullopt;  // a pass split the list (a wildcard value, say): inline
-    }
     for (const auto& v : p.values) {
       const std::string literal = v.pattern.Literal();
       if (v.kind != Value::Kind::kString || !v.pattern.IsPlain() || literal.empty() ||

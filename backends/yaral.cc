@@ -175,14 +175,7 @@ class YaralGenerator : public TextGenerator {
   // nullopt: write the values inline.
   // https://cloud.google.com/chronicle/docs/yara-l/reference-list-syntax
   std::optional<std::string> ReferenceList(const Predicate& p) {
-    if (ctx_.lookups == nullptr || p.list.empty() || p.all_of || p.IsKeyword() ||
-        p.part != ir::TimePart::kNone) {
-      return std::nullopt;
-    }
-    auto list = ctx_.lookups->lists->find(p.list);
-    if (list == ctx_.lookups->lists->end() || list->second.size() != p.values.size()) {
-      return std::nullopt;  // a pass split the list (a wildcard value, say): inline
-    }
+    if (!TestsWholeList(p, ctx_.lookups)) return std::nullopt;
     if (!std::all_of(p.list.begin(), p.list.end(), [](char c) {
           return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
         })) {
