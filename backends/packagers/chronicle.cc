@@ -80,10 +80,8 @@ void Yaral(const std::vector<const Output*>& outputs, const std::string& folder,
 // https://cloud.google.com/chronicle/docs/reference/reference-lists
 void YaralReferenceLists(const std::vector<const Output*>& outputs, const std::string& folder,
                          const ir::Placeholders& lists, BundleFiles& files) {
-  std::set<std::string> read;
-  for (const Output* o : outputs) read.insert(o->lists.begin(), o->lists.end());
   std::string config;
-  for (const auto& entry : read) {
+  for (const auto& entry : ListsRead(outputs)) {
     bool cidr = entry.starts_with("cidr:");
     std::string name = cidr ? entry.substr(5) : entry;
     auto list = lists.find(name);

@@ -113,9 +113,7 @@ void KibanaLucene(const std::vector<const Output*>& outputs, const std::string& 
 // https://www.elastic.co/docs/reference/elasticsearch/index-settings/index-modules#index-mode-setting
 void KibanaLookupIndices(const std::vector<const Output*>& outputs, const std::string& folder,
                          const ir::Placeholders& lists, BundleFiles& files) {
-  std::set<std::string> read;
-  for (const Output* o : outputs) read.insert(o->lists.begin(), o->lists.end());
-  for (const auto& name : read) {
+  for (const auto& name : ListsRead(outputs)) {
     auto list = lists.find(name);
     if (list == lists.end()) continue;
     const std::string index = "refract_" + name;

@@ -33,9 +33,7 @@ void Logscale(const std::vector<const Output*>& outputs, const std::string& fold
 // names. https://library.humio.com/data-analysis/lookup-files.html
 void LogscaleFiles(const std::vector<const Output*>& outputs, const std::string& folder,
                    const ir::Placeholders& lists, BundleFiles& files) {
-  std::set<std::string> read;
-  for (const Output* o : outputs) read.insert(o->lists.begin(), o->lists.end());
-  for (const auto& name : read) {
+  for (const auto& name : ListsRead(outputs)) {
     auto list = lists.find(name);
     if (list != lists.end()) files[folder + "/files/" + name + ".csv"] = ValueCsv(list->second);
   }

@@ -12,6 +12,12 @@ namespace refract::packagers {
 // A JSON string literal; YAML reads it too (a double-quoted YAML scalar uses the same escapes).
 std::string Q(std::string_view text) { return "\"" + JsonEscape(text) + "\""; }
 
+std::set<std::string> ListsRead(const std::vector<const Output*>& outputs) {
+  std::set<std::string> read;
+  for (const Output* o : outputs) read.insert(o->lists.begin(), o->lists.end());
+  return read;
+}
+
 std::string CsvField(const std::string& value) {
   if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
   std::string out = "\"";

@@ -2,6 +2,7 @@
 // titles, stable ids, ATT&CK ids from tags, a scheduled rule's period and frequency.
 #pragma once
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,8 @@ namespace refract::packagers {
 
 // A JSON string literal; YAML reads it too (a double-quoted YAML scalar uses the same escapes).
 std::string Q(std::string_view text);
+// The lists `outputs` read from the platform, each once, sorted (Output::lists).
+std::set<std::string> ListsRead(const std::vector<const Output*>& outputs);
 // One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
 std::string CsvField(const std::string& value);
 // A one-column CSV, header `value`, one list value a row: the form of a watchlist or lookup.

@@ -30,10 +30,8 @@ void Qradar(const std::vector<const Output*>& outputs, const std::string& folder
 // https://www.ibm.com/docs/en/qradar-on-cloud?topic=qradar-creating-reference-data-collections-apis
 void QradarReferenceSets(const std::vector<const Output*>& outputs, const std::string& folder,
                          const ir::Placeholders& lists, BundleFiles& files) {
-  std::set<std::string> read;
-  for (const Output* o : outputs) read.insert(o->lists.begin(), o->lists.end());
   std::string items;
-  for (const auto& entry : read) {
+  for (const auto& entry : ListsRead(outputs)) {
     bool cased = entry.starts_with("cased:");
     std::string name = cased ? entry.substr(6) : entry;
     auto list = lists.find(name);

@@ -101,10 +101,8 @@ void Sentinel(const std::vector<const Output*>& outputs, const std::string& fold
 // https://learn.microsoft.com/azure/templates/microsoft.securityinsights/watchlists
 void SentinelWatchlists(const std::vector<const Output*>& outputs, const std::string& folder,
                         const ir::Placeholders& lists, BundleFiles& files) {
-  std::set<std::string> read;
-  for (const Output* o : outputs) read.insert(o->lists.begin(), o->lists.end());
   std::string resources;
-  for (const auto& name : read) {
+  for (const auto& name : ListsRead(outputs)) {
     auto list = lists.find(name);
     if (list == lists.end()) continue;
     std::string csv = ValueCsv(list->second);

@@ -69,9 +69,7 @@ void Splunk(const std::vector<const Output*>& outputs, const std::string& folder
 // https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/inputlookup
 void SplunkLookups(const std::vector<const Output*>& outputs, const std::string& folder,
                    const ir::Placeholders& lists, BundleFiles& files) {
-  std::set<std::string> read;
-  for (const Output* o : outputs) read.insert(o->lists.begin(), o->lists.end());
-  for (const auto& name : read) {
+  for (const auto& name : ListsRead(outputs)) {
     auto list = lists.find(name);
     if (list != lists.end()) files[folder + "/lookups/" + name + ".csv"] = ValueCsv(list->second);
   }

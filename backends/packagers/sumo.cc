@@ -49,9 +49,7 @@ void Sumo(const std::vector<const Output*>& outputs, const std::string& folder,
 // https://www.sumologic.com/help/docs/search/lookup-tables/create-update-lookup-table/
 void SumoLookupTables(const std::vector<const Output*>& outputs, const std::string& folder,
                       const ir::Placeholders& lists, BundleFiles& files) {
-  std::set<std::string> read;
-  for (const Output* o : outputs) read.insert(o->lists.begin(), o->lists.end());
-  for (const auto& name : read) {
+  for (const auto& name : ListsRead(outputs)) {
     auto list = lists.find(name);
     if (list == lists.end()) continue;
     files[folder + "/lookup_tables/" + name + ".json"] = fmt::format(
