@@ -44,6 +44,21 @@ bool OnlyCustomTableWarnings(const std::string& text) {
 
 }  // namespace
 
+std::pair<std::string, std::vector<std::string>> CompileWithLists(std::string_view target,
+                                                                  std::string_view detection,
+                                                                  const ir::Placeholders& lists) {
+  Session session;
+  session.backends = {FindBackend(target)};
+  session.lookups = true;
+  session.placeholders = lists;
+  Diagnostics setup;
+  if (!session.Init({}, setup)) return {"no output: session set-up failed", {}};
+  FileResult r = CompileText(
+      "rule.yml", RuleWithDetection(detection, "{product: azure, service: signinlogs}"), session);
+  if (r.outputs.empty()) return {"no output", {}};
+  return {r.outputs[0].text, r.outputs[0].lists};
+}
+
 std::string KqlWhere(std::string_view detection, std::string_view logsource) {
   std::string text = CompileToText(RuleWithDetection(detection, logsource));
   const std::string marker = "| where ";

@@ -31,6 +31,13 @@ std::string KqlWhere(std::string_view detection, std::string_view logsource =
 
 // Edits `text` at random for robustness tests: 1 to `max_edits` times, erases up to
 // `max_erase` characters, inserts one of `junk`, or repeats up to `max_copy` characters before
+// The first query of `detection` over Entra ID sign-ins on `target`, with `lists` as placeholder
+// values read from the platform as refract bundle reads them (Session::lookups), and the lists
+// it reads; the text starts with "no output" when there is no query.
+std::pair<std::string, std::vector<std::string>> CompileWithLists(std::string_view target,
+                                                                  std::string_view detection,
+                                                                  const ir::Placeholders& lists);
+
 // the position. Deterministic for a given generator state.
 std::string Mutate(std::string text, const std::vector<std::string>& junk, std::mt19937& random,
                    int max_edits, size_t max_erase, size_t max_copy);

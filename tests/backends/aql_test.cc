@@ -10,22 +10,14 @@ namespace {
 // The WHERE condition after the log source of `detection` over Entra ID sign-ins with lists
 // read from reference sets, and the lists the search reads.
 std::pair<std::string, std::vector<std::string>> ReferenceSetWhere(std::string_view detection) {
-  Session session;
-  session.backends = {FindBackend("aql")};
-  session.lookups = true;
-  session.placeholders = {
-      {"users", {"A@x", "b@x", "a@X"}}, {"bell", {"a\x07", "b"}}, {"admins", {"root", "adm_*"}}};
-  Diagnostics setup;
-  if (!session.Init({}, setup)) return {"session set-up failed", {}};
-  FileResult r = CompileText(
-      "rule.yml", testing::RuleWithDetection(detection, "{product: azure, service: signinlogs}"),
-      session);
-  if (r.outputs.empty()) return {"no output", {}};
-  const std::string& text = r.outputs[0].text;
+  auto [text, lists] = testing::CompileWithLists(
+      "aql", detection,
+      {{"users", {"A@x", "b@x", "a@X"}}, {"bell", {"a\x07", "b"}}, {"admins", {"root", "adm_*"}}});
+  if (text.starts_with("no output")) return {text, lists};
   size_t open = text.find(" AND (");
   size_t close = text.rfind(") LAST ");
-  if (open == std::string::npos || close == std::string::npos) return {text, r.outputs[0].lists};
-  return {text.substr(open + 6, close - open - 6), r.outputs[0].lists};
+  if (open == std::string::npos || close == std::string::npos) return {text, lists};
+  return {text.substr(open + 6, close - open - 6), lists};
 }
 
 TEST(AqlReferenceSets, CaseInsensitiveListsReadALowerCasedSet) {

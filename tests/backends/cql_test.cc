@@ -10,21 +10,13 @@ namespace {
 // The stages after the log source of `detection` over Entra ID sign-ins with lists read from
 // lookup files, and the lists the query reads.
 std::pair<std::string, std::vector<std::string>> LookupQuery(std::string_view detection) {
-  Session session;
-  session.backends = {FindBackend("cql")};
-  session.lookups = true;
-  session.placeholders = {{"egress", {"192.0.2.0/24", "2001:db8::/32"}},
-                          {"users", {"a@x", "b,c@x"}},
-                          {"admins", {"root", "adm_*"}}};
-  Diagnostics setup;
-  if (!session.Init({}, setup)) return {"session set-up failed", {}};
-  FileResult r = CompileText(
-      "rule.yml", testing::RuleWithDetection(detection, "{product: azure, service: signinlogs}"),
-      session);
-  if (r.outputs.empty()) return {"no output", {}};
-  const std::string& text = r.outputs[0].text;
+  auto [text, lists] = testing::CompileWithLists("cql", detection,
+                                                 {{"egress", {"192.0.2.0/24", "2001:db8::/32"}},
+                                                  {"users", {"a@x", "b,c@x"}},
+                                                  {"admins", {"root", "adm_*"}}});
+  if (text.starts_with("no output")) return {text, lists};
   size_t stages = text.find("\n| ");
-  return {stages == std::string::npos ? text : text.substr(stages + 3), r.outputs[0].lists};
+  return {stages == std::string::npos ? text : text.substr(stages + 3), lists};
 }
 
 TEST(CqlLookupFiles, ExactStringsMatchTheFileIgnoringCase) {

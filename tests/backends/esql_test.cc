@@ -24,18 +24,11 @@ TEST(EsqlNumbers, DigitTextOnALongColumnComparesAsNumbers) {
 // The query of `detection` over Entra ID sign-ins with lists read from lookup indices, and the
 // lists it reads.
 std::pair<std::string, std::vector<std::string>> LookupQuery(std::string_view detection) {
-  Session session;
-  session.backends = {FindBackend("esql")};
-  session.lookups = true;
-  session.placeholders = {{"users", {"A@x", "b@x"}},
-                          {"accented", {"\xc3\x89lise@x", "b@x"}},
-                          {"Mixed", {"a@x", "b@x"}},
-                          {"admins", {"root", "adm_*"}}};
-  Diagnostics setup;
-  if (!session.Init({}, setup)) return {"session set-up failed", {}};
-  FileResult r = CompileText("rule.yml", testing::RuleWithDetection(detection, kSignIns), session);
-  if (r.outputs.empty()) return {"no output", {}};
-  return {r.outputs[0].text, r.outputs[0].lists};
+  return testing::CompileWithLists("esql", detection,
+                                   {{"users", {"A@x", "b@x"}},
+                                    {"accented", {"\xc3\x89lise@x", "b@x"}},
+                                    {"Mixed", {"a@x", "b@x"}},
+                                    {"admins", {"root", "adm_*"}}});
 }
 
 TEST(EsqlLookupIndices, AListIsJoinedAfterTheFiltersThatNeedNoList) {

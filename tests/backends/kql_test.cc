@@ -232,21 +232,13 @@ namespace {
 // The where clause of `detection` over SigninLogs with placeholder lists read as Sentinel
 // watchlists (refract bundle's default), and the lists the query reads.
 std::pair<std::string, std::vector<std::string>> WatchlistWhere(std::string_view detection) {
-  Session session;
-  session.backends = {FindBackend("kql")};
-  session.lookups = true;
-  session.placeholders = {{"egress", {"192.0.2.0/24", "2001:db8::/32"}},
-                          {"asns", {"1442", "3223"}},
-                          {"admins", {"root", "adm_*"}},
-                          {"users", {"a@x", "b@x"}}};
-  Diagnostics setup;
-  if (!session.Init({}, setup)) return {"session set-up failed", {}};
-  FileResult r = CompileText(
-      "rule.yml", testing::RuleWithDetection(detection, "{product: azure, service: signinlogs}"),
-      session);
-  if (r.outputs.empty()) return {"no output", {}};
-  const std::string& text = r.outputs[0].text;
-  return {text.substr(text.find("| where ") + 8), r.outputs[0].lists};
+  auto [text, lists] = testing::CompileWithLists("kql", detection,
+                                                 {{"egress", {"192.0.2.0/24", "2001:db8::/32"}},
+                                                  {"asns", {"1442", "3223"}},
+                                                  {"admins", {"root", "adm_*"}},
+                                                  {"users", {"a@x", "b@x"}}});
+  if (text.starts_with("no output")) return {text, lists};
+  return {text.substr(text.find("| where ") + 8), lists};
 }
 
 TEST(KqlWatchlists, ExactValuesReadTheWatchlistsSearchKey) {

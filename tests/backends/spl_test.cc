@@ -81,24 +81,16 @@ TEST(SplUnsupported, FieldrefContainsIsAnError) {
 // The search of `detection` over Entra ID sign-ins with lists read as lookups, and the lists
 // it reads.
 std::pair<std::string, std::vector<std::string>> LookupSearch(std::string_view detection) {
-  Session session;
-  session.backends = {FindBackend("spl")};
-  session.lookups = true;
-  session.placeholders = {{"egress", {"192.0.2.0/24", "2001:db8::/32"}},
-                          {"users", {"a@x", "b/c@x"}},
-                          {"quoted", {"a\"b", "c"}},
-                          {"admins", {"root", "adm_*"}}};
-  Diagnostics setup;
-  if (!session.Init({}, setup)) return {"session set-up failed", {}};
-  FileResult r = CompileText(
-      "rule.yml", testing::RuleWithDetection(detection, "{product: azure, service: signinlogs}"),
-      session);
-  if (r.outputs.empty()) return {"no output", {}};
-  std::string text = r.outputs[0].text;
+  auto [text, lists] = testing::CompileWithLists("spl", detection,
+                                                 {{"egress", {"192.0.2.0/24", "2001:db8::/32"}},
+                                                  {"users", {"a@x", "b/c@x"}},
+                                                  {"quoted", {"a\"b", "c"}},
+                                                  {"admins", {"root", "adm_*"}}});
+  if (text.starts_with("no output")) return {text, lists};
   // The log source's own terms come first; the tests are about what follows them.
   const std::string source = "sourcetype=\"azure:monitor:aad\" category=SignInLogs ";
   if (text.starts_with(source)) text = text.substr(source.size());
-  return {text, r.outputs[0].lists};
+  return {text, lists};
 }
 
 TEST(SplLookups, ExactStringsReadALookupThroughASubsearch) {

@@ -10,21 +10,13 @@ namespace {
 // The where expression of `detection` over Entra ID sign-ins with lists read from lookup
 // tables, and the lists the search reads.
 std::pair<std::string, std::vector<std::string>> LookupWhere(std::string_view detection) {
-  Session session;
-  session.backends = {FindBackend("sumo")};
-  session.lookups = true;
-  session.placeholders = {{"users", {"A@x", "b@x"}},
-                          {"accented", {"\xc3\x89lise@x", "b@x"}},
-                          {"admins", {"root", "adm_*"}}};
-  Diagnostics setup;
-  if (!session.Init({}, setup)) return {"session set-up failed", {}};
-  FileResult r = CompileText(
-      "rule.yml", testing::RuleWithDetection(detection, "{product: azure, service: signinlogs}"),
-      session);
-  if (r.outputs.empty()) return {"no output", {}};
-  const std::string& text = r.outputs[0].text;
+  auto [text, lists] = testing::CompileWithLists("sumo", detection,
+                                                 {{"users", {"A@x", "b@x"}},
+                                                  {"accented", {"\xc3\x89lise@x", "b@x"}},
+                                                  {"admins", {"root", "adm_*"}}});
+  if (text.starts_with("no output")) return {text, lists};
   size_t where = text.find("\n| where ");
-  return {where == std::string::npos ? text : text.substr(where + 9), r.outputs[0].lists};
+  return {where == std::string::npos ? text : text.substr(where + 9), lists};
 }
 
 TEST(SumoLookupTables, ListsReadTheTableInTheLookupFolder) {

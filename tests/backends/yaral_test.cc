@@ -10,19 +10,11 @@ namespace {
 // The events line of `detection` over Entra ID sign-ins with lists read as reference lists,
 // and the lists the rule reads.
 std::pair<std::string, std::vector<std::string>> ReferenceListEvents(std::string_view detection) {
-  Session session;
-  session.backends = {FindBackend("yaral")};
-  session.lookups = true;
-  session.placeholders = {{"egress", {"192.0.2.0/24", "2001:db8::/32"}},
-                          {"users", {"a@x", "b/c@x"}},
-                          {"admins", {"root", "adm_*"}}};
-  Diagnostics setup;
-  if (!session.Init({}, setup)) return {"session set-up failed", {}};
-  FileResult r = CompileText(
-      "rule.yml", testing::RuleWithDetection(detection, "{product: azure, service: signinlogs}"),
-      session);
-  if (r.outputs.empty()) return {"no output", {}};
-  const std::string& text = r.outputs[0].text;
+  auto [text, lists] = testing::CompileWithLists("yaral", detection,
+                                                 {{"egress", {"192.0.2.0/24", "2001:db8::/32"}},
+                                                  {"users", {"a@x", "b/c@x"}},
+                                                  {"admins", {"root", "adm_*"}}});
+  if (text.starts_with("no output")) return {text, lists};
   size_t events = text.find("  events:\n");
   size_t end = text.find("\n\n", events);
   std::string last = text.substr(events, end - events);
@@ -31,7 +23,7 @@ std::pair<std::string, std::vector<std::string>> ReferenceListEvents(std::string
   const std::string source =
       "$e.metadata.event_type = \"USER_LOGIN\" and $e.metadata.log_type = \"AZURE_AD\" and ";
   if (last.starts_with(source)) last = last.substr(source.size());
-  return {last, r.outputs[0].lists};
+  return {last, lists};
 }
 
 TEST(YaralReferenceLists, ExactStringsReadAStringListWithoutCase) {
