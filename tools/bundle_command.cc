@@ -104,7 +104,7 @@ int Bundle(int argc, char** argv) {
       targets = SplitCommas(*v);
     } else if (a == "--mapping") {
       auto v = value();
-      if (!v) return UsageError("--mapping needs a file");
+      if (!v) return UsageError("--mapping needs a profile name or a file");
       mappings.push_back(*v);
     } else if (a == "--check") {
       check = true;

@@ -66,7 +66,7 @@ int Check(int argc, char** argv) {
       placeholders_file = *v;
     } else if (a == "--mapping") {
       auto v = value();
-      if (!v) return UsageError("--mapping needs a file");
+      if (!v) return UsageError("--mapping needs a profile name or a file");
       mappings.push_back(*v);
     } else if (a == "--strict") {
       strict = true;

@@ -10,6 +10,7 @@
 #include "backends/packagers/packagers.h"
 #include "compiler/hunt/hunt.h"
 #include "compiler/ir/modifiers.h"
+#include "compiler/mapping/mapping.h"
 #include "tools/bundle_command.h"
 #include "tools/check_command.h"
 #include "tools/cli.h"
@@ -42,7 +43,8 @@ translate options:
   -t, --target ID       target id, several separated by commas, or 'all'
   -o, --output DIR      write one file per rule and target under DIR/<target>/
   --emit STAGE          ast | ir | query (default query)
-  --mapping FILE        a mapping file that extends or overrides the shipped one
+  --mapping NAME|FILE   a shipped mapping profile (refract list mappings) in place of the
+                        default, or a mapping file that extends or overrides it
   --placeholders FILE   values for %placeholders% used with |expand
   --filter FILE         Sigma filters to apply to the rules they name (repeatable)
   --strict-fields       a field with no mapping is an error
@@ -82,7 +84,8 @@ standard input) into each target's query, printed, or written with -o.
   -o, --output DIR      write one file per rule and target under DIR/<target>/; -o FILE (a
                         name with an extension) writes the one query of the run to FILE
   --emit STAGE          ast | ir | query (default query)
-  --mapping FILE        a mapping file that extends or overrides the shipped one
+  --mapping NAME|FILE   a shipped mapping profile (refract list mappings) in place of the
+                        default, or a mapping file that extends or overrides it
   --placeholders FILE   values for %placeholders% used with |expand
   --filter FILE         Sigma filters to apply to the rules they name (repeatable)
   --strict-fields       a field with no mapping is an error
@@ -103,7 +106,8 @@ names, correlations naming missing rules, and what each target cannot express.
 
   -t, --target ID       the targets to check against (default: every target, as warnings)
   --format FORMAT       text (default), json (one object a line) or sarif (SARIF 2.1.0)
-  --mapping FILE        a mapping file that extends or overrides the shipped one
+  --mapping NAME|FILE   a shipped mapping profile (refract list mappings) in place of the
+                        default, or a mapping file that extends or overrides it
   --placeholders FILE   values for %placeholders% used with |expand
   --strict              warnings are errors
   -q, --quiet           print no summary line
@@ -120,7 +124,8 @@ the platform's reference data.
 
   -o, --output DIR      the bundle's folder (replaced only when the new bundle is complete)
   -t, --target ID       target ids, or 'all' (default)
-  --mapping FILE        a mapping file that extends or overrides the shipped one
+  --mapping NAME|FILE   a shipped mapping profile (refract list mappings) in place of the
+                        default, or a mapping file that extends or overrides it
   --check               compare with the bundle in DIR instead of writing (exit 1 when stale)
   --inline-lists        write list values into the queries instead of deploying lists
   -q, --quiet           print no summary line
@@ -149,7 +154,8 @@ diff for each failure; the last line is "N passed, N failed". No test file found
     return R"(usage: refract list targets|modifiers|mappings|formats
 
 Lists the target ids with their platforms, the Sigma modifiers refract knows, each target's
-shipped mapping, or the output formats (diagnostics, and each target's bundle files).
+shipped mapping profiles (--mapping NAME), or the output formats (diagnostics, and each
+target's bundle files).
 )";
   }
   return nullptr;
@@ -170,10 +176,13 @@ int List(int argc, char** argv) {
     return kExitOk;
   }
   if (what == "mappings") {
-    // Each target's shipped mapping; --mapping FILE extends or overrides it.
+    // Every shipped profile: --mapping NAME selects one, --mapping FILE extends it.
     for (const Backend* b : AllBackends()) {
-      std::cout << fmt::format("{:<8} {} (shipped, the default: backends/mappings/{}.yaml)\n",
-                               b->id(), b->id(), b->id());
+      for (const ShippedProfile& p : ShippedProfiles()) {
+        if (p.target != b->id()) continue;
+        std::cout << fmt::format("{:<8} {:<18} {:<9} {} (backends/mappings/{}.yaml)\n", p.target,
+                                 p.name, p.is_default ? "default" : "", p.description, p.file);
+      }
     }
     return kExitOk;
   }

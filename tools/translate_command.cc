@@ -80,7 +80,7 @@ std::optional<std::string> ParseTranslateArgs(int argc, char** argv, Args* args)
       args->emit = *v;
     } else if (flag == "--mapping") {
       auto v = value("--mapping");
-      if (!v) return "--mapping needs a file";
+      if (!v) return "--mapping needs a profile name or a file";
       args->mappings.push_back(*v);
     } else if (flag == "--filter") {
       auto v = value("--filter");

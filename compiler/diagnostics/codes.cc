@@ -21,6 +21,9 @@ const std::vector<DiagnosticCode>& DiagnosticCodes() {
       {"E0111", "malformed placeholders file", "A placeholders file could not be read."},
       {"E0112", "a mapping file's target is not among the selected ones",
        "The mapping file names a target that this run does not translate to."},
+      {"E0113", "an unknown or misplaced mapping profile",
+       "--mapping NAME names no shipped profile, none of a selected target's, or a second "
+       "profile for one target (refract list mappings)."},
       {"E0200", "a required key is missing",
        "A Sigma rule needs title, logsource and detection (a correlation: correlation)."},
       {"E0201", "an empty detection or search, or no condition",
@@ -57,6 +60,9 @@ const std::vector<DiagnosticCode>& DiagnosticCodes() {
        "The field has no mapping for the target and --strict-fields is on."},
       {"E0401", "a column the table lacks, under --strict-fields",
        "W0402 promoted to an error by --strict-fields."},
+      {"E0403", "a table the mapping profile's platform does not have",
+       "The log source maps to a table outside the profile's tables (Defender XDR has no "
+       "SecurityEvent): choose another profile or map the log source in a --mapping file."},
       {"E0500", "the target cannot express a construct",
        "The message names the rule, the construct and the target; no query is written for it."},
       {"E0602", "correlation rules are not implemented for the target",
@@ -95,6 +101,9 @@ const std::vector<DiagnosticCode>& DiagnosticCodes() {
        "The target has no mapping for the rule's logsource; a custom-log name is used."},
       {"W0402", "a column the table does not declare",
        "The field's column is not among the table's declared columns."},
+      {"W0403", "the profile's table approximates the log source",
+       "The table also holds other events (Defender XDR keeps interactive and non-interactive "
+       "sign-ins together); the message says how."},
       {"W0501", "the target approximates a window or measure",
        "The message names the approximation; results can differ from the Sigma meaning."},
       {"W0631", "a filter document among the translated rules",

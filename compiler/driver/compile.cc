@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -14,17 +15,97 @@
 
 namespace refract {
 
-bool Session::Init(const std::vector<std::string>& user_mapping_files, Diagnostics& diagnostics) {
+namespace {
+
+// Whether a --mapping argument names a file rather than a shipped profile.
+bool NamesFile(const std::string& arg) {
+  if (arg.find('/') != std::string::npos || arg.ends_with(".yaml") || arg.ends_with(".yml")) {
+    return true;
+  }
+  for (const auto& p : ShippedProfiles()) {
+    if (p.name == arg) return false;
+  }
+  return std::filesystem::exists(arg);
+}
+
+// Every shipped profile name, each once, for a message.
+std::string ProfileNames() {
+  std::set<std::string> names;
+  for (const auto& p : ShippedProfiles()) names.insert(p.name);
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// Records profile `name` for each selected target that has one by that name; E0113 when none
+// does or a target already has another.
+bool ChooseProfile(const std::string& name, const std::vector<const Backend*>& backends,
+                   std::map<std::string, const ShippedProfile*>& chosen, Diagnostics& diagnostics) {
+  const SourceLocation where{"--mapping " + name, 0, 0, 1};
+  std::string targets;
+  bool any = false;
+  for (const auto& p : ShippedProfiles()) {
+    if (p.name != name) continue;
+    targets += (targets.empty() ? "" : ", ") + p.target;
+    bool selected = false;
+    for (const Backend* b : backends) selected = selected || b->id() == p.target;
+    if (!selected) continue;
+    any = true;
+    auto [it, fresh] = chosen.emplace(p.target, &p);
+    if (!fresh && it->second != &p) {
+      diagnostics.Error("E0113", where,
+                        fmt::format("two mapping profiles for target '{}': '{}' and '{}'", p.target,
+                                    it->second->name, name));
+      return false;
+    }
+  }
+  if (targets.empty()) {
+    diagnostics.Error("E0113", where,
+                      fmt::format("no mapping file or shipped profile named '{}'", name),
+                      {"profiles: " + ProfileNames() + " (refract list mappings)"});
+    return false;
+  }
+  if (!any) {
+    diagnostics.Error(
+        "E0113", where,
+        fmt::format("mapping profile '{}' is for {}, which is not selected", name, targets),
+        {"add --target " + targets.substr(0, targets.find(','))});
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool Session::Init(const std::vector<std::string>& mapping_args, Diagnostics& diagnostics) {
+  std::vector<std::string> user_mapping_files;
+  std::map<std::string, const ShippedProfile*> chosen;  // a named profile, by target
+  for (const auto& arg : mapping_args) {
+    if (NamesFile(arg)) {
+      user_mapping_files.push_back(arg);
+    } else if (!ChooseProfile(arg, backends, chosen, diagnostics)) {
+      return false;
+    }
+  }
   for (const Backend* backend : backends) {
-    const std::string_view* text = ShippedMappingText(backend->id());
-    std::string origin = "backends/mappings/" + std::string(backend->id()) + ".yaml";
+    const std::string target(backend->id());
+    const std::string_view* text = ShippedMappingText(target);
     TargetMapping mapping;
     if (text != nullptr) {
-      auto parsed = TargetMapping::Parse(origin, std::string(*text), diagnostics);
+      auto parsed = TargetMapping::Parse("backends/mappings/" + target + ".yaml",
+                                         std::string(*text), diagnostics);
       if (!parsed) return false;
       mapping = std::move(*parsed);
     }
-    mappings.emplace(std::string(backend->id()), std::move(mapping));
+    // A profile is its target's default mapping with the profile's file on top.
+    auto profile = chosen.find(target);
+    if (profile != chosen.end() && !profile->second->is_default) {
+      auto parsed = TargetMapping::Parse("backends/mappings/" + profile->second->file + ".yaml",
+                                         std::string(profile->second->text), diagnostics);
+      if (!parsed) return false;
+      mapping.Extend(*parsed);
+    }
+    mappings.emplace(target, std::move(mapping));
   }
   for (const auto& file : user_mapping_files) {
     std::ifstream in(file, std::ios::binary);

@@ -34,9 +34,10 @@ struct Session {
   // Loads Sigma filter documents from `files`; reports problems and returns false on error.
   bool LoadFilters(const std::vector<std::string>& files, Diagnostics& diagnostics);
 
-  // Loads the shipped mapping of every backend, extended by user mapping files; reports
-  // problems and returns false on error.
-  bool Init(const std::vector<std::string>& user_mapping_files, Diagnostics& diagnostics);
+  // Loads the shipped mapping of every backend: its default, or the shipped profile that an
+  // `mapping_args` entry names (--mapping defender-xdr), extended by the entries that name files.
+  // Reports problems (E0001, E0110, E0112, E0113) and returns false on error.
+  bool Init(const std::vector<std::string>& mapping_args, Diagnostics& diagnostics);
 };
 
 // What a query's rule says about itself, carried into platform formats (refract bundle).

@@ -123,6 +123,9 @@ std::optional<TargetMapping> TargetMapping::Parse(const std::string& origin,
   if (!root.IsMap()) return fail(root.Mark(), "a mapping file must be a map");
   TargetMapping mapping;
   if (root["target"].IsScalar()) mapping.target_ = root["target"].Scalar();
+  if (root["profile"].IsScalar()) mapping.profile_ = root["profile"].Scalar();
+  if (root["description"].IsScalar()) mapping.description_ = root["description"].Scalar();
+  for (const auto& table : StringList(root["tables"])) mapping.tables_.insert(table);
   for (const auto& entry : root["logsources"]) {
     if (!entry.IsMap() || !entry["logsource"].IsMap() || !entry["source"].IsScalar()) {
       return fail(entry.Mark(), "each logsources entry needs a 'logsource' map and a 'source'");
@@ -134,6 +137,7 @@ std::optional<TargetMapping> TargetMapping::Parse(const std::string& origin,
     m.filter = StringMap(entry["filter"]);
     m.keyword_fields = StringList(entry["keyword_fields"]);
     if (entry["prefix"].IsScalar()) m.prefix = entry["prefix"].Scalar();
+    if (entry["approximation"].IsScalar()) m.approximation = entry["approximation"].Scalar();
     mapping.logsources_.push_back(std::move(m));
   }
   mapping.fields_ = StringMap(root["fields"]);
@@ -141,6 +145,7 @@ std::optional<TargetMapping> TargetMapping::Parse(const std::string& origin,
   mapping.options_ = StringMap(root["options"]);
   const yaml::Node fallback = root["fallback"];
   if (fallback.IsMap()) {
+    mapping.has_fallback_ = true;
     auto f = StringMap(fallback);
     if (f.count("template")) mapping.fallback_template_ = f["template"];
     if (f.count("separator")) mapping.fallback_separator_ = f["separator"];
@@ -165,6 +170,17 @@ std::optional<TargetMapping> TargetMapping::Parse(const std::string& origin,
 }
 
 void TargetMapping::Extend(const TargetMapping& user) {
+  if (!user.profile_.empty()) profile_ = user.profile_;
+  if (!user.description_.empty()) description_ = user.description_;
+  tables_.insert(user.tables_.begin(), user.tables_.end());
+  // A source that a user's entry names exists where the queries run: the user says so.
+  if (!tables_.empty() && user.profile_.empty()) {
+    for (const auto& entry : user.logsources_) tables_.insert(entry.source);
+  }
+  if (user.has_fallback_) {
+    fallback_template_ = user.fallback_template_;
+    fallback_separator_ = user.fallback_separator_;
+  }
   std::vector<LogSourceMapping> merged = user.logsources_;
   merged.insert(merged.end(), logsources_.begin(), logsources_.end());
   logsources_ = std::move(merged);
@@ -230,6 +246,10 @@ std::string TargetMapping::MapField(const LogSourceMapping* entry, const std::st
   }
   *mapped = false;
   return field;
+}
+
+bool TargetMapping::HasTable(const std::string& source) const {
+  return tables_.empty() || tables_.count(source) != 0;
 }
 
 std::string TargetMapping::Option(const std::string& name, const std::string& fallback) const {
@@ -367,6 +387,26 @@ class FieldRenamer {
   std::set<std::string> reported_;
 };
 
+// E0403: the profile's platform has no such table, so no query there could run.
+void ReportAbsentTable(const ir::Rule& rule, bool mapped, const TargetMapping& mapping,
+                       Diagnostics& diagnostics) {
+  std::string logsource;
+  for (const auto& [key, value] : {std::pair{"product", &rule.logsource.product},
+                                   std::pair{"category", &rule.logsource.category},
+                                   std::pair{"service", &rule.logsource.service}}) {
+    if (!value->empty())
+      logsource += fmt::format("{}{}: {}", logsource.empty() ? "" : ", ", key, *value);
+  }
+  diagnostics.Error(
+      "E0403", rule.logsource_location,
+      fmt::format("rule '{}': log source {{{}}} {} table '{}', which profile '{}' of target '{}' "
+                  "does not have",
+                  rule.info.title, logsource, mapped ? "maps to" : "has no entry; its fallback is",
+                  rule.source, mapping.profile(), mapping.target()),
+      {"choose another profile with --mapping (refract list mappings), or map the log source "
+       "to one of the profile's tables in a --mapping file"});
+}
+
 }  // namespace
 
 bool ApplyMapping(ir::Rule& rule, const TargetMapping& mapping, const MappingOptions& options,
@@ -375,12 +415,24 @@ bool ApplyMapping(ir::Rule& rule, const TargetMapping& mapping, const MappingOpt
   const LogSourceMapping* entry = mapping.Find(rule.logsource);
   if (entry != nullptr) {
     rule.source = entry->source;
+  } else if (!mapping.HasTable(mapping.FallbackSource(rule.logsource))) {
+    rule.source = mapping.FallbackSource(rule.logsource);
   } else {
     rule.source = mapping.FallbackSource(rule.logsource);
     diagnostics.Warning("W0401", rule.logsource_location,
                         fmt::format("no {} source is mapped for this log source; using '{}'",
                                     mapping.target(), rule.source),
                         {"map it in a --mapping file under 'logsources'"});
+  }
+  if (!mapping.HasTable(rule.source)) {
+    ReportAbsentTable(rule, entry != nullptr, mapping, diagnostics);
+    return false;
+  }
+  if (entry != nullptr && !entry->approximation.empty()) {
+    diagnostics.Warning("W0403", rule.logsource_location,
+                        fmt::format("rule '{}': {} table '{}' {}", rule.info.title,
+                                    mapping.target(), rule.source, entry->approximation),
+                        {"map the log source to a narrower source in a --mapping file"});
   }
   FieldRenamer(mapping, entry, rule, options, diagnostics).Rename(rule.condition);
   const auto& keyword_fields = mapping.KeywordFields(entry);
@@ -457,6 +509,36 @@ std::optional<ir::Placeholders> ParsePlaceholders(const std::string& origin,
     return std::nullopt;
   }
   return PlaceholdersFrom(root);
+}
+
+}  // namespace refract
+
+namespace refract {
+
+const std::vector<ShippedProfile>& ShippedProfiles() {
+  static const std::vector<ShippedProfile> profiles = [] {
+    std::vector<ShippedProfile> defaults;
+    std::vector<ShippedProfile> others;
+    for (const auto& [stem, text] : EmbeddedMappings()) {
+      Diagnostics ignored;  // shipped files parse; tests/compiler/mapping pins each one
+      auto parsed = TargetMapping::Parse(std::string(stem), std::string(text), ignored);
+      if (!parsed) continue;
+      ShippedProfile p{parsed->target(),  parsed->profile(),        parsed->description(),
+                       std::string(stem), parsed->target() == stem, text};
+      if (p.name.empty()) p.name = p.target;
+      (p.is_default ? defaults : others).push_back(std::move(p));
+    }
+    defaults.insert(defaults.end(), others.begin(), others.end());
+    return defaults;
+  }();
+  return profiles;
+}
+
+const ShippedProfile* FindShippedProfile(std::string_view target, std::string_view name) {
+  for (const auto& p : ShippedProfiles()) {
+    if (p.target == target && p.name == name) return &p;
+  }
+  return nullptr;
 }
 
 }  // namespace refract

@@ -22,6 +22,9 @@ struct LogSourceMapping {
   std::map<std::string, std::string> filter;  // target field → exact value, ANDed in
   std::string prefix;                         // put before fields that no mapping names
   std::vector<std::string> keyword_fields;    // where keyword searches look, if not everywhere
+  // How the source differs from the Sigma log source (a table that also holds other events),
+  // reported as W0403 for every rule it serves.
+  std::string approximation;
 };
 
 // Whether a table or index has a column, by the `columns` section of a target's mapping.
@@ -38,7 +41,8 @@ class TargetMapping {
   static std::optional<TargetMapping> Parse(const std::string& origin, const std::string& text,
                                             Diagnostics& diagnostics);
 
-  // Adds `user` on top: its log sources are tried first, its fields and types win.
+  // Adds `user` on top: its log sources are tried first, its fields and types win; a user's
+  // file (one without `profile`) adds the sources it names to the profile's `tables`.
   void Extend(const TargetMapping& user);
 
   // The most specific entry whose `when` keys all equal the rule's log source, or null;
@@ -64,11 +68,24 @@ class TargetMapping {
   std::string Option(const std::string& name, const std::string& fallback) const;
 
   const std::string& target() const { return target_; }
+  // The profile's name (`profile:`), e.g. "sentinel" or "defender-xdr"; empty in a user's file.
+  const std::string& profile() const { return profile_; }
+  // The profile's one-line `description:`.
+  const std::string& description() const { return description_; }
+  // Whether `source` is among the profile's `tables:`, or the profile lists none (any source).
+  bool HasTable(const std::string& source) const;
   const std::vector<LogSourceMapping>& logsources() const { return logsources_; }
   const ir::Placeholders& placeholders() const { return placeholders_; }
 
  private:
   std::string target_;
+  std::string profile_;
+  std::string description_;
+  // The only sources that exist where the profile's queries run (Defender XDR's advanced
+  // hunting has a fixed set of tables), with the sources a user's file names; empty when any
+  // source may exist.
+  std::set<std::string, std::less<>> tables_;
+  bool has_fallback_ = false;                // the file sets `fallback`, so Extend takes it
   std::string fallback_template_ = "{}_CL";  // {} is the log source joined by the separator
   std::string fallback_separator_ = "_";
   std::vector<LogSourceMapping> logsources_;
@@ -86,8 +103,9 @@ struct MappingOptions {
 };
 
 // Rewrites `rule` into the target's names and sets `rule.source`. A log source without an
-// entry gets a custom-table name and warning W0401; a field whose column the source's declared
-// column set lacks gets warning W0402. With `strict_fields` an unmapped field that is no
+// entry gets a custom-table name and warning W0401; a source outside the profile's `tables`
+// is error E0403; an entry's `approximation` is warning W0403; a field whose column the source's
+// declared column set lacks gets warning W0402. With `strict_fields` an unmapped field that is no
 // declared column is error E0400, and a missing column error E0401. Returns false on error.
 bool ApplyMapping(ir::Rule& rule, const TargetMapping& mapping, const MappingOptions& options,
                   Diagnostics& diagnostics);
@@ -105,5 +123,21 @@ std::optional<ir::Placeholders> ParsePlaceholders(const std::string& origin,
 
 // The shipped mapping text for `target` (compiled into the binary), or null.
 const std::string_view* ShippedMappingText(std::string_view target);
+
+// A mapping compiled into the binary: a target's default profile or another one of it.
+struct ShippedProfile {
+  std::string target;
+  std::string name;         // what `--mapping NAME` selects
+  std::string description;  // one line, for `refract list mappings`
+  std::string file;         // backends/mappings/FILE.yaml
+  bool is_default = false;  // the target's own file: used when no profile is named
+  std::string_view text;
+};
+
+// Every shipped profile, each target's default first; read once and kept.
+const std::vector<ShippedProfile>& ShippedProfiles();
+
+// The shipped profile `name` of `target`, or null.
+const ShippedProfile* FindShippedProfile(std::string_view target, std::string_view name);
 
 }  // namespace refract

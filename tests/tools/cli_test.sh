@@ -373,7 +373,37 @@ expect_grep "translate -o FILE, two queries message" "$tmp/stderr" "names a file
 if [ -e "$tmp/two.kql" ]; then failed=$((failed + 1)); echo "FAIL -o FILE with two queries wrote a file"; else passed=$((passed + 1)); fi
 # list mappings and formats.
 check "list mappings" 0 "$refract" list mappings
-expect_grep "list mappings kql" "$tmp/stdout" "^kql .*backends/mappings/kql.yaml"
+expect_grep "list mappings kql" "$tmp/stdout" "^kql  *sentinel  *default .*backends/mappings/kql.yaml"
+expect_grep "list mappings defender-xdr" "$tmp/stdout" "^kql  *defender-xdr .*kql_defender_xdr.yaml"
+expect_grep "list mappings asim" "$tmp/stdout" "^kql  *asim "
+expect_grep "list mappings cim" "$tmp/stdout" "^spl  *cim "
+# --mapping NAME: a shipped profile in place of the default.
+cat >"$tmp/proc.yml" <<'YAML'
+title: Encoded PowerShell
+logsource: {product: windows, category: process_creation}
+detection:
+  selection: {Image|endswith: '\powershell.exe', CommandLine|contains: ' -enc '}
+  condition: selection
+YAML
+check "profile defender-xdr" 0 "$refract" translate "$tmp/proc.yml" --target kql --mapping defender-xdr
+expect_grep "profile defender-xdr table" "$tmp/stdout" "^DeviceProcessEvents$"
+check "profile asim" 0 "$refract" translate "$tmp/proc.yml" --target kql --mapping asim
+expect_grep "profile asim parser" "$tmp/stdout" "^imProcessCreate$"
+expect_grep "profile asim column" "$tmp/stdout" 'TargetProcessName endswith'
+check "profile cim" 0 "$refract" translate "$tmp/proc.yml" --target spl --mapping cim
+expect_grep "profile cim dataset" "$tmp/stdout" '^tag=process tag=report process_path="\*\\\\powershell.exe"'
+check "profile lacks the table" 1 "$refract" translate "$tmp/good.yml" --target kql --mapping defender-xdr
+expect_grep "profile lacks the table E0403" "$tmp/stderr" "error\[E0403\]: rule 'Good': log source {product: windows, service: security} maps to table 'SecurityEvent', which profile 'defender-xdr'"
+check "profile and a user file" 0 "$refract" translate "$tmp/good.yml" --target kql --mapping defender-xdr --mapping "$tmp/map.yaml"
+expect_grep "profile and a user file" "$tmp/stdout" "MySecurityTable"
+check "unknown profile" 2 "$refract" translate "$tmp/proc.yml" --target kql --mapping defendr-xdr
+expect_grep "unknown profile E0113" "$tmp/stderr" "E0113.*no mapping file or shipped profile named 'defendr-xdr'"
+expect_grep "unknown profile lists" "$tmp/stderr" "profiles: .*defender-xdr"
+check "profile of another target" 2 "$refract" translate "$tmp/proc.yml" --target spl --mapping asim
+expect_grep "profile of another target E0113" "$tmp/stderr" "mapping profile 'asim' is for kql, which is not selected"
+check "profile in check" 1 "$refract" check "$tmp/good.yml" --target kql --mapping defender-xdr
+expect_grep "profile in check E0403" "$tmp/stdout" "error\[E0403\]"
+check "profile in bundle" 0 "$refract" bundle "$tmp/proc.yml" --target kql --mapping defender-xdr -o "$tmp/xdr_bundle"
 check "list formats" 0 "$refract" list formats
 expect_grep "list formats spl" "$tmp/stdout" "^spl .*savedsearches.conf"
 # --format json: one object a line per rule and target, a failed target with its error.

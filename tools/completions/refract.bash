@@ -1,5 +1,5 @@
 # bash completion for refract: commands, each command's options, target ids (asked of refract
-# itself, so a new target needs no edit here), and files.
+# itself, so a new target needs no edit here), mapping profiles, and files.
 _refract() {
   local cur prev words cword
   _init_completion || return
@@ -16,7 +16,11 @@ _refract() {
     --format) COMPREPLY=($(compgen -W "text json sarif" -- "$cur")); return ;;
     --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
     -o|--output) _filedir; return ;;
-    --mapping|--placeholders|--filter|--events) _filedir '@(yml|yaml|jsonl|json)'; return ;;
+    --mapping)  # a shipped profile name, or a mapping file
+      COMPREPLY=($(compgen -W "$("${words[0]}" list mappings 2>/dev/null | awk '{print $2}' | sort -u)" -- "$cur"))
+      _filedir '@(yml|yaml)'
+      return ;;
+    --placeholders|--filter|--events) _filedir '@(yml|yaml|jsonl|json)'; return ;;
   esac
   local options
   case "${words[1]}" in

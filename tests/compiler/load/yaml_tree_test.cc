@@ -264,7 +264,7 @@ TEST(FastYaml, ReadsTheShippedMappingFiles) {
     ASSERT_TRUE(fast.has_value()) << e.path();
     EXPECT_EQ(Print(fast->documents), YamlCppTree(text)) << e.path();
   }
-  EXPECT_EQ(files, 9);
+  EXPECT_GE(files, 12);  // one default per target and the profiles beside them
 }
 
 // The first line where two printed trees differ, with the text's line it points at.

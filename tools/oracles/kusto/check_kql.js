@@ -2,7 +2,7 @@
 // Checks KQL with Microsoft's Kusto.Language (the parser and analyzer of the Sentinel editor)
 // against the table schemas in schemas.js.
 //
-//   node check_kql.js [--report] [--warnings STDERR] [--files-from LIST] FILE...
+//   node check_kql.js [--report] [--warnings STDERR] [--depth-ok] [--files-from LIST] FILE...
 //
 // Each FILE holds one query; text from the first refract diagnostic line on is ignored (golden
 // files keep diagnostics after the query). A query over a custom-log table (`*_CL`, the name
@@ -12,8 +12,8 @@
 // diagnostics by code (syntax errors and analysis errors separately) and fails only on syntax
 // errors: for the corpus, where many rules name columns no table has. With --warnings (refract's
 // stderr of the run that wrote FILE...), every unknown-column error (KS142) must match a refract
-// warning W0402 for the same rule file and column; unmatched ones fail the run, and warnings that
-// Kusto.Language does not confirm are counted.
+// warning W0402 for the same rule file and column; unmatched ones fail the run, matched ones do
+// not (the user was told), and warnings that Kusto.Language does not confirm are counted.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -79,10 +79,13 @@ function stemOf(file) {
 
 const args = process.argv.slice(2);
 const report = args.includes('--report');
+// KS245 is the analyzer's own nesting limit, met by rules with hundreds of alternatives: the
+// query parses, it is only not analysed (docs/oracles.md).
+const depthOk = args.includes('--depth-ok');
 const files = [];
 let warned = null;
 for (let i = 0; i < args.length; i++) {
-  if (args[i] === '--report') continue;
+  if (args[i] === '--report' || args[i] === '--depth-ok') continue;
   if (args[i] === '--warnings') {
     warned = readWarnings(args[++i]);
     continue;
@@ -112,18 +115,26 @@ for (const file of files) {
   for (const e of syntax) syntaxCounts[e.code] = (syntaxCounts[e.code] || 0) + 1;
   if (!syntax.length && !customTable) analysed++;
   if (semantic.length) withAnalysisErrors++;
+  const excused = new Set();  // unknown columns refract warned about: not failures here
   for (const e of semantic) {
     const name = e.code === 'KS142' ? unknownName.exec(e.message) : null;
     if (warned && name) {
       const stem = stemOf(file);
       const key = [stem, stem.replace(/-\d+$/, '')].map((s) => `${s}\t${name[1]}`).find((k) => warned.has(k));
-      if (key) confirmed.add(key);
-      else unwarned.push(`${file}: ${name[1]}`);
+      if (key) {
+        confirmed.add(key);
+        excused.add(e);
+      } else {
+        unwarned.push(`${file}: ${name[1]}`);
+      }
     }
     semanticCounts[e.code] = (semanticCounts[e.code] || 0) + 1;
     examples[e.code] = examples[e.code] || `${file}: ${e.message}`;
   }
-  const bad = report ? syntax : syntax.concat(semantic);
+  // An operator on an unknown column then fails for want of a type (KS107): the same defect.
+  if (excused.size) for (const e of semantic) if (e.code === 'KS107') excused.add(e);
+  if (depthOk) for (const e of semantic) if (e.code === 'KS245') excused.add(e);
+  const bad = report ? syntax : syntax.concat(semantic.filter((e) => !excused.has(e)));
   if (bad.length) {
     failed++;
     console.log(`FAIL ${file}: ${bad.map((e) => `${e.code} ${e.message}`).join('; ')}`);

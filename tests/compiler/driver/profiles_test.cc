@@ -1,0 +1,224 @@
+// Mapping profiles: `--mapping NAME` selects a shipped profile laid over the target's default.
+#include <gtest/gtest.h>
+
+#include "compiler/driver/compile.h"
+
+namespace refract {
+namespace {
+
+// A session for `targets` with `mappings` as --mapping arguments; `ok` says whether Init passed.
+Session SessionWith(std::vector<std::string> targets, std::vector<std::string> mappings,
+                    Diagnostics& d, bool* ok) {
+  Session session;
+  for (const auto& id : targets) session.backends.push_back(FindBackend(id));
+  *ok = session.Init(mappings, d);
+  return session;
+}
+
+ir::Rule RuleOn(std::string product, std::string category, std::string service) {
+  ir::Rule rule;
+  rule.info.title = "Demo";
+  rule.logsource = {product, category, service, ""};
+  ir::Predicate p;
+  p.field = "CommandLine";
+  p.op = ir::Op::kNull;
+  rule.condition = ir::Expr::Pred(p);
+  return rule;
+}
+
+TEST(Profiles, EveryShippedMappingParsesCleanlyAndNamesItsProfile) {
+  for (const ShippedProfile& p : ShippedProfiles()) {
+    Diagnostics d;
+    auto parsed = TargetMapping::Parse(p.file, std::string(p.text), d);
+    ASSERT_TRUE(parsed.has_value()) << p.file;
+    EXPECT_TRUE(d.all().empty()) << p.file;
+    EXPECT_FALSE(parsed->profile().empty()) << p.file << " has no profile:";
+    EXPECT_FALSE(parsed->description().empty()) << p.file << " has no description:";
+    EXPECT_NE(FindBackend(p.target), nullptr) << p.file << " names no known target";
+  }
+}
+
+TEST(Profiles, EachTargetHasOneDefaultListedFirst) {
+  const auto& all = ShippedProfiles();
+  for (const Backend* b : AllBackends()) {
+    int defaults = 0;
+    for (const auto& p : all) defaults += p.target == b->id() && p.is_default;
+    EXPECT_EQ(defaults, 1) << b->id();
+  }
+  EXPECT_TRUE(all.front().is_default);
+  ASSERT_NE(FindShippedProfile("kql", "sentinel"), nullptr);
+  EXPECT_TRUE(FindShippedProfile("kql", "sentinel")->is_default);
+  ASSERT_NE(FindShippedProfile("kql", "defender-xdr"), nullptr);
+  EXPECT_FALSE(FindShippedProfile("kql", "defender-xdr")->is_default);
+  EXPECT_NE(FindShippedProfile("kql", "asim"), nullptr);
+  EXPECT_EQ(FindShippedProfile("spl", "defender-xdr"), nullptr);
+}
+
+TEST(Profiles, DefenderXdrReadsProcessCreationFromDeviceProcessEventsByTimestamp) {
+  Diagnostics d;
+  bool ok = false;
+  Session s = SessionWith({"kql"}, {"defender-xdr"}, d, &ok);
+  ASSERT_TRUE(ok);
+  const TargetMapping& m = s.mappings.at("kql");
+  EXPECT_EQ(m.profile(), "defender-xdr");
+  EXPECT_EQ(m.Option("time_field", ""), "Timestamp");
+  ir::Rule rule = RuleOn("windows", "process_creation", "");
+  Diagnostics rule_d;
+  EXPECT_TRUE(ApplyMapping(rule, m, {}, rule_d));
+  EXPECT_EQ(rule.source, "DeviceProcessEvents");
+  EXPECT_TRUE(rule_d.all().empty());
+}
+
+TEST(Profiles, DefaultProfileIsUnchangedWithoutANameOrWithItsOwnName) {
+  for (std::vector<std::string> mappings : {std::vector<std::string>{}, {"sentinel"}}) {
+    Diagnostics d;
+    bool ok = false;
+    Session s = SessionWith({"kql"}, mappings, d, &ok);
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(s.mappings.at("kql").profile(), "sentinel");
+    EXPECT_EQ(s.mappings.at("kql").Option("time_field", ""), "TimeGenerated");
+  }
+}
+
+TEST(Profiles, ATableThePlatformLacksIsAnErrorNamingRuleLogSourceTableAndProfile) {
+  Diagnostics d;
+  bool ok = false;
+  Session s = SessionWith({"kql"}, {"defender-xdr"}, d, &ok);
+  ASSERT_TRUE(ok);
+  ir::Rule rule = RuleOn("windows", "", "security");
+  Diagnostics rule_d;
+  EXPECT_FALSE(ApplyMapping(rule, s.mappings.at("kql"), {}, rule_d));
+  ASSERT_EQ(rule_d.all().size(), 1u);
+  const Diagnostic& e = rule_d.all()[0];
+  EXPECT_EQ(e.code, "E0403");
+  EXPECT_EQ(e.message,
+            "rule 'Demo': log source {product: windows, service: security} maps to table "
+            "'SecurityEvent', which profile 'defender-xdr' of target 'kql' does not have");
+}
+
+TEST(Profiles, ALogSourceWithNoEntryIsAnErrorWhereTheFallbackTableCannotExist) {
+  Diagnostics d;
+  bool ok = false;
+  Session s = SessionWith({"kql"}, {"defender-xdr"}, d, &ok);
+  ASSERT_TRUE(ok);
+  ir::Rule rule = RuleOn("acme", "", "widget");
+  Diagnostics rule_d;
+  EXPECT_FALSE(ApplyMapping(rule, s.mappings.at("kql"), {}, rule_d));
+  ASSERT_EQ(rule_d.all().size(), 1u);  // no W0401 for a custom table that cannot exist there
+  EXPECT_EQ(rule_d.all()[0].code, "E0403");
+  EXPECT_NE(rule_d.all()[0].message.find("has no entry; its fallback is table 'acme_widget_CL'"),
+            std::string::npos);
+}
+
+TEST(Profiles, ASourceAUserFileNamesIsTakenToExist) {
+  Diagnostics d;
+  bool ok = false;
+  Session s = SessionWith({"kql"}, {"defender-xdr"}, d, &ok);
+  ASSERT_TRUE(ok);
+  auto user = TargetMapping::Parse("user.yaml", R"(target: kql
+logsources:
+  - logsource: {product: windows, service: security}
+    source: MySecurityFunction
+)",
+                                   d);
+  ASSERT_TRUE(user.has_value());
+  TargetMapping m = s.mappings.at("kql");
+  m.Extend(*user);
+  EXPECT_EQ(m.profile(), "defender-xdr");
+  ir::Rule rule = RuleOn("windows", "", "security");
+  Diagnostics rule_d;
+  EXPECT_TRUE(ApplyMapping(rule, m, {}, rule_d));
+  EXPECT_EQ(rule.source, "MySecurityFunction");
+  ir::Rule other = RuleOn("windows", "", "system");  // still the sentinel profile's Event
+  EXPECT_FALSE(ApplyMapping(other, m, {}, rule_d));
+}
+
+TEST(Profiles, AnApproximatingEntryWarnsWithEveryRule) {
+  Diagnostics d;
+  bool ok = false;
+  Session s = SessionWith({"kql"}, {"defender-xdr"}, d, &ok);
+  ASSERT_TRUE(ok);
+  ir::Rule rule = RuleOn("azure", "", "signinlogs");
+  rule.condition.predicate.field = "userPrincipalName";
+  Diagnostics rule_d;
+  EXPECT_TRUE(ApplyMapping(rule, s.mappings.at("kql"), {}, rule_d));
+  EXPECT_EQ(rule.source, "EntraIdSignInEvents");
+  EXPECT_EQ(rule.condition.predicate.field, "AccountUpn");
+  ASSERT_EQ(rule_d.all().size(), 1u);
+  EXPECT_EQ(rule_d.all()[0].code, "W0403");
+  EXPECT_NE(rule_d.all()[0].message.find("also holds non-interactive sign-ins"), std::string::npos);
+}
+
+TEST(Profiles, AsimReadsTheUnifyingParsersWithTheirColumns) {
+  Diagnostics d;
+  bool ok = false;
+  Session s = SessionWith({"kql"}, {"asim"}, d, &ok);
+  ASSERT_TRUE(ok);
+  const TargetMapping& m = s.mappings.at("kql");
+  ir::Rule rule = RuleOn("windows", "process_creation", "");
+  Diagnostics rule_d;
+  EXPECT_TRUE(ApplyMapping(rule, m, {}, rule_d));
+  EXPECT_EQ(rule.source, "imProcessCreate");
+  EXPECT_EQ(rule.condition.predicate.field, "TargetProcessCommandLine");
+  EXPECT_TRUE(rule_d.all().empty());
+  EXPECT_EQ(m.HasColumn("imProcessCreate", "ActingProcessName"), ColumnPresence::kPresent);
+  EXPECT_EQ(m.HasColumn("imProcessCreate", "EventProduct"), ColumnPresence::kPresent);
+  EXPECT_EQ(m.HasColumn("imProcessCreate", "FolderPath"), ColumnPresence::kAbsent);
+  // Log sources ASIM does not normalize keep the sentinel profile's tables.
+  ir::Rule audit = RuleOn("azure", "", "auditlogs");
+  Diagnostics audit_d;
+  ApplyMapping(audit, m, {}, audit_d);
+  EXPECT_EQ(audit.source, "AuditLogs");
+}
+
+TEST(Profiles, OneNameSelectsTheProfileOfEverySelectedTargetThatHasIt) {
+  Diagnostics d;
+  bool ok = false;
+  Session s = SessionWith({"eql", "esql", "kql"}, {"elastic-agent"}, d, &ok);
+  ASSERT_TRUE(ok) << (d.all().empty() ? "" : d.all()[0].message);
+  EXPECT_EQ(s.mappings.at("eql").profile(), "elastic-agent");
+  EXPECT_EQ(s.mappings.at("kql").profile(), "sentinel");
+}
+
+TEST(Profiles, AnUnknownNameIsE0113ListingTheProfiles) {
+  Diagnostics d;
+  bool ok = true;
+  SessionWith({"kql"}, {"defender"}, d, &ok);
+  EXPECT_FALSE(ok);
+  ASSERT_EQ(d.all().size(), 1u);
+  EXPECT_EQ(d.all()[0].code, "E0113");
+  EXPECT_EQ(d.all()[0].message, "no mapping file or shipped profile named 'defender'");
+  ASSERT_FALSE(d.all()[0].notes.empty());
+  EXPECT_NE(d.all()[0].notes[0].find("defender-xdr"), std::string::npos);
+}
+
+TEST(Profiles, AProfileOfATargetNotSelectedIsE0113) {
+  Diagnostics d;
+  bool ok = true;
+  SessionWith({"spl"}, {"asim"}, d, &ok);
+  EXPECT_FALSE(ok);
+  ASSERT_EQ(d.all().size(), 1u);
+  EXPECT_EQ(d.all()[0].code, "E0113");
+  EXPECT_EQ(d.all()[0].message, "mapping profile 'asim' is for kql, which is not selected");
+}
+
+TEST(Profiles, TwoProfilesForOneTargetAreE0113) {
+  Diagnostics d;
+  bool ok = true;
+  SessionWith({"kql"}, {"asim", "defender-xdr"}, d, &ok);
+  EXPECT_FALSE(ok);
+  ASSERT_EQ(d.all().size(), 1u);
+  EXPECT_EQ(d.all()[0].message, "two mapping profiles for target 'kql': 'asim' and 'defender-xdr'");
+}
+
+TEST(Profiles, APathIsAlwaysAFileEvenWhenNamedLikeAProfile) {
+  Diagnostics d;
+  bool ok = true;
+  SessionWith({"kql"}, {"./asim"}, d, &ok);
+  EXPECT_FALSE(ok);
+  ASSERT_EQ(d.all().size(), 1u);
+  EXPECT_EQ(d.all()[0].code, "E0001");  // cannot read mapping file ./asim
+}
+
+}  // namespace
+}  // namespace refract
