@@ -118,6 +118,13 @@ std::optional<std::string> ParseTranslateArgs(int argc, char** argv, Args* args)
   return std::nullopt;
 }
 
+// `diagnostics` as a JSON array of the objects --format json writes to stderr.
+std::string JsonArray(const std::vector<Diagnostic>& diagnostics) {
+  std::string out = "[";
+  for (const auto& d : diagnostics) out += (out.size() > 1 ? ", " : "") + RenderJson(d);
+  return out + "]";
+}
+
 std::string OutputName(const FileResult& file, const Output& output, bool several_documents) {
   // A rule from standard input is named by its `name`, or "stdin".
   std::string stem = file.path != "<stdin>" && file.path != "-"
@@ -147,6 +154,7 @@ int Translate(int argc, char** argv) {
                                       : EmitStage::kQuery;
   session.mapping_options.strict_fields = args.strict_fields;
   session.strict = args.strict;
+  session.diagnostics_per_outcome = args.json && args.output_dir.empty();
 
   Diagnostics setup;
   bool setup_ok = session.Init(args.mappings, setup) && session.LoadFilters(args.filters, setup);
@@ -235,12 +243,14 @@ int Translate(int argc, char** argv) {
         continue;
       }
       if (args.json) {
-        // One JSON object a line for pipelines: the rule, the target and its query.
+        // One JSON object a line for pipelines: the rule, the target, its query and what was
+        // said about it.
         std::cout << fmt::format(
             "{{\"file\": {}, \"id\": {}, \"title\": {}, \"target\": {}, \"query\": {}, "
-            "\"error\": null}}\n",
+            "\"error\": null, \"diagnostics\": {}}}\n",
             packagers::Q(r.path), o.rule_id.empty() ? "null" : packagers::Q(o.rule_id),
-            packagers::Q(o.rule_title), packagers::Q(o.target), packagers::Q(o.text));
+            packagers::Q(o.rule_title), packagers::Q(o.target), packagers::Q(o.text),
+            JsonArray(o.diagnostics));
         continue;
       }
       if (outputs_total > 1) {
@@ -258,9 +268,9 @@ int Translate(int argc, char** argv) {
         if (outcome.ok) continue;
         std::cout << fmt::format(
             "{{\"file\": {}, \"id\": null, \"title\": {}, \"target\": {}, \"query\": null, "
-            "\"error\": {}}}\n",
+            "\"error\": {}, \"diagnostics\": {}}}\n",
             packagers::Q(r.path), packagers::Q(outcome.rule_title), packagers::Q(outcome.target),
-            packagers::Q(outcome.error));
+            packagers::Q(outcome.error), JsonArray(outcome.diagnostics));
       }
     }
   }

@@ -192,11 +192,13 @@ void CompileRule(const ast::Rule& written, int document, const Session& session,
   if (session.strict) rule_diagnostics.PromoteWarnings();
   bool lowered_ok = lowered.has_value() && !rule_diagnostics.HasErrors();
   std::string rule_error = FirstError(rule_diagnostics);
+  std::vector<Diagnostic> rule_own;
+  if (session.diagnostics_per_outcome) rule_own = rule_diagnostics.all();
   out.diagnostics.Append(std::move(rule_diagnostics));
   for (const Backend* backend : session.backends) {
     std::string target(backend->id());
     if (!lowered_ok) {
-      out.outcomes.push_back({rule.title, target, false, rule_error});
+      out.outcomes.push_back({rule.title, target, false, rule_error, false, rule_own});
       continue;
     }
     Diagnostics target_diagnostics;
@@ -218,12 +220,18 @@ void CompileRule(const ast::Rule& written, int document, const Session& session,
     ok = ok && text.has_value() && !target_diagnostics.HasErrors();
     std::string error = FirstError(target_diagnostics);
     bool field_warning = HasCode(target_diagnostics, "W0402");
+    std::vector<Diagnostic> own;
+    if (session.diagnostics_per_outcome) {
+      own = rule_own;
+      own.insert(own.end(), target_diagnostics.all().begin(), target_diagnostics.all().end());
+    }
     out.diagnostics.Append(std::move(target_diagnostics));
-    out.outcomes.push_back({rule.title, target, ok, error, field_warning});
+    out.outcomes.push_back({rule.title, target, ok, error, field_warning, std::move(own)});
     if (ok) {
       out.outputs.push_back(
           {rule.title, rule.id, rule.name, document, target, std::move(*text), MetaOf(rule)});
       out.outputs.back().lists = Distinct(lists);
+      out.outputs.back().diagnostics = out.outcomes.back().diagnostics;
     }
   }
   // Kept for the correlations that may read this rule; moved after the per-target copies.
@@ -267,12 +275,15 @@ void CompileCorrelation(const ir::Correlation& c, const Session& session, FileRe
     bool ok = text.has_value() && !diagnostics.HasErrors();
     std::string error = FirstError(diagnostics);
     bool field_warning = HasCode(diagnostics, "W0402");
+    std::vector<Diagnostic> own;
+    if (session.diagnostics_per_outcome) own = diagnostics.all();
     out.diagnostics.Append(std::move(diagnostics));
-    out.outcomes.push_back({c.info.title, target, ok, error, field_warning});
+    out.outcomes.push_back({c.info.title, target, ok, error, field_warning, std::move(own)});
     if (ok) {
       out.outputs.push_back(
           {c.info.title, c.info.id, c.info.name, c.document, target, std::move(*text), MetaOf(c)});
       out.outputs.back().lists = Distinct(lists);
+      out.outputs.back().diagnostics = out.outcomes.back().diagnostics;
     }
   }
 }
@@ -378,8 +389,10 @@ void ComposeUnions(std::vector<FileResult>& results, const std::vector<ir::Corre
         if (session.strict) diagnostics.PromoteWarnings();
         ok = ok && !diagnostics.HasErrors();
         std::string error = FirstError(diagnostics);
+        std::vector<Diagnostic> own;
+        if (session.diagnostics_per_outcome) own = diagnostics.all();
         r.diagnostics.Append(std::move(diagnostics));
-        r.outcomes.push_back({c.info.title, target, ok, error});
+        r.outcomes.push_back({c.info.title, target, ok, error, false, std::move(own)});
         if (ok && !c.generate) {
           for (const auto& part : c.sources) composed.insert({part.chained, target});
         }
@@ -397,12 +410,15 @@ void ComposeUnions(std::vector<FileResult>& results, const std::vector<ir::Corre
       if (session.strict) diagnostics.PromoteWarnings();
       bool ok = text.has_value() && !diagnostics.HasErrors();
       std::string error = FirstError(diagnostics);
+      std::vector<Diagnostic> own;
+      if (session.diagnostics_per_outcome) own = diagnostics.all();
       r.diagnostics.Append(std::move(diagnostics));
-      r.outcomes.push_back({c.info.title, target, ok, error});
+      r.outcomes.push_back({c.info.title, target, ok, error, false, std::move(own)});
       if (!ok) continue;
       r.outputs.push_back(
           {c.info.title, c.info.id, c.info.name, c.document, target, std::move(*text), MetaOf(c)});
       r.outputs.back().lists.assign(lists.begin(), lists.end());  // a set already
+      r.outputs.back().diagnostics = r.outcomes.back().diagnostics;
       if (!c.generate) {
         for (const auto& part : c.sources) composed.insert({part.chained, target});
       }

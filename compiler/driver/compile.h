@@ -30,6 +30,9 @@ struct Session {
   // Read |expand lists from the platform's reference data where the target can (refract
   // bundle deploys them); plain translation inlines them.
   bool lookups = false;
+  // Also give each Outcome a copy of the diagnostics of its rule and target (translate
+  // --format json prints them with the query); off, no copies are made.
+  bool diagnostics_per_outcome = false;
 
   // Loads Sigma filter documents from `files`; reports problems and returns false on error.
   bool LoadFilters(const std::vector<std::string>& files, Diagnostics& diagnostics);
@@ -68,6 +71,8 @@ struct Output {
   // The placeholder lists the query reads from the platform (Session::lookups), sorted and
   // distinct, as ListLookups::read names them.
   std::vector<std::string> lists = {};
+  // The rule's and this target's diagnostics, with Session::diagnostics_per_outcome.
+  std::vector<Diagnostic> diagnostics = {};
 };
 
 // The metadata of a detection rule / a correlation rule.
@@ -81,6 +86,8 @@ struct Outcome {
   bool ok = false;
   std::string error;           // "CODE message" of the first error that stopped it
   bool field_warning = false;  // a column its table or index lacks (W0402)
+  // The rule's own diagnostics and this target's, with Session::diagnostics_per_outcome.
+  std::vector<Diagnostic> diagnostics = {};
 };
 
 struct FileResult {

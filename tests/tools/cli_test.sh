@@ -409,8 +409,12 @@ expect_grep "list formats spl" "$tmp/stdout" "^spl .*savedsearches.conf"
 # --format json: one object a line per rule and target, a failed target with its error.
 check "translate --format json" 0 "$refract" translate "$tmp/good.yml" --target kql,lucene --format json -q
 expect_grep "translate json kql" "$tmp/stdout" '"title": "Good", "target": "kql", "query": "SecurityEvent'
+expect_grep "translate json diagnostics" "$tmp/stdout" '"error": null, "diagnostics": \[\]}'
 if [ "$(grep -c '"target": ' "$tmp/stdout")" -eq 2 ]; then passed=$((passed + 1)); else
   failed=$((failed + 1)); echo "FAIL translate --format json: not one line per target"; cat "$tmp/stdout"; fi
+sed 's/CommandLine|contains/Description|contains/' "$tmp/proc.yml" >"$tmp/proc_description.yml"
+check "translate --format json warning" 0 "$refract" translate "$tmp/proc_description.yml" --target spl --mapping cim --format json -q
+expect_grep "translate json carries its warnings" "$tmp/stdout" '"diagnostics": \[{"severity":"warning","code":"W0402"'
 cat >"$tmp/lookahead.yml" <<'YAML'
 title: Lookahead
 logsource: {product: windows, category: process_creation}
