@@ -404,6 +404,7 @@ expect_grep "profile of another target E0113" "$tmp/stderr" "mapping profile 'as
 check "profile in check" 1 "$refract" check "$tmp/good.yml" --target kql --mapping defender-xdr
 expect_grep "profile in check E0403" "$tmp/stdout" "error\[E0403\]"
 check "profile in bundle" 0 "$refract" bundle "$tmp/proc.yml" --target kql --mapping defender-xdr -o "$tmp/xdr_bundle"
+expect_grep "profile in bundle query" "$tmp/xdr_bundle/kql/azuredeploy.json" "DeviceProcessEvents"
 check "list formats" 0 "$refract" list formats
 expect_grep "list formats spl" "$tmp/stdout" "^spl .*savedsearches.conf"
 # --format json: one object a line per rule and target, a failed target with its error.

@@ -15,6 +15,15 @@ Session SessionWith(std::vector<std::string> targets, std::vector<std::string> m
   return session;
 }
 
+// A session whose set-up must succeed.
+Session Loaded(std::vector<std::string> targets, std::vector<std::string> mappings) {
+  Diagnostics d;
+  bool ok = false;
+  Session session = SessionWith(std::move(targets), std::move(mappings), d, &ok);
+  EXPECT_TRUE(ok) << (d.all().empty() ? "" : d.all()[0].message);
+  return session;
+}
+
 ir::Rule RuleOn(std::string product, std::string category, std::string service) {
   ir::Rule rule;
   rule.info.title = "Demo";
@@ -55,10 +64,7 @@ TEST(Profiles, EachTargetHasOneDefaultListedFirst) {
 }
 
 TEST(Profiles, DefenderXdrReadsProcessCreationFromDeviceProcessEventsByTimestamp) {
-  Diagnostics d;
-  bool ok = false;
-  Session s = SessionWith({"kql"}, {"defender-xdr"}, d, &ok);
-  ASSERT_TRUE(ok);
+  Session s = Loaded({"kql"}, {"defender-xdr"});
   const TargetMapping& m = s.mappings.at("kql");
   EXPECT_EQ(m.profile(), "defender-xdr");
   EXPECT_EQ(m.Option("time_field", ""), "Timestamp");
@@ -71,20 +77,14 @@ TEST(Profiles, DefenderXdrReadsProcessCreationFromDeviceProcessEventsByTimestamp
 
 TEST(Profiles, DefaultProfileIsUnchangedWithoutANameOrWithItsOwnName) {
   for (std::vector<std::string> mappings : {std::vector<std::string>{}, {"sentinel"}}) {
-    Diagnostics d;
-    bool ok = false;
-    Session s = SessionWith({"kql"}, mappings, d, &ok);
-    ASSERT_TRUE(ok);
+    Session s = Loaded({"kql"}, mappings);
     EXPECT_EQ(s.mappings.at("kql").profile(), "sentinel");
     EXPECT_EQ(s.mappings.at("kql").Option("time_field", ""), "TimeGenerated");
   }
 }
 
 TEST(Profiles, ATableThePlatformLacksIsAnErrorNamingRuleLogSourceTableAndProfile) {
-  Diagnostics d;
-  bool ok = false;
-  Session s = SessionWith({"kql"}, {"defender-xdr"}, d, &ok);
-  ASSERT_TRUE(ok);
+  Session s = Loaded({"kql"}, {"defender-xdr"});
   ir::Rule rule = RuleOn("windows", "", "security");
   Diagnostics rule_d;
   EXPECT_FALSE(ApplyMapping(rule, s.mappings.at("kql"), {}, rule_d));
@@ -97,10 +97,7 @@ TEST(Profiles, ATableThePlatformLacksIsAnErrorNamingRuleLogSourceTableAndProfile
 }
 
 TEST(Profiles, ALogSourceWithNoEntryIsAnErrorWhereTheFallbackTableCannotExist) {
-  Diagnostics d;
-  bool ok = false;
-  Session s = SessionWith({"kql"}, {"defender-xdr"}, d, &ok);
-  ASSERT_TRUE(ok);
+  Session s = Loaded({"kql"}, {"defender-xdr"});
   ir::Rule rule = RuleOn("acme", "", "widget");
   Diagnostics rule_d;
   EXPECT_FALSE(ApplyMapping(rule, s.mappings.at("kql"), {}, rule_d));
@@ -111,10 +108,8 @@ TEST(Profiles, ALogSourceWithNoEntryIsAnErrorWhereTheFallbackTableCannotExist) {
 }
 
 TEST(Profiles, ASourceAUserFileNamesIsTakenToExist) {
+  Session s = Loaded({"kql"}, {"defender-xdr"});
   Diagnostics d;
-  bool ok = false;
-  Session s = SessionWith({"kql"}, {"defender-xdr"}, d, &ok);
-  ASSERT_TRUE(ok);
   auto user = TargetMapping::Parse("user.yaml", R"(target: kql
 logsources:
   - logsource: {product: windows, service: security}
@@ -134,10 +129,7 @@ logsources:
 }
 
 TEST(Profiles, AnApproximatingEntryWarnsWithEveryRule) {
-  Diagnostics d;
-  bool ok = false;
-  Session s = SessionWith({"kql"}, {"defender-xdr"}, d, &ok);
-  ASSERT_TRUE(ok);
+  Session s = Loaded({"kql"}, {"defender-xdr"});
   ir::Rule rule = RuleOn("azure", "", "signinlogs");
   rule.condition.predicate.field = "userPrincipalName";
   Diagnostics rule_d;
@@ -150,10 +142,7 @@ TEST(Profiles, AnApproximatingEntryWarnsWithEveryRule) {
 }
 
 TEST(Profiles, AsimReadsTheUnifyingParsersWithTheirColumns) {
-  Diagnostics d;
-  bool ok = false;
-  Session s = SessionWith({"kql"}, {"asim"}, d, &ok);
-  ASSERT_TRUE(ok);
+  Session s = Loaded({"kql"}, {"asim"});
   const TargetMapping& m = s.mappings.at("kql");
   ir::Rule rule = RuleOn("windows", "process_creation", "");
   Diagnostics rule_d;
@@ -172,10 +161,7 @@ TEST(Profiles, AsimReadsTheUnifyingParsersWithTheirColumns) {
 }
 
 TEST(Profiles, OneNameSelectsTheProfileOfEverySelectedTargetThatHasIt) {
-  Diagnostics d;
-  bool ok = false;
-  Session s = SessionWith({"eql", "esql", "kql"}, {"elastic-agent"}, d, &ok);
-  ASSERT_TRUE(ok) << (d.all().empty() ? "" : d.all()[0].message);
+  Session s = Loaded({"eql", "esql", "kql"}, {"elastic-agent"});
   EXPECT_EQ(s.mappings.at("eql").profile(), "elastic-agent");
   EXPECT_EQ(s.mappings.at("kql").profile(), "sentinel");
 }
