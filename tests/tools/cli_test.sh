@@ -392,6 +392,16 @@ expect_grep "profile asim parser" "$tmp/stdout" "^imProcessCreate$"
 expect_grep "profile asim column" "$tmp/stdout" 'TargetProcessName endswith'
 check "profile cim" 0 "$refract" translate "$tmp/proc.yml" --target spl --mapping cim
 expect_grep "profile cim dataset" "$tmp/stdout" '^tag=process tag=report process_path="\*\\\\powershell.exe"'
+cat >"$tmp/image_load.yml" <<'YAML'
+title: Unsigned DLL from a temp folder
+logsource: {product: windows, category: image_load}
+detection:
+  selection: {ImageLoaded|contains: '\Temp\'}
+  condition: selection
+YAML
+check "profile winlogbeat" 0 "$refract" translate "$tmp/image_load.yml" --target esql --mapping winlogbeat
+expect_grep "profile winlogbeat index" "$tmp/stdout" "^FROM winlogbeat-\*$"
+expect_grep "profile winlogbeat sysmon image load" "$tmp/stdout" 'event.code == "7" AND event.module == "sysmon" AND TO_LOWER(file.path) LIKE'
 check "profile lacks the table" 1 "$refract" translate "$tmp/good.yml" --target kql --mapping defender-xdr
 expect_grep "profile lacks the table E0403" "$tmp/stderr" "error\[E0403\]: rule 'Good': log source {product: windows, service: security} maps to table 'SecurityEvent', which profile 'defender-xdr'"
 check "profile and a user file" 0 "$refract" translate "$tmp/good.yml" --target kql --mapping defender-xdr --mapping "$tmp/map.yaml"

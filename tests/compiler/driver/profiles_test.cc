@@ -161,9 +161,22 @@ TEST(Profiles, AsimReadsTheUnifyingParsersWithTheirColumns) {
 }
 
 TEST(Profiles, OneNameSelectsTheProfileOfEverySelectedTargetThatHasIt) {
-  Session s = Loaded({"eql", "esql", "kql"}, {"elastic-agent"});
-  EXPECT_EQ(s.mappings.at("eql").profile(), "elastic-agent");
+  Session s = Loaded({"eql", "esql", "lucene", "kql"}, {"winlogbeat"});
+  for (const char* target : {"eql", "esql", "lucene"}) {
+    EXPECT_EQ(s.mappings.at(target).profile(), "winlogbeat") << target;
+  }
   EXPECT_EQ(s.mappings.at("kql").profile(), "sentinel");
+}
+
+TEST(Profiles, WinlogbeatReadsSysmonImageLoadsWhereItsPipelineWritesThem) {
+  Session s = Loaded({"esql"}, {"winlogbeat"});
+  ir::Rule rule = RuleOn("windows", "image_load", "");
+  rule.condition.predicate.field = "ImageLoaded";
+  Diagnostics d;
+  EXPECT_TRUE(ApplyMapping(rule, s.mappings.at("esql"), {}, d));
+  EXPECT_EQ(rule.source, "winlogbeat-*");
+  EXPECT_EQ(ir::Print(rule.condition),
+            "and\n  eq/cased event.code 7\n  eq/cased event.module \"sysmon\"\n  null file.path\n");
 }
 
 TEST(Profiles, AnUnknownNameIsE0113ListingTheProfiles) {
