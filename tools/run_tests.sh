@@ -13,5 +13,7 @@ if [ ! -d tools/oracles/import_formats/node_modules/ajv ]; then
   (cd tools/oracles/import_formats && npm ci --no-audit --no-fund --loglevel=error)
 fi
 # Our own code builds without a warning: -Werror here and in CI, off in a user's plain build.
-REFRACT_CMAKE_ARGS="-DREFRACT_WERROR=ON -DREFRACT_BUILD_TESTS=ON" tools/setup.sh
+# Tests keep debug information, for a failing test's backtrace.
+REFRACT_CMAKE_ARGS="-DREFRACT_WERROR=ON -DREFRACT_BUILD_TESTS=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo" \
+  tools/setup.sh
 ctest --test-dir build --output-on-failure --parallel "$(nproc)" "$@"
