@@ -136,7 +136,7 @@ if [ -d "$data" ]; then
   # sign-in, no legacy single-factor success (checked with Python). The file is not in time
   # order, so the correlations read it twice.
   check "hunt real sign-ins, T1586 pack" 0 "$refract" hunt rules/t1586 --schema kql --events "$data/msticpy/aad_logons.derived.jsonl"
-  expect_grep "T1586 pack: no alert on real sign-ins" "$tmp/stderr" '18 correlation(s), 86 event(s), 0 match(es)'
+  expect_grep "T1586 pack: no alert on real sign-ins" "$tmp/stderr" '24 correlation(s), 86 event(s), 0 match(es)'
   # A real ordering negative: the 4624 for admmig comes before the 4625s, which name the user
   # admmig@offsec.lan, so neither order pairs up (read off the file by hand).
   check "hunt real order" 0 "$refract" hunt tests/tools/hunt/logon_order.yml --events "$data/evtx-to-mitre-attack/ID4625-OpenSSH brutforce with valid users.evtx.derived.jsonl"
