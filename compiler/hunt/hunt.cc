@@ -247,6 +247,7 @@ Status Run(const Options& options, std::ostream& err,
   std::vector<FileResult> results;
   results.reserve(files.size());
   std::vector<std::unique_ptr<eval::Matcher>> matchers;
+  std::vector<std::string> tables;               // per matcher: the table its query reads
   std::map<const ir::Rule*, size_t> matcher_of;  // a lowered rule → its matcher
   for (const auto& file : files) {
     results.push_back(CompileFile(file, session));
@@ -274,6 +275,7 @@ Status Run(const Options& options, std::ostream& err,
       }
       matcher_of[&lowered] = matchers.size();
       matchers.push_back(std::move(matcher));
+      tables.push_back(schema_mapping != nullptr ? rule.source : "");
     }
   }
 
@@ -386,6 +388,11 @@ Status Run(const Options& options, std::ostream& err,
   const std::string time_field = !timestamp.empty() || schema_mapping == nullptr
                                      ? timestamp
                                      : schema_mapping->Option("time_field", "");
+  // An export of several tables names each row's table (Log Analytics: `Type`); a rule then
+  // reads only its own table's rows, as its query does. Rows without it are read by every rule.
+  const std::string table_field =
+      schema_mapping == nullptr ? "" : schema_mapping->Option("table_field", "");
+  std::vector<const eval::FieldValue*> table_values;
   Progress progress(event_files, !quiet && isatty(STDERR_FILENO) != 0, err);
   // One pass over the events. A replay only feeds the correlations: no output, no counts.
   auto read_events = [&](bool replay) {
@@ -414,8 +421,15 @@ Status Run(const Options& options, std::ostream& err,
         }
         if (!replay && ++events % 65536 == 0) progress.Update(path, in, events);
         std::optional<std::optional<double>> time;  // looked up once, when a correlation needs it
+        table_values.clear();
+        const std::string* table = nullptr;  // the row's table, when the export names it
+        if (!table_field.empty() && event.Find(table_field, table_values) &&
+            table_values.size() == 1 && table_values[0]->kind == eval::FieldValue::Kind::kString) {
+          table = &table_values[0]->text;
+        }
         for (size_t i = 0; i < matchers.size(); ++i) {
           if (replay && feeds[i].empty()) continue;
+          if (table != nullptr && !tables[i].empty() && *table != tables[i]) continue;
           if (!matchers[i]->Matches(event)) continue;
           if (!feeds[i].empty()) {
             if (!time) {

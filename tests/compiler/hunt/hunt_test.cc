@@ -22,10 +22,11 @@ struct HuntRun {
   std::string err;
 };
 
-HuntRun RunOn(const std::string& rules, const std::string& events) {
+HuntRun RunOn(const std::string& rules, const std::string& events,
+              const std::string& schema = "") {
   std::ostringstream err;
   HuntRun run{Status::kOk, {}, {}, ""};
-  Options options{{(kHunt / rules).string()}, {(kHunt / events).string()}, "", "", true};
+  Options options{{(kHunt / rules).string()}, {(kHunt / events).string()}, schema, "", true};
   run.status = hunt::Run(options, err, [&](const Match& m) {
     run.titles.push_back(m.title);
     run.lines.clear();
@@ -50,6 +51,20 @@ TEST(HuntTest, NearMissesRaiseNothing) {
     EXPECT_EQ(run.status, Status::kOk) << events;
     EXPECT_TRUE(run.titles.empty()) << events;
   }
+}
+
+TEST(HuntTest, AnExportsTypeColumnLimitsEachRuleToItsTable) {
+  // Rows 1 and 2 name their tables, row 3 a table neither rule reads, row 4 none.
+  HuntRun run = RunOn("two_tables.yml", "two_tables.jsonl", "kql");
+  EXPECT_EQ(run.status, Status::kOk) << run.err;
+  EXPECT_EQ(run.titles, (std::vector<std::string>{
+                            "Failed interactive sign-in", "Failed non-interactive sign-in",
+                            "Failed interactive sign-in", "Failed non-interactive sign-in"}));
+}
+
+TEST(HuntTest, WithoutASchemaTheTypeColumnIsAnOrdinaryField) {
+  HuntRun run = RunOn("two_tables.yml", "two_tables.jsonl");
+  EXPECT_EQ(run.titles.size(), 8u);
 }
 
 TEST(HuntTest, ACycleOfCorrelationsIsAnErrorNotAHang) {
