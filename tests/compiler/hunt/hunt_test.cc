@@ -22,8 +22,7 @@ struct HuntRun {
   std::string err;
 };
 
-HuntRun RunOn(const std::string& rules, const std::string& events,
-              const std::string& schema = "") {
+HuntRun RunOn(const std::string& rules, const std::string& events, const std::string& schema = "") {
   std::ostringstream err;
   HuntRun run{Status::kOk, {}, {}, ""};
   Options options{{(kHunt / rules).string()}, {(kHunt / events).string()}, schema, "", true};
