@@ -5,6 +5,7 @@
 #   hosting_asns   bad-asn-list and X4BNet's datacenter and VPN ASNs, without Microsoft's own
 #                  (microsoft-asns.txt) and the generic clouds (cloud-asns.txt): the high tier;
 #   cloud_asns     cloud-asns.txt without Microsoft's: the low tier;
+#   microsoft_asns microsoft-asns.txt (sessions used through Microsoft's own networks);
 #   tor_exit_nodes the Tor exit addresses.
 set -euo pipefail
 cd "$(dirname "$0")/../rules/t1586"
@@ -27,6 +28,8 @@ cat "$tmp/microsoft" "$tmp/cloud" >"$tmp/not_hosting"
     sed 's/^/  - /'
   echo "cloud_asns:"
   sed 's/^/  - /' "$tmp/cloud"
+  echo "microsoft_asns:"
+  sed 's/^/  - /' "$tmp/microsoft"
   echo "tor_exit_nodes:"
   grep -E '^[0-9a-fA-F:.]+$' lists/tor-exit-nodes.lst | sort -u | sed "s/^/  - '/; s/\$/'/"
 } >placeholders.yml.tmp
