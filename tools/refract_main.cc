@@ -132,13 +132,17 @@ the platform's reference data.
 )";
   }
   if (command == "hunt") {
-    return R"(usage: refract hunt RULES... --events FILE... [--schema TARGET] [--timestamp FIELD] [-q]
+    return R"(usage: refract hunt RULES... --events FILE... [--schema TARGET [--mapping NAME|FILE]]
+                   [--timestamp FIELD] [-q]
 
 Runs rules over JSON-lines events with the reference evaluator and prints one JSON line per
 match (rule id, title, level, events file and line). Correlations use exact sliding windows.
 
   --events FILE...      the JSON-lines event files
   --schema TARGET       read events in that target's field names (through its mapping)
+  --mapping NAME|FILE   with --schema: a shipped mapping profile of that target (refract list
+                        mappings), e.g. defender-xdr for an advanced-hunting export, or a
+                        mapping file over it
   --timestamp FIELD     the event time field (default: @timestamp, TimeGenerated, …)
   -q, --quiet           print no summary line
 )";
@@ -205,6 +209,7 @@ int Hunt(int argc, char** argv) {
   bool reading_events = false;
   std::string schema;
   std::string timestamp;
+  std::vector<std::string> mappings;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--events") {
@@ -217,8 +222,12 @@ int Hunt(int argc, char** argv) {
     } else if (a == "--timestamp" && i + 1 < argc) {
       timestamp = argv[++i];
       reading_events = false;
+    } else if (a == "--mapping" && i + 1 < argc) {
+      mappings.push_back(argv[++i]);
+      reading_events = false;
     } else if (a.starts_with("-")) {
-      return UnknownOption(a, "hunt", {"--events", "--schema", "--timestamp", "--quiet", "--help"});
+      return UnknownOption(
+          a, "hunt", {"--events", "--schema", "--mapping", "--timestamp", "--quiet", "--help"});
     } else {
       (reading_events ? event_files : rule_paths).push_back(a);
     }
@@ -226,8 +235,9 @@ int Hunt(int argc, char** argv) {
   if (rule_paths.empty()) return UsageError("hunt needs at least one rule file or folder");
   if (event_files.empty()) return UsageError("hunt needs --events FILE...");
 
-  hunt::Status status = hunt::Run({rule_paths, event_files, schema, timestamp, quiet}, std::cerr,
-                                  [](const hunt::Match& m) { std::cout << m.json << "\n"; });
+  hunt::Status status =
+      hunt::Run({rule_paths, event_files, schema, timestamp, quiet, mappings}, std::cerr,
+                [](const hunt::Match& m) { std::cout << m.json << "\n"; });
   return status == hunt::Status::kOk           ? kExitOk
          : status == hunt::Status::kRuleErrors ? kExitRuleErrors
                                                : kExitUsage;

@@ -226,7 +226,14 @@ Status Run(const Options& options, std::ostream& err,
     }
     session.backends = {backend};
   }
-  if (!session.Init({}, setup)) return Status::kUsage;
+  if (!options.mappings.empty() && schema.empty()) {
+    err << "refract: --mapping reads events through a target's mapping: it needs --schema\n";
+    return Status::kUsage;
+  }
+  if (!session.Init(options.mappings, setup)) {
+    for (const auto& d : setup.all()) err << RenderText(d, nullptr);
+    return Status::kUsage;
+  }
   // The mapping is all hunt needs of the target: no queries are emitted.
   session.backends.clear();
   const TargetMapping* schema_mapping =

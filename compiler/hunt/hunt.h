@@ -25,6 +25,9 @@ struct Options {
   std::string schema;                    // a target id: events in its field names
   std::string timestamp;                 // the events' time field (else the usual names)
   bool quiet = false;                    // no summary line, no progress
+  // --mapping NAME|FILE: a shipped profile of the schema's target in place of its default, or
+  // a mapping file over it (Session::Init), e.g. a Defender XDR export with defender-xdr.
+  std::vector<std::string> mappings = {};
 };
 
 enum class Status {

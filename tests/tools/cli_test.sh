@@ -116,6 +116,17 @@ expect_grep "hunt numeric text match" "$tmp/stdout" '"line":4}'
 if grep -q '"line":2}' "$tmp/stdout"; then failed=$((failed + 1)); echo "FAIL hunt matched 4624"; else passed=$((passed + 1)); fi
 expect_grep "hunt malformed line" "$tmp/stderr" 'events.jsonl:3: skipped: malformed JSON event'
 expect_grep "hunt summary" "$tmp/stderr" '1 rule(s), 0 correlation(s), 3 event(s), 2 match(es), 1 skipped line(s)'
+# hunt --mapping: an advanced-hunting export read through the defender-xdr profile.
+printf 'title: Eve fails\nlogsource: {product: azure, service: signinlogs}\ndetection:\n  sel: {userPrincipalName: eve@contoso.com, Status.errorCode: 50126}\n  condition: sel\n' >"$tmp/eve.yml"
+printf '%s\n' '{"Timestamp":"2026-11-20T10:00:00Z","AccountUpn":"eve@contoso.com","ErrorCode":50126}' >"$tmp/xdr.jsonl"
+check "hunt sentinel names on an XDR export" 0 "$refract" hunt "$tmp/eve.yml" --events "$tmp/xdr.jsonl" --schema kql
+expect_grep "hunt sentinel names match nothing" "$tmp/stderr" '1 event(s), 0 match(es)'
+check "hunt --mapping defender-xdr" 0 "$refract" hunt "$tmp/eve.yml" --events "$tmp/xdr.jsonl" --schema kql --mapping defender-xdr
+expect_grep "hunt --mapping defender-xdr matches" "$tmp/stdout" '"title":"Eve fails"'
+check "hunt --mapping without --schema" 2 "$refract" hunt "$tmp/eve.yml" --events "$tmp/xdr.jsonl" --mapping defender-xdr
+expect_grep "hunt --mapping needs --schema" "$tmp/stderr" 'it needs --schema'
+check "hunt unknown profile" 2 "$refract" hunt "$tmp/eve.yml" --events "$tmp/xdr.jsonl" --schema kql --mapping nope
+expect_grep "hunt unknown profile E0113" "$tmp/stderr" "E0113.*no mapping file or shipped profile named 'nope'"
 check "hunt needs events" 2 "$refract" hunt "$tmp/good.yml"
 
 # hunt on real public logs (../shared/data, see its PROVENANCE.md). Expected counts were taken

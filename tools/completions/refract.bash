@@ -27,7 +27,7 @@ _refract() {
     translate) options="--target --output --emit --mapping --placeholders --filter --strict-fields --strict --format --jobs --quiet --color --help" ;;
     check) options="--target --format --mapping --placeholders --strict --quiet --color --help" ;;
     bundle) options="--output --target --mapping --check --inline-lists --quiet --color --help" ;;
-    hunt) options="--events --schema --timestamp --quiet --color --help" ;;
+    hunt) options="--events --schema --mapping --timestamp --quiet --color --help" ;;
     test) options="--help" ;;
     list) COMPREPLY=($(compgen -W "targets modifiers mappings formats" -- "$cur")); return ;;
   esac
