@@ -126,6 +126,7 @@ bool EventStream::NextArrayElement(std::string& text, size_t& line) {
 struct EventReader::Impl {
   simdjson::dom::parser parser;
   std::string buffer;  // the event's text with simdjson's padding after it, reused
+  std::set<std::string, std::less<>> whole;  // fields also kept as their JSON text
 };
 
 EventReader::EventReader() : impl_(new Impl) {}
@@ -133,28 +134,45 @@ EventReader::~EventReader() { delete impl_; }
 
 namespace {
 
+// The next entry of `event` to fill, reusing the one left from the previous event.
+std::pair<std::string, FieldValue>& NextEntry(Event& event, size_t& used) {
+  if (used == event.fields.size()) event.fields.emplace_back();
+  return event.fields[used++];
+}
+
 // Flattens `element` under the dotted `path` into event.fields[used...], reusing the entries
-// (and their strings' storage) left from the previous event.
-void Flatten(std::string& path, simdjson::dom::element element, Event& event, size_t& used) {
+// (and their strings' storage) left from the previous event; a container named in `whole` also
+// gets an entry holding its JSON text.
+void Flatten(std::string& path, simdjson::dom::element element, Event& event, size_t& used,
+             const std::set<std::string, std::less<>>& whole, bool array_element = false) {
   using simdjson::dom::element_type;
+  const bool container =
+      element.type() == element_type::OBJECT || element.type() == element_type::ARRAY;
+  // An array's elements share its path: the array's own text is the one entry.
+  if (container && !array_element && !whole.empty() && !path.empty() && whole.count(path) != 0) {
+    auto& [name, value] = NextEntry(event, used);
+    name.assign(path);
+    value.kind = FieldValue::Kind::kString;
+    value.number = 0;
+    value.text = simdjson::minify(element);
+  }
   switch (element.type()) {
     case element_type::OBJECT:
       for (auto [key, child] : element.get_object()) {
         size_t mark = path.size();
         if (!path.empty()) path += '.';
         path.append(key.data(), key.size());
-        Flatten(path, child, event, used);
+        Flatten(path, child, event, used, whole);
         path.resize(mark);
       }
       return;
     case element_type::ARRAY:
-      for (auto child : element.get_array()) Flatten(path, child, event, used);
+      for (auto child : element.get_array()) Flatten(path, child, event, used, whole, true);
       return;
     default:
       break;
   }
-  if (used == event.fields.size()) event.fields.emplace_back();
-  auto& [name, value] = event.fields[used++];
+  auto& [name, value] = NextEntry(event, used);
   name.assign(path);
   value.text.clear();
   value.number = 0;
@@ -192,6 +210,10 @@ void Flatten(std::string& path, simdjson::dom::element element, Event& event, si
 
 }  // namespace
 
+void EventReader::KeepWhole(std::vector<std::string> fields) {
+  impl_->whole = {std::make_move_iterator(fields.begin()), std::make_move_iterator(fields.end())};
+}
+
 bool EventReader::Parse(std::string_view json, Event& event, std::string& error) {
   std::string& buffer = impl_->buffer;
   buffer.assign(json.data(), json.size());
@@ -209,7 +231,7 @@ bool EventReader::Parse(std::string_view json, Event& event, std::string& error)
   }
   std::string path;
   size_t used = 0;
-  Flatten(path, root, event, used);
+  Flatten(path, root, event, used, impl_->whole);
   // Entries past `used` belong to a larger previous event; events of one shape keep them all.
   event.fields.resize(used);
   return true;

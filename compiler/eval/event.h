@@ -2,6 +2,7 @@
 #pragma once
 
 #include <istream>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -65,6 +66,12 @@ class EventReader {
 
   // Parses one JSON object into `event`; on malformed input returns false and says why in `error`.
   bool Parse(std::string_view json, Event& event, std::string& error);
+
+  // Also gives each of `fields` whose value is an object or an array one entry of its own, the
+  // value's compact JSON text, beside the flattened entries below it: a KQL query reads a
+  // dynamic column as text (`tostring(OperationProperties) contains …`), and so must the
+  // evaluator. Other fields cost nothing.
+  void KeepWhole(std::vector<std::string> fields);
 
  private:
   struct Impl;

@@ -26,6 +26,20 @@
 namespace refract::hunt {
 namespace {
 
+// The fields of `e` whose column the mapping declares an object (a KQL dynamic column), which
+// the query reads as JSON text: the event reader keeps those values whole too.
+void CollectWholeFields(const ir::Expr& e, const std::string& source, const TargetMapping& mapping,
+                        std::set<std::string>& out) {
+  if (e.kind != ir::Expr::Kind::kPredicate) {
+    for (const auto& child : e.children) CollectWholeFields(child, source, mapping, out);
+    return;
+  }
+  const std::string& field = e.predicate.field;
+  if (field.empty()) return;
+  const std::string type = mapping.FieldType(source, field);
+  if (type == "dynamic" || type == "object" || type == "flattened") out.insert(field);
+}
+
 namespace fs = std::filesystem;
 
 // Gives `correlator` what it needs beyond its rules' matches: event field names in the schema's
@@ -255,6 +269,7 @@ Status Run(const Options& options, std::ostream& err,
   results.reserve(files.size());
   std::vector<std::unique_ptr<eval::Matcher>> matchers;
   std::vector<std::string> tables;               // per matcher: the table its query reads
+  std::set<std::string> whole_fields;            // object columns the rules read as text
   std::map<const ir::Rule*, size_t> matcher_of;  // a lowered rule → its matcher
   for (const auto& file : files) {
     results.push_back(CompileFile(file, session));
@@ -279,6 +294,9 @@ Status Run(const Options& options, std::ostream& err,
         err << fmt::format("{}: error[E0700]: rule '{}' cannot be evaluated: {}\n", file,
                            rule.info.title, error);
         continue;
+      }
+      if (schema_mapping != nullptr) {
+        CollectWholeFields(rule.condition, rule.source, *schema_mapping, whole_fields);
       }
       matcher_of[&lowered] = matchers.size();
       matchers.push_back(std::move(matcher));
@@ -389,6 +407,7 @@ Status Run(const Options& options, std::ostream& err,
   connect_and_stream(true);
 
   eval::EventReader reader;
+  reader.KeepWhole({whole_fields.begin(), whole_fields.end()});
   eval::Event event;
   size_t events = 0, matches = 0, skipped = 0, untimed = 0;
   auto start = std::chrono::steady_clock::now();

@@ -52,3 +52,35 @@ TEST(EventStream, AnArrayElementTooLongIsSkipped) {
 
 }  // namespace
 }  // namespace refract::eval
+
+namespace refract::eval {
+namespace {
+
+// The entries of one parsed event as "name=text".
+std::vector<std::string> Fields(EventReader& reader, const std::string& json) {
+  Event event;
+  std::string error;
+  EXPECT_TRUE(reader.Parse(json, event, error)) << error;
+  std::vector<std::string> out;
+  for (const auto& [name, value] : event.fields) out.push_back(name + "=" + value.text);
+  return out;
+}
+
+TEST(EventReader, AWholeFieldKeepsItsJsonTextBesideTheFlattenedEntries) {
+  EventReader reader;
+  reader.KeepWhole({"Props"});
+  EXPECT_EQ(Fields(reader, R"({"Op":"x","Props":[{"Name":"A","Value":"B"}],"Other":{"k":1}})"),
+            (std::vector<std::string>{"Op=x", R"(Props=[{"Name":"A","Value":"B"}])", "Props.Name=A",
+                                      "Props.Value=B", "Other.k=1"}));
+  // A scalar under that name is one entry, as before.
+  EXPECT_EQ(Fields(reader, R"({"Props":"text"})"), (std::vector<std::string>{"Props=text"}));
+}
+
+TEST(EventReader, WithoutWholeFieldsContainersAreOnlyFlattened) {
+  EventReader reader;
+  EXPECT_EQ(Fields(reader, R"({"Props":[{"Name":"A"}]})"),
+            (std::vector<std::string>{"Props.Name=A"}));
+}
+
+}  // namespace
+}  // namespace refract::eval
