@@ -10,6 +10,7 @@ packages=(
   libyaml-dev libyaml-cpp-dev libfmt-dev  # rule loading (libyaml; yaml-cpp's exception and
                                           # node types for test files), formatting
   libsimdjson-dev libpcre2-dev      # the evaluator: JSON events, PCRE regexes
+  libmimalloc-dev                   # the allocator (CMakeLists.txt: REFRACT_MIMALLOC)
 )
 if [ "${1:-}" = "--tests" ]; then
   packages+=(
