@@ -633,6 +633,21 @@ bool RunTestCase(const fs::path& test_file, const yaml::Node& test, const yaml::
   for (const auto& r : test["rules"]) rules.push_back((dir / r.Scalar()).string());
   std::string schema = test["schema"].Scalar();
   std::string timestamp = test["timestamp"].Scalar();
+  // `mapping: defender-xdr`, or a list: profiles or mapping files (relative to this file) over
+  // the schema's, as --mapping gives them.
+  std::vector<std::string> mappings;
+  auto add_mapping = [&](const yaml::Node& m) {
+    if (!m.IsScalar()) return;
+    const std::string& v = m.Scalar();
+    bool file = v.find('/') != std::string::npos || v.ends_with(".yaml") || v.ends_with(".yml");
+    mappings.push_back(file ? (dir / v).string() : v);
+  };
+  const yaml::Node mapping = test["mapping"];
+  if (mapping.IsSequence()) {
+    for (const auto& m : mapping) add_mapping(m);
+  } else {
+    add_mapping(mapping);
+  }
   if (!c["events"].IsScalar()) {
     out << "FAIL " << label << ": the case names no 'events' file\n";
     return false;
@@ -664,12 +679,13 @@ bool RunTestCase(const fs::path& test_file, const yaml::Node& test, const yaml::
   }
   std::vector<Alert> raised;
   std::ostringstream err;
-  Status status = Run({rules, {events}, schema, timestamp, true}, err, [&](const Match& m) {
-    Alert a{m.title, {}, {}};
-    for (const auto& e : m.events) a.lines.push_back(e.line);
-    for (const auto& v : m.values) a.values[v.name] = v.text;
-    raised.push_back(std::move(a));
-  });
+  Status status =
+      Run({rules, {events}, schema, timestamp, true, mappings}, err, [&](const Match& m) {
+        Alert a{m.title, {}, {}};
+        for (const auto& e : m.events) a.lines.push_back(e.line);
+        for (const auto& v : m.values) a.values[v.name] = v.text;
+        raised.push_back(std::move(a));
+      });
   // Each expectation takes one raised alert of its rule and events whose values include the
   // expected ones; what is left over on either side is the diff.
   std::vector<bool> used(raised.size(), false);
