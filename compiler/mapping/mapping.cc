@@ -415,14 +415,15 @@ bool ApplyMapping(ir::Rule& rule, const TargetMapping& mapping, const MappingOpt
   const LogSourceMapping* entry = mapping.Find(rule.logsource);
   if (entry != nullptr) {
     rule.source = entry->source;
-  } else if (!mapping.HasTable(mapping.FallbackSource(rule.logsource))) {
-    rule.source = mapping.FallbackSource(rule.logsource);
   } else {
     rule.source = mapping.FallbackSource(rule.logsource);
-    diagnostics.Warning("W0401", rule.logsource_location,
-                        fmt::format("no {} source is mapped for this log source; using '{}'",
-                                    mapping.target(), rule.source),
-                        {"map it in a --mapping file under 'logsources'"});
+    // Where the profile lists its tables, E0403 below says more than a custom-table warning.
+    if (mapping.HasTable(rule.source)) {
+      diagnostics.Warning("W0401", rule.logsource_location,
+                          fmt::format("no {} source is mapped for this log source; using '{}'",
+                                      mapping.target(), rule.source),
+                          {"map it in a --mapping file under 'logsources'"});
+    }
   }
   if (!mapping.HasTable(rule.source)) {
     ReportAbsentTable(rule, entry != nullptr, mapping, diagnostics);
@@ -511,16 +512,12 @@ std::optional<ir::Placeholders> ParsePlaceholders(const std::string& origin,
   return PlaceholdersFrom(root);
 }
 
-}  // namespace refract
-
-namespace refract {
-
 const std::vector<ShippedProfile>& ShippedProfiles() {
   static const std::vector<ShippedProfile> profiles = [] {
     std::vector<ShippedProfile> defaults;
     std::vector<ShippedProfile> others;
     for (const auto& [stem, text] : EmbeddedMappings()) {
-      Diagnostics ignored;  // shipped files parse; tests/compiler/mapping pins each one
+      Diagnostics ignored;  // shipped files parse; tests/compiler/driver/profiles_test.cc pins it
       auto parsed = TargetMapping::Parse(std::string(stem), std::string(text), ignored);
       if (!parsed) continue;
       ShippedProfile p{parsed->target(),  parsed->profile(),        parsed->description(),
