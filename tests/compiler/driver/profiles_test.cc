@@ -24,6 +24,16 @@ Session Loaded(std::vector<std::string> targets, std::vector<std::string> mappin
   return session;
 }
 
+// The one diagnostic of a session set-up that must fail.
+Diagnostic SetupError(std::vector<std::string> targets, std::vector<std::string> mappings) {
+  Diagnostics d;
+  bool ok = true;
+  SessionWith(std::move(targets), std::move(mappings), d, &ok);
+  EXPECT_FALSE(ok);
+  EXPECT_EQ(d.all().size(), 1u);
+  return d.all().empty() ? Diagnostic{} : d.all()[0];
+}
+
 ir::Rule RuleOn(std::string product, std::string category, std::string service) {
   ir::Rule rule;
   rule.info.title = "Demo";
@@ -180,43 +190,27 @@ TEST(Profiles, WinlogbeatReadsSysmonImageLoadsWhereItsPipelineWritesThem) {
 }
 
 TEST(Profiles, AnUnknownNameIsE0113ListingTheProfiles) {
-  Diagnostics d;
-  bool ok = true;
-  SessionWith({"kql"}, {"defender"}, d, &ok);
-  EXPECT_FALSE(ok);
-  ASSERT_EQ(d.all().size(), 1u);
-  EXPECT_EQ(d.all()[0].code, "E0113");
-  EXPECT_EQ(d.all()[0].message, "no mapping file or shipped profile named 'defender'");
-  ASSERT_FALSE(d.all()[0].notes.empty());
-  EXPECT_NE(d.all()[0].notes[0].find("defender-xdr"), std::string::npos);
+  const Diagnostic e = SetupError({"kql"}, {"defender"});
+  EXPECT_EQ(e.code, "E0113");
+  EXPECT_EQ(e.message, "no mapping file or shipped profile named 'defender'");
+  ASSERT_FALSE(e.notes.empty());
+  EXPECT_NE(e.notes[0].find("defender-xdr"), std::string::npos);
 }
 
 TEST(Profiles, AProfileOfATargetNotSelectedIsE0113) {
-  Diagnostics d;
-  bool ok = true;
-  SessionWith({"spl"}, {"asim"}, d, &ok);
-  EXPECT_FALSE(ok);
-  ASSERT_EQ(d.all().size(), 1u);
-  EXPECT_EQ(d.all()[0].code, "E0113");
-  EXPECT_EQ(d.all()[0].message, "mapping profile 'asim' is for kql, which is not selected");
+  const Diagnostic e = SetupError({"spl"}, {"asim"});
+  EXPECT_EQ(e.code, "E0113");
+  EXPECT_EQ(e.message, "mapping profile 'asim' is for kql, which is not selected");
 }
 
 TEST(Profiles, TwoProfilesForOneTargetAreE0113) {
-  Diagnostics d;
-  bool ok = true;
-  SessionWith({"kql"}, {"asim", "defender-xdr"}, d, &ok);
-  EXPECT_FALSE(ok);
-  ASSERT_EQ(d.all().size(), 1u);
-  EXPECT_EQ(d.all()[0].message, "two mapping profiles for target 'kql': 'asim' and 'defender-xdr'");
+  const Diagnostic e = SetupError({"kql"}, {"asim", "defender-xdr"});
+  EXPECT_EQ(e.message, "two mapping profiles for target 'kql': 'asim' and 'defender-xdr'");
 }
 
 TEST(Profiles, APathIsAlwaysAFileEvenWhenNamedLikeAProfile) {
-  Diagnostics d;
-  bool ok = true;
-  SessionWith({"kql"}, {"./asim"}, d, &ok);
-  EXPECT_FALSE(ok);
-  ASSERT_EQ(d.all().size(), 1u);
-  EXPECT_EQ(d.all()[0].code, "E0001");  // cannot read mapping file ./asim
+  const Diagnostic e = SetupError({"kql"}, {"./asim"});
+  EXPECT_EQ(e.code, "E0001");  // cannot read mapping file ./asim
 }
 
 }  // namespace
