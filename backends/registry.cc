@@ -13,13 +13,14 @@ const Backend& EsqlBackend();
 const Backend& LuceneBackend();
 const Backend& AqlBackend();
 const Backend& SumoBackend();
+const Backend& SumoCseBackend();
 const Backend& YaralBackend();
 const Backend& CqlBackend();
 
 const std::vector<const Backend*>& AllBackends() {
   static const std::vector<const Backend*> kBackends = {
-      &KqlBackend(), &SplBackend(),  &EqlBackend(),   &EsqlBackend(), &LuceneBackend(),
-      &AqlBackend(), &SumoBackend(), &YaralBackend(), &CqlBackend(),
+      &KqlBackend(), &SplBackend(),  &EqlBackend(),     &EsqlBackend(),  &LuceneBackend(),
+      &AqlBackend(), &SumoBackend(), &SumoCseBackend(), &YaralBackend(), &CqlBackend(),
   };
   return kBackends;
 }

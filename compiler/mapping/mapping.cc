@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <set>
 
 #include "compiler/load/loader.h"
@@ -12,9 +13,15 @@ namespace refract {
 
 const std::vector<std::pair<std::string_view, std::string_view>>& EmbeddedMappings();
 
+std::string MappingStem(std::string_view target) {
+  std::string stem(target);
+  std::replace(stem.begin(), stem.end(), '-', '_');
+  return stem;
+}
+
 const std::string_view* ShippedMappingText(std::string_view target) {
   for (const auto& [name, text] : EmbeddedMappings()) {
-    if (name == target) return &text;
+    if (name == MappingStem(target)) return &text;
   }
   return nullptr;
 }
@@ -520,8 +527,12 @@ const std::vector<ShippedProfile>& ShippedProfiles() {
       Diagnostics ignored;  // shipped files parse; tests/compiler/driver/profiles_test.cc pins it
       auto parsed = TargetMapping::Parse(std::string(stem), std::string(text), ignored);
       if (!parsed) continue;
-      ShippedProfile p{parsed->target(),  parsed->profile(),        parsed->description(),
-                       std::string(stem), parsed->target() == stem, text};
+      ShippedProfile p{parsed->target(),
+                       parsed->profile(),
+                       parsed->description(),
+                       std::string(stem),
+                       MappingStem(parsed->target()) == stem,
+                       text};
       if (p.name.empty()) p.name = p.target;
       (p.is_default ? defaults : others).push_back(std::move(p));
     }

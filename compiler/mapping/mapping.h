@@ -121,6 +121,10 @@ std::optional<ir::Placeholders> ParsePlaceholders(const std::string& origin,
                                                   const std::string& text,
                                                   Diagnostics& diagnostics);
 
+// The file stem of `target`'s shipped mapping: the id with `-` as `_` (sumo-cse → sumo_cse), so
+// backends/mappings/ keeps snake_case names.
+std::string MappingStem(std::string_view target);
+
 // The shipped mapping text for `target` (compiled into the binary), or null.
 const std::string_view* ShippedMappingText(std::string_view target);
 
