@@ -76,6 +76,9 @@ void SumoLookupTables(const std::vector<const Output*>& outputs, const std::stri
                       const ir::Placeholders& lists, BundleFiles& files);
 // Sumo Logic scheduled searches in a content folder export.
 void Sumo(const std::vector<const Output*>& outputs, const std::string& folder, BundleFiles& files);
+// Sumo Logic Cloud SIEM match, threshold, chain and aggregation rules (rules API JSON).
+void SumoCse(const std::vector<const Output*>& outputs, const std::string& folder,
+             BundleFiles& files);
 // Google SecOps YARA-L rule files.
 void Yaral(const std::vector<const Output*>& outputs, const std::string& folder,
            BundleFiles& files);

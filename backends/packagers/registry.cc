@@ -7,9 +7,9 @@ namespace refract::packagers {
 Packager FindPackager(std::string_view id) {
   // One line per target that has an import format.
   static const std::map<std::string_view, Packager> kPackagers = {
-      {"kql", Sentinel},    {"spl", Splunk},          {"eql", KibanaEql},
-      {"esql", KibanaEsql}, {"lucene", KibanaLucene}, {"aql", Qradar},
-      {"sumo", Sumo},       {"yaral", Yaral},         {"cql", Logscale},
+      {"kql", Sentinel},        {"spl", Splunk},   {"eql", KibanaEql}, {"esql", KibanaEsql},
+      {"lucene", KibanaLucene}, {"aql", Qradar},   {"sumo", Sumo},     {"sumo-cse", SumoCse},
+      {"yaral", Yaral},         {"cql", Logscale},
   };
   auto it = kPackagers.find(id);
   return it == kPackagers.end() ? nullptr : it->second;
@@ -25,6 +25,7 @@ std::string_view FormatSummary(std::string_view id) {
       {"lucene", "Elastic detection-rule NDJSON (query)"},
       {"aql", "QRadar saved searches (JSON); lists as reference sets"},
       {"sumo", "Sumo Logic content export; lists as lookup tables"},
+      {"sumo-cse", "Cloud SIEM rules API JSON (match, threshold, chain, aggregation)"},
       {"yaral", "SecOps content-manager rules and rule_config.yaml; lists as reference lists"},
       {"cql", "LogScale alert/v0.3.0 YAML; lists as lookup files"},
   };

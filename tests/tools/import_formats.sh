@@ -27,7 +27,8 @@ node "$checks/check_bundle.js" "$out/pack" "$reference" --kql-out "$out/pack-kql
 # is taken out).
 for mutant in missing_list:google_secops_reference wrong_type:google_secops_reference \
   missing_lookup:splunk_lookups lookup_header:splunk_lookups missing_file:logscale_lookup \
-  upper_set:qradar_reference missing_table:sumo_logic_lookup upper_key:elastic_lookup; do
+  upper_set:qradar_reference missing_table:sumo_logic_lookup upper_key:elastic_lookup \
+  cse_window:sumo_logic_cloud cse_field:sumo_logic_cloud; do
   check=${mutant#*:}
   check=${check//_/ }
   rm -rf "$out/mutant" && cp -r "$out/pack" "$out/mutant" && rm "$out/mutant/manifest.json"
@@ -40,6 +41,9 @@ for mutant in missing_list:google_secops_reference wrong_type:google_secops_refe
     missing_file) rm "$out/mutant/cql/files/corporate_egress.csv" ;;
     upper_set) sed -i 's/svc-monitoring/SVC-monitoring/' "$out/mutant/aql/reference_sets.json" ;;
     missing_table) rm "$out/mutant/sumo/lookup_tables/tor_exit_nodes."* ;;
+    cse_window) sed -i 's/"windowSize": "T10M"/"windowSize": "T02H"/' \
+      "$out/mutant"/sumo-cse/threshold/*.json ;;
+    cse_field) sed -i 's/"countDistinct"/"distinctCount"/' "$out/mutant"/sumo-cse/threshold/*.json ;;
     upper_key) sed -i 's/svc-monitoring/SVC-monitoring/' \
       "$out/mutant/esql/lookup_indices/refract_service_accounts.ndjson" ;;
   esac

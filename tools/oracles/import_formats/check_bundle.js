@@ -912,6 +912,111 @@ function checkSumo(file) {
   if (!validate(content)) for (const e of ajvErrors(validate)) fail(fmt, file, e);
 }
 
+// ---- Sumo Logic Cloud SIEM rules ----------------------------------------------------------
+// The request bodies of the rules API (POST /sec/v1/rules/<type>, {"fields": {...}}), checked
+// against the rule objects as the Sumo Logic Terraform provider's client sends them (its
+// CSEMatchRule, CSEThresholdRule, CSEChainRule and CSEAggregationRule JSON fields) and the
+// provider's documented constraints: the required arguments, window sizes T05M..T05D or CUSTOM
+// with 60000..432000000 ms, severities 1..10, at most six aggregation functions of avg, count,
+// count_distinct, first, last, max, min and sum.
+// https://github.com/SumoLogic/terraform-provider-sumologic/tree/master/sumologic
+const kCseCommon = ['name', 'enabled', 'entitySelectors', 'isPrototype', 'stream',
+                    'summaryExpression', 'tags', 'suppressionWindowSize'];
+const kCseWindow = ['windowSize', 'windowSizeName', 'windowSizeMilliseconds'];
+const kCseFields = {
+  match: [...kCseCommon, 'descriptionExpression', 'expression', 'nameExpression',
+          'scoreMapping'],
+  threshold: [...kCseCommon, ...kCseWindow, 'countDistinct', 'countField', 'description',
+              'expression', 'groupByFields', 'limit', 'score', 'version'],
+  chain: [...kCseCommon, ...kCseWindow, 'description', 'expressionsAndLimits', 'groupByFields',
+          'ordered', 'score'],
+  aggregation: [...kCseCommon, ...kCseWindow, 'aggregationFunctions', 'descriptionExpression',
+                'groupByAsset', 'groupByFields', 'matchExpression', 'nameExpression',
+                'scoreMapping', 'triggerExpression'],
+};
+const kCseRequired = {
+  match: ['name', 'enabled', 'entitySelectors', 'expression', 'nameExpression',
+          'descriptionExpression', 'scoreMapping'],
+  threshold: ['name', 'description', 'enabled', 'entitySelectors', 'expression', 'limit',
+              'score', 'windowSize'],
+  chain: ['name', 'description', 'enabled', 'entitySelectors', 'expressionsAndLimits', 'score',
+          'tags', 'windowSize'],
+  aggregation: ['name', 'aggregationFunctions', 'descriptionExpression', 'enabled',
+                'entitySelectors', 'matchExpression', 'nameExpression', 'scoreMapping', 'tags',
+                'triggerExpression', 'windowSize'],
+};
+const kCseWindows = new Set(['T05M', 'T10M', 'T30M', 'T60M', 'T12H', 'T24H', 'T05D', 'CUSTOM']);
+const kCseFunctions = new Set(['avg', 'count', 'count_distinct', 'first', 'last', 'max', 'min',
+                               'sum']);
+function checkSumoCse(type) {
+  const fmt = 'sumo logic cloud siem rules';
+  for (const file of list(`sumo-cse/${type}`, '.json')) {
+    format(fmt).files++;
+    let body;
+    try {
+      body = JSON.parse(read(file));
+    } catch (e) {
+      fail(fmt, file, `JSON: ${e.message}`);
+      continue;
+    }
+    const keys = Object.keys(body);
+    if (keys.length !== 1 || keys[0] !== 'fields') fail(fmt, file, 'the body is not {"fields": …}');
+    const r = body.fields || {};
+    for (const k of Object.keys(r)) {
+      if (!kCseFields[type].includes(k)) fail(fmt, file, `${type} rules have no field ${k}`);
+    }
+    for (const k of kCseRequired[type]) {
+      if (r[k] === undefined || r[k] === '') fail(fmt, file, `${k} is required`);
+    }
+    if (r.stream !== 'record') fail(fmt, file, `stream ${r.stream}`);
+    if (!Array.isArray(r.entitySelectors) || !r.entitySelectors.length ||
+        r.entitySelectors.some((e) => !/^_[a-z]+$/.test(e.entityType) || !e.expression)) {
+      fail(fmt, file, 'entitySelectors: one or more {entityType, expression}');
+    }
+    for (const t of r.tags || []) {
+      if (!/^_mitreAttack(Tactic:TA\d{4}|Technique:T\d{4}(\.\d{3})?)$/.test(t)) {
+        fail(fmt, file, `tag ${t}`);
+      }
+    }
+    const severity = type === 'match' || type === 'aggregation' ? (r.scoreMapping || {}).default
+                                                                : r.score;
+    if (!Number.isInteger(severity) || severity < 1 || severity > 10) {
+      fail(fmt, file, `severity ${severity}`);
+    }
+    if (type !== 'match') {
+      if (!kCseWindows.has(r.windowSize)) fail(fmt, file, `windowSize ${r.windowSize}`);
+      const ms = Number(r.windowSizeMilliseconds);
+      if (r.windowSize === 'CUSTOM' && !(ms >= 60000 && ms <= 432000000)) {
+        fail(fmt, file, `windowSizeMilliseconds ${r.windowSizeMilliseconds}`);
+      }
+    }
+    if (type === 'threshold' && !(Number.isInteger(r.limit) && r.limit >= 1)) {
+      fail(fmt, file, `limit ${r.limit}`);
+    }
+    if (type === 'threshold' && r.countDistinct && !r.countField) {
+      fail(fmt, file, 'countDistinct without countField');
+    }
+    if (type === 'chain' && (!Array.isArray(r.expressionsAndLimits) ||
+                             !r.expressionsAndLimits.length ||
+                             r.expressionsAndLimits.some((e) => !e.expression ||
+                                                          !(Number.isInteger(e.limit) &&
+                                                            e.limit >= 1)))) {
+      fail(fmt, file, 'expressionsAndLimits: one or more {expression, limit >= 1}');
+    }
+    if (type === 'aggregation') {
+      const fns = r.aggregationFunctions || [];
+      if (!fns.length || fns.length > 6) fail(fmt, file, `${fns.length} aggregation functions`);
+      for (const f of fns) {
+        if (!kCseFunctions.has(f.function)) fail(fmt, file, `aggregation function ${f.function}`);
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(f.name)) fail(fmt, file, `function name ${f.name}`);
+        if (!Array.isArray(f.arguments) || !f.arguments.length) {
+          fail(fmt, file, `function ${f.name} has no arguments`);
+        }
+      }
+    }
+  }
+}
+
 // ---- SARIF, the ATT&CK Navigator layer, the manifest ---------------------------------------
 function checkNavigator(file) {
   const fmt = 'attack navigator layer 4.5';
@@ -974,6 +1079,10 @@ checkQradarReferenceSets('aql');
 for (const f of list('sumo', '.json')) checkSumo(f);
 for (const f of list('sumo/lookup_tables', '.json')) checkSumo(f);
 checkSumoLookupTables('sumo');
+for (const type of Object.keys(kCseFields)) checkSumoCse(type);
+if (exists('sumo-cse') && fs.readdirSync(path.join(bundle, 'sumo-cse')).some((d) => !kCseFields[d])) {
+  fail('sumo logic cloud siem rules', 'sumo-cse/', 'a folder that is no rule type');
+}
 if (exists('attack-navigator-layer.json')) checkNavigator('attack-navigator-layer.json');
 
 let total = 0;
