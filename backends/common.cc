@@ -114,6 +114,15 @@ std::optional<std::string> ElasticRegexTooLong(std::string_view regex) {
       regex.size(), kMaxElasticRegexLength);
 }
 
+std::string CompareCidrPrefix(const ir::Value& v, const std::string& field,
+                              const QuoteStyle& quote) {
+  size_t slash = v.text.find('/');
+  std::string network = v.text.substr(0, slash);
+  std::string bits = slash == std::string::npos ? "32" : v.text.substr(slash + 1);
+  return fmt::format("compareCIDRPrefix({}, {}, {})", QuoteString(network, quote), field,
+                     QuoteString(bits, quote));
+}
+
 std::string CompactDuration(long long seconds) {
   if (seconds % 86400 == 0) return std::to_string(seconds / 86400) + "d";
   if (seconds % 3600 == 0) return std::to_string(seconds / 3600) + "h";

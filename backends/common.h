@@ -52,6 +52,13 @@ inline constexpr size_t kMaxElasticRegexLength = 1000;
 // Why `regex` cannot be sent to Elasticsearch as it stands, or nullopt when it can.
 std::optional<std::string> ElasticRegexTooLong(std::string_view regex);
 
+// Sumo Logic's test of an IPv4 address against network `v` (a.b.c.d/n), as its log search and
+// Cloud SIEM both take it: compareCIDRPrefix(network, field, prefix length as a string), with
+// literals in `quote`.
+// https://www.sumologic.com/help/docs/search/search-query-language/search-operators/cidr/
+std::string CompareCidrPrefix(const ir::Value& v, const std::string& field,
+                              const QuoteStyle& quote);
+
 // A duration in the largest whole unit: 86400 → "1d", 600 → "10m", 45 → "45s".
 std::string CompactDuration(long long seconds);
 

@@ -170,10 +170,7 @@ class CseGenerator : public TextGenerator {
   // compareCIDRPrefix tests IPv4 addresses only.
   std::string CidrValue(const Predicate& p, const std::string& field, const Value& v) override {
     if (v.ipv6) return Fail(p, "an IPv6 cidr network (compareCIDRPrefix is IPv4 only)");
-    size_t slash = v.text.find('/');
-    std::string network = v.text.substr(0, slash);
-    std::string bits = slash == std::string::npos ? "32" : v.text.substr(slash + 1);
-    return fmt::format("compareCIDRPrefix({}, {}, {})", Quote(network), field, Quote(bits));
+    return CompareCidrPrefix(v, field, kCse.quote);
   }
 
   std::string RegexValue(const Predicate& p, const std::string& field,
