@@ -54,7 +54,7 @@ for t in "${targets[@]}"; do
   if "$build/fuzz_$t" "$build/corpus/$t" "$seed_dir" -dict=tools/fuzz/sigma.dict "$limit" \
       -timeout="${FUZZ_TIMEOUT:-1}" -rss_limit_mb=512 -max_len=$max_len -artifact_prefix="$findings/" \
       -print_final_stats=1 >"$log" 2>&1; then
-    echo "$t: $(grep -m1 -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$') executions, no finding"
+    echo "$t: $(grep -a -m1 -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$') executions, no finding"
   else
     status=1
     echo "$t: FAILED (see $log; inputs in $findings)"
