@@ -32,6 +32,9 @@ struct BackendRefusals {
 // Given as the Union writer of a target with no union of results: each signal of a union is
 // written by the target's correlation writers as a query of its own with the union's columns.
 struct PerSignalUnion {};
+// Given as the Union writer of a target whose signals deploy as rules of their own, with no
+// place for the union's columns or order: each signal is written as the target's rule.
+struct PerSignalRule {};
 
 // `Generator(EmitContext).Run()` writes single-event rules; `Correlation(ctx).Run()`,
 // `Aggregate(ctx).Run()` and `Union(ctx, parts).Run()` write the others. A writer given as
@@ -45,6 +48,9 @@ class AssembledBackend final : public Backend {
                    const UnionColumnSyntax* union_columns = nullptr)
       : names_(names), refusals_(refusals), union_columns_(union_columns) {}
 
+  static constexpr bool kPerSignal =
+      std::is_same_v<Union, PerSignalUnion> || std::is_same_v<Union, PerSignalRule>;
+
   std::string_view id() const override { return names_.id; }
   std::string_view description() const override { return names_.description; }
   std::string_view extension() const override { return names_.extension; }
@@ -57,7 +63,8 @@ class AssembledBackend final : public Backend {
     if constexpr (std::is_void_v<Correlation>) {
       return Refuse(ctx, refusals_.correlation);
     } else {
-      if (!ctx.spec.composed_in.empty() && union_columns_ == nullptr) {
+      if (!ctx.spec.composed_in.empty() && union_columns_ == nullptr &&
+          !std::is_same_v<Union, PerSignalRule>) {
         return Refuse(ctx,
                       fmt::format("a {} signal of the union '{}' (only aggregate signals "
                                   "carry the union's columns on this target)",
@@ -77,14 +84,15 @@ class AssembledBackend final : public Backend {
 
   std::optional<std::string> EmitUnion(const CorrelationContext& ctx,
                                        const std::vector<std::string>& parts) const override {
-    if constexpr (std::is_void_v<Union> || std::is_same_v<Union, PerSignalUnion>) {
+    if constexpr (std::is_void_v<Union> || kPerSignal) {
       return Refuse(ctx, refusals_.union_of_signals);
     } else {
       return Union(ctx, parts).Run();
     }
   }
 
-  bool WritesUnionPerSignal() const override { return std::is_same_v<Union, PerSignalUnion>; }
+  bool WritesUnionPerSignal() const override { return kPerSignal; }
+  bool UnionSignalsCarryColumns() const override { return !std::is_same_v<Union, PerSignalRule>; }
 
  private:
   // `text`, a union's signal, ended with the union's columns where the target writes them as

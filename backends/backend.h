@@ -85,6 +85,9 @@ class Backend {
   // True when the target has no union of results, so the driver writes each signal of a union
   // as a query of its own that carries the union's columns (ir::AsUnionPart).
   virtual bool WritesUnionPerSignal() const { return false; }
+  // True when those per-signal queries carry the union's columns and order; false where each
+  // signal deploys as a rule of its own that has no place for them (Cloud SIEM's rules).
+  virtual bool UnionSignalsCarryColumns() const { return true; }
 };
 
 // Every registered backend, in registry order.

@@ -310,17 +310,6 @@ class CseWriter : public CorrelationWriter {
   std::optional<std::vector<std::string>> Expressions() const {
     return SourceQueries<CseGenerator>(ctx_);
   }
-
-  // A union's signal deploys as a rule of its own: the union's shared columns and order have no
-  // place in a signal.
-  void NoteUnion() const {
-    if (!spec_.composed_in.empty()) {
-      ctx_.Approximates(fmt::format(
-          "the signal of '{}' is a rule of its own: a Cloud SIEM signal carries no union columns "
-          "or order",
-          spec_.composed_in));
-    }
-  }
 };
 
 // event_count and value_count at a minimum → a threshold rule (N matches, or N distinct values
@@ -342,7 +331,6 @@ class CseCorrelation : public CseWriter {
     auto grouping = window ? Grouping() : std::nullopt;
     auto expressions = grouping ? Expressions() : std::nullopt;
     if (!expressions) return std::nullopt;
-    NoteUnion();
     if (spec_.IsTemporal()) return Chain(*expressions, *window, *grouping);
     if (IsThreshold()) return Threshold(*expressions, *window, *grouping);
     return Aggregation(*expressions, *window, *grouping);
@@ -474,7 +462,6 @@ class CseAggregate : public CseWriter {
           "derived column {} is not written (a Cloud SIEM signal has no computed columns)",
           column.name));
     }
-    NoteUnion();
     std::string trigger = spec_.test ? RenderMeasureTest(*spec_.test, kCse.boolean,
                                                          [](const std::string& n) { return n; })
                                      : "true";
@@ -545,9 +532,8 @@ class CseAggregate : public CseWriter {
 }  // namespace
 
 const Backend& SumoCseBackend() {
-  static const AssembledBackend<CseGenerator, CseCorrelation, CseAggregate, PerSignalUnion>
-      kBackend({"sumo-cse", "Sumo Logic Cloud SIEM (rule expressions and rule types)", "cse"},
-               {"", "", ""});
+  static const AssembledBackend<CseGenerator, CseCorrelation, CseAggregate, PerSignalRule> kBackend(
+      {"sumo-cse", "Sumo Logic Cloud SIEM (rule expressions and rule types)", "cse"}, {"", "", ""});
   return kBackend;
 }
 

@@ -320,10 +320,15 @@ bool ComposePerSignal(const ir::Correlation& c, const Backend& backend, const Se
   }
   diagnostics.Warning(
       "W0501", c.location,
-      fmt::format("on target '{}' the union '{}' becomes {} queries, one per signal, each "
-                  "carrying the union's columns: deploy them together (the platform has no "
-                  "union of results)",
-                  backend.id(), c.info.title, parts.size()));
+      backend.UnionSignalsCarryColumns()
+          ? fmt::format("on target '{}' the union '{}' becomes {} queries, one per signal, each "
+                        "carrying the union's columns: deploy them together (the platform has "
+                        "no union of results)",
+                        backend.id(), c.info.title, parts.size())
+          : fmt::format("on target '{}' the union '{}' becomes {} rules, one per signal, "
+                        "without the union's columns and order (a rule has no place for them): "
+                        "deploy them together",
+                        backend.id(), c.info.title, parts.size()));
   for (auto& o : parts) outputs.push_back(std::move(o));
   return true;
 }
