@@ -29,19 +29,12 @@ const Dialect kAql{{" AND ", " OR ", "NOT (", ")", "TRUE", "FALSE"},
 
 // MATCHES/IMATCHES test the whole value with Java regular expressions (the documented examples
 // pad with .*), so a Sigma regex is re-emitted for a whole-value match.
-const ir::RegexFlavor kJavaWhole{
-    .name = "java regex (AQL MATCHES)",
-    .lookaround = true,
-    .backreferences = true,
-    .atomic_groups = true,
-    .possessive = true,
-    .end_before_newline = true,
-    .named_group_prefix = "(?<",
-    .braced_hex_escape = true,
-    .anchors = false,
-    // unlike `.`, crosses line breaks
-    .whole_match_padding = "[\\s\\S]*",
-};
+const ir::RegexFlavor kJavaWhole = [] {
+  ir::RegexFlavor f = JavaRegexFlavor("java regex (AQL MATCHES)");
+  f.anchors = false;
+  f.whole_match_padding = "[\\s\\S]*";  // unlike `.`, crosses line breaks
+  return f;
+}();
 
 std::string Quote(std::string_view text) { return QuoteString(text, kAql.quote); }
 

@@ -114,6 +114,19 @@ std::optional<std::string> ElasticRegexTooLong(std::string_view regex) {
       regex.size(), kMaxElasticRegexLength);
 }
 
+ir::RegexFlavor JavaRegexFlavor(std::string name) {
+  ir::RegexFlavor f;
+  f.name = std::move(name);
+  f.lookaround = true;
+  f.backreferences = true;
+  f.atomic_groups = true;
+  f.possessive = true;
+  f.end_before_newline = true;
+  f.named_group_prefix = "(?<";
+  f.braced_hex_escape = true;
+  return f;
+}
+
 std::string CompareCidrPrefix(const ir::Value& v, const std::string& field,
                               const QuoteStyle& quote) {
   size_t slash = v.text.find('/');

@@ -16,6 +16,11 @@ namespace refract {
 
 using text::HasNonAsciiCasedLetter;
 
+// java.util.regex as a flavour named `name`: lookaround, backreferences, atomic groups,
+// possessive quantifiers, \Z, (?<name>) groups (QRadar's MATCHES, Cloud SIEM's rlike).
+// https://docs.oracle.com/en/java/javase/17/docs/api/java.base/java/util/regex/Pattern.html
+ir::RegexFlavor JavaRegexFlavor(std::string name);
+
 // Lucene's regexp engine (Elastic EQL `regex`, Lucene query strings): whole-value matches, no
 // shorthands, anchors, lazy quantifiers or flags.
 // https://www.elastic.co/guide/en/elasticsearch/reference/current/regexp-syntax.html

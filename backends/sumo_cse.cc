@@ -30,16 +30,7 @@ const Dialect kCse{{" AND ", " OR ", "NOT (", ")", "true", "false"},
                    "(!isNull({0}) AND {1})"};
 
 // `rlike` takes Java regular expressions and searches the value, as Sigma's `re` does.
-const ir::RegexFlavor kJava{
-    .name = "java regex (Cloud SIEM rlike)",
-    .lookaround = true,
-    .backreferences = true,
-    .atomic_groups = true,
-    .possessive = true,
-    .end_before_newline = true,
-    .named_group_prefix = "(?<",
-    .braced_hex_escape = true,
-};
+const ir::RegexFlavor kJava = JavaRegexFlavor("java regex (Cloud SIEM rlike)");
 
 std::string Quote(std::string_view text) { return QuoteString(text, kCse.quote); }
 
