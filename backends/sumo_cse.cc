@@ -88,6 +88,15 @@ constexpr std::array<std::string_view, 48> kSchemaAttributes = {
     "user_username",
 };
 
+// Spark compares a string with an integer by casting the string to an integer, which truncates
+// "5.5" to 5 (https://github.com/apache/spark/blob/master/sql/catalyst/src/main/scala/org/apache/
+// spark/sql/catalyst/analysis/TypeCoercion.scala, PromoteStrings): a value read from the record's
+// `fields` map, always a string, is compared as a double, as Sigma compares numbers. Schema
+// attributes keep their own numeric types.
+std::string NumberOperand(const std::string& field) {
+  return field.starts_with("fields[") ? "toDouble(" + field + ")" : field;
+}
+
 bool IsSchemaAttribute(std::string_view name) {
   return std::find(kSchemaAttributes.begin(), kSchemaAttributes.end(), name) !=
          kSchemaAttributes.end();
@@ -152,10 +161,9 @@ class CseGenerator : public TextGenerator {
     return fmt::format("{}isNull({})", exists ? "!" : "", field);
   }
 
-  // Spark casts a string operand to the number's type.
   std::string CompareValue(const Predicate&, const std::string& field, const Value& v,
                            std::string_view op) override {
-    return fmt::format("{} {} {}", field, op, v.text);
+    return fmt::format("{} {} {}", NumberOperand(field), op, v.text);
   }
 
   // compareCIDRPrefix tests IPv4 addresses only.
@@ -183,8 +191,9 @@ class CseGenerator : public TextGenerator {
       });
     }
     if (first.kind == Value::Kind::kNumber) {
-      return Each(p, field, negated,
-                  [&](const Value& v) { return fmt::format("{} = {}", field, v.text); });
+      return Each(p, field, negated, [&](const Value& v) {
+        return fmt::format("{} = {}", NumberOperand(field), v.text);
+      });
     }
     if (first.kind == Value::Kind::kBool) {
       return Guard(field, fmt::format("lower({}) = {}", field, Quote(first.text)), negated);

@@ -99,5 +99,15 @@ TEST(SumoCse, BackslashesAreEscapedTwiceInLikePatterns) {
   EXPECT_NE(out.find("lower(baseImage) like '%\\\\\\\\cmd.exe'"), std::string::npos) << out;
 }
 
+TEST(SumoCse, ARawFieldIsComparedAsADouble) {
+  // Spark casts a string compared with an integer to an integer ("5.5" > 5 would be false);
+  // schema attributes keep their types.
+  std::string out = testing::CompileToText(
+      testing::RuleWithDetection("  s: {IntegrityLevel|gt: 5, ProcessId|lt: 3}\n  condition: s\n"),
+      {"sumo-cse"});
+  EXPECT_NE(out.find("toDouble(fields['IntegrityLevel']) > 5 AND pid < 3"), std::string::npos)
+      << out;
+}
+
 }  // namespace
 }  // namespace refract
