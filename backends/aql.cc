@@ -425,7 +425,13 @@ class AqlAggregate : public CorrelationWriter {
       default: {
         std::string fn(ir::MeasureKindName(m.kind));
         for (auto& c : fn) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        return fmt::format("{}({})", fn, field);
+        if (!ctx_.MeasureFilter(i)) return fmt::format("{}({})", fn, field);
+        // A conditional min or max of the event time (milliseconds in AQL).
+        auto fallback = ConditionalTimeFallback(ctx_, i, true, "AQL's IF … THEN … ELSE");
+        if (!fallback) return std::nullopt;
+        auto filter = AqlGenerator(ec).Condition(*ctx_.MeasureFilter(i));
+        if (!filter) return std::nullopt;
+        return fmt::format("{}(IF {} THEN {} ELSE {})", fn, *filter, field, *fallback);
       }
     }
   }

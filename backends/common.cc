@@ -162,14 +162,16 @@ std::string RenderMeasureTest(const ir::CorrelationTest& t, const BoolSyntax& sy
       // A bare reference (the extended temporal condition) is its own test.
       return name(t.name);
     case Kind::kCompare:
-      return name(t.name) + " " + std::string(ir::CompareOpSymbol(t.op)) + " " + t.value;
+      return name(t.name) + " " + std::string(ir::CompareOpSymbol(t.op)) + " " +
+             (t.value_is_measure ? name(t.value) : t.value);
     case Kind::kNot:
       return syntax.not_open + RenderMeasureTest(t.children[0], syntax, name) + syntax.not_close;
     default: {
       std::string out;
       for (size_t i = 0; i < t.children.size(); ++i) {
         const auto& child = t.children[i];
-        bool wrap = child.kind == Kind::kAnd || child.kind == Kind::kOr;
+        // `a and b and c` needs no parentheses; a mix of and and or keeps them.
+        bool wrap = (child.kind == Kind::kAnd || child.kind == Kind::kOr) && child.kind != t.kind;
         std::string text = RenderMeasureTest(child, syntax, name);
         if (i > 0) out += t.kind == Kind::kAnd ? syntax.and_op : syntax.or_op;
         out += wrap ? "(" + text + ")" : text;
@@ -350,6 +352,26 @@ std::string SourceLabels(const CorrelationContext& ctx, size_t i, const LabelSyn
 
 bool CountsIf(const CorrelationContext& ctx, size_t i) {
   return ctx.spec.measures[i].kind == ir::MeasureKind::kCount && ctx.MeasureFilter(i) != nullptr;
+}
+
+std::optional<std::string> ConditionalTimeFallback(const CorrelationContext& ctx, size_t i,
+                                                   bool milliseconds, std::string_view target_if) {
+  const auto& m = ctx.spec.measures[i];
+  const std::string kind(ir::MeasureKindName(m.kind));
+  if (m.field != ctx.mapping.Option("time_field", "")) {
+    ctx.Unsupported(
+        fmt::format("a conditional {} of {} ({} needs an else value, and only the "
+                    "event time has one that never wins)",
+                    kind, m.written_field, target_if));
+    return std::nullopt;
+  }
+  const bool min = m.kind == ir::MeasureKind::kMin;
+  std::string value = min ? (milliseconds ? "253402300799999" : "253402300799") : "0";
+  ctx.Approximates(
+      fmt::format("{} reads {} where no event matches its selection ({} needs an "
+                  "else value), not an empty value",
+                  m.name, min ? "9999-12-31T23:59:59Z" : "1970-01-01T00:00:00Z", target_if));
+  return value;
 }
 
 std::string SpellMeasure(const MeasureSpelling& spelling, const MeasureText& m) {

@@ -174,6 +174,14 @@ struct MeasureText {
 // True when measure `i` of ctx is a count with a where-selection.
 bool CountsIf(const CorrelationContext& ctx, size_t i);
 
+// On a target whose if() needs an else value (no null to skip), the value a conditional min or
+// max of the event time reads where its selection does not hold — 9999-12-31T23:59:59Z for min,
+// the epoch for max, so it never wins over an event's time — with W0501 naming it; nullopt and
+// E0500 when measure `i` reads a field other than the mapping's time_field, where no value is
+// safe. `milliseconds`: the target's times count milliseconds; `target_if` names its if().
+std::optional<std::string> ConditionalTimeFallback(const CorrelationContext& ctx, size_t i,
+                                                   bool milliseconds, std::string_view target_if);
+
 // `m` in `spelling`.
 std::string SpellMeasure(const MeasureSpelling& spelling, const MeasureText& m);
 

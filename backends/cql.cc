@@ -282,6 +282,15 @@ class CqlAggregate : public CorrelationWriter {
         text.flag = fmt::format("refract_m{}", i + 1);
         out +=
             fmt::format("\n| case {{ {} | {} := 1; * | {} := 0; }}", *filter, text.flag, text.flag);
+      } else if (ctx_.MeasureFilter(i)) {
+        // A conditional min or max: the field copied where the selection holds, and min() and
+        // max() skip events without it. getField() reads a field whose name needs quotes.
+        // https://library.humio.com/data-analysis/functions-getfield.html
+        auto filter = emitter.Filter(*ctx_.MeasureFilter(i));
+        if (!filter) return std::nullopt;
+        std::string copy = fmt::format("refract_m{}", i + 1);
+        out += fmt::format("\n| case {{ {} | {} := getField({}); * }}", *filter, copy, text.field);
+        text.field = Quote(copy);
       }
       functions.push_back(SpellMeasure(kMeasures, text));
     }

@@ -560,6 +560,15 @@ class EsqlAggregate : public CorrelationWriter {
       } else {
         std::string fn(ir::MeasureKindName(m.kind));
         for (auto& c : fn) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (ctx_.MeasureFilter(i)) {
+          // A conditional min or max: CASE with no else is null where the selection does not
+          // hold, and MIN and MAX skip nulls.
+          // https://www.elastic.co/docs/reference/query-languages/esql/functions-operators/conditional-functions-and-expressions
+          auto filter = emitter.Condition(*ctx_.MeasureFilter(i));
+          if (!filter) return std::nullopt;
+          out += fmt::format("\n| EVAL refract_m{} = CASE({}, {})", i + 1, *filter, field);
+          field = fmt::format("refract_m{}", i + 1);
+        }
         expr = fmt::format("{}({})", fn, field);
       }
       measures.push_back(fmt::format("{} = {}", name, expr));

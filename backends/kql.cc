@@ -686,6 +686,12 @@ class KqlAggregate : public CorrelationWriter {
       } else if (m.kind == ir::MeasureKind::kValues) {
         expr = m.limit.empty() ? fmt::format("make_set({})", field)
                                : fmt::format("make_set({}, {})", field, m.limit);
+      } else if (ctx_.MeasureFilter(i)) {
+        // A conditional min or max:
+        // https://learn.microsoft.com/kusto/query/minif-aggregation-function
+        auto filter = emitter.Condition(*ctx_.MeasureFilter(i));
+        if (!filter) return std::nullopt;
+        expr = fmt::format("{}if({}, {})", ir::MeasureKindName(m.kind), field, *filter);
       } else {
         expr = fmt::format("{}({})", ir::MeasureKindName(m.kind), field);
       }

@@ -372,6 +372,14 @@ class SplAggregate : public CorrelationWriter {
           trims.push_back(
               fmt::format("{0}=mvindex({0}, 0, {1})", Alias(m.name), std::stoi(m.limit) - 1));
         }
+      } else if (ctx_.MeasureFilter(i)) {
+        // A conditional min or max reads the field of the selection's events only: stats
+        // functions skip null().
+        // https://docs.splunk.com/Documentation/Splunk/latest/SearchReference/Aggregatefunctions
+        auto filter = emitter.EvalCondition(*ctx_.MeasureFilter(i));
+        if (!filter) return std::nullopt;
+        expr = fmt::format("{}(eval(if({}, {}, null())))", ir::MeasureKindName(m.kind), *filter,
+                           EvalField(spec_.measures[i].field));
       } else {
         expr = fmt::format("{}({})", ir::MeasureKindName(m.kind), field);
       }

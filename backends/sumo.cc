@@ -450,6 +450,19 @@ class SumoAggregate : public CorrelationWriter {
         if (emitter.failed()) return std::nullopt;
         text.flag = fmt::format("refract_m{}", i + 1);
         out += fmt::format("\n| if({}, 1, 0) as {}", test, text.flag);
+      } else if (ctx_.MeasureFilter(i)) {
+        // A conditional min or max of the message time (milliseconds), copied where the
+        // selection holds.
+        // https://www.sumologic.com/help/docs/search/search-query-language/search-operators/if
+        auto fallback = ConditionalTimeFallback(ctx_, i, true, "Sumo Logic's if()");
+        if (!fallback) return std::nullopt;
+        ir::Rule filter_rule = *source.rule;
+        filter_rule.condition = *ctx_.MeasureFilter(i);
+        std::string test = emitter.WhereFor(filter_rule);
+        if (emitter.failed()) return std::nullopt;
+        std::string copy = fmt::format("refract_m{}", i + 1);
+        out += fmt::format("\n| if({}, {}, {}) as {}", test, text.field, *fallback, copy);
+        text.field = copy;
       } else if (m.kind == ir::MeasureKind::kValues && m.limit != "100") {
         ctx_.Approximates(fmt::format("values() keeps up to 100 distinct values of {}, not {}",
                                       m.written_field, m.limit.empty() ? "all" : m.limit));

@@ -443,20 +443,33 @@ class CseAggregate : public CseWriter {
     }
     std::set<std::string> tested;
     if (spec_.test) CollectNames(*spec_.test, tested);
-    std::string functions;
-    size_t written = 0;
+    std::vector<std::pair<size_t, std::string>> kept;  // measure index, function
     for (size_t i = 0; i < spec_.measures.size(); ++i) {
       auto function = Function(i, tested.count(spec_.measures[i].name) > 0);
       if (!function) {
         if (failed_) return std::nullopt;
         continue;
       }
-      functions += (written++ ? ",\n    " : "\n    ") + *function;
+      kept.emplace_back(i, *function);
     }
-    if (Refuses(written > 6,
-                fmt::format("{} measures (an aggregation rule has at most six)", written))) {
+    // At most six functions: measures the trigger does not read go first, from the last.
+    for (size_t k = kept.size(); kept.size() > kMaxFunctions && k-- > 0;) {
+      const auto& m = spec_.measures[kept[k].first];
+      if (tested.count(m.name)) continue;
+      ctx_.Approximates(
+          fmt::format("the measure {} is left out (an aggregation rule has at most "
+                      "six functions, and the trigger does not read it)",
+                      m.name));
+      kept.erase(kept.begin() + static_cast<std::ptrdiff_t>(k));
+    }
+    if (Refuses(kept.size() > kMaxFunctions,
+                fmt::format("{} measures in the trigger (an aggregation rule has at most six)",
+                            kept.size()))) {
       return std::nullopt;
     }
+    std::string functions;
+    for (size_t k = 0; k < kept.size(); ++k)
+      functions += (k ? ",\n    " : "\n    ") + kept[k].second;
     for (const auto& column : spec_.columns) {
       ctx_.Approximates(fmt::format(
           "derived column {} is not written (a Cloud SIEM signal has no computed columns)",
@@ -473,9 +486,26 @@ class CseAggregate : public CseWriter {
   }
 
  private:
+  // https://www.sumologic.com/help/docs/cse/rules/write-aggregation-rule/: "up to six"
+  // aggregation functions.
+  static constexpr size_t kMaxFunctions = 6;
+
   static void CollectNames(const ir::CorrelationTest& t, std::set<std::string>& names) {
     if (t.kind == ir::CorrelationTest::Kind::kCompare) names.insert(t.name);
+    if (t.value_is_measure) names.insert(t.value);
     for (const auto& child : t.children) CollectNames(child, names);
+  }
+
+  // The where-selection of measure `i` as an expression over the records; nullopt (failed_
+  // set) when it has no rule expression.
+  std::optional<std::string> FilterExpression(size_t i) {
+    ir::Rule rule = *ctx_.sources[0].rule;
+    rule.condition = *ctx_.MeasureFilter(i);
+    rule.source.clear();
+    EmitContext ec{rule, ctx_.mapping, ctx_.diagnostics, ctx_.target, ctx_.lookups};
+    auto text = CseGenerator(ec).Run();
+    if (!text) failed_ = true;
+    return text;
   }
 
   // Measure `i` as an aggregation function; nullopt for one left out (warned) or refused
@@ -488,16 +518,9 @@ class CseAggregate : public CseWriter {
       case ir::MeasureKind::kCount: {
         function = "count";
         argument = "true";
-        if (const ir::Expr* filter = ctx_.MeasureFilter(i)) {
-          ir::Rule rule = *ctx_.sources[0].rule;
-          rule.condition = *filter;
-          rule.source.clear();
-          EmitContext ec{rule, ctx_.mapping, ctx_.diagnostics, ctx_.target, ctx_.lookups};
-          auto text = CseGenerator(ec).Run();
-          if (!text) {
-            failed_ = true;
-            return std::nullopt;
-          }
+        if (ctx_.MeasureFilter(i)) {
+          auto text = FilterExpression(i);
+          if (!text) return std::nullopt;
           argument = *text;
         }
         break;
@@ -519,6 +542,13 @@ class CseAggregate : public CseWriter {
         return std::nullopt;
       default:
         function = std::string(ir::MeasureKindName(m.kind));
+        if (ctx_.MeasureFilter(i)) {
+          // A conditional min or max: the field where the selection holds, else null, which
+          // the aggregate skips (Spark SQL's if()).
+          auto text = FilterExpression(i);
+          if (!text) return std::nullopt;
+          argument = fmt::format("if({}, {}, null)", *text, Field(m.field));
+        }
         break;
     }
     if (argument.empty()) argument = Field(m.field);

@@ -6,6 +6,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
 
 #include "backends/assembled_backend.h"
 #include "backends/backend.h"
@@ -391,6 +395,16 @@ class YaralAggregate : public CorrelationWriter {
         auto test = emitter.EventsFor(filter_rule);
         if (!test) return std::nullopt;
         text.flag = *test;
+      } else if (ctx_.MeasureFilter(i)) {
+        // A conditional min or max of the event time (seconds): if() in an outcome needs an
+        // else value. https://cloud.google.com/chronicle/docs/yara-l/outcome-section
+        auto fallback = ConditionalTimeFallback(ctx_, i, false, "YARA-L's if()");
+        if (!fallback) return std::nullopt;
+        ir::Rule filter_rule = *source.rule;
+        filter_rule.condition = *ctx_.MeasureFilter(i);
+        auto test = emitter.EventsFor(filter_rule);
+        if (!test) return std::nullopt;
+        text.field = fmt::format("if({}, {}, {})", *test, text.field, *fallback);
       } else if (m.kind == ir::MeasureKind::kValues &&
                  (m.limit.empty() || std::stoll(m.limit) != 25)) {
         ctx_.Approximates(fmt::format("array_distinct() keeps up to 25 values of {}, not {}",
@@ -403,14 +417,21 @@ class YaralAggregate : public CorrelationWriter {
                                 : SpellMeasure(kMeasures, text);
       outcome += fmt::format("    ${} = {}\n", m.name, measure);
     }
-    for (const auto& column : spec_.columns) {
+    // A comparison of two measures reads their difference, an outcome of its own: the examples
+    // compare an outcome variable with a literal (`$permission_diff > 8`), and an outcome may
+    // compute from others. https://cloud.google.com/chronicle/docs/yara-l/outcome-section
+    std::optional<ir::CorrelationTest> having;
+    if (spec_.test) having = WithDifferences(*spec_.test, outcome);
+    for (const auto& written : spec_.columns) {
+      ir::Column column = written;
+      for (auto& [when, then] : column.cases) when = WithDifferences(when, outcome);
       outcome += fmt::format(
           "    ${} = {}\n", column.name,
           ColumnValue(column, {"", "if({test}, {value}, ", "{value}", ")"}, Test, Literal));
     }
     outcome += UnionOutcomes();
     std::string condition = "$e";
-    if (spec_.test) condition += " and " + Test(*spec_.test);
+    if (having) condition += " and " + Test(*having);
     if (spec_.window.bucket_seconds > 0 &&
         spec_.window.bucket_seconds != spec_.window.span_seconds) {
       ctx_.Approximates(
@@ -451,6 +472,24 @@ class YaralAggregate : public CorrelationWriter {
     return RenderMeasureTest(t, {" and ", " or ", "not (", ")"},
                              [](const std::string& name) { return "$" + name; });
   }
+
+  // t with each comparison of measures A op B as `refract_diffN op 0`, declaring
+  // `$refract_diffN = $A - $B` in `outcome` once for each pair.
+  ir::CorrelationTest WithDifferences(const ir::CorrelationTest& t, std::string& outcome) {
+    ir::CorrelationTest out = t;
+    if (t.kind == ir::CorrelationTest::Kind::kCompare && t.value_is_measure) {
+      auto [it, added] = differences_.try_emplace(
+          {t.name, t.value}, fmt::format("refract_diff{}", differences_.size() + 1));
+      if (added) outcome += fmt::format("    ${} = ${} - ${}\n", it->second, t.name, t.value);
+      out.name = it->second;
+      out.value = "0";
+      out.value_is_measure = false;
+    }
+    for (auto& child : out.children) child = WithDifferences(child, outcome);
+    return out;
+  }
+
+  std::map<std::pair<std::string, std::string>, std::string> differences_;
 };
 
 }  // namespace

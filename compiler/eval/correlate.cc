@@ -453,12 +453,21 @@ bool TestHolds(const ir::CorrelationTest& t, const std::vector<NamedValue>& valu
   using Kind = ir::CorrelationTest::Kind;
   switch (t.kind) {
     case Kind::kCompare: {
-      for (const auto& v : values) {
-        if (v.name != t.name) continue;
-        if (!v.numeric) return false;
-        return ir::Compares(t.op, v.number, std::strtod(t.value.c_str(), nullptr));
+      // A measure without a value (no event, or a conditional min of none) compares false, as
+      // a null does in the targets' languages.
+      auto find = [&](const std::string& name) -> const NamedValue* {
+        for (const auto& v : values) {
+          if (v.name == name) return v.numeric ? &v : nullptr;
+        }
+        return nullptr;
+      };
+      const NamedValue* left = find(t.name);
+      if (left == nullptr) return false;
+      if (!t.value_is_measure) {
+        return ir::Compares(t.op, left->number, std::strtod(t.value.c_str(), nullptr));
       }
-      return false;
+      const NamedValue* right = find(t.value);
+      return right != nullptr && ir::Compares(t.op, left->number, right->number);
     }
     case Kind::kRule:
       return false;
@@ -532,7 +541,7 @@ std::vector<NamedValue> Correlator::Measures(const std::vector<Hit>& hits, size_
       bool time = false;
       for (size_t i = begin; i <= end; ++i) {
         const auto& in = hits[i].inputs[m];
-        if (!in.numeric) continue;
+        if (!in.numeric || !in.counted) continue;  // counted: a conditional min or max
         time = time || in.time;
         if (n == 0) {
           acc = in.number;
@@ -550,8 +559,12 @@ std::vector<NamedValue> Correlator::Measures(const std::vector<Hit>& hits, size_
       } else if (kind == Kind::kAvg) {
         out.push_back(number(measure.name, acc / static_cast<double>(n)));
       } else if (time) {
-        out.push_back(render ? Text(measure.name, FormatTime(acc))
-                             : NamedValue{measure.name, "", 0, false, ""});
+        // A time compares by its instant (FirstFailure < LastSuccess) and reads as text.
+        NamedValue value = render ? Text(measure.name, FormatTime(acc))
+                                  : NamedValue{measure.name, "", 0, false, ""};
+        value.number = acc;
+        value.numeric = true;
+        out.push_back(std::move(value));
       } else {
         out.push_back(number(measure.name, acc));
       }

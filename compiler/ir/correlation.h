@@ -64,7 +64,8 @@ struct Measure {
   std::string field;  // all but count: the measured field (in the target's names once mapped)
   std::string written_field;  // the field as the rule names it, for messages
   std::string limit;          // values: the most values kept, as written (empty: no limit)
-  // count: the events it counts (all when absent), a rule over the first source's log source.
+  // count: the events it counts (all when absent); min, max: the events whose field it reads
+  // (a conditional min or max). A rule over the first source's log source.
   std::optional<Rule> where;
   SourceLocation location;
 };
@@ -77,7 +78,8 @@ struct CorrelationTest {
   std::string name;  // kCompare: the measure or column; kRule: the rule reference as written
   size_t rule = 0;   // kRule: the index of the source it names
   CompareOp op = CompareOp::kGte;
-  std::string value;  // kCompare: the constant as written
+  std::string value;              // kCompare: the constant as written, or a measure's name
+  bool value_is_measure = false;  // kCompare: `value` names a measure (A < B)
   std::vector<CorrelationTest> children;
 };
 

@@ -34,6 +34,7 @@ CorrelationTest LowerTest(const ast::Correlation::Test& t, const ast::Correlatio
       } else {
         out.op = CompareOpOfSymbol(t.op);
         out.value = t.value;
+        out.value_is_measure = t.value_is_measure;
       }
       return out;
     case Kind::kAnd:

@@ -116,10 +116,11 @@ struct Correlation {
   // refract's `aggregate` extension.
   struct Measure {
     std::string name;
-    std::string kind;             // count, distinct, values, min, max, sum, avg
-    std::string field;            // all but count
-    std::string limit;            // values
-    std::optional<Search> where;  // count: the events it counts (all when absent)
+    std::string kind;   // count, distinct, values, min, max, sum, avg
+    std::string field;  // all but count
+    std::string limit;  // values
+    // count: the events it counts (all when absent); min, max: the events whose field it reads.
+    std::optional<Search> where;
     SourceLocation location;
   };
   // A condition over measures: comparisons joined by and/or/not.
@@ -129,6 +130,7 @@ struct Correlation {
     std::string measure;
     std::string op;  // > >= < <= == !=
     std::string value;
+    bool value_is_measure = false;  // `value` names a measure: FirstFailure < LastSuccess
     std::vector<Test> children;
   };
   struct Column {

@@ -178,11 +178,15 @@ class TestParser {
     t.value = Word();
     char* end = nullptr;
     std::strtod(t.value.c_str(), &end);
-    if (t.value.empty() || end != t.value.c_str() + t.value.size()) {
-      Fail("expected a number");
-      return std::nullopt;
+    if (!t.value.empty() && end == t.value.c_str() + t.value.size()) return t;
+    // A measure on the right: FirstFailure < LastSuccess.
+    if (!t.value.empty() &&
+        (std::isalpha(static_cast<unsigned char>(t.value[0])) || t.value[0] == '_')) {
+      t.value_is_measure = true;
+      return t;
     }
-    return t;
+    Fail("expected a number or a measure name");
+    return std::nullopt;
   }
 
   std::string_view text_;
@@ -197,6 +201,7 @@ class TestParser {
 
 void CollectMeasures(const ast::Correlation::Test& t, std::vector<std::string>& names) {
   if (t.kind == ast::Correlation::Test::Kind::kCompare) names.push_back(t.measure);
+  if (t.value_is_measure) names.push_back(t.value);
   for (const auto& child : t.children) CollectMeasures(child, names);
 }
 
@@ -227,8 +232,8 @@ std::optional<ast::Correlation::Test> ParseTest(const yaml::Node& node, const So
   if (!test) {
     diagnostics.Error("E0613", LocationOf(source, node.Mark()),
                       fmt::format("invalid measure condition: {}", error),
-                      {"write comparisons of measures with numbers joined by and, or, not: "
-                       "FailureCount >= 5 and SuccessCount >= 1"});
+                      {"write comparisons of measures with numbers or measures joined by and, or, "
+                       "not: FailureCount >= 5 and FirstFailure < LastSuccess"});
   }
   return test;
 }
@@ -308,6 +313,7 @@ void ParseAggregate(const yaml::Node& body, const SourceFile& source, Diagnostic
                                     m.name));
       continue;
     }
+    bool where_key = false;  // a `where:` key, not a count's own selection
     for (auto k = spec.begin(); k != spec.end(); ++k) {
       std::string key = k->first.Scalar();
       if (key == "limit") {
@@ -321,6 +327,19 @@ void ParseAggregate(const yaml::Node& body, const SourceFile& source, Diagnostic
                                         "to 999999999, not '{}'",
                                         m.name, m.limit));
           m.limit.clear();
+        }
+        continue;
+      }
+      if (key == "where") {
+        where_key = true;
+        const yaml::Node selection = k->second;
+        if (selection.IsMap() || selection.IsSequence()) {
+          m.where = ParseSelection(k->first, selection, source, diagnostics);
+        } else {
+          diagnostics.Error("E0620", where(k->second),
+                            fmt::format("the where of measure '{}' must be a selection (a map or "
+                                        "a list of maps)",
+                                        m.name));
         }
         continue;
       }
@@ -345,6 +364,17 @@ void ParseAggregate(const yaml::Node& body, const SourceFile& source, Diagnostic
                             fmt::format("measure '{}' needs a field", m.name));
         }
       }
+    }
+    // count takes its selection as its value; a where reads as a condition only on min and max,
+    // where "the first failure" is the question (a sum or distinct count of a selection is a
+    // count-if of its own).
+    if (where_key && m.kind != "min" && m.kind != "max") {
+      const yaml::Node at = spec["where"].IsDefined() ? spec["where"] : spec;
+      diagnostics.Error("E0620", where(at),
+                        fmt::format("measure '{}': 'where' goes with min and max (a count takes "
+                                    "its selection as its value: {{count: {{...}}}})",
+                                    m.name));
+      m.where.reset();
     }
     c.measures.push_back(std::move(m));
   }

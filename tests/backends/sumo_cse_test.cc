@@ -81,14 +81,35 @@ TEST(SumoCse, AMeasureOfValuesInTheConditionIsRefused) {
   EXPECT_NE(out.find("the values measure Hosts in the condition"), std::string::npos) << out;
 }
 
-TEST(SumoCse, SevenMeasuresAreRefused) {
+TEST(SumoCse, SevenMeasuresInTheTriggerAreRefused) {
   std::string measures;
-  for (int i = 0; i < 7; ++i) measures += "    M" + std::to_string(i) + ": {count: all}\n";
+  std::string condition = "M0 > 1";
+  for (int i = 0; i < 7; ++i) {
+    measures += "    M" + std::to_string(i) + ": {count: all}\n";
+    if (i > 0) condition += " and M" + std::to_string(i) + " > 1";
+  }
   std::string out = Correlate(
       "  type: aggregate\n  rules: [failed_logon]\n  group-by: [TargetUserName]\n"
       "  timespan: 1h\n  measures:\n" +
-      measures + "  condition: M0 > 1\n");
-  EXPECT_NE(out.find("7 measures (an aggregation rule has at most six)"), std::string::npos) << out;
+      measures + "  condition: " + condition + "\n");
+  EXPECT_NE(out.find("7 measures in the trigger (an aggregation rule has at most six)"),
+            std::string::npos)
+      << out;
+}
+
+TEST(SumoCse, MeasuresTheTriggerDoesNotReadGoFirstPastSix) {
+  std::string measures;
+  for (int i = 0; i < 8; ++i) measures += "    M" + std::to_string(i) + ": {count: all}\n";
+  std::string out = Correlate(
+      "  type: aggregate\n  rules: [failed_logon]\n  group-by: [TargetUserName]\n"
+      "  timespan: 1h\n  measures:\n" +
+      measures + "  condition: M7 > 1 and M0 > 1\n");
+  // M6 and M5 are dropped (the last ones the trigger does not read); M7 stays.
+  EXPECT_NE(out.find("the measure M6 is left out"), std::string::npos) << out;
+  EXPECT_NE(out.find("the measure M5 is left out"), std::string::npos) << out;
+  EXPECT_EQ(out.find("the measure M7 is left out"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"name\": \"M7\""), std::string::npos) << out;
+  EXPECT_EQ(out.find("\"name\": \"M6\""), std::string::npos) << out;
 }
 
 TEST(SumoCse, BackslashesAreEscapedTwiceInLikePatterns) {

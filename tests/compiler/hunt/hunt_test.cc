@@ -52,6 +52,15 @@ TEST(HuntTest, NearMissesRaiseNothing) {
   }
 }
 
+TEST(HuntTest, AConditionalMinAndMaxOrderTheFailuresBeforeTheSuccess) {
+  // alice fails twice, then succeeds; bob succeeds, then fails twice (a stale password on a
+  // device); carol never succeeds: only alice's sign-ins hold FirstFailure < LastSuccess.
+  HuntRun run = RunOn("failures_then_success.yml", "order_events.jsonl");
+  EXPECT_EQ(run.status, Status::kOk) << run.err;
+  ASSERT_EQ(run.titles, std::vector<std::string>{"Failures, then a success"});
+  EXPECT_EQ(run.lines, (std::vector<size_t>{1, 2, 3}));
+}
+
 TEST(HuntTest, AnExportsTypeColumnLimitsEachRuleToItsTable) {
   // Rows 1 and 2 name their tables, row 3 a table neither rule reads, row 4 none.
   HuntRun run = RunOn("two_tables.yml", "two_tables.jsonl", "kql");
