@@ -22,6 +22,16 @@ constexpr double kLateness = 600;
 // one address), and their spare capacity is most of a streaming run's memory otherwise.
 constexpr size_t kSmallGroup = 64;
 
+// True when `event` has a value (not null) for `field`.
+bool HasValue(const Event& event, const std::string& field) {
+  std::vector<const FieldValue*> values;
+  event.Find(field, values);
+  for (const FieldValue* v : values) {
+    if (v->kind != FieldValue::Kind::kNull) return true;
+  }
+  return false;
+}
+
 std::string FirstText(const Event& event, const std::string& field) {
   std::vector<const FieldValue*> values;
   event.Find(field, values);
@@ -90,6 +100,11 @@ const Correlator::Interned* Correlator::Intern(std::string_view text) {
 }
 
 void Correlator::Add(size_t rule, const Event& event, const EventRef& where) {
+  // An event without a group-by value has no group key: it is correlated with nothing, as the
+  // translated queries filter it out (docs/correlations.md, "Missing group-by values").
+  for (const auto& field : correlation_.sources[rule].group_fields) {
+    if (!HasValue(event, Name(rule, field))) return;
+  }
   Hit hit{where, nullptr, rule, nullptr, 0, false, {}};
   hit.inputs.reserve(correlation_.measures.size());
   for (size_t i = 0; i < correlation_.measures.size(); ++i) {

@@ -105,6 +105,26 @@ std::optional<Rule> LowerMeasureFilter(const ast::Correlation& c,
   return Lower(selection, {placeholders}, diagnostics);
 }
 
+// Narrows a source's rule to the events that have every group-by field. An event without one
+// has no group key, so it is correlated with nothing: Sigma's group-by names the fields whose
+// values must be equal, and a missing value equals none. The platforms differ when left alone
+// (KQL, ES|QL and AQL group missing values together, SPL's stats drops them, YARA-L filters a
+// match variable's zero value), so every target is told: docs/correlations.md.
+void RequireGroupFields(CorrelationSource& source) {
+  if (!source.rule || source.group_fields.empty()) return;
+  std::vector<Expr> all;
+  if (source.rule->condition.kind != Expr::Kind::kTrue) all.push_back(source.rule->condition);
+  for (const auto& field : source.group_fields) {
+    Predicate exists;
+    exists.field = field;
+    exists.op = Op::kExists;
+    exists.values = {Value::Bool(true)};
+    exists.location = source.location;
+    all.push_back(Expr::Pred(std::move(exists)));
+  }
+  source.rule->condition = all.size() == 1 ? std::move(all[0]) : Expr::And(std::move(all));
+}
+
 // A detection rule as a source of `c`.
 CorrelationSource RuleSource(const ast::Correlation& c, const ast::Scalar& ref, const Rule& rule) {
   CorrelationSource source;
@@ -113,6 +133,7 @@ CorrelationSource RuleSource(const ast::Correlation& c, const ast::Scalar& ref, 
   source.rule = rule;
   for (const auto& g : c.group_by) source.group_fields.push_back(AliasedField(c, g, rule));
   if (!c.field.empty()) source.value_field = AliasedField(c, c.field, rule);
+  RequireGroupFields(source);
   return source;
 }
 
@@ -159,6 +180,7 @@ std::optional<CorrelationSource> FoldChained(const ast::Correlation& outer, cons
     source.group_fields.push_back(AliasedField(inner, AliasedByLabel(outer, g, ref.text), *rule));
   }
   if (!outer.field.empty()) source.value_field = AliasedField(outer, outer.field, *rule);
+  RequireGroupFields(source);
   diagnostics.Warning(
       "W0501", ref.location,
       fmt::format("'{}' ({} events within {}) is folded into this correlation: its events and "

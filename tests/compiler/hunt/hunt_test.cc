@@ -61,6 +61,14 @@ TEST(HuntTest, AConditionalMinAndMaxOrderTheFailuresBeforeTheSuccess) {
   EXPECT_EQ(run.lines, (std::vector<size_t>{1, 2, 3}));
 }
 
+TEST(HuntTest, EventsWithoutAGroupByFieldAreInNoGroup) {
+  // Rows 1-3 have no user (absent or null): before, they were three failures of user "".
+  HuntRun run = RunOn("missing_group_field.yml", "missing_group_field.jsonl");
+  EXPECT_EQ(run.status, Status::kOk) << run.err;
+  ASSERT_EQ(run.titles, std::vector<std::string>{"Three failures of one user"});
+  EXPECT_EQ(run.lines, (std::vector<size_t>{4, 5, 6}));
+}
+
 TEST(HuntTest, AnExportsTypeColumnLimitsEachRuleToItsTable) {
   // Rows 1 and 2 name their tables, row 3 a table neither rule reads, row 4 none.
   HuntRun run = RunOn("two_tables.yml", "two_tables.jsonl", "kql");
