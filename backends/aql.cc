@@ -478,7 +478,10 @@ class AqlAggregate : public CorrelationWriter {
 
 const Backend& AqlBackend() {
   static const AssembledBackend<AqlGenerator, AqlCorrelation, AqlAggregate, PerSignalUnion>
-      kBackend({"aql", "IBM QRadar (Ariel Query Language)", "aql"}, {"", "", ""});
+      kBackend({"aql", "IBM QRadar (Ariel Query Language)", "aql"},
+               {"", "", "",
+                "the consecutive extension (AQL documents no window function: a row cannot read "
+                "the previous event of its group)"});
   return kBackend;
 }
 

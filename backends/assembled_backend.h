@@ -27,6 +27,8 @@ struct BackendRefusals {
   std::string_view correlation;
   std::string_view aggregate;
   std::string_view union_of_signals;
+  // refract's `consecutive`: what the target lacks to compare an event with the previous one.
+  std::string_view consecutive;
 };
 
 // Given as the Union writer of a target with no union of results: each signal of a union is
@@ -37,9 +39,10 @@ struct PerSignalUnion {};
 struct PerSignalRule {};
 
 // `Generator(EmitContext).Run()` writes single-event rules; `Correlation(ctx).Run()`,
-// `Aggregate(ctx).Run()` and `Union(ctx, parts).Run()` write the others. A writer given as
-// void is refused with the reason in BackendRefusals.
-template <class Generator, class Correlation, class Aggregate, class Union>
+// `Aggregate(ctx).Run()`, `Union(ctx, parts).Run()` and `Consecutive(ctx).Run()` write the
+// others. A writer given as void is refused with the reason in BackendRefusals.
+template <class Generator, class Correlation, class Aggregate, class Union,
+          class Consecutive = void>
 class AssembledBackend final : public Backend {
  public:
   // `union_columns`: how a PerSignalUnion target ends each signal's query with the union's
@@ -79,6 +82,14 @@ class AssembledBackend final : public Backend {
       return Refuse(ctx, refusals_.aggregate);
     } else {
       return WithUnionColumns(ctx, Aggregate(ctx).Run());
+    }
+  }
+
+  std::optional<std::string> EmitConsecutive(const CorrelationContext& ctx) const override {
+    if constexpr (std::is_void_v<Consecutive>) {
+      return Refuse(ctx, refusals_.consecutive);
+    } else {
+      return Consecutive(ctx).Run();
     }
   }
 

@@ -78,6 +78,9 @@ class Backend {
   virtual std::optional<std::string> EmitCorrelation(const CorrelationContext& ctx) const;
   // Returns the query for refract's `aggregate` extension; by default reports E0602.
   virtual std::optional<std::string> EmitAggregate(const CorrelationContext& ctx) const;
+  // Returns the query for refract's `consecutive` extension (each event with the previous one
+  // of its group); by default reports E0602.
+  virtual std::optional<std::string> EmitConsecutive(const CorrelationContext& ctx) const;
   // Returns one query composing `parts` (the queries of the correlations a `union` names), with
   // ctx.spec's columns and order; by default reports E0602.
   virtual std::optional<std::string> EmitUnion(const CorrelationContext& ctx,

@@ -374,6 +374,33 @@ std::optional<std::string> ConditionalTimeFallback(const CorrelationContext& ctx
   return value;
 }
 
+std::string SpellPairMeasure(const PairMeasureSyntax& syntax, ir::MeasureKind kind,
+                             const PairMeasureText& t) {
+  auto distance = [&] {
+    return fmt::format(fmt::runtime(syntax.distance_km), fmt::arg("lat", t.lat),
+                       fmt::arg("lon", t.lon), fmt::arg("lat0", t.lat0), fmt::arg("lon0", t.lon0),
+                       fmt::arg("radius", fmt::format("{}", ir::kEarthRadiusKm)));
+  };
+  auto hours = [&] {
+    return fmt::format(fmt::runtime(syntax.hours), fmt::arg("time", t.time),
+                       fmt::arg("time0", t.time0));
+  };
+  switch (kind) {
+    case ir::MeasureKind::kDistanceKm:
+      return distance();
+    case ir::MeasureKind::kSpeedKmh:
+      return fmt::format(fmt::runtime(syntax.speed_kmh), fmt::arg("distance", distance()),
+                         fmt::arg("hours", hours()), fmt::arg("min_hours", "1.0 / 60"));
+    case ir::MeasureKind::kHours:
+      return hours();
+    case ir::MeasureKind::kChanged:
+      return fmt::format(fmt::runtime(syntax.changed), fmt::arg("value", t.value),
+                         fmt::arg("value0", t.value0));
+    default:
+      return t.value0;  // previous
+  }
+}
+
 std::string SpellMeasure(const MeasureSpelling& spelling, const MeasureText& m) {
   std::string fn(ir::MeasureKindName(m.kind));
   std::string upper = fn;

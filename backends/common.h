@@ -182,6 +182,28 @@ bool CountsIf(const CorrelationContext& ctx, size_t i);
 std::optional<std::string> ConditionalTimeFallback(const CorrelationContext& ctx, size_t i,
                                                    bool milliseconds, std::string_view target_if);
 
+// How a target writes the measures of `consecutive`, fmt templates over the current event's and
+// the previous event's values: `distance_km` over {lat}, {lon} (now) and {lat0}, {lon0} (before);
+// `hours` over {time} and {time0}; `speed_kmh` over {distance}, {hours} and {min_hours} (the
+// fewest hours it divides by); `changed` over {value} and {value0}.
+struct PairMeasureSyntax {
+  std::string_view distance_km;
+  std::string_view hours;
+  std::string_view speed_kmh;
+  std::string_view changed;
+};
+
+// The values a `consecutive` measure is written from, in the target's syntax.
+struct PairMeasureText {
+  std::string lat, lon, lat0, lon0;  // distance_km, speed_kmh
+  std::string time, time0;           // every measure (hours, speed_kmh)
+  std::string value, value0;         // changed, previous
+};
+
+// Measure `kind` of `consecutive` in `syntax` (previous: the previous value as it is).
+std::string SpellPairMeasure(const PairMeasureSyntax& syntax, ir::MeasureKind kind,
+                             const PairMeasureText& text);
+
 // `m` in `spelling`.
 std::string SpellMeasure(const MeasureSpelling& spelling, const MeasureText& m);
 

@@ -281,7 +281,9 @@ const Backend& EqlBackend() {
   static const AssembledBackend<EqlGenerator, EqlCorrelation, void, void> kBackend(
       {"eql", "Elastic Security (Event Query Language, ECS fields)", "eql"},
       {"", "the aggregate extension (EQL has no aggregations: the esql target counts)",
-       "a union of several signals (it has no aggregate signals to compose)"});
+       "a union of several signals (it has no aggregate signals to compose)",
+       "the consecutive extension (a sequence matches events in order but computes nothing "
+       "from two of them)"});
   return kBackend;
 }
 

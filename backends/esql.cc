@@ -630,7 +630,10 @@ const Backend& EsqlBackend() {
   static const AssembledBackend<EsqlEmitter, EsqlCorrelation, EsqlAggregate, PerSignalUnion>
       kBackend(
           {"esql", "Elastic (ES|QL piped queries, ECS fields; counts and distinct counts)", "esql"},
-          {"", "", ""}, &kEsqlUnionColumns);
+          {"", "", "",
+           "the consecutive extension (ES|QL has no window function: no row reads the previous row "
+           "of its group)"},
+          &kEsqlUnionColumns);
   return kBackend;
 }
 

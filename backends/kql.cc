@@ -647,6 +647,26 @@ class KqlCorrelation : public CorrelationWriter {
   std::vector<std::string> groups_;
 };
 
+// A test over measures and columns: `FailureCount >= 5 and FirstFailure < LastSuccess`.
+std::string KqlMeasureTest(const ir::CorrelationTest& t) {
+  return RenderMeasureTest(t, {" and ", " or ", "not(", ")", "true", "false"}, QuoteName);
+}
+
+// The having-condition and the derived columns that end an aggregate or consecutive query.
+std::string KqlTestAndColumns(const ir::Correlation& spec) {
+  auto literal = [](const std::string& text) { return IsNumberText(text) ? text : Quote(text); };
+  std::string out;
+  if (spec.test) out += "\n| where " + KqlMeasureTest(*spec.test);
+  std::string extend;
+  for (const auto& column : spec.columns) {
+    std::string value = ColumnValue(column, {"case(", "{test}, {value}, ", "{value})", ""},
+                                    KqlMeasureTest, literal);
+    extend += (extend.empty() ? "" : ", ") + fmt::format("{} = {}", QuoteName(column.name), value);
+  }
+  if (!extend.empty()) out += "\n| extend " + extend;
+  return out;
+}
+
 // refract's aggregate extension: one summarize with named measures over a lookback, a having
 // condition, then derived columns.
 class KqlAggregate : public CorrelationWriter {
@@ -715,26 +735,85 @@ class KqlAggregate : public CorrelationWriter {
     query += "\n| summarize\n    ";
     for (size_t i = 0; i < measures.size(); ++i) query += (i ? ",\n    " : "") + measures[i];
     if (!by.empty()) query += "\n    by " + by;
-    if (spec_.test) query += "\n| where " + Test(*spec_.test);
-    std::string extend;
-    for (const auto& column : spec_.columns) {
-      std::string value =
-          ColumnValue(column, {"case(", "{test}, {value}, ", "{value})", ""}, Test, Literal);
-      extend +=
-          (extend.empty() ? "" : ", ") + fmt::format("{} = {}", QuoteName(column.name), value);
+    return query + KqlTestAndColumns(spec_);
+  }
+};
+
+// refract's consecutive: each event with the previous event of its group. sort serializes the
+// rows, so prev() reads the row before, which is the group's previous event where the group
+// columns are equal; geo_distance_2points() measures in metres.
+// https://learn.microsoft.com/kusto/query/prev-function,
+// https://learn.microsoft.com/kusto/query/serialize-operator,
+// https://learn.microsoft.com/kusto/query/geo-distance-2points-function
+class KqlConsecutive : public CorrelationWriter {
+ public:
+  using CorrelationWriter::CorrelationWriter;
+
+  std::optional<std::string> Run() {
+    const auto& source = ctx_.sources[0];
+    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target, ctx_.lookups};
+    KqlEmitter emitter(ec);
+    const std::string time = FieldPathFor(ctx_.mapping.Option("time_field", "TimeGenerated"));
+    const std::string span = CompactDuration(spec_.window.span_seconds);
+    std::string query =
+        QuoteName(source.rule->source) + fmt::format("\n| where {} > ago({})", time, span);
+    if (source.rule->condition.kind != Expr::Kind::kTrue) {
+      auto where = emitter.Condition(source.rule->condition);
+      if (!where) return std::nullopt;
+      query += "\n| where " + *where;
     }
-    if (!extend.empty()) query += "\n| extend " + extend;
-    return query;
+    // prev() reads a column, so the values it compares are columns first.
+    std::vector<std::string> current, sort, previous, same;
+    for (size_t g = 0; g < source.group_fields.size(); ++g) {
+      std::string key = fmt::format("refract_k{}", g + 1);
+      current.push_back(
+          fmt::format("{} = tostring({})", key, FieldPathFor(source.group_fields[g])));
+      sort.push_back(key + " asc");
+      previous.push_back(fmt::format("refract_prev_k{} = prev({})", g + 1, key));
+      same.push_back(fmt::format("{} == refract_prev_k{}", key, g + 1));
+    }
+    sort.push_back(time + " asc");
+    previous.push_back(fmt::format("refract_time = prev({})", time));
+    std::vector<std::string> measures;
+    for (size_t i = 0; i < spec_.measures.size(); ++i) {
+      const auto& m = spec_.measures[i];
+      PairMeasureText text{"", "", "", "", time, "refract_time", "", ""};
+      auto column = [&](const std::string& name, const std::string& value) {
+        current.push_back(fmt::format("{}{} = {}", name, i + 1, value));
+        previous.push_back(
+            fmt::format("refract_prev_{}{} = prev({}{})", name.substr(8), i + 1, name, i + 1));
+        return std::make_pair(fmt::format("{}{}", name, i + 1),
+                              fmt::format("refract_prev_{}{}", name.substr(8), i + 1));
+      };
+      if (!m.field2.empty()) {
+        std::tie(text.lat, text.lat0) =
+            column("refract_lat", fmt::format("toreal({})", FieldPathFor(m.field)));
+        std::tie(text.lon, text.lon0) =
+            column("refract_lon", fmt::format("toreal({})", FieldPathFor(m.field2)));
+      } else if (!m.field.empty()) {
+        std::tie(text.value, text.value0) =
+            column("refract_v", fmt::format("tostring({})", FieldPathFor(m.field)));
+      }
+      measures.push_back(
+          fmt::format("{} = {}", QuoteName(m.name), SpellPairMeasure(kPairs, m.kind, text)));
+    }
+    query += "\n| extend " + JoinText(current, ", ");
+    query += "\n| sort by " + JoinText(sort, ", ");
+    query += "\n| extend " + JoinText(previous, ", ");
+    same.push_back(fmt::format("{} - refract_time <= {}", time, span));
+    query += "\n| where " + JoinText(same, " and ");
+    query += "\n| extend " + JoinText(measures, ", ");
+    return query + KqlTestAndColumns(spec_) + "\n| project-away refract_*";
   }
 
  private:
-  static std::string Literal(const std::string& text) {
-    return IsNumberText(text) ? text : Quote(text);
-  }
-
-  static std::string Test(const ir::CorrelationTest& t) {
-    return RenderMeasureTest(t, {" and ", " or ", "not(", ")", "true", "false"}, QuoteName);
-  }
+  // A null coordinate makes the distance null, and a comparison with null is false.
+  static constexpr PairMeasureSyntax kPairs{
+      "geo_distance_2points({lon0}, {lat0}, {lon}, {lat}) / 1000.0",
+      "({time} - {time0}) / 1h",
+      "{distance} / max_of({hours}, {min_hours})",
+      "iff({value} == {value0}, 0, 1)",
+  };
 };
 
 // union of the signals' queries, then the shared columns and order.
@@ -777,8 +856,9 @@ class KqlUnion : public CorrelationWriter {
 }  // namespace
 
 const Backend& KqlBackend() {
-  static const AssembledBackend<KqlEmitter, KqlCorrelation, KqlAggregate, KqlUnion> kBackend(
-      {"kql", "Microsoft Sentinel / Defender XDR (Kusto Query Language)", "kql"}, {"", "", ""});
+  static const AssembledBackend<KqlEmitter, KqlCorrelation, KqlAggregate, KqlUnion, KqlConsecutive>
+      kBackend({"kql", "Microsoft Sentinel / Defender XDR (Kusto Query Language)", "kql"},
+               {"", "", "", ""});
   return kBackend;
 }
 

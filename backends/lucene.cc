@@ -144,7 +144,8 @@ const Backend& LuceneBackend() {
        "them: use the eql or esql target)",
        "the aggregate extension (a query string selects events; it cannot count them: use the "
        "esql target)",
-       "a union of several signals (it has no aggregate signals to compose)"});
+       "a union of several signals (it has no aggregate signals to compose)",
+       "the consecutive extension (a query string selects events; it cannot compare two)"});
   return kBackend;
 }
 

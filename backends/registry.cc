@@ -61,6 +61,14 @@ std::optional<std::string> Backend::EmitCorrelation(const CorrelationContext& ct
   return std::nullopt;
 }
 
+std::optional<std::string> Backend::EmitConsecutive(const CorrelationContext& ctx) const {
+  ctx.diagnostics.Error(
+      "E0602", ctx.spec.location,
+      fmt::format("the consecutive extension is not implemented for target '{}' yet", id()),
+      {fmt::format("correlation '{}' has no {} query", ctx.spec.info.title, id())});
+  return std::nullopt;
+}
+
 std::optional<std::string> Backend::EmitAggregate(const CorrelationContext& ctx) const {
   ctx.diagnostics.Error(
       "E0602", ctx.spec.location,

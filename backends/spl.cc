@@ -611,6 +611,82 @@ class SplCorrelation : public CorrelationWriter {
   std::vector<std::string> groups_;
 };
 
+// refract's consecutive: each event with the previous event of its group. Sorted by time,
+// streamstats with current=f window=1 global=f reads the one event before in the same group (a
+// window per by-group needs global=f); eval has the trigonometry for the great-circle distance.
+// https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/search-commands/streamstats
+// https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/evaluation-functions/trig-and-hyperbolic-functions
+class SplConsecutive : public CorrelationWriter {
+ public:
+  using CorrelationWriter::CorrelationWriter;
+
+  std::optional<std::string> Run() {
+    const auto& source = ctx_.sources[0];
+    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target, ctx_.lookups};
+    auto query = SplEmitter(ec).Run();
+    if (!query) return std::nullopt;
+    std::string search = fmt::format("earliest=-{} ", CompactDuration(spec_.window.span_seconds));
+    std::string out = query->rfind("| where", 0) == 0 ? search + "\n" + *query : search + *query;
+    const std::string time = ctx_.mapping.Option("time_field", "_time");
+    std::vector<std::string> previous = {
+        fmt::format("last({}) as refract_time", SearchField(time))};
+    std::vector<std::string> measures;
+    for (size_t i = 0; i < spec_.measures.size(); ++i) {
+      const auto& m = spec_.measures[i];
+      PairMeasureText text{"", "", "", "", EvalField(time), "refract_time", "", ""};
+      if (!m.field2.empty()) {
+        text.lat = EvalField(m.field);
+        text.lon = EvalField(m.field2);
+        text.lat0 = fmt::format("refract_lat{}", i + 1);
+        text.lon0 = fmt::format("refract_lon{}", i + 1);
+        previous.push_back(fmt::format("last({}) as {}", SearchField(m.field), text.lat0));
+        previous.push_back(fmt::format("last({}) as {}", SearchField(m.field2), text.lon0));
+      } else if (!m.field.empty()) {
+        text.value = EvalField(m.field);
+        text.value0 = fmt::format("refract_m{}", i + 1);
+        previous.push_back(fmt::format("last({}) as {}", SearchField(m.field), text.value0));
+      }
+      measures.push_back(fmt::format("{}={}", SplAggregate::Alias(m.name),
+                                     SpellPairMeasure(kPairs, m.kind, text)));
+    }
+    std::string by;
+    for (const auto& f : source.group_fields) by += " " + SearchField(f);
+    out += "\n| sort 0 " + SearchField(time);
+    out += "\n| streamstats current=f window=1 global=f " + JoinText(previous, " ") + " by" + by;
+    out += fmt::format("\n| where isnotnull(refract_time) AND {} - refract_time <= {}",
+                       EvalField(time), spec_.window.span_seconds);
+    out += "\n| eval " + JoinText(measures, ", ");
+    if (spec_.test) out += "\n| where " + Test(*spec_.test);
+    std::string evals;
+    for (const auto& column : spec_.columns) {
+      std::string value = ColumnValue(
+          column, {"case(", "{test}, {value}, ", "true(), {value})", ""}, Test, Literal);
+      evals += (evals.empty() ? "" : ", ") +
+               fmt::format("{}={}", SplAggregate::Alias(column.name), value);
+    }
+    if (!evals.empty()) out += "\n| eval " + evals;
+    return out + "\n| fields - refract_*";
+  }
+
+ private:
+  // Haversine in degrees; a missing coordinate makes the distance null, and where drops it.
+  static constexpr PairMeasureSyntax kPairs{
+      "2 * {radius} * asin(sqrt(pow(sin(({lat} - {lat0}) * pi() / 360), 2) + cos({lat0} * pi() / "
+      "180) * cos({lat} * pi() / 180) * pow(sin(({lon} - {lon0}) * pi() / 360), 2)))",
+      "({time} - {time0}) / 3600",
+      "{distance} / max({hours}, {min_hours})",
+      "if(coalesce({value}, \"\") == coalesce({value0}, \"\"), 0, 1)",
+  };
+
+  static std::string Literal(const std::string& text) {
+    return IsNumberText(text) ? text : Quote(text);
+  }
+
+  static std::string Test(const ir::CorrelationTest& t) {
+    return RenderMeasureTest(t, {" AND ", " OR ", "NOT (", ")"}, SplAggregate::Alias);
+  }
+};
+
 // The first signal, then each other as an append subsearch; table and sort 0 (unlimited).
 class SplUnion : public CorrelationWriter {
  public:
@@ -656,8 +732,8 @@ class SplUnion : public CorrelationWriter {
 }  // namespace
 
 const Backend& SplBackend() {
-  static const AssembledBackend<SplEmitter, SplCorrelation, SplAggregate, SplUnion> kBackend(
-      {"spl", "Splunk (Search Processing Language)", "spl"}, {"", "", ""});
+  static const AssembledBackend<SplEmitter, SplCorrelation, SplAggregate, SplUnion, SplConsecutive>
+      kBackend({"spl", "Splunk (Search Processing Language)", "spl"}, {"", "", "", ""});
   return kBackend;
 }
 

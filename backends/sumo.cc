@@ -515,7 +515,11 @@ const UnionColumnSyntax kSumoUnionColumns{"\n| {value} as {name}",
 
 const Backend& SumoBackend() {
   static const AssembledBackend<SumoGenerator, SumoCorrelation, SumoAggregate, PerSignalUnion>
-      kBackend({"sumo", "Sumo Logic (log search)", "sumo"}, {"", "", ""}, &kSumoUnionColumns);
+      kBackend({"sumo", "Sumo Logic (log search)", "sumo"},
+               {"", "", "",
+                "the consecutive extension (not written for Sumo Logic yet: backshift shifts "
+                "numeric fields only)"},
+               &kSumoUnionColumns);
   return kBackend;
 }
 

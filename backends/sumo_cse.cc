@@ -563,7 +563,10 @@ class CseAggregate : public CseWriter {
 
 const Backend& SumoCseBackend() {
   static const AssembledBackend<CseGenerator, CseCorrelation, CseAggregate, PerSignalRule> kBackend(
-      {"sumo-cse", "Sumo Logic Cloud SIEM (rule expressions and rule types)", "cse"}, {"", "", ""});
+      {"sumo-cse", "Sumo Logic Cloud SIEM (rule expressions and rule types)", "cse"},
+      {"", "", "",
+       "the consecutive extension (no Cloud SIEM rule type compares a record with the previous "
+       "record of its entity)"});
   return kBackend;
 }
 

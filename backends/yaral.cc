@@ -496,7 +496,10 @@ class YaralAggregate : public CorrelationWriter {
 
 const Backend& YaralBackend() {
   static const AssembledBackend<YaralGenerator, YaralCorrelation, YaralAggregate, PerSignalUnion>
-      kBackend({"yaral", "Google SecOps / Chronicle (YARA-L 2.0)", "yaral"}, {"", "", ""});
+      kBackend({"yaral", "Google SecOps / Chronicle (YARA-L 2.0)", "yaral"},
+               {"", "", "",
+                "the consecutive extension (a YARA-L rule matches any events of its window, not an "
+                "event and the one before it)"});
   return kBackend;
 }
 

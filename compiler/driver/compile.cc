@@ -260,6 +260,7 @@ std::optional<std::string> EmitMapped(const ir::Correlation& c, const Backend& b
     context.Unsupported("an expression condition on temporal_ordered");
     return std::nullopt;
   }
+  if (c.kind == ir::CorrelationKind::kConsecutive) return backend.EmitConsecutive(context);
   return c.kind == ir::CorrelationKind::kAggregate ? backend.EmitAggregate(context)
                                                    : backend.EmitCorrelation(context);
 }

@@ -106,6 +106,11 @@ void Correlator::Add(size_t rule, const Event& event, const EventRef& where) {
     if (!HasValue(event, Name(rule, field))) return;
   }
   Hit hit{where, nullptr, rule, nullptr, 0, false, {}};
+  if (correlation_.kind == ir::CorrelationKind::kConsecutive) {
+    hit.inputs = PairInputs(rule, event);
+    AddHit(rule, event, std::move(hit));
+    return;
+  }
   hit.inputs.reserve(correlation_.measures.size());
   for (size_t i = 0; i < correlation_.measures.size(); ++i) {
     const auto& m = correlation_.measures[i];
@@ -134,6 +139,36 @@ void Correlator::Add(size_t rule, const Event& event, const EventRef& where) {
     hit.inputs.push_back(input);
   }
   AddHit(rule, event, std::move(hit));
+}
+
+std::vector<Correlator::Hit::Input> Correlator::PairInputs(size_t rule, const Event& event) {
+  std::vector<Hit::Input> inputs(2 * correlation_.measures.size());
+  auto number = [&](const std::string& field, Hit::Input& input) {
+    std::vector<const FieldValue*> values;
+    event.Find(Name(rule, field), values);
+    for (const FieldValue* v : values) {
+      if (v->kind == FieldValue::Kind::kNull) continue;
+      char* end = nullptr;
+      double parsed =
+          v->kind == FieldValue::Kind::kNumber ? v->number : std::strtod(v->text.c_str(), &end);
+      if (v->kind == FieldValue::Kind::kNumber || (!v->text.empty() && *end == '\0')) {
+        input.number = parsed;
+        input.numeric = true;
+      }
+      return;
+    }
+  };
+  for (size_t i = 0; i < correlation_.measures.size(); ++i) {
+    const auto& m = correlation_.measures[i];
+    using Kind = ir::MeasureKind;
+    if (m.kind == Kind::kDistanceKm || m.kind == Kind::kSpeedKmh) {
+      number(m.field, inputs[2 * i]);
+      number(m.field2, inputs[2 * i + 1]);
+    } else if (m.kind == Kind::kChanged || m.kind == Kind::kPrevious) {
+      inputs[2 * i].text = Intern(FirstText(event, Name(rule, m.field)));
+    }
+  }
+  return inputs;
 }
 
 void Correlator::AddAlert(size_t rule, const Alert& alert) {
@@ -293,9 +328,16 @@ void Correlator::Advance(Group& group, double now, bool final) {
     group.next = end + 1;
     group.decided = hits[end].where.time;
     if (hits[group.begin].where.time <= group.not_before) continue;
-    std::optional<size_t> last = aggregate ? DecideAggregate(group, end) : Decide(group, end);
+    std::optional<size_t> last = correlation_.kind == ir::CorrelationKind::kConsecutive
+                                     ? DecideConsecutive(group, end)
+                                 : aggregate ? DecideAggregate(group, end)
+                                             : Decide(group, end);
     if (!last) continue;
-    group.not_before = hits[*last].where.time;
+    // Pairs may share an event (London, New York, Tokyo: two alerts), as on the platforms,
+    // which compare every event with the one before; other windows do not overlap.
+    if (correlation_.kind != ir::CorrelationKind::kConsecutive) {
+      group.not_before = hits[*last].where.time;
+    }
     group.next = *last + 1;
     group.decided = hits[*last].where.time;
   }
@@ -607,6 +649,15 @@ std::optional<size_t> Correlator::DecideAggregate(Group& group, size_t end) {
     ++end;
   }
   std::vector<NamedValue> values = Measures(hits, begin, end, true);
+  AddColumns(values);
+  Alert alert{group.key, group.keys, hits[begin].where.time, hits[end].where.time, 0, {}, {}};
+  for (size_t i = begin; i <= end; ++i) Collect(hits[i], alert);
+  alert.values = std::move(values);
+  Keep(group.order, std::move(alert));
+  return end;
+}
+
+void Correlator::AddColumns(std::vector<NamedValue>& values) const {
   for (const auto& column : correlation_.columns) {
     std::string value = column.constant;
     if (!column.cases.empty()) {
@@ -620,8 +671,73 @@ std::optional<size_t> Correlator::DecideAggregate(Group& group, size_t end) {
     }
     values.push_back(Constant(column.name, value));
   }
-  Alert alert{group.key, group.keys, hits[begin].where.time, hits[end].where.time, 0, {}, {}};
-  for (size_t i = begin; i <= end; ++i) Collect(hits[i], alert);
+}
+
+namespace {
+
+// The great-circle distance in km between two points in decimal degrees (haversine).
+double GreatCircleKm(double lat1, double lon1, double lat2, double lon2) {
+  constexpr double kRadians = 3.14159265358979323846 / 180.0;
+  double dlat = (lat2 - lat1) * kRadians;
+  double dlon = (lon2 - lon1) * kRadians;
+  double a = std::sin(dlat / 2) * std::sin(dlat / 2) + std::cos(lat1 * kRadians) *
+                                                           std::cos(lat2 * kRadians) *
+                                                           std::sin(dlon / 2) * std::sin(dlon / 2);
+  return 2 * ir::kEarthRadiusKm * std::asin(std::min(1.0, std::sqrt(a)));
+}
+
+}  // namespace
+
+std::vector<NamedValue> Correlator::PairMeasures(const Hit& before, const Hit& after) const {
+  std::vector<NamedValue> out;
+  const double hours = (after.where.time - before.where.time) / 3600.0;
+  for (size_t i = 0; i < correlation_.measures.size(); ++i) {
+    const auto& m = correlation_.measures[i];
+    const auto& a = before.inputs[2 * i];
+    const auto& b = after.inputs[2 * i];
+    const auto& a2 = before.inputs[2 * i + 1];
+    const auto& b2 = after.inputs[2 * i + 1];
+    using Kind = ir::MeasureKind;
+    switch (m.kind) {
+      case Kind::kDistanceKm:
+      case Kind::kSpeedKmh: {
+        if (!a.numeric || !b.numeric || !a2.numeric || !b2.numeric) {
+          out.push_back({m.name, "null", 0, false, ""});  // no coordinates: no distance
+          break;
+        }
+        double km = GreatCircleKm(a.number, a2.number, b.number, b2.number);
+        out.push_back(Number(
+            m.name, m.kind == Kind::kDistanceKm ? km : km / std::max(hours, ir::kMinSpeedHours)));
+        break;
+      }
+      case Kind::kHours:
+        out.push_back(Number(m.name, hours));
+        break;
+      case Kind::kChanged:
+        out.push_back(Number(m.name, a.text == b.text ? 0 : 1));  // interned: equal texts
+        break;
+      case Kind::kPrevious:
+        out.push_back(Text(m.name, a.text == nullptr ? "" : a.text->text));
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+std::optional<size_t> Correlator::DecideConsecutive(Group& group, size_t end) {
+  // group.begin is the first hit within the timespan before hits[end] (and after the last
+  // alert, so alerts do not share an event).
+  if (end == 0 || end - 1 < group.begin) return std::nullopt;
+  const Hit& before = group.hits[end - 1];
+  const Hit& after = group.hits[end];
+  std::vector<NamedValue> values = PairMeasures(before, after);
+  if (correlation_.test && !TestHolds(*correlation_.test, values)) return std::nullopt;
+  AddColumns(values);
+  Alert alert{group.key, group.keys, before.where.time, after.where.time, 0, {}, {}};
+  Collect(before, alert);
+  Collect(after, alert);
   alert.values = std::move(values);
   Keep(group.order, std::move(alert));
   return end;

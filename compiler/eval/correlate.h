@@ -146,6 +146,14 @@ class Correlator {
   // alert covers when it holds.
   std::optional<size_t> Decide(Group& group, size_t end);
   std::optional<size_t> DecideAggregate(Group& group, size_t end);
+  // consecutive: hits[end] with the hit before it, when that is within the timespan.
+  std::optional<size_t> DecideConsecutive(Group& group, size_t end);
+  // consecutive: two inputs per measure (a distance's latitude and longitude, a field's text).
+  std::vector<Hit::Input> PairInputs(size_t rule, const Event& event);
+  // consecutive: the measures of hits[end - 1] and hits[end].
+  std::vector<NamedValue> PairMeasures(const Hit& before, const Hit& after) const;
+  // Appends the derived columns, each its constant or the first case that holds over `values`.
+  void AddColumns(std::vector<NamedValue>& values) const;
   // Decides the ordered chains of `group` that start early enough that every event they could
   // hold has arrived (all of them when `final`), then drops the hits no later chain can use.
   void AdvanceOrdered(Group& group, double now, bool final);

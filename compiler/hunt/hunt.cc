@@ -555,9 +555,10 @@ Status Run(const Options& options, std::ostream& err,
         if (!refs.empty()) refs += ",";
         refs += fmt::format("{{\"file\":\"{}\",\"line\":{}}}", JsonEscape(e.file), e.line);
       }
-      std::string measure = c.kind == ir::CorrelationKind::kAggregate
-                                ? "\"values\":" + ValuesJson(alert.values)
-                                : fmt::format("\"measure\":{}", alert.measure);
+      std::string measure =
+          c.kind == ir::CorrelationKind::kAggregate || c.kind == ir::CorrelationKind::kConsecutive
+              ? "\"values\":" + ValuesJson(alert.values)
+              : fmt::format("\"measure\":{}", alert.measure);
       emit({c.info.title, alert.events,
             fmt::format("{{\"rule_id\":\"{}\",\"title\":\"{}\",\"level\":\"{}\",\"type\":\"{}\","
                         "\"group\":\"{}\",\"start\":\"{}\",\"end\":\"{}\",{},\"events\":[{}]}}",

@@ -7,13 +7,14 @@
 namespace refract::ir {
 namespace {
 
-constexpr std::array<std::string_view, 9> kKindNames = {
+constexpr std::array<std::string_view, 10> kKindNames = {
     "event_count",      "value_count", "temporal", "temporal_ordered", "value_sum", "value_avg",
-    "value_percentile", "aggregate",   "union"};
+    "value_percentile", "aggregate",   "union",    "consecutive"};
 constexpr std::array<std::string_view, 6> kCompareNames = {"gt", "gte", "lt", "lte", "eq", "neq"};
 constexpr std::array<std::string_view, 6> kCompareSymbols = {">", ">=", "<", "<=", "==", "!="};
-constexpr std::array<std::string_view, 7> kMeasureNames = {"count", "distinct", "values", "min",
-                                                           "max",   "sum",      "avg"};
+constexpr std::array<std::string_view, 12> kMeasureNames = {
+    "count", "distinct",    "values",    "min",   "max",     "sum",
+    "avg",   "distance_km", "speed_kmh", "hours", "changed", "previous"};
 
 // `text` with every line indented by `indent`.
 std::string Indented(const std::string& text, std::string_view indent) {
@@ -118,6 +119,8 @@ std::optional<MeasureKind> MeasureKindNamed(std::string_view name) {
   return std::nullopt;
 }
 
+bool IsPairMeasure(MeasureKind kind) { return kind >= MeasureKind::kDistanceKm; }
+
 bool Correlation::IsTemporal() const {
   return kind == CorrelationKind::kTemporal || kind == CorrelationKind::kTemporalOrdered;
 }
@@ -171,6 +174,7 @@ std::string Print(const Correlation& c) {
   for (const auto& m : c.measures) {
     out += fmt::format("  measure {} = {}", m.name, MeasureKindName(m.kind));
     if (!m.field.empty()) out += " " + m.field;
+    if (!m.field2.empty()) out += " " + m.field2;
     if (!m.limit.empty()) out += " limit " + m.limit;
     out += "\n";
     if (m.where) out += "    where\n" + Indented(Print(m.where->condition), "      ");

@@ -24,6 +24,8 @@ enum class CorrelationKind {
   kValuePercentile,
   kAggregate,
   kUnion,
+  // refract's `consecutive`: each event with the previous event of its group.
+  kConsecutive,
 };
 
 // The Sigma spelling of `kind` ("event_count", …).
@@ -49,8 +51,33 @@ struct Bound {
   std::string value;  // the number as written
 };
 
-// The measures of refract's aggregate extension.
-enum class MeasureKind { kCount, kDistinct, kValues, kMin, kMax, kSum, kAvg };
+// The measures of refract's aggregate extension, then those of `consecutive`, which compare an
+// event with the previous one of its group: the great-circle distance between their
+// coordinates (field: latitude, field2: longitude), the speed that distance needs, the hours
+// between them, whether a field's value changed (1 or 0), and the previous event's value.
+enum class MeasureKind {
+  kCount,
+  kDistinct,
+  kValues,
+  kMin,
+  kMax,
+  kSum,
+  kAvg,
+  kDistanceKm,
+  kSpeedKmh,
+  kHours,
+  kChanged,
+  kPrevious,
+};
+
+// True for the measures of `consecutive`.
+bool IsPairMeasure(MeasureKind kind);
+
+// The Earth's mean radius in km (IUGG), which refract's great-circle distances use.
+inline constexpr double kEarthRadiusKm = 6371.0088;
+// The fewest hours a speed divides by: two events within a minute count as a minute apart, so
+// a speed is finite and two sign-ins a second apart do not become any speed at all.
+inline constexpr double kMinSpeedHours = 1.0 / 60.0;
 
 // The rule-language spelling of `kind` ("count", "distinct", …).
 std::string_view MeasureKindName(MeasureKind kind);
@@ -68,6 +95,7 @@ struct Measure {
   // (a conditional min or max). A rule over the first source's log source.
   std::optional<Rule> where;
   SourceLocation location;
+  std::string field2;  // distance_km, speed_kmh: the longitude (field is the latitude)
 };
 
 // A condition over measures (`failures >= 5 and successes >= 1`), or, for the extended

@@ -204,7 +204,8 @@ Correlation Skeleton(const ast::Correlation& c) {
   out.group_by = c.group_by;
   out.window.span_seconds = c.timespan_seconds;
   out.window.span = c.timespan;
-  out.window.sliding = out.kind != CorrelationKind::kAggregate;
+  out.window.sliding =
+      out.kind != CorrelationKind::kAggregate && out.kind != CorrelationKind::kConsecutive;
   out.window.ordered = out.kind == CorrelationKind::kTemporalOrdered;
   out.window.bucket_seconds = c.window_seconds;
   out.window.bucket = c.window;
@@ -240,6 +241,8 @@ bool LowerMeasures(const ast::Correlation& c, const Placeholders* placeholders, 
     measure.field =
         m.field.empty() || first == nullptr ? m.field : AliasedField(c, m.field, *first);
     measure.written_field = m.field;
+    measure.field2 =
+        m.field2.empty() || first == nullptr ? m.field2 : AliasedField(c, m.field2, *first);
     measure.limit = m.limit;
     measure.location = m.location;
     if (m.where && first != nullptr) {

@@ -491,6 +491,7 @@ bool MapCorrelation(ir::Correlation& c, const TargetMapping& mapping, const Mapp
                         diagnostics);
   for (auto& m : c.measures) {
     if (!m.field.empty()) m.field = measured.Map(m.field, m.location);
+    if (!m.field2.empty()) m.field2 = measured.Map(m.field2, m.location);
     Diagnostics ignored;  // the selection's log source was reported with the rule itself
     if (m.where) ApplyMapping(*m.where, mapping, options, ignored);
   }

@@ -116,9 +116,10 @@ struct Correlation {
   // refract's `aggregate` extension.
   struct Measure {
     std::string name;
-    std::string kind;   // count, distinct, values, min, max, sum, avg
-    std::string field;  // all but count
-    std::string limit;  // values
+    std::string kind;    // count, distinct, values, min, max, sum, avg
+    std::string field;   // all but count (distance_km, speed_kmh: the latitude)
+    std::string field2;  // distance_km, speed_kmh: the longitude
+    std::string limit;   // values
     // count: the events it counts (all when absent); min, max: the events whose field it reads.
     std::optional<Search> where;
     SourceLocation location;

@@ -13,7 +13,7 @@ namespace refract {
 const std::vector<std::string_view>& CorrelationTypes() {
   static const std::vector<std::string_view> kTypes = {
       "event_count",      "value_count", "temporal", "temporal_ordered", "value_sum", "value_avg",
-      "value_percentile", "aggregate",   "union"};
+      "value_percentile", "aggregate",   "union",    "consecutive"};
   return kTypes;
 }
 
@@ -296,11 +296,18 @@ void ParseAggregate(const yaml::Node& body, const SourceFile& source, Diagnostic
   auto where = [&](const yaml::Node& node) { return LocationOf(source, node.Mark()); };
   const yaml::Node measures = body["measures"];
   if (!measures.IsDefined() || !measures.IsMap() || measures.size() == 0) {
-    diagnostics.Error("E0620", where(body), "'aggregate' needs 'measures'");
+    diagnostics.Error("E0620", where(body), fmt::format("'{}' needs 'measures'", c.type));
     return;
   }
-  static const std::vector<std::string_view> kKinds = {"count", "distinct", "values", "min",
-                                                       "max",   "sum",      "avg"};
+  static const std::vector<std::string_view> kAggregateKinds = {
+      "count", "distinct", "values", "min", "max", "sum", "avg"};
+  // `consecutive` compares each event with the previous one of its group.
+  static const std::vector<std::string_view> kPairKinds = {"distance_km", "speed_kmh", "hours",
+                                                           "changed", "previous"};
+  const bool pairs = c.type == "consecutive";
+  const auto& kKinds = pairs ? kPairKinds : kAggregateKinds;
+  const std::string kind_list = pairs ? "distance_km, speed_kmh, hours, changed, previous"
+                                      : "count, distinct, values, min, max, sum, avg";
   for (auto it = measures.begin(); it != measures.end(); ++it) {
     ast::Correlation::Measure m;
     m.name = it->first.Scalar();
@@ -308,9 +315,7 @@ void ParseAggregate(const yaml::Node& body, const SourceFile& source, Diagnostic
     const yaml::Node spec = it->second;
     if (!spec.IsMap() || spec.size() == 0) {
       diagnostics.Error("E0620", m.location,
-                        fmt::format("measure '{}' needs one of count, distinct, values, min, max, "
-                                    "sum, avg",
-                                    m.name));
+                        fmt::format("measure '{}' needs one of {}", m.name, kind_list));
       continue;
     }
     bool where_key = false;  // a `where:` key, not a count's own selection
@@ -352,7 +357,26 @@ void ParseAggregate(const yaml::Node& body, const SourceFile& source, Diagnostic
         continue;
       }
       m.kind = key;
-      if (key == "count") {
+      if (key == "distance_km" || key == "speed_kmh") {
+        // [latitude, longitude]: the coordinates of each event, in decimal degrees.
+        std::vector<std::string> both = List(k->second);
+        if (!k->second.IsSequence() || both.size() != 2 || both[0].empty() || both[1].empty()) {
+          diagnostics.Error(
+              "E0620", where(k->second),
+              fmt::format("measure '{}' needs [latitude field, longitude field]", m.name));
+        } else {
+          m.field = both[0];
+          m.field2 = both[1];
+        }
+      } else if (key == "hours") {
+        // The hours between the two events' times: `hours: true`.
+        if (Text(k->second) != "true") {
+          diagnostics.Error("E0620", where(k->second),
+                            fmt::format("measure '{}': hours reads the events' times; write "
+                                        "'hours: true'",
+                                        m.name));
+        }
+      } else if (key == "count") {
         const yaml::Node selection = k->second;
         if (selection.IsMap() || selection.IsSequence()) {
           m.where = ParseSelection(k->first, selection, source, diagnostics);
@@ -399,7 +423,11 @@ void ParseAggregate(const yaml::Node& body, const SourceFile& source, Diagnostic
     if (c.test) check_names(*c.test, condition);
   }
   const yaml::Node window = body["window"];
-  if (window.IsDefined()) {
+  if (window.IsDefined() && pairs) {
+    diagnostics.Error("E0612", where(window),
+                      "'consecutive' has no window: its timespan is the lookback and the longest "
+                      "time between two events it compares");
+  } else if (window.IsDefined()) {
     c.window = Text(window);
     auto seconds = ParseTimespan(c.window);
     if (!seconds || *seconds <= 0 || *seconds > c.timespan_seconds) {
@@ -518,7 +546,11 @@ std::optional<ast::Correlation> ParseCorrelation(const yaml::Node& document,
     c.timespan_seconds = *seconds;
   }
 
-  const bool aggregate = c.type == "aggregate";
+  const bool aggregate = c.type == "aggregate" || c.type == "consecutive";
+  if (c.type == "consecutive" && c.rules.size() > 1) {
+    diagnostics.Error("E0611", where(rules),
+                      "'consecutive' reads one rule: the events it compares one after another");
+  }
   const bool union_type = c.type == "union";
   const yaml::Node condition = body["condition"];
   if (union_type) {

@@ -43,6 +43,7 @@ const std::vector<Row>& Rows() {
       {"chained event_count, folded", "spec_examples.yml",
        "Many failed logons followed by a successful one"},
       {"refract `union` of aggregates", "union.yml", "Sign-in signals"},
+      {"refract `consecutive`", "consecutive.yml", "Impossible travel by speed"},
   };
   return rows;
 }

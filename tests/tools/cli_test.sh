@@ -144,10 +144,13 @@ if [ -d "$data" ]; then
   expect_grep "hunt real sign-ins: all browser, no match" "$tmp/stderr" '86 event(s), 0 match(es)'
   # The whole T1586 pack over the same real sign-ins: each user signs in from one country, the
   # only failures are two 90072s, no address or ASN is on the hosting or Tor lists, no risky
-  # sign-in, no legacy single-factor success (checked with Python). The file is not in time
-  # order, so the correlations read it twice.
+  # sign-in, no legacy single-factor success (checked with Python). One pair is faster than
+  # 900 km/h: ctfuser3 in Millstone, NJ (line 6), then Park Ridge, IL 73 minutes later from
+  # another address (line 1): 1,119 km, 914 km/h by an independent haversine in Python, the
+  # only such pair of the file. The file is not in time order, so the correlations read it twice.
   check "hunt real sign-ins, T1586 pack" 0 "$refract" hunt rules/t1586 --schema kql --events "$data/msticpy/aad_logons.derived.jsonl"
-  expect_grep "T1586 pack: no alert on real sign-ins" "$tmp/stderr" '24 correlation(s), 86 event(s), 0 match(es)'
+  expect_grep "T1586 pack: one alert on real sign-ins" "$tmp/stderr" '25 correlation(s), 86 event(s), 1 match(es)'
+  expect_grep "T1586 pack: the alert is the NJ-IL pair" "$tmp/stdout" '"title":"Impossible travel - consecutive sign-ins of one user faster than 900 km/h".*"group":"UserPrincipalName=ctfuser3@seccxp.ninja".*"line":6},{.*"line":1}'
   # A real ordering negative: the 4624 for admmig comes before the 4625s, which name the user
   # admmig@offsec.lan, so neither order pairs up (read off the file by hand).
   check "hunt real order" 0 "$refract" hunt tests/tools/hunt/logon_order.yml --events "$data/evtx-to-mitre-attack/ID4625-OpenSSH brutforce with valid users.evtx.derived.jsonl"

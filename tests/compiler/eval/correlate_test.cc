@@ -223,9 +223,9 @@ TEST(CorrelateTest, AggregateMeasuresConditionAndScore) {
   c.window.span = "1h";
   c.window.span_seconds = 3600;
   using ir::MeasureKind;
-  c.measures = {{"Events", MeasureKind::kCount, "", "", "", std::nullopt, {}},
-                {"UniqueIPs", MeasureKind::kDistinct, "ip", "ip", "", std::nullopt, {}},
-                {"IPList", MeasureKind::kValues, "ip", "ip", "2", std::nullopt, {}}};
+  c.measures = {{"Events", MeasureKind::kCount, "", "", "", std::nullopt, {}, ""},
+                {"UniqueIPs", MeasureKind::kDistinct, "ip", "ip", "", std::nullopt, {}, ""},
+                {"IPList", MeasureKind::kValues, "ip", "ip", "2", std::nullopt, {}, ""}};
   c.test = Compare("Events", ir::CompareOp::kGte, "3");
   c.columns = {{"RiskScore", "", {{Compare("UniqueIPs", ir::CompareOp::kGt, "2"), "90"}}, "60"}};
   Correlator correlator(c);

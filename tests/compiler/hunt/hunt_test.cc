@@ -69,6 +69,16 @@ TEST(HuntTest, EventsWithoutAGroupByFieldAreInNoGroup) {
   EXPECT_EQ(run.lines, (std::vector<size_t>{4, 5, 6}));
 }
 
+TEST(HuntTest, ConsecutiveComparesEachEventWithTheOneBefore) {
+  // ana: London, New York an hour later, Tokyo an hour after that (coordinates as text): two
+  // alerts sharing New York. ben: London to New York in 7.5 hours (742 km/h), and more than the
+  // 6-hour timespan apart anyway. cy: a latitude that is no number has no distance.
+  HuntRun run = RunOn("travel_chain.yml", "travel_chain.jsonl");
+  EXPECT_EQ(run.status, Status::kOk) << run.err;
+  EXPECT_EQ(run.titles, (std::vector<std::string>{"Too fast", "Too fast"}));
+  EXPECT_EQ(run.lines, (std::vector<size_t>{2, 3}));
+}
+
 TEST(HuntTest, AnExportsTypeColumnLimitsEachRuleToItsTable) {
   // Rows 1 and 2 name their tables, row 3 a table neither rule reads, row 4 none.
   HuntRun run = RunOn("two_tables.yml", "two_tables.jsonl", "kql");
