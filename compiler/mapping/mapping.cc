@@ -492,8 +492,13 @@ bool MapCorrelation(ir::Correlation& c, const TargetMapping& mapping, const Mapp
   for (auto& m : c.measures) {
     if (!m.field.empty()) m.field = measured.Map(m.field, m.location);
     if (!m.field2.empty()) m.field2 = measured.Map(m.field2, m.location);
-    Diagnostics ignored;  // the selection's log source was reported with the rule itself
-    if (m.where) ApplyMapping(*m.where, mapping, options, ignored);
+    // The selection's log source was reported with the rule itself; a column the table lacks
+    // (W0402) is the selection's own, and the query names it.
+    Diagnostics selection;
+    if (m.where) ApplyMapping(*m.where, mapping, options, selection);
+    for (const auto& d : selection.all()) {
+      if (d.code == "W0402") diagnostics.Report(d);
+    }
   }
   ok = ok && diagnostics.error_count() == errors_before;
   return ok;
