@@ -412,6 +412,14 @@ class AqlAggregate : public CorrelationWriter {
         return fmt::format("SUM(IF {} THEN 1 ELSE 0)", *filter);
       }
       case ir::MeasureKind::kDistinct:
+        if (ctx_.MeasureFilter(i)) {
+          ctx_.Unsupported(
+              fmt::format("a distinct count of {} over some events (AQL's IF … THEN "
+                          "… ELSE needs an else value, which DISTINCTCOUNT would "
+                          "count)",
+                          m.written_field));
+          return std::nullopt;
+        }
         if (!warned_distinct_) {
           ctx_.Approximates("DISTINCTCOUNT is an estimate (HyperLogLog)");
           warned_distinct_ = true;

@@ -358,6 +358,13 @@ std::optional<std::string> ConditionalTimeFallback(const CorrelationContext& ctx
                                                    bool milliseconds, std::string_view target_if) {
   const auto& m = ctx.spec.measures[i];
   const std::string kind(ir::MeasureKindName(m.kind));
+  if (m.kind == ir::MeasureKind::kDistinct) {
+    ctx.Unsupported(
+        fmt::format("a distinct count of {} over some events ({} needs an else "
+                    "value, which the count would count)",
+                    m.written_field, target_if));
+    return std::nullopt;
+  }
   if (m.field != ctx.mapping.Option("time_field", "")) {
     ctx.Unsupported(
         fmt::format("a conditional {} of {} ({} needs an else value, and only the "

@@ -546,6 +546,14 @@ class EsqlAggregate : public CorrelationWriter {
       } else if (m.kind == ir::MeasureKind::kCount) {
         expr = "COUNT(*)";
       } else if (m.kind == ir::MeasureKind::kDistinct) {
+        if (ctx_.MeasureFilter(i)) {
+          // The values of some events: CASE without else is null elsewhere, which the count
+          // skips.
+          auto filter = emitter.Condition(*ctx_.MeasureFilter(i));
+          if (!filter) return std::nullopt;
+          out += fmt::format("\n| EVAL refract_m{} = CASE({}, {})", i + 1, *filter, field);
+          field = fmt::format("refract_m{}", i + 1);
+        }
         expr = fmt::format("COUNT_DISTINCT({}, 40000)", field);
         if (!warned_distinct) {
           ctx_.Approximates("COUNT_DISTINCT() is exact only below 40000 distinct values");

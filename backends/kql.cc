@@ -700,6 +700,12 @@ class KqlAggregate : public CorrelationWriter {
         } else {
           expr = "count()";
         }
+      } else if (m.kind == ir::MeasureKind::kDistinct && ctx_.MeasureFilter(i)) {
+        // The values of some events:
+        // https://learn.microsoft.com/kusto/query/make-set-if-aggregation-function
+        auto filter = emitter.Condition(*ctx_.MeasureFilter(i));
+        if (!filter) return std::nullopt;
+        expr = fmt::format("array_length(make_set_if({}, {}))", field, *filter);
       } else if (m.kind == ir::MeasureKind::kDistinct) {
         // make_set keeps up to 1,048,576 values: an exact count where dcount() estimates.
         expr = fmt::format("array_length(make_set({}))", field);

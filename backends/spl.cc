@@ -364,7 +364,7 @@ class SplAggregate : public CorrelationWriter {
         } else {
           expr = "count";
         }
-      } else if (m.kind == ir::MeasureKind::kDistinct) {
+      } else if (m.kind == ir::MeasureKind::kDistinct && !ctx_.MeasureFilter(i)) {
         expr = fmt::format("dc({})", field);  // exact, unlike estdc
       } else if (m.kind == ir::MeasureKind::kValues) {
         expr = fmt::format("values({})", field);
@@ -378,7 +378,10 @@ class SplAggregate : public CorrelationWriter {
         // https://docs.splunk.com/Documentation/Splunk/latest/SearchReference/Aggregatefunctions
         auto filter = emitter.EvalCondition(*ctx_.MeasureFilter(i));
         if (!filter) return std::nullopt;
-        expr = fmt::format("{}(eval(if({}, {}, null())))", ir::MeasureKindName(m.kind), *filter,
+        std::string fn = m.kind == ir::MeasureKind::kDistinct
+                             ? std::string("dc")
+                             : std::string(ir::MeasureKindName(m.kind));
+        expr = fmt::format("{}(eval(if({}, {}, null())))", fn, *filter,
                            EvalField(spec_.measures[i].field));
       } else {
         expr = fmt::format("{}({})", ir::MeasureKindName(m.kind), field);

@@ -527,6 +527,11 @@ class CseAggregate : public CseWriter {
       }
       case ir::MeasureKind::kDistinct:
         function = "count_distinct";
+        if (ctx_.MeasureFilter(i)) {
+          auto text = FilterExpression(i);
+          if (!text) return std::nullopt;
+          argument = fmt::format("if({}, {}, null)", *text, Field(m.field));
+        }
         break;
       case ir::MeasureKind::kValues:
         if (Refuses(tested, fmt::format("the values measure {} in the condition (Cloud SIEM's "

@@ -569,6 +569,7 @@ std::vector<NamedValue> Correlator::Measures(const std::vector<Hit>& hits, size_
       const uint64_t stamp = ++mark_;
       for (size_t i = begin; i <= end; ++i) {
         const auto& in = hits[i].inputs[m];
+        if (!in.counted) continue;  // a distinct count of some events
         const Interned* text = in.numeric ? nullptr : in.text;
         if (text != nullptr && !text->text.empty() && text->mark != stamp) {
           text->mark = stamp;

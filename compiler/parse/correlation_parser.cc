@@ -389,14 +389,13 @@ void ParseAggregate(const yaml::Node& body, const SourceFile& source, Diagnostic
         }
       }
     }
-    // count takes its selection as its value; a where reads as a condition only on min and max,
-    // where "the first failure" is the question (a sum or distinct count of a selection is a
-    // count-if of its own).
-    if (where_key && m.kind != "min" && m.kind != "max") {
+    // count takes its selection as its value; a where reads the field of some events on
+    // distinct, min and max ("the accounts that failed", "the first failure").
+    if (where_key && m.kind != "distinct" && m.kind != "min" && m.kind != "max") {
       const yaml::Node at = spec["where"].IsDefined() ? spec["where"] : spec;
       diagnostics.Error("E0620", where(at),
-                        fmt::format("measure '{}': 'where' goes with min and max (a count takes "
-                                    "its selection as its value: {{count: {{...}}}})",
+                        fmt::format("measure '{}': 'where' goes with distinct, min and max (a "
+                                    "count takes its selection as its value: {{count: {{...}}}})",
                                     m.name));
       m.where.reset();
     }
