@@ -395,6 +395,22 @@ class YaralAggregate : public CorrelationWriter {
         auto test = emitter.EventsFor(filter_rule);
         if (!test) return std::nullopt;
         text.flag = *test;
+      } else if (m.kind == ir::MeasureKind::kDistinct && ctx_.MeasureFilter(i)) {
+        // A distinct count of some events: the others read "", which count_distinct counts
+        // (Google's own rules subtract it), so "" is taken off once wherever it was counted —
+        // an event outside the selection or one with an empty value, which a distinct count
+        // leaves out anyway. chronicle/detection-rules
+        // o365_entra_id_app_permissions_threshold_exceeded.yaral; outcome-section.
+        ir::Rule filter_rule = *source.rule;
+        filter_rule.condition = *ctx_.MeasureFilter(i);
+        auto test = emitter.EventsFor(filter_rule);
+        if (!test) return std::nullopt;
+        outcome += fmt::format("    $refract_d{} = count_distinct(if({}, {}, \"\"))\n", i + 1,
+                               *test, text.field);
+        outcome += fmt::format("    $refract_e{} = max(if(({}) and {} != \"\", 0, 1))\n", i + 1,
+                               *test, text.field);
+        outcome += fmt::format("    ${} = $refract_d{} - $refract_e{}\n", m.name, i + 1, i + 1);
+        continue;
       } else if (ctx_.MeasureFilter(i)) {
         // A conditional min or max of the event time (seconds): if() in an outcome needs an
         // else value. https://cloud.google.com/chronicle/docs/yara-l/outcome-section
