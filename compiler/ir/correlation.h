@@ -1,5 +1,5 @@
-// The correlation IR: Sigma correlation rules and refract's aggregate and union extensions,
-// typed and resolved, so backends and the evaluator never read the parse tree.
+// The correlation IR: Sigma correlation rules and refract's aggregate, union and consecutive
+// extensions, typed and resolved, so backends and the evaluator never read the parse tree.
 #pragma once
 
 #include <optional>
@@ -13,7 +13,7 @@
 
 namespace refract::ir {
 
-// The correlation types of Sigma 2.1, then refract's two extensions.
+// The correlation types of Sigma 2.1, then refract's extensions.
 enum class CorrelationKind {
   kEventCount,
   kValueCount,
