@@ -79,6 +79,24 @@ TEST(HuntTest, ConsecutiveComparesEachEventWithTheOneBefore) {
   EXPECT_EQ(run.lines, (std::vector<size_t>{2, 3}));
 }
 
+TEST(HuntTest, ASpeedDividesByAtLeastAMinute) {
+  // Paris and London in the same second: 343.56 km (an independent haversine in Python on
+  // 6,371.0088 km), divided by a minute, not by zero.
+  std::ostringstream err;
+  std::vector<std::vector<eval::NamedValue>> values;
+  Options options{{(kHunt / "travel_chain.yml").string()},
+                  {(kHunt / "travel_values.jsonl").string()},
+                  "",
+                  "",
+                  true};
+  ASSERT_EQ(hunt::Run(options, err, [&](const Match& m) { values.push_back(m.values); }),
+            Status::kOk)
+      << err.str();
+  ASSERT_EQ(values.size(), 1u);
+  ASSERT_EQ(values[0][0].name, "Speed");
+  EXPECT_NEAR(values[0][0].number, 343.56 * 60, 1.0);
+}
+
 TEST(HuntTest, AnExportsTypeColumnLimitsEachRuleToItsTable) {
   // Rows 1 and 2 name their tables, row 3 a table neither rule reads, row 4 none.
   HuntRun run = RunOn("two_tables.yml", "two_tables.jsonl", "kql");
