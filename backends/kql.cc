@@ -667,6 +667,21 @@ std::string KqlTestAndColumns(const ir::Correlation& spec) {
   return out;
 }
 
+// The events of the first source over the lookback: its table, the time window, its condition.
+// The timespan is a lookback, as a scheduled rule's query period.
+std::optional<std::string> KqlLookbackEvents(const CorrelationContext& ctx,
+                                             const std::string& time) {
+  const auto& source = ctx.sources[0];
+  std::string query =
+      QuoteName(source.rule->source) +
+      fmt::format("\n| where {} > ago({})", time, CompactDuration(ctx.spec.window.span_seconds));
+  if (source.rule->condition.kind == Expr::Kind::kTrue) return query;
+  EmitContext ec{*source.rule, ctx.mapping, ctx.diagnostics, ctx.target, ctx.lookups};
+  auto where = KqlEmitter(ec).Condition(source.rule->condition);
+  if (!where) return std::nullopt;
+  return query + "\n| where " + *where;
+}
+
 // refract's aggregate extension: one summarize with named measures over a lookback, a having
 // condition, then derived columns.
 class KqlAggregate : public CorrelationWriter {
@@ -678,15 +693,9 @@ class KqlAggregate : public CorrelationWriter {
     EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target, ctx_.lookups};
     KqlEmitter emitter(ec);
     const std::string time = ctx_.mapping.Option("time_field", "TimeGenerated");
-    // The timespan is a lookback: events of the last N, as a scheduled rule's query period.
-    std::string query =
-        QuoteName(source.rule->source) +
-        fmt::format("\n| where {} > ago({})", time, CompactDuration(spec_.window.span_seconds));
-    if (source.rule->condition.kind != Expr::Kind::kTrue) {
-      auto where = emitter.Condition(source.rule->condition);
-      if (!where) return std::nullopt;
-      query += "\n| where " + *where;
-    }
+    auto events = KqlLookbackEvents(ctx_, time);
+    if (!events) return std::nullopt;
+    std::string query = *events;
     std::vector<std::string> measures;
     for (size_t i = 0; i < spec_.measures.size(); ++i) {
       const auto& m = spec_.measures[i];
@@ -757,17 +766,11 @@ class KqlConsecutive : public CorrelationWriter {
 
   std::optional<std::string> Run() {
     const auto& source = ctx_.sources[0];
-    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target, ctx_.lookups};
-    KqlEmitter emitter(ec);
     const std::string time = FieldPathFor(ctx_.mapping.Option("time_field", "TimeGenerated"));
     const std::string span = CompactDuration(spec_.window.span_seconds);
-    std::string query =
-        QuoteName(source.rule->source) + fmt::format("\n| where {} > ago({})", time, span);
-    if (source.rule->condition.kind != Expr::Kind::kTrue) {
-      auto where = emitter.Condition(source.rule->condition);
-      if (!where) return std::nullopt;
-      query += "\n| where " + *where;
-    }
+    auto events = KqlLookbackEvents(ctx_, time);
+    if (!events) return std::nullopt;
+    std::string query = *events;
     // prev() reads a column, so the values it compares are columns first.
     std::vector<std::string> current, sort, previous, same;
     for (size_t g = 0; g < source.group_fields.size(); ++g) {

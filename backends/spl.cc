@@ -335,6 +335,31 @@ class SplEmitter {
   SplEval eval_;
 };
 
+// A measure or column name as given when it is a plain identifier, else quoted for eval.
+std::string MeasureAlias(const std::string& name) {
+  return AllNameChars(name) ? name : EvalField(name);
+}
+
+// A test over measures and columns: `FailureCount >= 5 AND FirstFailure < LastSuccess`.
+std::string SplMeasureTest(const ir::CorrelationTest& t) {
+  return RenderMeasureTest(t, {" AND ", " OR ", "NOT (", ")"}, MeasureAlias);
+}
+
+// The having-condition and the derived columns that end an aggregate or consecutive search.
+std::string SplTestAndColumns(const ir::Correlation& spec) {
+  auto literal = [](const std::string& text) { return IsNumberText(text) ? text : Quote(text); };
+  std::string out;
+  if (spec.test) out += "\n| where " + SplMeasureTest(*spec.test);
+  std::string evals;
+  for (const auto& column : spec.columns) {
+    std::string value = ColumnValue(column, {"case(", "{test}, {value}, ", "true(), {value})", ""},
+                                    SplMeasureTest, literal);
+    evals += (evals.empty() ? "" : ", ") + fmt::format("{}={}", MeasureAlias(column.name), value);
+  }
+  if (!evals.empty()) out += "\n| eval " + evals;
+  return out;
+}
+
 // refract's aggregate extension: stats with named measures over a lookback (earliest=-N).
 // https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/statistical-and-charting-functions
 class SplAggregate : public CorrelationWriter {
@@ -369,8 +394,8 @@ class SplAggregate : public CorrelationWriter {
       } else if (m.kind == ir::MeasureKind::kValues) {
         expr = fmt::format("values({})", field);
         if (!m.limit.empty()) {
-          trims.push_back(
-              fmt::format("{0}=mvindex({0}, 0, {1})", Alias(m.name), std::stoi(m.limit) - 1));
+          trims.push_back(fmt::format("{0}=mvindex({0}, 0, {1})", MeasureAlias(m.name),
+                                      std::stoi(m.limit) - 1));
         }
       } else if (ctx_.MeasureFilter(i)) {
         // A conditional min or max reads the field of the selection's events only: stats
@@ -386,7 +411,7 @@ class SplAggregate : public CorrelationWriter {
       } else {
         expr = fmt::format("{}({})", ir::MeasureKindName(m.kind), field);
       }
-      measures.push_back(fmt::format("{} as {}", expr, Alias(m.name)));
+      measures.push_back(fmt::format("{} as {}", expr, MeasureAlias(m.name)));
     }
     std::string out = body;
     std::string by;
@@ -404,38 +429,16 @@ class SplAggregate : public CorrelationWriter {
     std::string renames;
     for (size_t g = 0; g < spec_.group_by.size(); ++g) {
       if (source.group_fields[g] == spec_.group_by[g]) continue;
-      renames +=
-          (renames.empty() ? "" : ", ") +
-          fmt::format("{} as {}", SearchField(source.group_fields[g]), Alias(spec_.group_by[g]));
+      renames += (renames.empty() ? "" : ", ") + fmt::format("{} as {}",
+                                                             SearchField(source.group_fields[g]),
+                                                             MeasureAlias(spec_.group_by[g]));
     }
     if (!renames.empty()) out += "\n| rename " + renames;
     if (!trims.empty()) {
       out += "\n| eval ";
       for (size_t i = 0; i < trims.size(); ++i) out += (i ? ", " : "") + trims[i];
     }
-    if (spec_.test) out += "\n| where " + Test(*spec_.test);
-    std::string evals;
-    for (const auto& column : spec_.columns) {
-      std::string value = ColumnValue(
-          column, {"case(", "{test}, {value}, ", "true(), {value})", ""}, Test, Literal);
-      evals += (evals.empty() ? "" : ", ") + fmt::format("{}={}", Alias(column.name), value);
-    }
-    if (!evals.empty()) out += "\n| eval " + evals;
-    return out;
-  }
-
-  // Measure and column names are used as given when they are plain identifiers.
-  static std::string Alias(const std::string& name) {
-    return AllNameChars(name) ? name : EvalField(name);
-  }
-
- private:
-  static std::string Literal(const std::string& text) {
-    return IsNumberText(text) ? text : Quote(text);
-  }
-
-  static std::string Test(const ir::CorrelationTest& t) {
-    return RenderMeasureTest(t, {" AND ", " OR ", "NOT (", ")"}, Alias);
+    return out + SplTestAndColumns(spec_);
   }
 };
 
@@ -649,8 +652,8 @@ class SplConsecutive : public CorrelationWriter {
         text.value0 = fmt::format("refract_m{}", i + 1);
         previous.push_back(fmt::format("last({}) as {}", SearchField(m.field), text.value0));
       }
-      measures.push_back(fmt::format("{}={}", SplAggregate::Alias(m.name),
-                                     SpellPairMeasure(kPairs, m.kind, text)));
+      measures.push_back(
+          fmt::format("{}={}", MeasureAlias(m.name), SpellPairMeasure(kPairs, m.kind, text)));
     }
     std::string by;
     for (const auto& f : source.group_fields) by += " " + SearchField(f);
@@ -659,16 +662,7 @@ class SplConsecutive : public CorrelationWriter {
     out += fmt::format("\n| where isnotnull(refract_time) AND {} - refract_time <= {}",
                        EvalField(time), spec_.window.span_seconds);
     out += "\n| eval " + JoinText(measures, ", ");
-    if (spec_.test) out += "\n| where " + Test(*spec_.test);
-    std::string evals;
-    for (const auto& column : spec_.columns) {
-      std::string value = ColumnValue(
-          column, {"case(", "{test}, {value}, ", "true(), {value})", ""}, Test, Literal);
-      evals += (evals.empty() ? "" : ", ") +
-               fmt::format("{}={}", SplAggregate::Alias(column.name), value);
-    }
-    if (!evals.empty()) out += "\n| eval " + evals;
-    return out + "\n| fields - refract_*";
+    return out + SplTestAndColumns(spec_) + "\n| fields - refract_*";
   }
 
  private:
@@ -680,14 +674,6 @@ class SplConsecutive : public CorrelationWriter {
       "{distance} / max({hours}, {min_hours})",
       "if(coalesce({value}, \"\") == coalesce({value0}, \"\"), 0, 1)",
   };
-
-  static std::string Literal(const std::string& text) {
-    return IsNumberText(text) ? text : Quote(text);
-  }
-
-  static std::string Test(const ir::CorrelationTest& t) {
-    return RenderMeasureTest(t, {" AND ", " OR ", "NOT (", ")"}, SplAggregate::Alias);
-  }
 };
 
 // The first signal, then each other as an append subsearch; table and sort 0 (unlimited).
@@ -712,7 +698,7 @@ class SplUnion : public CorrelationWriter {
     for (const auto& [name, from] : spec_.project) {
       if (name != from) {
         renames += (renames.empty() ? "" : ", ") +
-                   fmt::format("{}={}", SplAggregate::Alias(name), EvalField(from));
+                   fmt::format("{}={}", MeasureAlias(name), EvalField(from));
       }
       columns += (columns.empty() ? "" : ", ") + SearchField(name);
     }
