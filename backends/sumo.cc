@@ -10,6 +10,7 @@
 #include "backends/assembled_backend.h"
 #include "backends/backend.h"
 #include "backends/common.h"
+#include "compiler/ir/ipv6_network.h"
 
 namespace refract {
 namespace {
@@ -133,10 +134,15 @@ class SumoGenerator : public TextGenerator {
     return fmt::format("num({}) {} {}", field, op, v.text);
   }
 
-  // IPv4 only, prefix length as a string.
+  // IPv4 only, prefix length as a string; an IPv6 network is a regex over the
+  // address text (ir::Ipv6NetworkRegex).
   // https://www.sumologic.com/help/docs/search/search-query-language/search-operators/cidr/
   std::string CidrValue(const Predicate& p, const std::string& field, const Value& v) override {
-    if (v.ipv6) return Fail(p, "an IPv6 cidr network (compareCIDRPrefix is IPv4 only)");
+    if (v.ipv6) {
+      std::string why_not;
+      auto regex = ir::Ipv6NetworkRegex(v.text, &why_not);
+      return regex ? RegexValue(p, field, *regex) : Fail(p, why_not);
+    }
     return CompareCidrPrefix(v, field, kSumo.quote);
   }
 

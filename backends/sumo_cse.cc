@@ -13,6 +13,7 @@
 #include "backends/assembled_backend.h"
 #include "backends/backend.h"
 #include "backends/common.h"
+#include "compiler/ir/ipv6_network.h"
 
 namespace refract {
 namespace {
@@ -166,9 +167,14 @@ class CseGenerator : public TextGenerator {
     return fmt::format("{} {} {}", NumberOperand(field), op, v.text);
   }
 
-  // compareCIDRPrefix tests IPv4 addresses only.
+  // compareCIDRPrefix tests IPv4 addresses only; an IPv6 network is a regex over the address
+  // text (ir::Ipv6NetworkRegex), which rlike searches.
   std::string CidrValue(const Predicate& p, const std::string& field, const Value& v) override {
-    if (v.ipv6) return Fail(p, "an IPv6 cidr network (compareCIDRPrefix is IPv4 only)");
+    if (v.ipv6) {
+      std::string why_not;
+      auto regex = ir::Ipv6NetworkRegex(v.text, &why_not);
+      return regex ? RegexValue(p, field, *regex) : Fail(p, why_not);
+    }
     return CompareCidrPrefix(v, field, kCse.quote);
   }
 

@@ -99,11 +99,25 @@ TEST(Aql, NegationKeepsEventsWithoutTheField) {
       << out;
 }
 
-TEST(Sumo, Ipv6NetworksAreReported) {
+TEST(Sumo, Ipv6NetworkIsARegexOverTheAddressText) {
   std::string out = CompileToText(
       RuleWithDetection("  s: {IpAddress|cidr: 'fe80::/10'}\n  condition: s\n", kSecurity),
       {"sumo"});
-  EXPECT_TRUE(Contains(out, "error[E0500]: target 'sumo' cannot express an IPv6 cidr network"))
+  EXPECT_TRUE(
+      Contains(out, "EventData_IpAddress matches /^(?:[fF][eE][89abAB][0-9a-fA-F]:[\\s\\S]*)$/"))
+      << out;
+}
+
+TEST(Sumo, Ipv6NetworkEndingInsideADottedOctetIsReported) {
+  std::string out = CompileToText(
+      RuleWithDetection("  s: {IpAddress|cidr: '::ffff:10.0.0.0/100'}\n  condition: s\n",
+                        kSecurity),
+      {"sumo", "sumo-cse"});
+  EXPECT_TRUE(
+      Contains(out, "error[E0500]: target 'sumo' cannot express an IPv6 network of 100 bits"))
+      << out;
+  EXPECT_TRUE(
+      Contains(out, "error[E0500]: target 'sumo-cse' cannot express an IPv6 network of 100 bits"))
       << out;
 }
 
