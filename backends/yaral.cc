@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <map>
 #include <optional>
@@ -39,11 +40,22 @@ const ir::RegexFlavor kRe2{
 
 std::string Quote(std::string_view text) { return QuoteString(text, kYaral.quote); }
 
+// True when `field` is a path below one of the UDM event's top-level fields, as a mapping
+// writes it; a Sigma name with dots (Status.additionalDetails) is not.
+// https://cloud.google.com/chronicle/docs/reference/rest/Shared.Types/UDM
+bool IsUdmPath(std::string_view field) {
+  static constexpr std::array<std::string_view, 12> kNouns = {
+      "metadata", "additional", "principal",       "src",     "target",     "intermediary",
+      "observer", "about",      "security_result", "network", "extensions", "extracted"};
+  size_t dot = field.find('.');
+  if (dot == std::string_view::npos || !AllNameChars(field, ".")) return false;
+  return std::find(kNouns.begin(), kNouns.end(), field.substr(0, dot)) != kNouns.end();
+}
+
 // A UDM path of event variable `var`; a field with no UDM mapping is kept in additional.fields
 // under its own name.
 std::string Field(const std::string& field, std::string_view var = "$e") {
-  if (AllNameChars(field, ".") && field.find('.') != std::string::npos)
-    return fmt::format("{}.{}", var, field);
+  if (IsUdmPath(field)) return fmt::format("{}.{}", var, field);
   return fmt::format("{}.additional.fields[{}]", var, Quote(field));
 }
 
