@@ -38,17 +38,25 @@ std::string LucenePatternRegex(const ir::Pattern& pattern, bool leading, bool tr
   // Built through the regex AST so escaping and case folding are the emitter's.
   ir::Regex regex;
   regex.root.kind = ir::RegexNode::Kind::kConcat;
+  // One node per character at most, the wildcards and the two anchors: no reallocation.
+  size_t nodes = 4;
+  for (const auto& piece : pattern.pieces) nodes += piece.text.size() + 1;
+  regex.root.children.reserve(nodes);
+  ir::RegexNode start;
+  start.kind = ir::RegexNode::Kind::kAssertion;
+  start.symbol = '^';
+  regex.root.children.push_back(start);
   auto add_any = [&](bool many) {
     ir::RegexNode any;
     any.kind = ir::RegexNode::Kind::kAnyChar;
     if (!many) {
-      regex.root.children.push_back(any);
+      regex.root.children.push_back(std::move(any));
       return;
     }
     ir::RegexNode repeat;
     repeat.kind = ir::RegexNode::Kind::kRepeat;
-    repeat.children.push_back(any);
-    regex.root.children.push_back(repeat);
+    repeat.children.push_back(std::move(any));
+    regex.root.children.push_back(std::move(repeat));
   };
   if (leading) add_any(true);
   for (const auto& piece : pattern.pieces) {
@@ -58,7 +66,7 @@ std::string LucenePatternRegex(const ir::Pattern& pattern, bool leading, bool tr
           ir::RegexNode literal;
           literal.kind = ir::RegexNode::Kind::kLiteral;
           literal.codepoint = text::DecodeUtf8(piece.text, &i);
-          regex.root.children.push_back(literal);
+          regex.root.children.push_back(std::move(literal));
         }
         break;
       case ir::Piece::Kind::kAnyChars:
@@ -70,13 +78,9 @@ std::string LucenePatternRegex(const ir::Pattern& pattern, bool leading, bool tr
     }
   }
   if (trailing) add_any(true);
-  ir::RegexNode start;
-  start.kind = ir::RegexNode::Kind::kAssertion;
-  start.symbol = '^';
   ir::RegexNode end = start;
   end.symbol = 'z';  // the whole value: no final line feed allowed
-  regex.root.children.insert(regex.root.children.begin(), start);
-  regex.root.children.push_back(end);
+  regex.root.children.push_back(std::move(end));
   regex.ignore_case = fold;
   regex.dot_all = true;  // Sigma's * and ? match line breaks too
   std::string unsupported;

@@ -8,65 +8,84 @@
 namespace refract {
 
 std::string QuoteString(std::string_view text, const QuoteStyle& style) {
-  std::string out(1, style.delimiter);
-  for (char raw : text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out += style.delimiter;
+  // Runs of characters that need no escape are appended whole.
+  size_t run = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char raw = text[i];
     const auto c = static_cast<unsigned char>(raw);
+    const bool c_escape = style.c_escapes && (raw == '\n' || raw == '\r' || raw == '\t');
+    const bool control = !style.control_format.empty() && (c < 0x20 || c == 0x7F);
+    if (raw != style.delimiter && !(raw == '\\' && style.escape_backslash) && !c_escape &&
+        !control) {
+      continue;
+    }
+    out.append(text, run, i - run);
+    run = i + 1;
     if (raw == style.delimiter) {
       out += style.double_delimiter ? style.delimiter : '\\';
       out += raw;
-    } else if (raw == '\\' && style.escape_backslash) {
+    } else if (raw == '\\') {
       out += "\\\\";
-    } else if (style.c_escapes && (raw == '\n' || raw == '\r' || raw == '\t')) {
+    } else if (c_escape) {
       out += raw == '\n' ? "\\n" : raw == '\r' ? "\\r" : "\\t";
-    } else if (!style.control_format.empty() && (c < 0x20 || c == 0x7F)) {
-      out += fmt::format(fmt::runtime(style.control_format), c);
     } else {
-      out += raw;
+      out += fmt::format(fmt::runtime(style.control_format), c);
     }
   }
-  return out + style.delimiter;
+  out.append(text, run, text.size() - run);
+  out += style.delimiter;
+  return out;
 }
 
 namespace {
 
+// Appends `e` to `out`, so that nested junctions are written once, not copied at each level.
 // `in_and`: `e` is an operand of an `and` (where a lone `not` reads as Sigma's).
-std::string Render(const ir::Expr& e, const BoolSyntax& syntax, const LeafWriter& leaf,
-                   bool negated, bool in_and) {
+void RenderTo(const ir::Expr& e, const BoolSyntax& syntax, const LeafWriter& leaf, bool negated,
+              bool in_and, std::string& out) {
   using Kind = ir::Expr::Kind;
   switch (e.kind) {
     case Kind::kTrue:
-      return syntax.true_text;
+      out += syntax.true_text;
+      return;
     case Kind::kFalse:
-      return syntax.false_text;
+      out += syntax.false_text;
+      return;
     case Kind::kNot: {
       bool lone = !in_and && !syntax.lone_not_open.empty();
-      return (lone ? syntax.lone_not_open : syntax.not_open) +
-             Render(e.children[0], syntax, leaf, !negated, false) +
-             (lone ? syntax.lone_not_close : syntax.not_close);
+      out += lone ? syntax.lone_not_open : syntax.not_open;
+      RenderTo(e.children[0], syntax, leaf, !negated, false, out);
+      out += lone ? syntax.lone_not_close : syntax.not_close;
+      return;
     }
     case Kind::kPredicate:
-      return leaf(e.predicate, negated);
+      out += leaf(e.predicate, negated);
+      return;
     case Kind::kAnd:
     case Kind::kOr: {
-      std::string out;
       for (size_t i = 0; i < e.children.size(); ++i) {
         if (i > 0) out += e.kind == Kind::kAnd ? syntax.and_op : syntax.or_op;
         const ir::Expr& child = e.children[i];
-        std::string text = Render(child, syntax, leaf, negated, e.kind == Kind::kAnd);
         bool wrap = child.kind == Kind::kAnd || child.kind == Kind::kOr;
-        out += wrap ? "(" + text + ")" : text;
+        if (wrap) out += '(';
+        RenderTo(child, syntax, leaf, negated, e.kind == Kind::kAnd, out);
+        if (wrap) out += ')';
       }
-      return out;
+      return;
     }
   }
-  return "";
 }
 
 }  // namespace
 
 std::string RenderBoolean(const ir::Expr& e, const BoolSyntax& syntax, const LeafWriter& leaf,
                           bool negated) {
-  return Render(e, syntax, leaf, negated, false);
+  std::string out;
+  RenderTo(e, syntax, leaf, negated, false, out);
+  return out;
 }
 
 std::string JoinTests(const std::vector<std::string>& parts, bool all_of,
@@ -89,6 +108,11 @@ std::optional<std::string> TextGenerator::Condition(const ir::Expr& expr) {
 }
 
 std::string TextGenerator::LeafByKind(const ir::Predicate& p, bool negated) {
+  // Nearly every predicate's values are of one kind: no copies then.
+  auto other_kind = [&](const ir::Value& v) { return v.kind != p.values[0].kind; };
+  if (p.values.empty() || std::none_of(p.values.begin(), p.values.end(), other_kind)) {
+    return Leaf(p, negated);
+  }
   std::vector<ir::Predicate> groups;  // one per value kind, in order of first appearance
   for (const auto& v : p.values) {
     auto same = [&](const ir::Predicate& g) { return g.values[0].kind == v.kind; };

@@ -596,6 +596,21 @@ class Emitter {
         dot_all_(dot_all),
         multiline_(multiline) {}
 
+  // The nodes [first, last) one after another.
+  bool EmitSequence(const RegexNode* first, const RegexNode* last, std::string& out) {
+    for (const RegexNode* child = first; child != last; ++child) {
+      // An alternation inside a sequence needs its own group to keep its scope.
+      if (child->kind == RegexNode::Kind::kAlternation) {
+        out += flavor_.noncapturing_groups ? "(?:" : "(";
+        if (!Emit(*child, out)) return false;
+        out += ')';
+      } else if (!Emit(*child, out)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   bool Emit(const RegexNode& n, std::string& out) {
     using K = RegexNode::Kind;
     switch (n.kind) {
@@ -618,17 +633,7 @@ class Emitter {
       case K::kAssertion:
         return EmitAssertion(n.symbol, out);
       case K::kConcat:
-        for (const auto& child : n.children) {
-          // An alternation inside a sequence needs its own group to keep its scope.
-          if (child.kind == K::kAlternation) {
-            out += flavor_.noncapturing_groups ? "(?:" : "(";
-            if (!Emit(child, out)) return false;
-            out += ')';
-          } else if (!Emit(child, out)) {
-            return false;
-          }
-        }
-        return true;
+        return EmitSequence(n.children.data(), n.children.data() + n.children.size(), out);
       case K::kAlternation: {
         // An empty branch (a|) is "optional" where the engine has no empty alternatives.
         bool has_empty = false;
@@ -1019,21 +1024,23 @@ std::optional<std::string> EmitWholeMatch(const Regex& regex, const RegexFlavor&
   std::string out;
   for (size_t i = 0; i < branches.size(); ++i) {
     if (i > 0) out += '|';
-    RegexNode seq;
-    seq.kind = RegexNode::Kind::kConcat;
+    // The branch as a sequence of nodes, read in place: [first, last).
+    const RegexNode* first = branches[i];
+    const RegexNode* last = first + 1;
     if (branches[i]->kind == RegexNode::Kind::kConcat) {
-      seq.children = branches[i]->children;
-    } else if (branches[i]->kind != RegexNode::Kind::kEmpty) {
-      seq.children = {*branches[i]};
+      first = branches[i]->children.data();
+      last = first + branches[i]->children.size();
+    } else if (branches[i]->kind == RegexNode::Kind::kEmpty) {
+      last = first;
     }
-    bool start = !seq.children.empty() && is_anchor(seq.children.front(), '^', 'A');
-    if (start) seq.children.erase(seq.children.begin());
-    bool end = !seq.children.empty() && is_anchor(seq.children.back(), '$', 'z');
+    bool start = first != last && is_anchor(*first, '^', 'A');
+    if (start) ++first;
+    bool end = first != last && is_anchor(*(last - 1), '$', 'z');
     // PCRE's `$` (without m) also matches before a final line feed; \z does not.
-    bool before_final_newline = end && seq.children.back().symbol == '$';
-    if (end) seq.children.pop_back();
+    bool before_final_newline = end && (last - 1)->symbol == '$';
+    if (end) --last;
     if (!start) out += flavor.whole_match_padding;
-    if (!emitter.Emit(seq, out)) return std::nullopt;
+    if (!emitter.EmitSequence(first, last, out)) return std::nullopt;
     if (before_final_newline) {
       emitter.EmitLiteral('\n', false, out);
       out += '?';

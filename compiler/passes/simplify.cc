@@ -11,6 +11,10 @@ using ir::Expr;
 using ir::Op;
 using ir::Predicate;
 
+// Up to this many items, duplicates are found by comparing them pairwise: cheaper than hashing
+// keys built for each.
+constexpr size_t kLinearSearchLimit = 16;
+
 // Ops whose several values read naturally as a list on every target.
 bool Mergeable(const Predicate& p) {
   switch (p.op) {
@@ -62,6 +66,12 @@ std::string PredicateKey(const Predicate& p) {
   return key;
 }
 
+// PredicateKey(a) == PredicateKey(b), without building the keys.
+bool SameKey(const Predicate& a, const Predicate& b) {
+  return a.field == b.field && a.op == b.op && a.part == b.part && a.cased == b.cased &&
+         a.all_of == b.all_of && a.values == b.values;
+}
+
 // Merges predicate operands that differ only in their values.
 void MergePredicates(Expr& e) {
   bool all_of = e.kind == Expr::Kind::kAnd;
@@ -78,10 +88,17 @@ void MergePredicates(Expr& e) {
       if (target != out.end()) {
         auto& values = target->predicate.values;
         auto& keys = seen[static_cast<size_t>(target - out.begin())];
-        if (keys.empty()) {
-          for (const auto& v : values) keys.insert(ValueKey(v));
-        }
         for (auto& v : child.predicate.values) {
+          if (values.size() + child.predicate.values.size() <= kLinearSearchLimit) {
+            // Short lists: comparing values costs less than building their keys.
+            if (std::find(values.begin(), values.end(), v) == values.end()) {
+              values.push_back(std::move(v));
+            }
+            continue;
+          }
+          if (keys.empty()) {
+            for (const auto& existing : values) keys.insert(ValueKey(existing));
+          }
           if (keys.insert(ValueKey(v)).second) values.push_back(std::move(v));
         }
         target->predicate.all_of = all_of && values.size() > 1;
@@ -99,6 +116,7 @@ Expr SimplifyJunction(Expr e) {
   const Expr::Kind absorbing = is_and ? Expr::Kind::kFalse : Expr::Kind::kTrue;
   const Expr::Kind neutral = is_and ? Expr::Kind::kTrue : Expr::Kind::kFalse;
   std::vector<Expr> flat;
+  flat.reserve(e.children.size());
   for (auto& child : e.children) {
     Expr s = Simplify(std::move(child));
     if (s.kind == absorbing) return Expr::Bool(!is_and);
@@ -109,14 +127,24 @@ Expr SimplifyJunction(Expr e) {
       flat.push_back(std::move(s));
     }
   }
-  // Duplicates go; predicates are compared through a key (a hash set), the rest pairwise.
+  // Duplicates go; in a long junction predicates are compared through a key (a hash set), the
+  // rest pairwise.
   std::vector<Expr> unique;
+  unique.reserve(flat.size());
+  const bool linear = flat.size() <= kLinearSearchLimit;
   std::unordered_set<std::string> predicate_keys;
   for (auto& child : flat) {
-    if (child.kind == Expr::Kind::kPredicate) {
+    if (child.kind == Expr::Kind::kPredicate && !linear) {
       if (predicate_keys.insert(PredicateKey(child.predicate)).second) {
         unique.push_back(std::move(child));
       }
+      continue;
+    }
+    if (child.kind == Expr::Kind::kPredicate) {
+      auto same = [&](const Expr& u) {
+        return u.kind == Expr::Kind::kPredicate && SameKey(u.predicate, child.predicate);
+      };
+      if (std::none_of(unique.begin(), unique.end(), same)) unique.push_back(std::move(child));
       continue;
     }
     if (std::find(unique.begin(), unique.end(), child) == unique.end()) {
