@@ -255,6 +255,31 @@ std::string SeriesLimit(const CorrelationContext& ctx, bool grouped) {
   return ", limit=500";
 }
 
+std::string ColumnText(const std::string& text) { return ColumnLiteral(text, kCqlDialect.quote); }
+
+// Inside test() measures are plain names; quoted text would be a string.
+std::string MeasureTest(const ir::CorrelationTest& t) {
+  return RenderMeasureTest(t, {" and ", " or ", "!(", ")"},
+                           [](const std::string& name) { return name; });
+}
+
+// The condition over the measures as a filter, then the derived columns by assignment or
+// case {}: the end of an aggregate or consecutive query.
+std::string CqlTestAndColumns(const ir::Correlation& spec) {
+  std::string out;
+  if (spec.test) out += "\n| test(" + MeasureTest(*spec.test) + ")";
+  for (const auto& column : spec.columns) {
+    std::string name = Field(column.name);
+    out += column.cases.empty()
+               ? fmt::format("\n| {} := {}", name, ColumnText(column.constant))
+               : "\n| " + ColumnValue(column,
+                                      {"case {", " test({test}) | {name} := {value};",
+                                       " * | {name} := {value}; }}", ""},
+                                      MeasureTest, ColumnText, name);
+  }
+  return out;
+}
+
 // Sigma correlations as bucket() over time with an aggregate; several rules are labelled in one
 // case {} statement. https://library.humio.com/data-analysis-1.159/functions-window.html
 // refract's aggregate extension: count-if flags set by case {}, one groupBy with the measures,
@@ -289,7 +314,8 @@ class CqlAggregate : public CorrelationWriter {
         auto filter = emitter.Filter(*ctx_.MeasureFilter(i));
         if (!filter) return std::nullopt;
         std::string copy = fmt::format("refract_m{}", i + 1);
-        out += fmt::format("\n| case {{ {} | {} := getField({}); * }}", *filter, copy, text.field);
+        out +=
+            fmt::format("\n| case {{ {} | {} := getField({}); * }}", *filter, copy, Quote(m.field));
         text.field = Quote(copy);
       }
       functions.push_back(SpellMeasure(kMeasures, text));
@@ -312,28 +338,7 @@ class CqlAggregate : public CorrelationWriter {
       out += fmt::format("\n| rename(field={}, as={})", Quote(source.group_fields[g]),
                          Quote(spec_.group_by[g]));
     }
-    if (spec_.test) out += "\n| test(" + Test(*spec_.test) + ")";
-    for (const auto& column : spec_.columns) {
-      std::string name = Field(column.name);
-      out += column.cases.empty()
-                 ? fmt::format("\n| {} := {}", name, Literal(column.constant))
-                 : "\n| " + ColumnValue(column,
-                                        {"case {", " test({test}) | {name} := {value};",
-                                         " * | {name} := {value}; }}", ""},
-                                        Test, Literal, name);
-    }
-    return out;
-  }
-
- private:
-  static std::string Literal(const std::string& text) {
-    return ColumnLiteral(text, kCqlDialect.quote);
-  }
-
-  // Inside test() measures are plain names; quoted text would be a string.
-  static std::string Test(const ir::CorrelationTest& t) {
-    return RenderMeasureTest(t, {" and ", " or ", "!(", ")"},
-                             [](const std::string& name) { return name; });
+    return out + CqlTestAndColumns(spec_);
   }
 };
 
@@ -453,6 +458,106 @@ class CqlCorrelation : public CorrelationWriter {
   }
 };
 
+// refract's consecutive: each event with the previous event of its group. neighbor() reads the
+// event before in the order of the aggregate before it, so the events are sorted by group and
+// time (sort(), bounded by StateRowLimit) and a pair counts where the group fields are equal;
+// the values are copied under plain names first (getField() reads a name that needs quotes),
+// and geography:distance() measures in metres.
+// https://library.humio.com/data-analysis/functions-neighbor.html,
+// https://library.humio.com/data-analysis/functions-sort.html,
+// https://library.humio.com/data-analysis/functions-geography-distance.html,
+// https://library.humio.com/data-analysis/functions-default.html
+class CqlConsecutive : public CorrelationWriter {
+ public:
+  using CorrelationWriter::CorrelationWriter;
+
+  std::optional<std::string> Run() {
+    const auto& source = ctx_.sources[0];
+    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target, ctx_.lookups};
+    auto query = CqlGenerator(ec).Run();
+    if (!query) return std::nullopt;
+    std::string out = LookbackComment(ctx_, "//", "search or alert") + *query;
+    const std::string time = ctx_.mapping.Option("time_field", "@timestamp");
+    std::vector<std::string> keys, sort_types, included, same, defaults;
+    auto copy = [&](const std::string& name, const std::string& field) {
+      out += fmt::format("\n| {} := getField({})", name, Quote(field));
+      included.push_back(name);
+    };
+    for (size_t g = 0; g < source.group_fields.size(); ++g) {
+      std::string key = fmt::format("refract_k{}", g + 1);
+      copy(key, source.group_fields[g]);
+      keys.push_back(key);
+      sort_types.push_back("string");
+      same.push_back(fmt::format("{0} == prev.{0}", key));
+    }
+    copy("refract_time", time);
+    std::vector<std::string> measures;
+    for (size_t i = 0; i < spec_.measures.size(); ++i) {
+      const auto& m = spec_.measures[i];
+      const size_t n = i + 1;
+      if (!m.field2.empty()) {
+        copy(fmt::format("refract_lat{}", n), m.field);
+        copy(fmt::format("refract_lon{}", n), m.field2);
+      } else if (!m.field.empty()) {
+        // A missing value compares as empty text, as on the other targets.
+        copy(fmt::format("refract_v{}", n), m.field);
+        defaults.push_back(fmt::format("refract_v{}", n));
+      }
+      measures.push_back(Measure(m, n));
+    }
+    if (!defaults.empty()) {
+      out += fmt::format("\n| default(field=[{}], value=\"\")", JoinText(defaults, ", "));
+    }
+    keys.push_back("refract_time");
+    sort_types.push_back("number");
+    std::vector<std::string> order(keys.size(), "asc");
+    ctx_.Approximates(
+        "sort() orders at most StateRowLimit events (limit=max, 20,000 by default): past it the "
+        "events of the groups sorted last are not compared");
+    out += fmt::format("\n| sort(field=[{}], order=[{}], type=[{}], limit=max)",
+                       JoinText(keys, ", "), JoinText(order, ", "), JoinText(sort_types, ", "));
+    out += fmt::format("\n| neighbor(include=[{}], prefix=prev)", JoinText(included, ", "));
+    same.push_back(
+        fmt::format("refract_time - prev.refract_time <= {}", spec_.window.span_seconds * 1000));
+    for (const auto& test : same) out += "\n| test(" + test + ")";
+    for (const auto& measure : measures) out += measure;
+    return out + CqlTestAndColumns(spec_);
+  }
+
+ private:
+  // The stages that compute measure `m` (the n-th) as a field of its own name. Times are in
+  // milliseconds; a speed divides by at least a minute.
+  static std::string Measure(const ir::Measure& m, size_t n) {
+    const std::string name = Field(m.name);
+    const std::string ms = "(refract_time - prev.refract_time)";
+    auto distance = [&] {
+      return fmt::format(
+          "\n| refract_d{0} := geography:distance(lat1=prev.refract_lat{0}, "
+          "lon1=prev.refract_lon{0}, lat2=refract_lat{0}, lon2=refract_lon{0})",
+          n);
+    };
+    switch (m.kind) {
+      case ir::MeasureKind::kDistanceKm:
+        return distance() + fmt::format("\n| {} := refract_d{} / 1000", name, n);
+      case ir::MeasureKind::kSpeedKmh:
+        return distance() +
+               fmt::format(
+                   "\n| refract_ms{0} := {1}\n| case {{ test(refract_ms{0} < {2}) | "
+                   "refract_ms{0} := {2}; * }}\n| {3} := refract_d{0} / 1000 / (refract_ms{0} / "
+                   "3600000)",
+                   n, ms, static_cast<long long>(ir::kMinSpeedHours * 3600000 + 0.5), name);
+      case ir::MeasureKind::kHours:
+        return fmt::format("\n| {} := {} / 3600000", name, ms);
+      case ir::MeasureKind::kChanged:
+        return fmt::format(
+            "\n| case {{ test(refract_v{0} == prev.refract_v{0}) | {1} := 0; * | {1} := 1; }}", n,
+            name);
+      default:  // previous
+        return fmt::format("\n| {} := prev.refract_v{}", name, n);
+    }
+  }
+};
+
 }  // namespace
 
 // A union's signal ends with `:=` renames and select(); a column it lacks is left out (a
@@ -464,12 +569,10 @@ const UnionColumnSyntax kCqlUnionColumns{
     "\n| {name} := {value}", "", "\n| select([{columns}])", "", "", "", Field};
 
 const Backend& CqlBackend() {
-  static const AssembledBackend<CqlGenerator, CqlCorrelation, CqlAggregate, PerSignalUnion>
+  static const AssembledBackend<CqlGenerator, CqlCorrelation, CqlAggregate, PerSignalUnion,
+                                CqlConsecutive>
       kBackend({"cql", "CrowdStrike Falcon LogScale / Next-Gen SIEM (CQL)", "cql"},
-               {"", "", "",
-                "the consecutive extension (not written for LogScale yet: neighbor() after a "
-                "sort() bounded by its row limit, with geography:distance())"},
-               &kCqlUnionColumns);
+               {"", "", "", ""}, &kCqlUnionColumns);
   return kBackend;
 }
 
