@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "compiler/bundle/bundle.h"
+#include "compiler/diagnostics/codes.h"
 #include "tools/cli.h"
 
 namespace refract::cli {
@@ -74,9 +75,7 @@ std::optional<std::string> WriteBundle(const fs::path& dir,
 
 // What a target cannot express leaves that rule out of that target's folder; other errors
 // stop the bundle.
-bool TargetLimit(const Diagnostic& d) {
-  return d.code == "E0500" || d.code == "E0602" || d.code == "E0618";
-}
+bool TargetLimit(const Diagnostic& d) { return IsTargetLimit(d.code); }
 
 }  // namespace
 

@@ -16,6 +16,7 @@
 #include "backends/backend.h"
 #include "compiler/check/lint.h"
 #include "compiler/check/sarif.h"
+#include "compiler/diagnostics/codes.h"
 #include "compiler/driver/compile.h"
 #include "tools/cli.h"
 
@@ -24,9 +25,7 @@ namespace {
 
 // What a target cannot express is a finding about that target: an error when the targets were
 // chosen (--target), a warning when check looks at every target by default.
-bool TargetLimit(const Diagnostic& d) {
-  return d.code == "E0500" || d.code == "E0602" || d.code == "E0618";
-}
+bool TargetLimit(const Diagnostic& d) { return IsTargetLimit(d.code); }
 
 Severity Effective(const Diagnostic& d, bool targets_chosen) {
   return !targets_chosen && TargetLimit(d) ? Severity::kWarning : d.severity;

@@ -63,6 +63,10 @@ const std::vector<DiagnosticCode>& DiagnosticCodes() {
       {"E0403", "a table the mapping profile's platform does not have",
        "The log source maps to a table outside the profile's tables (Defender XDR has no "
        "SecurityEvent): choose another profile or map the log source in a --mapping file."},
+      {"E0404", "a column a fixed-schema table lacks",
+       "The log source maps to a table whose columns the platform fixes (mapping entry "
+       "'fixed_schema'), and the rule names a column it lacks: no query is written for that "
+       "target. Read the events from a table that has the field."},
       {"E0500", "the target cannot express a construct",
        "The message names the rule, the construct and the target; no query is written for it."},
       {"E0602", "correlation rules are not implemented for the target",
@@ -131,6 +135,10 @@ const DiagnosticCode* FindDiagnosticCode(std::string_view code) {
       std::lower_bound(all.begin(), all.end(), code,
                        [](const DiagnosticCode& c, std::string_view v) { return c.code < v; });
   return it != all.end() && it->code == code ? &*it : nullptr;
+}
+
+bool IsTargetLimit(std::string_view code) {
+  return code == "E0404" || code == "E0500" || code == "E0602" || code == "E0618";
 }
 
 }  // namespace refract

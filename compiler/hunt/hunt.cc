@@ -66,7 +66,8 @@ int PrepareCorrelator(const ir::Correlation& c, eval::Correlator& correlator,
     }
     Diagnostics diagnostics;
     ir::Rule rule = *m.where;
-    if (schema_mapping != nullptr) ApplyMapping(rule, *schema_mapping, {}, diagnostics);
+    if (schema_mapping != nullptr)
+      ApplyMapping(rule, *schema_mapping, {.for_events = true}, diagnostics);
     std::string error;
     std::unique_ptr<eval::Matcher> matcher = eval::Matcher::Create(rule, error);
     if (!matcher) {
@@ -282,7 +283,8 @@ Status Run(const Options& options, std::ostream& err,
       // Events in a platform's field names are read through the backend's own mapping.
       ir::Rule rule = lowered;
       Diagnostics mapping_diagnostics;
-      if (schema_mapping != nullptr) ApplyMapping(rule, *schema_mapping, {}, mapping_diagnostics);
+      if (schema_mapping != nullptr)
+        ApplyMapping(rule, *schema_mapping, {.for_events = true}, mapping_diagnostics);
       for (const auto& d : mapping_diagnostics.all()) {
         if (d.severity == Severity::kError) ++errors;
         err << RenderText(d, r.source.get());

@@ -145,6 +145,7 @@ std::optional<TargetMapping> TargetMapping::Parse(const std::string& origin,
     m.keyword_fields = StringList(entry["keyword_fields"]);
     if (entry["prefix"].IsScalar()) m.prefix = entry["prefix"].Scalar();
     if (entry["approximation"].IsScalar()) m.approximation = entry["approximation"].Scalar();
+    m.fixed_schema = entry["fixed_schema"].IsScalar() && entry["fixed_schema"].Scalar() == "true";
     mapping.logsources_.push_back(std::move(m));
   }
   mapping.fields_ = StringMap(root["fields"]);
@@ -366,8 +367,9 @@ class FieldRenamer {
   }
 
  private:
-  // W0402, or E0401 under --strict-fields: the query would name a column its table lacks,
-  // which the platform rejects (Kusto: "does not refer to any known column") or never matches.
+  // W0402, E0401 under --strict-fields, E0404 on a fixed schema: the query would name a column
+  // its table lacks, which the platform rejects (Kusto: "does not refer to any known column") or
+  // never matches.
   void ReportMissingColumn(const std::string& field, const std::string& column,
                            const SourceLocation& where) {
     if (!reported_.insert(field).second) return;
@@ -378,7 +380,12 @@ class FieldRenamer {
     std::vector<std::string> hints = {
         "map the field under 'fields' in a --mapping file, or declare the column under "
         "'columns' if the table has it"};
-    if (options_.strict_fields) {
+    const bool fixed = entry_ != nullptr && entry_->fixed_schema && !options_.for_events;
+    if (fixed) {
+      message += " (the platform fixes that table's columns, so no such query can be saved)";
+      hints = {"read the events from a table that has the field; the rule cannot run on this one"};
+      diagnostics_.Error("E0404", where, std::move(message), std::move(hints));
+    } else if (options_.strict_fields) {
       diagnostics_.Error("E0401", where, std::move(message), std::move(hints));
     } else {
       diagnostics_.Warning("W0402", where, std::move(message), std::move(hints));

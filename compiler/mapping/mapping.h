@@ -25,6 +25,9 @@ struct LogSourceMapping {
   // How the source differs from the Sigma log source (a table that also holds other events),
   // reported as W0403 for every rule it serves.
   std::string approximation;
+  // The platform fixes the table's columns (a built-in table no user can extend), so a column
+  // it lacks is error E0404 for a query, not W0402.
+  bool fixed_schema = false;
 };
 
 // Whether a table or index has a column, by the `columns` section of a target's mapping.
@@ -100,12 +103,16 @@ class TargetMapping {
 
 struct MappingOptions {
   bool strict_fields = false;
+  // Events are read, not queried (hunt): a missing column of a fixed schema stays W0402, since an
+  // exported log may hold the field.
+  bool for_events = false;
 };
 
 // Rewrites `rule` into the target's names and sets `rule.source`. A log source without an
 // entry gets a custom-table name and warning W0401; a source outside the profile's `tables`
 // is error E0403; an entry's `approximation` is warning W0403; a field whose column the source's
-// declared column set lacks gets warning W0402. With `strict_fields` an unmapped field that is no
+// declared column set lacks gets warning W0402 (error E0404 on a `fixed_schema` entry's table,
+// unless `for_events`). With `strict_fields` an unmapped field that is no
 // declared column is error E0400, and a missing column error E0401. Returns false on error.
 bool ApplyMapping(ir::Rule& rule, const TargetMapping& mapping, const MappingOptions& options,
                   Diagnostics& diagnostics);

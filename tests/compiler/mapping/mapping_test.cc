@@ -184,6 +184,29 @@ TEST(Mapping, StrictFieldsMakesAMissingColumnAnError) {
   EXPECT_EQ(d.all()[0].code, "E0401");
 }
 
+TEST(Mapping, AFixedSchemaMakesAMissingColumnAnErrorForQueriesOnly) {
+  std::string text = kColumns;
+  text.replace(text.find("    fields:"), 0, "    fixed_schema: true\n");
+  TargetMapping m = Load(text.c_str());
+  ir::Rule query = RuleOn("CommandLine");
+  Diagnostics d;
+  EXPECT_FALSE(ApplyMapping(query, m, {}, d));
+  ASSERT_EQ(d.all().size(), 1u);
+  EXPECT_EQ(d.all()[0].code, "E0404");
+  EXPECT_EQ(d.all()[0].message,
+            "rule 'Demo': field 'CommandLine' (column 'Cmd') is not a column of t table 'Proc' "
+            "(the platform fixes that table's columns, so no such query can be saved)");
+  ir::Rule hunted = RuleOn("CommandLine");
+  Diagnostics d2;
+  EXPECT_TRUE(ApplyMapping(hunted, m, {.for_events = true}, d2));
+  ASSERT_EQ(d2.all().size(), 1u);
+  EXPECT_EQ(d2.all()[0].code, "W0402");
+  ir::Rule present = RuleOn("Pid");
+  Diagnostics d3;
+  EXPECT_TRUE(ApplyMapping(present, m, {}, d3));
+  EXPECT_TRUE(d3.all().empty());
+}
+
 TEST(Mapping, ADeclaredColumnNeedsNoMappingUnderStrictFields) {
   TargetMapping m = Load(kColumns);
   ir::Rule rule = RuleOn("Pid");
