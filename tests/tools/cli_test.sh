@@ -149,7 +149,7 @@ if [ -d "$data" ]; then
   # another address (line 1): 1,119 km, 914 km/h by an independent haversine in Python, the
   # only such pair of the file. The file is not in time order, so the correlations read it twice.
   check "hunt real sign-ins, T1586 pack" 0 "$refract" hunt rules/t1586 --schema kql --events "$data/msticpy/aad_logons.derived.jsonl"
-  expect_grep "T1586 pack: one alert on real sign-ins" "$tmp/stderr" '26 correlation(s), 86 event(s), 1 match(es)'
+  expect_grep "T1586 pack: one alert on real sign-ins" "$tmp/stderr" '29 correlation(s), 86 event(s), 1 match(es)'
   expect_grep "T1586 pack: the alert is the NJ-IL pair" "$tmp/stdout" '"title":"Impossible travel - consecutive sign-ins of one user faster than 900 km/h".*"group":"UserPrincipalName=ctfuser3@seccxp.ninja".*"line":6},{.*"line":1}'
   # A real ordering negative: the 4624 for admmig comes before the 4625s, which name the user
   # admmig@offsec.lan, so neither order pairs up (read off the file by hand).
