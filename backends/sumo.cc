@@ -505,6 +505,202 @@ class SumoAggregate : public CorrelationWriter {
   static std::string Test(const ir::CorrelationTest& t) {
     return RenderMeasureTest(t, kWhere, [](const std::string& name) { return name; });
   }
+
+  std::map<size_t, size_t> place_;  // a distance or speed measure → the copy of its coordinates
+};
+
+// True when `test` reads measure or column `name`.
+bool TestReads(const ir::CorrelationTest& test, const std::string& name) {
+  if (test.kind == ir::CorrelationTest::Kind::kCompare) {
+    return test.name == name || (test.value_is_measure && test.value == name);
+  }
+  return std::any_of(test.children.begin(), test.children.end(),
+                     [&](const auto& child) { return TestReads(child, name); });
+}
+
+// True when the condition or a derived column of `spec` reads measure `name`.
+bool CorrelationReads(const ir::Correlation& spec, const std::string& name) {
+  if (spec.test && TestReads(*spec.test, name)) return true;
+  for (const auto& column : spec.columns) {
+    for (const auto& [when, then] : column.cases) {
+      if (TestReads(when, name)) return true;
+    }
+  }
+  return false;
+}
+
+// refract's consecutive, in the shape of Sumo Logic's own land-speed example: one row per
+// event (count by the group and every compared value), sorted by group and time, then
+// backshift ... by the group for the previous row's values. backshift shifts numbers only, so
+// a value that `changed` compares is shifted as the first 52 bits of its MD5 (hexToDec of 13
+// hex digits: a double holds them exactly; two different values agree with probability 2^-52),
+// and a `previous` text value cannot be written. haversine() measures with a radius of
+// 6372.8 km (its documented example, 3,512.71 km, is that radius), rescaled to refract's.
+// https://www.sumologic.com/help/docs/search/search-query-language/search-operators/haversine/
+// https://www.sumologic.com/help/docs/search/search-query-language/search-operators/backshift/
+// https://www.sumologic.com/help/docs/search/search-query-language/search-operators/sort/
+// https://www.sumologic.com/help/docs/search/search-query-language/search-operators/hash/
+// https://www.sumologic.com/help/docs/search/search-query-language/search-operators/hextodec/
+class SumoConsecutive : public CorrelationWriter {
+ public:
+  using CorrelationWriter::CorrelationWriter;
+
+  std::optional<std::string> Run() {
+    const auto& source = ctx_.sources[0];
+    if (!RefusePreviousTextReadByTheRule()) return std::nullopt;
+    std::set<std::string> extra;
+    auto want = [&](const std::string& f) {
+      if (!f.empty() && f[0] != '_') extra.insert(f);
+    };
+    for (const auto& f : source.group_fields) want(f);
+    for (const auto& m : spec_.measures) {
+      want(m.field);
+      want(m.field2);
+    }
+    EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target, ctx_.lookups};
+    auto query = SumoGenerator(ec, extra).Run();
+    if (!query) return std::nullopt;
+    std::string out = LookbackComment(ctx_, "//", "scheduled search") + *query;
+    const std::string time = ctx_.mapping.Option("time_field", "_messagetime");
+    // Every compared coordinate must be there: a missing one would be a null key of the count.
+    std::vector<std::string> present, keys = {"refract_time"};
+    const std::string group = GroupKey(source.group_fields, out);
+    out += fmt::format("\n| {} as refract_time", Alias(time));
+    std::vector<std::string> shifted = {"refract_time"};
+    std::vector<std::string> left_out, located;
+    std::map<std::pair<std::string, std::string>, size_t> places;  // (lat, lon) → its copy
+    for (size_t i = 0; i < spec_.measures.size(); ++i) {
+      const auto& m = spec_.measures[i];
+      const size_t n = i + 1;
+      if (!m.field2.empty()) {
+        located.push_back(m.name);
+        auto [it, fresh] = places.emplace(std::make_pair(m.field, m.field2), n);
+        place_[n] = it->second;
+        if (!fresh) continue;
+        present.push_back(fmt::format("!isEmpty({})", Alias(m.field)));
+        present.push_back(fmt::format("!isEmpty({})", Alias(m.field2)));
+        out += fmt::format("\n| num({}) as refract_lat{}\n| num({}) as refract_lon{}",
+                           Alias(m.field), n, Alias(m.field2), n);
+        for (const char* part : {"lat", "lon"}) {
+          keys.push_back(fmt::format("refract_{}{}", part, n));
+          shifted.push_back(keys.back());
+        }
+      } else if (m.kind == ir::MeasureKind::kChanged) {
+        // A missing value compares as empty text, as on the other targets.
+        out += fmt::format(
+            "\n| if(isNull({0}), \"\", {0}) as refract_v{1}\n| hash(refract_v{1}, \"md5\") as "
+            "refract_h{1}\n| hexToDec(substring(refract_h{1}, 0, 13)) as refract_c{1}",
+            Alias(m.field), n);
+        keys.push_back(fmt::format("refract_c{}", n));
+        shifted.push_back(keys.back());
+      } else if (m.kind == ir::MeasureKind::kPrevious) {
+        left_out.push_back(fmt::format("{} (the previous {})", m.name, m.written_field));
+      }
+    }
+    if (!present.empty()) out += "\n| where " + JoinText(present, " and ");
+    out += fmt::format("\n| count by {}, {}", group, JoinText(keys, ", "));
+    out += fmt::format("\n| sort by {}, +refract_time", group);
+    for (const auto& field : shifted) {
+      out += fmt::format("\n| backshift {} by {}\n| _backshift as {}0", field, group, field);
+    }
+    out += fmt::format("\n| where !isNull(refract_time0) and refract_time - refract_time0 <= {}",
+                       spec_.window.span_seconds * 1000);
+    std::vector<std::string> names;
+    for (size_t i = 0; i < spec_.measures.size(); ++i) {
+      const auto& m = spec_.measures[i];
+      if (m.kind == ir::MeasureKind::kPrevious) continue;
+      out += Measure(m, i + 1, place_[i + 1]);
+      names.push_back(m.name);
+    }
+    if (!located.empty()) {
+      ctx_.Approximates(fmt::format(
+          "events without the coordinates that {} compare are left out before pairing (each "
+          "row is a group of count, which takes no missing key)",
+          JoinText(located, ", ")));
+    }
+    if (!left_out.empty()) {
+      ctx_.Approximates(
+          fmt::format("backshift shifts numbers only: {} left out", JoinText(left_out, ", ")));
+    }
+    if (spec_.test) out += "\n| where " + Test(*spec_.test);
+    std::vector<std::string> fields;
+    for (size_t g = 0; g < spec_.group_by.size(); ++g) {
+      std::string alias = Alias(source.group_fields[g]);
+      if (alias != spec_.group_by[g]) out += fmt::format("\n| {} as {}", alias, spec_.group_by[g]);
+      fields.push_back(spec_.group_by[g]);
+    }
+    for (const auto& column : spec_.columns) {
+      out += fmt::format(
+          "\n| {} as {}",
+          ColumnValue(column, {"", "if({test}, {value}, ", "{value}", ")"}, Test, Literal),
+          column.name);
+      names.push_back(column.name);
+    }
+    fields.insert(fields.end(), names.begin(), names.end());
+    return out + "\n| fields " + JoinText(fields, ", ");
+  }
+
+ private:
+  // False, after E0500, when the condition or a column reads a `previous` measure, which
+  // backshift cannot give for text.
+  bool RefusePreviousTextReadByTheRule() const {
+    for (const auto& m : spec_.measures) {
+      if (m.kind == ir::MeasureKind::kPrevious && CorrelationReads(spec_, m.name)) {
+        ctx_.Unsupported(fmt::format(
+            "measure '{}' in the condition or a column (backshift shifts numbers only, so "
+            "the previous value of {} is not there to test)",
+            m.name, m.written_field));
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // The one field backshift groups by (its syntax takes one): the group field, or for several
+  // an injective key of them (each value's length, `:`, the value), built into `out`.
+  static std::string GroupKey(const std::vector<std::string>& group_fields, std::string& out) {
+    if (group_fields.size() == 1) return Alias(group_fields[0]);
+    std::vector<std::string> parts;
+    for (const auto& f : group_fields) {
+      parts.push_back(fmt::format("length({0}), \":\", {0}", Alias(f)));
+    }
+    out += fmt::format("\n| concat({}) as refract_group", JoinText(parts, ", "));
+    return "refract_group";
+  }
+
+  // The stages that compute measure `m` (the n-th, its coordinates copied as the `place`-th)
+  // under its own name; times in milliseconds, a speed divides by at least a minute.
+  static std::string Measure(const ir::Measure& m, size_t n, size_t place) {
+    auto distance = [&] {
+      return fmt::format(
+          "haversine(refract_lat{0}0, refract_lon{0}0, refract_lat{0}, refract_lon{0}) * {1} / "
+          "6372.8",
+          place, ir::kEarthRadiusKm);
+    };
+    const std::string hours = "(refract_time - refract_time0) / 3600000";
+    switch (m.kind) {
+      case ir::MeasureKind::kDistanceKm:
+        return fmt::format("\n| {} as {}", distance(), m.name);
+      case ir::MeasureKind::kSpeedKmh:
+        return fmt::format(
+            "\n| {0} as refract_d{1}\n| {2} as refract_hours{1}\n| if(refract_hours{1} < 1.0 / "
+            "60, 1.0 / 60, refract_hours{1}) as refract_div{1}\n| refract_d{1} / refract_div{1} "
+            "as {3}",
+            distance(), n, hours, m.name);
+      case ir::MeasureKind::kHours:
+        return fmt::format("\n| {} as {}", hours, m.name);
+      default:  // changed
+        return fmt::format("\n| if(refract_c{0} == refract_c{0}0, 0, 1) as {1}", n, m.name);
+    }
+  }
+
+  static std::string Literal(const std::string& text) { return ColumnLiteral(text, kSumo.quote); }
+
+  static std::string Test(const ir::CorrelationTest& t) {
+    return RenderMeasureTest(t, kWhere, [](const std::string& name) { return name; });
+  }
+
+  std::map<size_t, size_t> place_;  // a distance or speed measure → the copy of its coordinates
 };
 
 }  // namespace
@@ -520,12 +716,9 @@ const UnionColumnSyntax kSumoUnionColumns{"\n| {value} as {name}",
                                           [](const std::string& name) { return name; }};
 
 const Backend& SumoBackend() {
-  static const AssembledBackend<SumoGenerator, SumoCorrelation, SumoAggregate, PerSignalUnion>
-      kBackend({"sumo", "Sumo Logic (log search)", "sumo"},
-               {"", "", "",
-                "the consecutive extension (not written for Sumo Logic yet: backshift shifts "
-                "numeric fields only)"},
-               &kSumoUnionColumns);
+  static const AssembledBackend<SumoGenerator, SumoCorrelation, SumoAggregate, PerSignalUnion,
+                                SumoConsecutive>
+      kBackend({"sumo", "Sumo Logic (log search)", "sumo"}, {"", "", "", ""}, &kSumoUnionColumns);
   return kBackend;
 }
 
