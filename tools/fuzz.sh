@@ -6,6 +6,8 @@
 # 1 s or an RSS over 512 MB fails the run. Prints each target's executions. FUZZ_TIMEOUT=SECONDS
 # raises the time limit for long runs on a busy machine, where a slice of CPU is not a hang (any
 # timeout found that way is re-run alone with the target binary to see whether it is one).
+# FUZZ_FORK=N runs N worker processes (libFuzzer -fork) whose executions add up to -runs; a
+# timeout or an out-of-memory stops it, as without -fork.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 budget="${1:-60}"
@@ -38,6 +40,14 @@ seeds() {  # the seed corpus of target $1, in a fresh folder
   echo "$dir"
 }
 
+executions() {  # the executions a run's log $1 reports, with or without -fork
+  if [ -n "${FUZZ_FORK:-}" ]; then
+    grep -a -oE '^#[0-9]+: cov:' "$1" | tail -1 | grep -oE '[0-9]+'
+  else
+    grep -a -m1 -oE 'stat::number_of_executed_units: *[0-9]+' "$1" | grep -oE '[0-9]+$'
+  fi
+}
+
 # ASan's quarantine of freed memory alone grows to 256 MB by default; kept small, the RSS limit
 # measures refract's memory, not the sanitizer's.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-quarantine_size_mb=16:malloc_context_size=5}"
@@ -51,10 +61,13 @@ for t in "${targets[@]}"; do
   # without spending the run on inputs the size of whole rule files.
   max_len=65536
   [ "$t" = condition ] && max_len=4096
+  # -fork ignores timeouts and out-of-memory inputs unless told not to.
+  fork=()
+  [ -n "${FUZZ_FORK:-}" ] && fork=(-fork="$FUZZ_FORK" -ignore_timeouts=0 -ignore_ooms=0)
   if "$build/fuzz_$t" "$build/corpus/$t" "$seed_dir" -dict=tools/fuzz/sigma.dict "$limit" \
       -timeout="${FUZZ_TIMEOUT:-1}" -rss_limit_mb=512 -max_len=$max_len -artifact_prefix="$findings/" \
-      -print_final_stats=1 >"$log" 2>&1; then
-    echo "$t: $(grep -a -m1 -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$') executions, no finding"
+      -print_final_stats=1 "${fork[@]}" >"$log" 2>&1; then
+    echo "$t: $(executions "$log") executions, no finding"
   else
     status=1
     echo "$t: FAILED (see $log; inputs in $findings)"
