@@ -3,6 +3,9 @@
 // https://www.elastic.co/guide/en/elasticsearch/reference/current/eql-syntax.html
 #include <fmt/format.h>
 
+#include <cmath>
+#include <cstdlib>
+
 #include "backends/assembled_backend.h"
 #include "backends/backend.h"
 #include "backends/common.h"
@@ -208,12 +211,15 @@ class EqlCorrelation : public CorrelationWriter {
             "least N events)");
         return std::nullopt;
       }
-      runs = std::stoi(spec_.condition[0].value) +
-             (spec_.condition[0].op == ir::CompareOp::kGt ? 1 : 0);
-      if (runs < 1 || runs > 100) {
+      // Counts are whole: at least 2.5 events is at least 3, more than 2.5 is at least 3.
+      const double bound = std::strtod(spec_.condition[0].value.c_str(), nullptr);
+      const double least =
+          spec_.condition[0].op == ir::CompareOp::kGt ? std::floor(bound) + 1 : std::ceil(bound);
+      if (least < 1 || least > 100) {
         ctx_.Unsupported("an event count outside 1..100 (the range of `with runs`)");
         return std::nullopt;
       }
+      runs = static_cast<int>(least);
     } else if (spec_.condition.size() != 1 || spec_.condition[0].op != ir::CompareOp::kGte ||
                spec_.condition[0].value != std::to_string(ctx_.sources.size())) {
       ctx_.Unsupported("a temporal_ordered condition other than all rules in order");

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+#include <cstdlib>
 #include <functional>
 #include <set>
 
@@ -173,7 +175,11 @@ std::optional<CorrelationSource> FoldChained(const ast::Correlation& outer, cons
   source.label = ref.text;
   source.location = ref.location;
   source.rule = *rule;
-  source.min_count = std::stoll(inner.condition[0].value) + (inner.condition[0].op == "gt" ? 1 : 0);
+  // Counts are whole: at least 2.5 events is at least 3, more than 2.5 is at least 3. The
+  // parser keeps the value within 15 digits, so it converts exactly.
+  const double bound = std::strtod(inner.condition[0].value.c_str(), nullptr);
+  source.min_count = static_cast<long long>(inner.condition[0].op == "gt" ? std::floor(bound) + 1
+                                                                          : std::ceil(bound));
   // The outer group-by entry names an inner group-by entry, which the inner correlation may
   // alias in turn.
   for (const auto& g : outer.group_by) {

@@ -46,6 +46,27 @@ std::optional<long long> ParseTimespan(std::string_view text) {
 
 namespace {
 
+// True for a plain decimal: an optional minus, 1 to 15 digits, and an optional fraction of 1 to
+// 15 digits. Backends write the number as it stands and some read it as an integer, so
+// exponents, hex, inf and nan (all strtod accepts) are refused, and 15 digits stay exact in a
+// double and within a 64-bit integer.
+bool IsDecimalNumber(std::string_view text) {
+  if (!text.empty() && text[0] == '-') text.remove_prefix(1);
+  auto digits = [&text]() {
+    size_t n = 0;
+    while (n < text.size() && std::isdigit(static_cast<unsigned char>(text[n]))) ++n;
+    text.remove_prefix(n);
+    return n;
+  };
+  size_t whole = digits();
+  if (whole == 0 || whole > 15) return false;
+  if (text.empty()) return true;
+  if (text[0] != '.') return false;
+  text.remove_prefix(1);
+  size_t fraction = digits();
+  return fraction >= 1 && fraction <= 15 && text.empty();
+}
+
 // Parses `FailureCount >= 5 and (SuccessCount >= 1 or not Flag == 0)`; with `rule_names`, the
 // extended temporal condition `failed_logon and not successful_logon` (bare rule references).
 class TestParser {
@@ -176,16 +197,14 @@ class TestParser {
       return std::nullopt;
     }
     t.value = Word();
-    char* end = nullptr;
-    std::strtod(t.value.c_str(), &end);
-    if (!t.value.empty() && end == t.value.c_str() + t.value.size()) return t;
+    if (IsDecimalNumber(t.value)) return t;
     // A measure on the right: FirstFailure < LastSuccess.
     if (!t.value.empty() &&
         (std::isalpha(static_cast<unsigned char>(t.value[0])) || t.value[0] == '_')) {
       t.value_is_measure = true;
       return t;
     }
-    Fail("expected a number or a measure name");
+    Fail("expected a number (up to 15 digits, no exponent) or a measure name");
     return std::nullopt;
   }
 
@@ -586,14 +605,14 @@ std::optional<ast::Correlation> ParseCorrelation(const yaml::Node& document,
       }
       static const std::vector<std::string_view> kOps = {"gt", "gte", "lt", "lte", "eq", "neq"};
       std::string value = Text(it->second);
-      char* end = nullptr;
-      std::strtod(value.c_str(), &end);
-      bool numeric = !value.empty() && end == value.c_str() + value.size();
+      bool numeric = IsDecimalNumber(value);
       if (std::find(kOps.begin(), kOps.end(), key) == kOps.end() || !numeric) {
-        diagnostics.Error("E0613", where(it->first),
-                          numeric ? fmt::format("unknown condition operator '{}'", key)
-                                  : fmt::format("condition '{}' needs a number", key),
-                          {"use gt, gte, lt, lte, eq or neq with a number"});
+        diagnostics.Error(
+            "E0613", where(it->first),
+            numeric ? fmt::format("unknown condition operator '{}'", key)
+                    : fmt::format("condition '{}' needs a decimal number of up to 15 digits", key),
+            {"use gt, gte, lt, lte, eq or neq with a decimal number of up to 15 "
+             "digits, like {gte: 10}"});
         continue;
       }
       c.condition.push_back({key, value});

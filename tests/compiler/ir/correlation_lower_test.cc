@@ -133,6 +133,77 @@ correlation:
   EXPECT_EQ(l.diagnostics[0].substr(0, 5), "W0501");
 }
 
+TEST(CorrelationLowerTest, AFractionalChainedCountRoundsToTheWholeEventsItNeeds) {
+  for (const auto& [condition, least] : std::vector<std::pair<std::string, long long>>{
+           {"{gte: 2.5}", 3}, {"{gt: 2.5}", 3}, {"{gte: 3}", 3}, {"{gt: 3}", 4}}) {
+    std::string inner = std::string(kInner);
+    inner.replace(inner.find("{gt: 4}"), 7, condition);
+    auto l = LowerLast(inner + R"(title: Failures then logon
+correlation:
+  type: temporal_ordered
+  rules: [five, logon]
+  group-by: [TargetUserName]
+  timespan: 10m
+)");
+    ASSERT_TRUE(l.correlation) << condition;
+    EXPECT_EQ(l.correlation->sources[0].min_count, least) << condition;
+  }
+}
+
+// A value past 15 digits overflowed std::stoi in the EQL backend (found by fuzz_compile); hex,
+// exponents, inf and nan are strtod numbers no target writes as they stand.
+TEST(CorrelationLowerTest, AConditionValueIsADecimalOfAtMostFifteenDigits) {
+  for (const std::string value : {"3333333333333333333333333333333333333320", "1e3", "0x10", "inf",
+                                  "nan", "5.", ".5", "--5", "1234567890123456"}) {
+    Session session;
+    session.stage = EmitStage::kIr;
+    FileResult file = CompileText("rules.yml", std::string(kRules) + R"(title: Guessing
+correlation:
+  type: event_count
+  rules: [failed]
+  group-by: [TargetUserName]
+  timespan: 10m
+  condition: {gte: ')" + value + "'}\n",
+                                  session);
+    EXPECT_TRUE(file.correlations.empty()) << value;
+    ASSERT_FALSE(file.diagnostics.all().empty()) << value;
+    EXPECT_EQ(file.diagnostics.all().back().code, "E0613") << value;
+  }
+  for (const std::string value : {"123456789012345", "-2", "2.5"}) {
+    Session session;
+    session.stage = EmitStage::kIr;
+    FileResult file = CompileText("rules.yml", std::string(kRules) + R"(title: Guessing
+correlation:
+  type: event_count
+  rules: [failed]
+  group-by: [TargetUserName]
+  timespan: 10m
+  condition: {gte: ')" + value + "'}\n",
+                                  session);
+    EXPECT_EQ(file.correlations.size(), 1u) << value;
+  }
+}
+
+TEST(CorrelationLowerTest, AMeasureComparisonTakesADecimalOrAMeasureName) {
+  for (const std::string value : {"99999999999999999999", "1e3", "0x10", "-inf"}) {
+    Session session;
+    session.stage = EmitStage::kIr;
+    FileResult file = CompileText("rules.yml", std::string(kRules) + R"(title: Many
+correlation:
+  type: aggregate
+  rules: [failed]
+  group-by: [TargetUserName]
+  timespan: 10m
+  measures:
+    Failures: {count: all}
+  condition: Failures >= )" + value + "\n",
+                                  session);
+    EXPECT_TRUE(file.correlations.empty()) << value;
+    ASSERT_FALSE(file.diagnostics.all().empty()) << value;
+    EXPECT_EQ(file.diagnostics.all().back().code, "E0613") << value;
+  }
+}
+
 TEST(CorrelationLowerTest, TheEvaluatorKeepsChainsAsChains) {
   auto l = LowerLast(std::string(kInner) + R"(title: Failures then logon
 correlation:
