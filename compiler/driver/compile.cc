@@ -191,6 +191,8 @@ void CompileRule(const ast::Rule& written, int document, const Session& session,
   auto lowered = ir::Lower(rule, lower_options, rule_diagnostics);
   if (session.strict) rule_diagnostics.PromoteWarnings();
   bool lowered_ok = lowered.has_value() && !rule_diagnostics.HasErrors();
+  // Once per rule, not per target: mapping keeps the tree simplified unless it says otherwise.
+  if (lowered_ok) lowered->condition = passes::Simplify(std::move(lowered->condition));
   std::string rule_error = FirstError(rule_diagnostics);
   std::vector<Diagnostic> rule_own;
   if (session.diagnostics_per_outcome) rule_own = rule_diagnostics.all();
@@ -204,8 +206,13 @@ void CompileRule(const ast::Rule& written, int document, const Session& session,
     Diagnostics target_diagnostics;
     ir::Rule mapped = *lowered;
     const TargetMapping& mapping = session.mappings.find(target)->second;
-    bool ok = ApplyMapping(mapped, mapping, session.mapping_options, target_diagnostics);
-    mapped.condition = passes::Simplify(std::move(mapped.condition));
+    Reshaped reshaped = Reshaped::kNone;
+    bool ok = ApplyMapping(mapped, mapping, session.mapping_options, target_diagnostics, reshaped);
+    if (reshaped == Reshaped::kWhole) {
+      mapped.condition = passes::Simplify(std::move(mapped.condition));
+    } else if (reshaped == Reshaped::kTop) {
+      mapped.condition = passes::SimplifyTop(std::move(mapped.condition));
+    }
     std::optional<std::string> text;
     std::multiset<std::string> lists;
     if (ok && session.stage == EmitStage::kIr) {

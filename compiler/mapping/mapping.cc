@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "compiler/load/loader.h"
 #include "compiler/load/yaml_tree.h"
@@ -310,13 +311,14 @@ std::string TargetMapping::FallbackSource(const ir::LogSource& ls) const {
 namespace {
 
 // Turns keyword searches into searches of the named fields (any of them), for targets without
-// full-text search.
-void AimKeywords(ir::Expr& e, const std::vector<std::string>& fields) {
+// full-text search; returns whether `e` held a keyword.
+bool AimKeywords(ir::Expr& e, const std::vector<std::string>& fields) {
   if (e.kind != ir::Expr::Kind::kPredicate) {
-    for (auto& child : e.children) AimKeywords(child, fields);
-    return;
+    bool aimed = false;
+    for (auto& child : e.children) aimed = AimKeywords(child, fields) || aimed;
+    return aimed;
   }
-  if (!e.predicate.IsKeyword()) return;
+  if (!e.predicate.IsKeyword()) return false;
   std::vector<ir::Expr> alternatives;
   for (const auto& field : fields) {
     ir::Predicate p = e.predicate;
@@ -324,6 +326,7 @@ void AimKeywords(ir::Expr& e, const std::vector<std::string>& fields) {
     alternatives.push_back(ir::Expr::Pred(std::move(p)));
   }
   e = alternatives.size() == 1 ? std::move(alternatives[0]) : ir::Expr::Or(std::move(alternatives));
+  return true;
 }
 
 class FieldRenamer {
@@ -336,6 +339,9 @@ class FieldRenamer {
         source_(rule.source),
         options_(options),
         diagnostics_(diagnostics) {}
+
+  // True once two distinct fields were given one target name.
+  bool merged_fields() const { return merged_fields_; }
 
   void Rename(ir::Expr& e) {
     if (e.kind != ir::Expr::Kind::kPredicate) {
@@ -353,6 +359,10 @@ class FieldRenamer {
   std::string Map(const std::string& field, const SourceLocation& where) {
     bool mapped = false;
     std::string out = mapping_.MapField(entry_, field, &mapped);
+    if (!merged_fields_) {
+      auto [named, added] = source_field_of_.try_emplace(out, field);
+      merged_fields_ = !added && named->second != field;
+    }
     const ColumnPresence presence = mapping_.HasColumn(source_, out);
     if (presence == ColumnPresence::kAbsent) {
       ReportMissingColumn(field, out, where);
@@ -399,6 +409,8 @@ class FieldRenamer {
   const MappingOptions& options_;
   Diagnostics& diagnostics_;
   std::set<std::string> reported_;
+  std::unordered_map<std::string, std::string> source_field_of_;  // target name → first field
+  bool merged_fields_ = false;
 };
 
 // E0403: the profile's platform has no such table, so no query there could run.
@@ -425,6 +437,13 @@ void ReportAbsentTable(const ir::Rule& rule, bool mapped, const TargetMapping& m
 
 bool ApplyMapping(ir::Rule& rule, const TargetMapping& mapping, const MappingOptions& options,
                   Diagnostics& diagnostics) {
+  Reshaped reshaped = Reshaped::kNone;
+  return ApplyMapping(rule, mapping, options, diagnostics, reshaped);
+}
+
+bool ApplyMapping(ir::Rule& rule, const TargetMapping& mapping, const MappingOptions& options,
+                  Diagnostics& diagnostics, Reshaped& reshaped) {
+  reshaped = Reshaped::kNone;
   int errors_before = diagnostics.error_count();
   const LogSourceMapping* entry = mapping.Find(rule.logsource);
   if (entry != nullptr) {
@@ -449,10 +468,15 @@ bool ApplyMapping(ir::Rule& rule, const TargetMapping& mapping, const MappingOpt
                                     mapping.target(), rule.source, entry->approximation),
                         {"map the log source to a narrower source in a --mapping file"});
   }
-  FieldRenamer(mapping, entry, rule, options, diagnostics).Rename(rule.condition);
+  FieldRenamer renamer(mapping, entry, rule, options, diagnostics);
+  renamer.Rename(rule.condition);
+  if (renamer.merged_fields()) reshaped = Reshaped::kWhole;
   const auto& keyword_fields = mapping.KeywordFields(entry);
-  if (!keyword_fields.empty()) AimKeywords(rule.condition, keyword_fields);
+  if (!keyword_fields.empty() && AimKeywords(rule.condition, keyword_fields)) {
+    reshaped = Reshaped::kWhole;
+  }
   if (entry != nullptr && !entry->filter.empty()) {
+    if (reshaped == Reshaped::kNone) reshaped = Reshaped::kTop;
     std::vector<ir::Expr> parts;
     for (const auto& [field, value] : entry->filter) {
       ir::Predicate p;

@@ -117,6 +117,19 @@ struct MappingOptions {
 bool ApplyMapping(ir::Rule& rule, const TargetMapping& mapping, const MappingOptions& options,
                   Diagnostics& diagnostics);
 
+// What ApplyMapping did to a condition beyond renaming distinct fields to distinct names, so
+// what a condition simplified before mapping needs again after it (passes::Simplify keeps a
+// simplified tree simplified under such a renaming, which only its field comparisons see).
+enum class Reshaped {
+  kNone,   // fields renamed one to one: still simplified
+  kTop,    // the entry's filter was ANDed on top of it: the top junction
+  kWhole,  // two fields became one name, or keywords became field tests: all of it
+};
+
+// ApplyMapping, also saying in `reshaped` what it changed beyond renaming.
+bool ApplyMapping(ir::Rule& rule, const TargetMapping& mapping, const MappingOptions& options,
+                  Diagnostics& diagnostics, Reshaped& reshaped);
+
 // Rewrites `correlation` into the target's names: each source rule as ApplyMapping does (its
 // diagnostics reported), its group-by and value fields, and the measures' fields and count-if
 // selections (whose log source was already reported with the rule). Returns false on error.

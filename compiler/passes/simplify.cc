@@ -111,14 +111,16 @@ void MergePredicates(Expr& e) {
   e.children = std::move(out);
 }
 
-Expr SimplifyJunction(Expr e) {
+// With `simplified_operands`, the operands are taken as they are (Simplify would give them
+// back unchanged).
+Expr SimplifyJunction(Expr e, bool simplified_operands = false) {
   const bool is_and = e.kind == Expr::Kind::kAnd;
   const Expr::Kind absorbing = is_and ? Expr::Kind::kFalse : Expr::Kind::kTrue;
   const Expr::Kind neutral = is_and ? Expr::Kind::kTrue : Expr::Kind::kFalse;
   std::vector<Expr> flat;
   flat.reserve(e.children.size());
   for (auto& child : e.children) {
-    Expr s = Simplify(std::move(child));
+    Expr s = simplified_operands ? std::move(child) : Simplify(std::move(child));
     if (s.kind == absorbing) return Expr::Bool(!is_and);
     if (s.kind == neutral) continue;
     if (s.kind == e.kind) {
@@ -176,6 +178,13 @@ Expr Simplify(Expr e) {
     default:
       return e;
   }
+}
+
+Expr SimplifyTop(Expr e) {
+  if (e.kind == Expr::Kind::kAnd || e.kind == Expr::Kind::kOr) {
+    return SimplifyJunction(std::move(e), true);
+  }
+  return Simplify(std::move(e));
 }
 
 void Simplify(ir::Correlation& correlation) {

@@ -10,6 +10,10 @@ namespace refract::passes {
 // `not`, and merges same-shaped predicates into one multi-valued predicate (any-of under
 // `or`, all-of under `and`) so backends can use list operators like `in`.
 ir::Expr Simplify(ir::Expr expr);
+// Simplify for an expression whose operands are simplified already (a filter ANDed onto a
+// simplified condition): only its top junction is flattened, deduplicated and merged, with the
+// result Simplify would give.
+ir::Expr SimplifyTop(ir::Expr expr);
 // Simplifies the condition of every source rule and count-if selection of `correlation`.
 void Simplify(ir::Correlation& correlation);
 

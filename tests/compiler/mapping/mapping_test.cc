@@ -92,6 +92,48 @@ TEST(Mapping, ApplyRenamesSetsSourceAndAddsFilter) {
             "and\n  eq/cased Channel \"Security\"\n  eq Account \"bob\"\n");
 }
 
+ir::Expr EqualsBob(const std::string& field) {
+  ir::Predicate p;
+  p.field = field;
+  p.op = ir::Op::kEq;
+  ir::Pattern pattern;
+  pattern.AddLiteral("bob");
+  p.values = {ir::Value::String(pattern)};
+  return ir::Expr::Pred(p);
+}
+
+// What the driver re-simplifies after mapping a condition it simplified before.
+TEST(Mapping, ApplySaysWhatItReshaped) {
+  TargetMapping m = Load(R"(target: t
+logsources:
+  - logsource: {category: process_creation}
+    source: Proc
+    fields: {Image: Path, OriginalFileName: Path}
+  - logsource: {product: windows, service: security}
+    source: Sec
+    filter: {Channel: Security}
+)");
+  auto reshaped_by = [&m](ir::LogSource logsource, std::vector<std::string> fields) {
+    ir::Rule rule;
+    rule.logsource = std::move(logsource);
+    std::vector<ir::Expr> tests;
+    for (const auto& f : fields) tests.push_back(EqualsBob(f));
+    rule.condition = ir::Expr::Or(std::move(tests));
+    Diagnostics d;
+    Reshaped reshaped = Reshaped::kNone;
+    EXPECT_TRUE(ApplyMapping(rule, m, {}, d, reshaped));
+    return reshaped;
+  };
+  const ir::LogSource proc{"windows", "process_creation", "", ""};
+  const ir::LogSource security{"windows", "", "security", ""};
+  EXPECT_EQ(reshaped_by(proc, {"Image", "User"}), Reshaped::kNone);
+  EXPECT_EQ(reshaped_by(proc, {"Image", "Image"}), Reshaped::kNone);
+  EXPECT_EQ(reshaped_by(proc, {"Image", "OriginalFileName"}), Reshaped::kWhole);
+  EXPECT_EQ(reshaped_by(proc, {"Path", "Image"}), Reshaped::kWhole);
+  EXPECT_EQ(reshaped_by(security, {"User"}), Reshaped::kTop);
+  EXPECT_EQ(reshaped_by(security, {"User", "User"}), Reshaped::kTop);
+}
+
 TEST(Mapping, StrictFieldsRejectsUnmapped) {
   TargetMapping m = Load();
   ir::Rule rule;

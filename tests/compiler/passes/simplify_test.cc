@@ -32,6 +32,19 @@ TEST(Simplify, MergesSameFieldUnderAndIntoAllOf) {
   EXPECT_EQ(ir::Print(Simplify(e)), "eq all a \"1\" \"2\"\n");
 }
 
+// The driver simplifies a rule once and, where a mapping ANDs a filter on top, only the top.
+TEST(Simplify, TopGivesWhatSimplifyGivesOverSimplifiedOperands) {
+  Expr condition =
+      Simplify(Expr::And({Eq("a", "1"), Expr::Or({Eq("b", "2"), Eq("b", "3")}), Eq("c", "4")}));
+  Expr filtered = Expr::And({Eq("a", "0"), Eq("c", "4"), condition});
+  EXPECT_EQ(ir::Print(SimplifyTop(filtered)), ir::Print(Simplify(filtered)));
+  EXPECT_EQ(ir::Print(SimplifyTop(filtered)),
+            "and\n  eq all a \"0\" \"1\"\n  eq c \"4\"\n  eq any b \"2\" \"3\"\n");
+  // A constant condition folds the filter away, as Simplify does.
+  EXPECT_EQ(ir::Print(SimplifyTop(Expr::And({Eq("a", "0"), Expr::Bool(false)}))),
+            ir::Print(Simplify(Expr::And({Eq("a", "0"), Expr::Bool(false)}))));
+}
+
 TEST(Simplify, DoesNotMergeAnyOfIntoAllOf) {
   Expr any = Simplify(Expr::Or({Eq("a", "1"), Eq("a", "2")}));
   Expr e = Expr::And({any, Eq("a", "3")});
