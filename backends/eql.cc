@@ -3,9 +3,6 @@
 // https://www.elastic.co/guide/en/elasticsearch/reference/current/eql-syntax.html
 #include <fmt/format.h>
 
-#include <cmath>
-#include <cstdlib>
-
 #include "backends/assembled_backend.h"
 #include "backends/backend.h"
 #include "backends/common.h"
@@ -211,10 +208,7 @@ class EqlCorrelation : public CorrelationWriter {
             "least N events)");
         return std::nullopt;
       }
-      // Counts are whole: at least 2.5 events is at least 3, more than 2.5 is at least 3.
-      const double bound = std::strtod(spec_.condition[0].value.c_str(), nullptr);
-      const double least =
-          spec_.condition[0].op == ir::CompareOp::kGt ? std::floor(bound) + 1 : std::ceil(bound);
+      const long long least = ir::FewestEvents(spec_.condition[0].op, spec_.condition[0].value);
       if (least < 1 || least > 100) {
         ctx_.Unsupported("an event count outside 1..100 (the range of `with runs`)");
         return std::nullopt;

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cmath>
+#include <cstdlib>
 
 namespace refract::ir {
 namespace {
@@ -89,6 +91,11 @@ std::optional<CompareOp> CompareOpNamed(std::string_view name) {
 }
 
 std::string_view CompareOpSymbol(CompareOp op) { return kCompareSymbols[static_cast<size_t>(op)]; }
+
+long long FewestEvents(CompareOp op, const std::string& bound) {
+  const double value = std::strtod(bound.c_str(), nullptr);
+  return static_cast<long long>(op == CompareOp::kGt ? std::floor(value) + 1 : std::ceil(value));
+}
 
 bool Compares(CompareOp op, double value, double limit) {
   switch (op) {

@@ -44,6 +44,9 @@ std::optional<CompareOp> CompareOpNamed(std::string_view name);
 std::string_view CompareOpSymbol(CompareOp op);
 // True when `value compared with limit` holds.
 bool Compares(CompareOp op, double value, double limit);
+// The fewest events whose count is `op` (kGt or kGte) `bound`, a decimal the parser keeps within
+// 15 digits: counts are whole, so gte 2.5 and gt 2.5 both need 3.
+long long FewestEvents(CompareOp op, const std::string& bound);
 
 // One bound of a Sigma correlation condition: `gte: 5`.
 struct Bound {

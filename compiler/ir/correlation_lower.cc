@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <cmath>
-#include <cstdlib>
 #include <functional>
 #include <set>
 
@@ -175,11 +173,8 @@ std::optional<CorrelationSource> FoldChained(const ast::Correlation& outer, cons
   source.label = ref.text;
   source.location = ref.location;
   source.rule = *rule;
-  // Counts are whole: at least 2.5 events is at least 3, more than 2.5 is at least 3. The
-  // parser keeps the value within 15 digits, so it converts exactly.
-  const double bound = std::strtod(inner.condition[0].value.c_str(), nullptr);
-  source.min_count = static_cast<long long>(inner.condition[0].op == "gt" ? std::floor(bound) + 1
-                                                                          : std::ceil(bound));
+  source.min_count = FewestEvents(inner.condition[0].op == "gt" ? CompareOp::kGt : CompareOp::kGte,
+                                  inner.condition[0].value);
   // The outer group-by entry names an inner group-by entry, which the inner correlation may
   // alias in turn.
   for (const auto& g : outer.group_by) {

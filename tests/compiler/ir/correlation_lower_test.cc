@@ -117,14 +117,17 @@ correlation:
 ---
 )";
 
-TEST(CorrelationLowerTest, TranslatorsFoldAChainedEventCountAsAThreshold) {
-  auto l = LowerLast(std::string(kInner) + R"(title: Failures then logon
+// A temporal_ordered correlation over kInner's `five` and the rule `logon`.
+constexpr const char* kFailuresThenLogon = R"(title: Failures then logon
 correlation:
   type: temporal_ordered
   rules: [five, logon]
   group-by: [TargetUserName]
   timespan: 10m
-)");
+)";
+
+TEST(CorrelationLowerTest, TranslatorsFoldAChainedEventCountAsAThreshold) {
+  auto l = LowerLast(std::string(kInner) + kFailuresThenLogon);
   ASSERT_TRUE(l.correlation);
   EXPECT_EQ(l.folded, 1u);
   EXPECT_EQ(l.correlation->sources[0].min_count, 5);  // gt 4
@@ -138,16 +141,34 @@ TEST(CorrelationLowerTest, AFractionalChainedCountRoundsToTheWholeEventsItNeeds)
            {"{gte: 2.5}", 3}, {"{gt: 2.5}", 3}, {"{gte: 3}", 3}, {"{gt: 3}", 4}}) {
     std::string inner = std::string(kInner);
     inner.replace(inner.find("{gt: 4}"), 7, condition);
-    auto l = LowerLast(inner + R"(title: Failures then logon
-correlation:
-  type: temporal_ordered
-  rules: [five, logon]
-  group-by: [TargetUserName]
-  timespan: 10m
-)");
+    auto l = LowerLast(inner + kFailuresThenLogon);
     ASSERT_TRUE(l.correlation) << condition;
     EXPECT_EQ(l.correlation->sources[0].min_count, least) << condition;
   }
+}
+
+// The file kRules + `correlation`, parsed to its IR.
+FileResult ParseAfterRules(const std::string& correlation) {
+  Session session;
+  session.stage = EmitStage::kIr;
+  return CompileText("rules.yml", std::string(kRules) + correlation, session);
+}
+
+// True when `file` kept no correlation and its last diagnostic is E0613.
+bool RefusedAsE0613(const FileResult& file) {
+  return file.correlations.empty() && !file.diagnostics.all().empty() &&
+         file.diagnostics.all().back().code == "E0613";
+}
+
+std::string EventCountAtLeast(const std::string& value) {
+  return R"(title: Guessing
+correlation:
+  type: event_count
+  rules: [failed]
+  group-by: [TargetUserName]
+  timespan: 10m
+  condition: {gte: ')" +
+         value + "'}\n";
 }
 
 // A value past 15 digits overflowed std::stoi in the EQL backend (found by fuzz_compile); hex,
@@ -155,40 +176,16 @@ correlation:
 TEST(CorrelationLowerTest, AConditionValueIsADecimalOfAtMostFifteenDigits) {
   for (const std::string value : {"3333333333333333333333333333333333333320", "1e3", "0x10", "inf",
                                   "nan", "5.", ".5", "--5", "1234567890123456"}) {
-    Session session;
-    session.stage = EmitStage::kIr;
-    FileResult file = CompileText("rules.yml", std::string(kRules) + R"(title: Guessing
-correlation:
-  type: event_count
-  rules: [failed]
-  group-by: [TargetUserName]
-  timespan: 10m
-  condition: {gte: ')" + value + "'}\n",
-                                  session);
-    EXPECT_TRUE(file.correlations.empty()) << value;
-    ASSERT_FALSE(file.diagnostics.all().empty()) << value;
-    EXPECT_EQ(file.diagnostics.all().back().code, "E0613") << value;
+    EXPECT_TRUE(RefusedAsE0613(ParseAfterRules(EventCountAtLeast(value)))) << value;
   }
   for (const std::string value : {"123456789012345", "-2", "2.5"}) {
-    Session session;
-    session.stage = EmitStage::kIr;
-    FileResult file = CompileText("rules.yml", std::string(kRules) + R"(title: Guessing
-correlation:
-  type: event_count
-  rules: [failed]
-  group-by: [TargetUserName]
-  timespan: 10m
-  condition: {gte: ')" + value + "'}\n",
-                                  session);
-    EXPECT_EQ(file.correlations.size(), 1u) << value;
+    EXPECT_EQ(ParseAfterRules(EventCountAtLeast(value)).correlations.size(), 1u) << value;
   }
 }
 
 TEST(CorrelationLowerTest, AMeasureComparisonTakesADecimalOrAMeasureName) {
   for (const std::string value : {"99999999999999999999", "1e3", "0x10", "-inf"}) {
-    Session session;
-    session.stage = EmitStage::kIr;
-    FileResult file = CompileText("rules.yml", std::string(kRules) + R"(title: Many
+    EXPECT_TRUE(RefusedAsE0613(ParseAfterRules(R"(title: Many
 correlation:
   type: aggregate
   rules: [failed]
@@ -196,23 +193,13 @@ correlation:
   timespan: 10m
   measures:
     Failures: {count: all}
-  condition: Failures >= )" + value + "\n",
-                                  session);
-    EXPECT_TRUE(file.correlations.empty()) << value;
-    ASSERT_FALSE(file.diagnostics.all().empty()) << value;
-    EXPECT_EQ(file.diagnostics.all().back().code, "E0613") << value;
+  condition: Failures >= )" + value + "\n")))
+        << value;
   }
 }
 
 TEST(CorrelationLowerTest, TheEvaluatorKeepsChainsAsChains) {
-  auto l = LowerLast(std::string(kInner) + R"(title: Failures then logon
-correlation:
-  type: temporal_ordered
-  rules: [five, logon]
-  group-by: [TargetUserName]
-  timespan: 10m
-)",
-                     Chains::kKeep);
+  auto l = LowerLast(std::string(kInner) + kFailuresThenLogon, Chains::kKeep);
   ASSERT_TRUE(l.correlation);
   EXPECT_EQ(l.folded, 0u);
   EXPECT_EQ(l.correlation->sources[0].chained, "five");
