@@ -71,6 +71,19 @@ void Diagnostics::PromoteWarnings() {
   }
 }
 
+void Diagnostics::DropSeen(std::set<std::string>& seen) {
+  std::erase_if(diagnostics_, [&](const Diagnostic& d) {
+    std::string key =
+        fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", static_cast<int>(d.severity), d.code,
+                    d.location.file, d.location.line, d.location.column, d.message);
+    for (const auto& note : d.notes) key += "\x1f" + note;
+    return !seen.insert(std::move(key)).second;
+  });
+  error_count_ = static_cast<int>(
+      std::count_if(diagnostics_.begin(), diagnostics_.end(),
+                    [](const Diagnostic& d) { return d.severity == Severity::kError; }));
+}
+
 namespace {
 
 std::string_view SeverityName(Severity severity) {

@@ -1,6 +1,7 @@
 // Diagnostics: the one type every stage reports problems with, and how they are printed.
 #pragma once
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +64,10 @@ class Diagnostics {
   void Append(Diagnostics&& other);
   // Turns every warning into an error (for --strict).
   void PromoteWarnings();
+  // Drops each diagnostic that repeats one recorded in `seen` (same severity, code, place,
+  // message and notes) and records the others there: a rule that several correlations read
+  // has its mapping's warnings reported once, not once for the rule and again for each of them.
+  void DropSeen(std::set<std::string>& seen);
 
  private:
   std::vector<Diagnostic> diagnostics_;

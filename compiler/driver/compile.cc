@@ -512,6 +512,8 @@ void CompileCorrelations(std::vector<FileResult>& results, const Session& sessio
     }
   }
   ComposeUnions(results, unions, union_files, signals, session);
+  std::set<std::string> reported;
+  for (auto& r : results) r.diagnostics.DropSeen(reported);
   // Rules a correlation reads are not queries of their own unless one says `generate: true`.
   for (const ir::Rule* rule : shown) hidden.erase(rule);
   for (const ast::Correlation* c : shown_correlations) hidden_correlations.erase(c);

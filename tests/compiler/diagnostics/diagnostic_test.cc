@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+#include <vector>
+
 namespace refract {
 namespace {
 
@@ -69,6 +73,27 @@ TEST(Diagnostics, CountsErrorsAndPromotesWarnings) {
   d.PromoteWarnings();
   EXPECT_TRUE(d.HasErrors());
   EXPECT_EQ(d.all()[0].severity, Severity::kError);
+}
+
+TEST(Diagnostics, DropSeenKeepsTheFirstOfIdenticalDiagnosticsAcrossCollections) {
+  std::set<std::string> seen;
+  Diagnostics rule;
+  rule.Error("E0403", {"a.yml", 3, 1, 1}, "no table");
+  rule.Warning("W0403", {"a.yml", 3, 1, 1}, "approximates", {"narrow it"});
+  rule.DropSeen(seen);
+  EXPECT_EQ(rule.all().size(), 2u);
+  Diagnostics correlation;
+  correlation.Error("E0403", {"a.yml", 3, 1, 1}, "no table");                       // repeated
+  correlation.Warning("W0403", {"a.yml", 3, 1, 1}, "approximates", {"narrow it"});  // repeated
+  correlation.Warning("W0403", {"a.yml", 3, 1, 1}, "approximates", {"other note"});
+  correlation.Warning("W0403", {"a.yml", 4, 1, 1}, "approximates", {"narrow it"});
+  correlation.Error("E0500", {"b.yml", 1, 1, 1}, "cannot express");
+  correlation.DropSeen(seen);
+  ASSERT_EQ(correlation.all().size(), 3u);
+  EXPECT_EQ(correlation.all()[0].notes, std::vector<std::string>{"other note"});
+  EXPECT_EQ(correlation.all()[1].location.line, 4);
+  EXPECT_EQ(correlation.all()[2].code, "E0500");
+  EXPECT_EQ(correlation.error_count(), 1);
 }
 
 TEST(Diagnostics, ClosestMatchSuggestsOnlyNearWords) {

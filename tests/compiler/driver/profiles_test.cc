@@ -151,6 +151,36 @@ TEST(Profiles, AnApproximatingEntryWarnsWithEveryRule) {
   EXPECT_NE(rule_d.all()[0].message.find("also holds non-interactive sign-ins"), std::string::npos);
 }
 
+// Each correlation maps the rules it reads again, and so met the rule's warning again: a run
+// reports it once, where the rule is.
+TEST(Profiles, ARuleReadByTwoCorrelationsHasItsApproximationReportedOnce) {
+  Session s = Loaded({"kql"}, {"defender-xdr"});
+  std::vector<FileResult> results;
+  results.push_back(CompileText("pair.yml", R"(title: Failed sign-in
+name: failed
+logsource: {product: azure, service: signinlogs}
+detection:
+  selection: {ResultType: '50126'}
+  condition: selection
+---
+title: Many failures of one user
+correlation: {type: event_count, rules: [failed], group-by: [UserPrincipalName], timespan: 10m,
+              condition: {gte: 5}}
+---
+title: Many failures from one address
+correlation: {type: event_count, rules: [failed], group-by: [IPAddress], timespan: 10m,
+              condition: {gte: 20}}
+)",
+                                s));
+  CompileCorrelations(results, s);
+  int approximations = 0;
+  for (const auto& d : results[0].diagnostics.all()) approximations += d.code == "W0403";
+  EXPECT_EQ(approximations, 1);
+  int queries = 0;
+  for (const auto& o : results[0].outputs) queries += o.target == "kql";
+  EXPECT_EQ(queries, 2);  // the two correlations; the rule they read is no query of its own
+}
+
 TEST(Profiles, AsimReadsTheUnifyingParsersWithTheirColumns) {
   Session s = Loaded({"kql"}, {"asim"});
   const TargetMapping& m = s.mappings.at("kql");
