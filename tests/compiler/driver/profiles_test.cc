@@ -181,6 +181,20 @@ correlation: {type: event_count, rules: [failed], group-by: [IPAddress], timespa
   EXPECT_EQ(queries, 2);  // the two correlations; the rule they read is no query of its own
 }
 
+// Falcon writes IPv6 connections as NetworkConnectIP6 events with fields of their own, so the
+// network_connection entry, which reads NetworkConnectIP4, says it misses them.
+TEST(Profiles, LogScaleNetworkConnectionsWarnThatIpv6ConnectionsAreNotRead) {
+  Session s = Loaded({"cql"}, {});
+  ir::Rule rule = RuleOn("windows", "network_connection", "");
+  rule.condition.predicate.field = "DestinationIp";
+  Diagnostics d;
+  EXPECT_TRUE(ApplyMapping(rule, s.mappings.at("cql"), {}, d));
+  EXPECT_EQ(rule.condition.predicate.field, "RemoteAddressIP4");
+  ASSERT_EQ(d.all().size(), 1u);
+  EXPECT_EQ(d.all()[0].code, "W0403");
+  EXPECT_NE(d.all()[0].message.find("NetworkConnectIP6"), std::string::npos);
+}
+
 TEST(Profiles, AsimReadsTheUnifyingParsersWithTheirColumns) {
   Session s = Loaded({"kql"}, {"asim"});
   const TargetMapping& m = s.mappings.at("kql");
