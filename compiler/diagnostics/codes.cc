@@ -138,7 +138,8 @@ const DiagnosticCode* FindDiagnosticCode(std::string_view code) {
 }
 
 bool IsTargetLimit(std::string_view code) {
-  return code == "E0404" || code == "E0500" || code == "E0602" || code == "E0618";
+  return code == "E0403" || code == "E0404" || code == "E0500" || code == "E0602" ||
+         code == "E0618";
 }
 
 }  // namespace refract

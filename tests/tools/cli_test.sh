@@ -429,6 +429,11 @@ check "profile in check" 1 "$refract" check "$tmp/good.yml" --target kql --mappi
 expect_grep "profile in check E0403" "$tmp/stdout" "error\[E0403\]"
 check "profile in bundle" 0 "$refract" bundle "$tmp/proc.yml" --target kql --mapping defender-xdr -o "$tmp/xdr_bundle"
 expect_grep "profile in bundle query" "$tmp/xdr_bundle/kql/azuredeploy.json" "DeviceProcessEvents"
+# A rule whose table the profile lacks is that target's limit: left out, the rest written.
+mkdir -p "$tmp/xdr_rules" && cp "$tmp/proc.yml" "$tmp/good.yml" "$tmp/xdr_rules/"
+check "profile lacks a table in bundle" 0 "$refract" bundle "$tmp/xdr_rules" --target kql --mapping defender-xdr -o "$tmp/xdr_bundle2"
+expect_grep "profile lacks a table in bundle: the other rule" "$tmp/xdr_bundle2/kql/azuredeploy.json" "DeviceProcessEvents"
+expect_grep "profile lacks a table in bundle: left out" "$tmp/xdr_bundle2/coverage.md" "^| Good | ✗ |$"
 check "list formats" 0 "$refract" list formats
 expect_grep "list formats spl" "$tmp/stdout" "^spl .*savedsearches.conf"
 # --format json: one object a line per rule and target, a failed target with its error.
