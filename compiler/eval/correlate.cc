@@ -24,21 +24,13 @@ constexpr size_t kSmallGroup = 64;
 
 // True when `event` has a value (not null) for `field`.
 bool HasValue(const Event& event, const std::string& field) {
-  std::vector<const FieldValue*> values;
-  event.Find(field, values);
-  for (const FieldValue* v : values) {
-    if (v->kind != FieldValue::Kind::kNull) return true;
-  }
-  return false;
+  return event.FirstNonNull(field) != nullptr;
 }
 
-std::string FirstText(const Event& event, const std::string& field) {
-  std::vector<const FieldValue*> values;
-  event.Find(field, values);
-  for (const FieldValue* v : values) {
-    if (v->kind != FieldValue::Kind::kNull) return v->text;
-  }
-  return "";
+// The text of the first value of `field` that is not null; empty when there is none.
+std::string_view FirstText(const Event& event, const std::string& field) {
+  const FieldValue* value = event.FirstNonNull(field);
+  return value == nullptr ? std::string_view() : std::string_view(value->text);
 }
 
 // The nearest-rank percentile: the smallest value with at least p% of the values at or below it
@@ -65,6 +57,21 @@ const std::string& Correlator::Name(size_t rule, const std::string& field) const
   return it->second;
 }
 
+const Correlator::SourceNames& Correlator::NamesOf(size_t rule) const {
+  if (rule >= source_names_.size()) source_names_.resize(rule + 1);
+  auto& names = source_names_[rule];
+  if (names) return *names;
+  names = std::make_unique<SourceNames>();
+  const auto& source = correlation_.sources[rule];
+  for (const auto& field : source.group_fields) names->group.push_back(Name(rule, field));
+  if (!correlation_.field.empty()) names->value = Name(rule, source.value_field);
+  for (const auto& m : correlation_.measures) {
+    names->measure.push_back(m.field.empty() ? "" : Name(rule, m.field));
+    names->measure2.push_back(m.field2.empty() ? "" : Name(rule, m.field2));
+  }
+  return *names;
+}
+
 void Correlator::SetMeasureFilters(std::vector<std::unique_ptr<Matcher>> filters) {
   filters_ = std::move(filters);
 }
@@ -74,18 +81,19 @@ bool Correlator::Supports(const ir::Correlation& c) {
          !(c.kind == ir::CorrelationKind::kTemporalOrdered && c.rule_condition);
 }
 
-std::string Correlator::GroupKey(size_t rule, const Event& event,
-                                 std::vector<std::pair<std::string, std::string>>* keys) const {
-  std::string key;
-  const auto& fields = correlation_.sources[rule].group_fields;
+void Correlator::GroupKey(size_t rule, const Event& event, std::string& key,
+                          std::vector<std::pair<std::string, std::string>>* keys) const {
+  key.clear();
+  const auto& fields = NamesOf(rule).group;
   for (size_t g = 0; g < correlation_.group_by.size(); ++g) {
     const std::string& name = correlation_.group_by[g];
-    std::string value = FirstText(event, Name(rule, fields[g]));
+    std::string_view value = FirstText(event, fields[g]);
     if (!key.empty()) key += ", ";
-    key += name + "=" + value;
-    if (keys != nullptr) keys->push_back({name, value});
+    key += name;
+    key += '=';
+    key += value;
+    if (keys != nullptr) keys->push_back({name, std::string(value)});
   }
-  return key;
 }
 
 const Correlator::Interned* Correlator::Intern(std::string_view text) {
@@ -102,8 +110,9 @@ const Correlator::Interned* Correlator::Intern(std::string_view text) {
 void Correlator::Add(size_t rule, const Event& event, const EventRef& where) {
   // An event without a group-by value has no group key: it is correlated with nothing, as the
   // translated queries filter it out (docs/correlations.md, "Missing group-by values").
-  for (const auto& field : correlation_.sources[rule].group_fields) {
-    if (!HasValue(event, Name(rule, field))) return;
+  const SourceNames& names = NamesOf(rule);
+  for (const auto& field : names.group) {
+    if (!HasValue(event, field)) return;
   }
   Hit hit{where, nullptr, rule, nullptr, 0, false, {}};
   if (correlation_.kind == ir::CorrelationKind::kConsecutive) {
@@ -117,10 +126,7 @@ void Correlator::Add(size_t rule, const Event& event, const EventRef& where) {
     Hit::Input input;
     if (i < filters_.size() && filters_[i]) input.counted = filters_[i]->Matches(event);
     if (!m.field.empty()) {
-      std::vector<const FieldValue*> values;
-      event.Find(Name(rule, m.field), values);
-      for (const FieldValue* v : values) {
-        if (v->kind == FieldValue::Kind::kNull) continue;
+      if (const FieldValue* v = event.FirstNonNull(names.measure[i])) {
         if (m.kind == ir::MeasureKind::kDistinct || m.kind == ir::MeasureKind::kValues) {
           input.text = Intern(v->text);
         } else if (v->kind == FieldValue::Kind::kNumber) {
@@ -133,7 +139,6 @@ void Correlator::Add(size_t rule, const Event& event, const EventRef& where) {
             input.numeric = input.time = true;
           }
         }
-        break;
       }
     }
     hit.inputs.push_back(input);
@@ -143,29 +148,26 @@ void Correlator::Add(size_t rule, const Event& event, const EventRef& where) {
 
 std::vector<Correlator::Hit::Input> Correlator::PairInputs(size_t rule, const Event& event) {
   std::vector<Hit::Input> inputs(2 * correlation_.measures.size());
+  const SourceNames& names = NamesOf(rule);
   auto number = [&](const std::string& field, Hit::Input& input) {
-    std::vector<const FieldValue*> values;
-    event.Find(Name(rule, field), values);
-    for (const FieldValue* v : values) {
-      if (v->kind == FieldValue::Kind::kNull) continue;
-      char* end = nullptr;
-      double parsed =
-          v->kind == FieldValue::Kind::kNumber ? v->number : std::strtod(v->text.c_str(), &end);
-      if (v->kind == FieldValue::Kind::kNumber || (!v->text.empty() && *end == '\0')) {
-        input.number = parsed;
-        input.numeric = true;
-      }
-      return;
+    const FieldValue* v = event.FirstNonNull(field);
+    if (v == nullptr) return;
+    char* end = nullptr;
+    double parsed =
+        v->kind == FieldValue::Kind::kNumber ? v->number : std::strtod(v->text.c_str(), &end);
+    if (v->kind == FieldValue::Kind::kNumber || (!v->text.empty() && *end == '\0')) {
+      input.number = parsed;
+      input.numeric = true;
     }
   };
   for (size_t i = 0; i < correlation_.measures.size(); ++i) {
     const auto& m = correlation_.measures[i];
     using Kind = ir::MeasureKind;
     if (m.kind == Kind::kDistanceKm || m.kind == Kind::kSpeedKmh) {
-      number(m.field, inputs[2 * i]);
-      number(m.field2, inputs[2 * i + 1]);
+      number(names.measure[i], inputs[2 * i]);
+      number(names.measure2[i], inputs[2 * i + 1]);
     } else if (m.kind == Kind::kChanged || m.kind == Kind::kPrevious) {
-      inputs[2 * i].text = Intern(FirstText(event, Name(rule, m.field)));
+      inputs[2 * i].text = Intern(FirstText(event, names.measure[i]));
     }
   }
   return inputs;
@@ -186,7 +188,7 @@ void Correlator::AddAlert(size_t rule, const Alert& alert) {
 
 void Correlator::AddHit(size_t rule, const Event& event, Hit hit) {
   if (!correlation_.field.empty()) {
-    std::string value = FirstText(event, Name(rule, correlation_.sources[rule].value_field));
+    std::string value(FirstText(event, NamesOf(rule).value));
     char* end = nullptr;
     hit.number = std::strtod(value.c_str(), &end);
     hit.numeric = !value.empty() && end == value.c_str() + value.size();
@@ -194,13 +196,13 @@ void Correlator::AddHit(size_t rule, const Event& event, Hit hit) {
       return;  // nothing to count
     hit.value = Intern(value);
   }
-  std::string key = GroupKey(rule, event, nullptr);
-  auto it = index_.find(key);
+  GroupKey(rule, event, key_, nullptr);
+  auto it = index_.find(key_);
   if (it == index_.end()) {
-    it = index_.emplace(key, groups_.size()).first;
+    it = index_.emplace(key_, groups_.size()).first;
     Group group;
-    group.key = key;
-    GroupKey(rule, event, &group.keys);
+    group.key = key_;
+    GroupKey(rule, event, key_, &group.keys);
     group.order = groups_.size();
     groups_.push_back(std::move(group));
   }
@@ -547,13 +549,26 @@ bool TestHolds(const ir::CorrelationTest& t, const std::vector<NamedValue>& valu
 }  // namespace
 
 // The aggregate's measures over hits[begin..end], in the order written.
-std::vector<NamedValue> Correlator::Measures(const std::vector<Hit>& hits, size_t begin, size_t end,
-                                             bool render) const {
-  std::vector<NamedValue> out;
-  out.reserve(correlation_.measures.size());
+void Correlator::Measures(const std::vector<Hit>& hits, size_t begin, size_t end, bool render,
+                          std::vector<NamedValue>& out) const {
+  out.resize(correlation_.measures.size());
+  // Value m, its strings emptied in place: a window tested again and again reuses their storage.
+  auto plain = [&](size_t m, double value, bool numeric) -> NamedValue& {
+    NamedValue& v = out[m];
+    v.name.assign(correlation_.measures[m].name);
+    v.json.clear();
+    v.text.clear();
+    v.number = value;
+    v.numeric = numeric;
+    return v;
+  };
   // Only the alert needs JSON and text; a window being tested needs the numbers.
-  auto number = [render](const std::string& name, double value) {
-    return render ? Number(name, value) : NamedValue{name, "", value, true, ""};
+  auto number = [&](size_t m, double value) {
+    if (render) {
+      out[m] = Number(correlation_.measures[m].name, value);
+    } else {
+      plain(m, value, true);
+    }
   };
   for (size_t m = 0; m < correlation_.measures.size(); ++m) {
     const auto& measure = correlation_.measures[m];
@@ -562,7 +577,7 @@ std::vector<NamedValue> Correlator::Measures(const std::vector<Hit>& hits, size_
     if (kind == Kind::kCount) {
       double n = 0;
       for (size_t i = begin; i <= end; ++i) n += hits[i].inputs[m].counted ? 1 : 0;
-      out.push_back(number(measure.name, n));
+      number(m, n);
     } else if (kind == Kind::kDistinct || kind == Kind::kValues) {
       std::vector<const Interned*>& seen = seen_;
       seen.clear();
@@ -577,11 +592,11 @@ std::vector<NamedValue> Correlator::Measures(const std::vector<Hit>& hits, size_
         }
       }
       if (kind == Kind::kDistinct) {
-        out.push_back(number(measure.name, static_cast<double>(seen.size())));
+        number(m, static_cast<double>(seen.size()));
         continue;
       }
       if (!render) {
-        out.push_back({measure.name, "", 0, false, ""});
+        plain(m, 0, false);
         continue;
       }
       size_t limit = measure.limit.empty() ? seen.size() : std::stoul(measure.limit);
@@ -591,7 +606,7 @@ std::vector<NamedValue> Correlator::Measures(const std::vector<Hit>& hits, size_
         json += (i ? "," : "") + JsonText(seen[i]->text);
         text += (i ? ", " : "") + seen[i]->text;
       }
-      out.push_back({measure.name, json + "]", 0, false, text});
+      out[m] = NamedValue{measure.name, json + "]", 0, false, text};
     } else {
       // min, max, sum, avg over the numeric (or time) values.
       double acc = 0;
@@ -613,22 +628,20 @@ std::vector<NamedValue> Correlator::Measures(const std::vector<Hit>& hits, size_
         ++n;
       }
       if (n == 0) {
-        out.push_back({measure.name, "null", 0, false, ""});
+        plain(m, 0, false).json = "null";
       } else if (kind == Kind::kAvg) {
-        out.push_back(number(measure.name, acc / static_cast<double>(n)));
+        number(m, acc / static_cast<double>(n));
       } else if (time) {
         // A time compares by its instant (FirstFailure < LastSuccess) and reads as text.
-        NamedValue value = render ? Text(measure.name, FormatTime(acc))
-                                  : NamedValue{measure.name, "", 0, false, ""};
+        NamedValue& value =
+            render ? (out[m] = Text(measure.name, FormatTime(acc))) : plain(m, 0, false);
         value.number = acc;
         value.numeric = true;
-        out.push_back(std::move(value));
       } else {
-        out.push_back(number(measure.name, acc));
+        number(m, acc);
       }
     }
   }
-  return out;
 }
 
 // refract's aggregate, for the window ending at hits[end]: the measures, the condition, then
@@ -639,17 +652,18 @@ std::optional<size_t> Correlator::DecideAggregate(Group& group, size_t end) {
   const ir::Window& w = correlation_.window;
   const double span = static_cast<double>(w.bucket_seconds > 0 ? w.bucket_seconds : w.span_seconds);
   size_t begin = group.begin;
-  if (correlation_.test && !TestHolds(*correlation_.test, Measures(hits, begin, end, false))) {
-    return std::nullopt;
-  }
+  auto holds = [&](size_t last) {
+    if (!correlation_.test) return true;
+    Measures(hits, begin, last, false, tested_);
+    return TestHolds(*correlation_.test, tested_);
+  };
+  if (!holds(end)) return std::nullopt;
   while (end + 1 < hits.size() && hits[end + 1].where.time - span <= hits[begin].where.time) {
-    if (correlation_.test &&
-        !TestHolds(*correlation_.test, Measures(hits, begin, end + 1, false))) {
-      break;
-    }
+    if (!holds(end + 1)) break;
     ++end;
   }
-  std::vector<NamedValue> values = Measures(hits, begin, end, true);
+  std::vector<NamedValue> values;
+  Measures(hits, begin, end, true, values);
   AddColumns(values);
   Alert alert{group.key, group.keys, hits[begin].where.time, hits[end].where.time, 0, {}, {}};
   for (size_t i = begin; i <= end; ++i) Collect(hits[i], alert);

@@ -134,8 +134,10 @@ class Correlator {
     double decided = -1e300;     // the time of the last decided window's end
     double due = 1e300;          // when its first undecided window is due (streaming)
   };
-  std::string GroupKey(size_t rule, const Event& event,
-                       std::vector<std::pair<std::string, std::string>>* keys) const;
+  // Writes the group key of `event` (group-by values after their names) into `key`, and with
+  // `keys` the same as pairs.
+  void GroupKey(size_t rule, const Event& event, std::string& key,
+                std::vector<std::pair<std::string, std::string>>* keys) const;
   void AddHit(size_t rule, const Event& event, Hit hit);
   bool ConditionHolds(double measure) const;
   bool RulesHold(const ir::CorrelationTest& test, const std::set<size_t>& seen) const;
@@ -178,10 +180,11 @@ class Correlator {
   // Queues `group` for Sweep by the time its first undecided window is due.
   void Schedule(size_t index);
   const Interned* Intern(std::string_view text);
-  // The measures over hits[begin..end]; without `render`, numbers only (JSON and text are
-  // built for the alert alone).
-  std::vector<NamedValue> Measures(const std::vector<Hit>& hits, size_t begin, size_t end,
-                                   bool render) const;
+  // The measures over hits[begin..end] into `out`, one per measure; without `render`, numbers
+  // only (JSON and text are built for the alert alone).
+  void Measures(const std::vector<Hit>& hits, size_t begin, size_t end, bool render,
+                std::vector<NamedValue>& out) const;
+  mutable std::vector<NamedValue> tested_;  // the measures of the window being tested
   // The event field for `field` of rule `rule`; a schema's names are looked up once.
   const std::string& Name(size_t rule, const std::string& field) const;
   static void Collect(const Hit& hit, Alert& alert);
@@ -213,10 +216,21 @@ class Correlator {
   // Event field names by rule position and Sigma name, found without building a key.
   mutable std::vector<std::unordered_map<std::string, std::string, TextHash, std::equal_to<>>>
       name_cache_;
+  // The event fields one rule's hits read, resolved once: its group-by fields, its value field,
+  // each measure's field and second field.
+  struct SourceNames {
+    std::vector<std::string> group;
+    std::string value;
+    std::vector<std::string> measure;
+    std::vector<std::string> measure2;
+  };
+  const SourceNames& NamesOf(size_t rule) const;
+  mutable std::vector<std::unique_ptr<SourceNames>> source_names_;
   std::vector<std::unique_ptr<Matcher>> filters_;
   std::vector<Group> groups_;  // in first-seen order
   // group key -> position in groups_
   std::unordered_map<std::string, size_t, TextHash, std::equal_to<>> index_;
+  std::string key_;  // the group key of the hit being added, reused to spare an allocation
 };
 
 // The event's timestamp from the first of the common names that parses (@timestamp, timestamp,

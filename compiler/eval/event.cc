@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cstring>
 
 namespace refract::eval {
 
@@ -16,6 +18,13 @@ bool Event::Find(std::string_view name, std::vector<const FieldValue*>& out) con
     }
   }
   return found;
+}
+
+const FieldValue* Event::FirstNonNull(std::string_view name) const {
+  for (const auto& [field, value] : fields) {
+    if (value.kind != FieldValue::Kind::kNull && field == name) return &value;
+  }
+  return nullptr;
 }
 
 bool EventStream::Next(std::string& text, size_t& line) {
@@ -47,11 +56,12 @@ bool EventStream::Next(std::string& text, size_t& line) {
 bool EventStream::NextLine(std::string& text) {
   text.clear();
   too_long_ = false;
-  char block[1 << 16];
   bool any = false;
-  while (true) {
-    in_.get(block, sizeof block, '\n');
-    const auto n = static_cast<size_t>(in_.gcount());
+  while (begin_ < buffer_.size() || Fill()) {
+    const char* start = buffer_.data() + begin_;
+    const size_t available = buffer_.size() - begin_;
+    const auto* feed = static_cast<const char*>(std::memchr(start, '\n', available));
+    const size_t n = feed != nullptr ? static_cast<size_t>(feed - start) : available;
     if (n > 0) {
       any = true;
       if (!too_long_ && text.size() + n > kMaxEventBytes) {
@@ -59,15 +69,28 @@ bool EventStream::NextLine(std::string& text) {
         text.clear();
         text.shrink_to_fit();
       }
-      if (!too_long_) text.append(block, n);
+      if (!too_long_) text.append(start, n);
     }
-    if (in_.eof()) return any;
-    in_.clear();  // get() fails when the line feed comes first: an empty (rest of the) line
-    int c = in_.get();
-    if (c == '\n') return true;
-    if (c == EOF) return any;
-    in_.unget();
+    begin_ += n;
+    if (feed != nullptr) {
+      ++begin_;
+      return true;
+    }
   }
+  return any;
+}
+
+bool EventStream::Fill() {
+  // What the stream's own buffer holds after at most one read: a line from a pipe is handed on
+  // when it arrives, not when a whole chunk has.
+  std::streambuf* in = in_.rdbuf();
+  buffer_.clear();
+  begin_ = 0;
+  if (in == nullptr || in->sgetc() == std::char_traits<char>::eof()) return false;
+  const std::streamsize ready = std::clamp<std::streamsize>(in->in_avail(), 1, kChunkBytes);
+  buffer_.resize(static_cast<size_t>(ready));
+  buffer_.resize(static_cast<size_t>(in->sgetn(buffer_.data(), ready)));
+  return !buffer_.empty();
 }
 
 void EventStream::Keep(std::string& text, char c, size_t& length) {

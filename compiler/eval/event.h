@@ -25,6 +25,8 @@ struct Event {
 
   // Appends every value of `name` (exact spelling) to `out`; returns whether the field exists.
   bool Find(std::string_view name, std::vector<const FieldValue*>& out) const;
+  // The first value of `name` that is not null, or null when it has none.
+  const FieldValue* FirstNonNull(std::string_view name) const;
 };
 
 // Splits an input stream into the text of its events, one at a time so memory stays flat:
@@ -45,6 +47,13 @@ class EventStream {
 
  private:
   bool NextLine(std::string& text);
+  // Refills buffer_ from the stream; false at its end.
+  bool Fill();
+  // Line mode reads through buffer_ (from begin_), a chunk at a time: far fewer calls into the
+  // stream than a get() per line, and memchr finds the line feeds.
+  static constexpr std::streamsize kChunkBytes = 1 << 16;
+  std::string buffer_;
+  size_t begin_ = 0;
   bool NextArrayElement(std::string& text, size_t& line);
   // Appends `c` to `text` while the event is within kMaxEventBytes.
   void Keep(std::string& text, char c, size_t& length);
