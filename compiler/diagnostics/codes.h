@@ -19,8 +19,8 @@ const std::vector<DiagnosticCode>& DiagnosticCodes();
 const DiagnosticCode* FindDiagnosticCode(std::string_view code);
 // Whether `code` says one target has no query for a rule while its other targets stand (what
 // the target cannot express, a table its profile lacks, a column its fixed table lacks): bundle
-// leaves the rule out of
-// that target's files, check reports it as a warning unless the targets were chosen.
+// leaves the rule out of that target's files, check reports it as a warning unless the targets
+// were chosen.
 bool IsTargetLimit(std::string_view code);
 
 }  // namespace refract

@@ -22,11 +22,6 @@ constexpr double kLateness = 600;
 // one address), and their spare capacity is most of a streaming run's memory otherwise.
 constexpr size_t kSmallGroup = 64;
 
-// True when `event` has a value (not null) for `field`.
-bool HasValue(const Event& event, const std::string& field) {
-  return event.FirstNonNull(field) != nullptr;
-}
-
 // The text of the first value of `field` that is not null; empty when there is none.
 std::string_view FirstText(const Event& event, const std::string& field) {
   const FieldValue* value = event.FirstNonNull(field);
@@ -48,13 +43,8 @@ Correlator::Correlator(const ir::Correlation& correlation) : correlation_(correl
 
 Correlator::~Correlator() = default;
 
-const std::string& Correlator::Name(size_t rule, const std::string& field) const {
-  if (!names_) return field;
-  if (rule >= name_cache_.size()) name_cache_.resize(rule + 1);
-  auto& names = name_cache_[rule];
-  auto it = names.find(field);
-  if (it == names.end()) it = names.emplace(field, names_(rule, field)).first;
-  return it->second;
+std::string Correlator::Name(size_t rule, const std::string& field) const {
+  return names_ ? names_(rule, field) : field;
 }
 
 const Correlator::SourceNames& Correlator::NamesOf(size_t rule) const {
@@ -112,7 +102,7 @@ void Correlator::Add(size_t rule, const Event& event, const EventRef& where) {
   // translated queries filter it out (docs/correlations.md, "Missing group-by values").
   const SourceNames& names = NamesOf(rule);
   for (const auto& field : names.group) {
-    if (!HasValue(event, field)) return;
+    if (event.FirstNonNull(field) == nullptr) return;
   }
   Hit hit{where, nullptr, rule, nullptr, 0, false, {}};
   if (correlation_.kind == ir::CorrelationKind::kConsecutive) {

@@ -185,8 +185,8 @@ class Correlator {
   void Measures(const std::vector<Hit>& hits, size_t begin, size_t end, bool render,
                 std::vector<NamedValue>& out) const;
   mutable std::vector<NamedValue> tested_;  // the measures of the window being tested
-  // The event field for `field` of rule `rule`; a schema's names are looked up once.
-  const std::string& Name(size_t rule, const std::string& field) const;
+  // The event field for `field` of rule `rule` (a schema's name); NamesOf calls it once a field.
+  std::string Name(size_t rule, const std::string& field) const;
   static void Collect(const Hit& hit, Alert& alert);
 
   const ir::Correlation& correlation_;
@@ -213,9 +213,6 @@ class Correlator {
   std::unordered_map<std::string_view, const Interned*, TextHash, std::equal_to<>> intern_index_;
   mutable uint64_t mark_ = 0;                  // the last stamp given to a count of distinct texts
   mutable std::vector<const Interned*> seen_;  // distinct texts of one measure, first seen first
-  // Event field names by rule position and Sigma name, found without building a key.
-  mutable std::vector<std::unordered_map<std::string, std::string, TextHash, std::equal_to<>>>
-      name_cache_;
   // The event fields one rule's hits read, resolved once: its group-by fields, its value field,
   // each measure's field and second field.
   struct SourceNames {

@@ -49,11 +49,6 @@ class EventStream {
   bool NextLine(std::string& text);
   // Refills buffer_ from the stream; false at its end.
   bool Fill();
-  // Line mode reads through buffer_ (from begin_), a chunk at a time: far fewer calls into the
-  // stream than a get() per line, and memchr finds the line feeds.
-  static constexpr std::streamsize kChunkBytes = 1 << 16;
-  std::string buffer_;
-  size_t begin_ = 0;
   bool NextArrayElement(std::string& text, size_t& line);
   // Appends `c` to `text` while the event is within kMaxEventBytes.
   void Keep(std::string& text, char c, size_t& length);
@@ -63,6 +58,11 @@ class EventStream {
   bool started_ = false;
   bool array_ = false;
   bool done_ = false;
+  // Line mode reads through buffer_ (from begin_), a chunk at a time: far fewer calls into the
+  // stream than a get() per line, and memchr finds the line feeds.
+  static constexpr std::streamsize kChunkBytes = 1 << 16;
+  std::string buffer_;
+  size_t begin_ = 0;
 };
 
 // Reads and flattens JSON objects, reusing one parser's buffers across events.
