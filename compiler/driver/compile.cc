@@ -92,8 +92,8 @@ bool Session::Init(const std::vector<std::string>& mapping_args, Diagnostics& di
     const std::string_view* text = ShippedMappingText(target);
     TargetMapping mapping;
     if (text != nullptr) {
-      auto parsed = TargetMapping::Parse("backends/mappings/" + target + ".yaml",
-                                         std::string(*text), diagnostics);
+      auto parsed =
+          TargetMapping::Parse("backends/mappings/" + target + ".yaml", *text, diagnostics);
       if (!parsed) return false;
       mapping = std::move(*parsed);
     }
@@ -101,7 +101,7 @@ bool Session::Init(const std::vector<std::string>& mapping_args, Diagnostics& di
     auto profile = chosen.find(target);
     if (profile != chosen.end() && !profile->second->is_default) {
       auto parsed = TargetMapping::Parse("backends/mappings/" + profile->second->file + ".yaml",
-                                         std::string(profile->second->text), diagnostics);
+                                         profile->second->text, diagnostics);
       if (!parsed) return false;
       mapping.Extend(*parsed);
     }

@@ -75,35 +75,41 @@ ir::Placeholders PlaceholdersFrom(const yaml::Node& root) {
 }
 
 // Column types whose values are objects: any path below such a column exists.
-bool IsOpenType(const std::string& type) {
+bool IsOpenType(std::string_view type) {
   return type == "dynamic" || type == "object" || type == "flattened";
 }
 
+bool IsColumnSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
 // One table's `columns` entry: a scalar or a list of scalars, each holding whitespace-separated
 // `name` or `name:type` tokens (lists let YAML aliases share groups of columns between tables).
-void ReadColumns(const yaml::Node& node, std::set<std::string, std::less<>>& names,
+void ReadColumns(const yaml::Node& node, ColumnSet& names,
                  std::map<std::string, std::string>& types) {
-  std::vector<std::string> texts;
-  if (node.IsScalar()) texts.push_back(node.Scalar());
-  for (const auto& item : StringList(node)) texts.push_back(item);
-  for (const std::string& text : texts) {
+  auto read = [&](std::string_view text) {
     size_t at = 0;
     while (at < text.size()) {
-      size_t start = text.find_first_not_of(" \t\n\r", at);
-      if (start == std::string::npos) break;
-      size_t end = text.find_first_of(" \t\n\r", start);
-      if (end == std::string::npos) end = text.size();
-      std::string token = text.substr(start, end - start);
-      at = end;
-      size_t colon = token.rfind(':');
-      std::string name = colon == std::string::npos ? token : token.substr(0, colon);
-      std::string type = colon == std::string::npos ? "" : token.substr(colon + 1);
+      while (at < text.size() && IsColumnSpace(text[at])) ++at;
+      const size_t start = at;
+      while (at < text.size() && !IsColumnSpace(text[at])) ++at;
+      const std::string_view token = text.substr(start, at - start);
+      const size_t colon = token.rfind(':');
+      const std::string_view name = token.substr(0, colon);
       if (name.empty()) continue;
-      names.insert(name);
-      if (IsOpenType(type)) names.insert(name + ".*");
-      if (!type.empty()) types.emplace(name, type);
+      names.Add(name);
+      if (colon == std::string_view::npos) continue;
+      const std::string_view type = token.substr(colon + 1);
+      if (type.empty()) continue;
+      if (IsOpenType(type)) names.Add(std::string(name) + ".*");
+      types.emplace(name, type);
+    }
+  };
+  if (node.IsScalar()) read(node.Scalar());
+  if (node.IsSequence()) {
+    for (const auto& item : node) {
+      if (item.IsScalar()) read(item.Scalar());
     }
   }
+  names.Seal();
 }
 
 std::string Lower(std::string s) {
@@ -113,11 +119,32 @@ std::string Lower(std::string s) {
 
 }  // namespace
 
-std::optional<TargetMapping> TargetMapping::Parse(const std::string& origin,
-                                                  const std::string& text,
+void ColumnSet::Add(std::string_view name) {
+  names_.push_back({static_cast<uint32_t>(text_.size()), static_cast<uint32_t>(name.size())});
+  text_.append(name);
+}
+
+void ColumnSet::AddAll(const ColumnSet& other) {
+  for (const Span& span : other.names_) Add(other.At(span));
+}
+
+void ColumnSet::Seal() {
+  auto less = [&](Span a, Span b) { return At(a) < At(b); };
+  auto same = [&](Span a, Span b) { return At(a) == At(b); };
+  std::sort(names_.begin(), names_.end(), less);
+  names_.erase(std::unique(names_.begin(), names_.end(), same), names_.end());
+}
+
+bool ColumnSet::Contains(std::string_view name) const {
+  auto it = std::lower_bound(names_.begin(), names_.end(), name,
+                             [&](Span span, std::string_view n) { return At(span) < n; });
+  return it != names_.end() && At(*it) == name;
+}
+
+std::optional<TargetMapping> TargetMapping::Parse(const std::string& origin, std::string_view text,
                                                   Diagnostics& diagnostics) {
   auto fail = [&](const auto& mark, const std::string& message) {
-    SourceFile source(origin, text);
+    SourceFile source(origin, std::string(text));
     diagnostics.Error("E0110", LocationOf(source, mark), message);
     return std::nullopt;
   };
@@ -200,8 +227,11 @@ void TargetMapping::Extend(const TargetMapping& user) {
     for (const auto& [k, v] : columns) types_[table][k] = v;
   }
   for (const auto& [k, v] : user.placeholders_) placeholders_[k] = v;
-  for (const auto& [table, names] : user.columns_)
-    columns_[table].insert(names.begin(), names.end());
+  for (const auto& [table, names] : user.columns_) {
+    ColumnSet& mine = columns_[table];
+    mine.AddAll(names);
+    mine.Seal();
+  }
 }
 
 const LogSourceMapping* TargetMapping::Find(const ir::LogSource& ls) const {
@@ -286,10 +316,10 @@ ColumnPresence TargetMapping::HasColumn(const std::string& source,
   auto table = columns_.find(source);
   if (table == columns_.end()) table = columns_.find("*");
   if (table == columns_.end()) return ColumnPresence::kUnchecked;
-  const auto& names = table->second;
-  if (names.count(column) != 0) return ColumnPresence::kPresent;
+  const ColumnSet& names = table->second;
+  if (names.Contains(column)) return ColumnPresence::kPresent;
   for (size_t dot = column.find('.'); dot != std::string::npos; dot = column.find('.', dot + 1)) {
-    if (names.count(column.substr(0, dot) + ".*") != 0) return ColumnPresence::kPresent;
+    if (names.Contains(column.substr(0, dot) + ".*")) return ColumnPresence::kPresent;
   }
   return ColumnPresence::kAbsent;
 }

@@ -265,5 +265,33 @@ TEST(Placeholders, ParsesNamesWithOrWithoutPercent) {
   EXPECT_EQ(p->at("servers"), (std::vector<std::string>{"srv1"}));
 }
 
+TEST(ColumnSet, HoldsEachNameAddedOnceSealed) {
+  ColumnSet set;
+  for (const char* name : {"UserPrincipalName", "IPAddress", "Id", "IPAddress", "A.*"})
+    set.Add(name);
+  set.Seal();
+  for (const char* name : {"UserPrincipalName", "IPAddress", "Id", "A.*"}) {
+    EXPECT_TRUE(set.Contains(name)) << name;
+  }
+  for (const char* name : {"", "I", "IPAddres", "IPAddressX", "userprincipalname", "A"}) {
+    EXPECT_FALSE(set.Contains(name)) << name;
+  }
+}
+
+TEST(ColumnSet, AddAllMergesAnotherSet) {
+  ColumnSet mine;
+  mine.Add("b");
+  mine.Seal();
+  ColumnSet theirs;
+  theirs.Add("a");
+  theirs.Add("b");
+  theirs.Seal();
+  mine.AddAll(theirs);
+  mine.Seal();
+  EXPECT_TRUE(mine.Contains("a"));
+  EXPECT_TRUE(mine.Contains("b"));
+  EXPECT_FALSE(ColumnSet().Contains("a"));
+}
+
 }  // namespace
 }  // namespace refract
