@@ -13,9 +13,14 @@ std::string QuoteString(std::string_view text, const QuoteStyle& style) {
   out += style.delimiter;
   // Runs of characters that need no escape are appended whole.
   size_t run = 0;
+  const bool escape_controls = style.c_escapes || !style.control_format.empty();
   for (size_t i = 0; i < text.size(); ++i) {
     const char raw = text[i];
     const auto c = static_cast<unsigned char>(raw);
+    // Most characters are printable and neither the delimiter nor a backslash: one test each.
+    if ((c >= 0x20 && c != 0x7F) || !escape_controls) {
+      if (raw != style.delimiter && raw != '\\') continue;
+    }
     const bool c_escape = style.c_escapes && (raw == '\n' || raw == '\r' || raw == '\t');
     const bool control = !style.control_format.empty() && (c < 0x20 || c == 0x7F);
     if (raw != style.delimiter && !(raw == '\\' && style.escape_backslash) && !c_escape &&

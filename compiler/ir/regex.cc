@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
+
 #include "compiler/text/utf8.h"
 
 namespace refract::ir {
@@ -586,6 +588,24 @@ class Parser {
 // --- Emission
 // -------------------------------------------------------------------------------------
 
+// A set of ASCII characters, read with one shift: the emitter asks for every literal it writes.
+class AsciiSet {
+ public:
+  explicit AsciiSet(std::string_view chars) {
+    for (char c : chars) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u < 128) bits_[u >> 6] |= uint64_t{1} << (u & 63);
+    }
+  }
+  bool Has(char c) const {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 128 && ((bits_[u >> 6] >> (u & 63)) & 1) != 0;
+  }
+
+ private:
+  uint64_t bits_[2] = {0, 0};
+};
+
 class Emitter {
  public:
   Emitter(const RegexFlavor& flavor, std::string* unsupported, bool fold = false,
@@ -594,7 +614,9 @@ class Emitter {
         unsupported_(unsupported),
         fold_(fold),
         dot_all_(dot_all),
-        multiline_(multiline) {}
+        multiline_(multiline),
+        literal_metachars_(flavor.literal_metachars),
+        class_metachars_(flavor.class_metachars) {}
 
   // The nodes [first, last) one after another.
   bool EmitSequence(const RegexNode* first, const RegexNode* last, std::string& out) {
@@ -670,6 +692,27 @@ class Emitter {
     return false;
   }
 
+  // Literal text outside [...]: runs that need no escape are appended whole.
+  void EmitLiteralText(std::string_view text, std::string& out) {
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t run = pos;
+      while (run < text.size() && IsPlain(text[run])) ++run;
+      out.append(text, pos, run - pos);
+      pos = run;
+      if (pos == text.size()) break;
+      const char c = text[pos];
+      if (fold_ && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
+        // EmitLiteral's [Aa] for an ASCII letter, upper case first.
+        const char pair[4] = {'[', static_cast<char>(c & ~0x20), static_cast<char>(c | 0x20), ']'};
+        out.append(pair, 4);
+        ++pos;
+        continue;
+      }
+      EmitLiteral(text::DecodeUtf8(text, &pos), false, out);
+    }
+  }
+
   void EmitLiteral(char32_t cp, bool in_class, std::string& out) {
     if (fold_ && !in_class && OtherCase(cp) != 0) {
       char32_t other = OtherCase(cp);
@@ -694,8 +737,7 @@ class Emitter {
                                          : fmt::format("\\x{:02X}", static_cast<unsigned>(cp));
       } else if (c == '\\' && !in_class) {
         out += flavor_.backslash_literal;
-      } else if ((in_class ? flavor_.class_metachars : flavor_.literal_metachars).find(c) !=
-                 std::string::npos) {
+      } else if ((in_class ? class_metachars_ : literal_metachars_).Has(c)) {
         out += '\\';
         out += c;
       } else {
@@ -707,6 +749,13 @@ class Emitter {
   }
 
  private:
+  // Whether EmitLiteral writes `c` outside [...] as it is.
+  bool IsPlain(char c) const {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x7F || c == '\\' || literal_metachars_.Has(c)) return false;
+    return !fold_ || OtherCase(u) == 0;
+  }
+
   bool Refuse(std::string construct) {
     if (unsupported_ != nullptr) *unsupported_ = std::move(construct);
     return false;
@@ -914,6 +963,8 @@ class Emitter {
   bool fold_ = false;
   bool dot_all_ = false;    // the regex has the s flag: `.` matches a line feed too
   bool multiline_ = false;  // the regex has the m flag: ^ and $ match at every line
+  AsciiSet literal_metachars_;
+  AsciiSet class_metachars_;
 };
 
 }  // namespace
@@ -1050,11 +1101,14 @@ std::optional<std::string> EmitWholeMatch(const Regex& regex, const RegexFlavor&
   return flags.empty() ? out : "(?" + flags + ")" + out;
 }
 
+void AppendRegexLiteral(std::string& out, std::string_view text, const RegexFlavor& flavor,
+                        bool fold) {
+  Emitter(flavor, nullptr, fold).EmitLiteralText(text, out);
+}
+
 std::string RegexEscapeLiteral(std::string_view text, const RegexFlavor& flavor) {
   std::string out;
-  Emitter emitter(flavor, nullptr);
-  size_t pos = 0;
-  while (pos < text.size()) emitter.EmitLiteral(text::DecodeUtf8(text, &pos), false, out);
+  AppendRegexLiteral(out, text, flavor, false);
   return out;
 }
 

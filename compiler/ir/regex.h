@@ -133,4 +133,9 @@ bool HasUnfoldableLetter(std::string_view text);
 // Escapes literal text so that it matches itself in a regex of `flavor`.
 std::string RegexEscapeLiteral(std::string_view text, const RegexFlavor& flavor);
 
+// Appends `text` escaped as RegexEscapeLiteral does, with each letter that has a simple other
+// case as a `[Aa]` class when `fold` (EmitWholeMatch's folding, without building a Regex).
+void AppendRegexLiteral(std::string& out, std::string_view text, const RegexFlavor& flavor,
+                        bool fold);
+
 }  // namespace refract::ir

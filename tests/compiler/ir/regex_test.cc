@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "compiler/text/utf8.h"
+
 namespace refract::ir {
 namespace {
 
@@ -215,6 +217,44 @@ TEST(RegexEscape, LiteralTextMatchesItself) {
   EXPECT_EQ(RegexEscapeLiteral("a.b*c(d)[e]{f}|g^h$i\\j+k?", Rust()),
             "a\\.b\\*c\\(d\\)\\[e\\]\\{f\\}\\|g\\^h\\$i\\\\j\\+k\\?");
   EXPECT_EQ(RegexEscapeLiteral("tab\there\n", Rust()), "tab\\there\\n");
+}
+
+TEST(RegexEscape, FoldedLiteralSpellsEachCasedLetterAsAClass) {
+  std::string out = "x";
+  AppendRegexLiteral(out, "Ab.\xc3\xa9\\1-\xce\xa9", Rust(), true);
+  EXPECT_EQ(out, "x[Aa][Bb]\\.[\xc3\x89\xc3\xa9]\\\\1-[\xce\xa9\xcf\x89]");
+  out.clear();
+  AppendRegexLiteral(out, "Ab.", Rust(), false);
+  EXPECT_EQ(out, "Ab\\.");
+}
+
+// AppendRegexLiteral writes what EmitWholeMatch writes for the same literal, anchored, under
+// the i flag of a folding flavour: the Lucene backends rely on it instead of building a Regex.
+TEST(RegexEscape, FoldedLiteralIsWhatWholeMatchWrites) {
+  RegexFlavor folding = Rust();
+  folding.fold_case = true;
+  folding.inline_flags = false;
+  for (std::string_view text : {"Ab.c", "\xc3\xa9\\Z", "x-y_1 ?*", "\xce\xa9mega\t", "[a]{2}|$"}) {
+    Regex regex;
+    regex.root.kind = RegexNode::Kind::kConcat;
+    RegexNode start;
+    start.kind = RegexNode::Kind::kAssertion;
+    start.symbol = '^';
+    regex.root.children.push_back(start);
+    for (size_t i = 0; i < text.size();) {
+      RegexNode literal;
+      literal.kind = RegexNode::Kind::kLiteral;
+      literal.codepoint = text::DecodeUtf8(text, &i);
+      regex.root.children.push_back(literal);
+    }
+    RegexNode end = start;
+    end.symbol = 'z';
+    regex.root.children.push_back(end);
+    regex.ignore_case = true;
+    std::string appended;
+    AppendRegexLiteral(appended, text, folding, true);
+    EXPECT_EQ(appended, EmitWholeMatch(regex, folding, nullptr).value_or("(refused)")) << text;
+  }
 }
 
 }  // namespace
