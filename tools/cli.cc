@@ -1,16 +1,21 @@
 #include "tools/cli.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <signal.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
+#include <thread>
 
 namespace refract::cli {
 
@@ -18,17 +23,66 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The temporary file being written, for the signal handler: unlink() is async-signal-safe.
-char g_temporary[4096];
-volatile sig_atomic_t g_writing = 0;
+constexpr std::string_view kTemporaryMark = ".refract-tmp-";
+
+// The temporary file each writer slot is writing, for the signal handler: unlink() is
+// async-signal-safe.
+char g_temporary[kWriterSlots][4096];
+volatile sig_atomic_t g_writing[kWriterSlots] = {};
 
 void RemoveTemporaryAndStop(int sig) {
-  if (g_writing) unlink(g_temporary);
+  for (int slot = 0; slot < kWriterSlots; ++slot) {
+    if (g_writing[slot]) unlink(g_temporary[slot]);
+  }
   signal(sig, SIG_DFL);
   raise(sig);
 }
 
-constexpr std::string_view kTemporaryMark = ".refract-tmp-";
+// Writes all of `text`, and a final line feed when it has none, to `fd`; errno on failure.
+bool WriteAll(int fd, const std::string& text) {
+  std::string_view rest = text;
+  bool newline = !text.empty() && text.back() != '\n';
+  while (!rest.empty() || newline) {
+    iovec parts[2];
+    int count = 0;
+    if (!rest.empty()) parts[count++] = {const_cast<char*>(rest.data()), rest.size()};
+    if (newline) parts[count++] = {const_cast<char*>("\n"), 1};
+    const ssize_t wrote = writev(fd, parts, count);
+    if (wrote < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    const auto written = static_cast<size_t>(wrote);
+    const size_t from_text = std::min(written, rest.size());
+    rest.remove_prefix(from_text);
+    if (written > from_text) newline = false;  // the line feed went out too
+  }
+  return true;
+}
+
+// WriteAtomically into an existing folder, through writer slot `slot`.
+std::optional<std::string> WriteIntoFolder(const fs::path& path, const std::string& text,
+                                           int slot) {
+  static const pid_t kPid = getpid();
+  const fs::path tmp =
+      path.parent_path() / fmt::format(".{}{}{}", path.filename().string(), kTemporaryMark, kPid);
+  const std::string tmp_text = tmp.string();
+  if (tmp_text.size() >= sizeof g_temporary[slot]) return std::string("the path is too long");
+  std::memcpy(g_temporary[slot], tmp_text.c_str(), tmp_text.size() + 1);
+  g_writing[slot] = 1;
+  std::optional<std::string> error;
+  const int fd = open(tmp_text.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    error = std::strerror(errno);
+  } else {
+    if (!WriteAll(fd, text)) error = std::strerror(errno);
+    if (close(fd) != 0 && !error) error = std::strerror(errno);
+  }
+  if (!error && rename(tmp_text.c_str(), path.c_str()) != 0) error = std::strerror(errno);
+  if (error) unlink(tmp_text.c_str());
+  g_writing[slot] = 0;
+  return error;
+}
 
 }  // namespace
 
@@ -123,29 +177,39 @@ std::optional<std::string> WriteAtomically(const fs::path& path, const std::stri
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
   if (ec) return ec.message();
-  const fs::path tmp = path.parent_path() /
-                       fmt::format(".{}{}{}", path.filename().string(), kTemporaryMark, getpid());
-  const std::string tmp_text = tmp.string();
-  if (tmp_text.size() >= sizeof g_temporary) return std::string("the path is too long");
-  std::memcpy(g_temporary, tmp_text.c_str(), tmp_text.size() + 1);
-  g_writing = 1;
-  std::optional<std::string> error;
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (out) {
-      out << text;
-      if (!text.empty() && text.back() != '\n') out << '\n';
-      out.flush();
+  return WriteIntoFolder(path, text, 0);
+}
+
+std::optional<std::pair<std::string, std::string>> WriteAllAtomically(
+    const std::vector<std::pair<fs::path, const std::string*>>& files, unsigned threads) {
+  // Each folder is made once, not per file: a corpus run writes tens of thousands of files.
+  std::set<fs::path> folders;
+  for (const auto& [path, text] : files) folders.insert(path.parent_path());
+  for (const fs::path& folder : folders) {
+    std::error_code ec;
+    fs::create_directories(folder, ec);
+    if (ec) return std::pair{folder.string(), ec.message()};
+  }
+  // Creating a file is the kernel's work, most of a run's time with -o; two writers overlap it.
+  threads = std::clamp<unsigned>(threads, 1, kWriterSlots);
+  std::atomic<size_t> next{0};
+  std::atomic<size_t> first_failure{files.size()};
+  std::vector<std::optional<std::string>> errors(files.size());
+  auto work = [&](int slot) {
+    for (size_t i = next++; i < files.size() && i < first_failure; i = next++) {
+      errors[i] = WriteIntoFolder(files[i].first, *files[i].second, slot);
+      if (!errors[i]) continue;
+      size_t seen = first_failure;
+      while (i < seen && !first_failure.compare_exchange_weak(seen, i)) {
+      }
     }
-    if (!out) error = std::strerror(errno);
-  }
-  if (!error) {
-    fs::rename(tmp, path, ec);
-    if (ec) error = ec.message();
-  }
-  if (error) fs::remove(tmp, ec);
-  g_writing = 0;
-  return error;
+  };
+  std::vector<std::thread> writers;
+  for (unsigned t = 1; t < threads; ++t) writers.emplace_back(work, static_cast<int>(t));
+  work(0);
+  for (auto& w : writers) w.join();
+  if (first_failure == files.size()) return std::nullopt;
+  return std::pair{files[first_failure].first.string(), *errors[first_failure]};
 }
 
 }  // namespace refract::cli

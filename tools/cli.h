@@ -47,6 +47,16 @@ std::vector<std::string> SplitCommas(const std::string& text);
 std::optional<std::string> WriteAtomically(const std::filesystem::path& path,
                                            const std::string& text);
 
+// The most files WriteAllAtomically writes at once.
+inline constexpr int kWriterSlots = 4;
+
+// Writes each (path, text) of `files` as WriteAtomically does, on up to `threads` threads (at
+// most kWriterSlots), each folder made once; the first failure in `files` order, as its path
+// and reason. Files after a failure may or may not be written.
+std::optional<std::pair<std::string, std::string>> WriteAllAtomically(
+    const std::vector<std::pair<std::filesystem::path, const std::string*>>& files,
+    unsigned threads);
+
 // Makes SIGINT, SIGTERM and SIGHUP remove the temporary file being written before the process
 // ends as the signal says.
 void RemoveTemporariesOnSignal();

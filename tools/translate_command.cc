@@ -9,6 +9,7 @@
 #include <iostream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "backends/backend.h"
 #include "backends/packagers/package_text.h"
@@ -207,6 +208,8 @@ int Translate(int argc, char** argv) {
   }
   bool first_output = true;
   std::set<std::string> used_names;
+  // With -o DIR, the files to write once every rule has been compiled, in order.
+  std::vector<std::pair<fs::path, const std::string*>> files_to_write;
   for (const auto& r : results) {
     for (const auto& d : r.diagnostics.all()) {
       if (d.severity == Severity::kError) ++errors;
@@ -235,11 +238,7 @@ int Translate(int argc, char** argv) {
         for (int n = 2; !used_names.insert(dir + "/" + name).second; ++n) {
           name = fmt::format("{}-{}", base, n);
         }
-        fs::path path = fs::path(args.output_dir) / dir / (name + "." + ext);
-        if (auto error = WriteAtomically(path, o.text)) {
-          std::cerr << "refract: cannot write " << path.string() << ": " << *error << "\n";
-          return kExitRuleErrors;
-        }
+        files_to_write.emplace_back(fs::path(args.output_dir) / dir / (name + "." + ext), &o.text);
         continue;
       }
       if (args.json) {
@@ -275,6 +274,13 @@ int Translate(int argc, char** argv) {
     }
   }
   std::cout.flush();
+  if (!files_to_write.empty()) {
+    const unsigned writers = args.jobs != 0 ? args.jobs : std::thread::hardware_concurrency();
+    if (auto failure = WriteAllAtomically(files_to_write, writers)) {
+      std::cerr << "refract: cannot write " << failure->first << ": " << failure->second << "\n";
+      return kExitRuleErrors;
+    }
+  }
   if (!args.quiet) {
     std::cerr << fmt::format("refract: {} file(s), {} output(s), {} error(s), {} warning(s)\n",
                              files.size(), queries, errors, warnings);

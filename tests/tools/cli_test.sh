@@ -333,6 +333,17 @@ else
   failed=$((failed + 1)); echo "FAIL stale temporaries: the dead run's file should go, the live one's stay"
 fi
 
+# A file that cannot be written names its path and the reason and exits 1 (not 2, the usage
+# code), leaving no temporary file behind.
+mkdir -p "$tmp/blocked"
+: >"$tmp/blocked/kql"  # a file where the kql folder should be
+check "translate -o into a blocked folder" 1 "$refract" translate "$tmp/good.yml" --target kql -o "$tmp/blocked"
+expect_grep "blocked folder message" "$tmp/stderr" "cannot write $tmp/blocked/kql"
+mkdir -p "$tmp/taken/kql/good.kql"  # a folder where the query file should be
+check "translate -o onto a folder" 1 "$refract" translate "$tmp/good.yml" --target kql,spl -o "$tmp/taken"
+expect_grep "onto a folder message" "$tmp/stderr" "cannot write $tmp/taken/kql/good.kql: Is a directory"
+if ! find "$tmp/taken" -name '*refract-tmp*' | grep -q .; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL -o failure left a temporary file"; fi
+
 # sigma-cli's habits. `-` reads one rule from standard input, and names its -o file by the rule.
 check "translate -" 0 sh -c "\"$refract\" translate - --target kql < \"$tmp/good.yml\""
 expect_grep "translate - query" "$tmp/stdout" "EventID == 4625"
