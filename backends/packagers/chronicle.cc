@@ -47,10 +47,10 @@ void Yaral(const std::vector<const Output*>& outputs, const std::string& folder,
     if (text.find("    description = ") == std::string::npos) {
       extra += "    description = " + Q(desc) + "\n";
     }
-    if (text.find("    severity = ") == std::string::npos && !o->meta.level.empty()) {
-      extra += "    severity = " + Q(o->meta.level) + "\n";
+    if (text.find("    severity = ") == std::string::npos && !o->meta->level.empty()) {
+      extra += "    severity = " + Q(o->meta->level) + "\n";
     }
-    std::vector<std::string> techniques = Techniques(o->meta);
+    std::vector<std::string> techniques = Techniques(*o->meta);
     if (!techniques.empty()) {
       std::string joined;
       for (const auto& t : techniques) joined += (joined.empty() ? "" : ",") + t;

@@ -44,7 +44,7 @@ void Kibana(const std::string& type, const std::string& language,
   std::string ndjson;
   for (const Output* o : outputs) {
     std::string threat;
-    for (const auto& entry : Threat(o->meta)) {
+    for (const auto& entry : Threat(*o->meta)) {
       std::string techniques;
       for (const auto& [parent, subs] : entry.techniques) {
         const attack::Technique* t = attack::FindTechnique(parent);
@@ -77,11 +77,11 @@ void Kibana(const std::string& type, const std::string& language,
         "\"now-{}\",\"enabled\":false,\"tags\":{},\"false_positives\":{},\"references\":{},"
         "\"author\":{},\"threat\":[{}],\"version\":1}}\n",
         RuleId(*o), Q(o->rule_title), Q(Description(*o)), type, language,
-        Q(type == "esql" ? EsqlRuleQuery(o->text) : o->text), index, severity(o->meta.level),
-        risk(o->meta.level), Compact(Frequency(*o)), Compact(Period(*o) + Frequency(*o)),
-        JsonList(o->meta.tags), JsonList(o->meta.falsepositives), JsonList(o->meta.references),
-        JsonList(o->meta.author.empty() ? std::vector<std::string>{}
-                                        : std::vector<std::string>{o->meta.author}),
+        Q(type == "esql" ? EsqlRuleQuery(o->text) : o->text), index, severity(o->meta->level),
+        risk(o->meta->level), Compact(Frequency(*o)), Compact(Period(*o) + Frequency(*o)),
+        JsonList(o->meta->tags), JsonList(o->meta->falsepositives), JsonList(o->meta->references),
+        JsonList(o->meta->author.empty() ? std::vector<std::string>{}
+                                         : std::vector<std::string>{o->meta->author}),
         threat);
   }
   files[folder + "/rules.ndjson"] = ndjson;

@@ -156,7 +156,7 @@ std::vector<std::string> SentinelTechniques(const RuleMeta& meta) {
 // How far back a scheduled run reads (the correlation's window; an hour for single events) and
 // how often it runs (at most hourly, at least every 5 minutes).
 long long Period(const Output& o) {
-  return o.meta.timespan_seconds > 0 ? o.meta.timespan_seconds : 3600;
+  return o.meta->timespan_seconds > 0 ? o.meta->timespan_seconds : 3600;
 }
 long long Frequency(const Output& o) {
   return std::max<long long>(300, std::min<long long>(Period(o), 3600));
@@ -183,7 +183,7 @@ std::string Cron(long long s) {  // a five-field cron that runs every `s` second
 }
 
 std::string Description(const Output& o) {
-  std::string text = o.meta.description.empty() ? o.rule_title : o.meta.description;
+  std::string text = o.meta->description.empty() ? o.rule_title : o.meta->description;
   while (!text.empty() && text.back() == '\n') text.pop_back();
   return text;
 }

@@ -66,15 +66,15 @@ void Sentinel(const std::vector<const Output*>& outputs, const std::string& fold
   std::vector<std::string> resources;
   std::set<std::string> used;
   for (const Output* o : outputs) {
-    std::vector<std::string> tactics = SentinelTactics(o->meta);
-    std::vector<std::string> techniques = SentinelTechniques(o->meta);
+    std::vector<std::string> tactics = SentinelTactics(*o->meta);
+    std::vector<std::string> techniques = SentinelTechniques(*o->meta);
     std::string name = Slug(o->rule_title);
     while (!used.insert(name).second) name += "_";
     std::string yaml = fmt::format(
         "id: {}\nname: {}\ndescription: {}\nseverity: {}\nrequiredDataConnectors: []\n"
         "queryFrequency: {}\nqueryPeriod: {}\ntriggerOperator: gt\ntriggerThreshold: 0\n"
         "tactics: {}\nrelevantTechniques: {}\nquery: {}\nversion: 1.0.0\nkind: Scheduled\n",
-        RuleId(*o), Q(o->rule_title), Q(Description(*o)), severity(o->meta.level),
+        RuleId(*o), Q(o->rule_title), Q(Description(*o)), severity(o->meta->level),
         Compact(Frequency(*o)), Compact(Period(*o)), JsonList(tactics), JsonList(techniques),
         YamlBlock(o->text, 0));
     files[folder + "/" + name + ".yaml"] = yaml;
@@ -88,7 +88,7 @@ void Sentinel(const std::vector<const Output*>& outputs, const std::string& fold
         "\"{}\",\n        \"triggerOperator\": \"GreaterThan\",\n        \"triggerThreshold\": 0,\n"
         "        \"suppressionDuration\": \"PT1H\",\n        \"suppressionEnabled\": false,\n"
         "        \"tactics\": {},\n        \"techniques\": {}\n      }}\n    }}",
-        RuleId(*o), Q(o->rule_title), Q(Description(*o)), severity(o->meta.level), Q(o->text),
+        RuleId(*o), Q(o->rule_title), Q(Description(*o)), severity(o->meta->level), Q(o->text),
         Iso(Frequency(*o)), Iso(Period(*o)), JsonList(tactics), JsonList(techniques)));
   }
   WriteArmTemplates(resources, folder, files);

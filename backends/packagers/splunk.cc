@@ -51,14 +51,14 @@ void Splunk(const std::vector<const Output*>& outputs, const std::string& folder
     std::replace(desc.begin(), desc.end(), '\n', ' ');
     desc = ConfValue(desc);
     std::string mitre;
-    for (const auto& t : Techniques(o->meta)) mitre += (mitre.empty() ? "" : ", ") + Q(t);
+    for (const auto& t : Techniques(*o->meta)) mitre += (mitre.empty() ? "" : ", ") + Q(t);
     conf += fmt::format(
         "[{}]\ndescription = {}\nsearch = {}\ncron_schedule = {}\ndispatch.earliest_time = -{}\n"
         "dispatch.latest_time = now\nenableSched = 1\ncounttype = number of events\n"
         "relation = greater than\nquantity = 0\nalert.severity = {}\nalert.track = 1\n"
         "action.correlationsearch.annotations = {{\"mitre_attack\": [{}]}}\n\n",
         title, desc, continued(o->text), Cron(Frequency(*o)), Compact(Period(*o)),
-        severity(o->meta.level), mitre);
+        severity(o->meta->level), mitre);
   }
   files[folder + "/savedsearches.conf"] = conf;
 }

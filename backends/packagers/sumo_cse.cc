@@ -59,8 +59,8 @@ void SumoCse(const std::vector<const Output*>& outputs, const std::string& folde
     auto [type, fields] = TypeAndFields(o->text);
     std::string name = type + "/" + Slug(o->rule_title);
     while (!used.insert(name).second) name += "_";
-    const int severity = Severity(o->meta.level);
-    const std::string tags = JsonList(Tags(o->meta));
+    const int severity = Severity(o->meta->level);
+    const std::string tags = JsonList(Tags(*o->meta));
     const std::string summary = Q(o->rule_title);
     std::string body;
     if (type == "match") {

@@ -157,7 +157,7 @@ std::map<std::string, std::string> BuildBundle(const std::vector<FileResult>& re
   for (const auto& r : results) {
     for (const auto& o : r.outputs) {
       if (o.target.empty() || !counted.insert(o.rule_title).second) continue;
-      for (const auto& t : Techniques(o.meta)) by_technique[t].push_back(o.rule_title);
+      for (const auto& t : Techniques(*o.meta)) by_technique[t].push_back(o.rule_title);
     }
   }
   std::string techniques;

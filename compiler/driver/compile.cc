@@ -198,6 +198,7 @@ void CompileRule(const ast::Rule& written, int document, const Session& session,
   std::vector<Diagnostic> rule_own;
   if (session.diagnostics_per_outcome) rule_own = rule_diagnostics.all();
   out.diagnostics.Append(std::move(rule_diagnostics));
+  const SharedMeta meta = std::make_shared<const RuleMeta>(MetaOf(rule));
   for (const Backend* backend : session.backends) {
     std::string target(backend->id());
     if (!lowered_ok) {
@@ -237,7 +238,7 @@ void CompileRule(const ast::Rule& written, int document, const Session& session,
     out.outcomes.push_back({rule.title, target, ok, error, field_warning, std::move(own)});
     if (ok) {
       out.outputs.push_back(
-          {rule.title, rule.id, rule.name, document, target, std::move(*text), MetaOf(rule)});
+          {rule.title, rule.id, rule.name, document, target, std::move(*text), meta});
       out.outputs.back().lists = Distinct(lists);
       out.outputs.back().diagnostics = out.outcomes.back().diagnostics;
     }
@@ -289,8 +290,8 @@ void CompileCorrelation(const ir::Correlation& c, const Session& session, FileRe
     out.diagnostics.Append(std::move(diagnostics));
     out.outcomes.push_back({c.info.title, target, ok, error, field_warning, std::move(own)});
     if (ok) {
-      out.outputs.push_back(
-          {c.info.title, c.info.id, c.info.name, c.document, target, std::move(*text), MetaOf(c)});
+      out.outputs.push_back({c.info.title, c.info.id, c.info.name, c.document, target,
+                             std::move(*text), std::make_shared<const RuleMeta>(MetaOf(c))});
       out.outputs.back().lists = Distinct(lists);
       out.outputs.back().diagnostics = out.outcomes.back().diagnostics;
     }
@@ -321,7 +322,7 @@ bool ComposePerSignal(const ir::Correlation& c, const Backend& backend, const Se
              c.document,
              std::string(backend.id()),
              std::move(*text),
-             MetaOf(signal)};
+             std::make_shared<const RuleMeta>(MetaOf(signal))};
     o.composition = c.info.title;
     o.part = signal.info.name.empty() ? signal.info.id : signal.info.name;
     o.lists = Distinct(lists);
@@ -436,8 +437,8 @@ void ComposeUnions(std::vector<FileResult>& results, const std::vector<ir::Corre
       r.diagnostics.Append(std::move(diagnostics));
       r.outcomes.push_back({c.info.title, target, ok, error, false, std::move(own)});
       if (!ok) continue;
-      r.outputs.push_back(
-          {c.info.title, c.info.id, c.info.name, c.document, target, std::move(*text), MetaOf(c)});
+      r.outputs.push_back({c.info.title, c.info.id, c.info.name, c.document, target,
+                           std::move(*text), std::make_shared<const RuleMeta>(MetaOf(c))});
       r.outputs.back().lists.assign(lists.begin(), lists.end());  // a set already
       r.outputs.back().diagnostics = r.outcomes.back().diagnostics;
       if (!c.generate) {
@@ -462,6 +463,11 @@ bool IsOutputOf(const Output& o, const std::string& id, const std::string& name)
 }
 
 }  // namespace
+
+const SharedMeta& NoMeta() {
+  static const SharedMeta kNone = std::make_shared<const RuleMeta>();
+  return kNone;
+}
 
 RuleMeta MetaOf(const ast::Rule& rule) {
   return {rule.description, rule.level,          rule.status,     rule.author,

@@ -55,6 +55,12 @@ struct RuleMeta {
   long long timespan_seconds = 0;  // a correlation's window (0 for a single-event rule)
 };
 
+// A rule's metadata, shared by its outputs: one per target, and the corpus has thousands.
+using SharedMeta = std::shared_ptr<const RuleMeta>;
+
+// The shared empty RuleMeta: an Output's metadata until it is given its rule's.
+const SharedMeta& NoMeta();
+
 // One piece of output: a query (or a printed AST/IR) for one rule and target.
 struct Output {
   std::string rule_title;
@@ -63,7 +69,7 @@ struct Output {
   int document = 0;    // 0-based index of the rule's YAML document in its file
   std::string target;  // empty for --emit ast, which is target-independent
   std::string text;
-  RuleMeta meta = {};
+  SharedMeta meta = NoMeta();  // never null
   // A union's signal written as a query of its own (targets with no union of results): the
   // union's title, and the signal's name (which names the output file).
   std::string composition = {};

@@ -64,7 +64,7 @@ TEST(T1586Pack, ReadmeTableMatchesTheCompiler) {
   for (const auto& r : results) {
     for (const auto& o : r.outputs) {
       queries.insert({o.rule_title, o.target});
-      if (o.meta.level != "informational")
+      if (o.meta->level != "informational")
         alerts.insert(o.composition.empty() ? o.rule_title : o.composition);
       // A union written one query per signal is the union's query on that target.
       if (!o.composition.empty()) queries.insert({o.composition, o.target});
