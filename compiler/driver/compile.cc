@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -178,6 +179,14 @@ bool HasCode(const Diagnostics& diagnostics, std::string_view code) {
   return false;
 }
 
+// Room for `more` elements; past the first call it at least doubles, so that a file of many
+// rules does not reallocate exactly (and copy everything) once per rule.
+template <typename T>
+void MakeRoom(std::vector<T>& v, size_t more) {
+  if (v.capacity() - v.size() >= more) return;
+  v.reserve(std::max(v.size() + more, 2 * v.capacity()));
+}
+
 void CompileRule(const ast::Rule& written, int document, const Session& session, FileResult& out) {
   std::optional<ast::Rule> filtered;  // a copy only when filters change the rule
   if (!session.filters.empty()) filtered = ir::ApplyFilters(written, session.filters);
@@ -199,6 +208,9 @@ void CompileRule(const ast::Rule& written, int document, const Session& session,
   if (session.diagnostics_per_outcome) rule_own = rule_diagnostics.all();
   out.diagnostics.Append(std::move(rule_diagnostics));
   const SharedMeta meta = std::make_shared<const RuleMeta>(MetaOf(rule));
+  // One outcome and at most one output per target: no regrowth (the vectors hold a whole run).
+  MakeRoom(out.outcomes, session.backends.size());
+  if (lowered_ok) MakeRoom(out.outputs, session.backends.size());
   for (const Backend* backend : session.backends) {
     std::string target(backend->id());
     if (!lowered_ok) {
