@@ -29,7 +29,12 @@ bool Deployed(const Output& o) { return !OverLimit(o, packagers::QueryLimitOf(o.
 struct Coverage {
   std::vector<std::string> titles;                                   // in run order
   std::map<std::pair<std::string, std::string>, std::string> cells;  // (title, target) → mark
+  // (title, target) → why it has no query: "CODE message", for each ✗ that has a reason.
+  std::map<std::pair<std::string, std::string>, std::string> reasons;
 };
+
+// The code of a "CODE message" error text ("" for none).
+std::string CodeOf(const std::string& error) { return error.substr(0, error.find(' ')); }
 
 Coverage CoverageOf(const std::vector<FileResult>& results,
                     const std::vector<const Backend*>& targets) {
@@ -37,14 +42,27 @@ Coverage CoverageOf(const std::vector<FileResult>& results,
   std::set<std::pair<std::string, std::string>> queries;
   std::set<std::string> seen;
   std::set<std::string> failed;  // titles with a target that gave no query
+  std::set<std::pair<std::string, std::string>> compiled;  // (title, target) that compiled
   for (const auto& r : results) {
     for (const auto& o : r.outputs) {
       if (!Deployed(o)) continue;
       queries.insert({o.rule_title, o.target});
       if (!o.composition.empty()) queries.insert({o.composition, o.target});
     }
+    for (const auto& o : r.outputs) {
+      if (Deployed(o)) continue;
+      const packagers::QueryLimit limit = packagers::QueryLimitOf(o.target);
+      cov.reasons[{o.rule_title, o.target}] =
+          fmt::format("E0900 the query is {} characters; {} is at most {} ({})", o.text.size(),
+                      limit.what, limit.max_chars, limit.source);
+    }
     for (const auto& o : r.outcomes) {
-      if (!o.ok) failed.insert(o.rule_title);
+      if (o.ok) {
+        compiled.insert({o.rule_title, o.target});
+        continue;
+      }
+      failed.insert(o.rule_title);
+      if (!o.error.empty()) cov.reasons.emplace(std::pair{o.rule_title, o.target}, o.error);
     }
   }
   // Building blocks (rules only a correlation reads) have no query of their own: not listed.
@@ -70,7 +88,19 @@ Coverage CoverageOf(const std::vector<FileResult>& results,
       std::string t(b->id());
       auto part = composed_by.find(title);
       bool in_union = part != composed_by.end() && queries.count({part->second, t});
-      cov.cells[{title, t}] = queries.count({title, t}) ? "✓" : in_union ? "∪" : "✗";
+      std::string& cell = cov.cells[{title, t}];
+      cell = queries.count({title, t}) ? "✓" : in_union ? "∪" : "✗";
+      auto reason = cov.reasons.find({title, t});
+      if (cell != "✗") {
+        if (reason != cov.reasons.end()) cov.reasons.erase(reason);
+      } else if (reason != cov.reasons.end()) {
+        cell += " " + CodeOf(reason->second);
+      } else if (compiled.count({title, t}) != 0) {
+        // Compiled, yet no query: a rule that correlations read is no query of its own.
+        cov.reasons[{title, t}] =
+            "no query of its own: correlations read it (a correlation with `generate: true` "
+            "keeps it)";
+      }
     }
   }
   return cov;
@@ -135,8 +165,9 @@ std::map<std::string, std::string> BuildBundle(const std::vector<FileResult>& re
   // Coverage: which rule has a query on which target.
   Coverage cov = CoverageOf(results, targets);
   std::string md =
-      "# Coverage\n\n✓ a query in this bundle; ✗ none (the translate diagnostics "
-      "name what the target lacks).\n\n| rule |";
+      "# Coverage\n\n✓ a query in this bundle; ∪ part of a composed query; ✗ none, with the "
+      "code of the first error (listed under the table; the translate diagnostics say more)."
+      "\n\n| rule |";
   for (const Backend* b : targets) md += " " + std::string(b->id()) + " |";
   md += "\n|---|";
   for (size_t i = 0; i < targets.size(); ++i) md += "---|";
@@ -148,6 +179,16 @@ std::map<std::string, std::string> BuildBundle(const std::vector<FileResult>& re
     for (const Backend* b : targets) md += " " + cov.cells[{title, std::string(b->id())}] + " |";
     md += "\n";
   }
+  // Why each ✗ has no query, in the table's order.
+  std::string why;
+  for (const auto& title : cov.titles) {
+    for (const Backend* b : targets) {
+      auto reason = cov.reasons.find({title, std::string(b->id())});
+      if (reason == cov.reasons.end()) continue;
+      why += fmt::format("- {} on {}: {}\n", title, b->id(), reason->second);
+    }
+  }
+  if (!why.empty()) md += "\n## No query\n\n" + why;
   files["coverage.md"] = md;
 
   // ATT&CK Navigator layer: each technique the rules with a query tag, scored by their number.

@@ -444,7 +444,8 @@ expect_grep "profile in bundle query" "$tmp/xdr_bundle/kql/azuredeploy.json" "De
 mkdir -p "$tmp/xdr_rules" && cp "$tmp/proc.yml" "$tmp/good.yml" "$tmp/xdr_rules/"
 check "profile lacks a table in bundle" 0 "$refract" bundle "$tmp/xdr_rules" --target kql --mapping defender-xdr -o "$tmp/xdr_bundle2"
 expect_grep "profile lacks a table in bundle: the other rule" "$tmp/xdr_bundle2/kql/azuredeploy.json" "DeviceProcessEvents"
-expect_grep "profile lacks a table in bundle: left out" "$tmp/xdr_bundle2/coverage.md" "^| Good | ✗ |$"
+expect_grep "profile lacks a table in bundle: left out" "$tmp/xdr_bundle2/coverage.md" "^| Good | ✗ E0403 |$"
+expect_grep "profile lacks a table in bundle: the reason" "$tmp/xdr_bundle2/coverage.md" "^- Good on kql: E0403 rule 'Good': log source {product: windows, service: security} maps to table 'SecurityEvent', which profile 'defender-xdr' of target 'kql' does not have$"
 check "list formats" 0 "$refract" list formats
 expect_grep "list formats spl" "$tmp/stdout" "^spl .*savedsearches.conf"
 # --format json: one object a line per rule and target, a failed target with its error.

@@ -318,8 +318,32 @@ TEST(Bundle, QueryOverSentinelsLimitIsLeftOutWithAnErrorNamingIt) {
   EXPECT_TRUE(files.count("kql/fits.yaml"));
   EXPECT_FALSE(files.count("kql/long.yaml"));
   EXPECT_NE(files.at("spl/savedsearches.conf").find("[Long]"), std::string::npos);
-  EXPECT_NE(files.at("coverage.md").find("| Long | ✗ | ✓ |"), std::string::npos)
+  EXPECT_NE(files.at("coverage.md").find("| Long | ✗ E0900 | ✓ |"), std::string::npos)
       << files.at("coverage.md");
+  EXPECT_NE(files.at("coverage.md")
+                .find("- Long on kql: E0900 the query is 10001 characters; a Microsoft Sentinel "
+                      "scheduled analytic rule's query is at most 10000 ("),
+            std::string::npos)
+      << files.at("coverage.md");
+  EXPECT_EQ(files.at("coverage.md").find("- Fits on"), std::string::npos)
+      << files.at("coverage.md");
+}
+
+// coverage.md says why each ✗ has no query: the target's first error, or, for a rule that
+// compiled and has no output, that correlations read it.
+TEST(Bundle, CoverageNamesWhyARuleHasNoQuery) {
+  FileResult r;
+  r.path = "block.yml";
+  r.outcomes.push_back({"Block", "kql", true, "", false});
+  r.outcomes.push_back({"Block", "spl", false, "E0500 target 'spl' cannot express x", false});
+  std::vector<const Backend*> targets = {FindBackend("kql"), FindBackend("spl")};
+  auto files = BuildBundle({r}, targets, nullptr);
+  const std::string& md = files.at("coverage.md");
+  EXPECT_NE(md.find("| Block | ✗ | ✗ E0500 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("- Block on kql: no query of its own: correlations read it"), std::string::npos)
+      << md;
+  EXPECT_NE(md.find("- Block on spl: E0500 target 'spl' cannot express x\n"), std::string::npos)
+      << md;
 }
 
 }  // namespace
