@@ -26,13 +26,15 @@ namespace {
 constexpr std::string_view kTemporaryMark = ".refract-tmp-";
 
 // The temporary file each writer slot is writing, for the signal handler: unlink() is
-// async-signal-safe.
+// async-signal-safe, and so are lock-free atomics. The signal may reach any thread, so a slot's
+// path is published with release and read with acquire.
 char g_temporary[kWriterSlots][4096];
-volatile sig_atomic_t g_writing[kWriterSlots] = {};
+std::atomic<int> g_writing[kWriterSlots] = {};
+static_assert(std::atomic<int>::is_always_lock_free);
 
 void RemoveTemporaryAndStop(int sig) {
   for (int slot = 0; slot < kWriterSlots; ++slot) {
-    if (g_writing[slot]) unlink(g_temporary[slot]);
+    if (g_writing[slot].load(std::memory_order_acquire) != 0) unlink(g_temporary[slot]);
   }
   signal(sig, SIG_DFL);
   raise(sig);
@@ -69,7 +71,7 @@ std::optional<std::string> WriteIntoFolder(const fs::path& path, const std::stri
   const std::string tmp_text = tmp.string();
   if (tmp_text.size() >= sizeof g_temporary[slot]) return std::string("the path is too long");
   std::memcpy(g_temporary[slot], tmp_text.c_str(), tmp_text.size() + 1);
-  g_writing[slot] = 1;
+  g_writing[slot].store(1, std::memory_order_release);
   std::optional<std::string> error;
   const int fd = open(tmp_text.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd < 0) {
@@ -80,7 +82,7 @@ std::optional<std::string> WriteIntoFolder(const fs::path& path, const std::stri
   }
   if (!error && rename(tmp_text.c_str(), path.c_str()) != 0) error = std::strerror(errno);
   if (error) unlink(tmp_text.c_str());
-  g_writing[slot] = 0;
+  g_writing[slot].store(0, std::memory_order_release);
   return error;
 }
 

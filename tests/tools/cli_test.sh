@@ -291,6 +291,17 @@ kill -9 "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 if diff -r "$tmp/bundle" "$tmp/bundle_before" >/dev/null; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL bundle: a killed run changed the bundle"; fi
 check "bundle of generated rules" 0 "$refract" bundle "$tmp/many" -o "$tmp/bundle_many" -q
+# translate -o killed with SIGTERM while its writers are at work (the kill is sent once the first
+# query file exists; 30,000 files take about two seconds) leaves no temporary file behind.
+"$refract" translate "$tmp/many" --target all -o "$tmp/killed_out" -q >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 500); do
+  [ -n "$(find "$tmp/killed_out" -name '*.kql' -print -quit 2>/dev/null)" ] && break
+  sleep 0.01
+done
+kill -TERM "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+if ! find "$tmp/killed_out" -name '*refract-tmp*' 2>/dev/null | grep -q .; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL translate -o killed by SIGTERM left a temporary file"; fi
 # refract check: lint findings at their positions; SARIF 2.1.0 with what the format requires.
 printf 'title: Lint me\nid: not-a-uuid\nstatus: wip\nlevel: severe\ndate: 2026-13-01\ntags: [attack.t9999, attack.defense_evasion, mytag]\nlogsource: {product: windows, service: security}\ndetection:\n  sel: {EventID: 4625}\n  unused: {EventID: 1}\n  condition: sel\n' >"$tmp/lint.yml"
 check "check lint" 0 "$refract" check "$tmp/lint.yml" --target kql
