@@ -207,7 +207,7 @@ void CompileRule(const ast::Rule& written, int document, const Session& session,
   std::vector<Diagnostic> rule_own;
   if (session.diagnostics_per_outcome) rule_own = rule_diagnostics.all();
   out.diagnostics.Append(std::move(rule_diagnostics));
-  const SharedMeta meta = std::make_shared<const RuleMeta>(MetaOf(rule));
+  const SharedMeta meta = MetaOf(rule);
   // One outcome and at most one output per target: no regrowth (the vectors hold a whole run).
   MakeRoom(out.outcomes, session.backends.size());
   if (lowered_ok) MakeRoom(out.outputs, session.backends.size());
@@ -288,6 +288,7 @@ std::optional<std::string> EmitMapped(const ir::Correlation& c, const Backend& b
 
 // Maps `c` into each target's names and emits it, recording outputs and outcomes in `out`.
 void CompileCorrelation(const ir::Correlation& c, const Session& session, FileResult& out) {
+  const SharedMeta meta = MetaOf(c);
   for (const Backend* backend : session.backends) {
     std::string target(backend->id());
     Diagnostics diagnostics;
@@ -302,8 +303,8 @@ void CompileCorrelation(const ir::Correlation& c, const Session& session, FileRe
     out.diagnostics.Append(std::move(diagnostics));
     out.outcomes.push_back({c.info.title, target, ok, error, field_warning, std::move(own)});
     if (ok) {
-      out.outputs.push_back({c.info.title, c.info.id, c.info.name, c.document, target,
-                             std::move(*text), std::make_shared<const RuleMeta>(MetaOf(c))});
+      out.outputs.push_back(
+          {c.info.title, c.info.id, c.info.name, c.document, target, std::move(*text), meta});
       out.outputs.back().lists = Distinct(lists);
       out.outputs.back().diagnostics = out.outcomes.back().diagnostics;
     }
@@ -334,7 +335,7 @@ bool ComposePerSignal(const ir::Correlation& c, const Backend& backend, const Se
              c.document,
              std::string(backend.id()),
              std::move(*text),
-             std::make_shared<const RuleMeta>(MetaOf(signal))};
+             MetaOf(signal)};
     o.composition = c.info.title;
     o.part = signal.info.name.empty() ? signal.info.id : signal.info.name;
     o.lists = Distinct(lists);
@@ -398,6 +399,7 @@ void ComposeUnions(std::vector<FileResult>& results, const std::vector<ir::Corre
                                       "run",
                                       part.chained));
     }
+    const SharedMeta meta = MetaOf(c);
     for (const Backend* backend : session.backends) {
       std::string target(backend->id());
       if (!known) {
@@ -449,8 +451,8 @@ void ComposeUnions(std::vector<FileResult>& results, const std::vector<ir::Corre
       r.diagnostics.Append(std::move(diagnostics));
       r.outcomes.push_back({c.info.title, target, ok, error, false, std::move(own)});
       if (!ok) continue;
-      r.outputs.push_back({c.info.title, c.info.id, c.info.name, c.document, target,
-                           std::move(*text), std::make_shared<const RuleMeta>(MetaOf(c))});
+      r.outputs.push_back(
+          {c.info.title, c.info.id, c.info.name, c.document, target, std::move(*text), meta});
       r.outputs.back().lists.assign(lists.begin(), lists.end());  // a set already
       r.outputs.back().diagnostics = r.outcomes.back().diagnostics;
       if (!c.generate) {
@@ -481,15 +483,17 @@ const SharedMeta& NoMeta() {
   return kNone;
 }
 
-RuleMeta MetaOf(const ast::Rule& rule) {
-  return {rule.description, rule.level,          rule.status,     rule.author,
-          rule.tags,        rule.falsepositives, rule.references, 0};
+SharedMeta MetaOf(const ast::Rule& rule) {
+  return std::make_shared<const RuleMeta>(RuleMeta{rule.description, rule.level, rule.status,
+                                                   rule.author, rule.tags, rule.falsepositives,
+                                                   rule.references, 0});
 }
 
-RuleMeta MetaOf(const ir::Correlation& c) {
+SharedMeta MetaOf(const ir::Correlation& c) {
   const ir::RuleInfo& i = c.info;
-  return {i.description, i.level,          i.status,     i.author,
-          i.tags,        i.falsepositives, i.references, c.window.span_seconds};
+  return std::make_shared<const RuleMeta>(RuleMeta{i.description, i.level, i.status, i.author,
+                                                   i.tags, i.falsepositives, i.references,
+                                                   c.window.span_seconds});
 }
 
 void CompileCorrelations(std::vector<FileResult>& results, const Session& session) {

@@ -81,9 +81,9 @@ struct Output {
   std::vector<Diagnostic> diagnostics = {};
 };
 
-// The metadata of a detection rule / a correlation rule.
-RuleMeta MetaOf(const ast::Rule& rule);
-RuleMeta MetaOf(const ir::Correlation& correlation);
+// The metadata of a detection rule / a correlation rule, for its outputs to share.
+SharedMeta MetaOf(const ast::Rule& rule);
+SharedMeta MetaOf(const ir::Correlation& correlation);
 
 // Whether one rule reached a query on one target.
 struct Outcome {
