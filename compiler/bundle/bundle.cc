@@ -24,6 +24,12 @@ bool OverLimit(const Output& o, const packagers::QueryLimit& limit) {
 // Whether the output goes into its platform's files (it is within the platform's limits).
 bool Deployed(const Output& o) { return !OverLimit(o, packagers::QueryLimitOf(o.target)); }
 
+// Why an output over `limit` is left out: "is N characters; WHAT is at most MAX (SOURCE)".
+std::string OverLimitText(const Output& o, const packagers::QueryLimit& limit) {
+  return fmt::format("is {} characters; {} is at most {} ({})", o.text.size(), limit.what,
+                     limit.max_chars, limit.source);
+}
+
 // ---- coverage -----------------------------------------------------------------------------
 
 struct Coverage {
@@ -45,16 +51,13 @@ Coverage CoverageOf(const std::vector<FileResult>& results,
   std::set<std::pair<std::string, std::string>> compiled;  // (title, target) that compiled
   for (const auto& r : results) {
     for (const auto& o : r.outputs) {
-      if (!Deployed(o)) continue;
+      const packagers::QueryLimit limit = packagers::QueryLimitOf(o.target);
+      if (OverLimit(o, limit)) {
+        cov.reasons[{o.rule_title, o.target}] = "E0900 the query " + OverLimitText(o, limit);
+        continue;
+      }
       queries.insert({o.rule_title, o.target});
       if (!o.composition.empty()) queries.insert({o.composition, o.target});
-    }
-    for (const auto& o : r.outputs) {
-      if (Deployed(o)) continue;
-      const packagers::QueryLimit limit = packagers::QueryLimitOf(o.target);
-      cov.reasons[{o.rule_title, o.target}] =
-          fmt::format("E0900 the query is {} characters; {} is at most {} ({})", o.text.size(),
-                      limit.what, limit.max_chars, limit.source);
     }
     for (const auto& o : r.outcomes) {
       if (o.ok) {
@@ -141,10 +144,8 @@ std::map<std::string, std::string> BuildBundle(const std::vector<FileResult>& re
         if (OverLimit(o, limit)) {
           if (left_out != nullptr) {
             left_out->Error("E0900", TitleLocation(r.source.get(), r.path, o.document),
-                            fmt::format("rule '{}': the {} query is {} characters; {} is at most "
-                                        "{} ({}); left out of the {} files",
-                                        o.rule_title, target, o.text.size(), limit.what,
-                                        limit.max_chars, limit.source, target));
+                            fmt::format("rule '{}': the {} query {}; left out of the {} files",
+                                        o.rule_title, target, OverLimitText(o, limit), target));
           }
           continue;
         }
