@@ -701,26 +701,34 @@ class Emitter {
       out.append(text, pos, run - pos);
       pos = run;
       if (pos == text.size()) break;
-      const char c = text[pos];
-      if (fold_ && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
-        // EmitLiteral's [Aa] for an ASCII letter, upper case first.
-        const char pair[4] = {'[', static_cast<char>(c & ~0x20), static_cast<char>(c | 0x20), ']'};
-        out.append(pair, 4);
+      // ASCII needs no decoding, and it is the common case.
+      const auto byte = static_cast<unsigned char>(text[pos]);
+      char32_t cp = byte;
+      if (byte < 0x80) {
         ++pos;
-        continue;
+      } else {
+        cp = text::DecodeUtf8(text, &pos);
       }
-      EmitLiteral(text::DecodeUtf8(text, &pos), false, out);
+      EmitLiteral(cp, false, out);
     }
   }
 
   void EmitLiteral(char32_t cp, bool in_class, std::string& out) {
-    if (fold_ && !in_class && OtherCase(cp) != 0) {
-      char32_t other = OtherCase(cp);
-      out += '[';
-      AppendUtf8(out, std::min(cp, other) == cp ? cp : other);
-      AppendUtf8(out, std::min(cp, other) == cp ? other : cp);
-      out += ']';
-      return;
+    if (fold_ && !in_class) {
+      if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z')) {
+        // The common case in four bytes: [Aa], upper case first.
+        const char pair[4] = {'[', static_cast<char>(cp & ~0x20u), static_cast<char>(cp | 0x20u),
+                              ']'};
+        out.append(pair, 4);
+        return;
+      }
+      if (const char32_t other = OtherCase(cp); other != 0) {
+        out += '[';
+        AppendUtf8(out, std::min(cp, other));
+        AppendUtf8(out, std::max(cp, other));
+        out += ']';
+        return;
+      }
     }
     if (cp < 0x80) {
       char c = static_cast<char>(cp);
