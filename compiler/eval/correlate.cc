@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <map>
 #include <set>
@@ -71,19 +72,31 @@ bool Correlator::Supports(const ir::Correlation& c) {
          !(c.kind == ir::CorrelationKind::kTemporalOrdered && c.rule_condition);
 }
 
-void Correlator::GroupKey(size_t rule, const Event& event, std::string& key,
-                          std::vector<std::pair<std::string, std::string>>* keys) const {
+void Correlator::GroupKey(size_t rule, const Event& event, std::string& key) const {
   key.clear();
-  const auto& fields = NamesOf(rule).group;
-  for (size_t g = 0; g < correlation_.group_by.size(); ++g) {
-    const std::string& name = correlation_.group_by[g];
-    std::string_view value = FirstText(event, fields[g]);
-    if (!key.empty()) key += ", ";
-    key += name;
-    key += '=';
+  for (const std::string& field : NamesOf(rule).group) {
+    std::string_view value = FirstText(event, field);
+    const auto size = static_cast<uint32_t>(value.size());
+    key.append(reinterpret_cast<const char*>(&size), sizeof size);
     key += value;
-    if (keys != nullptr) keys->push_back({name, std::string(value)});
   }
+}
+
+Alert Correlator::AlertOf(const Group& group, double start, double end, double measure) const {
+  Alert alert{{}, {}, start, end, measure, {}, {}};
+  std::string_view key = *group.key;
+  for (const std::string& name : correlation_.group_by) {
+    uint32_t size = 0;
+    std::memcpy(&size, key.data(), sizeof size);
+    std::string_view value = key.substr(sizeof size, size);
+    key.remove_prefix(sizeof size + size);
+    if (!alert.group.empty()) alert.group += ", ";
+    alert.group += name;
+    alert.group += '=';
+    alert.group += value;
+    alert.keys.push_back({name, std::string(value)});
+  }
+  return alert;
 }
 
 const Correlator::Interned* Correlator::Intern(std::string_view text) {
@@ -186,13 +199,12 @@ void Correlator::AddHit(size_t rule, const Event& event, Hit hit) {
       return;  // nothing to count
     hit.value = Intern(value);
   }
-  GroupKey(rule, event, key_, nullptr);
+  GroupKey(rule, event, key_);
   auto it = index_.find(key_);
   if (it == index_.end()) {
     it = index_.emplace(key_, groups_.size()).first;
     Group group;
-    group.key = key_;
-    GroupKey(rule, event, key_, &group.keys);
+    group.key = &it->first;
     group.order = groups_.size();
     groups_.push_back(std::move(group));
   }
@@ -295,7 +307,7 @@ std::optional<size_t> Correlator::Decide(Group& group, size_t end) {
                : correlation_.rule_condition ? RulesHold(*correlation_.rule_condition, rules)
                                              : ConditionHolds(measure);
   if (!holds) return std::nullopt;
-  Alert alert{group.key, group.keys, hits[begin].where.time, hits[end].where.time, measure, {}, {}};
+  Alert alert = AlertOf(group, hits[begin].where.time, hits[end].where.time, measure);
   for (size_t i = begin; i <= end; ++i) Collect(hits[i], alert);
   Keep(group.order, std::move(alert));
   return end;
@@ -410,13 +422,8 @@ std::optional<Alert> Correlator::ChainFrom(const Group& group, size_t start) con
     }
   }
   if (want != correlation_.sources.size()) return std::nullopt;
-  Alert alert{group.key,
-              group.keys,
-              hits[start].where.time,
-              hits[chain.back()].where.time,
-              static_cast<double>(chain.size()),
-              {},
-              {}};
+  Alert alert = AlertOf(group, hits[start].where.time, hits[chain.back()].where.time,
+                        static_cast<double>(chain.size()));
   for (size_t i : chain) Collect(hits[i], alert);
   return alert;
 }
@@ -655,7 +662,7 @@ std::optional<size_t> Correlator::DecideAggregate(Group& group, size_t end) {
   std::vector<NamedValue> values;
   Measures(hits, begin, end, true, values);
   AddColumns(values);
-  Alert alert{group.key, group.keys, hits[begin].where.time, hits[end].where.time, 0, {}, {}};
+  Alert alert = AlertOf(group, hits[begin].where.time, hits[end].where.time, 0);
   for (size_t i = begin; i <= end; ++i) Collect(hits[i], alert);
   alert.values = std::move(values);
   Keep(group.order, std::move(alert));
@@ -740,7 +747,7 @@ std::optional<size_t> Correlator::DecideConsecutive(Group& group, size_t end) {
   std::vector<NamedValue> values = PairMeasures(before, after);
   if (correlation_.test && !TestHolds(*correlation_.test, values)) return std::nullopt;
   AddColumns(values);
-  Alert alert{group.key, group.keys, before.where.time, after.where.time, 0, {}, {}};
+  Alert alert = AlertOf(group, before.where.time, after.where.time, 0);
   Collect(before, alert);
   Collect(after, alert);
   alert.values = std::move(values);

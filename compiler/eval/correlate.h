@@ -124,20 +124,20 @@ class Correlator {
     std::vector<Input> inputs;
   };
   struct Group {
-    std::string key;
-    std::vector<std::pair<std::string, std::string>> keys;
-    std::vector<Hit> hits;       // in time order once sorted (always, when streaming)
-    size_t order = 0;            // first-seen position, for the order of alerts
-    size_t begin = 0;            // the current window's first hit
-    size_t next = 0;             // the first hit whose window is not decided yet
-    double not_before = -1e300;  // the last alert's end: alerts do not overlap
-    double decided = -1e300;     // the time of the last decided window's end
-    double due = 1e300;          // when its first undecided window is due (streaming)
+    const std::string* key = nullptr;  // its key in index_ (nodes there do not move)
+    std::vector<Hit> hits;             // in time order once sorted (always, when streaming)
+    size_t order = 0;                  // first-seen position, for the order of alerts
+    size_t begin = 0;                  // the current window's first hit
+    size_t next = 0;                   // the first hit whose window is not decided yet
+    double not_before = -1e300;        // the last alert's end: alerts do not overlap
+    double decided = -1e300;           // the time of the last decided window's end
+    double due = 1e300;                // when its first undecided window is due (streaming)
   };
-  // Writes the group key of `event` (group-by values after their names) into `key`, and with
-  // `keys` the same as pairs.
-  void GroupKey(size_t rule, const Event& event, std::string& key,
-                std::vector<std::pair<std::string, std::string>>* keys) const;
+  // Writes the group key of `event` into `key`: each group-by value after its length, so no
+  // value can make two groups' keys equal, whatever text it holds.
+  void GroupKey(size_t rule, const Event& event, std::string& key) const;
+  // An alert of `group` without events or values: its group-by values, named and as pairs.
+  Alert AlertOf(const Group& group, double start, double end, double measure) const;
   void AddHit(size_t rule, const Event& event, Hit hit);
   bool ConditionHolds(double measure) const;
   bool RulesHold(const ir::CorrelationTest& test, const std::set<size_t>& seen) const;
@@ -225,7 +225,7 @@ class Correlator {
   mutable std::vector<std::unique_ptr<SourceNames>> source_names_;
   std::vector<std::unique_ptr<Matcher>> filters_;
   std::vector<Group> groups_;  // in first-seen order
-  // group key -> position in groups_
+  // group key (GroupKey) -> position in groups_
   std::unordered_map<std::string, size_t, TextHash, std::equal_to<>> index_;
   std::string key_;  // the group key of the hit being added, reused to spare an allocation
 };

@@ -142,6 +142,17 @@ TEST(CorrelateTest, EventCountKeepsGroupsApart) {
             "");
 }
 
+// Group-by values that hold the text between values ("a, ip=b") are still other groups.
+TEST(CorrelateTest, GroupsAreKeptApartWhateverTheirValuesHold) {
+  auto c = Make("event_count", 1, "gte", "2");
+  c.group_by = {"user", "ip"};
+  c.sources[0].group_fields = {"user", "ip"};
+  EXPECT_EQ(Correlate(c, {{0, "a, ip=b", 0, "c"}, {0, "a", 1, "b, ip=c"}}), "");
+  // The same values twice are one group, named as before.
+  EXPECT_EQ(Correlate(c, {{0, "a, ip=b", 0, "c"}, {0, "a, ip=b", 1, "c"}}),
+            "user=a, ip=b, ip=c 0..1 2 [1 2 ]\n");
+}
+
 TEST(CorrelateTest, EventsOutOfOrderAreSortedByTime) {
   auto c = Make("event_count", 1, "gte", "3");
   EXPECT_EQ(Correlate(c, {{0, "a", 30, ""}, {0, "a", 2, ""}, {0, "a", 1, ""}, {0, "a", 0, ""}}),
