@@ -11,7 +11,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <unordered_map>
 #include <unordered_set>
 
 #include "compiler/ir/regex.h"
@@ -253,7 +252,13 @@ struct Matcher::Compiled {
     std::vector<size_t> rest;
     bool textual = false;  // some value compares as text: event values are folded
   };
-  std::unordered_map<const ir::Predicate*, Code> codes;
+  // The condition's tree, each predicate with its code: evaluating looks nothing up.
+  struct Node {
+    const ir::Expr* expr = nullptr;
+    Code code;  // a predicate's
+    std::vector<Node> children;
+  };
+  Node root;
   mutable pcre2_match_data* match_data = nullptr;
   // Per-evaluation scratch, kept to avoid reallocating for every predicate.
   mutable std::vector<const FieldValue*> found;
@@ -262,21 +267,28 @@ struct Matcher::Compiled {
   mutable std::vector<Address> addresses;     // `found`, parsed as addresses when needed
 
   ~Compiled() {
-    for (auto& [predicate, code] : codes) {
-      for (pcre2_code* regex : code.regexes) {
-        if (regex != nullptr) pcre2_code_free(regex);
-      }
-    }
+    FreeRegexes(root);
     if (match_data != nullptr) pcre2_match_data_free(match_data);
   }
 
-  bool Prepare(const ir::Expr& expr, std::string& error) {
-    for (const auto& child : expr.children) {
-      if (!Prepare(child, error)) return false;
+  static void FreeRegexes(Node& node) {
+    for (pcre2_code* regex : node.code.regexes) {
+      if (regex != nullptr) pcre2_code_free(regex);
+    }
+    for (Node& child : node.children) FreeRegexes(child);
+  }
+
+  bool Prepare(const ir::Expr& expr, std::string& error) { return Prepare(expr, root, error); }
+
+  bool Prepare(const ir::Expr& expr, Node& node, std::string& error) {
+    node.expr = &expr;
+    node.children.resize(expr.children.size());
+    for (size_t i = 0; i < expr.children.size(); ++i) {
+      if (!Prepare(expr.children[i], node.children[i], error)) return false;
     }
     if (expr.kind != ir::Expr::Kind::kPredicate) return true;
     const ir::Predicate& p = expr.predicate;
-    Code& code = codes[&p];
+    Code& code = node.code;
     const size_t n = p.values.size();
     code.folded.resize(n);
     code.numbers.resize(n);
@@ -408,7 +420,7 @@ struct Matcher::Compiled {
   }
 
   // Any (or, with all_of, every) predicate value held by some value of the field.
-  bool Evaluate(const ir::Predicate& p, const Event& event) const {
+  bool Evaluate(const ir::Predicate& p, const Code& code, const Event& event) const {
     found.clear();
     if (p.op == Op::kExists || p.op == Op::kNull) {
       event.Find(p.field, found);
@@ -424,7 +436,6 @@ struct Matcher::Compiled {
     } else {
       event.Find(p.field, found);
     }
-    const Code& code = codes.find(&p)->second;
     // Text comparisons fold each event value once, not once per predicate value.
     texts.resize(found.size());
     addresses.assign(found.size(), Address{});
@@ -452,26 +463,26 @@ struct Matcher::Compiled {
     return p.all_of && !p.values.empty();
   }
 
-  bool Evaluate(const ir::Expr& expr, const Event& event) const {
-    switch (expr.kind) {
+  bool Evaluate(const Node& node, const Event& event) const {
+    switch (node.expr->kind) {
       case ir::Expr::Kind::kTrue:
         return true;
       case ir::Expr::Kind::kFalse:
         return false;
       case ir::Expr::Kind::kNot:
-        return !Evaluate(expr.children[0], event);
+        return !Evaluate(node.children[0], event);
       case ir::Expr::Kind::kAnd:
-        for (const auto& child : expr.children) {
+        for (const auto& child : node.children) {
           if (!Evaluate(child, event)) return false;
         }
         return true;
       case ir::Expr::Kind::kOr:
-        for (const auto& child : expr.children) {
+        for (const auto& child : node.children) {
           if (Evaluate(child, event)) return true;
         }
         return false;
       case ir::Expr::Kind::kPredicate:
-        return Evaluate(expr.predicate, event);
+        return Evaluate(node.expr->predicate, node.code, event);
     }
     return false;
   }
@@ -488,7 +499,7 @@ std::unique_ptr<Matcher> Matcher::Create(const ir::Rule& rule, std::string& erro
 }
 
 bool Matcher::Matches(const Event& event) const {
-  return compiled_->Evaluate(rule_.condition, event);
+  return compiled_->Evaluate(compiled_->root, event);
 }
 
 namespace {
