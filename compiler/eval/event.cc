@@ -160,7 +160,9 @@ namespace {
 // The next entry of `event` to fill, reusing the one left from the previous event.
 std::pair<std::string, FieldValue>& NextEntry(Event& event, size_t& used) {
   if (used == event.fields.size()) event.fields.emplace_back();
-  return event.fields[used++];
+  auto& entry = event.fields[used++];
+  entry.second.folds = 0;  // its text is about to change
+  return entry;
 }
 
 // Flattens `element` under the dotted `path` into event.fields[used...], reusing the entries

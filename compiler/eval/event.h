@@ -16,6 +16,12 @@ struct FieldValue {
   Kind kind = Kind::kString;
   std::string text;  // the string, the number's shortest decimal form, or "true"/"false"
   double number = 0;
+  // The matcher's code-point forms of `text`, case-folded and as written, made on first use,
+  // as several rules test one value; bit 0 (1) of `folds` says the first (second) is made.
+  // Whoever rewrites `text` clears `folds`.
+  mutable std::u32string caseless = {};
+  mutable std::u32string cased = {};
+  mutable unsigned folds = 0;
 };
 
 // A flattened event: nested objects become dotted names (`a.b.c`); an array gives its field one

@@ -64,6 +64,17 @@ void FoldInto(std::string_view text, bool cased, std::u32string& out) {
   }
 }
 
+// The folded form of `value`'s text, made once per value (FieldValue::caseless, ::cased).
+const std::u32string& FoldedText(const FieldValue& value, bool cased) {
+  const unsigned bit = cased ? 2 : 1;
+  std::u32string& folded = cased ? value.cased : value.caseless;
+  if ((value.folds & bit) == 0) {
+    FoldInto(value.text, cased, folded);
+    value.folds |= bit;
+  }
+  return folded;
+}
+
 std::u32string Fold(std::string_view text, bool cased) {
   std::u32string out;
   FoldInto(text, cased, out);
@@ -263,8 +274,8 @@ struct Matcher::Compiled {
   // Per-evaluation scratch, kept to avoid reallocating for every predicate.
   mutable std::vector<const FieldValue*> found;
   mutable std::vector<const FieldValue*> other;
-  mutable std::vector<std::u32string> texts;  // `found`, folded once per predicate
-  mutable std::vector<Address> addresses;     // `found`, parsed as addresses when needed
+  mutable std::vector<const std::u32string*> texts;  // `found`, folded (or empty)
+  mutable std::vector<Address> addresses;            // `found`, parsed as addresses when needed
 
   ~Compiled() {
     FreeRegexes(root);
@@ -380,7 +391,7 @@ struct Matcher::Compiled {
         event.Find(v.text, other);
         for (const FieldValue* candidate : other) {
           if (candidate->kind == FieldValue::Kind::kNull) continue;
-          if (CompareText(p.op, text, Fold(candidate->text, p.cased))) return true;
+          if (CompareText(p.op, text, FoldedText(*candidate, p.cased))) return true;
         }
         return false;
       }
@@ -437,14 +448,15 @@ struct Matcher::Compiled {
       event.Find(p.field, found);
     }
     // Text comparisons fold each event value once, not once per predicate value.
-    texts.resize(found.size());
+    static const std::u32string kUnfolded;
+    texts.assign(found.size(), &kUnfolded);
     addresses.assign(found.size(), Address{});
     for (size_t i = 0; i < found.size(); ++i) {
-      if (code.textual) FoldInto(found[i]->text, p.cased, texts[i]);
+      if (code.textual) texts[i] = &FoldedText(*found[i], p.cased);
     }
     if (!code.equal.empty()) {
       for (size_t i = 0; i < found.size(); ++i) {
-        if (found[i]->kind != FieldValue::Kind::kNull && code.equal.count(texts[i]) != 0) {
+        if (found[i]->kind != FieldValue::Kind::kNull && code.equal.count(*texts[i]) != 0) {
           return true;
         }
       }
@@ -452,7 +464,7 @@ struct Matcher::Compiled {
     for (size_t index : code.rest) {
       bool held = false;
       for (size_t i = 0; i < found.size(); ++i) {
-        if (Holds(p, code, index, *found[i], texts[i], addresses[i], event)) {
+        if (Holds(p, code, index, *found[i], *texts[i], addresses[i], event)) {
           held = true;
           break;
         }
