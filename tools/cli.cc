@@ -24,19 +24,35 @@ namespace {
 
 constexpr std::string_view kTemporaryMark = ".refract-tmp-";
 
-// The temporary file each writer slot is writing, for the signal handler: unlink() is
-// async-signal-safe, and so are lock-free atomics. The signal may reach any thread, so a slot's
-// path is published with release and read with acquire.
-char g_temporary[kWriterSlots][4096];
-std::atomic<int> g_writing[kWriterSlots] = {};
+// A signal that stops the run must not leave a temporary file, yet the other writer threads
+// keep running while one thread handles it: a writer could create its file just after the
+// handler looked. So the handler closes every writer slot (lock-free atomics are
+// async-signal-safe): a slot that was idle takes no more files, and a slot in the middle of a
+// file finishes it (renamed into place, or removed) first. The last of the handler and those
+// writers to let go re-raises the signal with its default action.
+enum SlotState : int { kIdle = 0, kWriting = 1, kClosed = 2 };
+std::atomic<int> g_slot_state[kWriterSlots] = {};
+std::atomic<int> g_holders{0};      // the handler and the writers it waits for
+std::atomic<int> g_stop_signal{0};  // the signal being handled; 0 before one arrives
 static_assert(std::atomic<int>::is_always_lock_free);
 
-void RemoveTemporaryAndStop(int sig) {
-  for (int slot = 0; slot < kWriterSlots; ++slot) {
-    if (g_writing[slot].load(std::memory_order_acquire) != 0) unlink(g_temporary[slot]);
+void LetGoOfStop() {
+  if (g_holders.fetch_sub(1) == 1) {
+    const int sig = g_stop_signal.load();
+    signal(sig, SIG_DFL);
+    raise(sig);
   }
-  signal(sig, SIG_DFL);
-  raise(sig);
+}
+
+void StopAfterWriters(int sig) {
+  int none = 0;
+  if (!g_stop_signal.compare_exchange_strong(none, sig)) return;  // one stop is under way
+  g_holders.store(1);
+  for (auto& state : g_slot_state) {
+    g_holders.fetch_add(1);  // before closing, so the writer cannot let go of a count not yet there
+    if (state.exchange(kClosed) != kWriting) g_holders.fetch_sub(1);
+  }
+  LetGoOfStop();
 }
 
 // Writes all of `text`, and a final line feed when it has none, to `fd`; errno on failure.
@@ -68,9 +84,10 @@ std::optional<std::string> WriteIntoFolder(const fs::path& path, const std::stri
   const fs::path tmp =
       path.parent_path() / fmt::format(".{}{}{}", path.filename().string(), kTemporaryMark, kPid);
   const std::string tmp_text = tmp.string();
-  if (tmp_text.size() >= sizeof g_temporary[slot]) return std::string("the path is too long");
-  std::memcpy(g_temporary[slot], tmp_text.c_str(), tmp_text.size() + 1);
-  g_writing[slot].store(1, std::memory_order_release);
+  int idle = kIdle;
+  if (!g_slot_state[slot].compare_exchange_strong(idle, kWriting)) {
+    return std::string("the run was stopped by a signal");
+  }
   std::optional<std::string> error;
   const int fd = open(tmp_text.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd < 0) {
@@ -81,7 +98,8 @@ std::optional<std::string> WriteIntoFolder(const fs::path& path, const std::stri
   }
   if (!error && rename(tmp_text.c_str(), path.c_str()) != 0) error = std::strerror(errno);
   if (error) unlink(tmp_text.c_str());
-  g_writing[slot].store(0, std::memory_order_release);
+  int writing = kWriting;
+  if (!g_slot_state[slot].compare_exchange_strong(writing, kIdle)) LetGoOfStop();  // closed
   return error;
 }
 
@@ -89,7 +107,7 @@ std::optional<std::string> WriteIntoFolder(const fs::path& path, const std::stri
 
 void RemoveTemporariesOnSignal() {
   struct sigaction action {};
-  action.sa_handler = RemoveTemporaryAndStop;
+  action.sa_handler = StopAfterWriters;
   sigemptyset(&action.sa_mask);
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &action, nullptr);
 }
