@@ -161,7 +161,7 @@ namespace {
 std::pair<std::string, FieldValue>& NextEntry(Event& event, size_t& used) {
   if (used == event.fields.size()) event.fields.emplace_back();
   auto& entry = event.fields[used++];
-  entry.second.folds = 0;  // its text is about to change
+  entry.second.made = 0;  // its value is about to change
   return entry;
 }
 

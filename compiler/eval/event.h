@@ -2,6 +2,7 @@
 #pragma once
 
 #include <istream>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -16,12 +17,14 @@ struct FieldValue {
   Kind kind = Kind::kString;
   std::string text;  // the string, the number's shortest decimal form, or "true"/"false"
   double number = 0;
-  // The matcher's code-point forms of `text`, case-folded and as written, made on first use,
-  // as several rules test one value; bit 0 (1) of `folds` says the first (second) is made.
-  // Whoever rewrites `text` clears `folds`.
+  // Forms of the value made on first use, as several rules read one value: the matcher's code
+  // points of `text` (case-folded and as written) and the timestamp it parses. `made` says
+  // which are made (kCaseless, kCased, kTime); whoever rewrites the value clears it.
   mutable std::u32string caseless = {};
   mutable std::u32string cased = {};
-  mutable unsigned folds = 0;
+  mutable std::optional<double> time = {};
+  mutable unsigned made = 0;
+  static constexpr unsigned kCaseless = 1, kCased = 2, kTime = 4;
 };
 
 // A flattened event: nested objects become dotted names (`a.b.c`); an array gives its field one

@@ -66,11 +66,11 @@ void FoldInto(std::string_view text, bool cased, std::u32string& out) {
 
 // The folded form of `value`'s text, made once per value (FieldValue::caseless, ::cased).
 const std::u32string& FoldedText(const FieldValue& value, bool cased) {
-  const unsigned bit = cased ? 2 : 1;
+  const unsigned bit = cased ? FieldValue::kCased : FieldValue::kCaseless;
   std::u32string& folded = cased ? value.cased : value.caseless;
-  if ((value.folds & bit) == 0) {
+  if ((value.made & bit) == 0) {
     FoldInto(value.text, cased, folded);
-    value.folds |= bit;
+    value.made |= bit;
   }
   return folded;
 }
@@ -530,7 +530,9 @@ bool Digits(std::string_view s, size_t at, size_t n, int* out) {
 
 }  // namespace
 
-std::optional<double> ParseTimestamp(const FieldValue& value) {
+namespace {
+
+std::optional<double> ParseTimestampOnce(const FieldValue& value) {
   if (value.kind == FieldValue::Kind::kNumber) {
     return value.number > 1e11 ? value.number / 1000 : value.number;
   }
@@ -576,6 +578,16 @@ std::optional<double> ParseTimestamp(const FieldValue& value) {
   if (!date.ok()) return std::nullopt;
   auto days_since = static_cast<double>(sys_days(date).time_since_epoch().count());
   return days_since * 86400 + hour * 3600 + minute * 60 + second + fraction - offset;
+}
+
+}  // namespace
+
+std::optional<double> ParseTimestamp(const FieldValue& value) {
+  if ((value.made & FieldValue::kTime) == 0) {
+    value.time = ParseTimestampOnce(value);
+    value.made |= FieldValue::kTime;
+  }
+  return value.time;
 }
 
 }  // namespace refract::eval
