@@ -40,7 +40,20 @@ double NearestRank(std::vector<double>& values, double percent) {
 
 }  // namespace
 
-Correlator::Correlator(const ir::Correlation& correlation) : correlation_(correlation) {}
+const ValueTable::Value* ValueTable::Intern(std::string_view text) {
+  static const Value kEmpty;
+  if (text.empty()) return &kEmpty;
+  auto it = index_.find(text);
+  if (it == index_.end()) {
+    const Value& added = values_.emplace_back(Value{std::string(text)});
+    it = index_.emplace(added.text, &added).first;
+  }
+  return it->second;
+}
+
+Correlator::Correlator(const ir::Correlation& correlation, std::shared_ptr<ValueTable> values)
+    : correlation_(correlation),
+      values_(values ? std::move(values) : std::make_shared<ValueTable>()) {}
 
 Correlator::~Correlator() = default;
 
@@ -100,14 +113,7 @@ Alert Correlator::AlertOf(const Group& group, double start, double end, double m
 }
 
 const Correlator::Interned* Correlator::Intern(std::string_view text) {
-  static const Interned kEmpty;
-  if (text.empty()) return &kEmpty;
-  auto it = intern_index_.find(text);
-  if (it == intern_index_.end()) {
-    const Interned& added = interned_.emplace_back(Interned{std::string(text)});
-    it = intern_index_.emplace(added.text, &added).first;
-  }
-  return it->second;
+  return values_->Intern(text);
 }
 
 void Correlator::Add(size_t rule, const Event& event, const EventRef& where) {
@@ -274,7 +280,7 @@ std::optional<size_t> Correlator::Decide(Group& group, size_t end) {
   size_t begin = group.begin;
   double measure = 0;
   size_t distinct = 0;
-  const uint64_t stamp = ++mark_;
+  const uint64_t stamp = values_->NewStamp();
   std::set<size_t> rules;
   double sum = 0;
   size_t numbers = 0;
@@ -578,7 +584,7 @@ void Correlator::Measures(const std::vector<Hit>& hits, size_t begin, size_t end
     } else if (kind == Kind::kDistinct || kind == Kind::kValues) {
       std::vector<const Interned*>& seen = seen_;
       seen.clear();
-      const uint64_t stamp = ++mark_;
+      const uint64_t stamp = values_->NewStamp();
       for (size_t i = begin; i <= end; ++i) {
         const auto& in = hits[i].inputs[m];
         if (!in.counted) continue;  // a distinct count of some events

@@ -50,12 +50,38 @@ struct Alert {
 
 class Matcher;
 
+// Field values kept once for a run, which every correlation of the run may share: the pack's
+// correlations read the same addresses, users and apps. Not thread-safe.
+class ValueTable {
+ public:
+  // A value kept once; `mark` lets a window count distinct values without a set.
+  struct Value {
+    std::string text;
+    mutable uint64_t mark = 0;
+  };
+  // The kept value equal to `text`, added when new; the empty text is one shared value.
+  const Value* Intern(std::string_view text);
+  // A stamp no value's mark holds yet, for one count of distinct values.
+  uint64_t NewStamp() { return ++stamp_; }
+
+ private:
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  std::deque<Value> values_;  // a deque keeps addresses stable as it grows
+  std::unordered_map<std::string_view, const Value*, TextHash, std::equal_to<>> index_;
+  uint64_t stamp_ = 0;
+};
+
 // Collects the matches of a correlation's rules and evaluates the correlation at the end, so
 // events need not arrive in time order. Memory grows with matches, not with events read.
 class Correlator {
  public:
   // `correlation` must outlive the correlator; rule i of it is `correlation.sources[i]`.
-  explicit Correlator(const ir::Correlation& correlation);
+  // `values` is the run's table of field values (a table of its own when null).
+  explicit Correlator(const ir::Correlation& correlation,
+                      std::shared_ptr<ValueTable> values = nullptr);
 
   // True for the types evaluated: event_count, value_count, value_sum, value_avg,
   // value_percentile, temporal, temporal_ordered (all of Sigma 2.1's) and refract's aggregate.
@@ -96,12 +122,7 @@ class Correlator {
   std::vector<Alert> Finish();
 
  private:
-  // A field value kept once per correlation; `mark` lets a window count distinct values
-  // without a set.
-  struct Interned {
-    std::string text;
-    mutable uint64_t mark = 0;
-  };
+  using Interned = ValueTable::Value;
   struct Hit {
     EventRef where;
     // A chained alert's events before `where` (only chained correlations have any).
@@ -204,15 +225,8 @@ class Correlator {
   bool out_of_order_ = false;
   double now_ = -1e300;                           // the latest event time seen
   std::vector<std::pair<size_t, Alert>> alerts_;  // (group order, alert), decided so far
-  // Interned field values, found by string_view without building a string.
-  struct TextHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
-  };
-  std::deque<Interned> interned_;  // a deque keeps addresses stable as it grows
-  std::unordered_map<std::string_view, const Interned*, TextHash, std::equal_to<>> intern_index_;
-  mutable uint64_t mark_ = 0;                  // the last stamp given to a count of distinct texts
-  mutable std::vector<const Interned*> seen_;  // distinct texts of one measure, first seen first
+  std::shared_ptr<ValueTable> values_;            // interned field values
+  mutable std::vector<const Interned*> seen_;     // distinct texts of one measure, first seen first
   // The event fields one rule's hits read, resolved once: its group-by fields, its value field,
   // each measure's field and second field.
   struct SourceNames {
@@ -226,7 +240,11 @@ class Correlator {
   std::vector<std::unique_ptr<Matcher>> filters_;
   std::vector<Group> groups_;  // in first-seen order
   // group key (GroupKey) -> position in groups_
-  std::unordered_map<std::string, size_t, TextHash, std::equal_to<>> index_;
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  std::unordered_map<std::string, size_t, KeyHash, std::equal_to<>> index_;
   std::string key_;  // the group key of the hit being added, reused to spare an allocation
 };
 

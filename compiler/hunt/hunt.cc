@@ -353,9 +353,11 @@ Status Run(const Options& options, std::ostream& err,
   std::vector<std::vector<std::pair<size_t, size_t>>> inputs(correlations.size());
   std::set<size_t> suppressed;
   std::set<size_t> suppressed_correlations;
+  // One table of field values for every correlation: they read the same users and addresses.
+  auto values = std::make_shared<eval::ValueTable>();
   for (size_t k = 0; k < correlations.size(); ++k) {
     const ir::Correlation& c = correlations[k];
-    correlators.push_back(std::make_unique<eval::Correlator>(c));
+    correlators.push_back(std::make_unique<eval::Correlator>(c, values));
     errors += PrepareCorrelator(c, *correlators.back(), schema_mapping, err);
     for (size_t position = 0; position < c.sources.size(); ++position) {
       const auto& source = c.sources[position];
@@ -502,8 +504,9 @@ Status Run(const Options& options, std::ostream& err,
              "keep every match\n";
     }
     std::ostringstream ignored;  // set-up problems were reported on the first pass
+    values = std::make_shared<eval::ValueTable>();
     for (size_t k = 0; k < correlators.size(); ++k) {
-      correlators[k] = std::make_unique<eval::Correlator>(correlations[k]);
+      correlators[k] = std::make_unique<eval::Correlator>(correlations[k], values);
       PrepareCorrelator(correlations[k], *correlators[k], schema_mapping, ignored);
     }
     connect_and_stream(false);
