@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cstring>
 
@@ -18,6 +19,22 @@ bool Event::Find(std::string_view name, std::vector<const FieldValue*>& out) con
     }
   }
   return found;
+}
+
+bool Event::Find(std::string_view name, std::vector<const FieldValue*>& out,
+                 FieldPositions& cache) const {
+  if (layout != 0 && cache.layout == layout) {
+    for (uint32_t i : cache.at) out.push_back(&fields[i].second);
+    return !cache.at.empty();
+  }
+  cache.at.clear();
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (fields[i].first != name) continue;
+    out.push_back(&fields[i].second);
+    cache.at.push_back(static_cast<uint32_t>(i));
+  }
+  cache.layout = layout;
+  return !cache.at.empty();
 }
 
 const FieldValue* Event::FirstNonNull(std::string_view name) const {
@@ -165,18 +182,26 @@ std::pair<std::string, FieldValue>& NextEntry(Event& event, size_t& used) {
   return entry;
 }
 
+// Names entry `name` `path`, noting in `renamed` whether that changed the event's layout.
+void Rename(std::string& name, const std::string& path, bool& renamed) {
+  if (name == path) return;
+  name.assign(path);
+  renamed = true;
+}
+
 // Flattens `element` under the dotted `path` into event.fields[used...], reusing the entries
 // (and their strings' storage) left from the previous event; a container named in `whole` also
 // gets an entry holding its JSON text.
 void Flatten(std::string& path, simdjson::dom::element element, Event& event, size_t& used,
-             const std::set<std::string, std::less<>>& whole, bool array_element = false) {
+             const std::set<std::string, std::less<>>& whole, bool& renamed,
+             bool array_element = false) {
   using simdjson::dom::element_type;
   const bool container =
       element.type() == element_type::OBJECT || element.type() == element_type::ARRAY;
   // An array's elements share its path: the array's own text is the one entry.
   if (container && !array_element && !whole.empty() && !path.empty() && whole.count(path) != 0) {
     auto& [name, value] = NextEntry(event, used);
-    name.assign(path);
+    Rename(name, path, renamed);
     value.kind = FieldValue::Kind::kString;
     value.number = 0;
     value.text = simdjson::minify(element);
@@ -187,18 +212,19 @@ void Flatten(std::string& path, simdjson::dom::element element, Event& event, si
         size_t mark = path.size();
         if (!path.empty()) path += '.';
         path.append(key.data(), key.size());
-        Flatten(path, child, event, used, whole);
+        Flatten(path, child, event, used, whole, renamed);
         path.resize(mark);
       }
       return;
     case element_type::ARRAY:
-      for (auto child : element.get_array()) Flatten(path, child, event, used, whole, true);
+      for (auto child : element.get_array())
+        Flatten(path, child, event, used, whole, renamed, true);
       return;
     default:
       break;
   }
   auto& [name, value] = NextEntry(event, used);
-  name.assign(path);
+  Rename(name, path, renamed);
   value.text.clear();
   value.number = 0;
   switch (element.type()) {
@@ -233,6 +259,12 @@ void Flatten(std::string& path, simdjson::dom::element element, Event& event, si
   }
 }
 
+// An id no event layout has had in this process.
+uint64_t NewLayout() {
+  static std::atomic<uint64_t> last{0};
+  return ++last;
+}
+
 }  // namespace
 
 void EventReader::KeepWhole(std::vector<std::string> fields) {
@@ -256,9 +288,12 @@ bool EventReader::Parse(std::string_view json, Event& event, std::string& error)
   }
   std::string path;
   size_t used = 0;
-  Flatten(path, root, event, used, impl_->whole);
+  bool renamed = false;
+  Flatten(path, root, event, used, impl_->whole, renamed);
   // Entries past `used` belong to a larger previous event; events of one shape keep them all.
+  if (used != event.fields.size()) renamed = true;
   event.fields.resize(used);
+  if (renamed || event.layout == 0) event.layout = NewLayout();
   return true;
 }
 

@@ -1,6 +1,7 @@
 // Events for the reference evaluator: one JSON object flattened to dotted field names.
 #pragma once
 
+#include <cstdint>
 #include <istream>
 #include <optional>
 #include <set>
@@ -27,13 +28,27 @@ struct FieldValue {
   static constexpr unsigned kCaseless = 1, kCased = 2, kTime = 4;
 };
 
+// Where one field name is in events of one layout (Event::layout), for lookups to reuse.
+struct FieldPositions {
+  uint64_t layout = 0;
+  std::vector<uint32_t> at;
+};
+
 // A flattened event: nested objects become dotted names (`a.b.c`); an array gives its field one
 // entry per element, so a predicate holds when any element satisfies it.
 struct Event {
   std::vector<std::pair<std::string, FieldValue>> fields;
+  // The layout of the field names, for lookups to reuse where a name was found: the reader
+  // gives events with the same names in the same order one id (ids are unique in a process);
+  // 0, the default, is a layout nobody vouches for. Whoever renames or reorders fields sets 0.
+  uint64_t layout = 0;
 
   // Appends every value of `name` (exact spelling) to `out`; returns whether the field exists.
   bool Find(std::string_view name, std::vector<const FieldValue*>& out) const;
+  // The same, reading the positions from `cache` when it was filled for this layout (and
+  // filling it when not): events of one layout need one search per name.
+  bool Find(std::string_view name, std::vector<const FieldValue*>& out,
+            FieldPositions& cache) const;
   // The first value of `name` that is not null, or null when it has none.
   const FieldValue* FirstNonNull(std::string_view name) const;
 };

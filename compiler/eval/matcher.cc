@@ -261,7 +261,8 @@ struct Matcher::Compiled {
     // predicate's other values are in `rest`.
     std::unordered_set<std::u32string> equal;
     std::vector<size_t> rest;
-    bool textual = false;  // some value compares as text: event values are folded
+    bool textual = false;          // some value compares as text: event values are folded
+    mutable FieldPositions field;  // where the predicate's field was in the last layout
   };
   // The condition's tree, each predicate with its code: evaluating looks nothing up.
   struct Node {
@@ -434,7 +435,7 @@ struct Matcher::Compiled {
   bool Evaluate(const ir::Predicate& p, const Code& code, const Event& event) const {
     found.clear();
     if (p.op == Op::kExists || p.op == Op::kNull) {
-      event.Find(p.field, found);
+      event.Find(p.field, found, code.field);
       bool present = std::any_of(found.begin(), found.end(), [](const FieldValue* v) {
         return v->kind != FieldValue::Kind::kNull;
       });
@@ -445,7 +446,7 @@ struct Matcher::Compiled {
     if (p.IsKeyword()) {
       for (const auto& [name, value] : event.fields) found.push_back(&value);
     } else {
-      event.Find(p.field, found);
+      event.Find(p.field, found, code.field);
     }
     // Text comparisons fold each event value once, not once per predicate value.
     static const std::u32string kUnfolded;

@@ -82,5 +82,45 @@ TEST(EventReader, WithoutWholeFieldsContainersAreOnlyFlattened) {
             (std::vector<std::string>{"Props.Name=A"}));
 }
 
+// The values of `name` in `event`, found through `cache`, as "text" joined by commas.
+std::string FindThrough(const Event& event, const std::string& name, FieldPositions& cache) {
+  std::vector<const FieldValue*> found;
+  event.Find(name, found, cache);
+  std::string out;
+  for (const FieldValue* v : found) out += (out.empty() ? "" : ",") + v->text;
+  return out;
+}
+
+TEST(EventReader, ALayoutIdChangesWithTheNamesAndALookupFollowsIt) {
+  EventReader reader;
+  Event event;
+  std::string error;
+  FieldPositions cache;
+  ASSERT_TRUE(reader.Parse(R"({"a":1,"b":"x"})", event, error));
+  const uint64_t first = event.layout;
+  EXPECT_NE(first, 0u);
+  EXPECT_EQ(FindThrough(event, "b", cache), "x");
+  // The same names in the same order: one layout, and the cached position is read.
+  ASSERT_TRUE(reader.Parse(R"({"a":2,"b":"y"})", event, error));
+  EXPECT_EQ(event.layout, first);
+  EXPECT_EQ(FindThrough(event, "b", cache), "y");
+  // Reordered, fewer, more, or an array's extra element: another layout, searched again.
+  ASSERT_TRUE(reader.Parse(R"({"b":"z","a":3})", event, error));
+  EXPECT_NE(event.layout, first);
+  EXPECT_EQ(FindThrough(event, "b", cache), "z");
+  ASSERT_TRUE(reader.Parse(R"({"a":4})", event, error));
+  EXPECT_EQ(FindThrough(event, "b", cache), "");
+  ASSERT_TRUE(reader.Parse(R"({"a":5,"b":["p","q"]})", event, error));
+  EXPECT_EQ(FindThrough(event, "b", cache), "p,q");
+  ASSERT_TRUE(reader.Parse(R"({"a":6,"b":["r"]})", event, error));
+  EXPECT_EQ(FindThrough(event, "b", cache), "r");
+  // An event built by hand has no layout: every lookup searches.
+  Event built;
+  built.fields.push_back({"b", {FieldValue::Kind::kString, "hand", 0}});
+  EXPECT_EQ(FindThrough(built, "b", cache), "hand");
+  built.fields.insert(built.fields.begin(), {"a", {FieldValue::Kind::kString, "1", 0}});
+  EXPECT_EQ(FindThrough(built, "b", cache), "hand");
+}
+
 }  // namespace
 }  // namespace refract::eval
