@@ -283,6 +283,7 @@ bool EventReader::Parse(std::string_view json, Event& event, std::string& error)
   }
   if (root.type() != simdjson::dom::element_type::OBJECT) {
     event.fields.clear();
+    event.layout = 0;  // no names: the layout of the previous event is gone
     error = "an event must be a JSON object";
     return false;
   }

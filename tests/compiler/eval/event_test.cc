@@ -114,6 +114,11 @@ TEST(EventReader, ALayoutIdChangesWithTheNamesAndALookupFollowsIt) {
   EXPECT_EQ(FindThrough(event, "b", cache), "p,q");
   ASSERT_TRUE(reader.Parse(R"({"a":6,"b":["r"]})", event, error));
   EXPECT_EQ(FindThrough(event, "b", cache), "r");
+  // An event that is not an object empties the entries: the next one, even with no names,
+  // is searched anew (found by fuzzing: positions of the old layout pointed past the end).
+  ASSERT_FALSE(reader.Parse("[1]", event, error));
+  ASSERT_TRUE(reader.Parse("{}", event, error));
+  EXPECT_EQ(FindThrough(event, "b", cache), "");
   // An event built by hand has no layout: every lookup searches.
   Event built;
   built.fields.push_back({"b", {FieldValue::Kind::kString, "hand", 0}});
