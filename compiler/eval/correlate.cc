@@ -8,7 +8,6 @@
 #include <cstring>
 #include <ctime>
 #include <map>
-#include <set>
 
 #include "compiler/eval/matcher.h"
 
@@ -22,6 +21,41 @@ constexpr double kLateness = 600;
 // half of it, so that a long window is not moved for every hit. Most groups are small (one user,
 // one address), and their spare capacity is most of a streaming run's memory otherwise.
 constexpr size_t kSmallGroup = 64;
+
+// A window of this many hits keeps running tallies, so sliding it costs the hits that move; a
+// smaller one is recounted, which costs less than keeping tallies. Tallies are given back when
+// the window shrinks below kRecountBelow (not at once, so a window near the limit keeps them).
+constexpr size_t kRunningFrom = 32;
+constexpr size_t kRecountBelow = 8;
+
+// A running sum of integers this size (fewer than 2^20 of them) never rounds, so it equals the
+// sum in window order whichever hits came and went; any other value makes the window recount.
+bool SumsExactly(double value) {
+  return value == std::trunc(value) && std::fabs(value) <= 4294967296.0 &&
+         !(value == 0 && std::signbit(value));
+}
+constexpr size_t kMostExactTerms = size_t{1} << 20;
+
+// A count of what is in a window, as a value enters (step 1) or leaves (step -1) it.
+void Bump(size_t& count, int step) { step > 0 ? ++count : --count; }
+
+// The not, and, or of a test tree (ir::CorrelationTest or a Check) over its leaves, each
+// decided by `leaf`.
+template <typename Node, typename Leaf>
+bool Evaluate(const Node& node, const Leaf& leaf) {
+  using Kind = ir::CorrelationTest::Kind;
+  auto holds = [&](const Node& child) { return Evaluate(child, leaf); };
+  switch (node.kind) {
+    case Kind::kNot:
+      return !holds(node.children[0]);
+    case Kind::kAnd:
+      return std::all_of(node.children.begin(), node.children.end(), holds);
+    case Kind::kOr:
+      return std::any_of(node.children.begin(), node.children.end(), holds);
+    default:
+      return leaf(node);
+  }
+}
 
 // The text of the first value of `field` that is not null; empty when there is none.
 std::string_view FirstText(const Event& event, const std::string& field) {
@@ -53,7 +87,24 @@ const ValueTable::Value* ValueTable::Intern(std::string_view text) {
 
 Correlator::Correlator(const ir::Correlation& correlation, std::shared_ptr<ValueTable> values)
     : correlation_(correlation),
-      values_(values ? std::move(values) : std::make_shared<ValueTable>()) {}
+      values_(values ? std::move(values) : std::make_shared<ValueTable>()) {
+  for (const auto& bound : correlation_.condition) {
+    bounds_.emplace_back(bound.op, std::strtod(bound.value.c_str(), nullptr));
+  }
+  using Kind = ir::CorrelationKind;
+  using Need = Tally::Need;
+  if (correlation_.kind == Kind::kAggregate) {
+    tested_measure_.assign(correlation_.measures.size(), false);
+    if (correlation_.test) check_ = CheckOf(*correlation_.test);
+    for (size_t m = 0; m < correlation_.measures.size(); ++m) {
+      needs_.push_back(tested_measure_[m] ? NeedOf(correlation_.measures[m].kind) : Need::kNone);
+    }
+  } else if (correlation_.kind == Kind::kValueCount) {
+    needs_ = {Need::kTexts};
+  } else if (correlation_.kind == Kind::kValueSum || correlation_.kind == Kind::kValueAvg) {
+    needs_ = {Need::kSum};
+  }
+}
 
 Correlator::~Correlator() = default;
 
@@ -229,6 +280,10 @@ void Correlator::AddHit(size_t rule, const Event& event, Hit hit) {
   auto at = std::upper_bound(group.hits.begin() + static_cast<std::ptrdiff_t>(group.next),
                              group.hits.end(), time,
                              [](double t, const Hit& h) { return t < h.where.time; });
+  if (group.running &&
+      static_cast<size_t>(at - group.hits.begin()) + group.running->base < group.running->hi) {
+    group.running.reset();  // a late hit lands inside the tallied window
+  }
   group.hits.insert(at, std::move(hit));
   now_ = std::max(now_, time);
   const double now = DecidingNow();
@@ -239,34 +294,169 @@ void Correlator::AddHit(size_t rule, const Event& event, Hit hit) {
 }
 
 bool Correlator::ConditionHolds(double measure) const {
-  for (const auto& bound : correlation_.condition) {
-    if (!ir::Compares(bound.op, measure, std::strtod(bound.value.c_str(), nullptr))) return false;
+  for (const auto& [op, limit] : bounds_) {
+    if (!ir::Compares(op, measure, limit)) return false;
   }
   return true;
 }
 
-// The extended temporal condition over the rules seen in one window (by position in `rules`).
-bool Correlator::RulesHold(const ir::CorrelationTest& test, const std::set<size_t>& seen) const {
-  using Kind = ir::CorrelationTest::Kind;
-  switch (test.kind) {
-    case Kind::kRule:
-      return seen.count(test.rule) != 0;
-    case Kind::kCompare:
-      return false;
-    case Kind::kNot:
-      return !RulesHold(test.children[0], seen);
-    case Kind::kAnd:
-      for (const auto& child : test.children) {
-        if (!RulesHold(child, seen)) return false;
+bool Correlator::RulesHold(const ir::CorrelationTest& test,
+                           const std::vector<uint32_t>& rule_hits) const {
+  return Evaluate(test, [&](const ir::CorrelationTest& leaf) {
+    return leaf.kind == ir::CorrelationTest::Kind::kRule && leaf.rule < rule_hits.size() &&
+           rule_hits[leaf.rule] != 0;
+  });
+}
+
+Correlator::Tally::Need Correlator::NeedOf(ir::MeasureKind kind) {
+  using Kind = ir::MeasureKind;
+  using Need = Tally::Need;
+  switch (kind) {
+    case Kind::kCount:
+      return Need::kCount;
+    case Kind::kDistinct:
+      return Need::kTexts;
+    case Kind::kMin:
+      return Need::kMin;
+    case Kind::kMax:
+      return Need::kMax;
+    case Kind::kSum:
+    case Kind::kAvg:
+      return Need::kSum;
+    default:
+      return Need::kNone;  // values are tested as no number; the pair measures have no window
+  }
+}
+
+Correlator::Running* Correlator::Slide(Group& group, size_t begin, size_t end) {
+  const size_t length = end - begin + 1;
+  if (!group.running) {
+    if (length < kRunningFrom || recount_) return nullptr;
+    group.running = std::make_unique<Running>();
+    Running& made = *group.running;
+    for (Tally::Need need : needs_) made.tallies.emplace_back().need = need;
+    if (correlation_.kind == ir::CorrelationKind::kTemporal) {
+      made.rule_hits.assign(correlation_.sources.size(), 0);
+    }
+  } else if (length < kRecountBelow) {
+    group.running.reset();
+    return nullptr;
+  }
+  Running& r = *group.running;
+  const size_t lo = begin + r.base;
+  const size_t hi = end + 1 + r.base;
+  if (lo < r.lo || hi < r.hi || lo >= r.hi) {
+    // Moved back, or past every hit counted: start again from the window's first hit.
+    for (Tally& tally : r.tallies) {
+      const Tally::Need need = tally.need;
+      tally = Tally();
+      tally.need = need;
+    }
+    std::fill(r.rule_hits.begin(), r.rule_hits.end(), 0);
+    r.rules = 0;
+    r.lo = r.hi = lo;
+  }
+  for (; r.hi < hi; ++r.hi) Step(r, group.hits[r.hi - r.base], r.hi, 1);
+  for (; r.lo < lo; ++r.lo) Step(r, group.hits[r.lo - r.base], r.lo, -1);
+  return &r;
+}
+
+void Correlator::Step(Running& running, const Hit& hit, size_t at, int step) const {
+  if (!running.rule_hits.empty()) {
+    uint32_t& hits = running.rule_hits[hit.rule];
+    if (step > 0 ? hits++ == 0 : --hits == 0) Bump(running.rules, step);
+  }
+  if (correlation_.kind != ir::CorrelationKind::kAggregate) {
+    for (Tally& tally : running.tallies) Move(tally, hit.value, hit.numeric, hit.number, at, step);
+    return;
+  }
+  for (size_t m = 0; m < running.tallies.size(); ++m) {
+    const Hit::Input& in = hit.inputs[m];
+    if (running.tallies[m].need == Tally::Need::kNone || !in.counted) continue;
+    Move(running.tallies[m], in.numeric ? nullptr : in.text, in.numeric, in.numeric ? in.number : 0,
+         at, step);
+  }
+}
+
+void Correlator::Move(Tally& tally, const Interned* text, bool numeric, double number, size_t at,
+                      int step) {
+  using Need = Tally::Need;
+  switch (tally.need) {
+    case Need::kNone:
+      return;
+    case Need::kCount:
+      Bump(tally.counted, step);
+      return;
+    case Need::kTexts:
+      if (text == nullptr || text->text.empty()) return;
+      if (step > 0) {
+        ++tally.texts[text];
+      } else if (auto it = tally.texts.find(text); --it->second == 0) {
+        tally.texts.erase(it);
       }
-      return true;
-    case Kind::kOr:
-      for (const auto& child : test.children) {
-        if (RulesHold(child, seen)) return true;
+      return;
+    case Need::kSum:
+      if (!numeric) return;
+      Bump(tally.numbers, step);
+      // An inexact value stays out of the sum: a running sum that had held it would keep its
+      // rounding (or lose every other value to 1e300) after it left.
+      if (SumsExactly(number)) {
+        tally.sum += step > 0 ? number : -number;
+      } else {
+        Bump(tally.inexact, step);
       }
+      return;
+    case Need::kMin:
+    case Need::kMax: {
+      if (!numeric) return;
+      Bump(tally.numbers, step);
+      if (std::isnan(number)) Bump(tally.inexact, step);
+      auto& extremes = tally.extremes;
+      if (step < 0) {
+        if (!extremes.empty() && extremes.front().first == at) extremes.pop_front();
+        return;
+      }
+      // Equal values stay: a recount keeps the first of equals (0 and -0 among them).
+      const bool min = tally.need == Need::kMin;
+      while (!extremes.empty() &&
+             (min ? extremes.back().second > number : extremes.back().second < number)) {
+        extremes.pop_back();
+      }
+      extremes.emplace_back(at, number);
+      return;
+    }
+  }
+}
+
+bool Correlator::Read(const Tally& tally, ir::MeasureKind kind, NamedValue& out) {
+  using Kind = ir::MeasureKind;
+  double number = 0;
+  switch (kind) {
+    case Kind::kCount:
+      number = static_cast<double>(tally.counted);
+      break;
+    case Kind::kDistinct:
+      number = static_cast<double>(tally.texts.size());
+      break;
+    case Kind::kMin:
+    case Kind::kMax:
+      if (tally.inexact != 0) return false;
+      if (tally.numbers != 0) number = tally.extremes.front().second;
+      break;
+    case Kind::kSum:
+    case Kind::kAvg:
+      if (tally.inexact != 0 || tally.numbers > kMostExactTerms) return false;
+      number = kind == Kind::kAvg && tally.numbers != 0
+                   ? tally.sum / static_cast<double>(tally.numbers)
+                   : tally.sum;
+      break;
+    default:
       return false;
   }
-  return false;
+  const bool measured = tally.need == Tally::Need::kCount || tally.need == Tally::Need::kTexts;
+  out.number = number;
+  out.numeric = measured || tally.numbers != 0;  // a min or sum of no value is null
+  return true;
 }
 
 void Correlator::Collect(const Hit& hit, Alert& alert) {
@@ -274,46 +464,75 @@ void Correlator::Collect(const Hit& hit, Alert& alert) {
   alert.events.push_back(hit.where);
 }
 
-std::optional<size_t> Correlator::Decide(Group& group, size_t end) {
+std::optional<double> Correlator::SigmaMeasure(Group& group, size_t begin, size_t end,
+                                               const std::vector<uint32_t>*& rule_hits) {
   const std::vector<Hit>& hits = group.hits;
-  const bool temporal = correlation_.kind == ir::CorrelationKind::kTemporal;
-  size_t begin = group.begin;
-  double measure = 0;
-  size_t distinct = 0;
-  const uint64_t stamp = values_->NewStamp();
-  std::set<size_t> rules;
-  double sum = 0;
-  size_t numbers = 0;
-  std::vector<double> values;
-  for (size_t i = begin; i <= end; ++i) {
-    rules.insert(hits[i].rule);
-    const Interned* value = hits[i].value;
-    if (value != nullptr && !value->text.empty() && value->mark != stamp) {
-      value->mark = stamp;
-      ++distinct;
-    }
-    if (hits[i].numeric) {
-      sum += hits[i].number;
-      ++numbers;
-      values.push_back(hits[i].number);
-    }
-  }
   using Kind = ir::CorrelationKind;
   const Kind kind = correlation_.kind;
-  if (kind == Kind::kEventCount) measure = static_cast<double>(end - begin + 1);
-  if (kind == Kind::kValueCount) measure = static_cast<double>(distinct);
-  if (kind == Kind::kValueSum) measure = sum;
-  if (kind == Kind::kValueAvg) measure = numbers == 0 ? 0 : sum / static_cast<double>(numbers);
-  if (temporal) measure = static_cast<double>(rules.size());
+  if (kind == Kind::kEventCount) return static_cast<double>(end - begin + 1);
   if (kind == Kind::kValuePercentile) {
-    if (values.empty()) return std::nullopt;
-    measure = NearestRank(values, std::strtod(correlation_.percentile.c_str(), nullptr));
+    numbers_.clear();
+    for (size_t i = begin; i <= end; ++i) {
+      if (hits[i].numeric) numbers_.push_back(hits[i].number);
+    }
+    if (numbers_.empty()) return std::nullopt;
+    return NearestRank(numbers_, std::strtod(correlation_.percentile.c_str(), nullptr));
   }
-  bool holds = !temporal                     ? ConditionHolds(measure)
-               : correlation_.rule_condition ? RulesHold(*correlation_.rule_condition, rules)
-                                             : ConditionHolds(measure);
+  if (Running* running = Slide(group, begin, end)) {
+    if (kind == Kind::kTemporal) {
+      rule_hits = &running->rule_hits;
+      return static_cast<double>(running->rules);
+    }
+    NamedValue read;
+    const auto as = kind == Kind::kValueCount ? ir::MeasureKind::kDistinct
+                    : kind == Kind::kValueSum ? ir::MeasureKind::kSum
+                                              : ir::MeasureKind::kAvg;
+    if (Read(running->tallies[0], as, read)) return read.numeric ? read.number : 0;
+  }
+  // Recounted: a small window, or one holding a value a running sum could round.
+  if (kind == Kind::kTemporal) {
+    rule_hits_.assign(correlation_.sources.size(), 0);
+    size_t rules = 0;
+    for (size_t i = begin; i <= end; ++i) {
+      if (rule_hits_[hits[i].rule]++ == 0) ++rules;
+    }
+    rule_hits = &rule_hits_;
+    return static_cast<double>(rules);
+  }
+  if (kind == Kind::kValueCount) {
+    size_t distinct = 0;
+    const uint64_t stamp = values_->NewStamp();
+    for (size_t i = begin; i <= end; ++i) {
+      const Interned* value = hits[i].value;
+      if (value != nullptr && !value->text.empty() && value->mark != stamp) {
+        value->mark = stamp;
+        ++distinct;
+      }
+    }
+    return static_cast<double>(distinct);
+  }
+  double sum = 0;
+  size_t numbers = 0;
+  for (size_t i = begin; i <= end; ++i) {
+    if (!hits[i].numeric) continue;
+    sum += hits[i].number;
+    ++numbers;
+  }
+  if (kind == Kind::kValueAvg) return numbers == 0 ? 0 : sum / static_cast<double>(numbers);
+  return sum;
+}
+
+std::optional<size_t> Correlator::Decide(Group& group, size_t end) {
+  const size_t begin = group.begin;
+  const std::vector<uint32_t>* rule_hits = nullptr;
+  std::optional<double> measure = SigmaMeasure(group, begin, end, rule_hits);
+  if (!measure) return std::nullopt;
+  const bool holds = rule_hits != nullptr && correlation_.rule_condition
+                         ? RulesHold(*correlation_.rule_condition, *rule_hits)
+                         : ConditionHolds(*measure);
   if (!holds) return std::nullopt;
-  Alert alert = AlertOf(group, hits[begin].where.time, hits[end].where.time, measure);
+  const std::vector<Hit>& hits = group.hits;
+  Alert alert = AlertOf(group, hits[begin].where.time, hits[end].where.time, *measure);
   for (size_t i = begin; i <= end; ++i) Collect(hits[i], alert);
   Keep(group.order, std::move(alert));
   return end;
@@ -358,6 +577,13 @@ void Correlator::Advance(Group& group, double now, bool final) {
 void Correlator::DropFront(Group& group, size_t count) {
   std::vector<Hit>& hits = group.hits;
   if (count == 0 || (count * 2 < hits.size() && hits.size() > kSmallGroup)) return;
+  if (Running* running = group.running.get()) {
+    if (running->lo < running->base + count) {
+      group.running.reset();  // the tallies count a dropped hit
+    } else {
+      running->base += count;
+    }
+  }
   hits.erase(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(count));
   group.next -= count;
   group.begin -= std::min(group.begin, count);
@@ -511,42 +737,25 @@ NamedValue Constant(const std::string& name, const std::string& value) {
   return numeric ? Number(name, number) : Text(name, value);
 }
 
-bool TestHolds(const ir::CorrelationTest& t, const std::vector<NamedValue>& values) {
-  using Kind = ir::CorrelationTest::Kind;
-  switch (t.kind) {
-    case Kind::kCompare: {
-      // A measure without a value (no event, or a conditional min of none) compares false, as
-      // a null does in the targets' languages.
-      auto find = [&](const std::string& name) -> const NamedValue* {
-        for (const auto& v : values) {
-          if (v.name == name) return v.numeric ? &v : nullptr;
-        }
-        return nullptr;
-      };
-      const NamedValue* left = find(t.name);
-      if (left == nullptr) return false;
-      if (!t.value_is_measure) {
-        return ir::Compares(t.op, left->number, std::strtod(t.value.c_str(), nullptr));
+bool TestHolds(const ir::CorrelationTest& test, const std::vector<NamedValue>& values) {
+  return Evaluate(test, [&](const ir::CorrelationTest& leaf) {
+    if (leaf.kind != ir::CorrelationTest::Kind::kCompare) return false;
+    // A measure without a value (no event, or a conditional min of none) compares false, as
+    // a null does in the targets' languages.
+    auto find = [&](const std::string& name) -> const NamedValue* {
+      for (const auto& v : values) {
+        if (v.name == name) return v.numeric ? &v : nullptr;
       }
-      const NamedValue* right = find(t.value);
-      return right != nullptr && ir::Compares(t.op, left->number, right->number);
+      return nullptr;
+    };
+    const NamedValue* left = find(leaf.name);
+    if (left == nullptr) return false;
+    if (!leaf.value_is_measure) {
+      return ir::Compares(leaf.op, left->number, std::strtod(leaf.value.c_str(), nullptr));
     }
-    case Kind::kRule:
-      return false;
-    case Kind::kNot:
-      return !TestHolds(t.children[0], values);
-    case Kind::kAnd:
-      for (const auto& c : t.children) {
-        if (!TestHolds(c, values)) return false;
-      }
-      return true;
-    case Kind::kOr:
-      for (const auto& c : t.children) {
-        if (TestHolds(c, values)) return true;
-      }
-      return false;
-  }
-  return false;
+    const NamedValue* right = find(leaf.value);
+    return right != nullptr && ir::Compares(leaf.op, left->number, right->number);
+  });
 }
 
 }  // namespace
@@ -555,96 +764,153 @@ bool TestHolds(const ir::CorrelationTest& t, const std::vector<NamedValue>& valu
 void Correlator::Measures(const std::vector<Hit>& hits, size_t begin, size_t end, bool render,
                           std::vector<NamedValue>& out) const {
   out.resize(correlation_.measures.size());
-  // Value m, its strings emptied in place: a window tested again and again reuses their storage.
-  auto plain = [&](size_t m, double value, bool numeric) -> NamedValue& {
-    NamedValue& v = out[m];
-    v.name.assign(correlation_.measures[m].name);
-    v.json.clear();
-    v.text.clear();
-    v.number = value;
-    v.numeric = numeric;
-    return v;
+  for (size_t m = 0; m < correlation_.measures.size(); ++m) {
+    MeasureOver(hits, begin, end, m, render, out[m]);
+  }
+}
+
+void Correlator::MeasureOver(const std::vector<Hit>& hits, size_t begin, size_t end, size_t m,
+                             bool render, NamedValue& out) const {
+  const auto& measure = correlation_.measures[m];
+  // The value, its strings emptied in place: a window tested again and again reuses their
+  // storage.
+  auto plain = [&](double value, bool numeric) -> NamedValue& {
+    out.name.assign(measure.name);
+    out.json.clear();
+    out.text.clear();
+    out.number = value;
+    out.numeric = numeric;
+    return out;
   };
   // Only the alert needs JSON and text; a window being tested needs the numbers.
-  auto number = [&](size_t m, double value) {
+  auto number = [&](double value) {
     if (render) {
-      out[m] = Number(correlation_.measures[m].name, value);
+      out = Number(measure.name, value);
     } else {
-      plain(m, value, true);
+      plain(value, true);
     }
   };
-  for (size_t m = 0; m < correlation_.measures.size(); ++m) {
-    const auto& measure = correlation_.measures[m];
-    using Kind = ir::MeasureKind;
-    const Kind kind = measure.kind;
-    if (kind == Kind::kCount) {
-      double n = 0;
-      for (size_t i = begin; i <= end; ++i) n += hits[i].inputs[m].counted ? 1 : 0;
-      number(m, n);
-    } else if (kind == Kind::kDistinct || kind == Kind::kValues) {
-      std::vector<const Interned*>& seen = seen_;
-      seen.clear();
-      const uint64_t stamp = values_->NewStamp();
-      for (size_t i = begin; i <= end; ++i) {
-        const auto& in = hits[i].inputs[m];
-        if (!in.counted) continue;  // a distinct count of some events
-        const Interned* text = in.numeric ? nullptr : in.text;
-        if (text != nullptr && !text->text.empty() && text->mark != stamp) {
-          text->mark = stamp;
-          seen.push_back(text);
-        }
-      }
-      if (kind == Kind::kDistinct) {
-        number(m, static_cast<double>(seen.size()));
-        continue;
-      }
-      if (!render) {
-        plain(m, 0, false);
-        continue;
-      }
-      size_t limit = measure.limit.empty() ? seen.size() : std::stoul(measure.limit);
-      std::string json = "[";
-      std::string text;
-      for (size_t i = 0; i < seen.size() && i < limit; ++i) {
-        json += (i ? "," : "") + JsonText(seen[i]->text);
-        text += (i ? ", " : "") + seen[i]->text;
-      }
-      out[m] = NamedValue{measure.name, json + "]", 0, false, text};
-    } else {
-      // min, max, sum, avg over the numeric (or time) values.
-      double acc = 0;
-      size_t n = 0;
-      bool time = false;
-      for (size_t i = begin; i <= end; ++i) {
-        const auto& in = hits[i].inputs[m];
-        if (!in.numeric || !in.counted) continue;  // counted: a conditional min or max
-        time = time || in.time;
-        if (n == 0) {
-          acc = in.number;
-        } else if (kind == Kind::kMin) {
-          acc = std::min(acc, in.number);
-        } else if (kind == Kind::kMax) {
-          acc = std::max(acc, in.number);
-        } else {
-          acc += in.number;
-        }
-        ++n;
-      }
-      if (n == 0) {
-        plain(m, 0, false).json = "null";
-      } else if (kind == Kind::kAvg) {
-        number(m, acc / static_cast<double>(n));
-      } else if (time) {
-        // A time compares by its instant (FirstFailure < LastSuccess) and reads as text.
-        NamedValue& value =
-            render ? (out[m] = Text(measure.name, FormatTime(acc))) : plain(m, 0, false);
-        value.number = acc;
-        value.numeric = true;
-      } else {
-        number(m, acc);
+  using Kind = ir::MeasureKind;
+  const Kind kind = measure.kind;
+  if (kind == Kind::kCount) {
+    double n = 0;
+    for (size_t i = begin; i <= end; ++i) n += hits[i].inputs[m].counted ? 1 : 0;
+    number(n);
+  } else if (kind == Kind::kDistinct || kind == Kind::kValues) {
+    std::vector<const Interned*>& seen = seen_;
+    seen.clear();
+    const uint64_t stamp = values_->NewStamp();
+    for (size_t i = begin; i <= end; ++i) {
+      const auto& in = hits[i].inputs[m];
+      if (!in.counted) continue;  // a distinct count of some events
+      const Interned* text = in.numeric ? nullptr : in.text;
+      if (text != nullptr && !text->text.empty() && text->mark != stamp) {
+        text->mark = stamp;
+        seen.push_back(text);
       }
     }
+    if (kind == Kind::kDistinct) {
+      number(static_cast<double>(seen.size()));
+      return;
+    }
+    if (!render) {
+      plain(0, false);
+      return;
+    }
+    size_t limit = measure.limit.empty() ? seen.size() : std::stoul(measure.limit);
+    std::string json = "[";
+    std::string text;
+    for (size_t i = 0; i < seen.size() && i < limit; ++i) {
+      json += (i ? "," : "") + JsonText(seen[i]->text);
+      text += (i ? ", " : "") + seen[i]->text;
+    }
+    out = NamedValue{measure.name, json + "]", 0, false, text};
+  } else {
+    // min, max, sum, avg over the numeric (or time) values.
+    double acc = 0;
+    size_t n = 0;
+    bool time = false;
+    for (size_t i = begin; i <= end; ++i) {
+      const auto& in = hits[i].inputs[m];
+      if (!in.numeric || !in.counted) continue;  // counted: a conditional min or max
+      time = time || in.time;
+      if (n == 0) {
+        acc = in.number;
+      } else if (kind == Kind::kMin) {
+        acc = std::min(acc, in.number);
+      } else if (kind == Kind::kMax) {
+        acc = std::max(acc, in.number);
+      } else {
+        acc += in.number;
+      }
+      ++n;
+    }
+    if (n == 0) {
+      plain(0, false).json = "null";
+    } else if (kind == Kind::kAvg) {
+      number(acc / static_cast<double>(n));
+    } else if (time) {
+      // A time compares by its instant (FirstFailure < LastSuccess) and reads as text.
+      NamedValue& value = render ? (out = Text(measure.name, FormatTime(acc))) : plain(0, false);
+      value.number = acc;
+      value.numeric = true;
+    } else {
+      number(acc);
+    }
   }
+}
+
+void Correlator::TestedMeasures(Group& group, size_t begin, size_t end) {
+  tested_.resize(correlation_.measures.size());
+  Running* running = Slide(group, begin, end);
+  for (size_t m = 0; m < correlation_.measures.size(); ++m) {
+    if (!tested_measure_[m]) continue;
+    if (running != nullptr && running->tallies[m].need != Tally::Need::kNone &&
+        Read(running->tallies[m], correlation_.measures[m].kind, tested_[m])) {
+      continue;
+    }
+    MeasureOver(group.hits, begin, end, m, false, tested_[m]);
+  }
+}
+
+Correlator::Check Correlator::CheckOf(const ir::CorrelationTest& test) {
+  Check check;
+  check.kind = test.kind;
+  check.op = test.op;
+  // The first measure of the name, as a lookup by name finds it.
+  auto measure = [&](const std::string& name) {
+    for (size_t m = 0; m < correlation_.measures.size(); ++m) {
+      if (correlation_.measures[m].name != name) continue;
+      tested_measure_[m] = true;
+      return static_cast<int>(m);
+    }
+    return -1;
+  };
+  if (test.kind == ir::CorrelationTest::Kind::kCompare) {
+    check.left = measure(test.name);
+    check.right_is_measure = test.value_is_measure;
+    if (test.value_is_measure) {
+      check.right = measure(test.value);
+    } else {
+      check.constant = std::strtod(test.value.c_str(), nullptr);
+    }
+  }
+  for (const auto& child : test.children) check.children.push_back(CheckOf(child));
+  return check;
+}
+
+bool Correlator::Holds(const Check& check, const std::vector<NamedValue>& values) {
+  return Evaluate(check, [&](const Check& leaf) {
+    // A measure without a value (no event, or a conditional min of none) compares false, as
+    // a null does in the targets' languages.
+    if (leaf.kind != ir::CorrelationTest::Kind::kCompare || leaf.left < 0) return false;
+    const NamedValue& left = values[static_cast<size_t>(leaf.left)];
+    if (!left.numeric) return false;
+    if (!leaf.right_is_measure) return ir::Compares(leaf.op, left.number, leaf.constant);
+    if (leaf.right < 0) return false;
+    const NamedValue& right = values[static_cast<size_t>(leaf.right)];
+    return right.numeric && ir::Compares(leaf.op, left.number, right.number);
+  });
 }
 
 // refract's aggregate, for the window ending at hits[end]: the measures, the condition, then
@@ -656,9 +922,9 @@ std::optional<size_t> Correlator::DecideAggregate(Group& group, size_t end) {
   const double span = static_cast<double>(w.bucket_seconds > 0 ? w.bucket_seconds : w.span_seconds);
   size_t begin = group.begin;
   auto holds = [&](size_t last) {
-    if (!correlation_.test) return true;
-    Measures(hits, begin, last, false, tested_);
-    return TestHolds(*correlation_.test, tested_);
+    if (!check_) return true;
+    TestedMeasures(group, begin, last);
+    return Holds(*check_, tested_);
   };
   if (!holds(end)) return std::nullopt;
   while (end + 1 < hits.size() && hits[end + 1].where.time - span <= hits[begin].where.time) {

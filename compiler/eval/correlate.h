@@ -9,7 +9,6 @@
 #include <memory>
 #include <optional>
 #include <queue>
-#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -107,6 +106,9 @@ class Correlator {
   void AddInput(const Correlator* inner) { inputs_.push_back(inner); }
   // Called with every alert as it is decided (while streaming, or in Finish).
   void SetAlertSink(std::function<void(const Alert&)> sink) { sink_ = std::move(sink); }
+  // Recounts every window hit by hit instead of keeping running tallies for large ones: the
+  // reference that tests hold the tallies to.
+  void RecountEveryWindow() { recount_ = true; }
   // True when streaming met an event older than a window it had already decided.
   bool out_of_order() const { return out_of_order_; }
 
@@ -144,6 +146,32 @@ class Correlator {
     };
     std::vector<Input> inputs;
   };
+  // One measure's running state over a window of a group's hits: only what its kind reads.
+  struct Tally {
+    enum class Need { kNone, kCount, kTexts, kMin, kMax, kSum };
+    Need need = Need::kNone;
+    size_t counted = 0;                                   // hits that count
+    std::unordered_map<const Interned*, uint32_t> texts;  // distinct non-empty texts, how often
+    double sum = 0;      // of the numbers that sum exactly in any order (see SumsExactly)
+    size_t numbers = 0;  // numeric values that count
+    // Values whose running sum or extreme could differ from a sum or comparison in window order
+    // (fractions, huge numbers, NaN, -0): while any is in the window, the measure is recounted.
+    size_t inexact = 0;
+    // (position, number) of the values that can still become the window's min (or max), the
+    // earliest first: a value that a later, smaller one precedes never can.
+    std::deque<std::pair<size_t, double>> extremes;
+  };
+  // The running tallies of one group's window hits[lo - base, hi - base), so a window that
+  // slides by one hit costs that hit, not the window's length. `base` counts the hits dropped
+  // from the group's front since the tallies began, so positions survive DropFront.
+  struct Running {
+    size_t lo = 0;
+    size_t hi = 0;
+    size_t base = 0;
+    std::vector<Tally> tallies;       // one per measure (aggregate), or one (Sigma's value types)
+    std::vector<uint32_t> rule_hits;  // temporal: the window's hits of each source rule
+    size_t rules = 0;                 // temporal: the source rules with a hit in the window
+  };
   struct Group {
     const std::string* key = nullptr;  // its key in index_ (nodes there do not move)
     std::vector<Hit> hits;             // in time order once sorted (always, when streaming)
@@ -153,6 +181,7 @@ class Correlator {
     double not_before = -1e300;        // the last alert's end: alerts do not overlap
     double decided = -1e300;           // the time of the last decided window's end
     double due = 1e300;                // when its first undecided window is due (streaming)
+    std::unique_ptr<Running> running;  // a large window's tallies (small ones are recounted)
   };
   // Writes the group key of `event` into `key`: each group-by value after its length, so no
   // value can make two groups' keys equal, whatever text it holds.
@@ -161,7 +190,42 @@ class Correlator {
   Alert AlertOf(const Group& group, double start, double end, double measure) const;
   void AddHit(size_t rule, const Event& event, Hit hit);
   bool ConditionHolds(double measure) const;
-  bool RulesHold(const ir::CorrelationTest& test, const std::set<size_t>& seen) const;
+  // The extended temporal condition, given each source rule's hits in the window.
+  bool RulesHold(const ir::CorrelationTest& test, const std::vector<uint32_t>& rule_hits) const;
+  // The measure a Sigma type compares for the window hits[begin..end]; none when a percentile
+  // has no value. For temporal types, `rule_hits` is pointed at each source rule's hits in it.
+  std::optional<double> SigmaMeasure(Group& group, size_t begin, size_t end,
+                                     const std::vector<uint32_t>*& rule_hits);
+  // The running tallies of `group` moved to cover hits[begin..end] (made, or started again when
+  // the window moved back), or null for a window small enough to recount.
+  Running* Slide(Group& group, size_t begin, size_t end);
+  // `hit` entering `running`'s window at its end (step 1) or leaving it at its front (step -1);
+  // `at` is its position counted from the tallies' start.
+  void Step(Running& running, const Hit& hit, size_t at, int step) const;
+  // A counted value entering or leaving `tally`: its text (null for a number) or its number.
+  static void Move(Tally& tally, const Interned* text, bool numeric, double number, size_t at,
+                   int step);
+  // The reading of `tally` as a measure of `kind` into out's number; false when the tally cannot
+  // give the exact figure a recount would (an inexact value in the window).
+  static bool Read(const Tally& tally, ir::MeasureKind kind, NamedValue& out);
+  // The tested measures of the aggregate's window hits[begin..end] into tested_.
+  void TestedMeasures(Group& group, size_t begin, size_t end);
+  // The aggregate's test over tested_, its measures found by position.
+  struct Check {
+    ir::CorrelationTest::Kind kind = ir::CorrelationTest::Kind::kCompare;
+    ir::CompareOp op = ir::CompareOp::kGte;
+    int left = -1;   // kCompare: the measure compared (-1: none of that name, so false)
+    int right = -1;  // kCompare: the measure compared with, or -1 for `constant`
+    bool right_is_measure = false;
+    double constant = 0;
+    std::vector<Check> children;
+  };
+  // `test` with its measures found by position, each marked in tested_measure_.
+  Check CheckOf(const ir::CorrelationTest& test);
+  // What a running tally of a measure of `kind` keeps.
+  static Tally::Need NeedOf(ir::MeasureKind kind);
+  // Whether `check` holds over the measures in `values` (by position).
+  static bool Holds(const Check& check, const std::vector<NamedValue>& values);
   // Decides the windows of `group` that end more than the timespan and an hour before `now`
   // (all of them when `final`), then drops the hits no later window can use.
   void Advance(Group& group, double now, bool final);
@@ -205,14 +269,24 @@ class Correlator {
   // only (JSON and text are built for the alert alone).
   void Measures(const std::vector<Hit>& hits, size_t begin, size_t end, bool render,
                 std::vector<NamedValue>& out) const;
+  // Measure `m` over hits[begin..end] into `out`, counted hit by hit.
+  void MeasureOver(const std::vector<Hit>& hits, size_t begin, size_t end, size_t m, bool render,
+                   NamedValue& out) const;
   mutable std::vector<NamedValue> tested_;  // the measures of the window being tested
   // The event field for `field` of rule `rule` (a schema's name); NamesOf calls it once a field.
   std::string Name(size_t rule, const std::string& field) const;
   static void Collect(const Hit& hit, Alert& alert);
 
   const ir::Correlation& correlation_;
+  std::vector<std::pair<ir::CompareOp, double>> bounds_;  // the condition, its limits read once
+  std::optional<Check> check_;                            // the aggregate's test
+  std::vector<bool> tested_measure_;                      // the measures the test reads
+  std::vector<Tally::Need> needs_;   // what the running tallies keep, one entry per tally
+  std::vector<uint32_t> rule_hits_;  // temporal: a recounted window's hits per source rule
+  std::vector<double> numbers_;      // a percentile's values
   FieldNames names_;
   bool streaming_ = false;
+  bool recount_ = false;
   std::function<void(const Alert&)> sink_;
   std::vector<const Correlator*> inputs_;
   // Every window ending before this time is decided (and its alert handed to the sink).

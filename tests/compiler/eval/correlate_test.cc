@@ -2,9 +2,11 @@
 // Expected alerts are worked out by hand from the Sigma correlation specification.
 #include "compiler/eval/correlate.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 
 #include "compiler/eval/matcher.h"
 
@@ -367,6 +369,170 @@ TEST(CorrelateTest, StreamingChainMatchesBatch) {
   EXPECT_EQ(std::count(batch.begin(), batch.end(), '\n'), 200);
   EXPECT_EQ(batch.substr(0, 18), "2..8 4\n182..188 4\n");
   EXPECT_EQ(run(true), batch);
+}
+
+// Busy and quiet groups whose windows hold up to a few hundred hits (so they keep running
+// tallies), with gaps that empty a window. Values drift from block to block (400 hits), so
+// counts, sums and extremes cross the conditions' limits both ways. Three blocks hold values a
+// running tally could get wrong, one kind each: a huge value (which a running sum loses the
+// others to), fractions (which it rounds otherwise), NaN and -0. Some hits have no value.
+struct ValueHit {
+  size_t rule;
+  std::string user;
+  double seconds;
+  std::string value;  // "" for none
+};
+std::vector<ValueHit> BusyHits(size_t rules) {
+  std::mt19937 random(18);
+  std::vector<ValueHit> hits;
+  double now = 0;
+  for (int i = 0; i < 8000; ++i) {
+    now += random() % 1500 == 0 ? 3600 : static_cast<double>(random() % 12);
+    const unsigned long block = static_cast<unsigned long>(i / 400) % 6;
+    const auto pick = random() % 100;
+    std::string value = std::to_string(block * 5 + random() % (10 + 10 * block));
+    if (pick < 3) value = "";
+    if (pick >= 3 && pick < 6) {
+      if (i / 400 == 4) value = "1e300";
+      if (i / 400 == 10) value = pick == 3 ? "2.5" : pick == 4 ? "0.1" : "-3";
+      if (i / 400 == 16) value = pick == 3 ? "nan" : "-0";
+    }
+    // Of three rules, 1 and 2 are rare: a window may hold one, lose it and gain the other.
+    const auto r = random() % 80;
+    size_t rule = rules == 1 ? 0 : r == 0 ? 2 : r == 1 ? 1 : 0;
+    hits.push_back({rule, random() % 8 == 0 ? "quiet" : "busy", now, value});
+  }
+  return hits;
+}
+
+Event ValueEvent(const ValueHit& hit) {
+  Event e = UserEvent(hit.user);
+  if (hit.value.empty()) return e;
+  e.fields.push_back({"v", {FieldValue::Kind::kString, hit.value, 0}});
+  e.fields.push_back(
+      {"n", {FieldValue::Kind::kNumber, hit.value, std::strtod(hit.value.c_str(), nullptr)}});
+  return e;
+}
+
+// Every alert whole: group, window, measure (all its digits), events and values.
+std::string Tallied(const ir::Correlation& c, const std::vector<ValueHit>& hits, bool recount,
+                    bool streaming, bool late) {
+  Correlator correlator(c);
+  if (recount) correlator.RecountEveryWindow();
+  if (streaming) correlator.EnableStreaming();
+  std::vector<size_t> order(hits.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  // Every third pair of neighbours arrives swapped: a late hit lands in an undecided window.
+  for (size_t i = 0; late && i + 1 < order.size(); i += 6) std::swap(order[i], order[i + 1]);
+  for (size_t i : order) {
+    correlator.Add(hits[i].rule, ValueEvent(hits[i]), {"f", i + 1, hits[i].seconds});
+  }
+  std::string out;
+  for (const auto& a : correlator.Finish()) {
+    out += fmt::format("{} {}..{} {:.17g} [", a.group, a.start, a.end, a.measure);
+    for (const auto& e : a.events) out += std::to_string(e.line) + " ";
+    out += "]";
+    for (const auto& v : a.values) out += " " + v.name + "=" + v.json;
+    out += "\n";
+  }
+  EXPECT_FALSE(correlator.out_of_order());
+  return out;
+}
+
+// Running tallies (windows of 32 hits and more) give what recounting every window gives, in a
+// batch and streaming, with late hits.
+void ExpectTalliesMatchRecounts(const ir::Correlation& c, size_t rules) {
+  std::vector<ValueHit> hits = BusyHits(rules);
+  std::string recounted = Tallied(c, hits, true, false, false);
+  EXPECT_GE(std::count(recounted.begin(), recounted.end(), '\n'), 5) << recounted;
+  EXPECT_EQ(Tallied(c, hits, false, false, false), recounted);
+  EXPECT_EQ(Tallied(c, hits, false, true, false), recounted);
+  EXPECT_EQ(Tallied(c, hits, false, true, true), Tallied(c, hits, true, true, true));
+}
+
+TEST(CorrelateTest, RunningValueCountMatchesRecount) {
+  auto c = Make("value_count", 1, "gte", "40");
+  SetField(c, "v");
+  ExpectTalliesMatchRecounts(c, 1);
+}
+
+TEST(CorrelateTest, RunningValueSumMatchesRecount) {
+  auto c = Make("value_sum", 1, "gte", "3000");
+  SetField(c, "v");
+  ExpectTalliesMatchRecounts(c, 1);
+}
+
+TEST(CorrelateTest, RunningValueAvgMatchesRecount) {
+  // Below the average of the blocks with odd values (about 45): a running sum that had lost
+  // the values before a huge one, or kept a NaN, would hold (or fail) there.
+  auto c = Make("value_avg", 1, "lt", "20");
+  SetField(c, "v");
+  ExpectTalliesMatchRecounts(c, 1);
+  c.condition = {{ir::CompareOp::kGte, "40"}};
+  ExpectTalliesMatchRecounts(c, 1);
+}
+
+TEST(CorrelateTest, RunningTemporalMatchesRecount) {
+  auto c = Make("temporal", 3);
+  ExpectTalliesMatchRecounts(c, 3);
+  c.rule_condition =
+      Junction(ir::CorrelationTest::Kind::kAnd,
+               {RuleRef("rule2"), Junction(ir::CorrelationTest::Kind::kNot, {RuleRef("rule1")})});
+  c.condition.clear();
+  // rule 2 without rule 1: a window holds once rule 1's last hit has left it.
+  ExpectTalliesMatchRecounts(c, 3);
+}
+
+// One hit a second of value 1 over a one-minute window (61 hits), one odd value above 1 at
+// second 10 and a 0 at second 150: the average is below 1 in the window ending at the 0 alone.
+// A running sum that had taken in 1e300 (and lost the ones to it), NaN, 1.1 (and its rounding)
+// or a number too large to sum exactly would hold the measure wrong after the odd value left.
+TEST(CorrelateTest, RunningSumRecountsWhileAnInexactValueIsInTheWindow) {
+  auto c = Make("value_avg", 1, "lt", "1");
+  c.window.span = "1m";
+  c.window.span_seconds = 60;
+  SetField(c, "v");
+  for (const char* odd : {"1e300", "nan", "1.1", "4294967297"}) {
+    for (bool streaming : {false, true}) {
+      Correlator correlator(c);
+      if (streaming) correlator.EnableStreaming();
+      for (size_t second = 0; second < 200; ++second) {
+        const char* value = second == 10 ? odd : second == 150 ? "0" : "1";
+        ValueHit hit{0, "a", static_cast<double>(second), value};
+        correlator.Add(0, ValueEvent(hit), {"f", second + 1, static_cast<double>(second)});
+      }
+      std::string out;
+      for (const auto& a : correlator.Finish()) {
+        out += fmt::format("{}..{} {:.17g};", a.start, a.end, a.measure);
+      }
+      EXPECT_EQ(out, "90..150 0.98360655737704916;") << odd << (streaming ? " streaming" : "");
+    }
+  }
+}
+
+TEST(CorrelateTest, RunningAggregateMeasuresMatchRecount) {
+  ir::Correlation c = Make("aggregate", 1);
+  using ir::MeasureKind;
+  c.measures = {{"Events", MeasureKind::kCount, "", "", "", std::nullopt, {}, ""},
+                {"Distinct", MeasureKind::kDistinct, "v", "v", "", std::nullopt, {}, ""},
+                {"Low", MeasureKind::kMin, "n", "n", "", std::nullopt, {}, ""},
+                {"High", MeasureKind::kMax, "n", "n", "", std::nullopt, {}, ""},
+                {"Sum", MeasureKind::kSum, "n", "n", "", std::nullopt, {}, ""},
+                {"Mean", MeasureKind::kAvg, "n", "n", "", std::nullopt, {}, ""},
+                {"List", MeasureKind::kValues, "v", "v", "3", std::nullopt, {}, ""}};
+  ir::CorrelationTest low_below_mean = Compare("Low", ir::CompareOp::kLt, "Mean");
+  low_below_mean.value_is_measure = true;
+  using Kind = ir::CorrelationTest::Kind;
+  c.test = Junction(
+      Kind::kOr,
+      {Junction(Kind::kAnd, {Compare("Distinct", ir::CompareOp::kGte, "45"), low_below_mean}),
+       Junction(Kind::kAnd, {Compare("Sum", ir::CompareOp::kGte, "3500"),
+                             Compare("High", ir::CompareOp::kLt, "1e299")}),
+       Junction(Kind::kAnd, {Compare("Low", ir::CompareOp::kGte, "12"),
+                             Compare("High", ir::CompareOp::kLte, "40")}),
+       Compare("Events", ir::CompareOp::kGte, "130")});
+  c.columns = {{"Score", "", {{Compare("Distinct", ir::CompareOp::kGt, "55"), "90"}}, "60"}};
+  ExpectTalliesMatchRecounts(c, 1);
 }
 
 TEST(CorrelateTest, StreamingReportsEventsFarOutOfOrder) {
