@@ -91,6 +91,7 @@ Correlator::Correlator(const ir::Correlation& correlation, std::shared_ptr<Value
   for (const auto& bound : correlation_.condition) {
     bounds_.emplace_back(bound.op, std::strtod(bound.value.c_str(), nullptr));
   }
+  percentile_ = std::strtod(correlation_.percentile.c_str(), nullptr);
   using Kind = ir::CorrelationKind;
   using Need = Tally::Need;
   if (correlation_.kind == Kind::kAggregate) {
@@ -104,6 +105,8 @@ Correlator::Correlator(const ir::Correlation& correlation, std::shared_ptr<Value
   } else if (correlation_.kind == Kind::kValueSum || correlation_.kind == Kind::kValueAvg) {
     needs_ = {Need::kSum};
   }
+  tallies_ = correlation_.kind == Kind::kTemporal ||
+             std::any_of(needs_.begin(), needs_.end(), [](Need n) { return n != Need::kNone; });
 }
 
 Correlator::~Correlator() = default;
@@ -331,7 +334,7 @@ Correlator::Tally::Need Correlator::NeedOf(ir::MeasureKind kind) {
 Correlator::Running* Correlator::Slide(Group& group, size_t begin, size_t end) {
   const size_t length = end - begin + 1;
   if (!group.running) {
-    if (length < kRunningFrom || recount_) return nullptr;
+    if (length < kRunningFrom || recount_ || !tallies_) return nullptr;
     group.running = std::make_unique<Running>();
     Running& made = *group.running;
     for (Tally::Need need : needs_) made.tallies.emplace_back().need = need;
@@ -476,7 +479,7 @@ std::optional<double> Correlator::SigmaMeasure(Group& group, size_t begin, size_
       if (hits[i].numeric) numbers_.push_back(hits[i].number);
     }
     if (numbers_.empty()) return std::nullopt;
-    return NearestRank(numbers_, std::strtod(correlation_.percentile.c_str(), nullptr));
+    return NearestRank(numbers_, percentile_);
   }
   if (Running* running = Slide(group, begin, end)) {
     if (kind == Kind::kTemporal) {

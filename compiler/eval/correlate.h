@@ -281,7 +281,9 @@ class Correlator {
   std::vector<std::pair<ir::CompareOp, double>> bounds_;  // the condition, its limits read once
   std::optional<Check> check_;                            // the aggregate's test
   std::vector<bool> tested_measure_;                      // the measures the test reads
+  double percentile_ = 0;            // value_percentile: the percentile, read once
   std::vector<Tally::Need> needs_;   // what the running tallies keep, one entry per tally
+  bool tallies_ = false;             // whether a large window has anything to tally
   std::vector<uint32_t> rule_hits_;  // temporal: a recounted window's hits per source rule
   std::vector<double> numbers_;      // a percentile's values
   FieldNames names_;
