@@ -152,13 +152,26 @@ ColorMode g_color = ColorMode::kAuto;
 
 void SetColorMode(ColorMode mode) { g_color = mode; }
 
-bool ColorFor(int fd) {
-  if (g_color != ColorMode::kAuto) return g_color == ColorMode::kAlways;
+namespace {
+
+// Whether the environment lets colour be used on a terminal.
+bool EnvironmentAllowsColor() {
   // https://no-color.org: a NO_COLOR that is set and not empty turns colour off.
   const char* no_color = std::getenv("NO_COLOR");
   if (no_color != nullptr && *no_color != '\0') return false;
   const char* term = std::getenv("TERM");
-  if (term != nullptr && std::string_view(term) == "dumb") return false;
+  return term == nullptr || std::string_view(term) != "dumb";
+}
+
+}  // namespace
+
+bool ColorFor(int fd) {
+  if (g_color != ColorMode::kAuto) return g_color == ColorMode::kAlways;
+  // Asked once a diagnostic, thousands of times in a corpus run: the answers hold for the run.
+  static const bool allowed = EnvironmentAllowsColor();
+  static const bool terminal[] = {false, isatty(STDOUT_FILENO) != 0, isatty(STDERR_FILENO) != 0};
+  if (!allowed) return false;
+  if (fd == STDOUT_FILENO || fd == STDERR_FILENO) return terminal[fd];
   return isatty(fd) != 0;
 }
 

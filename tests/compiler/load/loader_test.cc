@@ -4,6 +4,10 @@
 #include "compiler/load/loader.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "tests/test_util.h"
 
@@ -68,6 +72,58 @@ TEST(LoaderTest, ADuplicateKeyIsNamedAsWritten) {
                      "line 4)"),
             std::string::npos)
       << out;
+}
+
+// A fresh file of `size` bytes under the test's temporary folder, named `name`; its path.
+std::string FileOfSize(const std::string& name, size_t size, char fill = '#') {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("refract_loader_" + std::to_string(getpid()) + "_" + name);
+  std::ofstream(path, std::ios::binary) << std::string(size, fill);
+  return path.string();
+}
+
+// The one diagnostic of reading `path`, as "CODE message".
+std::string ReadError(const std::string& path) {
+  Diagnostics d;
+  EXPECT_FALSE(ReadRuleFileText(path, d).has_value());
+  return d.all().size() == 1 ? d.all()[0].code + " " + d.all()[0].message : "no one diagnostic";
+}
+
+TEST(LoaderTest, AFileIsReadWholeWhateverItsSize) {
+  for (size_t size : {size_t{0}, size_t{1}, size_t{4095}, size_t{4096}, kMaxRuleFileBytes}) {
+    const std::string path = FileOfSize("whole", size);
+    Diagnostics d;
+    auto text = ReadRuleFileText(path, d);
+    ASSERT_TRUE(text.has_value()) << size;
+    EXPECT_EQ(*text, std::string(size, '#'));
+    EXPECT_TRUE(d.all().empty());
+    std::filesystem::remove(path);
+  }
+}
+
+TEST(LoaderTest, AFileLongerThanItsStatedSizeIsReadToItsEnd) {
+  // Linux's /proc files state a size of 0: the read goes on to the end, not to the stated size.
+  Diagnostics d;
+  auto text = ReadRuleFileText("/proc/self/status", d);
+  ASSERT_TRUE(text.has_value());
+  EXPECT_TRUE(text->starts_with("Name:")) << *text;
+  EXPECT_NE(text->find("\nPid:"), std::string::npos) << *text;
+}
+
+TEST(LoaderTest, AFilePastTheLimitIsE0002WithItsSize) {
+  const std::string path = FileOfSize("large", kMaxRuleFileBytes + 1);
+  EXPECT_EQ(ReadError(path),
+            "E0002 rule file is 1048577 bytes, more than the limit of 1048576 bytes");
+  std::filesystem::remove(path);
+}
+
+TEST(LoaderTest, AFolderOrAMissingFileIsE0001SayingWhy) {
+  EXPECT_EQ(ReadError(std::filesystem::temp_directory_path().string()),
+            "E0001 cannot read file: it is a folder");
+  EXPECT_EQ(ReadError("/nonexistent/refract/rule.yml"),
+            "E0001 cannot read file: No such file or directory");
+  EXPECT_EQ(ReadError("/dev/null"),
+            "E0001 cannot read file: not a regular file (a pipe, device or socket)");
 }
 
 }  // namespace
