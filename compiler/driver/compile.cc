@@ -187,11 +187,16 @@ void MakeRoom(std::vector<T>& v, size_t more) {
   v.reserve(std::max(v.size() + more, 2 * v.capacity()));
 }
 
-void CompileRule(const ast::Rule& written, int document, const Session& session, FileResult& out) {
+// What a pass over a rule file does: compile it (and report), or only lower its rules again for
+// the correlations that name them (CompileCorrelations without Session::keep_lowered).
+enum class Pass { kCompile, kLowerAgain };
+
+void CompileRule(const ast::Rule& written, int document, const Session& session, Pass pass,
+                 FileResult& out) {
   std::optional<ast::Rule> filtered;  // a copy only when filters change the rule
   if (!session.filters.empty()) filtered = ir::ApplyFilters(written, session.filters);
   const ast::Rule& rule = filtered ? *filtered : written;
-  if (session.stage == EmitStage::kAst && !rule.has_errors) {
+  if (pass == Pass::kCompile && session.stage == EmitStage::kAst && !rule.has_errors) {
     out.outputs.push_back({rule.title, rule.id, rule.name, document, "", ast::Print(rule)});
     return;
   }
@@ -203,6 +208,15 @@ void CompileRule(const ast::Rule& written, int document, const Session& session,
   bool lowered_ok = lowered.has_value() && !rule_diagnostics.HasErrors();
   // Once per rule, not per target: mapping keeps the tree simplified unless it says otherwise.
   if (lowered_ok) lowered->condition = passes::Simplify(std::move(lowered->condition));
+  if (pass == Pass::kLowerAgain) {
+    if (lowered_ok) out.lowered.push_back(std::move(*lowered));
+    return;
+  }
+  if (lowered_ok) {
+    for (const std::string* key : {&lowered->info.name, &lowered->info.id}) {
+      if (!key->empty()) out.lowered_names.push_back(*key);
+    }
+  }
   std::string rule_error = FirstError(rule_diagnostics);
   std::vector<Diagnostic> rule_own;
   if (session.diagnostics_per_outcome) rule_own = rule_diagnostics.all();
@@ -256,7 +270,7 @@ void CompileRule(const ast::Rule& written, int document, const Session& session,
     }
   }
   // Kept for the correlations that may read this rule; moved after the per-target copies.
-  if (lowered_ok) out.lowered.push_back(std::move(*lowered));
+  if (lowered_ok && session.keep_lowered) out.lowered.push_back(std::move(*lowered));
 }
 
 }  // namespace
@@ -498,8 +512,27 @@ SharedMeta MetaOf(const ir::Correlation& c) {
 
 void CompileCorrelations(std::vector<FileResult>& results, const Session& session) {
   ir::CorrelationScope scope;
+  // Rules not kept are lowered again, in the files that declare a name a correlation reads;
+  // every other rule's names are known for "did you mean" only.
+  std::set<std::string_view> named;
   for (const auto& r : results) {
-    for (const auto& rule : r.lowered) scope.AddRule(rule);
+    for (const auto& c : r.correlations) {
+      for (const auto& ref : c.rules) named.insert(ref.text);
+    }
+  }
+  std::vector<std::vector<ir::Rule>> lowered_again(results.size());
+  for (size_t f = 0; f < results.size(); ++f) {
+    const FileResult& r = results[f];
+    const bool read = std::any_of(r.lowered_names.begin(), r.lowered_names.end(),
+                                  [&](const std::string& key) { return named.contains(key); });
+    if (read && !session.keep_lowered) lowered_again[f] = LowerAgain(r, session);
+    if (read) {
+      for (const auto& rule : session.keep_lowered ? r.lowered : lowered_again[f]) {
+        scope.AddRule(rule);
+      }
+    } else {
+      for (const auto& key : r.lowered_names) scope.AddName(key);
+    }
     for (const auto& c : r.correlations) scope.AddCorrelation(c);
   }
   std::set<const ir::Rule*> hidden;
@@ -562,21 +595,23 @@ void CompileCorrelations(std::vector<FileResult>& results, const Session& sessio
   }
 }
 
-FileResult CompileText(const std::string& path, std::string text, const Session& session) {
-  FileResult result;
-  result.path = path;
-  if (text.size() > kMaxRuleFileBytes) {
-    LoadRuleText(path, std::move(text), result.diagnostics);
-    return result;
-  }
-  result.source = std::make_shared<SourceFile>(path, std::move(text));
+namespace {
+
+// Reads, parses and compiles the documents of `result.source` into `result`.
+void CompileSource(const Session& session, Pass pass, FileResult& result) {
   auto doc = LoadRuleSource(result.source, result.diagnostics);
-  if (!doc) return result;
+  if (!doc) return;
   for (size_t i = 0; i < doc->documents.size(); ++i) {
     const yaml::Node& node = doc->documents[i];
     if (!node.IsDefined() || node.IsNull()) continue;
-    ++result.documents;
     RuleDoc single{doc->source, doc->tree, {node}};
+    if (pass == Pass::kLowerAgain) {
+      for (const auto& rule : ParseDocuments(single, result.diagnostics).rules) {
+        CompileRule(rule, static_cast<int>(i), session, pass, result);
+      }
+      continue;
+    }
+    ++result.documents;
     if (session.lint) LintMetadata(node, *doc->source, result.diagnostics);
     ParsedDocuments parsed = ParseDocuments(single, result.diagnostics);
     auto declare = [&](const std::string& id, const std::string& name, SourceLocation at) {
@@ -605,9 +640,31 @@ FileResult CompileText(const std::string& path, std::string text, const Session&
     const auto& rules = parsed.rules;
     for (const auto& rule : rules) {
       if (!rule.has_errors) ++result.rules_parsed;
-      CompileRule(rule, static_cast<int>(i), session, result);
+      CompileRule(rule, static_cast<int>(i), session, pass, result);
     }
   }
+}
+
+}  // namespace
+
+std::vector<ir::Rule> LowerAgain(const FileResult& file, const Session& session) {
+  if (!file.source) return {};
+  FileResult again;
+  again.path = file.path;
+  again.source = file.source;
+  CompileSource(session, Pass::kLowerAgain, again);
+  return std::move(again.lowered);
+}
+
+FileResult CompileText(const std::string& path, std::string text, const Session& session) {
+  FileResult result;
+  result.path = path;
+  if (text.size() > kMaxRuleFileBytes) {
+    LoadRuleText(path, std::move(text), result.diagnostics);
+    return result;
+  }
+  result.source = std::make_shared<SourceFile>(path, std::move(text));
+  CompileSource(session, Pass::kCompile, result);
   return result;
 }
 

@@ -33,6 +33,10 @@ struct Session {
   // Also give each Outcome a copy of the diagnostics of its rule and target (translate
   // --format json prints them with the query); off, no copies are made.
   bool diagnostics_per_outcome = false;
+  // Keep every rule's IR in FileResult::lowered (refract hunt evaluates them all). Off, a run
+  // keeps only the rules' names, and the correlations lower the rules they read again: a
+  // corpus run does not hold thousands of rules' IR to its end.
+  bool keep_lowered = false;
 
   // Loads Sigma filter documents from `files`; reports problems and returns false on error.
   bool LoadFilters(const std::vector<std::string>& files, Diagnostics& diagnostics);
@@ -104,7 +108,9 @@ struct FileResult {
   std::vector<Outcome> outcomes;
   int documents = 0;
   int rules_parsed = 0;
-  std::vector<ir::Rule> lowered;               // every detection rule that lowered cleanly
+  std::vector<ir::Rule> lowered;  // every detection rule that lowered cleanly (keep_lowered)
+  // The name and id of every detection rule that lowered cleanly, in order, kept or not.
+  std::vector<std::string> lowered_names;
   std::vector<ast::Correlation> correlations;  // resolved later, across all files of the run
   // Every rule id and name the file declares, where (for duplicate checks across files).
   std::vector<Declaration> declared;
@@ -114,6 +120,10 @@ struct FileResult {
 // name or id), emits them per target into their own file's result, and drops the stand-alone
 // queries of referenced rules unless a correlation says `generate: true`.
 void CompileCorrelations(std::vector<FileResult>& results, const Session& session);
+
+// The detection rules of `file` lowered again from its source, as compiling it lowered them
+// (what Session::keep_lowered keeps); its diagnostics were reported the first time.
+std::vector<ir::Rule> LowerAgain(const FileResult& file, const Session& session);
 
 // Compiles one rule file with `session`.
 FileResult CompileFile(const std::string& path, const Session& session);

@@ -232,6 +232,7 @@ Status Run(const Options& options, std::ostream& err,
   const std::vector<std::string>& event_files = options.event_files;
   Session session;
   session.stage = EmitStage::kIr;
+  session.keep_lowered = true;  // every rule is evaluated, not only the correlations' rules
   Diagnostics setup;
   if (!schema.empty()) {
     const Backend* backend = FindBackend(schema);

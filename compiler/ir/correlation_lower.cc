@@ -262,6 +262,10 @@ void CorrelationScope::AddRule(const Rule& rule) {
   if (!rule.info.id.empty()) rules_.emplace(rule.info.id, &rule);
 }
 
+void CorrelationScope::AddName(std::string_view reference) {
+  rules_.emplace(std::string(reference), nullptr);
+}
+
 void CorrelationScope::AddCorrelation(const ast::Correlation& correlation) {
   if (!correlation.name.empty()) correlations_.emplace(correlation.name, &correlation);
   if (!correlation.id.empty()) correlations_.emplace(correlation.id, &correlation);

@@ -20,9 +20,12 @@ class CorrelationScope {
  public:
   // Makes `rule` (which must outlive the scope) findable by its name and id; the first wins.
   void AddRule(const Rule& rule);
+  // Makes a rule's name or id known for "did you mean" without its rule, which no correlation
+  // of the run reads; AddRule and AddName are called in the run's order (the first wins).
+  void AddName(std::string_view reference);
   // Makes `correlation` (which must outlive the scope) findable by its name and id.
   void AddCorrelation(const ast::Correlation& correlation);
-  // The rule named `reference`, or null.
+  // The rule named `reference`, or null (also for a name known only by AddName).
   const Rule* FindRule(std::string_view reference) const;
   // The correlation named `reference`, or null.
   const ast::Correlation* FindCorrelation(std::string_view reference) const;

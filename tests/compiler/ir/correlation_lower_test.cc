@@ -38,6 +38,7 @@ struct Lowered {
 Lowered LowerLast(const std::string& correlations, Chains chains = Chains::kFold) {
   Session session;
   session.stage = EmitStage::kIr;
+  session.keep_lowered = true;
   FileResult file = CompileText("rules.yml", std::string(kRules) + correlations, session);
   if (file.correlations.empty()) return {std::nullopt, "no correlation parsed", {}, 0};
   CorrelationScope scope;
