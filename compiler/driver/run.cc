@@ -40,10 +40,17 @@ bool IsRuleFile(const fs::path& p) {
 // value already set (by --placeholders) wins. Reports problems; returns false on error.
 bool LoadFolderPlaceholders(const std::vector<std::string>& rule_files,
                             ir::Placeholders& placeholders, Diagnostics& diagnostics) {
+  // Folders in path order (which placeholder file wins a name depends on it), each compared as
+  // a path once: a run's thousands of files lie in a few hundred folders.
+  std::set<std::string_view> seen;
   std::set<fs::path> folders;
   for (const auto& f : rule_files) {
     // A rule read from standard input has no folder of its own.
-    if (f != kStandardInput) folders.insert(fs::path(f).parent_path());
+    if (f == kStandardInput) continue;
+    const size_t slash = f.rfind('/');
+    if (seen.insert(std::string_view(f).substr(0, slash == std::string::npos ? 0 : slash)).second) {
+      folders.insert(fs::path(f).parent_path());
+    }
   }
   bool ok = true;
   for (const auto& folder : folders) {

@@ -33,6 +33,11 @@ namespace {
 // nullopt. https://yaml.org/spec/1.2.2/#51-character-set
 std::optional<size_t> FirstNonPrintable(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
+    // Eight bytes at a time through runs of printable ASCII, most of a rule file.
+    while (i + 8 <= text.size() && text::AllPrintableAscii(text::LoadEight(text.data() + i))) {
+      i += 8;
+    }
+    if (i >= text.size()) break;
     const auto c = static_cast<unsigned char>(text[i]);
     if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return i;
     if (c == 0xC2 && i + 1 < text.size()) {

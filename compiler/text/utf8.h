@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,27 @@ char32_t DecodeUtf8(std::string_view text, size_t* pos);
 // outside the caseless ranges (Latin-1 punctuation, general punctuation and symbols, CJK,
 // Hangul, emoji); unknown ranges count as cased, to be safe.
 bool HasNonAsciiCasedLetter(std::string_view text);
+
+// The eight bytes at `p` as one word, for scanning text a word at a time.
+inline uint64_t LoadEight(const char* p) {
+  uint64_t word;
+  std::memcpy(&word, p, sizeof word);
+  return word;
+}
+
+// Whether a byte of `word` is not ASCII (has its high bit set).
+inline bool AnyHighBit(uint64_t word) { return (word & 0x8080808080808080ULL) != 0; }
+
+// Whether every byte of `word` is printable ASCII (0x20-0x7E), exactly: the tests for a byte
+// below 0x20 and above 0x7E are "hasless" and "hasmore" of
+// https://graphics.stanford.edu/~seander/bithacks.html#HasLessInWord.
+inline bool AllPrintableAscii(uint64_t word) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  const uint64_t below_space = (word - kOnes * 0x20) & ~word & kHigh;
+  const uint64_t above_tilde = ((word + kOnes * (0x7F - 0x7E)) | word) & kHigh;
+  return (below_space | above_tilde) == 0;
+}
 
 // The byte offset of the first sequence in `text` that is not valid UTF-8 (a stray
 // continuation byte, a truncated sequence, an overlong form such as C0 AF for `/`, a surrogate

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -87,6 +88,22 @@ std::string ReadError(const std::string& path) {
   Diagnostics d;
   EXPECT_FALSE(ReadRuleFileText(path, d).has_value());
   return d.all().size() == 1 ? d.all()[0].code + " " + d.all()[0].message : "no one diagnostic";
+}
+
+TEST(LoaderTest, AControlCharacterIsFoundAtEveryOffsetAndEveryLine) {
+  // Past runs of printable text read eight bytes at a time, on the first line and later ones.
+  for (const std::string lead : {"", "title: x\n", "title: x\r\n\t# a\n"}) {
+    for (size_t at = 0; at < 20; ++at) {
+      const std::string text = lead + "# " + std::string(at, 'a') + '\x01' + "bbbbbbbbbbbb\n";
+      Diagnostics d;
+      EXPECT_FALSE(LoadRuleText("r.yml", text, d).has_value());
+      ASSERT_EQ(d.all().size(), 1u);
+      EXPECT_EQ(d.all()[0].code, "E0100");
+      const int line = 1 + static_cast<int>(std::count(lead.begin(), lead.end(), '\n'));
+      EXPECT_EQ(d.all()[0].location.line, line) << at;
+      EXPECT_EQ(d.all()[0].location.column, static_cast<int>(at) + 3) << at;
+    }
+  }
 }
 
 TEST(LoaderTest, AFileIsReadWholeWhateverItsSize) {

@@ -54,6 +54,31 @@ TEST(Utf8Test, FirstInvalidFindsEveryKindOfBadSequence) {
   EXPECT_EQ(FirstInvalidUtf8("\xFF"), 0u);
 }
 
+TEST(Utf8Test, WordTestsAgreeWithTheByteTestsForEveryByteAtEveryPlace) {
+  // Each byte value at each of the eight places of a word of printable ASCII around it.
+  for (int value = 0; value < 256; ++value) {
+    const auto b = static_cast<unsigned char>(value);
+    const bool printable = b >= 0x20 && b <= 0x7E;
+    for (size_t at = 0; at < 8; ++at) {
+      for (char around : {' ', 'A', '~'}) {
+        std::string word(8, around);
+        word[at] = static_cast<char>(b);
+        EXPECT_EQ(AllPrintableAscii(LoadEight(word.data())), printable) << value << " at " << at;
+        EXPECT_EQ(AnyHighBit(LoadEight(word.data())), b >= 0x80) << value << " at " << at;
+      }
+    }
+  }
+}
+
+TEST(Utf8Test, FirstInvalidIsFoundAtEveryOffsetPastRunsOfAscii) {
+  for (size_t at = 0; at < 40; ++at) {
+    std::string text(at, 'a');
+    EXPECT_EQ(FirstInvalidUtf8(text + "\x80" + std::string(20, 'b')), at);
+    EXPECT_EQ(FirstInvalidUtf8(text + "\xC3\xA9" + std::string(20, 'b')), std::nullopt);
+    EXPECT_EQ(FirstInvalidUtf8(text + "\xC3\xA9\xFF" + std::string(9, 'b')), at + 2);
+  }
+}
+
 TEST(Utf8Test, DecodeAndCasedLetters) {
   size_t pos = 0;
   EXPECT_EQ(DecodeUtf8("\xC3\xA9x", &pos), U'\u00E9');
