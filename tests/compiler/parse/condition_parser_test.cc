@@ -66,5 +66,49 @@ TEST(ConditionParserLimits, LongFlatConditionParses) {
   EXPECT_EQ(ParseToText(flat).substr(0, 4), "(or ");
 }
 
+// Every node's place, in pre-order, as "line:column+length".
+std::string Places(const ast::Condition& node) {
+  std::string out = std::to_string(node.location.line) + ":" +
+                    std::to_string(node.location.column) + "+" +
+                    std::to_string(node.location.length) + " ";
+  for (const auto& child : node.children) out += Places(child);
+  return out;
+}
+
+// The places of `text`'s nodes where the condition starts at `line`, column `column`.
+std::string PlacesAt(const std::string& text, int line, int column) {
+  Diagnostics diagnostics;
+  auto locate = [&](size_t offset, size_t length) {
+    return SourceLocation{"c", line, column + static_cast<int>(offset), static_cast<int>(length)};
+  };
+  auto condition = ParseCondition(text, locate, diagnostics);
+  return condition ? Places(*condition) : "no parse";
+}
+
+TEST(ConditionParserCache, ARepeatedConditionIsPlacedWhereEachRuleWritesIt) {
+  // The second and third parses of the text come from the cache of parsed conditions.
+  const std::string text = "sel and not 1 of filter_*";
+  EXPECT_EQ(PlacesAt(text, 1, 1), "1:1+25 1:1+3 1:9+17 1:13+13 1:13+1 ");
+  EXPECT_EQ(PlacesAt(text, 7, 20), "7:20+25 7:20+3 7:28+17 7:32+13 7:32+1 ");
+  EXPECT_EQ(PlacesAt(text, 1, 1), "1:1+25 1:1+3 1:9+17 1:13+13 1:13+1 ");
+}
+
+TEST(ConditionParserCache, ConditionsPastTheCachesBoundStillParseToTheirOwnTrees) {
+  // More distinct conditions than the cache holds, twice over: each parse is its own text's.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (int i = 0; i < 5000; ++i) {
+      const std::string name = "s" + std::to_string(i);
+      ASSERT_EQ(ParseToText(name + " or not t"), "(or " + name + " (not t))") << pass;
+    }
+  }
+}
+
+TEST(ConditionParserCache, AConditionThatFailedFailsAgainWithItsDiagnostic) {
+  EXPECT_EQ(ParseToText("a and"),
+            "E0300 6 condition ends where an identifier or '(' should follow");
+  EXPECT_EQ(ParseToText("a and"),
+            "E0300 6 condition ends where an identifier or '(' should follow");
+}
+
 }  // namespace
 }  // namespace refract
