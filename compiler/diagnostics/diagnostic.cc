@@ -125,17 +125,33 @@ std::string CaretPadding(std::string_view line, int column) {
 std::string Visible(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
+  for (size_t i = 0; i < text.size();) {
+    // Runs that print as they are (nearly all of a diagnostic) are appended whole, passing
+    // words of printable ASCII eight bytes at a time.
+    size_t run = i;
+    while (run < text.size()) {
+      if (run + 8 <= text.size() && text::AllPrintableAscii(text::LoadEight(text.data() + run))) {
+        run += 8;
+        continue;
+      }
+      const auto c = static_cast<unsigned char>(text[run]);
+      if ((c < 0x20 && c != '\t') || c == 0x7F || c == 0xC2) break;
+      ++run;
+    }
+    out.append(text.substr(i, run - i));
+    i = run;
+    if (i >= text.size()) break;
     const auto c = static_cast<unsigned char>(text[i]);
-    if ((c < 0x20 && c != '\t') || c == 0x7F) {
+    if (c != 0xC2) {
       text::AppendUtf8(out, c == 0x7F ? char32_t{0x2421} : char32_t{0x2400} + c);
-    } else if (c == 0xC2 && i + 1 < text.size() &&
-               static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+      ++i;
+    } else if (i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
                static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
       text::AppendUtf8(out, 0xFFFD);
-      ++i;
+      i += 2;
     } else {
       out += static_cast<char>(c);
+      ++i;
     }
   }
   return out;

@@ -32,17 +32,20 @@ namespace {
 // other than tab, line feed and carriage return, DEL, or a C1 control other than NEL), or
 // nullopt. https://yaml.org/spec/1.2.2/#51-character-set
 std::optional<size_t> FirstNonPrintable(std::string_view text) {
-  for (size_t i = 0; i < text.size(); ++i) {
-    // Eight bytes at a time through runs of printable ASCII, most of a rule file.
-    while (i + 8 <= text.size() && text::AllPrintableAscii(text::LoadEight(text.data() + i))) {
+  for (size_t i = 0; i < text.size();) {
+    // A word at a time: one of printable ASCII (most of a rule file) is passed whole, and
+    // another (a line end, a tab, a non-ASCII letter) byte by byte.
+    if (i + 8 <= text.size() && text::AllPrintableAscii(text::LoadEight(text.data() + i))) {
       i += 8;
+      continue;
     }
-    if (i >= text.size()) break;
-    const auto c = static_cast<unsigned char>(text[i]);
-    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return i;
-    if (c == 0xC2 && i + 1 < text.size()) {
-      const auto next = static_cast<unsigned char>(text[i + 1]);
-      if (next >= 0x80 && next <= 0x9F && next != 0x85) return i;
+    for (const size_t end = std::min(i + 8, text.size()); i < end; ++i) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return i;
+      if (c == 0xC2 && i + 1 < text.size()) {
+        const auto next = static_cast<unsigned char>(text[i + 1]);
+        if (next >= 0x80 && next <= 0x9F && next != 0x85) return i;
+      }
     }
   }
   return std::nullopt;

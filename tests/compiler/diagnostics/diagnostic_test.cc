@@ -44,6 +44,23 @@ TEST(Diagnostics, ControlCharactersAreShownNotSent) {
             "  = n\xE2\x90\xA1\n");
 }
 
+TEST(Diagnostics, AControlCharacterIsShownAtEveryOffsetPastPlainText) {
+  // Plain text is copied in runs, eight bytes at a time; what follows a run is still shown.
+  for (size_t at = 0; at < 20; ++at) {
+    const std::string plain(at, 'a');
+    const std::string tail = "bbbbbbbbbb";
+    auto message = [&](const std::string& text) {
+      Diagnostic d{Severity::kError, "E1", {"", 0, 0, 1}, text, {}};
+      return RenderText(d, nullptr);
+    };
+    EXPECT_EQ(message(plain + "\x1b" + tail), "error[E1]: " + plain + "\xE2\x90\x9B" + tail + "\n");
+    EXPECT_EQ(message(plain + "\xC2\x9B" + tail),
+              "error[E1]: " + plain + "\xEF\xBF\xBD" + tail + "\n");
+    EXPECT_EQ(message(plain + "\xC2\xA9\t" + tail),
+              "error[E1]: " + plain + "\xC2\xA9\t" + tail + "\n");
+  }
+}
+
 TEST(Diagnostics, ColourMarksLocationSeverityAndCaretOnly) {
   SourceFile source("r.yml", "a: 1\n");
   Diagnostic d{Severity::kWarning, "W1", {"r.yml", 1, 4, 1}, "here", {"a note"}};

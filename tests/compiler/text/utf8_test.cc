@@ -92,6 +92,17 @@ TEST(Utf8Test, DecodeAndCasedLetters) {
                              "e"));  // ß
 }
 
+TEST(HasControlCharacter, IsFoundAtEveryOffsetPastPlainText) {
+  for (size_t at = 0; at < 20; ++at) {
+    const std::string plain(at, 'a');
+    EXPECT_TRUE(HasControlCharacter(plain + "\x7f" + "bbbbbbbbb")) << at;
+    EXPECT_FALSE(HasControlCharacter(plain + "\t" + "bbbbbbbbb", "\t")) << at;
+    EXPECT_FALSE(HasControlCharacter(plain + "\xC3\xA9" + "bbbbbbbbb")) << at;
+    EXPECT_TRUE(HasNonAsciiCasedLetter(plain + "\xC3\xA9" + "bbbbbbbbb")) << at;
+    EXPECT_FALSE(HasNonAsciiCasedLetter(plain + "\xE2\x80\x94" + "bbbbbbbbb")) << at;
+  }
+}
+
 TEST(HasControlCharacter, C0AndDelUnlessExcepted) {
   EXPECT_FALSE(HasControlCharacter("plain text ~"));
   EXPECT_TRUE(HasControlCharacter(std::string("a\0b", 3)));
