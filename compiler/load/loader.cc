@@ -106,7 +106,7 @@ std::optional<std::string> ReadRuleFileText(const std::string& path, Diagnostics
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return cannot_read(errno);
   // One byte past the limit tells a file over it, even one that grew since the stat; one byte
-  // past the size, read short, tells its end without another read.
+  // past the stated size, read short, tells its end without another read.
   const size_t most = kMaxRuleFileBytes + 1;
   std::string text(expected + 1, '\0');
   size_t have = 0;
@@ -118,9 +118,16 @@ std::optional<std::string> ReadRuleFileText(const std::string& path, Diagnostics
       close(fd);
       return cannot_read(error);
     }
+    if (n == 0) break;  // the end
     have += static_cast<size_t>(n);
-    // A regular file's short read is its end.
-    if (have < text.size() || have >= most) break;
+    if (have >= most) break;
+    // A short read that reached the stated size is the end. One short of it may be a signal's,
+    // and a file stating no size (Linux's /proc) may be read a page at a time, so then the
+    // next read tells.
+    if (have < text.size()) {
+      if (expected > 0 && have >= expected) break;
+      continue;
+    }
     text.resize(std::min(2 * text.size(), most));
   }
   close(fd);
