@@ -96,12 +96,20 @@ std::string RenderBoolean(const ir::Expr& e, const BoolSyntax& syntax, const Lea
 std::string JoinTests(const std::vector<std::string>& parts, bool all_of,
                       const BoolSyntax& syntax) {
   if (parts.size() == 1) return parts[0];
-  std::string out = "(";
+  if (parts.empty()) return "()";
+  const std::string_view op = all_of ? syntax.and_op : syntax.or_op;
+  // Sized once: a junction of many values' tests is long, and each growth copied it.
+  size_t size = 2 + op.size() * (parts.size() - 1);
+  for (const auto& part : parts) size += part.size();
+  std::string out;
+  out.reserve(size);
+  out += '(';
   for (size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) out += all_of ? syntax.and_op : syntax.or_op;
+    if (i > 0) out += op;
     out += parts[i];
   }
-  return out + ")";
+  out += ')';
+  return out;
 }
 
 std::optional<std::string> TextGenerator::Condition(const ir::Expr& expr) {
@@ -250,6 +258,7 @@ std::string TextGenerator::FieldName(const std::string& field) const { return fi
 std::string TextGenerator::Each(const ir::Predicate& p, const std::string& field, bool negated,
                                 const std::function<std::string(const ir::Value&)>& test) {
   std::vector<std::string> parts;
+  parts.reserve(p.values.size());
   for (const auto& v : p.values) {
     std::string text = test(v);
     if (failed_) return "";

@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <array>
 #include <set>
 #include <unordered_map>
 
@@ -112,6 +113,12 @@ void ReadColumns(const yaml::Node& node, ColumnSet& names,
   names.Seal();
 }
 
+// The index, in Find's order, of the rule's log source field a mapping's `when` key names:
+// product 0, category 1, service 2, and any other key the definition (3).
+uint8_t LogSourcePart(const std::string& key) {
+  return key == "product" ? 0 : key == "category" ? 1 : key == "service" ? 2 : 3;
+}
+
 std::string Lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -167,6 +174,7 @@ std::optional<TargetMapping> TargetMapping::Parse(const std::string& origin, std
     }
     LogSourceMapping m;
     for (const auto& [key, value] : StringMap(entry["logsource"])) m.when[key] = Lower(value);
+    for (const auto& [key, value] : m.when) m.when_parts.emplace_back(LogSourcePart(key), value);
     m.source = entry["source"].Scalar();
     m.fields = StringMap(entry["fields"]);
     m.filter = StringMap(entry["filter"]);
@@ -234,28 +242,38 @@ void TargetMapping::Extend(const TargetMapping& user) {
   }
 }
 
+namespace {
+
+// Whether `actual` lower-cases (as Lower does, byte by byte in the C locale) to `folded`,
+// compared in place: Find runs for every rule on every target.
+bool FoldsTo(std::string_view actual, std::string_view folded) {
+  if (actual.size() != folded.size()) return false;
+  for (size_t i = 0; i < actual.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(actual[i])) !=
+        static_cast<unsigned char>(folded[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 const LogSourceMapping* TargetMapping::Find(const ir::LogSource& ls) const {
-  // Mapping values are stored lower-cased; the rule's are folded once here, not per entry.
-  const std::string product = Lower(ls.product);
-  const std::string category = Lower(ls.category);
-  const std::string service = Lower(ls.service);
-  const std::string definition = Lower(ls.definition);
+  // Mapping values are stored lower-cased; the rule's are compared folded.
+  const std::array<const std::string*, 4> parts = {&ls.product, &ls.category, &ls.service,
+                                                   &ls.definition};
   const LogSourceMapping* best = nullptr;
   size_t best_keys = 0;
   for (const auto& m : logsources_) {
     bool match = true;
     size_t weight = 0;  // a category or service says more about where events live than a product
-    for (const auto& [key, value] : m.when) {
-      const bool is_product = key == "product";
-      const std::string& actual = is_product          ? product
-                                  : key == "category" ? category
-                                  : key == "service"  ? service
-                                                      : definition;
-      if (actual != value) {
+    for (const auto& [part, value] : m.when_parts) {
+      if (!FoldsTo(*parts[part], value)) {
         match = false;
         break;
       }
-      weight += is_product ? 1 : 2;
+      weight += part == 0 ? 1 : 2;
     }
     if (match && (best == nullptr || weight > best_keys)) {
       best = &m;

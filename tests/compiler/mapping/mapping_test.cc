@@ -39,6 +39,20 @@ TEST(Mapping, MatchesCaseInsensitively) {
   EXPECT_EQ(Load().Find({"Windows", "Process_Creation", "", ""})->source, "Proc");
 }
 
+TEST(Mapping, ADefinitionIsMatchedFoldedAndOutweighsAProduct) {
+  TargetMapping m = Load(R"(target: t
+logsources:
+  - logsource: {product: windows}
+    source: WinAll
+  - logsource: {product: windows, definition: Sysmon Config}
+    source: Sysmon
+)");
+  EXPECT_EQ(m.Find({"windows", "", "", "sysmon config"})->source, "Sysmon");
+  EXPECT_EQ(m.Find({"WINDOWS", "", "", "SYSMON CONFIG"})->source, "Sysmon");
+  EXPECT_EQ(m.Find({"windows", "", "", "sysmon"})->source, "WinAll");
+  EXPECT_EQ(m.Find({"windows", "", "", ""})->source, "WinAll");
+}
+
 TEST(Mapping, FieldsFromEntryThenGlobalThenPassThrough) {
   TargetMapping m = Load();
   const LogSourceMapping* proc = m.Find({"windows", "process_creation", "", ""});
