@@ -105,7 +105,7 @@ std::optional<std::string> WriteIntoFolder(const fs::path& path, const std::stri
 
 }  // namespace
 
-void RemoveTemporariesOnSignal() {
+void FinishWritesOnSignal() {
   struct sigaction action {};
   action.sa_handler = StopAfterWriters;
   sigemptyset(&action.sa_mask);

@@ -57,9 +57,10 @@ std::optional<std::pair<std::string, std::string>> WriteAllAtomically(
     const std::vector<std::pair<std::filesystem::path, const std::string*>>& files,
     unsigned threads);
 
-// Makes SIGINT, SIGTERM and SIGHUP remove the temporary file being written before the process
-// ends as the signal says.
-void RemoveTemporariesOnSignal();
+// Makes SIGINT, SIGTERM and SIGHUP stop the writers: a file being written is finished (renamed
+// into place, or removed) and no other is begun, so no temporary file is left when the process
+// then ends as the signal says.
+void FinishWritesOnSignal();
 
 // Removes the temporary files that runs which are no longer alive left under `dir` (a run killed
 // with SIGKILL cannot remove its own).

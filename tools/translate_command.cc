@@ -147,7 +147,7 @@ int Translate(int argc, char** argv) {
   Session session;
   if (auto error = SelectBackends(args.targets, session)) return UsageError(*error);
   if (!args.output_dir.empty()) {
-    RemoveTemporariesOnSignal();
+    FinishWritesOnSignal();
     RemoveStaleTemporaries(args.output_dir);
   }
   session.stage = args.emit == "ast"  ? EmitStage::kAst

@@ -529,10 +529,6 @@ bool Digits(std::string_view s, size_t at, size_t n, int* out) {
   return true;
 }
 
-}  // namespace
-
-namespace {
-
 std::optional<double> ParseTimestampOnce(const FieldValue& value) {
   if (value.kind == FieldValue::Kind::kNumber) {
     return value.number > 1e11 ? value.number / 1000 : value.number;
