@@ -479,6 +479,7 @@ class FastReader {
     ++p_;
     std::string text;
     while (true) {
+      AppendOrdinaryRun(quote, text);
       char c = Here();
       if (c == '\n' || c == '\0') throw Decline{};
       ++p_;
@@ -504,6 +505,23 @@ class FastReader {
     NodeData* n = NewNode(Kind::kScalar, mark, "!");
     n->scalar = std::move(text);
     return n;
+  }
+
+  // Appends, whole, the characters from here that a `quote`-quoted scalar takes as written
+  // (everything but the quote, a backslash in double quotes, a line break and NUL), and moves
+  // past them: a quoted value is mostly such a run.
+  void AppendOrdinaryRun(char quote, std::string& text) {
+    size_t run = p_;
+    if (quote == '\'') {
+      while (run < t_.size() && t_[run] != '\'' && t_[run] != '\n' && t_[run] != '\0') ++run;
+    } else {
+      while (run < t_.size() && t_[run] != '"' && t_[run] != '\\' && t_[run] != '\n' &&
+             t_[run] != '\0') {
+        ++run;
+      }
+    }
+    text.append(t_.substr(p_, run - p_));
+    p_ = run;
   }
 
   // A double-quoted escape (after the backslash).

@@ -131,6 +131,9 @@ TEST(FastYaml, AgreesWithYamlCppOnEdgeCases) {
         "a:", "a: 1\nb:", "a: 1\n---", "a: b\n\n\n", "a:\n  b:\n    c: d\n  e: f\n",
         "'q k': v\n\"d\": w\n", "a: null\nb: Null\nc: NULL\nd: ~\ne: nulls\n", "x", "- a\n- b\n",
         "a: [\n  b,\n  c\n]\n", "a: text with 'quotes' and \"more\"\n", "a: x#y\n", "a: 'it''s'\n",
+        // quoted runs between quotes, doubled quotes and escapes
+        "a: ''\n", "a: \"\"\n", "a: '''x''y'''\n", "a: 'c:\\w \"q\" #x'  # c\n",
+        "a: \"x\\\"y\\\\z\\n\\t'\"\n", "a: \"\\x41\\u00e9 \\\\\"\n", "'a''b': \"c\\\"d\"\n",
         // anchors and aliases (the mapping files share field tables this way): an alias is
         // the anchored node, marked at its anchor
         "a: &x 1\nb: *x\n", "a: &x\n  k: v\nb: *x\n", "a: &x\n  - 1\n  - 2\nb: *x\n",
