@@ -2,9 +2,11 @@
 #include "compiler/driver/compile.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -68,6 +70,49 @@ TEST(CompileCorrelations, ThePackReadsRulesOfOtherFilesTheSameWhetherKeptOrLower
             std::string::npos)
       << kept;
   EXPECT_EQ(CompileRun(files, false), kept);
+}
+
+TEST(CompileCorrelations, AFilteredRuleIsReadFilteredWhenLoweredAgain) {
+  // A --filter joined into the rule a correlation reads must be in the rule lowered again.
+  const auto filter =
+      fs::temp_directory_path() / ("refract_compile_filter_" + std::to_string(getpid()) + ".yml");
+  std::ofstream(filter) << "title: f\nlogsource: {product: windows}\nfilter:\n"
+                           "  rules: [failed_logon]\n  svc: {TargetUserName|startswith: svc_}\n"
+                           "  condition: not svc\n";
+  const std::string text = R"(title: Failed logon
+name: failed_logon
+logsource: {product: windows, service: security}
+detection:
+  selection: {EventID: 4625}
+  condition: selection
+---
+title: Many failed logons
+correlation:
+  type: event_count
+  rules: [failed_logon]
+  group-by: [TargetUserName]
+  timespan: 10m
+  condition: {gte: 10}
+)";
+  auto run = [&](bool keep_lowered) {
+    Session session;
+    session.backends = {FindBackend("kql")};
+    session.keep_lowered = keep_lowered;
+    Diagnostics setup;
+    EXPECT_TRUE(session.Init({}, setup) && session.LoadFilters({filter.string()}, setup));
+    std::vector<FileResult> results;
+    results.push_back(CompileText("rules.yml", text, session));
+    CompileCorrelations(results, session);
+    std::string out;
+    for (const auto& o : results[0].outputs) out += o.text + "\n";
+    return out;
+  };
+  const std::string kept = run(true);
+  const std::string again = run(false);
+  fs::remove(filter);
+  EXPECT_NE(kept.find("not(TargetUserName startswith \"svc_\")"), std::string::npos) << kept;
+  EXPECT_NE(kept.find("| where event_count >= 10"), std::string::npos) << kept;
+  EXPECT_EQ(again, kept);
 }
 
 TEST(CompileCorrelations, AMistypedNameIsAnsweredWithARuleOfAFileNoCorrelationReads) {
