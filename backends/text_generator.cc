@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "compiler/text/utf8.h"
+
 namespace refract {
 
 std::string QuoteString(std::string_view text, const QuoteStyle& style) {
@@ -14,7 +16,19 @@ std::string QuoteString(std::string_view text, const QuoteStyle& style) {
   // Runs of characters that need no escape are appended whole.
   size_t run = 0;
   const bool escape_controls = style.c_escapes || !style.control_format.empty();
+  const auto delimiter = static_cast<unsigned char>(style.delimiter);
   for (size_t i = 0; i < text.size(); ++i) {
+    // Eight at a time through words with no delimiter, backslash or (when they are escaped)
+    // character outside printable ASCII: most of a value.
+    while (i + 8 <= text.size()) {
+      const uint64_t word = text::LoadEight(text.data() + i);
+      if (text::HasByte(word, delimiter) || text::HasByte(word, '\\') ||
+          (escape_controls && !text::AllPrintableAscii(word))) {
+        break;
+      }
+      i += 8;
+    }
+    if (i >= text.size()) break;
     const char raw = text[i];
     const auto c = static_cast<unsigned char>(raw);
     // Most characters are printable and neither the delimiter nor a backslash: one test each.

@@ -40,6 +40,14 @@ inline bool AllPrintableAscii(uint64_t word) {
   return (below_space | above_tilde) == 0;
 }
 
+// Whether a byte of `word` is `byte`, exactly ("haszero" of the word XOR the byte in every lane,
+// https://graphics.stanford.edu/~seander/bithacks.html#ValueInWord).
+inline bool HasByte(uint64_t word, unsigned char byte) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  const uint64_t lanes = word ^ (kOnes * byte);
+  return ((lanes - kOnes) & ~lanes & 0x8080808080808080ULL) != 0;
+}
+
 // The byte offset of the first sequence in `text` that is not valid UTF-8 (a stray
 // continuation byte, a truncated sequence, an overlong form such as C0 AF for `/`, a surrogate
 // D800-DFFF, or a code point past U+10FFFF), or nullopt when all of it is valid.

@@ -129,5 +129,25 @@ TEST(QuoteStringTest, CEscapesAndControlCharacters) {
   EXPECT_EQ(QuoteString("x\"\n", plain), "\"x\\\"\n\"");
 }
 
+TEST(QuoteStringTest, EachEscapeIsFoundAtEveryOffsetPastPlainText) {
+  // Plain text is passed eight bytes at a time; what follows it is still escaped.
+  QuoteStyle c_like{'"', false, true, true, "\\u{:04x}"};
+  QuoteStyle sql{'\'', true, false, false, ""};
+  QuoteStyle plain{'"', false, true, false, ""};
+  for (size_t at = 0; at < 20; ++at) {
+    const std::string head(at, 'a');
+    const std::string tail = "bbbbbbbbbb";
+    EXPECT_EQ(QuoteString(head + "\"" + tail, c_like), "\"" + head + "\\\"" + tail + "\"");
+    EXPECT_EQ(QuoteString(head + "\\" + tail, c_like), "\"" + head + "\\\\" + tail + "\"");
+    EXPECT_EQ(QuoteString(head + "\n" + tail, c_like), "\"" + head + "\\n" + tail + "\"");
+    EXPECT_EQ(QuoteString(head + "\x7f" + tail, c_like), "\"" + head + "\\u007f" + tail + "\"");
+    EXPECT_EQ(QuoteString(head + "\xC3\xA9" + tail, c_like),
+              "\"" + head + "\xC3\xA9" + tail + "\"");
+    EXPECT_EQ(QuoteString(head + "'" + tail, sql), "'" + head + "''" + tail + "'");
+    EXPECT_EQ(QuoteString(head + "\\\x01" + tail, sql), "'" + head + "\\\x01" + tail + "'");
+    EXPECT_EQ(QuoteString(head + "\x01\"" + tail, plain), "\"" + head + "\x01\\\"" + tail + "\"");
+  }
+}
+
 }  // namespace
 }  // namespace refract

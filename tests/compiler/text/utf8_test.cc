@@ -65,6 +65,12 @@ TEST(Utf8Test, WordTestsAgreeWithTheByteTestsForEveryByteAtEveryPlace) {
         word[at] = static_cast<char>(b);
         EXPECT_EQ(AllPrintableAscii(LoadEight(word.data())), printable) << value << " at " << at;
         EXPECT_EQ(AnyHighBit(LoadEight(word.data())), b >= 0x80) << value << " at " << at;
+        for (int probe : {0x22, 0x5C, 0, 0xFF}) {  // '"', backslash, NUL, a high byte
+          const auto byte = static_cast<unsigned char>(probe);
+          EXPECT_EQ(HasByte(LoadEight(word.data()), byte),
+                    b == byte || static_cast<unsigned char>(around) == byte)
+              << value << " at " << at << " probe " << probe;
+        }
       }
     }
   }
