@@ -269,7 +269,7 @@ void CompileRule(const ast::Rule& written, int document, const Session& session,
       out.outputs.back().diagnostics = out.outcomes.back().diagnostics;
     }
   }
-  // Kept for the correlations that may read this rule; moved after the per-target copies.
+  // Kept whole only where the session asks (refract hunt); moved after the per-target copies.
   if (lowered_ok && session.keep_lowered) out.lowered.push_back(std::move(*lowered));
 }
 
