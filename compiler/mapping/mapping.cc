@@ -173,8 +173,9 @@ std::optional<TargetMapping> TargetMapping::Parse(const std::string& origin, std
       return fail(entry.Mark(), "each logsources entry needs a 'logsource' map and a 'source'");
     }
     LogSourceMapping m;
-    for (const auto& [key, value] : StringMap(entry["logsource"])) m.when[key] = Lower(value);
-    for (const auto& [key, value] : m.when) m.when_parts.emplace_back(LogSourcePart(key), value);
+    for (const auto& [key, value] : StringMap(entry["logsource"])) {
+      m.when.emplace_back(LogSourcePart(key), Lower(value));
+    }
     m.source = entry["source"].Scalar();
     m.fields = StringMap(entry["fields"]);
     m.filter = StringMap(entry["filter"]);
@@ -268,7 +269,7 @@ const LogSourceMapping* TargetMapping::Find(const ir::LogSource& ls) const {
   for (const auto& m : logsources_) {
     bool match = true;
     size_t weight = 0;  // a category or service says more about where events live than a product
-    for (const auto& [part, value] : m.when_parts) {
+    for (const auto& [part, value] : m.when) {
       if (!FoldsTo(*parts[part], value)) {
         match = false;
         break;

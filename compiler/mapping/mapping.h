@@ -18,10 +18,10 @@ namespace refract {
 
 // One log-source entry: which Sigma log sources it covers and where they live on the target.
 struct LogSourceMapping {
-  std::map<std::string, std::string> when;  // product/category/service → value
-  // `when` as (part, value) pairs, the part an index of the rule's log source fields
-  // (LogSourcePart): TargetMapping::Find reads it for every rule and target. Set by the loader.
-  std::vector<std::pair<uint8_t, std::string>> when_parts;
+  // The log source it covers, as (part, lower-cased value) pairs in key order, the part an
+  // index of the rule's log source fields (product 0, category 1, service 2, definition 3):
+  // TargetMapping::Find reads it for every rule and target.
+  std::vector<std::pair<uint8_t, std::string>> when;
   std::string source;                         // table, index or scope on the target
   std::map<std::string, std::string> fields;  // Sigma field → target field
   std::map<std::string, std::string> filter;  // target field → exact value, ANDed in
