@@ -265,6 +265,12 @@ uint64_t NewLayout() {
   return ++last;
 }
 
+// A number no event read in this process has had (Event::serial).
+uint64_t NewSerial() {
+  static std::atomic<uint64_t> last{0};
+  return ++last;
+}
+
 }  // namespace
 
 void EventReader::KeepWhole(std::vector<std::string> fields) {
@@ -284,6 +290,7 @@ bool EventReader::Parse(std::string_view json, Event& event, std::string& error)
   if (root.type() != simdjson::dom::element_type::OBJECT) {
     event.fields.clear();
     event.layout = 0;  // no names: the layout of the previous event is gone
+    event.serial = 0;
     error = "an event must be a JSON object";
     return false;
   }
@@ -295,6 +302,7 @@ bool EventReader::Parse(std::string_view json, Event& event, std::string& error)
   if (used != event.fields.size()) renamed = true;
   event.fields.resize(used);
   if (renamed || event.layout == 0) event.layout = NewLayout();
+  event.serial = NewSerial();
   return true;
 }
 

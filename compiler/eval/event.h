@@ -42,6 +42,10 @@ struct Event {
   // gives events with the same names in the same order one id (ids are unique in a process);
   // 0, the default, is a layout nobody vouches for. Whoever renames or reorders fields sets 0.
   uint64_t layout = 0;
+  // The parse that filled it: the reader gives every event it reads a new number (unique in a
+  // process), which keys the results matchers share (SharedResults); 0, the default, is an
+  // event nobody vouches for, evaluated afresh each time. Whoever changes fields sets 0.
+  uint64_t serial = 0;
 
   // Appends every value of `name` (exact spelling) to `out`; returns whether the field exists.
   bool Find(std::string_view name, std::vector<const FieldValue*>& out) const;

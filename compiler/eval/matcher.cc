@@ -11,6 +11,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "compiler/ir/regex.h"
@@ -248,7 +250,61 @@ void MergeAlternatives(ir::Expr& expr) {
   expr.children = std::move(kept);
 }
 
+// Mixes `part` into `seed` (boost's hash_combine).
+void Mix(size_t& seed, size_t part) { seed ^= part + 0x9e3779b9 + (seed << 6) + (seed >> 2); }
+
+// A hash of `expr` consistent with Expr::operator==: alike nodes hash alike.
+size_t HashOf(const ir::Expr& expr) {
+  std::hash<std::string_view> text;
+  size_t seed = static_cast<size_t>(expr.kind);
+  for (const auto& child : expr.children) Mix(seed, HashOf(child));
+  if (expr.kind != ir::Expr::Kind::kPredicate) return seed;
+  const ir::Predicate& p = expr.predicate;
+  Mix(seed, text(p.field));
+  Mix(seed,
+      static_cast<size_t>(p.op) * 64 + static_cast<size_t>(p.part) * 4 + p.all_of * 2 + p.cased);
+  Mix(seed, text(p.list));
+  for (const ir::Value& v : p.values) {
+    Mix(seed, static_cast<size_t>(v.kind));
+    Mix(seed, text(v.text));
+    for (const auto& piece : v.pattern.pieces)
+      Mix(seed, text(piece.text) + 3 * static_cast<size_t>(piece.kind));
+    if (v.regex) Mix(seed, text(v.regex->source));
+  }
+  return seed;
+}
+
 }  // namespace
+
+struct SharedResults::Impl {
+  // One node's result for the event numbered `serial`.
+  struct Result {
+    uint64_t serial = 0;
+    bool held = false;
+  };
+  struct NodeHash {
+    size_t operator()(const ir::Expr* expr) const { return HashOf(*expr); }
+  };
+  struct NodeEqual {
+    bool operator()(const ir::Expr* a, const ir::Expr* b) const { return *a == *b; }
+  };
+  // A copy of each distinct node (a matcher may go before the table does) -> its result's slot.
+  std::unordered_map<const ir::Expr*, uint32_t, NodeHash, NodeEqual> slots;
+  std::deque<ir::Expr> nodes;  // a deque keeps the keys' addresses as it grows
+  std::vector<Result> results;
+
+  uint32_t SlotOf(const ir::Expr& expr) {
+    if (auto it = slots.find(&expr); it != slots.end()) return it->second;
+    const auto slot = static_cast<uint32_t>(results.size());
+    slots.emplace(&nodes.emplace_back(expr), slot);
+    results.emplace_back();
+    return slot;
+  }
+};
+
+SharedResults::SharedResults() : impl_(std::make_unique<Impl>()) {}
+SharedResults::~SharedResults() = default;
+size_t SharedResults::nodes() const { return impl_->results.size(); }
 
 struct Matcher::Compiled {
   // What a predicate's values need at run time, by position in `values`.
@@ -269,8 +325,11 @@ struct Matcher::Compiled {
     const ir::Expr* expr = nullptr;
     Code code;  // a predicate's
     std::vector<Node> children;
+    uint32_t slot = kUnshared;  // its result's place in `shared`
   };
+  static constexpr uint32_t kUnshared = UINT32_MAX;
   Node root;
+  SharedResults::Impl* shared = nullptr;  // the run's shared results, or none
   mutable pcre2_match_data* match_data = nullptr;
   // Per-evaluation scratch, kept to avoid reallocating for every predicate.
   mutable std::vector<const FieldValue*> found;
@@ -294,6 +353,10 @@ struct Matcher::Compiled {
 
   bool Prepare(const ir::Expr& expr, Node& node, std::string& error) {
     node.expr = &expr;
+    if (shared != nullptr && expr.kind != ir::Expr::Kind::kTrue &&
+        expr.kind != ir::Expr::Kind::kFalse) {
+      node.slot = shared->SlotOf(expr);
+    }
     node.children.resize(expr.children.size());
     for (size_t i = 0; i < expr.children.size(); ++i) {
       if (!Prepare(expr.children[i], node.children[i], error)) return false;
@@ -476,7 +539,19 @@ struct Matcher::Compiled {
     return p.all_of && !p.values.empty();
   }
 
+  // The node's result: kept in `shared` for the event the reader numbered, so alike nodes of
+  // other matchers read it rather than evaluate again.
   bool Evaluate(const Node& node, const Event& event) const {
+    if (node.slot == kUnshared || event.serial == 0) return EvaluateAfresh(node, event);
+    SharedResults::Impl::Result& kept = shared->results[node.slot];
+    if (kept.serial != event.serial) {
+      kept.held = EvaluateAfresh(node, event);
+      kept.serial = event.serial;
+    }
+    return kept.held;
+  }
+
+  bool EvaluateAfresh(const Node& node, const Event& event) const {
     switch (node.expr->kind) {
       case ir::Expr::Kind::kTrue:
         return true;
@@ -504,9 +579,12 @@ struct Matcher::Compiled {
 Matcher::Matcher(const ir::Rule& rule) : rule_(rule), compiled_(new Compiled) {}
 Matcher::~Matcher() = default;
 
-std::unique_ptr<Matcher> Matcher::Create(const ir::Rule& rule, std::string& error) {
+std::unique_ptr<Matcher> Matcher::Create(const ir::Rule& rule, std::string& error,
+                                         std::shared_ptr<SharedResults> shared) {
   std::unique_ptr<Matcher> matcher(new Matcher(rule));
   MergeAlternatives(matcher->rule_.condition);
+  if (shared) matcher->compiled_->shared = shared->impl_.get();
+  matcher->shared_ = std::move(shared);
   if (!matcher->compiled_->Prepare(matcher->rule_.condition, error)) return nullptr;
   return matcher;
 }

@@ -43,9 +43,11 @@ void CollectWholeFields(const ir::Expr& e, const std::string& source, const Targ
 namespace fs = std::filesystem;
 
 // Gives `correlator` what it needs beyond its rules' matches: event field names in the schema's
-// spelling, and the aggregate's count-if selections as matchers. Returns the errors reported.
+// spelling, and the aggregate's count-if selections as matchers (sharing the run's results).
+// Returns the errors reported.
 int PrepareCorrelator(const ir::Correlation& c, eval::Correlator& correlator,
-                      const TargetMapping* schema_mapping, std::ostream& err) {
+                      const TargetMapping* schema_mapping,
+                      const std::shared_ptr<eval::SharedResults>& shared, std::ostream& err) {
   if (schema_mapping != nullptr) {
     correlator.SetFieldNames([schema_mapping, &c](size_t rule, const std::string& field) {
       if (rule >= c.sources.size() || !c.sources[rule].rule) return field;
@@ -69,7 +71,7 @@ int PrepareCorrelator(const ir::Correlation& c, eval::Correlator& correlator,
     if (schema_mapping != nullptr)
       ApplyMapping(rule, *schema_mapping, {.for_events = true}, diagnostics);
     std::string error;
-    std::unique_ptr<eval::Matcher> matcher = eval::Matcher::Create(rule, error);
+    std::unique_ptr<eval::Matcher> matcher = eval::Matcher::Create(rule, error, shared);
     if (!matcher) {
       ++errors;
       err << fmt::format("{}:{}:{}: error[E0700]: measure '{}' of '{}' cannot be evaluated{}\n",
@@ -269,6 +271,9 @@ Status Run(const Options& options, std::ostream& err,
   int errors = 0;
   std::vector<FileResult> results;
   results.reserve(files.size());
+  // Rules and measure filters alike in a node evaluate it once per event (most of the pack's
+  // rules test the same result codes, users and networks).
+  auto shared = std::make_shared<eval::SharedResults>();
   std::vector<std::unique_ptr<eval::Matcher>> matchers;
   std::vector<std::string> tables;               // per matcher: the table its query reads
   std::set<std::string> whole_fields;            // object columns the rules read as text
@@ -291,7 +296,7 @@ Status Run(const Options& options, std::ostream& err,
         err << RenderText(d, r.source.get());
       }
       std::string error;
-      auto matcher = eval::Matcher::Create(rule, error);
+      auto matcher = eval::Matcher::Create(rule, error, shared);
       if (!matcher) {
         ++errors;
         err << fmt::format("{}: error[E0700]: rule '{}' cannot be evaluated: {}\n", file,
@@ -359,7 +364,7 @@ Status Run(const Options& options, std::ostream& err,
   for (size_t k = 0; k < correlations.size(); ++k) {
     const ir::Correlation& c = correlations[k];
     correlators.push_back(std::make_unique<eval::Correlator>(c, values));
-    errors += PrepareCorrelator(c, *correlators.back(), schema_mapping, err);
+    errors += PrepareCorrelator(c, *correlators.back(), schema_mapping, shared, err);
     for (size_t position = 0; position < c.sources.size(); ++position) {
       const auto& source = c.sources[position];
       if (source.rule) {
@@ -508,7 +513,7 @@ Status Run(const Options& options, std::ostream& err,
     values = std::make_shared<eval::ValueTable>();
     for (size_t k = 0; k < correlators.size(); ++k) {
       correlators[k] = std::make_unique<eval::Correlator>(correlations[k], values);
-      PrepareCorrelator(correlations[k], *correlators[k], schema_mapping, ignored);
+      PrepareCorrelator(correlations[k], *correlators[k], schema_mapping, shared, ignored);
     }
     connect_and_stream(false);
     if (!read_events(true)) return Status::kUsage;

@@ -149,6 +149,102 @@ const Case kCases[] = {
 INSTANTIATE_TEST_SUITE_P(Cases, MatcherTest, ::testing::ValuesIn(kCases),
                          [](const auto& param_info) { return std::string(param_info.param.name); });
 
+// A matcher of `detection`, made with `shared` when given; null when it cannot be made.
+std::unique_ptr<Matcher> MatcherOf(const std::string& detection,
+                                   std::shared_ptr<SharedResults> shared = nullptr) {
+  Diagnostics diagnostics;
+  auto doc = LoadRuleText("rule.yml", testing::RuleWithDetection(detection), diagnostics);
+  if (!doc) return nullptr;
+  auto rules = ParseRules(*doc, diagnostics);
+  if (rules.empty()) return nullptr;
+  auto rule = ir::Lower(rules[0], {}, diagnostics);
+  if (!rule || diagnostics.HasErrors()) return nullptr;
+  std::string error;
+  return Matcher::Create(*rule, error, std::move(shared));
+}
+
+// Rules that share nodes give, event after event read into one reused Event (as hunt reads),
+// what each gives alone; a node two rules have alike is kept once.
+TEST(SharedResultsTest, AlikeNodesOfTwoRulesGiveTheirOwnResults) {
+  const std::string success = D("    ResultType: '0'\n");
+  const std::string legacy_success =
+      "  sel:\n    ResultType: '0'\n  modern:\n    ClientAppUsed: Browser\n"
+      "  condition: sel and not modern\n";
+  auto shared = std::make_shared<SharedResults>();
+  auto a = MatcherOf(success, shared);
+  auto b = MatcherOf(legacy_success, shared);
+  auto a_alone = MatcherOf(success);
+  auto b_alone = MatcherOf(legacy_success);
+  ASSERT_TRUE(a && b && a_alone && b_alone);
+  // b: and, ResultType, not, ClientAppUsed; a's one node is b's ResultType.
+  EXPECT_EQ(shared->nodes(), 4u);
+  const std::vector<std::pair<std::string, std::pair<bool, bool>>> events = {
+      {R"({"ResultType":"0","ClientAppUsed":"IMAP4"})", {true, true}},
+      {R"({"ResultType":"0","ClientAppUsed":"Browser"})", {true, false}},
+      {R"({"ResultType":"50126","ClientAppUsed":"IMAP4"})", {false, false}},
+      {R"({"ClientAppUsed":"IMAP4"})", {false, false}},
+      {R"({"ResultType":"0"})", {true, true}},
+  };
+  EventReader reader;
+  Event event;
+  for (const auto& [json, expected] : events) {
+    std::string error;
+    ASSERT_TRUE(reader.Parse(json, event, error)) << error;
+    // b first, then a: a reads the result b left for this event, never an earlier one.
+    EXPECT_EQ(b->Matches(event), expected.second) << json;
+    EXPECT_EQ(a->Matches(event), expected.first) << json;
+    EXPECT_EQ(b_alone->Matches(event), expected.second) << json;
+    EXPECT_EQ(a_alone->Matches(event), expected.first) << json;
+  }
+}
+
+// An event the reader did not number (serial 0) is evaluated afresh, so changing its fields
+// between calls changes the result.
+TEST(SharedResultsTest, AnUnnumberedEventIsEvaluatedEachTime) {
+  auto shared = std::make_shared<SharedResults>();
+  auto matcher = MatcherOf(D("    User: bob\n"), shared);
+  ASSERT_TRUE(matcher);
+  Event event;
+  event.fields.push_back({"User", {FieldValue::Kind::kString, "bob", 0}});
+  EXPECT_TRUE(matcher->Matches(event));
+  event.fields[0].second = {FieldValue::Kind::kString, "alice", 0};
+  EXPECT_FALSE(matcher->Matches(event));
+  event.fields[0].first = "Host";  // another field: the required-field check must not cache it
+  event.fields[0].second = {FieldValue::Kind::kString, "bob", 0};
+  EXPECT_FALSE(matcher->Matches(event));
+}
+
+// A matcher that could not be made, or is gone, leaves nothing the others read: the shared
+// table keeps its own copy of each node.
+TEST(SharedResultsTest, OutlivesTheMatchersMadeWithIt) {
+  auto shared = std::make_shared<SharedResults>();
+  // A regex PCRE2 rejects, after a node the table has kept: Create fails past registering it.
+  ir::Rule bad;
+  ir::Predicate user;
+  user.field = "User";
+  user.values.push_back(ir::Value::String(ir::Pattern{{{ir::Piece::Kind::kLiteral, "bob"}}}));
+  ir::Predicate command;
+  command.field = "CommandLine";
+  command.op = ir::Op::kRegex;
+  ir::Value unclosed;
+  unclosed.kind = ir::Value::Kind::kRegex;
+  auto regex = std::make_shared<ir::Regex>();
+  regex->source = "(unclosed";
+  unclosed.regex = regex;
+  command.values.push_back(unclosed);
+  bad.condition = ir::Expr::And({ir::Expr::Pred(user), ir::Expr::Pred(command)});
+  std::string error;
+  EXPECT_EQ(Matcher::Create(bad, error, shared), nullptr);
+  EXPECT_NE(error.find("regex"), std::string::npos) << error;
+  MatcherOf(D("    User: carol\n"), shared).reset();
+  auto matcher = MatcherOf(D("    User: bob\n    Host: pc1\n"), shared);
+  ASSERT_TRUE(matcher);
+  EventReader reader;
+  Event event;
+  ASSERT_TRUE(reader.Parse(R"({"User":"BOB","Host":"PC1"})", event, error)) << error;
+  EXPECT_TRUE(matcher->Matches(event));
+}
+
 TEST(TimestampTest, ReadsIsoTextAndEpochNumbers) {
   FieldValue iso{FieldValue::Kind::kString, "1970-01-02T00:00:01.5Z", 0};
   EXPECT_EQ(ParseTimestamp(iso), 86401.5);
