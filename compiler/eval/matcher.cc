@@ -250,6 +250,43 @@ void MergeAlternatives(ir::Expr& expr) {
   expr.children = std::move(kept);
 }
 
+// Appends to `out` the fields `expr` cannot hold without: a predicate's own field (it fails on
+// an event without one, unless it asks for absence), every child's of an and, the ones all
+// children of an or need.
+void RequiredFields(const ir::Expr& expr, std::vector<std::string>& out) {
+  using Kind = ir::Expr::Kind;
+  switch (expr.kind) {
+    case Kind::kAnd:
+      for (const auto& child : expr.children) RequiredFields(child, out);
+      return;
+    case Kind::kOr: {
+      std::vector<std::string> common;
+      for (size_t i = 0; i < expr.children.size(); ++i) {
+        std::vector<std::string> needs;
+        RequiredFields(expr.children[i], needs);
+        if (i == 0) {
+          common = std::move(needs);
+          continue;
+        }
+        std::erase_if(common, [&](const std::string& field) {
+          return std::find(needs.begin(), needs.end(), field) == needs.end();
+        });
+      }
+      out.insert(out.end(), common.begin(), common.end());
+      return;
+    }
+    case Kind::kPredicate: {
+      const ir::Predicate& p = expr.predicate;
+      const bool absence = p.op == Op::kNull ||
+                           (p.op == Op::kExists && !p.values.empty() && p.values[0].text != "true");
+      if (!p.IsKeyword() && !absence) out.push_back(p.field);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
 // Mixes `part` into `seed` (boost's hash_combine).
 void Mix(size_t& seed, size_t part) { seed ^= part + 0x9e3779b9 + (seed << 6) + (seed >> 2); }
 
@@ -330,6 +367,33 @@ struct Matcher::Compiled {
   static constexpr uint32_t kUnshared = UINT32_MAX;
   Node root;
   SharedResults::Impl* shared = nullptr;  // the run's shared results, or none
+  // Fields without which the condition fails (RequiredFields), and for the last few event
+  // layouts whether one of them is missing: a rule of another table costs one lookup an event.
+  std::vector<std::string> required;
+  struct LayoutCheck {
+    uint64_t layout = 0;
+    bool lacking = false;
+  };
+  mutable std::array<LayoutCheck, 4> checked{};
+  mutable size_t next_check = 0;
+
+  bool LacksRequired(const Event& event) const {
+    if (required.empty()) return false;
+    if (event.layout != 0) {
+      for (const LayoutCheck& check : checked) {
+        if (check.layout == event.layout) return check.lacking;
+      }
+    }
+    const bool lacking = std::any_of(required.begin(), required.end(), [&](const std::string& f) {
+      return std::none_of(event.fields.begin(), event.fields.end(),
+                          [&](const auto& entry) { return entry.first == f; });
+    });
+    if (event.layout != 0) {
+      checked[next_check] = {event.layout, lacking};
+      next_check = (next_check + 1) % checked.size();
+    }
+    return lacking;
+  }
   mutable pcre2_match_data* match_data = nullptr;
   // Per-evaluation scratch, kept to avoid reallocating for every predicate.
   mutable std::vector<const FieldValue*> found;
@@ -586,10 +650,15 @@ std::unique_ptr<Matcher> Matcher::Create(const ir::Rule& rule, std::string& erro
   if (shared) matcher->compiled_->shared = shared->impl_.get();
   matcher->shared_ = std::move(shared);
   if (!matcher->compiled_->Prepare(matcher->rule_.condition, error)) return nullptr;
+  std::vector<std::string>& required = matcher->compiled_->required;
+  RequiredFields(matcher->rule_.condition, required);
+  std::sort(required.begin(), required.end());
+  required.erase(std::unique(required.begin(), required.end()), required.end());
   return matcher;
 }
 
 bool Matcher::Matches(const Event& event) const {
+  if (compiled_->LacksRequired(event)) return false;
   return compiled_->Evaluate(compiled_->root, event);
 }
 

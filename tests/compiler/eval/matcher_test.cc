@@ -73,6 +73,9 @@ const std::string kNot =
 const std::string kOneOf =
     "  sel_a:\n    EventID: 1\n  sel_b:\n    EventID: 2\n  condition: 1 of sel_*\n";
 const std::string kBool = D("    Enabled: true\n");
+// An or whose branches read different fields: an event with either one may match.
+const std::string kEitherField =
+    "  sel_a:\n    Image: a.exe\n  sel_b:\n    User: bob\n  condition: 1 of sel_*\n";
 // Alternatives on one field: the matcher merges those of the same shape (not the cased one).
 const std::string kAlternatives =
     "  sel_a:\n    User: alice\n  sel_b:\n    User: [Bob, dave]\n  sel_c:\n"
@@ -128,6 +131,10 @@ const Case kCases[] = {
     {"keyword_miss", kKeywords.c_str(), R"({"a":"mimi katz"})", "no match"},
     {"not", kNot.c_str(), R"({"EventID":4624,"LogonType":2})", "match"},
     {"not_miss", kNot.c_str(), R"({"EventID":4624,"LogonType":3})", "no match"},
+    {"not_absent_field", kNot.c_str(), R"({"EventID":4624})", "match"},
+    {"either_field_first", kEitherField.c_str(), R"({"Image":"A.exe"})", "match"},
+    {"either_field_second", kEitherField.c_str(), R"({"User":"Bob"})", "match"},
+    {"either_field_neither", kEitherField.c_str(), R"({"Host":"bob"})", "no match"},
     {"one_of", kOneOf.c_str(), R"({"EventID":2})", "match"},
     {"one_of_miss", kOneOf.c_str(), R"({"EventID":3})", "no match"},
     {"bool", kBool.c_str(), R"({"Enabled":true})", "match"},
@@ -243,6 +250,31 @@ TEST(SharedResultsTest, OutlivesTheMatchersMadeWithIt) {
   Event event;
   ASSERT_TRUE(reader.Parse(R"({"User":"BOB","Host":"PC1"})", event, error)) << error;
   EXPECT_TRUE(matcher->Matches(event));
+}
+
+// Events of different layouts, alternating: a rule whose field one layout lacks fails on that
+// layout only.
+TEST(MatcherTest, RequiredFieldsAreCheckedPerLayout) {
+  auto matcher = MatcherOf(D("    User: bob\n"));
+  ASSERT_TRUE(matcher);
+  EventReader reader;
+  Event event;
+  const std::vector<std::pair<std::string, bool>> events = {
+      {R"({"User":"bob"})", true},
+      {R"({"Host":"bob"})", false},
+      {R"({"Host":"x","User":"bob"})", true},
+      {R"({"User":"bob"})", true},
+      {R"({"Host":"bob"})", false},
+      {R"({"A":1,"B":2,"C":3,"User":"bob"})", true},
+      {R"({"D":1})", false},
+      {R"({"E":1})", false},
+      {R"({"User":"bob"})", true},
+  };
+  for (const auto& [json, expected] : events) {
+    std::string error;
+    ASSERT_TRUE(reader.Parse(json, event, error)) << error;
+    EXPECT_EQ(matcher->Matches(event), expected) << json;
+  }
 }
 
 TEST(TimestampTest, ReadsIsoTextAndEpochNumbers) {
