@@ -16,6 +16,7 @@
 #include <unordered_set>
 
 #include "compiler/ir/regex.h"
+#include "compiler/text/utf8.h"
 
 namespace refract::eval {
 namespace {
@@ -51,9 +52,29 @@ void DecodeInto(std::string_view text, std::u32string& out) {
   }
 }
 
+// Whether every byte of `text` is ASCII, tested a word at a time.
+bool IsAscii(std::string_view text) {
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    if (text::AnyHighBit(text::LoadEight(text.data() + i))) return false;
+  }
+  for (; i < text.size(); ++i) {
+    if (static_cast<unsigned char>(text[i]) >= 0x80) return false;
+  }
+  return true;
+}
+
 // Sigma strings compare case-insensitively: both sides map each letter of a case pair to the
 // lower code point of the pair. Writes into `out`, reusing its storage.
 void FoldInto(std::string_view text, bool cased, std::u32string& out) {
+  if (IsAscii(text)) {  // most event values: a byte is a code point, folded in one step
+    out.resize(text.size());
+    for (size_t i = 0; i < text.size(); ++i) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      out[i] = !cased && c >= 'a' && c <= 'z' ? c - ('a' - 'A') : c;
+    }
+    return;
+  }
   DecodeInto(text, out);
   if (cased) return;
   for (char32_t& cp : out) {

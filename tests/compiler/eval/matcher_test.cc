@@ -73,6 +73,8 @@ const std::string kNot =
 const std::string kOneOf =
     "  sel_a:\n    EventID: 1\n  sel_b:\n    EventID: 2\n  condition: 1 of sel_*\n";
 const std::string kBool = D("    Enabled: true\n");
+// A non-ASCII letter with a case pair: Ö and ö fold alike, O does not.
+const std::string kUnicode = D("    User: 'österreich'\n");
 // An or whose branches read different fields: an event with either one may match.
 const std::string kEitherField =
     "  sel_a:\n    Image: a.exe\n  sel_b:\n    User: bob\n  condition: 1 of sel_*\n";
@@ -132,6 +134,15 @@ const Case kCases[] = {
     {"not", kNot.c_str(), R"({"EventID":4624,"LogonType":2})", "match"},
     {"not_miss", kNot.c_str(), R"({"EventID":4624,"LogonType":3})", "no match"},
     {"not_absent_field", kNot.c_str(), R"({"EventID":4624})", "match"},
+    // Folding: ASCII values fold a byte at a time, others code point by code point; both
+    // sides of a comparison must fold alike, and an 8-byte-or-longer value takes the word test.
+    {"fold_ascii_long", kContains.c_str(), R"({"CommandLine":"powershell INVOKE-Expression"})",
+     "match"},
+    {"fold_non_ascii_value", kContains.c_str(), R"({"CommandLine":"Über invoke-x"})", "match"},
+    {"fold_non_ascii_late", kContains.c_str(), R"({"CommandLine":"xxxxxxxxinvoke-Ü"})", "match"},
+    {"fold_non_ascii_miss", kContains.c_str(), R"({"CommandLine":"Ünvoke-"})", "no match"},
+    {"fold_unicode_pair", kUnicode.c_str(), R"({"User":"ÖSTERREICH"})", "match"},
+    {"fold_unicode_pair_miss", kUnicode.c_str(), R"({"User":"osterreich"})", "no match"},
     {"either_field_first", kEitherField.c_str(), R"({"Image":"A.exe"})", "match"},
     {"either_field_second", kEitherField.c_str(), R"({"User":"Bob"})", "match"},
     {"either_field_neither", kEitherField.c_str(), R"({"Host":"bob"})", "no match"},
