@@ -85,6 +85,17 @@ const ValueTable::Value* ValueTable::Intern(std::string_view text) {
   return it->second;
 }
 
+const ValueTable::Value* ValueTable::Intern(const FieldValue& value) {
+  if ((value.made & FieldValue::kInterned) != 0 && value.interned_by == this) {
+    return static_cast<const Value*>(value.interned);
+  }
+  const Value* kept = Intern(value.text);
+  value.interned = kept;
+  value.interned_by = this;
+  value.made |= FieldValue::kInterned;
+  return kept;
+}
+
 Correlator::Correlator(const ir::Correlation& correlation, std::shared_ptr<ValueTable> values)
     : correlation_(correlation),
       values_(values ? std::move(values) : std::make_shared<ValueTable>()) {
@@ -139,13 +150,12 @@ bool Correlator::Supports(const ir::Correlation& c) {
          !(c.kind == ir::CorrelationKind::kTemporalOrdered && c.rule_condition);
 }
 
-void Correlator::GroupKey(size_t rule, const Event& event, std::string& key) const {
+void Correlator::GroupKey(size_t rule, const Event& event, std::string& key) {
   key.clear();
   for (const std::string& field : NamesOf(rule).group) {
-    std::string_view value = FirstText(event, field);
-    const auto size = static_cast<uint32_t>(value.size());
-    key.append(reinterpret_cast<const char*>(&size), sizeof size);
-    key += value;
+    const FieldValue* value = event.FirstNonNull(field);
+    const Interned* kept = value == nullptr ? Intern(std::string_view()) : values_->Intern(*value);
+    key.append(reinterpret_cast<const char*>(&kept), sizeof kept);
   }
 }
 
@@ -153,10 +163,10 @@ Alert Correlator::AlertOf(const Group& group, double start, double end, double m
   Alert alert{{}, {}, start, end, measure, {}, {}};
   std::string_view key = *group.key;
   for (const std::string& name : correlation_.group_by) {
-    uint32_t size = 0;
-    std::memcpy(&size, key.data(), sizeof size);
-    std::string_view value = key.substr(sizeof size, size);
-    key.remove_prefix(sizeof size + size);
+    const Interned* kept = nullptr;
+    std::memcpy(&kept, key.data(), sizeof kept);
+    std::string_view value = kept->text;
+    key.remove_prefix(sizeof kept);
     if (!alert.group.empty()) alert.group += ", ";
     alert.group += name;
     alert.group += '=';
@@ -191,7 +201,7 @@ void Correlator::Add(size_t rule, const Event& event, const EventRef& where) {
     if (!m.field.empty()) {
       if (const FieldValue* v = event.FirstNonNull(names.measure[i])) {
         if (m.kind == ir::MeasureKind::kDistinct || m.kind == ir::MeasureKind::kValues) {
-          input.text = Intern(v->text);
+          input.text = values_->Intern(*v);
         } else if (v->kind == FieldValue::Kind::kNumber) {
           input.number = v->number;
           input.numeric = true;
@@ -251,13 +261,15 @@ void Correlator::AddAlert(size_t rule, const Alert& alert) {
 
 void Correlator::AddHit(size_t rule, const Event& event, Hit hit) {
   if (!correlation_.field.empty()) {
-    std::string value(FirstText(event, NamesOf(rule).value));
+    static const FieldValue kNone;
+    const FieldValue* first = event.FirstNonNull(NamesOf(rule).value);
+    const FieldValue& value = first == nullptr ? kNone : *first;
     char* end = nullptr;
-    hit.number = std::strtod(value.c_str(), &end);
-    hit.numeric = !value.empty() && end == value.c_str() + value.size();
-    if (correlation_.kind == ir::CorrelationKind::kValueCount && value.empty())
+    hit.number = std::strtod(value.text.c_str(), &end);
+    hit.numeric = !value.text.empty() && end == value.text.c_str() + value.text.size();
+    if (correlation_.kind == ir::CorrelationKind::kValueCount && value.text.empty())
       return;  // nothing to count
-    hit.value = Intern(value);
+    hit.value = first == nullptr ? Intern(std::string_view()) : values_->Intern(value);
   }
   GroupKey(rule, event, key_);
   auto it = index_.find(key_);

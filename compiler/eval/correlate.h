@@ -60,6 +60,9 @@ class ValueTable {
   };
   // The kept value equal to `text`, added when new; the empty text is one shared value.
   const Value* Intern(std::string_view text);
+  // The kept value of `value`'s text, looked up once per event value however many
+  // correlations read it.
+  const Value* Intern(const FieldValue& value);
   // A stamp no value's mark holds yet, for one count of distinct values.
   uint64_t NewStamp() { return ++stamp_; }
 
@@ -183,9 +186,9 @@ class Correlator {
     double due = 1e300;                // when its first undecided window is due (streaming)
     std::unique_ptr<Running> running;  // a large window's tallies (small ones are recounted)
   };
-  // Writes the group key of `event` into `key`: each group-by value after its length, so no
-  // value can make two groups' keys equal, whatever text it holds.
-  void GroupKey(size_t rule, const Event& event, std::string& key) const;
+  // Writes the group key of `event` into `key`: the address of each group-by value's interned
+  // copy, so equal keys are equal values, and hashing a key costs a few words.
+  void GroupKey(size_t rule, const Event& event, std::string& key);
   // An alert of `group` without events or values: its group-by values, named and as pairs.
   Alert AlertOf(const Group& group, double start, double end, double measure) const;
   void AddHit(size_t rule, const Event& event, Hit hit);

@@ -19,13 +19,17 @@ struct FieldValue {
   std::string text;  // the string, the number's shortest decimal form, or "true"/"false"
   double number = 0;
   // Forms of the value made on first use, as several rules read one value: the matcher's code
-  // points of `text` (case-folded and as written) and the timestamp it parses. `made` says
-  // which are made (kCaseless, kCased, kTime); whoever rewrites the value clears it.
+  // points of `text` (case-folded and as written), the timestamp it parses and its interned
+  // copy. `made` says which are made (kCaseless, kCased, kTime, kInterned); whoever rewrites
+  // the value clears it.
   mutable std::u32string caseless = {};
   mutable std::u32string cased = {};
   mutable std::optional<double> time = {};
+  // The correlators' kept copy of `text` (ValueTable::Value) and the table that keeps it.
+  mutable const void* interned = nullptr;
+  mutable const void* interned_by = nullptr;
   mutable unsigned made = 0;
-  static constexpr unsigned kCaseless = 1, kCased = 2, kTime = 4;
+  static constexpr unsigned kCaseless = 1, kCased = 2, kTime = 4, kInterned = 8;
 };
 
 // Where one field name is in events of one layout (Event::layout), for lookups to reuse.
