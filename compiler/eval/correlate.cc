@@ -57,12 +57,6 @@ bool Evaluate(const Node& node, const Leaf& leaf) {
   }
 }
 
-// The text of the first value of `field` that is not null; empty when there is none.
-std::string_view FirstText(const Event& event, const std::string& field) {
-  const FieldValue* value = event.FirstNonNull(field);
-  return value == nullptr ? std::string_view() : std::string_view(value->text);
-}
-
 // The nearest-rank percentile: the smallest value with at least p% of the values at or below it
 // (exact, where several targets estimate).
 double NearestRank(std::vector<double>& values, double percent) {
@@ -132,11 +126,11 @@ const Correlator::SourceNames& Correlator::NamesOf(size_t rule) const {
   if (names) return *names;
   names = std::make_unique<SourceNames>();
   const auto& source = correlation_.sources[rule];
-  for (const auto& field : source.group_fields) names->group.push_back(Name(rule, field));
-  if (!correlation_.field.empty()) names->value = Name(rule, source.value_field);
+  for (const auto& field : source.group_fields) names->group.push_back({Name(rule, field), {}});
+  if (!correlation_.field.empty()) names->value.name = Name(rule, source.value_field);
   for (const auto& m : correlation_.measures) {
-    names->measure.push_back(m.field.empty() ? "" : Name(rule, m.field));
-    names->measure2.push_back(m.field2.empty() ? "" : Name(rule, m.field2));
+    names->measure.push_back({m.field.empty() ? "" : Name(rule, m.field), {}});
+    names->measure2.push_back({m.field2.empty() ? "" : Name(rule, m.field2), {}});
   }
   return *names;
 }
@@ -152,8 +146,8 @@ bool Correlator::Supports(const ir::Correlation& c) {
 
 void Correlator::GroupKey(size_t rule, const Event& event, std::string& key) {
   key.clear();
-  for (const std::string& field : NamesOf(rule).group) {
-    const FieldValue* value = event.FirstNonNull(field);
+  for (const auto& field : NamesOf(rule).group) {
+    const FieldValue* value = field.In(event);
     const Interned* kept = value == nullptr ? Intern(std::string_view()) : values_->Intern(*value);
     key.append(reinterpret_cast<const char*>(&kept), sizeof kept);
   }
@@ -185,7 +179,7 @@ void Correlator::Add(size_t rule, const Event& event, const EventRef& where) {
   // translated queries filter it out (docs/correlations.md, "Missing group-by values").
   const SourceNames& names = NamesOf(rule);
   for (const auto& field : names.group) {
-    if (event.FirstNonNull(field) == nullptr) return;
+    if (field.In(event) == nullptr) return;
   }
   Hit hit{where, nullptr, rule, nullptr, 0, false, {}};
   if (correlation_.kind == ir::CorrelationKind::kConsecutive) {
@@ -199,7 +193,7 @@ void Correlator::Add(size_t rule, const Event& event, const EventRef& where) {
     Hit::Input input;
     if (i < filters_.size() && filters_[i]) input.counted = filters_[i]->Matches(event);
     if (!m.field.empty()) {
-      if (const FieldValue* v = event.FirstNonNull(names.measure[i])) {
+      if (const FieldValue* v = names.measure[i].In(event)) {
         if (m.kind == ir::MeasureKind::kDistinct || m.kind == ir::MeasureKind::kValues) {
           input.text = values_->Intern(*v);
         } else if (v->kind == FieldValue::Kind::kNumber) {
@@ -222,8 +216,8 @@ void Correlator::Add(size_t rule, const Event& event, const EventRef& where) {
 std::vector<Correlator::Hit::Input> Correlator::PairInputs(size_t rule, const Event& event) {
   std::vector<Hit::Input> inputs(2 * correlation_.measures.size());
   const SourceNames& names = NamesOf(rule);
-  auto number = [&](const std::string& field, Hit::Input& input) {
-    const FieldValue* v = event.FirstNonNull(field);
+  auto number = [&](const SourceNames::Field& field, Hit::Input& input) {
+    const FieldValue* v = field.In(event);
     if (v == nullptr) return;
     char* end = nullptr;
     double parsed =
@@ -240,7 +234,8 @@ std::vector<Correlator::Hit::Input> Correlator::PairInputs(size_t rule, const Ev
       number(names.measure[i], inputs[2 * i]);
       number(names.measure2[i], inputs[2 * i + 1]);
     } else if (m.kind == Kind::kChanged || m.kind == Kind::kPrevious) {
-      inputs[2 * i].text = Intern(FirstText(event, names.measure[i]));
+      const FieldValue* v = names.measure[i].In(event);
+      inputs[2 * i].text = v == nullptr ? Intern(std::string_view()) : values_->Intern(*v);
     }
   }
   return inputs;
@@ -262,7 +257,7 @@ void Correlator::AddAlert(size_t rule, const Alert& alert) {
 void Correlator::AddHit(size_t rule, const Event& event, Hit hit) {
   if (!correlation_.field.empty()) {
     static const FieldValue kNone;
-    const FieldValue* first = event.FirstNonNull(NamesOf(rule).value);
+    const FieldValue* first = NamesOf(rule).value.In(event);
     const FieldValue& value = first == nullptr ? kNone : *first;
     char* end = nullptr;
     hit.number = std::strtod(value.text.c_str(), &end);

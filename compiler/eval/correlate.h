@@ -309,10 +309,17 @@ class Correlator {
   // The event fields one rule's hits read, resolved once: its group-by fields, its value field,
   // each measure's field and second field.
   struct SourceNames {
-    std::vector<std::string> group;
-    std::string value;
-    std::vector<std::string> measure;
-    std::vector<std::string> measure2;
+    // One field: its name, and where events of the last layout have it.
+    struct Field {
+      std::string name;
+      mutable FieldPositions at;
+      // The first value of the field in `event` that is not null, or null.
+      const FieldValue* In(const Event& event) const { return event.FirstNonNull(name, at); }
+    };
+    std::vector<Field> group;
+    Field value;
+    std::vector<Field> measure;
+    std::vector<Field> measure2;
   };
   const SourceNames& NamesOf(size_t rule) const;
   mutable std::vector<std::unique_ptr<SourceNames>> source_names_;

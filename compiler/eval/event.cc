@@ -44,6 +44,21 @@ const FieldValue* Event::FirstNonNull(std::string_view name) const {
   return nullptr;
 }
 
+const FieldValue* Event::FirstNonNull(std::string_view name, FieldPositions& cache) const {
+  if (layout == 0) return FirstNonNull(name);
+  if (cache.layout != layout) {
+    cache.at.clear();
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (fields[i].first == name) cache.at.push_back(static_cast<uint32_t>(i));
+    }
+    cache.layout = layout;
+  }
+  for (uint32_t i : cache.at) {
+    if (fields[i].second.kind != FieldValue::Kind::kNull) return &fields[i].second;
+  }
+  return nullptr;
+}
+
 bool EventStream::Next(std::string& text, size_t& line) {
   if (done_) return false;
   if (!started_) {

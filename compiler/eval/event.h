@@ -59,6 +59,8 @@ struct Event {
             FieldPositions& cache) const;
   // The first value of `name` that is not null, or null when it has none.
   const FieldValue* FirstNonNull(std::string_view name) const;
+  // The same, reading the positions from `cache` when it was filled for this layout.
+  const FieldValue* FirstNonNull(std::string_view name, FieldPositions& cache) const;
 };
 
 // Splits an input stream into the text of its events, one at a time so memory stays flat:

@@ -127,5 +127,29 @@ TEST(EventReader, ALayoutIdChangesWithTheNamesAndALookupFollowsIt) {
   EXPECT_EQ(FindThrough(built, "b", cache), "hand");
 }
 
+// The first value that is not null, found through a cache: nulls are skipped on every event
+// (they change from event to event within one layout), and a new layout is searched again.
+TEST(EventReader, TheFirstNonNullValueFollowsTheLayout) {
+  EventReader reader;
+  Event event;
+  std::string error;
+  FieldPositions cache;
+  auto first = [&](const std::string& json) {
+    EXPECT_TRUE(reader.Parse(json, event, error)) << error;
+    const FieldValue* value = event.FirstNonNull("b", cache);
+    return value == nullptr ? std::string("none") : value->text;
+  };
+  EXPECT_EQ(first(R"({"a":1,"b":["x","y"]})"), "x");
+  EXPECT_EQ(first(R"({"a":1,"b":[null,"y"]})"), "y");  // the same layout, a null first
+  EXPECT_EQ(first(R"({"a":1,"b":[null,null]})"), "none");
+  EXPECT_EQ(first(R"({"b":"z","a":1})"), "z");  // reordered: searched again
+  EXPECT_EQ(first(R"({"a":1})"), "none");
+  Event built;  // no layout: searched each time
+  built.fields.push_back({"b", {FieldValue::Kind::kNull, "", 0}});
+  built.fields.push_back({"b", {FieldValue::Kind::kString, "hand", 0}});
+  ASSERT_NE(built.FirstNonNull("b", cache), nullptr);
+  EXPECT_EQ(built.FirstNonNull("b", cache)->text, "hand");
+}
+
 }  // namespace
 }  // namespace refract::eval
