@@ -431,8 +431,11 @@ Status Run(const Options& options, std::ostream& err,
   std::vector<const eval::FieldValue*> table_values;
   Progress progress(event_files, !quiet && isatty(STDERR_FILENO) != 0, err);
   // One pass over the events. A replay only feeds the correlations: no output, no counts.
+  // Per rule, its match's JSON up to the line number, escaped once per events file.
+  std::vector<std::string> match_json(matchers.size());
   auto read_events = [&](bool replay) {
     for (const auto& path : event_files) {
+      for (auto& json : match_json) json.clear();
       std::ifstream in(path, std::ios::binary);
       if (!in) {
         err << "refract: cannot read " << path << "\n";
@@ -484,14 +487,18 @@ Status Run(const Options& options, std::ostream& err,
           if (replay || suppressed.count(i) != 0) continue;
           ++matches;
           const auto& info = matchers[i]->rule().info;
-          emit(
-              {info.title,
-               {{path, number, 0}},
-               fmt::format("{{\"rule_id\":\"{}\",\"title\":\"{}\",\"level\":\"{}\",\"file\":\"{}\","
-                           "\"line\":{}}}",
-                           JsonEscape(info.id), JsonEscape(info.title), JsonEscape(info.level),
-                           JsonEscape(path), number),
-               {}});
+          std::string& head = match_json[i];
+          if (head.empty()) {
+            head = fmt::format(
+                "{{\"rule_id\":\"{}\",\"title\":\"{}\",\"level\":\"{}\",\"file\":\"{}\",\"line\":",
+                JsonEscape(info.id), JsonEscape(info.title), JsonEscape(info.level),
+                JsonEscape(path));
+          }
+          std::string json;
+          json.reserve(head.size() + 21);
+          json += head;
+          fmt::format_to(std::back_inserter(json), "{}}}", number);
+          emit({info.title, {{path, number, 0}}, std::move(json), {}});
         }
       }
     }
