@@ -110,6 +110,7 @@ Correlator::Correlator(const ir::Correlation& correlation, std::shared_ptr<Value
   } else if (correlation_.kind == Kind::kValueSum || correlation_.kind == Kind::kValueAvg) {
     needs_ = {Need::kSum};
   }
+  fewest_hits_ = check_ ? FewestHits(*check_) : FewestHitsOfCondition();
   tallies_ = correlation_.kind == Kind::kTemporal ||
              std::any_of(needs_.begin(), needs_.end(), [](Need n) { return n != Need::kNone; });
 }
@@ -534,6 +535,7 @@ std::optional<double> Correlator::SigmaMeasure(Group& group, size_t begin, size_
 
 std::optional<size_t> Correlator::Decide(Group& group, size_t end) {
   const size_t begin = group.begin;
+  if (end - begin + 1 < fewest_hits_) return std::nullopt;
   const std::vector<uint32_t>* rule_hits = nullptr;
   std::optional<double> measure = SigmaMeasure(group, begin, end, rule_hits);
   if (!measure) return std::nullopt;
@@ -909,6 +911,58 @@ Correlator::Check Correlator::CheckOf(const ir::CorrelationTest& test) {
   return check;
 }
 
+namespace {
+
+// The fewest hits for a measure no larger than a window's hit count to compare true with
+// `limit` by `op`: n >= 9.5 and n > 9 both need 10 of them, n == 3 needs 3; 0 for an operator
+// a small n can satisfy (n < 5), or a limit that is not a finite positive number.
+size_t FewestForBound(ir::CompareOp op, double limit) {
+  if (!std::isfinite(limit) || limit <= 0 || limit > 1e15) return 0;
+  switch (op) {
+    case ir::CompareOp::kGte:
+    case ir::CompareOp::kEq:
+      return static_cast<size_t>(std::ceil(limit));
+    case ir::CompareOp::kGt:
+      return static_cast<size_t>(std::floor(limit)) + 1;
+    default:
+      return 0;
+  }
+}
+
+}  // namespace
+
+size_t Correlator::FewestHits(const Check& check) const {
+  using Kind = ir::CorrelationTest::Kind;
+  switch (check.kind) {
+    case Kind::kAnd: {
+      size_t most = 0;
+      for (const Check& child : check.children) most = std::max(most, FewestHits(child));
+      return most;
+    }
+    case Kind::kOr: {
+      size_t least = SIZE_MAX;
+      for (const Check& child : check.children) least = std::min(least, FewestHits(child));
+      return least == SIZE_MAX ? 0 : least;
+    }
+    case Kind::kCompare: {
+      if (check.left < 0 || check.right_is_measure) return 0;
+      const ir::MeasureKind kind = correlation_.measures[static_cast<size_t>(check.left)].kind;
+      if (kind != ir::MeasureKind::kCount && kind != ir::MeasureKind::kDistinct) return 0;
+      return FewestForBound(check.op, check.constant);
+    }
+    default:
+      return 0;  // a not, or a leaf that bounds nothing
+  }
+}
+
+size_t Correlator::FewestHitsOfCondition() const {
+  using Kind = ir::CorrelationKind;
+  if (correlation_.kind != Kind::kEventCount && correlation_.kind != Kind::kValueCount) return 0;
+  size_t most = 0;  // every bound must hold
+  for (const auto& [op, limit] : bounds_) most = std::max(most, FewestForBound(op, limit));
+  return most;
+}
+
 bool Correlator::Holds(const Check& check, const std::vector<NamedValue>& values) {
   return Evaluate(check, [&](const Check& leaf) {
     // A measure without a value (no event, or a conditional min of none) compares false, as
@@ -931,6 +985,7 @@ std::optional<size_t> Correlator::DecideAggregate(Group& group, size_t end) {
   const ir::Window& w = correlation_.window;
   const double span = static_cast<double>(w.bucket_seconds > 0 ? w.bucket_seconds : w.span_seconds);
   size_t begin = group.begin;
+  if (end - begin + 1 < fewest_hits_) return std::nullopt;
   auto holds = [&](size_t last) {
     if (!check_) return true;
     TestedMeasures(group, begin, last);

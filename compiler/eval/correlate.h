@@ -225,6 +225,11 @@ class Correlator {
   };
   // `test` with its measures found by position, each marked in tested_measure_.
   Check CheckOf(const ir::CorrelationTest& test);
+  // The fewest hits a window needs for `check` to hold: a count or distinct count is at most
+  // the window's hits, so `count >= 10` needs ten of them (0 when nothing bounds it).
+  size_t FewestHits(const Check& check) const;
+  // The same for a Sigma type's condition over its measure (event_count, value_count).
+  size_t FewestHitsOfCondition() const;
   // What a running tally of a measure of `kind` keeps.
   static Tally::Need NeedOf(ir::MeasureKind kind);
   // Whether `check` holds over the measures in `values` (by position).
@@ -284,6 +289,7 @@ class Correlator {
   std::vector<std::pair<ir::CompareOp, double>> bounds_;  // the condition, its limits read once
   std::optional<Check> check_;                            // the aggregate's test
   std::vector<bool> tested_measure_;                      // the measures the test reads
+  size_t fewest_hits_ = 0;           // a window of fewer hits cannot hold: it is not counted
   double percentile_ = 0;            // value_percentile: the percentile, read once
   std::vector<Tally::Need> needs_;   // what the running tallies keep, one entry per tally
   bool tallies_ = false;             // whether a large window has anything to tally

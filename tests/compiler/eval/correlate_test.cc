@@ -256,6 +256,72 @@ TEST(CorrelateTest, AggregateMeasuresConditionAndScore) {
   EXPECT_EQ(values, "Events=4 UniqueIPs=3 IPList=[\"1.1.1.1\",\"1.1.1.2\"] RiskScore=90 ");
 }
 
+// An aggregate over user a's hits (one a minute, from these addresses) with `test`: its alerts
+// as "events" counts, one per alert, or "none".
+std::string AggregateAlerts(ir::CorrelationTest test, const std::vector<std::string>& ips) {
+  ir::Correlation c = Make("aggregate", 1);
+  c.window.span = "1h";
+  c.window.span_seconds = 3600;
+  using ir::MeasureKind;
+  c.measures = {{"Events", MeasureKind::kCount, "", "", "", std::nullopt, {}, ""},
+                {"UniqueIPs", MeasureKind::kDistinct, "ip", "ip", "", std::nullopt, {}, ""}};
+  c.test = std::move(test);
+  Correlator correlator(c);
+  for (size_t i = 0; i < ips.size(); ++i) {
+    correlator.Add(0, UserEvent("a", ips[i]), {"f", i + 1, static_cast<double>(i) * 60});
+  }
+  std::string out;
+  for (const auto& a : correlator.Finish()) out += std::to_string(a.events.size()) + " ";
+  return out.empty() ? "none" : out;
+}
+
+// A window with fewer hits than a count bound needs is not counted; the bound must be exact at
+// the edge (N hits hold, N - 1 do not) and must not prune what an or, a not or a fraction lets
+// hold.
+TEST(CorrelateTest, AggregateCountBoundsAreExactAtTheEdge) {
+  using Kind = ir::CorrelationTest::Kind;
+  const std::vector<std::string> two = {"1.1.1.1", "1.1.1.2"};
+  const std::vector<std::string> three = {"1.1.1.1", "1.1.1.2", "1.1.1.3"};
+  const std::vector<std::string> same = {"1.1.1.1", "1.1.1.1", "1.1.1.1", "1.1.1.1"};
+  // > 2.5 needs three hits.
+  EXPECT_EQ(AggregateAlerts(Compare("Events", ir::CompareOp::kGt, "2.5"), three), "3 ");
+  EXPECT_EQ(AggregateAlerts(Compare("Events", ir::CompareOp::kGt, "2.5"), two), "none");
+  // == 3: the window of three holds and does not widen to four.
+  EXPECT_EQ(AggregateAlerts(Compare("Events", ir::CompareOp::kEq, "3"),
+                            {"1.1.1.1", "1.1.1.2", "1.1.1.3", "1.1.1.4"}),
+            "3 ");
+  // An or with a branch that a single hit satisfies: every window is examined.
+  EXPECT_EQ(AggregateAlerts(Junction(Kind::kOr, {Compare("UniqueIPs", ir::CompareOp::kGte, "3"),
+                                                 Compare("Events", ir::CompareOp::kLt, "2")}),
+                            {"1.1.1.1"}),
+            "1 ");
+  // not (Events < 3) is Events >= 3, with no bound read from under the not.
+  ir::CorrelationTest not_fewer =
+      Junction(Kind::kNot, {Compare("Events", ir::CompareOp::kLt, "3")});
+  EXPECT_EQ(AggregateAlerts(not_fewer, three), "3 ");
+  EXPECT_EQ(AggregateAlerts(not_fewer, two), "none");
+  // not (Events >= 5): one hit holds, so the 5 under the not bounds nothing.
+  EXPECT_EQ(AggregateAlerts(Junction(Kind::kNot, {Compare("Events", ir::CompareOp::kGte, "5")}),
+                            {"1.1.1.1"}),
+            "1 ");
+  // Enough hits but one address: the distinct count, not the bound, says no.
+  EXPECT_EQ(AggregateAlerts(Junction(Kind::kAnd, {Compare("Events", ir::CompareOp::kGte, "3"),
+                                                  Compare("UniqueIPs", ir::CompareOp::kGte, "2")}),
+                            same),
+            "none");
+  EXPECT_EQ(AggregateAlerts(Compare("UniqueIPs", ir::CompareOp::kGte, "3"), three), "3 ");
+  EXPECT_EQ(AggregateAlerts(Compare("UniqueIPs", ir::CompareOp::kGte, "3"), two), "none");
+}
+
+// value_count: a bound on distinct values is a bound on hits too, exact at the edge.
+TEST(CorrelateTest, ValueCountBoundIsExactAtTheEdge) {
+  auto c = Make("value_count", 1, "gte", "3");
+  SetField(c, "ip");
+  EXPECT_EQ(Correlate(c, {{0, "a", 0, "1.1.1.1"}, {0, "a", 1, "1.1.1.2"}, {0, "a", 2, "1.1.1.3"}}),
+            "user=a 0..2 3 [1 2 3 ]\n");
+  EXPECT_EQ(Correlate(c, {{0, "a", 0, "1.1.1.1"}, {0, "a", 1, "1.1.1.2"}}), "");
+}
+
 using TimedHits = std::vector<std::tuple<size_t, std::string, double>>;  // rule, user, minute
 
 // Runs `hits` through a correlator, streaming or not, optionally with each pair of neighbours
