@@ -71,12 +71,13 @@ double NearestRank(std::vector<double>& values, double percent) {
 const ValueTable::Value* ValueTable::Intern(std::string_view text) {
   static const Value kEmpty;
   if (text.empty()) return &kEmpty;
-  auto it = index_.find(text);
-  if (it == index_.end()) {
-    const Value& added = values_.emplace_back(Value{std::string(text)});
-    it = index_.emplace(added.text, &added).first;
-  }
-  return it->second;
+  const size_t hash = std::hash<std::string_view>{}(text);
+  const Value* const* kept =
+      index_.Find(hash, [&](const Value* value) { return value->text == text; });
+  if (kept != nullptr) return *kept;
+  const Value& added = values_.emplace_back(Value{std::string(text)});
+  index_.Add(hash, &added);
+  return &added;
 }
 
 const ValueTable::Value* ValueTable::Intern(const FieldValue& value) {
@@ -156,7 +157,7 @@ void Correlator::GroupKey(size_t rule, const Event& event, std::string& key) {
 
 Alert Correlator::AlertOf(const Group& group, double start, double end, double measure) const {
   Alert alert{{}, {}, start, end, measure, {}, {}};
-  std::string_view key = *group.key;
+  std::string_view key = group.key;
   for (const std::string& name : correlation_.group_by) {
     const Interned* kept = nullptr;
     std::memcpy(&kept, key.data(), sizeof kept);
@@ -268,15 +269,20 @@ void Correlator::AddHit(size_t rule, const Event& event, Hit hit) {
     hit.value = first == nullptr ? Intern(std::string_view()) : values_->Intern(value);
   }
   GroupKey(rule, event, key_);
-  auto it = index_.find(key_);
-  if (it == index_.end()) {
-    it = index_.emplace(key_, groups_.size()).first;
+  const size_t hash = std::hash<std::string_view>{}(key_);
+  const uint32_t* found = index_.Find(hash, [&](uint32_t at) { return groups_[at].key == key_; });
+  size_t index = 0;
+  if (found != nullptr) {
+    index = *found;
+  } else {
+    index = groups_.size();
+    index_.Add(hash, static_cast<uint32_t>(index));
     Group group;
-    group.key = &it->first;
+    group.key = key_;
     group.order = groups_.size();
     groups_.push_back(std::move(group));
   }
-  Group& group = groups_[it->second];
+  Group& group = groups_[index];
   if (!streaming_) {
     group.hits.push_back(std::move(hit));
     return;
@@ -298,7 +304,6 @@ void Correlator::AddHit(size_t rule, const Event& event, Hit hit) {
   group.hits.insert(at, std::move(hit));
   now_ = std::max(now_, time);
   const double now = DecidingNow();
-  const size_t index = it->second;
   AdvanceGroup(group, now, false);
   Schedule(index);
   Sweep(now);

@@ -49,6 +49,54 @@ struct Alert {
 
 class Matcher;
 
+// An open-addressing index from a key's hash to a payload, the hash kept beside it: a lookup
+// reads one slot (and the ones after it) before the payload's key, where a node-based map reads
+// a bucket, a node and the key, each a cache miss once the index outgrows the cache.
+template <typename Payload>
+class FlatIndex {
+ public:
+  // The payload stored with `hash` for which `same(payload)` holds, or null.
+  template <typename Same>
+  const Payload* Find(size_t hash, const Same& same) const {
+    if (slots_.empty()) return nullptr;
+    const size_t stored = Stored(hash);
+    for (size_t i = stored & mask_;; i = (i + 1) & mask_) {
+      const Slot& slot = slots_[i];
+      if (slot.hash == 0) return nullptr;
+      if (slot.hash == stored && same(slot.payload)) return &slot.payload;
+    }
+  }
+  // Stores `payload` under `hash`; its key must not be in the index yet.
+  void Add(size_t hash, Payload payload) {
+    if (2 * (size_ + 1) > slots_.size()) Grow();
+    Place(Stored(hash), std::move(payload));
+    ++size_;
+  }
+
+ private:
+  struct Slot {
+    size_t hash = 0;  // 0: empty
+    Payload payload{};
+  };
+  static size_t Stored(size_t hash) { return hash | 1; }
+  void Place(size_t stored, Payload payload) {
+    size_t i = stored & mask_;
+    while (slots_[i].hash != 0) i = (i + 1) & mask_;
+    slots_[i] = {stored, std::move(payload)};
+  }
+  void Grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 16 : 2 * old.size(), Slot{});
+    mask_ = slots_.size() - 1;
+    for (Slot& slot : old) {
+      if (slot.hash != 0) Place(slot.hash, std::move(slot.payload));
+    }
+  }
+  std::vector<Slot> slots_;  // a power of two of them, at most half used
+  size_t mask_ = 0;
+  size_t size_ = 0;
+};
+
 // Field values kept once for a run, which every correlation of the run may share: the pack's
 // correlations read the same addresses, users and apps. Not thread-safe.
 class ValueTable {
@@ -67,12 +115,8 @@ class ValueTable {
   uint64_t NewStamp() { return ++stamp_; }
 
  private:
-  struct TextHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
-  };
   std::deque<Value> values_;  // a deque keeps addresses stable as it grows
-  std::unordered_map<std::string_view, const Value*, TextHash, std::equal_to<>> index_;
+  FlatIndex<const Value*> index_;
   uint64_t stamp_ = 0;
 };
 
@@ -176,7 +220,7 @@ class Correlator {
     size_t rules = 0;                 // temporal: the source rules with a hit in the window
   };
   struct Group {
-    const std::string* key = nullptr;  // its key in index_ (nodes there do not move)
+    std::string key;                   // its GroupKey: a few words, kept in place
     std::vector<Hit> hits;             // in time order once sorted (always, when streaming)
     size_t order = 0;                  // first-seen position, for the order of alerts
     size_t begin = 0;                  // the current window's first hit
@@ -331,12 +375,7 @@ class Correlator {
   mutable std::vector<std::unique_ptr<SourceNames>> source_names_;
   std::vector<std::unique_ptr<Matcher>> filters_;
   std::vector<Group> groups_;  // in first-seen order
-  // group key (GroupKey) -> position in groups_
-  struct KeyHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
-  };
-  std::unordered_map<std::string, size_t, KeyHash, std::equal_to<>> index_;
+  FlatIndex<uint32_t> index_;  // group key (GroupKey) -> position in groups_
   std::string key_;  // the group key of the hit being added, reused to spare an allocation
 };
 
