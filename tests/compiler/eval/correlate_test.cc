@@ -256,6 +256,29 @@ TEST(CorrelateTest, AggregateMeasuresConditionAndScore) {
   EXPECT_EQ(values, "Events=4 UniqueIPs=3 IPList=[\"1.1.1.1\",\"1.1.1.2\"] RiskScore=90 ");
 }
 
+// The open-addressing index finds each key whatever hashes collide, across its growth.
+TEST(FlatIndexTest, FindsEveryKeyThroughCollisionsAndGrowth) {
+  FlatIndex<uint32_t> index;
+  std::vector<std::string> keys;
+  for (uint32_t i = 0; i < 1000; ++i) keys.push_back("key" + std::to_string(i));
+  // Hash 0 and 1 are stored alike (the low bit marks a used slot), and every tenth key
+  // shares one hash: lookups must tell them apart by the key.
+  auto hash = [&](uint32_t i) -> size_t { return i % 10 == 0 ? 0 : i / 2; };
+  auto same = [&](const std::string& key) {
+    return [&keys, &key](uint32_t at) { return keys[at] == key; };
+  };
+  for (uint32_t i = 0; i < keys.size(); ++i) {
+    EXPECT_EQ(index.Find(hash(i), same(keys[i])), nullptr) << keys[i];
+    index.Add(hash(i), i);
+  }
+  for (uint32_t i = 0; i < keys.size(); ++i) {
+    const uint32_t* found = index.Find(hash(i), same(keys[i]));
+    ASSERT_NE(found, nullptr) << keys[i];
+    EXPECT_EQ(*found, i);
+  }
+  EXPECT_EQ(index.Find(hash(3), same("absent")), nullptr);
+}
+
 // An aggregate over user a's hits (one a minute, from these addresses) with `test`: its alerts
 // as "events" counts, one per alert, or "none".
 std::string AggregateAlerts(ir::CorrelationTest test, const std::vector<std::string>& ips) {
