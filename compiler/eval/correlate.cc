@@ -183,7 +183,9 @@ void Correlator::Add(size_t rule, const Event& event, const EventRef& where) {
   for (const auto& field : names.group) {
     if (field.In(event) == nullptr) return;
   }
-  Hit hit{where, nullptr, rule, nullptr, 0, false, {}};
+  Hit hit;
+  hit.where = where;
+  hit.rule = static_cast<uint32_t>(rule);
   if (correlation_.kind == ir::CorrelationKind::kConsecutive) {
     hit.inputs = PairInputs(rule, event);
     AddHit(rule, event, std::move(hit));
@@ -249,10 +251,12 @@ void Correlator::AddAlert(size_t rule, const Alert& alert) {
   for (const auto& [field, value] : alert.keys) {
     event.fields.push_back({field, {FieldValue::Kind::kString, value, 0}});
   }
-  Hit hit{alert.events.back(), nullptr, rule, nullptr, 0, false, {}};
+  Hit hit;
+  hit.where = alert.events.back();
   hit.where.time = alert.end;
+  hit.rule = static_cast<uint32_t>(rule);
   hit.behind =
-      std::make_shared<const std::vector<EventRef>>(alert.events.begin(), alert.events.end() - 1);
+      std::make_unique<const std::vector<EventRef>>(alert.events.begin(), alert.events.end() - 1);
   AddHit(rule, event, std::move(hit));
 }
 

@@ -172,13 +172,15 @@ class Correlator {
 
  private:
   using Interned = ValueTable::Value;
+  // Laid out to keep a match small (88 bytes before its inputs): a run holds every match of
+  // two timespans.
   struct Hit {
     EventRef where;
     // A chained alert's events before `where` (only chained correlations have any).
-    std::shared_ptr<const std::vector<EventRef>> behind;
-    size_t rule = 0;
+    std::unique_ptr<const std::vector<EventRef>> behind;
     const Interned* value = nullptr;  // the `field` of value_* types
     double number = 0;
+    uint32_t rule = 0;
     bool numeric = false;
     // aggregate: per measure, whether the event counts and the measured field's value — its
     // interned text for distinct and values, its number for the others (16 bytes a measure).
@@ -374,7 +376,7 @@ class Correlator {
   const SourceNames& NamesOf(size_t rule) const;
   mutable std::vector<std::unique_ptr<SourceNames>> source_names_;
   std::vector<std::unique_ptr<Matcher>> filters_;
-  std::vector<Group> groups_;  // in first-seen order
+  std::deque<Group> groups_;   // in first-seen order; a deque grows without moving them
   FlatIndex<uint32_t> index_;  // group key (GroupKey) -> position in groups_
   std::string key_;  // the group key of the hit being added, reused to spare an allocation
 };
