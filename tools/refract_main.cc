@@ -19,6 +19,10 @@
 // REFRACT_COMMIT, written at build time (tools/commit_header.cmake).
 #include "refract_commit.h"
 
+#ifdef REFRACT_WITH_MIMALLOC
+#include <mimalloc.h>
+#endif
+
 using namespace refract;
 using namespace refract::cli;
 
@@ -201,8 +205,20 @@ int List(int argc, char** argv) {
   return UsageError("list takes 'targets', 'modifiers', 'mappings' or 'formats'");
 }
 
+// A hunt holds hundreds of megabytes of matches while it runs, and touching each new 4 KiB page
+// faulted into the kernel: a fifth of the pack's time over 1 GB of sign-ins. mimalloc's large OS
+// pages (the kernel's transparent huge pages, where it allows them for madvise) take 2 MiB at a
+// fault. Only hunt asks for them: a translation is short and small, and would only pay to
+// clear the larger pages. https://microsoft.github.io/mimalloc/group__options.html
+void UseLargePages() {
+#ifdef REFRACT_WITH_MIMALLOC
+  mi_option_enable(mi_option_large_os_pages);
+#endif
+}
+
 // Runs the single-event rules of RULES over JSON-lines event files with the reference evaluator.
 int Hunt(int argc, char** argv) {
+  UseLargePages();
   std::vector<std::string> rule_paths;
   std::vector<std::string> event_files;
   bool quiet = false;
