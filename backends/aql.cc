@@ -12,6 +12,7 @@
 #include "backends/assembled_backend.h"
 #include "backends/backend.h"
 #include "backends/common.h"
+#include "compiler/text/cat.h"
 
 namespace refract {
 namespace {
@@ -59,8 +60,8 @@ class AqlGenerator : public TextGenerator {
     if (!where) return std::nullopt;
     // Without a time range AQL searches only the last five minutes.
     // https://www.ibm.com/docs/en/SSKMKU/com.ibm.qradar.doc/r_aql_start_stop.html
-    return fmt::format("SELECT * FROM events WHERE {} {}", *where,
-                       ctx_.mapping.Option("time_range", "LAST 24 HOURS"));
+    return text::Cat({"SELECT * FROM events WHERE ", *where, " ",
+                      ctx_.mapping.Option("time_range", "LAST 24 HOURS")});
   }
 
   // The rule's log source scope and condition, for a WHERE clause.
@@ -85,16 +86,16 @@ class AqlGenerator : public TextGenerator {
   }
 
   std::string Null(const Predicate&, const std::string& field) override {
-    return fmt::format("{} IS NULL", field);
+    return text::Cat({field, " IS NULL"});
   }
 
   std::string Exists(const Predicate&, const std::string& field, bool exists) override {
-    return fmt::format("{} IS {}NULL", field, exists ? "NOT " : "");
+    return text::Cat({field, " IS ", exists ? "NOT " : "", "NULL"});
   }
 
   // https://www.ibm.com/docs/en/SSKMKU/com.ibm.qradar.doc/r_aql_cidr_examples.html
   std::string CidrValue(const Predicate&, const std::string& field, const Value& v) override {
-    return fmt::format("INCIDR({}, {})", Quote(v.text), field);
+    return text::Cat({"INCIDR(", Quote(v.text), ", ", field, ")"});
   }
 
   std::string RegexValue(const Predicate& p, const std::string& field,
@@ -108,8 +109,8 @@ class AqlGenerator : public TextGenerator {
     if (first.kind == Value::Kind::kField) {
       if (p.op != Op::kEq) return Fail(p, "fieldref with contains, startswith or endswith");
       return Each(p, field, negated, [&](const Value& v) {
-        return p.cased ? fmt::format("{} = {}", field, Field(v.text))
-                       : fmt::format("LOWER({}) = LOWER({})", field, Field(v.text));
+        return p.cased ? text::Cat({field, " = ", Field(v.text)})
+                       : text::Cat({"LOWER(", field, ") = LOWER(", Field(v.text), ")"});
       });
     }
     if (first.kind == Value::Kind::kNumber || first.kind == Value::Kind::kBool) {
@@ -119,10 +120,11 @@ class AqlGenerator : public TextGenerator {
       if (p.values.size() > 1 && !p.all_of) {
         std::string list;
         for (size_t i = 0; i < p.values.size(); ++i) list += (i ? ", " : "") + literal(p.values[i]);
-        return Guard(field, fmt::format("{} IN ({})", field, list), negated);
+        return Guard(field, text::Cat({field, " IN (", list, ")"}), negated);
       }
-      return Each(p, field, negated,
-                  [&](const Value& v) { return fmt::format("{} = {}", field, literal(v)); });
+      return Each(p, field, negated, [&](const Value& v) {
+        return text::Cat({field, " = ", literal(v)});
+      });
     }
     if (auto set = ReferenceSet(p, field, negated)) return *set;
     // Plain case-insensitive equality over several values reads best as LOWER(f) IN (...).
@@ -133,7 +135,7 @@ class AqlGenerator : public TextGenerator {
       for (size_t i = 0; i < p.values.size(); ++i) {
         list += (i ? ", " : "") + Quote(text::AsciiLower(p.values[i].pattern.Literal()));
       }
-      return Guard(field, fmt::format("LOWER({}) IN ({})", field, list), negated);
+      return Guard(field, text::Cat({"LOWER(", field, ") IN (", list, ")"}), negated);
     }
     return Each(p, field, negated, [&](const Value& v) { return StringTest(p, field, v); });
   }
@@ -158,8 +160,8 @@ class AqlGenerator : public TextGenerator {
     ctx_.lookups->read->insert(p.cased ? "cased:" + p.list : p.list);
     std::string set = Quote(p.cased ? p.list + "_cased" : p.list);
     return Guard(field,
-                 fmt::format("REFERENCESETCONTAINS({}, {})", set,
-                             p.cased ? field : fmt::format("LOWER({})", field)),
+                 text::Cat({"REFERENCESETCONTAINS(", set, ", ",
+                            p.cased ? field : fmt::format("LOWER({})", field), ")"}),
                  negated);
   }
 
@@ -167,7 +169,7 @@ class AqlGenerator : public TextGenerator {
     std::string construct;
     auto text = ir::EmitWholeMatch(regex, kJavaWhole, &construct);
     if (!text) return Fail(p, "the regex construct " + construct);
-    return fmt::format("{} MATCHES {}", field, Quote(*text));
+    return text::Cat({field, " MATCHES ", Quote(*text)});
   }
 
   // A LIKE pattern, or nothing when the literal holds LIKE's own % or _ (no escape is
@@ -202,15 +204,15 @@ class AqlGenerator : public TextGenerator {
     std::string literal = v.pattern.Literal();
     bool needs_regex = NeedsRegex(literal, true);
     if (p.op == Op::kEq && !needs_regex) {
-      return p.cased ? fmt::format("{} = {}", field, Quote(literal))
-                     : fmt::format("LOWER({}) = {}", field, Quote(text::AsciiLower(literal)));
+      return p.cased ? text::Cat({field, " = ", Quote(literal)})
+                     : text::Cat({"LOWER(", field, ") = ", Quote(text::AsciiLower(literal))});
     }
     auto like = LikePattern(p, v);
     if (like && !needs_regex) {
-      return fmt::format("{} {} {}", field, p.cased ? "LIKE" : "ILIKE", Quote(*like));
+      return text::Cat({field, " ", p.cased ? "LIKE" : "ILIKE", " ", Quote(*like)});
     }
-    return fmt::format("{} {} {}", field, p.cased ? "MATCHES" : "IMATCHES",
-                       Quote(PatternRegex(p, v)));
+    return text::Cat(
+        {field, " ", p.cased ? "MATCHES" : "IMATCHES", " ", Quote(PatternRegex(p, v))});
   }
 };
 
@@ -265,14 +267,14 @@ class AqlCorrelation : public CorrelationWriter {
       measure = "COUNT(*)";
     } else if (type == ir::CorrelationKind::kValueCount) {
       variable = "value_count";
-      measure = fmt::format("DISTINCTCOUNT({})", field);
+      measure = text::Cat({"DISTINCTCOUNT(", field, ")"});
       ctx_.Approximates("DISTINCTCOUNT is an estimate (HyperLogLog)");
     } else if (type == ir::CorrelationKind::kValueSum) {
       variable = "value_sum";
-      measure = fmt::format("SUM({})", field);
+      measure = text::Cat({"SUM(", field, ")"});
     } else {
       variable = "value_avg";
-      measure = fmt::format("AVG({})", field);
+      measure = text::Cat({"AVG(", field, ")"});
     }
     if (!variable.empty()) {
       measure += " AS " + variable;
@@ -286,9 +288,9 @@ class AqlCorrelation : public CorrelationWriter {
         "the timespan {} is the window ending when the search runs: schedule it at least every "
         "{} so that no window is missed",
         spec_.window.span, spec_.window.span));
-    return fmt::format("SELECT {}{} FROM events WHERE {}{} HAVING {} {}", select, measure,
-                       condition, group_by.empty() ? "" : " GROUP BY " + group_by, having,
-                       TimeRange(spec_.window.span_seconds));
+    return text::Cat({"SELECT ", select, measure, " FROM events WHERE ", condition,
+                      group_by.empty() ? "" : " GROUP BY " + group_by, " HAVING ", having, " ",
+                      TimeRange(spec_.window.span_seconds)});
   }
 
  private:
@@ -308,10 +310,10 @@ class AqlCorrelation : public CorrelationWriter {
         ctx_.Unsupported("temporal_ordered other than all rules in order");
         return std::nullopt;
       }
-      measures.push_back(fmt::format(
-          "MIN(IF {} THEN starttime ELSE 9223372036854775807) AS refract_first", conditions[0]));
+      measures.push_back(text::Cat({"MIN(IF ", conditions[0],
+                                    " THEN starttime ELSE 9223372036854775807) AS refract_first"}));
       measures.push_back(
-          fmt::format("MAX(IF {} THEN starttime ELSE 0) AS refract_last", conditions[1]));
+          text::Cat({"MAX(IF ", conditions[1], " THEN starttime ELSE 0) AS refract_last"}));
       having = "refract_first < refract_last";
       for (size_t i = 0; i < ctx_.sources.size(); ++i) {
         if (ctx_.sources[i].min_count <= 1) continue;
@@ -355,20 +357,20 @@ class AqlAggregate : public CorrelationWriter {
     for (size_t g = 0; g < spec_.group_by.size(); ++g) {
       std::string field = Field(source.group_fields[g]);
       values_[spec_.group_by[g]] = field;
-      select.push_back(fmt::format("{} AS {}", field, Field(spec_.group_by[g])));
+      select.push_back(text::Cat({field, " AS ", Field(spec_.group_by[g])}));
     }
     for (size_t i = 0; i < spec_.measures.size(); ++i) {
       auto expr = MeasureExpr(ec, i);
       if (!expr) return std::nullopt;
       if (expr->empty()) continue;  // a values measure: warned, left out
       values_[spec_.measures[i].name] = *expr;
-      select.push_back(fmt::format("{} AS {}", *expr, Field(spec_.measures[i].name)));
+      select.push_back(text::Cat({*expr, " AS ", Field(spec_.measures[i].name)}));
     }
     for (const auto& column : spec_.columns) {
       std::string value = ColumnValue(column, {"", "IF {test} THEN {value} ELSE (", "{value}", ")"},
                                       Test(false), Literal);
       values_[column.name] = value;
-      select.push_back(fmt::format("{} AS {}", value, Field(column.name)));
+      select.push_back(text::Cat({value, " AS ", Field(column.name)}));
     }
     AddUnionColumns(select);
     long long lookback = spec_.window.span_seconds;
@@ -409,7 +411,7 @@ class AqlAggregate : public CorrelationWriter {
         if (!ctx_.MeasureFilter(i)) return std::string("COUNT(*)");
         auto filter = AqlGenerator(ec).Condition(*ctx_.MeasureFilter(i));
         if (!filter) return std::nullopt;
-        return fmt::format("SUM(IF {} THEN 1 ELSE 0)", *filter);
+        return text::Cat({"SUM(IF ", *filter, " THEN 1 ELSE 0)"});
       }
       case ir::MeasureKind::kDistinct:
         if (ctx_.MeasureFilter(i)) {
@@ -424,22 +426,21 @@ class AqlAggregate : public CorrelationWriter {
           ctx_.Approximates("DISTINCTCOUNT is an estimate (HyperLogLog)");
           warned_distinct_ = true;
         }
-        return fmt::format("DISTINCTCOUNT({})", field);
+        return text::Cat({"DISTINCTCOUNT(", field, ")"});
       case ir::MeasureKind::kValues:
-        ctx_.Approximates(fmt::format(
-            "the values measure {} is left out (AQL has no aggregate that collects values)",
-            m.name));
+        ctx_.Approximates(text::Cat({"the values measure ", m.name,
+                                     " is left out (AQL has no aggregate that collects values)"}));
         return std::string();
       default: {
         std::string fn(ir::MeasureKindName(m.kind));
         for (auto& c : fn) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        if (!ctx_.MeasureFilter(i)) return fmt::format("{}({})", fn, field);
+        if (!ctx_.MeasureFilter(i)) return text::Cat({fn, "(", field, ")"});
         // A conditional min or max of the event time (milliseconds in AQL).
         auto fallback = ConditionalTimeFallback(ctx_, i, true, "AQL's IF … THEN … ELSE");
         if (!fallback) return std::nullopt;
         auto filter = AqlGenerator(ec).Condition(*ctx_.MeasureFilter(i));
         if (!filter) return std::nullopt;
-        return fmt::format("{}(IF {} THEN {} ELSE {})", fn, *filter, field, *fallback);
+        return text::Cat({fn, "(IF ", *filter, " THEN ", field, " ELSE ", *fallback, ")"});
       }
     }
   }
@@ -451,8 +452,7 @@ class AqlAggregate : public CorrelationWriter {
     for (const auto& [name, from] : spec_.project) {
       auto it = values_.find(from);
       if (it != values_.end() && name == from) continue;
-      select.push_back(
-          fmt::format("{} AS {}", it == values_.end() ? "''" : it->second, Field(name)));
+      select.push_back(text::Cat({it == values_.end() ? "''" : it->second, " AS ", Field(name)}));
     }
   }
 

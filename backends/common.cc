@@ -4,6 +4,8 @@
 
 #include <cctype>
 
+#include "compiler/text/cat.h"
+
 namespace refract {
 
 const ir::RegexFlavor& LuceneRegexFlavor() {
@@ -108,8 +110,8 @@ std::string CompareCidrPrefix(const ir::Value& v, const std::string& field,
   size_t slash = v.text.find('/');
   std::string network = v.text.substr(0, slash);
   std::string bits = slash == std::string::npos ? "32" : v.text.substr(slash + 1);
-  return fmt::format("compareCIDRPrefix({}, {}, {})", QuoteString(network, quote), field,
-                     QuoteString(bits, quote));
+  return text::Cat({"compareCIDRPrefix(", QuoteString(network, quote), ", ", field, ", ",
+                    QuoteString(bits, quote), ")"});
 }
 
 std::string CompactDuration(long long seconds) {
@@ -181,8 +183,9 @@ std::vector<const ir::Expr*> Conjuncts(const ir::Expr& expr) {
 
 std::string LookbackComment(const CorrelationContext& ctx, std::string_view comment,
                             std::string_view where) {
-  return fmt::format("{} time range: the last {} (set it on the {})\n", comment,
-                     CompactDuration(ctx.spec.window.span_seconds), where);
+  return text::Cat({comment, " time range: the last ",
+                    CompactDuration(ctx.spec.window.span_seconds), " (set it on the ", where,
+                    ")\n"});
 }
 
 bool SourcesShareFields(const CorrelationContext& ctx) {

@@ -8,6 +8,7 @@
 #include "backends/assembled_backend.h"
 #include "backends/backend.h"
 #include "backends/common.h"
+#include "compiler/text/cat.h"
 
 namespace refract {
 namespace {
@@ -155,10 +156,10 @@ class CqlGenerator : public TextGenerator {
     ctx_.lookups->read->insert(p.list);
     std::string file = Quote(p.list + ".csv");
     if (p.op == Op::kCidr) {
-      return fmt::format("cidr({}, file={}, column=\"value\")", Field(p.field), file);
+      return text::Cat({"cidr(", Field(p.field), ", file=", file, ", column=\"value\")"});
     }
-    return fmt::format("match(file={}, field={}, column=\"value\"{})", file, Quote(p.field),
-                       p.cased ? "" : ", ignoreCase=true");
+    return text::Cat({"match(file=", file, ", field=", Quote(p.field), ", column=\"value\"",
+                      p.cased ? "" : ", ignoreCase=true", ")"});
   }
 
   // A bare regex searches the whole event (@rawstring).
@@ -170,22 +171,22 @@ class CqlGenerator : public TextGenerator {
 
   // A comparison with a missing field fails, except != : so `field != *` is absence.
   std::string Null(const Predicate&, const std::string& field) override {
-    return fmt::format("{} != *", field);
+    return text::Cat({field, " != *"});
   }
 
   std::string Exists(const Predicate&, const std::string& field, bool exists) override {
-    return fmt::format("{} {} *", field, exists ? "=" : "!=");
+    return text::Cat({field, " ", exists ? "=" : "!=", " *"});
   }
 
   std::string Cidr(const Predicate& p, const std::string& field, bool negated) override {
     if (p.all_of && p.values.size() > 1) {
       return Each(p, field, negated, [&](const Value& v) {
-        return fmt::format("cidr({}, subnet={})", field, Quote(v.text));
+        return text::Cat({"cidr(", field, ", subnet=", Quote(v.text), ")"});
       });
     }
     std::string list;
     for (size_t i = 0; i < p.values.size(); ++i) list += (i ? ", " : "") + Quote(p.values[i].text);
-    return fmt::format("cidr({}, subnet=[{}])", field, list);
+    return text::Cat({"cidr(", field, ", subnet=[", list, "])"});
   }
 
   std::string RegexValue(const Predicate& p, const std::string& field,
@@ -196,12 +197,12 @@ class CqlGenerator : public TextGenerator {
 
   std::string FieldRefValue(const Predicate& p, const std::string& field, const Value& v) override {
     if (p.op != Op::kEq) return Fail(p, "fieldref with contains, startswith or endswith");
-    return p.cased ? fmt::format("test({} == {})", field, Field(v.text))
-                   : fmt::format("test(lower({}) == lower({}))", field, Field(v.text));
+    return p.cased ? text::Cat({"test(", field, " == ", Field(v.text), ")"})
+                   : text::Cat({"test(lower(", field, ") == lower(", Field(v.text), "))"});
   }
 
   std::string NumberValue(const Predicate&, const std::string& field, const Value& v) override {
-    return fmt::format("{} = {}", field, Quote(v.text));
+    return text::Cat({field, " = ", Quote(v.text)});
   }
 
   std::string BoolValue(const Predicate& p, const std::string& field, const Value& v) override {
@@ -209,8 +210,8 @@ class CqlGenerator : public TextGenerator {
   }
 
   std::string StringValue(const Predicate& p, const std::string& field, const Value& v) override {
-    return p.cased && p.op == Op::kEq ? fmt::format("{} = {}", field, Quote(v.pattern.Literal()))
-                                      : fmt::format("{} = {}", field, PatternRegex(p, v));
+    return p.cased && p.op == Op::kEq ? text::Cat({field, " = ", Quote(v.pattern.Literal())})
+                                      : text::Cat({field, " = ", PatternRegex(p, v)});
   }
 
  private:
@@ -271,7 +272,7 @@ std::string CqlTestAndColumns(const ir::Correlation& spec) {
   for (const auto& column : spec.columns) {
     std::string name = Field(column.name);
     out += column.cases.empty()
-               ? fmt::format("\n| {} := {}", name, ColumnText(column.constant))
+               ? text::Cat({"\n| ", name, " := ", ColumnText(column.constant)})
                : "\n| " + ColumnValue(column,
                                       {"case {", " test({test}) | {name} := {value};",
                                        " * | {name} := {value}; }}", ""},
@@ -324,19 +325,19 @@ class CqlAggregate : public CorrelationWriter {
     std::string function_list = JoinText(functions, ", ");
     if (spec_.window.bucket_seconds > 0) {
       ctx_.ApproximatesWithBuckets(
-          fmt::format("bucket(span={})", CompactDuration(spec_.window.bucket_seconds)));
-      out += fmt::format("\n| bucket(span={}, field=[{}], function=[{}]{})",
-                         CompactDuration(spec_.window.bucket_seconds), fields, function_list,
-                         SeriesLimit(ctx_, !source.group_fields.empty()));
+          text::Cat({"bucket(span=", CompactDuration(spec_.window.bucket_seconds), ")"}));
+      out += text::Cat({"\n| bucket(span=", CompactDuration(spec_.window.bucket_seconds),
+                        ", field=[", fields, "], function=[", function_list, "]",
+                        SeriesLimit(ctx_, !source.group_fields.empty()), ")"});
     } else {
-      out += fmt::format("\n| groupBy([{}], function=[{}])", fields, function_list);
+      out += text::Cat({"\n| groupBy([", fields, "], function=[", function_list, "])"});
     }
     // The group-by names are the output's columns, as the other targets name them.
     // https://library.humio.com/data-analysis/functions-rename.html
     for (size_t g = 0; g < spec_.group_by.size(); ++g) {
       if (spec_.group_by[g] == source.group_fields[g]) continue;
-      out += fmt::format("\n| rename(field={}, as={})", Quote(source.group_fields[g]),
-                         Quote(spec_.group_by[g]));
+      out += text::Cat({"\n| rename(field=", Quote(source.group_fields[g]),
+                        ", as=", Quote(spec_.group_by[g]), ")"});
     }
     return out + CqlTestAndColumns(spec_);
   }
@@ -387,7 +388,7 @@ class CqlCorrelation : public CorrelationWriter {
         auto get = [](const std::string& f) { return "getField(" + Quote(f) + ")"; };
         branch += SourceLabels(ctx_, i, {" | {name} := {value}", "", Quote, Alias, get, get});
         if (ordered)
-          branch += fmt::format(" | {} := @timestamp", i == 0 ? "refract_a" : "refract_b");
+          branch += text::Cat({" | ", i == 0 ? "refract_a" : "refract_b", " := @timestamp"});
         // A folded chained event_count counts its rule's events: a 1 per event, summed.
         if (NeedsRuleCounts(ctx_)) {
           for (size_t j = 0; j < ctx_.sources.size(); ++j) {
@@ -403,8 +404,8 @@ class CqlCorrelation : public CorrelationWriter {
     const std::string span = CompactDuration(spec_.window.span_seconds);
     auto bucket = [&, fields = JoinText(groups, ", ")](const std::string& function) {
       ctx_.ApproximatesWithBuckets("bucket(span=" + span + ")");
-      return fmt::format("{}\n| bucket(span={}, field=[{}], function={}{})", body, span, fields,
-                         function, SeriesLimit(ctx_, !groups.empty()));
+      return text::Cat({body, "\n| bucket(span=", span, ", field=[", fields,
+                        "], function=", function, SeriesLimit(ctx_, !groups.empty()), ")"});
     };
     std::string function;
     std::string variable;
@@ -413,7 +414,7 @@ class CqlCorrelation : public CorrelationWriter {
       function = SpellMeasure(kMeasures, {*measure, false, value, variable, "", ""});
     } else if (type == ir::CorrelationKind::kValuePercentile) {
       variable = "value_percentile";
-      function = fmt::format("percentile({}, percentiles=[{}])", value, spec_.percentile);
+      function = text::Cat({"percentile(", value, ", percentiles=[", spec_.percentile, "])"});
       ctx_.Approximates("percentile() is an estimate");
     } else if (type == ir::CorrelationKind::kTemporal && NeedsRuleCounts(ctx_)) {
       // A filter stage over the per-rule sums (every branch sets every rule's 0/1 hit field, so
@@ -444,7 +445,7 @@ class CqlCorrelation : public CorrelationWriter {
     // Each bound is a filter stage of its own.
     std::string filters = "\n| " + RenderBounds(variable, spec_.condition, "\n| ", "=");
     if (type == ir::CorrelationKind::kValuePercentile) {
-      filters = fmt::format("\n| value_percentile := _{}", spec_.percentile) + filters;
+      filters = text::Cat({"\n| value_percentile := _", spec_.percentile}) + filters;
     }
     return bucket(function) + filters;
   }
@@ -480,7 +481,7 @@ class CqlConsecutive : public CorrelationWriter {
     const std::string time = ctx_.mapping.Option("time_field", "@timestamp");
     std::vector<std::string> keys, sort_types, included, same, defaults;
     auto copy = [&](const std::string& name, const std::string& field) {
-      out += fmt::format("\n| {} := getField({})", name, Quote(field));
+      out += text::Cat({"\n| ", name, " := getField(", Quote(field), ")"});
       included.push_back(name);
     };
     for (size_t g = 0; g < source.group_fields.size(); ++g) {
@@ -506,7 +507,7 @@ class CqlConsecutive : public CorrelationWriter {
       measures.push_back(Measure(m, n));
     }
     if (!defaults.empty()) {
-      out += fmt::format("\n| default(field=[{}], value=\"\")", JoinText(defaults, ", "));
+      out += text::Cat({"\n| default(field=[", JoinText(defaults, ", "), "], value=\"\")"});
     }
     keys.push_back("refract_time");
     sort_types.push_back("number");
@@ -514,9 +515,9 @@ class CqlConsecutive : public CorrelationWriter {
     ctx_.Approximates(
         "sort() orders at most StateRowLimit events (limit=max, 20,000 by default): past it the "
         "events of the groups sorted last are not compared");
-    out += fmt::format("\n| sort(field=[{}], order=[{}], type=[{}], limit=max)",
-                       JoinText(keys, ", "), JoinText(order, ", "), JoinText(sort_types, ", "));
-    out += fmt::format("\n| neighbor(include=[{}], prefix=prev)", JoinText(included, ", "));
+    out += text::Cat({"\n| sort(field=[", JoinText(keys, ", "), "], order=[", JoinText(order, ", "),
+                      "], type=[", JoinText(sort_types, ", "), "], limit=max)"});
+    out += text::Cat({"\n| neighbor(include=[", JoinText(included, ", "), "], prefix=prev)"});
     same.push_back(
         fmt::format("refract_time - prev.refract_time <= {}", spec_.window.span_seconds * 1000));
     for (const auto& test : same) out += "\n| test(" + test + ")";
@@ -547,7 +548,7 @@ class CqlConsecutive : public CorrelationWriter {
                    "3600000)",
                    n, ms, static_cast<long long>(ir::kMinSpeedHours * 3600000 + 0.5), name);
       case ir::MeasureKind::kHours:
-        return fmt::format("\n| {} := {} / 3600000", name, ms);
+        return text::Cat({"\n| ", name, " := ", ms, " / 3600000"});
       case ir::MeasureKind::kChanged:
         return fmt::format(
             "\n| case {{ test(refract_v{0} == prev.refract_v{0}) | {1} := 0; * | {1} := 1; }}", n,

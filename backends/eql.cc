@@ -6,6 +6,7 @@
 #include "backends/assembled_backend.h"
 #include "backends/backend.h"
 #include "backends/common.h"
+#include "compiler/text/cat.h"
 
 namespace refract {
 namespace {
@@ -63,23 +64,23 @@ class EqlGenerator : public TextGenerator {
   }
 
   std::string Null(const Predicate&, const std::string& field) override {
-    return fmt::format("?{} == null", field);
+    return text::Cat({"?", field, " == null"});
   }
 
   std::string Exists(const Predicate&, const std::string& field, bool exists) override {
-    return fmt::format("?{} {} null", field, exists ? "!=" : "==");
+    return text::Cat({"?", field, " ", exists ? "!=" : "==", " null"});
   }
 
   // https://www.elastic.co/guide/en/elasticsearch/reference/current/eql-function-ref.html
   std::string Cidr(const Predicate& p, const std::string& field, bool negated) override {
     if (p.all_of) {
       return Each(p, field, negated, [&](const Value& v) {
-        return fmt::format("cidrMatch({}, {})", field, Quote(v.text));
+        return text::Cat({"cidrMatch(", field, ", ", Quote(v.text), ")"});
       });
     }
     std::string list;
     for (const auto& v : p.values) list += ", " + Quote(v.text);
-    return Guard(field, fmt::format("cidrMatch({}{})", field, list), negated);
+    return Guard(field, text::Cat({"cidrMatch(", field, list, ")"}), negated);
   }
 
   std::string RegexValue(const Predicate& p, const std::string& field,
@@ -90,7 +91,7 @@ class EqlGenerator : public TextGenerator {
       return Fail(p, "the regex construct " + construct + " (EQL uses Lucene regular expressions)");
     }
     if (auto why = ElasticRegexTooLong(*text)) return Fail(p, *why);
-    return fmt::format("{} {} {}", field, regex.ignore_case ? "regex~" : "regex", Quote(*text));
+    return text::Cat({field, " ", regex.ignore_case ? "regex~" : "regex", " ", Quote(*text)});
   }
 
   // The values of a predicate are compared as the first one's kind.
@@ -110,9 +111,9 @@ class EqlGenerator : public TextGenerator {
     if (parts.size() > 1 && !p.all_of) {
       std::string list;
       for (size_t i = 0; i < parts.size(); ++i) list += (i ? ", " : "") + parts[i];
-      return Guard(field, fmt::format("{} in ({})", field, list), negated);
+      return Guard(field, text::Cat({field, " in (", list, ")"}), negated);
     }
-    for (auto& part : parts) part = Guard(field, fmt::format("{} == {}", field, part), negated);
+    for (auto& part : parts) part = Guard(field, text::Cat({field, " == ", part}), negated);
     return Join(parts, p.all_of);
   }
 
@@ -141,7 +142,7 @@ class EqlGenerator : public TextGenerator {
         if (auto why = ElasticRegexTooLong(regex)) return Fail(p, *why);
         // The Lucene escapes are for the engine; the string quoting comes on top.
         regex_tests.push_back(
-            fmt::format("{} {} {}", field, p.cased ? "regex" : "regex~", Quote(regex)));
+            text::Cat({field, " ", p.cased ? "regex" : "regex~", " ", Quote(regex)}));
         continue;
       }
       std::string text = leading ? "*" : "";
@@ -158,15 +159,14 @@ class EqlGenerator : public TextGenerator {
     std::vector<std::string> parts;
     if (!wildcard_values.empty()) {
       if (p.all_of || wildcard_values.size() == 1) {
-        for (const auto& w : wildcard_values)
-          parts.push_back(fmt::format("{} {} {}", field, op, w));
+        for (const auto& w : wildcard_values) parts.push_back(text::Cat({field, " ", op, " ", w}));
       } else {
         std::string list;
         for (size_t i = 0; i < wildcard_values.size(); ++i) {
           list += (i ? ", " : "") + wildcard_values[i];
         }
         const char* list_op = p.cased ? (plain_eq ? "in" : "like") : ":";
-        parts.push_back(fmt::format("{} {} ({})", field, list_op, list));
+        parts.push_back(text::Cat({field, " ", list_op, " (", list, ")"}));
       }
     }
     parts.insert(parts.end(), regex_tests.begin(), regex_tests.end());
@@ -220,7 +220,7 @@ class EqlCorrelation : public CorrelationWriter {
       return std::nullopt;
     }
     std::string out =
-        fmt::format("sequence with maxspan={}", CompactDuration(spec_.window.span_seconds));
+        text::Cat({"sequence with maxspan=", CompactDuration(spec_.window.span_seconds)});
     if (type == ir::CorrelationKind::kEventCount && ctx_.sources.size() > 1) {
       return CountOfSeveral(out, runs);
     }
@@ -232,7 +232,7 @@ class EqlCorrelation : public CorrelationWriter {
       for (size_t g = 0; g < source.group_fields.size(); ++g) {
         keys += (g ? ", " : "") + Field(source.group_fields[g]);
       }
-      out += fmt::format("\n  [{}]{}", *query, keys.empty() ? "" : " by " + keys);
+      out += text::Cat({"\n  [", *query, "]", keys.empty() ? "" : " by " + keys});
       // A folded chained event_count repeats its rule's query N times.
       long long repeat = runs > 0 ? runs : source.min_count;
       if (repeat > 100) {
@@ -266,7 +266,7 @@ class EqlCorrelation : public CorrelationWriter {
       category = prefix;
       conditions += (conditions.empty() ? "(" : " or (") + query->substr(where + 7) + ")";
     }
-    out += fmt::format("\n  [{} where {}]", category, conditions);
+    out += text::Cat({"\n  [", category, " where ", conditions, "]"});
     if (!spec_.group_by.empty()) {
       out += " by " + JoinEach(ctx_.sources[0].group_fields, ", ", Field);
     }

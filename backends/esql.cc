@@ -11,6 +11,7 @@
 #include "backends/assembled_backend.h"
 #include "backends/backend.h"
 #include "backends/common.h"
+#include "compiler/text/cat.h"
 
 namespace refract {
 namespace {
@@ -76,7 +77,7 @@ class EsqlEmitter : public TextGenerator {
   // FROM, then WHERE. With lookup joins, the conjuncts that read none filter first, so the
   // joins run on the rows they keep, then a second WHERE tests the rest.
   std::optional<std::string> Run() {
-    std::string from = fmt::format("FROM {}", Source(ctx_.rule));
+    std::string from = text::Cat({"FROM ", Source(ctx_.rule)});
     if (ctx_.rule.condition.kind == ir::Expr::Kind::kTrue) return from;
     std::vector<std::string> before;
     std::vector<std::string> after;
@@ -126,18 +127,18 @@ class EsqlEmitter : public TextGenerator {
   }
 
   std::string Null(const Predicate&, const std::string& field) override {
-    return fmt::format("{} IS NULL", field);
+    return text::Cat({field, " IS NULL"});
   }
 
   std::string Exists(const Predicate&, const std::string& field, bool exists) override {
-    return fmt::format("{} IS {}NULL", field, exists ? "NOT " : "");
+    return text::Cat({field, " IS ", exists ? "NOT " : "", "NULL"});
   }
 
   // TO_DOUBLE: ES|QL refuses to compare a keyword with a number, and ECS keeps some numbers
   // (LogonType) as keywords.
   std::string CompareValue(const Predicate&, const std::string& field, const Value& v,
                            std::string_view op) override {
-    return fmt::format("TO_DOUBLE({}) {} {}", field, op, v.text);
+    return text::Cat({"TO_DOUBLE(", field, ") ", op, " ", v.text});
   }
 
   // CIDR_MATCH(ip, block1, block2, ...) is true when the address is in any block; TO_IP
@@ -146,12 +147,12 @@ class EsqlEmitter : public TextGenerator {
   std::string Cidr(const Predicate& p, const std::string& field, bool negated) override {
     if (p.all_of) {
       return Each(p, field, negated, [&](const Value& v) {
-        return fmt::format("CIDR_MATCH(TO_IP({}), {})", field, Quote(v.text));
+        return text::Cat({"CIDR_MATCH(TO_IP(", field, "), ", Quote(v.text), ")"});
       });
     }
     std::string list;
     for (const auto& v : p.values) list += ", " + Quote(v.text);
-    return Guard(field, fmt::format("CIDR_MATCH(TO_IP({}){})", field, list), negated);
+    return Guard(field, text::Cat({"CIDR_MATCH(TO_IP(", field, ")", list, ")"}), negated);
   }
 
   std::string RegexValue(const Predicate& p, const std::string& field,
@@ -163,7 +164,7 @@ class EsqlEmitter : public TextGenerator {
                   "the regex construct " + construct + " (RLIKE uses Lucene regular expressions)");
     }
     if (auto why = ElasticRegexTooLong(*text)) return Fail(p, *why);
-    return fmt::format("{} RLIKE {}", TextSubject(p, field), Quote(*text));
+    return text::Cat({TextSubject(p, field), " RLIKE ", Quote(*text)});
   }
 
   // The values of a predicate are compared as the first one's kind.
@@ -172,8 +173,8 @@ class EsqlEmitter : public TextGenerator {
       if (p.op != Op::kEq) return Fail(p, "fieldref with contains, startswith or endswith");
       return Each(p, field, negated, [&](const Value& v) {
         std::string other = Field(v.text);
-        return p.cased ? fmt::format("{} == {}", field, other)
-                       : fmt::format("TO_LOWER({}) == TO_LOWER({})", field, other);
+        return p.cased ? text::Cat({field, " == ", other})
+                       : text::Cat({"TO_LOWER(", field, ") == TO_LOWER(", other, ")"});
       });
     }
     if (p.values[0].kind != Value::Kind::kNumber && p.values[0].kind != Value::Kind::kBool) {
@@ -186,9 +187,9 @@ class EsqlEmitter : public TextGenerator {
     if (parts.size() > 1 && !p.all_of) {
       std::string list;
       for (size_t i = 0; i < parts.size(); ++i) list += (i ? ", " : "") + parts[i];
-      return Guard(field, fmt::format("{} IN ({})", field, list), negated);
+      return Guard(field, text::Cat({field, " IN (", list, ")"}), negated);
     }
-    for (auto& part : parts) part = Guard(field, fmt::format("{} == {}", field, part), negated);
+    for (auto& part : parts) part = Guard(field, text::Cat({field, " == ", part}), negated);
     return Join(parts, p.all_of);
   }
 
@@ -219,11 +220,11 @@ class EsqlEmitter : public TextGenerator {
     if (numbers.size() > 1 && !p.all_of) {
       std::string list;
       for (size_t i = 0; i < numbers.size(); ++i) list += (i ? ", " : "") + numbers[i];
-      return Guard(column, fmt::format("{} IN ({})", column, list), negated);
+      return Guard(column, text::Cat({column, " IN (", list, ")"}), negated);
     }
     std::vector<std::string> parts;
     for (const auto& n : numbers) {
-      parts.push_back(Guard(column, fmt::format("{} == {}", column, n), negated));
+      parts.push_back(Guard(column, text::Cat({column, " == ", n}), negated));
     }
     return Join(parts, p.all_of);
   }
@@ -271,7 +272,8 @@ class EsqlEmitter : public TextGenerator {
     const char* op = kOps[static_cast<int>(p.op)];
     if (*op == '\0') return Fail(p, "a time-part modifier with a text comparison");
     return Each(p, field, negated, [&](const Value& v) {
-      return fmt::format("DATE_EXTRACT(\"{}\", TO_DATETIME({})) {} {}", part, field, op, v.text);
+      return text::Cat(
+          {"DATE_EXTRACT(\"", part, "\", TO_DATETIME(", field, ")) ", op, " ", v.text});
     });
   }
 
@@ -295,7 +297,7 @@ class EsqlEmitter : public TextGenerator {
 
   // Text tests on an address column (ECS `ip` type, declared under `types`) read its text form.
   std::string TextSubject(const Predicate& p, const std::string& field) const {
-    return FieldType(p.field) == "ip" ? fmt::format("TO_STRING({})", field) : field;
+    return FieldType(p.field) == "ip" ? text::Cat({"TO_STRING(", field, ")"}) : field;
   }
 
   // Case-insensitive text compares TO_LOWER(field) with the ASCII-lowered literal; letters
@@ -323,25 +325,25 @@ class EsqlEmitter : public TextGenerator {
         bool trailing = p.op == Op::kContains || p.op == Op::kStartsWith;
         std::string regex = LucenePatternRegex(v.pattern, leading, trailing, !p.cased);
         if (auto why = ElasticRegexTooLong(regex)) return Fail(p, *why);
-        parts.push_back(fmt::format("{} RLIKE {}", field, Quote(regex)));
+        parts.push_back(text::Cat({field, " RLIKE ", Quote(regex)}));
         continue;
       }
-      std::string subject = fold ? fmt::format("TO_LOWER({})", field) : field;
+      std::string subject = fold ? text::Cat({"TO_LOWER(", field, ")"}) : field;
       if (p.op == Op::kEq && v.pattern.IsPlain()) {
         equal_values.push_back(Quote(fold ? text::AsciiLower(literal) : literal));
         continue;
       }
-      parts.push_back(fmt::format("{} LIKE {}", subject, Quote(LikePattern(p, v, fold))));
+      parts.push_back(text::Cat({subject, " LIKE ", Quote(LikePattern(p, v, fold))}));
     }
-    std::string subject = fold ? fmt::format("TO_LOWER({})", field) : field;
+    std::string subject = fold ? text::Cat({"TO_LOWER(", field, ")"}) : field;
     if (equal_values.size() > 1 && !p.all_of) {
       std::string list;
       for (size_t i = 0; i < equal_values.size(); ++i) list += (i ? ", " : "") + equal_values[i];
-      parts.insert(parts.begin(), fmt::format("{} IN ({})", subject, list));
+      parts.insert(parts.begin(), text::Cat({subject, " IN (", list, ")"}));
     } else {
       for (size_t i = 0; i < equal_values.size(); ++i) {
         parts.insert(parts.begin() + static_cast<long>(i),
-                     fmt::format("{} == {}", subject, equal_values[i]));
+                     text::Cat({subject, " == ", equal_values[i]}));
       }
     }
     for (auto& part : parts) part = Guard(column, part, negated);
@@ -376,8 +378,8 @@ class EsqlCorrelation : public CorrelationWriter {
     for (const auto& index : indices) from += (from.size() > 5 ? "," : "") + index;
     from = EsqlEmitter::WithJoins(from, joins);
     const std::string time = ctx_.mapping.Option("time_field", "@timestamp");
-    std::string by = fmt::format("refract_bucket = BUCKET({}, {})", Field(time),
-                                 SpanLiteral(spec_.window.span_seconds));
+    std::string by = text::Cat({"refract_bucket = BUCKET(", Field(time), ", ",
+                                SpanLiteral(spec_.window.span_seconds), ")"});
     if (!temporal && ctx_.sources.size() == 1) {
       std::string query = from;
       if (ctx_.sources[0].rule->condition.kind != ir::Expr::Kind::kTrue) {
@@ -390,27 +392,27 @@ class EsqlCorrelation : public CorrelationWriter {
         measure = "COUNT(*)";
       } else if (type == ir::CorrelationKind::kValueCount) {
         // HyperLogLog++: exact below the precision threshold (40000 is the maximum).
-        measure = fmt::format("COUNT_DISTINCT({}, 40000)", value);
+        measure = text::Cat({"COUNT_DISTINCT(", value, ", 40000)"});
         ctx_.Approximates("COUNT_DISTINCT() is exact only below 40000 distinct values");
       } else if (type == ir::CorrelationKind::kValueSum) {
-        measure = fmt::format("SUM({})", value);
+        measure = text::Cat({"SUM(", value, ")"});
       } else if (type == ir::CorrelationKind::kValueAvg) {
-        measure = fmt::format("AVG({})", value);
+        measure = text::Cat({"AVG(", value, ")"});
       } else {
-        measure = fmt::format("PERCENTILE({}, {})", value, spec_.percentile);
+        measure = text::Cat({"PERCENTILE(", value, ", ", spec_.percentile, ")"});
         ctx_.Approximates("PERCENTILE() is an estimate (TDigest)");
       }
       Buckets();
-      return fmt::format(
-          "{}\n| STATS {} = {} BY {}\n| WHERE {}", query, ir::CorrelationKindName(type), measure,
-          by,
-          RenderBounds(std::string(ir::CorrelationKindName(type)), spec_.condition, " AND ", "=="));
+      return text::Cat({query, "\n| STATS ", ir::CorrelationKindName(type), " = ", measure, " BY ",
+                        by, "\n| WHERE ",
+                        RenderBounds(std::string(ir::CorrelationKindName(type)), spec_.condition,
+                                     " AND ", "==")});
     }
     // Several rules: one read, a flag (or a time) per rule, group keys taken from the rule that
     // matched.
     std::string any;
     for (size_t i = 0; i < conditions.size(); ++i) {
-      any += (i ? " OR " : "") + fmt::format("({})", conditions[i]);
+      any += (i ? " OR " : "") + text::Cat({"(", conditions[i], ")"});
     }
     std::string evals;
     for (size_t g = 0; g < spec_.group_by.size(); ++g) {
@@ -423,11 +425,11 @@ class EsqlCorrelation : public CorrelationWriter {
       }
       std::string key = "CASE(";
       for (size_t i = 0; i < conditions.size(); ++i) {
-        key += fmt::format("{}, TO_STRING({}), ", conditions[i],
-                           Field(ctx_.sources[i].group_fields[g]));
+        key += text::Cat(
+            {conditions[i], ", TO_STRING(", Field(ctx_.sources[i].group_fields[g]), "), "});
       }
       key += "null)";
-      evals += fmt::format("\n| EVAL {} = {}", Alias(spec_.group_by[g]), key);
+      evals += text::Cat({"\n| EVAL ", Alias(spec_.group_by[g]), " = ", key});
       by += ", " + Alias(spec_.group_by[g]);
     }
     if (type == ir::CorrelationKind::kTemporalOrdered)
@@ -450,16 +452,16 @@ class EsqlCorrelation : public CorrelationWriter {
       });
       if (where.empty()) return std::nullopt;
       Buckets();
-      return fmt::format("{}\n| WHERE {}{}\n| STATS {} BY {}\n| WHERE {}", from, any, evals, stats,
-                         by, where);
+      return text::Cat(
+          {from, "\n| WHERE ", any, evals, "\n| STATS ", stats, " BY ", by, "\n| WHERE ", where});
     }
     for (size_t i = 0; i < conditions.size(); ++i) {
       seen += fmt::format("{}CASE(refract_count_{} > 0, 1, 0)", i ? " + " : "", i + 1);
     }
     Buckets();
-    return fmt::format("{}\n| WHERE {}{}\n| STATS {} BY {}\n| EVAL rule_count = {}\n| WHERE {}",
-                       from, any, evals, stats, by, seen,
-                       RenderBounds("rule_count", spec_.condition, " AND ", "=="));
+    return text::Cat({from, "\n| WHERE ", any, evals, "\n| STATS ", stats, " BY ", by,
+                      "\n| EVAL rule_count = ", seen, "\n| WHERE ",
+                      RenderBounds("rule_count", spec_.condition, " AND ", "==")});
   }
 
  private:
@@ -487,8 +489,8 @@ class EsqlCorrelation : public CorrelationWriter {
       ctx_.Unsupported("temporal_ordered other than all rules in order");
       return std::nullopt;
     }
-    evals += fmt::format("\n| EVAL refract_a = CASE({}, {}, null)", conditions[0], Field(time));
-    evals += fmt::format("\n| EVAL refract_b = CASE({}, {}, null)", conditions[1], Field(time));
+    evals += text::Cat({"\n| EVAL refract_a = CASE(", conditions[0], ", ", Field(time), ", null)"});
+    evals += text::Cat({"\n| EVAL refract_b = CASE(", conditions[1], ", ", Field(time), ", null)"});
     std::string stats = "refract_first = MIN(refract_a), refract_last = MAX(refract_b)";
     std::string where = "refract_first < refract_last";
     for (size_t i = 0; i < conditions.size(); ++i) {
@@ -498,8 +500,8 @@ class EsqlCorrelation : public CorrelationWriter {
       where += fmt::format(" AND refract_count_{} >= {}", i + 1, ctx_.sources[i].min_count);
     }
     Buckets();
-    return fmt::format("{}\n| WHERE {}{}\n| STATS {} BY {}\n| WHERE {}", from, any, evals, stats,
-                       by, where);
+    return text::Cat(
+        {from, "\n| WHERE ", any, evals, "\n| STATS ", stats, " BY ", by, "\n| WHERE ", where});
   }
 
   static std::string Alias(const std::string& name) {
@@ -521,14 +523,13 @@ class EsqlAggregate : public CorrelationWriter {
     EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target, ctx_.lookups};
     EsqlEmitter emitter(ec);
     const std::string time = Field(ctx_.mapping.Option("time_field", "@timestamp"));
-    std::string where =
-        fmt::format("{} > NOW() - {}", time, SpanLiteral(spec_.window.span_seconds));
+    std::string where = text::Cat({time, " > NOW() - ", SpanLiteral(spec_.window.span_seconds)});
     if (source.rule->condition.kind != ir::Expr::Kind::kTrue) {
       auto condition = emitter.Condition(source.rule->condition);
       if (!condition) return std::nullopt;
       where += " AND " + *condition;
     }
-    std::string out = fmt::format("FROM {}\n| WHERE {}", EsqlEmitter::Source(*source.rule), where);
+    std::string out = text::Cat({"FROM ", EsqlEmitter::Source(*source.rule), "\n| WHERE ", where});
     std::vector<std::string> measures;
     std::vector<std::string> slices;
     bool warned_distinct = false;
@@ -554,13 +555,13 @@ class EsqlAggregate : public CorrelationWriter {
           out += fmt::format("\n| EVAL refract_m{} = CASE({}, {})", i + 1, *filter, field);
           field = fmt::format("refract_m{}", i + 1);
         }
-        expr = fmt::format("COUNT_DISTINCT({}, 40000)", field);
+        expr = text::Cat({"COUNT_DISTINCT(", field, ", 40000)"});
         if (!warned_distinct) {
           ctx_.Approximates("COUNT_DISTINCT() is exact only below 40000 distinct values");
           warned_distinct = true;
         }
       } else if (m.kind == ir::MeasureKind::kValues) {
-        expr = fmt::format("VALUES({})", field);
+        expr = text::Cat({"VALUES(", field, ")"});
         if (!m.limit.empty()) {
           slices.push_back(
               fmt::format("{} = MV_SLICE({}, 0, {})", name, name, std::stoll(m.limit) - 1));
@@ -577,22 +578,22 @@ class EsqlAggregate : public CorrelationWriter {
           out += fmt::format("\n| EVAL refract_m{} = CASE({}, {})", i + 1, *filter, field);
           field = fmt::format("refract_m{}", i + 1);
         }
-        expr = fmt::format("{}({})", fn, field);
+        expr = text::Cat({fn, "(", field, ")"});
       }
-      measures.push_back(fmt::format("{} = {}", name, expr));
+      measures.push_back(text::Cat({name, " = ", expr}));
     }
     std::string by;
     for (size_t g = 0; g < spec_.group_by.size(); ++g) {
       const std::string& field = source.group_fields[g];
       const std::string& name = spec_.group_by[g];
       by += (by.empty() ? "" : ", ") +
-            (field == name ? Field(field) : fmt::format("{} = {}", Field(name), Field(field)));
+            (field == name ? Field(field) : text::Cat({Field(name), " = ", Field(field)}));
     }
     if (spec_.window.bucket_seconds > 0) {
-      by += (by.empty() ? "" : ", ") + fmt::format("refract_bucket = BUCKET({}, {})", time,
-                                                   SpanLiteral(spec_.window.bucket_seconds));
+      by += (by.empty() ? "" : ", ") + text::Cat({"refract_bucket = BUCKET(", time, ", ",
+                                                  SpanLiteral(spec_.window.bucket_seconds), ")"});
       ctx_.ApproximatesWithBuckets(
-          fmt::format("BUCKET({})", SpanLiteral(spec_.window.bucket_seconds)));
+          text::Cat({"BUCKET(", SpanLiteral(spec_.window.bucket_seconds), ")"}));
     }
     out += "\n| STATS ";
     for (size_t i = 0; i < measures.size(); ++i) out += (i ? ", " : "") + measures[i];
@@ -606,7 +607,7 @@ class EsqlAggregate : public CorrelationWriter {
     for (const auto& column : spec_.columns) {
       std::string value =
           ColumnValue(column, {"CASE(", "{test}, {value}, ", "{value})", ""}, Test, Literal);
-      columns += (columns.empty() ? "" : ", ") + fmt::format("{} = {}", Field(column.name), value);
+      columns += (columns.empty() ? "" : ", ") + text::Cat({Field(column.name), " = ", value});
     }
     if (!columns.empty()) out += "\n| EVAL " + columns;
     return EsqlEmitter::WithJoins(out, emitter.joins());

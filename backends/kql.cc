@@ -5,6 +5,7 @@
 #include "backends/assembled_backend.h"
 #include "backends/backend.h"
 #include "backends/common.h"
+#include "compiler/text/cat.h"
 
 namespace refract {
 namespace {
@@ -133,7 +134,7 @@ class KqlEmitter : public TextGenerator {
   }
 
   std::string Regex(const std::string& subject, const std::string& regex) const {
-    return fmt::format("{} matches regex {}", subject, Quote(regex));
+    return text::Cat({subject, " matches regex ", Quote(regex)});
   }
 
   std::string EmitString(const Predicate& p, const std::string& subject) {
@@ -161,18 +162,17 @@ class KqlEmitter : public TextGenerator {
           if (!p.all_of) {
             plain_eq.push_back(Quote(literal));
           } else {
-            parts.push_back(
-                fmt::format("{} {} {}", subject, p.cased ? "==" : "=~", Quote(literal)));
+            parts.push_back(text::Cat({subject, " ", p.cased ? "==" : "=~", " ", Quote(literal)}));
           }
           break;
         case Op::kContains:
-          parts.push_back(fmt::format("{} contains{} {}", subject, cs, Quote(literal)));
+          parts.push_back(text::Cat({subject, " contains", cs, " ", Quote(literal)}));
           break;
         case Op::kStartsWith:
-          parts.push_back(fmt::format("{} startswith{} {}", subject, cs, Quote(literal)));
+          parts.push_back(text::Cat({subject, " startswith", cs, " ", Quote(literal)}));
           break;
         case Op::kEndsWith:
-          parts.push_back(fmt::format("{} endswith{} {}", subject, cs, Quote(literal)));
+          parts.push_back(text::Cat({subject, " endswith", cs, " ", Quote(literal)}));
           break;
         default:
           break;
@@ -180,11 +180,12 @@ class KqlEmitter : public TextGenerator {
     }
     if (plain_eq.size() == 1) {
       parts.insert(parts.begin(),
-                   fmt::format("{} {} {}", subject, p.cased ? "==" : "=~", plain_eq[0]));
+                   text::Cat({subject, " ", p.cased ? "==" : "=~", " ", plain_eq[0]}));
     } else if (plain_eq.size() > 1) {
       std::string list;
       for (size_t i = 0; i < plain_eq.size(); ++i) list += (i ? ", " : "") + plain_eq[i];
-      parts.insert(parts.begin(), fmt::format("{} {} ({})", subject, p.cased ? "in" : "in~", list));
+      parts.insert(parts.begin(),
+                   text::Cat({subject, " ", p.cased ? "in" : "in~", " (", list, ")"}));
     }
     return Join(parts, p.all_of);
   }
@@ -201,10 +202,10 @@ class KqlEmitter : public TextGenerator {
       subject = "tostring(" + subject + ")";
       for (auto& l : literals) l = Quote(l);
     }
-    if (literals.size() == 1) return fmt::format("{} == {}", subject, literals[0]);
+    if (literals.size() == 1) return text::Cat({subject, " == ", literals[0]});
     std::string list;
     for (size_t i = 0; i < literals.size(); ++i) list += (i ? ", " : "") + literals[i];
-    return fmt::format("{} in ({})", subject, list);
+    return text::Cat({subject, " in (", list, ")"});
   }
 
   // Sigma text such as '0x3e7' or '4' compared for equality with a numeric column means that
@@ -230,22 +231,22 @@ class KqlEmitter : public TextGenerator {
       numbers.push_back(std::to_string(std::stoll(digits, nullptr, hex ? 16 : 10)));
     }
     std::string subject = FieldPath(p.field);
-    if (numbers.size() == 1) return fmt::format("{} == {}", subject, numbers[0]);
+    if (numbers.size() == 1) return text::Cat({subject, " == ", numbers[0]});
     if (p.all_of) {
       std::vector<std::string> parts;
-      for (const auto& n : numbers) parts.push_back(fmt::format("{} == {}", subject, n));
+      for (const auto& n : numbers) parts.push_back(text::Cat({subject, " == ", n}));
       return Join(parts, true);
     }
     std::string list;
     for (size_t i = 0; i < numbers.size(); ++i) list += (i ? ", " : "") + numbers[i];
-    return fmt::format("{} in ({})", subject, list);
+    return text::Cat({subject, " in (", list, ")"});
   }
 
   std::string EmitBoolEq(const Predicate& p) {
     std::string type = FieldType(p.field);
     const std::string& value = p.values[0].text;
-    if (type == "bool") return fmt::format("{} == {}", FieldPath(p.field), value);
-    return fmt::format("tostring({}) =~ {}", FieldPath(p.field), Quote(value));
+    if (type == "bool") return text::Cat({FieldPath(p.field), " == ", value});
+    return text::Cat({"tostring(", FieldPath(p.field), ") =~ ", Quote(value)});
   }
 
   std::string NumericSubject(const Predicate& p) {
@@ -255,7 +256,7 @@ class KqlEmitter : public TextGenerator {
       // https://learn.microsoft.com/kusto/query/datetime-part-function
       static const char* kParts[] = {"", "minute", "hour", "day", "week_of_year", "month", "year"};
       std::string time = type == "datetime" ? path : "todatetime(" + path + ")";
-      return fmt::format("datetime_part(\"{}\", {})", kParts[static_cast<int>(p.part)], time);
+      return text::Cat({"datetime_part(\"", kParts[static_cast<int>(p.part)], "\", ", time, ")"});
     }
     return IsNumericType(type) ? path : "toreal(" + path + ")";
   }
@@ -271,8 +272,8 @@ class KqlEmitter : public TextGenerator {
     std::vector<std::string> parts;
     std::string subject = NumericSubject(p);
     for (const auto& v : p.values) {
-      parts.push_back(GuardNull(
-          fmt::format("{} {} {}", subject, kOps[static_cast<int>(p.op)], v.text), negated));
+      parts.push_back(
+          GuardNull(text::Cat({subject, " ", kOps[static_cast<int>(p.op)], " ", v.text}), negated));
     }
     return Join(parts, p.all_of);
   }
@@ -289,15 +290,15 @@ class KqlEmitter : public TextGenerator {
       if (p.all_of) {
         for (const auto& n : networks) {
           parts.push_back(
-              GuardNull(fmt::format("{}_is_in_range({}, {})", family, subject, n), negated));
+              GuardNull(text::Cat({family, "_is_in_range(", subject, ", ", n, ")"}), negated));
         }
         return;
       }
       std::string list;
       for (size_t i = 0; i < networks.size(); ++i) list += (i ? ", " : "") + networks[i];
       parts.push_back(GuardNull(
-          networks.size() == 1 ? fmt::format("{}_is_in_range({}, {})", family, subject, list)
-                               : fmt::format("{}_is_in_any_range({}, {})", family, subject, list),
+          networks.size() == 1 ? text::Cat({family, "_is_in_range(", subject, ", ", list, ")"})
+                               : text::Cat({family, "_is_in_any_range(", subject, ", ", list, ")"}),
           negated));
     };
     add(v4, "ipv4");
@@ -312,7 +313,7 @@ class KqlEmitter : public TextGenerator {
       auto regex = ir::EmitRegex(*v.regex, kRustFlavor, &construct);
       if (!regex) {
         return Fail(
-            p, fmt::format("the regex construct {} (KQL uses the Rust regex engine)", construct));
+            p, text::Cat({"the regex construct ", construct, " (KQL uses the Rust regex engine)"}));
       }
       parts.push_back(Regex(subject, *regex));
     }
@@ -327,16 +328,16 @@ class KqlEmitter : public TextGenerator {
       std::string other = StringField(v.text);
       switch (p.op) {
         case Op::kEq:
-          parts.push_back(fmt::format("{} {} {}", subject, p.cased ? "==" : "=~", other));
+          parts.push_back(text::Cat({subject, " ", p.cased ? "==" : "=~", " ", other}));
           break;
         case Op::kContains:
-          parts.push_back(fmt::format("{} contains{} {}", subject, cs, other));
+          parts.push_back(text::Cat({subject, " contains", cs, " ", other}));
           break;
         case Op::kStartsWith:
-          parts.push_back(fmt::format("{} startswith{} {}", subject, cs, other));
+          parts.push_back(text::Cat({subject, " startswith", cs, " ", other}));
           break;
         default:
-          parts.push_back(fmt::format("{} endswith{} {}", subject, cs, other));
+          parts.push_back(text::Cat({subject, " endswith", cs, " ", other}));
           break;
       }
     }
@@ -349,7 +350,7 @@ class KqlEmitter : public TextGenerator {
   // https://learn.microsoft.com/azure/sentinel/watchlists-queries
   std::optional<std::string> EmitWatchlist(const Predicate& p, bool negated) {
     if (!TestsWholeList(p, ctx_.lookups)) return std::nullopt;
-    std::string watchlist = fmt::format("_GetWatchlist({})", Quote(p.list));
+    std::string watchlist = text::Cat({"_GetWatchlist(", Quote(p.list), ")"});
     std::optional<std::string> out;
     if (p.op == Op::kCidr) {
       // One list may hold both families; each function reads the networks of its own, so the
@@ -374,10 +375,10 @@ class KqlEmitter : public TextGenerator {
       if (IsNumericType(FieldType(p.field))) {
         if (!digits) return std::nullopt;
         out =
-            fmt::format("{} in (({} | project tolong(SearchKey)))", FieldPath(p.field), watchlist);
+            text::Cat({FieldPath(p.field), " in ((", watchlist, " | project tolong(SearchKey)))"});
       } else {
-        out = fmt::format("{} {} (({} | project SearchKey))", StringField(p.field),
-                          p.cased ? "in" : "in~", watchlist);
+        out = text::Cat({StringField(p.field), " ", p.cased ? "in" : "in~", " ((", watchlist,
+                         " | project SearchKey))"});
       }
     }
     if (out) ctx_.lookups->read->insert(p.list);
@@ -390,10 +391,10 @@ class KqlEmitter : public TextGenerator {
     const Value& first = p.values.empty() ? Value{} : p.values[0];
     switch (p.op) {
       case Op::kNull:
-        return fmt::format("isempty({})", FieldPath(p.field));
+        return text::Cat({"isempty(", FieldPath(p.field), ")"});
       case Op::kExists:
-        return fmt::format("{}({})", first.text == "true" ? "isnotempty" : "isempty",
-                           FieldPath(p.field));
+        return text::Cat(
+            {first.text == "true" ? "isnotempty" : "isempty", "(", FieldPath(p.field), ")"});
       case Op::kLt:
       case Op::kLte:
       case Op::kGt:
@@ -421,7 +422,7 @@ class KqlEmitter : public TextGenerator {
     for (const auto& v : p.values) {
       std::string literal = v.pattern.Literal();
       if (p.op == Op::kContains && (p.cased || FoldsLikeAscii(literal))) {
-        parts.push_back(fmt::format("* contains{} {}", p.cased ? "_cs" : "", Quote(literal)));
+        parts.push_back(text::Cat({"* contains", p.cased ? "_cs" : "", " ", Quote(literal)}));
         continue;
       }
       ir::Pattern pattern = v.pattern;
@@ -470,12 +471,12 @@ class KqlCorrelation : public CorrelationWriter {
       body = queries[0];
       std::string extend;
       for (size_t g = 0; g < groups_.size(); ++g) {
-        extend += fmt::format("{}{} = tostring({})", g ? ", " : "", groups_[g],
-                              FieldPathFor(source.group_fields[g]));
+        extend += text::Cat(
+            {g ? ", " : "", groups_[g], " = tostring(", FieldPathFor(source.group_fields[g]), ")"});
       }
       if (!source.value_field.empty()) {
-        extend += fmt::format("{}refract_value = {}", extend.empty() ? "" : ", ",
-                              FieldPathFor(source.value_field));
+        extend += text::Cat(
+            {extend.empty() ? "" : ", ", "refract_value = ", FieldPathFor(source.value_field)});
       }
       if (!extend.empty()) body += "\n| extend " + extend;
     } else {
@@ -487,8 +488,8 @@ class KqlCorrelation : public CorrelationWriter {
                           [](const std::string& f) { return "tostring(" + f + ")"; },
                           [](const std::string& f) { return f; }});
         std::string indented = ReplaceAll(queries[i], "\n", "\n    ");
-        body += fmt::format("    ({}\n    | extend {}){}\n", indented, extend,
-                            i + 1 < ctx_.sources.size() ? "," : "");
+        body += text::Cat({"    (", indented, "\n    | extend ", extend, ")",
+                           i + 1 < ctx_.sources.size() ? "," : "", "\n"});
       }
       while (!body.empty() && body.back() == '\n') body.pop_back();
     }
@@ -508,9 +509,9 @@ class KqlCorrelation : public CorrelationWriter {
       return Ordered(body);
     }
     std::string where = RenderBounds(variable, spec_.condition, " and ", "==");
-    return fmt::format("{}\n| summarize {} = {} by {}\n| where {}",
-                       WindowJoin(body, "", "", temporal ? ", refract_rule" : "", false), variable,
-                       measure, EndKeys(), where);
+    return text::Cat({WindowJoin(body, "", "", temporal ? ", refract_rule" : "", false),
+                      "\n| summarize ", variable, " = ", measure, " by ", EndKeys(), "\n| where ",
+                      where});
   }
 
  private:
@@ -586,10 +587,9 @@ class KqlCorrelation : public CorrelationWriter {
       ctx_.Unsupported("a temporal_ordered whose last rule is a chained event_count");
       return std::nullopt;
     }
-    return fmt::format(
-        "{}\n| summarize refract_first = min(refract_t){} by {}{}\n| extend refract_last = {}",
-        WindowJoin(body, ctx_.sources[1].label, ctx_.sources[0].label, "", true), counts, EndKeys(),
-        thresholds, time_);
+    return text::Cat({WindowJoin(body, ctx_.sources[1].label, ctx_.sources[0].label, "", true),
+                      "\n| summarize refract_first = min(refract_t)", counts, " by ", EndKeys(),
+                      thresholds, "\n| extend refract_last = ", time_});
   }
 
   // temporal_ordered over three or more rules: from each event of the first rule, the earliest
@@ -623,7 +623,7 @@ class KqlCorrelation : public CorrelationWriter {
           fmt::arg("label", Quote(ctx_.sources[i].label)), fmt::arg("time", time_),
           fmt::arg("columns", columns), fmt::arg("span", span_));
     }
-    return out + fmt::format("\n| project refract_first, refract_last = refract_prev{}", columns);
+    return out + text::Cat({"\n| project refract_first, refract_last = refract_prev", columns});
   }
 
   // temporal with per-rule counts (an extended condition or a folded chain): each rule's events
@@ -638,8 +638,8 @@ class KqlCorrelation : public CorrelationWriter {
       counts += fmt::format("{}refract_count{} = countif(refract_rule == {})", i ? ", " : "", i + 1,
                             Quote(ctx_.sources[i].label));
     }
-    return fmt::format("{}\n| summarize {} by {}\n| where {}",
-                       WindowJoin(body, "", "", ", refract_rule", false), counts, EndKeys(), test);
+    return text::Cat({WindowJoin(body, "", "", ", refract_rule", false), "\n| summarize ", counts,
+                      " by ", EndKeys(), "\n| where ", test});
   }
 
   std::string time_;
@@ -661,7 +661,7 @@ std::string KqlTestAndColumns(const ir::Correlation& spec) {
   for (const auto& column : spec.columns) {
     std::string value = ColumnValue(column, {"case(", "{test}, {value}, ", "{value})", ""},
                                     KqlMeasureTest, literal);
-    extend += (extend.empty() ? "" : ", ") + fmt::format("{} = {}", QuoteName(column.name), value);
+    extend += (extend.empty() ? "" : ", ") + text::Cat({QuoteName(column.name), " = ", value});
   }
   if (!extend.empty()) out += "\n| extend " + extend;
   return out;
@@ -672,9 +672,9 @@ std::string KqlTestAndColumns(const ir::Correlation& spec) {
 std::optional<std::string> KqlLookbackEvents(const CorrelationContext& ctx,
                                              const std::string& time) {
   const auto& source = ctx.sources[0];
-  std::string query =
-      QuoteName(source.rule->source) +
-      fmt::format("\n| where {} > ago({})", time, CompactDuration(ctx.spec.window.span_seconds));
+  std::string query = QuoteName(source.rule->source) +
+                      text::Cat({"\n| where ", time, " > ago(",
+                                 CompactDuration(ctx.spec.window.span_seconds), ")"});
   if (source.rule->condition.kind == Expr::Kind::kTrue) return query;
   EmitContext ec{*source.rule, ctx.mapping, ctx.diagnostics, ctx.target, ctx.lookups};
   auto where = KqlEmitter(ec).Condition(source.rule->condition);
@@ -705,7 +705,7 @@ class KqlAggregate : public CorrelationWriter {
         if (ctx_.MeasureFilter(i)) {
           auto filter = emitter.Condition(*ctx_.MeasureFilter(i));
           if (!filter) return std::nullopt;
-          expr = fmt::format("countif({})", *filter);
+          expr = text::Cat({"countif(", *filter, ")"});
         } else {
           expr = "count()";
         }
@@ -714,23 +714,23 @@ class KqlAggregate : public CorrelationWriter {
         // https://learn.microsoft.com/kusto/query/make-set-if-aggregation-function
         auto filter = emitter.Condition(*ctx_.MeasureFilter(i));
         if (!filter) return std::nullopt;
-        expr = fmt::format("array_length(make_set_if({}, {}))", field, *filter);
+        expr = text::Cat({"array_length(make_set_if(", field, ", ", *filter, "))"});
       } else if (m.kind == ir::MeasureKind::kDistinct) {
         // make_set keeps up to 1,048,576 values: an exact count where dcount() estimates.
-        expr = fmt::format("array_length(make_set({}))", field);
+        expr = text::Cat({"array_length(make_set(", field, "))"});
       } else if (m.kind == ir::MeasureKind::kValues) {
-        expr = m.limit.empty() ? fmt::format("make_set({})", field)
-                               : fmt::format("make_set({}, {})", field, m.limit);
+        expr = m.limit.empty() ? text::Cat({"make_set(", field, ")"})
+                               : text::Cat({"make_set(", field, ", ", m.limit, ")"});
       } else if (ctx_.MeasureFilter(i)) {
         // A conditional min or max:
         // https://learn.microsoft.com/kusto/query/minif-aggregation-function
         auto filter = emitter.Condition(*ctx_.MeasureFilter(i));
         if (!filter) return std::nullopt;
-        expr = fmt::format("{}if({}, {})", ir::MeasureKindName(m.kind), field, *filter);
+        expr = text::Cat({ir::MeasureKindName(m.kind), "if(", field, ", ", *filter, ")"});
       } else {
-        expr = fmt::format("{}({})", ir::MeasureKindName(m.kind), field);
+        expr = text::Cat({ir::MeasureKindName(m.kind), "(", field, ")"});
       }
-      measures.push_back(fmt::format("{} = {}", QuoteName(m.name), expr));
+      measures.push_back(text::Cat({QuoteName(m.name), " = ", expr}));
     }
     // Group columns carry the group-by names, so signals composed by a union share them.
     std::string by;
@@ -739,13 +739,13 @@ class KqlAggregate : public CorrelationWriter {
       const std::string& name = spec_.group_by[g];
       by += (by.empty() ? "" : ", ") +
             (field == name ? QuoteName(field)
-                           : fmt::format("{} = {}", QuoteName(name), FieldPathFor(field)));
+                           : text::Cat({QuoteName(name), " = ", FieldPathFor(field)}));
     }
     if (spec_.window.bucket_seconds > 0) {
       by += (by.empty() ? "" : ", ") +
-            fmt::format("bin({}, {})", time, CompactDuration(spec_.window.bucket_seconds));
+            text::Cat({"bin(", time, ", ", CompactDuration(spec_.window.bucket_seconds), ")"});
       ctx_.ApproximatesWithBuckets(
-          fmt::format("bin({})", CompactDuration(spec_.window.bucket_seconds)));
+          text::Cat({"bin(", CompactDuration(spec_.window.bucket_seconds), ")"}));
     }
     query += "\n| summarize\n    ";
     for (size_t i = 0; i < measures.size(); ++i) query += (i ? ",\n    " : "") + measures[i];
@@ -776,13 +776,13 @@ class KqlConsecutive : public CorrelationWriter {
     for (size_t g = 0; g < source.group_fields.size(); ++g) {
       std::string key = fmt::format("refract_k{}", g + 1);
       current.push_back(
-          fmt::format("{} = tostring({})", key, FieldPathFor(source.group_fields[g])));
+          text::Cat({key, " = tostring(", FieldPathFor(source.group_fields[g]), ")"}));
       sort.push_back(key + " asc");
       previous.push_back(fmt::format("refract_prev_k{} = prev({})", g + 1, key));
       same.push_back(fmt::format("{} == refract_prev_k{}", key, g + 1));
     }
     sort.push_back(time + " asc");
-    previous.push_back(fmt::format("refract_time = prev({})", time));
+    previous.push_back(text::Cat({"refract_time = prev(", time, ")"}));
     std::vector<std::string> measures;
     for (size_t i = 0; i < spec_.measures.size(); ++i) {
       const auto& m = spec_.measures[i];
@@ -796,20 +796,20 @@ class KqlConsecutive : public CorrelationWriter {
       };
       if (!m.field2.empty()) {
         std::tie(text.lat, text.lat0) =
-            column("refract_lat", fmt::format("toreal({})", FieldPathFor(m.field)));
+            column("refract_lat", text::Cat({"toreal(", FieldPathFor(m.field), ")"}));
         std::tie(text.lon, text.lon0) =
-            column("refract_lon", fmt::format("toreal({})", FieldPathFor(m.field2)));
+            column("refract_lon", text::Cat({"toreal(", FieldPathFor(m.field2), ")"}));
       } else if (!m.field.empty()) {
         std::tie(text.value, text.value0) =
-            column("refract_v", fmt::format("tostring({})", FieldPathFor(m.field)));
+            column("refract_v", text::Cat({"tostring(", FieldPathFor(m.field), ")"}));
       }
       measures.push_back(
-          fmt::format("{} = {}", QuoteName(m.name), SpellPairMeasure(kPairs, m.kind, text)));
+          text::Cat({QuoteName(m.name), " = ", SpellPairMeasure(kPairs, m.kind, text)}));
     }
     query += "\n| extend " + JoinText(current, ", ");
     query += "\n| sort by " + JoinText(sort, ", ");
     query += "\n| extend " + JoinText(previous, ", ");
-    same.push_back(fmt::format("{} - refract_time <= {}", time, span));
+    same.push_back(text::Cat({time, " - refract_time <= ", span}));
     query += "\n| where " + JoinText(same, " and ");
     query += "\n| extend " + JoinText(measures, ", ");
     return query + KqlTestAndColumns(spec_) + "\n| project-away refract_*";
@@ -836,16 +836,16 @@ class KqlUnion : public CorrelationWriter {
     std::string out = "union\n";
     for (size_t i = 0; i < parts_.size(); ++i) {
       std::string indented = ReplaceAll(parts_[i], "\n", "\n    ");
-      out += fmt::format("    ({}){}\n", indented, i + 1 < parts_.size() ? "," : "");
+      out += text::Cat({"    (", indented, ")", i + 1 < parts_.size() ? "," : "", "\n"});
     }
     while (!out.empty() && out.back() == '\n') out.pop_back();
     if (!spec_.project.empty()) {
       out += "\n| project";
       for (size_t i = 0; i < spec_.project.size(); ++i) {
         const auto& [name, from] = spec_.project[i];
-        out += (i ? ",\n    " : "\n    ") +
-               (name == from ? QuoteName(name)
-                             : fmt::format("{} = {}", QuoteName(name), QuoteName(from)));
+        out +=
+            (i ? ",\n    " : "\n    ") +
+            (name == from ? QuoteName(name) : text::Cat({QuoteName(name), " = ", QuoteName(from)}));
       }
     }
     if (!spec_.sort.empty()) {

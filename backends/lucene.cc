@@ -3,11 +3,11 @@
 // regexes with [aA] classes; text without letters stays a plain term.
 // Syntax:
 // https://www.elastic.co/guide/en/elasticsearch/reference/current/query-dsl-query-string-query.html
-#include <fmt/format.h>
 
 #include "backends/assembled_backend.h"
 #include "backends/backend.h"
 #include "backends/common.h"
+#include "compiler/text/cat.h"
 
 namespace refract {
 namespace {
@@ -92,11 +92,11 @@ class LuceneGenerator : public TextGenerator {
     switch (p.op) {
       // A clause of its own wherever it stands: a bare NOT under OR would read as AND NOT.
       case Op::kNull:
-        return fmt::format("(*:* NOT _exists_:{})", EscapeTerm(p.field));
+        return text::Cat({"(*:* NOT _exists_:", EscapeTerm(p.field), ")"});
       case Op::kExists:
         return p.values[0].text == "true"
-                   ? fmt::format("_exists_:{}", EscapeTerm(p.field))
-                   : fmt::format("(*:* NOT _exists_:{})", EscapeTerm(p.field));
+                   ? text::Cat({"_exists_:", EscapeTerm(p.field)})
+                   : text::Cat({"(*:* NOT _exists_:", EscapeTerm(p.field), ")"});
       case Op::kLt:
       case Op::kLte:
       case Op::kGt:

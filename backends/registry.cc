@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "backends/backend.h"
+#include "compiler/text/cat.h"
 
 namespace refract {
 
@@ -34,12 +35,12 @@ const Backend* FindBackend(std::string_view id) {
 
 void CorrelationContext::Unsupported(const std::string& construct) const {
   diagnostics.Error("E0500", spec.location,
-                    fmt::format("target '{}' cannot express {}", target, construct),
-                    {fmt::format("correlation '{}' has no {} query", spec.info.title, target)});
+                    text::Cat({"target '", target, "' cannot express ", construct}),
+                    {text::Cat({"correlation '", spec.info.title, "' has no ", target, " query"})});
 }
 
 void CorrelationContext::Approximates(const std::string& what) const {
-  diagnostics.Warning("W0501", spec.location, fmt::format("on target '{}' {}", target, what),
+  diagnostics.Warning("W0501", spec.location, text::Cat({"on target '", target, "' ", what}),
                       {"--strict makes this an error"});
 }
 
@@ -56,24 +57,24 @@ void CorrelationContext::ApproximatesWithBuckets(const std::string& construct) c
 std::optional<std::string> Backend::EmitCorrelation(const CorrelationContext& ctx) const {
   ctx.diagnostics.Error(
       "E0602", ctx.spec.location,
-      fmt::format("correlation rules are not implemented for target '{}' yet", id()),
-      {fmt::format("correlation '{}' has no {} query", ctx.spec.info.title, id())});
+      text::Cat({"correlation rules are not implemented for target '", id(), "' yet"}),
+      {text::Cat({"correlation '", ctx.spec.info.title, "' has no ", id(), " query"})});
   return std::nullopt;
 }
 
 std::optional<std::string> Backend::EmitConsecutive(const CorrelationContext& ctx) const {
   ctx.diagnostics.Error(
       "E0602", ctx.spec.location,
-      fmt::format("the consecutive extension is not implemented for target '{}' yet", id()),
-      {fmt::format("correlation '{}' has no {} query", ctx.spec.info.title, id())});
+      text::Cat({"the consecutive extension is not implemented for target '", id(), "' yet"}),
+      {text::Cat({"correlation '", ctx.spec.info.title, "' has no ", id(), " query"})});
   return std::nullopt;
 }
 
 std::optional<std::string> Backend::EmitAggregate(const CorrelationContext& ctx) const {
   ctx.diagnostics.Error(
       "E0602", ctx.spec.location,
-      fmt::format("the aggregate extension is not implemented for target '{}' yet", id()),
-      {fmt::format("correlation '{}' has no {} query", ctx.spec.info.title, id())});
+      text::Cat({"the aggregate extension is not implemented for target '", id(), "' yet"}),
+      {text::Cat({"correlation '", ctx.spec.info.title, "' has no ", id(), " query"})});
   return std::nullopt;
 }
 
@@ -81,14 +82,14 @@ std::optional<std::string> Backend::EmitUnion(const CorrelationContext& ctx,
                                               const std::vector<std::string>&) const {
   ctx.diagnostics.Error(
       "E0602", ctx.spec.location,
-      fmt::format("the union extension is not implemented for target '{}' yet", id()),
-      {fmt::format("correlation '{}' has no {} query", ctx.spec.info.title, id())});
+      text::Cat({"the union extension is not implemented for target '", id(), "' yet"}),
+      {text::Cat({"correlation '", ctx.spec.info.title, "' has no ", id(), " query"})});
   return std::nullopt;
 }
 
 void EmitContext::Unsupported(const SourceLocation& where, const std::string& construct) const {
-  diagnostics.Error("E0500", where, fmt::format("target '{}' cannot express {}", target, construct),
-                    {fmt::format("rule '{}' has no {} query", rule.info.title, target)});
+  diagnostics.Error("E0500", where, text::Cat({"target '", target, "' cannot express ", construct}),
+                    {text::Cat({"rule '", rule.info.title, "' has no ", target, " query"})});
 }
 
 }  // namespace refract

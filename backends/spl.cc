@@ -7,6 +7,7 @@
 #include "backends/assembled_backend.h"
 #include "backends/backend.h"
 #include "backends/common.h"
+#include "compiler/text/cat.h"
 
 namespace refract {
 namespace {
@@ -118,10 +119,10 @@ class SplSearch : public TextGenerator {
     std::string field = SearchField(p.field);
     switch (p.op) {
       case Op::kNull:
-        return fmt::format("NOT {}=*", field);
+        return text::Cat({"NOT ", field, "=*"});
       case Op::kExists:
-        return p.values[0].text == "true" ? fmt::format("{}=*", field)
-                                          : fmt::format("NOT {}=*", field);
+        return p.values[0].text == "true" ? text::Cat({field, "=*"})
+                                          : text::Cat({"NOT ", field, "=*"});
       case Op::kLt:
       case Op::kLte:
       case Op::kGt:
@@ -145,7 +146,7 @@ class SplSearch : public TextGenerator {
     if (parts.size() > 1 && !p.all_of) {
       std::string list;
       for (size_t i = 0; i < parts.size(); ++i) list += (i ? ", " : "") + parts[i];
-      return fmt::format("{} IN ({})", field, list);
+      return text::Cat({field, " IN (", list, ")"});
     }
     for (auto& part : parts) part = field + "=" + part;
     return Join(parts, p.all_of);
@@ -153,7 +154,7 @@ class SplSearch : public TextGenerator {
 
   std::string CompareValue(const Predicate&, const std::string& field, const Value& v,
                            std::string_view op) override {
-    return fmt::format("{}{}{}", field, op, v.text);
+    return text::Cat({field, op, v.text});
   }
 
  private:
@@ -181,8 +182,8 @@ class SplSearch : public TextGenerator {
       }
     }
     ctx_.lookups->read->insert(p.list);
-    return fmt::format("[| inputlookup {}.csv | rename value AS {} | fields {}]", p.list, p.field,
-                       p.field);
+    return text::Cat({"[| inputlookup ", p.list, ".csv | rename value AS ", p.field, " | fields ",
+                      p.field, "]"});
   }
 };
 
@@ -206,27 +207,27 @@ class SplEval : public TextGenerator {
                     "this keyword search (only plain case-insensitive keywords can be searched "
                     "on the raw event)");
       }
-      parts.push_back(fmt::format("searchmatch({})", Quote(SearchPattern(p, v))));
+      parts.push_back(text::Cat({"searchmatch(", Quote(SearchPattern(p, v)), ")"}));
     }
     return Join(parts, p.all_of);
   }
 
   std::string Null(const Predicate&, const std::string& field) override {
-    return fmt::format("isnull({})", field);
+    return text::Cat({"isnull(", field, ")"});
   }
 
   std::string Exists(const Predicate&, const std::string& field, bool exists) override {
-    return fmt::format("{}({})", exists ? "isnotnull" : "isnull", field);
+    return text::Cat({exists ? "isnotnull" : "isnull", "(", field, ")"});
   }
 
   std::string CompareValue(const Predicate&, const std::string& field, const Value& v,
                            std::string_view op) override {
-    return fmt::format("tonumber({}){}{}", field, op, v.text);
+    return text::Cat({"tonumber(", field, ")", op, v.text});
   }
 
   // https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/evaluation-functions/conditional-functions
   std::string CidrValue(const Predicate&, const std::string& field, const Value& v) override {
-    return fmt::format("cidrmatch({}, {})", Quote(v.text), field);
+    return text::Cat({"cidrmatch(", Quote(v.text), ", ", field, ")"});
   }
 
   std::string RegexValue(const Predicate& p, const std::string& field,
@@ -234,7 +235,7 @@ class SplEval : public TextGenerator {
     std::string construct;
     auto text = ir::EmitRegex(regex, kPcre, &construct);
     if (!text) return Fail(p, "the regex construct " + construct);
-    return fmt::format("match({}, {})", field, Quote(*text));
+    return text::Cat({"match(", field, ", ", Quote(*text), ")"});
   }
 
   // A field comparison is never null-guarded: both sides are read alike.
@@ -250,23 +251,23 @@ class SplEval : public TextGenerator {
 
   std::string FieldRefValue(const Predicate& p, const std::string& field, const Value& v) override {
     if (p.op != Op::kEq) return Fail(p, "fieldref with contains, startswith or endswith");
-    return p.cased ? fmt::format("{}=={}", field, EvalField(v.text))
-                   : fmt::format("lower({})==lower({})", field, EvalField(v.text));
+    return p.cased ? text::Cat({field, "==", EvalField(v.text)})
+                   : text::Cat({"lower(", field, ")==lower(", EvalField(v.text), ")"});
   }
 
   std::string NumberValue(const Predicate&, const std::string& field, const Value& v) override {
-    return fmt::format("tonumber({})=={}", field, v.text);
+    return text::Cat({"tonumber(", field, ")==", v.text});
   }
 
   std::string BoolValue(const Predicate&, const std::string& field, const Value& v) override {
-    return fmt::format("lower({})=={}", field, Quote(v.text));
+    return text::Cat({"lower(", field, ")==", Quote(v.text)});
   }
 
   std::string StringValue(const Predicate& p, const std::string& field, const Value& v) override {
     if (p.cased && p.op == Op::kEq) {
-      return fmt::format("{}=={}", field, Quote(v.pattern.Literal()));
+      return text::Cat({field, "==", Quote(v.pattern.Literal())});
     }
-    return fmt::format("match({}, {})", field, Quote(PatternRegex(p, v)));
+    return text::Cat({"match(", field, ", ", Quote(PatternRegex(p, v)), ")"});
   }
 
  private:
@@ -354,7 +355,7 @@ std::string SplTestAndColumns(const ir::Correlation& spec) {
   for (const auto& column : spec.columns) {
     std::string value = ColumnValue(column, {"case(", "{test}, {value}, ", "true(), {value})", ""},
                                     SplMeasureTest, literal);
-    evals += (evals.empty() ? "" : ", ") + fmt::format("{}={}", MeasureAlias(column.name), value);
+    evals += (evals.empty() ? "" : ", ") + text::Cat({MeasureAlias(column.name), "=", value});
   }
   if (!evals.empty()) out += "\n| eval " + evals;
   return out;
@@ -373,7 +374,7 @@ class SplAggregate : public CorrelationWriter {
     auto query = emitter.Run();
     if (!query) return std::nullopt;
     // The lookback belongs in the search: earliest= overrides the time picker.
-    std::string search = fmt::format("earliest=-{} ", CompactDuration(spec_.window.span_seconds));
+    std::string search = text::Cat({"earliest=-", CompactDuration(spec_.window.span_seconds), " "});
     std::string body = query->rfind("| where", 0) == 0 ? search + "\n" + *query : search + *query;
     std::vector<std::string> measures;
     std::vector<std::string> trims;
@@ -385,14 +386,14 @@ class SplAggregate : public CorrelationWriter {
         if (ctx_.MeasureFilter(i)) {
           auto filter = emitter.EvalCondition(*ctx_.MeasureFilter(i));
           if (!filter) return std::nullopt;
-          expr = fmt::format("count(eval({}))", *filter);
+          expr = text::Cat({"count(eval(", *filter, "))"});
         } else {
           expr = "count";
         }
       } else if (m.kind == ir::MeasureKind::kDistinct && !ctx_.MeasureFilter(i)) {
-        expr = fmt::format("dc({})", field);  // exact, unlike estdc
+        expr = text::Cat({"dc(", field, ")"});  // exact, unlike estdc
       } else if (m.kind == ir::MeasureKind::kValues) {
-        expr = fmt::format("values({})", field);
+        expr = text::Cat({"values(", field, ")"});
         if (!m.limit.empty()) {
           trims.push_back(fmt::format("{0}=mvindex({0}, 0, {1})", MeasureAlias(m.name),
                                       std::stoi(m.limit) - 1));
@@ -406,21 +407,21 @@ class SplAggregate : public CorrelationWriter {
         std::string fn = m.kind == ir::MeasureKind::kDistinct
                              ? std::string("dc")
                              : std::string(ir::MeasureKindName(m.kind));
-        expr = fmt::format("{}(eval(if({}, {}, null())))", fn, *filter,
-                           EvalField(spec_.measures[i].field));
+        expr = text::Cat(
+            {fn, "(eval(if(", *filter, ", ", EvalField(spec_.measures[i].field), ", null())))"});
       } else {
-        expr = fmt::format("{}({})", ir::MeasureKindName(m.kind), field);
+        expr = text::Cat({ir::MeasureKindName(m.kind), "(", field, ")"});
       }
-      measures.push_back(fmt::format("{} as {}", expr, MeasureAlias(m.name)));
+      measures.push_back(text::Cat({expr, " as ", MeasureAlias(m.name)}));
     }
     std::string out = body;
     std::string by;
     for (const auto& f : source.group_fields) by += " " + SearchField(f);
     if (spec_.window.bucket_seconds > 0) {
-      out += fmt::format("\n| bin _time span={}", CompactDuration(spec_.window.bucket_seconds));
+      out += text::Cat({"\n| bin _time span=", CompactDuration(spec_.window.bucket_seconds)});
       by += " _time";
       ctx_.ApproximatesWithBuckets(
-          fmt::format("bin _time span={}", CompactDuration(spec_.window.bucket_seconds)));
+          text::Cat({"bin _time span=", CompactDuration(spec_.window.bucket_seconds)}));
     }
     out += "\n| stats ";
     for (size_t i = 0; i < measures.size(); ++i) out += (i ? ", " : "") + measures[i];
@@ -429,9 +430,9 @@ class SplAggregate : public CorrelationWriter {
     std::string renames;
     for (size_t g = 0; g < spec_.group_by.size(); ++g) {
       if (source.group_fields[g] == spec_.group_by[g]) continue;
-      renames += (renames.empty() ? "" : ", ") + fmt::format("{} as {}",
-                                                             SearchField(source.group_fields[g]),
-                                                             MeasureAlias(spec_.group_by[g]));
+      renames +=
+          (renames.empty() ? "" : ", ") +
+          text::Cat({SearchField(source.group_fields[g]), " as ", MeasureAlias(spec_.group_by[g])});
     }
     if (!renames.empty()) out += "\n| rename " + renames;
     if (!trims.empty()) {
@@ -478,7 +479,7 @@ class SplCorrelation : public CorrelationWriter {
         std::string one = ReplaceAll(searches[i], "\n", " ");
         std::string evals =
             SourceLabels(ctx_, i, {"{name}={value}", ", ", Quote, Alias, EvalField, EvalField});
-        body += fmt::format("\n[ search {} | eval {} ]", one, evals);
+        body += text::Cat({"\n[ search ", one, " | eval ", evals, " ]"});
       }
       for (const auto& g : spec_.group_by) groups_.push_back(Alias(g));
       value = "refract_value";
@@ -491,7 +492,7 @@ class SplCorrelation : public CorrelationWriter {
       measure = SpellMeasure(kMeasures, {*kind, false, value, variable, "", ""});
     } else if (spec_.kind == ir::CorrelationKind::kValuePercentile) {
       variable = "value_percentile";
-      measure = fmt::format("exactperc{}({})", spec_.percentile, value);
+      measure = text::Cat({"exactperc", spec_.percentile, "(", value, ")"});
     } else if (spec_.kind == ir::CorrelationKind::kTemporal) {
       if (NeedsRuleCounts(ctx_)) return RuleCounts(body);
       variable = "rule_count";
@@ -501,8 +502,8 @@ class SplCorrelation : public CorrelationWriter {
       return Ordered(body);
     }
     std::string where = RenderBounds(variable, spec_.condition, " AND ", "==");
-    return fmt::format("{}\n{} {} as {}{}\n| where {}\n| table _time{} {}", body, Streamstats(),
-                       measure, variable, By(), where, GroupList(), variable);
+    return text::Cat({body, "\n", Streamstats(), " ", measure, " as ", variable, By(), "\n| where ",
+                      where, "\n| table _time", GroupList(), " ", variable});
   }
 
  private:
@@ -540,8 +541,8 @@ class SplCorrelation : public CorrelationWriter {
       sums += fmt::format("{}sum(refract_f{}) as refract_count{}", i ? " " : "", i + 1, i + 1);
       columns += fmt::format(" refract_count{}", i + 1);
     }
-    return fmt::format("{}\n| eval {}\n{} {}{}\n| where {}\n| table _time{}{}", body, flags,
-                       Streamstats(), sums, By(), thresholds, GroupList(), columns);
+    return text::Cat({body, "\n| eval ", flags, "\n", Streamstats(), " ", sums, By(), "\n| where ",
+                      thresholds, "\n| table _time", GroupList(), columns});
   }
 
   // temporal_ordered: at each event of rule k, the latest time at which an ordered chain of
@@ -572,10 +573,10 @@ class SplCorrelation : public CorrelationWriter {
       return std::nullopt;
     }
     if (n == 2) {
-      out += fmt::format("\n| eval refract_t1=if(refract_rule={}, _time, null())",
-                         Quote(ctx_.sources[0].label));
+      out += text::Cat({"\n| eval refract_t1=if(refract_rule=", Quote(ctx_.sources[0].label),
+                        ", _time, null())"});
       if (!counts.empty()) out += ", " + Flag(0);
-      out += fmt::format("\n{} min(refract_t1) as refract_first{}{}", Streamstats(), counts, By());
+      out += text::Cat({"\n", Streamstats(), " min(refract_t1) as refract_first", counts, By()});
       out += fmt::format(
           "\n| where refract_rule={} AND refract_first < _time{}\n| eval refract_last=_time"
           "\n| table _time{} refract_first refract_last{}",
@@ -591,8 +592,8 @@ class SplCorrelation : public CorrelationWriter {
     ctx_.Approximates(
         "from three rules on, streamstats reads a step's events of the same second as the "
         "next rule's event, so events with equal timestamps count as in order");
-    out += fmt::format("\n| eval refract_s1=if(refract_rule={}, _time, null())",
-                       Quote(ctx_.sources[0].label));
+    out += text::Cat(
+        {"\n| eval refract_s1=if(refract_rule=", Quote(ctx_.sources[0].label), ", _time, null())"});
     for (size_t k = 1; k < n; ++k) {
       out += fmt::format(
           "\n{0} max(refract_s{1}) as refract_w{1}{2}\n| eval refract_s{3}=if(refract_rule={4}, "
@@ -631,11 +632,11 @@ class SplConsecutive : public CorrelationWriter {
     EmitContext ec{*source.rule, ctx_.mapping, ctx_.diagnostics, ctx_.target, ctx_.lookups};
     auto query = SplEmitter(ec).Run();
     if (!query) return std::nullopt;
-    std::string search = fmt::format("earliest=-{} ", CompactDuration(spec_.window.span_seconds));
+    std::string search = text::Cat({"earliest=-", CompactDuration(spec_.window.span_seconds), " "});
     std::string out = query->rfind("| where", 0) == 0 ? search + "\n" + *query : search + *query;
     const std::string time = ctx_.mapping.Option("time_field", "_time");
     std::vector<std::string> previous = {
-        fmt::format("last({}) as refract_time", SearchField(time))};
+        text::Cat({"last(", SearchField(time), ") as refract_time"})};
     std::vector<std::string> measures;
     for (size_t i = 0; i < spec_.measures.size(); ++i) {
       const auto& m = spec_.measures[i];
@@ -645,15 +646,15 @@ class SplConsecutive : public CorrelationWriter {
         text.lon = EvalField(m.field2);
         text.lat0 = fmt::format("refract_lat{}", i + 1);
         text.lon0 = fmt::format("refract_lon{}", i + 1);
-        previous.push_back(fmt::format("last({}) as {}", SearchField(m.field), text.lat0));
-        previous.push_back(fmt::format("last({}) as {}", SearchField(m.field2), text.lon0));
+        previous.push_back(text::Cat({"last(", SearchField(m.field), ") as ", text.lat0}));
+        previous.push_back(text::Cat({"last(", SearchField(m.field2), ") as ", text.lon0}));
       } else if (!m.field.empty()) {
         text.value = EvalField(m.field);
         text.value0 = fmt::format("refract_m{}", i + 1);
-        previous.push_back(fmt::format("last({}) as {}", SearchField(m.field), text.value0));
+        previous.push_back(text::Cat({"last(", SearchField(m.field), ") as ", text.value0}));
       }
       measures.push_back(
-          fmt::format("{}={}", MeasureAlias(m.name), SpellPairMeasure(kPairs, m.kind, text)));
+          text::Cat({MeasureAlias(m.name), "=", SpellPairMeasure(kPairs, m.kind, text)}));
     }
     std::string by;
     for (const auto& f : source.group_fields) by += " " + SearchField(f);
@@ -697,8 +698,8 @@ class SplUnion : public CorrelationWriter {
     std::string columns;
     for (const auto& [name, from] : spec_.project) {
       if (name != from) {
-        renames += (renames.empty() ? "" : ", ") +
-                   fmt::format("{}={}", MeasureAlias(name), EvalField(from));
+        renames +=
+            (renames.empty() ? "" : ", ") + text::Cat({MeasureAlias(name), "=", EvalField(from)});
       }
       columns += (columns.empty() ? "" : ", ") + SearchField(name);
     }

@@ -11,6 +11,7 @@
 #include "backends/backend.h"
 #include "backends/common.h"
 #include "compiler/ir/ipv6_network.h"
+#include "compiler/text/cat.h"
 
 namespace refract {
 namespace {
@@ -55,9 +56,9 @@ std::optional<std::string> AliasCollision(const std::set<std::string>& fields) {
   for (const auto& f : fields) {
     auto [it, fresh] = owner.emplace(Alias(f), f);
     if (!fresh) {
-      return fmt::format(
-          "fields '{}' and '{}' in one query (the json operator would extract both as {})",
-          it->second, f, it->first);
+      return text::Cat({"fields '", it->second, "' and '", f,
+                        "' in one query (the json operator would extract both as ", it->first,
+                        ")"});
     }
   }
   return std::nullopt;
@@ -99,7 +100,7 @@ class SumoGenerator : public TextGenerator {
         aliases += (aliases.empty() ? "" : ", ") + Alias(f);
       }
       // nodrop keeps messages that lack a key: Sigma's `not` and null tests need them.
-      query += fmt::format("\n| json field=_raw {} as {} nodrop", keys, aliases);
+      query += text::Cat({"\n| json field=_raw ", keys, " as ", aliases, " nodrop"});
     }
     if (ctx_.rule.condition.kind != Expr::Kind::kTrue) {
       query += "\n| where " + WhereFor(ctx_.rule);
@@ -122,16 +123,16 @@ class SumoGenerator : public TextGenerator {
   }
 
   std::string Null(const Predicate&, const std::string& field) override {
-    return fmt::format("isEmpty({})", field);
+    return text::Cat({"isEmpty(", field, ")"});
   }
 
   std::string Exists(const Predicate&, const std::string& field, bool exists) override {
-    return fmt::format("{}isEmpty({})", exists ? "!" : "", field);
+    return text::Cat({exists ? "!" : "", "isEmpty(", field, ")"});
   }
 
   std::string CompareValue(const Predicate&, const std::string& field, const Value& v,
                            std::string_view op) override {
-    return fmt::format("num({}) {} {}", field, op, v.text);
+    return text::Cat({"num(", field, ") ", op, " ", v.text});
   }
 
   // IPv4 only, prefix length as a string; an IPv6 network is a regex over the
@@ -159,16 +160,17 @@ class SumoGenerator : public TextGenerator {
       if (p.op != Op::kEq) return Fail(p, "fieldref with contains, startswith or endswith");
       return Each(p, field, negated, [&](const Value& v) {
         std::string other = Alias(v.text);
-        return p.cased ? fmt::format("{} = {}", field, other)
-                       : fmt::format("toLowerCase({}) = toLowerCase({})", field, other);
+        return p.cased ? text::Cat({field, " = ", other})
+                       : text::Cat({"toLowerCase(", field, ") = toLowerCase(", other, ")"});
       });
     }
     if (first.kind == Value::Kind::kNumber) {
-      return Each(p, field, negated,
-                  [&](const Value& v) { return fmt::format("num({}) = {}", field, v.text); });
+      return Each(p, field, negated, [&](const Value& v) {
+        return text::Cat({"num(", field, ") = ", v.text});
+      });
     }
     if (first.kind == Value::Kind::kBool) {
-      return Guard(field, fmt::format("toLowerCase({}) = {}", field, Quote(first.text)), negated);
+      return Guard(field, text::Cat({"toLowerCase(", field, ") = ", Quote(first.text)}), negated);
     }
     if (auto table = LookupTable(p, field, negated)) return *table;
     bool in_list = p.op == Op::kEq && !p.cased && !p.all_of && p.values.size() > 1;
@@ -181,7 +183,7 @@ class SumoGenerator : public TextGenerator {
       for (size_t i = 0; i < p.values.size(); ++i) {
         list += (i ? ", " : "") + Quote(text::AsciiLower(p.values[i].pattern.Literal()));
       }
-      return Guard(field, fmt::format("toLowerCase({}) in ({})", field, list), negated);
+      return Guard(field, text::Cat({"toLowerCase(", field, ") in (", list, ")"}), negated);
     }
     return Each(p, field, negated, [&](const Value& v) { return StringTest(p, field, v); });
   }
@@ -213,9 +215,10 @@ class SumoGenerator : public TextGenerator {
     const std::string folder = ctx_.mapping.Option("lookup_folder", kDefaultLookupFolder);
     if (folder.find('"') != std::string::npos) return std::nullopt;
     ctx_.lookups->read->insert(p.list);
-    return Guard(field,
-                 fmt::format("lookupContains(path://\"{}/{}\", {}=value)", folder, p.list, field),
-                 negated);
+    return Guard(
+        field,
+        text::Cat({"lookupContains(path://\"", folder, "/", p.list, "\", ", field, "=value)"}),
+        negated);
   }
 
   // A whole-value RE2 regex for a Sigma pattern, anchored so it means the same whether
@@ -242,10 +245,10 @@ class SumoGenerator : public TextGenerator {
     std::string literal = v.pattern.Literal();
     if (p.op == Op::kEq && !HasNonAsciiCasedLetter(literal) &&
         !text::HasControlCharacter(literal)) {
-      return p.cased ? fmt::format("{} = {}", field, Quote(literal))
-                     : fmt::format("toLowerCase({}) = {}", field, Quote(text::AsciiLower(literal)));
+      return p.cased ? text::Cat({field, " = ", Quote(literal)})
+                     : text::Cat({"toLowerCase(", field, ") = ", Quote(text::AsciiLower(literal))});
     }
-    return fmt::format("{} matches {}", field, PatternRegex(p, v));
+    return text::Cat({field, " matches ", PatternRegex(p, v)});
   }
 
   std::set<std::string> extra_fields_;  // extracted too: a correlation's group and value fields
@@ -284,13 +287,13 @@ class SumoCorrelation : public CorrelationWriter {
     std::string value = Alias(source.value_field);
     std::string variable(ir::CorrelationKindName(type));
     auto kind = CorrelationMeasure(type);
-    std::string measure = kind
-                              ? SpellMeasure(kMeasures, {*kind, false, value, variable, "", ""})
-                              : fmt::format("pct({}, {}) as {}", value, spec_.percentile, variable);
+    std::string measure =
+        kind ? SpellMeasure(kMeasures, {*kind, false, value, variable, "", ""})
+             : text::Cat({"pct(", value, ", ", spec_.percentile, ") as ", variable});
     std::string where = RenderBounds(variable, spec_.condition, " and ", "=");
     ctx_.ApproximatesWithBuckets("timeslice");
-    return fmt::format("{}\n| timeslice {}\n| {} by _timeslice{}\n| where {}", *query,
-                       spec_.window.span, measure, groups, where);
+    return text::Cat({*query, "\n| timeslice ", spec_.window.span, "\n| ", measure,
+                      " by _timeslice", groups, "\n| where ", where});
   }
 
  private:
@@ -337,8 +340,8 @@ class SumoCorrelation : public CorrelationWriter {
           ctx_.Unsupported("temporal over rules whose scopes are not one _sourceCategory each");
           return std::nullopt;
         }
-        test = fmt::format("_sourceCategory matches {} and ({})",
-                           Quote(scope.substr(prefix.size())), test);
+        test = text::Cat(
+            {"_sourceCategory matches ", Quote(scope.substr(prefix.size())), " and (", test, ")"});
       }
       tests.push_back(test);
       CollectFields(source.rule->condition, fields);
@@ -354,8 +357,8 @@ class SumoCorrelation : public CorrelationWriter {
       ctx_.Unsupported(*collision);
       return std::nullopt;
     }
-    query += fmt::format("\n| json field=_raw {} as {} nodrop", JoinEach(fields, ", ", Quote),
-                         JoinEach(fields, ", ", Alias));
+    query += text::Cat({"\n| json field=_raw ", JoinEach(fields, ", ", Quote), " as ",
+                        JoinEach(fields, ", ", Alias), " nodrop"});
     std::string any = EachSource(ctx_, "({text})", " or ", SourceSet::kAll, tests);
     std::string flags =
         EachSource(ctx_, "\n| if({text}, 1, 0) as refract_rule_{n}", "", SourceSet::kAll, tests);
@@ -376,10 +379,10 @@ class SumoCorrelation : public CorrelationWriter {
       std::string name = "refract_" + Alias(spec_.group_by[g]);
       std::string value = "\"\"";
       for (size_t i = ctx_.sources.size(); i-- > 0;) {
-        value =
-            fmt::format("if({}, {}, {})", tests[i], Alias(ctx_.sources[i].group_fields[g]), value);
+        value = text::Cat(
+            {"if(", tests[i], ", ", Alias(ctx_.sources[i].group_fields[g]), ", ", value, ")"});
       }
-      keys_from_rules += fmt::format("\n| {} as {}", value, name);
+      keys_from_rules += text::Cat({"\n| ", value, " as ", name});
       groups += ", " + name;
     }
     flags = keys_from_rules + flags;
@@ -407,12 +410,12 @@ class SumoCorrelation : public CorrelationWriter {
       });
       if (where.empty()) return std::nullopt;
       std::string all = EachSource(ctx_, "sum(refract_rule_{n}) as refract_count_{n}", ", ");
-      return fmt::format("{}\n| where {}{}\n| timeslice {}\n| {} by _timeslice{}\n| where {}",
-                         query, any, flags, spec_.window.span, all, groups, where);
+      return text::Cat({query, "\n| where ", any, flags, "\n| timeslice ", spec_.window.span,
+                        "\n| ", all, " by _timeslice", groups, "\n| where ", where});
     }
     std::string where = RenderBounds(sum, spec_.condition, " and ", "=");
-    return fmt::format("{}\n| where {}{}\n| timeslice {}\n| {} by _timeslice{}\n| where {}", query,
-                       any, flags, spec_.window.span, maxes, groups, where);
+    return text::Cat({query, "\n| where ", any, flags, "\n| timeslice ", spec_.window.span, "\n| ",
+                      maxes, " by _timeslice", groups, "\n| where ", where});
   }
 };
 
@@ -455,7 +458,7 @@ class SumoAggregate : public CorrelationWriter {
         std::string test = emitter.WhereFor(filter_rule);
         if (emitter.failed()) return std::nullopt;
         text.flag = fmt::format("refract_m{}", i + 1);
-        out += fmt::format("\n| if({}, 1, 0) as {}", test, text.flag);
+        out += text::Cat({"\n| if(", test, ", 1, 0) as ", text.flag});
       } else if (ctx_.MeasureFilter(i)) {
         // A conditional min or max of the message time (milliseconds), copied where the
         // selection holds.
@@ -467,11 +470,12 @@ class SumoAggregate : public CorrelationWriter {
         std::string test = emitter.WhereFor(filter_rule);
         if (emitter.failed()) return std::nullopt;
         std::string copy = fmt::format("refract_m{}", i + 1);
-        out += fmt::format("\n| if({}, {}, {}) as {}", test, text.field, *fallback, copy);
+        out += text::Cat({"\n| if(", test, ", ", text.field, ", ", *fallback, ") as ", copy});
         text.field = copy;
       } else if (m.kind == ir::MeasureKind::kValues && m.limit != "100") {
-        ctx_.Approximates(fmt::format("values() keeps up to 100 distinct values of {}, not {}",
-                                      m.written_field, m.limit.empty() ? "all" : m.limit));
+        ctx_.Approximates(
+            text::Cat({"values() keeps up to 100 distinct values of ", m.written_field, ", not ",
+                       m.limit.empty() ? "all" : m.limit}));
       }
       measures.push_back(SpellMeasure(kMeasures, text));
     }
@@ -487,14 +491,13 @@ class SumoAggregate : public CorrelationWriter {
     // Group columns under the group-by names, so signals share them.
     for (size_t g = 0; g < spec_.group_by.size(); ++g) {
       std::string alias = Alias(source.group_fields[g]);
-      if (alias != spec_.group_by[g]) out += fmt::format("\n| {} as {}", alias, spec_.group_by[g]);
+      if (alias != spec_.group_by[g]) out += text::Cat({"\n| ", alias, " as ", spec_.group_by[g]});
     }
     if (spec_.test) out += "\n| where " + Test(*spec_.test);
     for (const auto& column : spec_.columns) {
-      out += fmt::format(
-          "\n| {} as {}",
-          ColumnValue(column, {"", "if({test}, {value}, ", "{value}", ")"}, Test, Literal),
-          column.name);
+      out += text::Cat(
+          {"\n| ", ColumnValue(column, {"", "if({test}, {value}, ", "{value}", ")"}, Test, Literal),
+           " as ", column.name});
     }
     return out;
   }
@@ -565,7 +568,7 @@ class SumoConsecutive : public CorrelationWriter {
     // Every compared coordinate must be there: a missing one would be a null key of the count.
     std::vector<std::string> present, keys = {"refract_time"};
     const std::string group = GroupKey(source.group_fields, out);
-    out += fmt::format("\n| {} as refract_time", Alias(time));
+    out += text::Cat({"\n| ", Alias(time), " as refract_time"});
     std::vector<std::string> shifted = {"refract_time"};
     std::vector<std::string> left_out, located;
     std::map<std::pair<std::string, std::string>, size_t> places;  // (lat, lon) → its copy
@@ -577,8 +580,8 @@ class SumoConsecutive : public CorrelationWriter {
         auto [it, fresh] = places.emplace(std::make_pair(m.field, m.field2), n);
         place_[n] = it->second;
         if (!fresh) continue;
-        present.push_back(fmt::format("!isEmpty({})", Alias(m.field)));
-        present.push_back(fmt::format("!isEmpty({})", Alias(m.field2)));
+        present.push_back(text::Cat({"!isEmpty(", Alias(m.field), ")"}));
+        present.push_back(text::Cat({"!isEmpty(", Alias(m.field2), ")"}));
         out += fmt::format("\n| num({}) as refract_lat{}\n| num({}) as refract_lon{}",
                            Alias(m.field), n, Alias(m.field2), n);
         for (const char* part : {"lat", "lon"}) {
@@ -594,14 +597,14 @@ class SumoConsecutive : public CorrelationWriter {
         keys.push_back(fmt::format("refract_c{}", n));
         shifted.push_back(keys.back());
       } else if (m.kind == ir::MeasureKind::kPrevious) {
-        left_out.push_back(fmt::format("{} (the previous {})", m.name, m.written_field));
+        left_out.push_back(text::Cat({m.name, " (the previous ", m.written_field, ")"}));
       }
     }
     if (!present.empty()) out += "\n| where " + JoinText(present, " and ");
-    out += fmt::format("\n| count by {}, {}", group, JoinText(keys, ", "));
-    out += fmt::format("\n| sort by {}, +refract_time", group);
+    out += text::Cat({"\n| count by ", group, ", ", JoinText(keys, ", ")});
+    out += text::Cat({"\n| sort by ", group, ", +refract_time"});
     for (const auto& field : shifted) {
-      out += fmt::format("\n| backshift {} by {}\n| _backshift as {}0", field, group, field);
+      out += text::Cat({"\n| backshift ", field, " by ", group, "\n| _backshift as ", field, "0"});
     }
     out += fmt::format("\n| where !isNull(refract_time0) and refract_time - refract_time0 <= {}",
                        spec_.window.span_seconds * 1000);
@@ -620,20 +623,19 @@ class SumoConsecutive : public CorrelationWriter {
     }
     if (!left_out.empty()) {
       ctx_.Approximates(
-          fmt::format("backshift shifts numbers only: {} left out", JoinText(left_out, ", ")));
+          text::Cat({"backshift shifts numbers only: ", JoinText(left_out, ", "), " left out"}));
     }
     if (spec_.test) out += "\n| where " + Test(*spec_.test);
     std::vector<std::string> fields;
     for (size_t g = 0; g < spec_.group_by.size(); ++g) {
       std::string alias = Alias(source.group_fields[g]);
-      if (alias != spec_.group_by[g]) out += fmt::format("\n| {} as {}", alias, spec_.group_by[g]);
+      if (alias != spec_.group_by[g]) out += text::Cat({"\n| ", alias, " as ", spec_.group_by[g]});
       fields.push_back(spec_.group_by[g]);
     }
     for (const auto& column : spec_.columns) {
-      out += fmt::format(
-          "\n| {} as {}",
-          ColumnValue(column, {"", "if({test}, {value}, ", "{value}", ")"}, Test, Literal),
-          column.name);
+      out += text::Cat(
+          {"\n| ", ColumnValue(column, {"", "if({test}, {value}, ", "{value}", ")"}, Test, Literal),
+           " as ", column.name});
       names.push_back(column.name);
     }
     fields.insert(fields.end(), names.begin(), names.end());
@@ -664,7 +666,7 @@ class SumoConsecutive : public CorrelationWriter {
     for (const auto& f : group_fields) {
       parts.push_back(fmt::format("length({0}), \":\", {0}", Alias(f)));
     }
-    out += fmt::format("\n| concat({}) as refract_group", JoinText(parts, ", "));
+    out += text::Cat({"\n| concat(", JoinText(parts, ", "), ") as refract_group"});
     return "refract_group";
   }
 
@@ -680,7 +682,7 @@ class SumoConsecutive : public CorrelationWriter {
     const std::string hours = "(refract_time - refract_time0) / 3600000";
     switch (m.kind) {
       case ir::MeasureKind::kDistanceKm:
-        return fmt::format("\n| {} as {}", distance(), m.name);
+        return text::Cat({"\n| ", distance(), " as ", m.name});
       case ir::MeasureKind::kSpeedKmh:
         return fmt::format(
             "\n| {0} as refract_d{1}\n| {2} as refract_hours{1}\n| if(refract_hours{1} < 1.0 / "
@@ -688,7 +690,7 @@ class SumoConsecutive : public CorrelationWriter {
             "as {3}",
             distance(), n, hours, m.name);
       case ir::MeasureKind::kHours:
-        return fmt::format("\n| {} as {}", hours, m.name);
+        return text::Cat({"\n| ", hours, " as ", m.name});
       default:  // changed
         return fmt::format("\n| if(refract_c{0} == refract_c{0}0, 0, 1) as {1}", n, m.name);
     }

@@ -14,6 +14,7 @@
 #include "backends/backend.h"
 #include "backends/common.h"
 #include "compiler/ir/ipv6_network.h"
+#include "compiler/text/cat.h"
 
 namespace refract {
 namespace {
@@ -143,7 +144,7 @@ class CseGenerator : public TextGenerator {
     const std::string& scope = ctx_.rule.source;
     if (scope.empty()) return condition;
     if (ctx_.rule.condition.kind == Expr::Kind::kTrue) return scope;
-    return fmt::format("{} AND ({})", scope, condition);
+    return text::Cat({scope, " AND (", condition, ")"});
   }
 
  protected:
@@ -155,16 +156,16 @@ class CseGenerator : public TextGenerator {
   }
 
   std::string Null(const Predicate&, const std::string& field) override {
-    return fmt::format("isNull({})", field);
+    return text::Cat({"isNull(", field, ")"});
   }
 
   std::string Exists(const Predicate&, const std::string& field, bool exists) override {
-    return fmt::format("{}isNull({})", exists ? "!" : "", field);
+    return text::Cat({exists ? "!" : "", "isNull(", field, ")"});
   }
 
   std::string CompareValue(const Predicate&, const std::string& field, const Value& v,
                            std::string_view op) override {
-    return fmt::format("{} {} {}", NumberOperand(field), op, v.text);
+    return text::Cat({NumberOperand(field), " ", op, " ", v.text});
   }
 
   // compareCIDRPrefix tests IPv4 addresses only; an IPv6 network is a regex over the address
@@ -183,7 +184,7 @@ class CseGenerator : public TextGenerator {
     std::string construct;
     auto text = ir::EmitRegex(regex, kJava, &construct);
     if (!text) return Fail(p, "the regex construct " + construct + " (rlike uses Java regex)");
-    return fmt::format("{} rlike {}", field, Quote(*text));
+    return text::Cat({field, " rlike ", Quote(*text)});
   }
 
   std::string Values(const Predicate& p, const std::string& field, bool negated) override {
@@ -192,17 +193,17 @@ class CseGenerator : public TextGenerator {
       if (p.op != Op::kEq) return Fail(p, "fieldref with contains, startswith or endswith");
       return Each(p, field, negated, [&](const Value& v) {
         std::string other = Field(v.text);
-        return p.cased ? fmt::format("{} = {}", field, other)
-                       : fmt::format("lower({}) = lower({})", field, other);
+        return p.cased ? text::Cat({field, " = ", other})
+                       : text::Cat({"lower(", field, ") = lower(", other, ")"});
       });
     }
     if (first.kind == Value::Kind::kNumber) {
       return Each(p, field, negated, [&](const Value& v) {
-        return fmt::format("{} = {}", NumberOperand(field), v.text);
+        return text::Cat({NumberOperand(field), " = ", v.text});
       });
     }
     if (first.kind == Value::Kind::kBool) {
-      return Guard(field, fmt::format("lower({}) = {}", field, Quote(first.text)), negated);
+      return Guard(field, text::Cat({"lower(", field, ") = ", Quote(first.text)}), negated);
     }
     bool in_list = p.op == Op::kEq && !p.cased && !p.all_of && p.values.size() > 1;
     for (const auto& v : p.values) {
@@ -212,7 +213,7 @@ class CseGenerator : public TextGenerator {
       std::string list = JoinEach(p.values, ", ", [this](const Value& v) {
         return Quote(text::AsciiLower(v.pattern.Literal()));
       });
-      return Guard(field, fmt::format("lower({}) IN ({})", field, list), negated);
+      return Guard(field, text::Cat({"lower(", field, ") IN (", list, ")"}), negated);
     }
     return Each(p, field, negated, [&](const Value& v) { return StringTest(p, field, v); });
   }
@@ -222,16 +223,16 @@ class CseGenerator : public TextGenerator {
   // cased letters is matched by a Unicode case-insensitive regex instead.
   std::string StringTest(const Predicate& p, const std::string& field, const Value& v) {
     if (!p.cased && HasNonAsciiCasedLetter(v.pattern.Literal())) {
-      return fmt::format("{} rlike {}", field,
-                         Quote("(?iu)" + PatternAsRegex(v.pattern, p.op, kJava,
-                                                        {"(?s:.*)", "(?s:.)", "^", "\\z", true})));
+      return text::Cat({field, " rlike ",
+                        Quote("(?iu)" + PatternAsRegex(v.pattern, p.op, kJava,
+                                                       {"(?s:.*)", "(?s:.)", "^", "\\z", true}))});
     }
     const std::string& target = p.cased ? field : "lower(" + field + ")";
     if (v.pattern.IsPlain() && p.op == Op::kEq) {
       std::string literal = v.pattern.Literal();
-      return fmt::format("{} = {}", target, Quote(p.cased ? literal : text::AsciiLower(literal)));
+      return text::Cat({target, " = ", Quote(p.cased ? literal : text::AsciiLower(literal))});
     }
-    return fmt::format("{} like {}", target, Quote(LikePattern(p, v, !p.cased)));
+    return text::Cat({target, " like ", Quote(LikePattern(p, v, !p.cased))});
   }
 };
 
@@ -256,7 +257,7 @@ std::string WindowFields(long long seconds) {
       {43200, "T12H"}, {86400, "T24H"}, {432000, "T05D"},
   };
   for (const auto& [span, name] : kNamed) {
-    if (span == seconds) return fmt::format("  \"windowSize\": \"{}\"", name);
+    if (span == seconds) return text::Cat({"  \"windowSize\": \"", name, "\""});
   }
   return fmt::format("  \"windowSize\": \"CUSTOM\",\n  \"windowSizeMilliseconds\": \"{}\"",
                      seconds * 1000);
@@ -278,8 +279,8 @@ class CseWriter : public CorrelationWriter {
   // The window's span as Cloud SIEM's window fields; nullopt (reported) outside its range.
   std::optional<std::string> Window(long long seconds) const {
     if (Refuses(seconds < 60 || seconds > 432000,
-                fmt::format("a window of {} (Cloud SIEM windows run from 1 minute to 5 days)",
-                            CompactDuration(seconds)))) {
+                text::Cat({"a window of ", CompactDuration(seconds),
+                           " (Cloud SIEM windows run from 1 minute to 5 days)"}))) {
       return std::nullopt;
     }
     return WindowFields(seconds);
@@ -477,9 +478,9 @@ class CseAggregate : public CseWriter {
     for (size_t k = 0; k < kept.size(); ++k)
       functions += (k ? ",\n    " : "\n    ") + kept[k].second;
     for (const auto& column : spec_.columns) {
-      ctx_.Approximates(fmt::format(
-          "derived column {} is not written (a Cloud SIEM signal has no computed columns)",
-          column.name));
+      ctx_.Approximates(
+          text::Cat({"derived column ", column.name,
+                     " is not written (a Cloud SIEM signal has no computed columns)"}));
     }
     std::string trigger = spec_.test ? RenderMeasureTest(*spec_.test, kCse.boolean,
                                                          [](const std::string& n) { return n; })
@@ -536,7 +537,7 @@ class CseAggregate : public CseWriter {
         if (ctx_.MeasureFilter(i)) {
           auto text = FilterExpression(i);
           if (!text) return std::nullopt;
-          argument = fmt::format("if({}, {}, null)", *text, Field(m.field));
+          argument = text::Cat({"if(", *text, ", ", Field(m.field), ", null)"});
         }
         break;
       case ir::MeasureKind::kValues:
@@ -558,7 +559,7 @@ class CseAggregate : public CseWriter {
           // the aggregate skips (Spark SQL's if()).
           auto text = FilterExpression(i);
           if (!text) return std::nullopt;
-          argument = fmt::format("if({}, {}, null)", *text, Field(m.field));
+          argument = text::Cat({"if(", *text, ", ", Field(m.field), ", null)"});
         }
         break;
     }

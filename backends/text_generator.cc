@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "compiler/text/cat.h"
 #include "compiler/text/utf8.h"
 
 namespace refract {
@@ -209,7 +210,7 @@ std::string TextGenerator::Compare(const ir::Predicate& p, const std::string& fi
 
 std::string TextGenerator::CompareValue(const ir::Predicate&, const std::string& field,
                                         const ir::Value& v, std::string_view op) {
-  return fmt::format("{} {} {}", field, op, v.text);
+  return text::Cat({field, " ", op, " ", v.text});
 }
 
 std::string TextGenerator::Cidr(const ir::Predicate& p, const std::string& field, bool negated) {

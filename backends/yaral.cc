@@ -15,6 +15,7 @@
 #include "backends/assembled_backend.h"
 #include "backends/backend.h"
 #include "backends/common.h"
+#include "compiler/text/cat.h"
 
 namespace refract {
 namespace {
@@ -55,8 +56,8 @@ bool IsUdmPath(std::string_view field) {
 // A UDM path of event variable `var`; a field with no UDM mapping is kept in additional.fields
 // under its own name.
 std::string Field(const std::string& field, std::string_view var = "$e") {
-  if (IsUdmPath(field)) return fmt::format("{}.{}", var, field);
-  return fmt::format("{}.additional.fields[{}]", var, Quote(field));
+  if (IsUdmPath(field)) return text::Cat({var, ".", field});
+  return text::Cat({var, ".additional.fields[", Quote(field), "]"});
 }
 
 std::string RuleName(const ir::RuleInfo& info) {
@@ -70,7 +71,7 @@ std::string RuleName(const ir::RuleInfo& info) {
 std::string RuleHeader(const ir::RuleInfo& info, bool describe) {
   std::string out = fmt::format("rule {} {{\n  meta:\n", RuleName(info));
   auto meta = [&](const char* key, const std::string& value) {
-    if (!value.empty()) out += fmt::format("    {} = {}\n", key, Quote(value));
+    if (!value.empty()) out += text::Cat({"    ", key, " = ", Quote(value), "\n"});
   };
   meta("title", info.title);
   meta("id", info.id);
@@ -122,15 +123,15 @@ class YaralGenerator : public TextGenerator {
 
   // Unset UDM fields read as empty: absence and emptiness are one test.
   std::string Null(const Predicate&, const std::string& field) override {
-    return fmt::format("{} = \"\"", field);
+    return text::Cat({field, " = \"\""});
   }
 
   std::string Exists(const Predicate&, const std::string& field, bool exists) override {
-    return fmt::format("{} {} \"\"", field, exists ? "!=" : "=");
+    return text::Cat({field, " ", exists ? "!=" : "=", " \"\""});
   }
 
   std::string CidrValue(const Predicate&, const std::string& field, const Value& v) override {
-    return fmt::format("net.ip_in_range_cidr({}, {})", field, Quote(v.text));
+    return text::Cat({"net.ip_in_range_cidr(", field, ", ", Quote(v.text), ")"});
   }
 
   std::string RegexValue(const Predicate& p, const std::string& field,
@@ -140,47 +141,47 @@ class YaralGenerator : public TextGenerator {
     std::string construct;
     auto text = ir::EmitRegex(copy, kRe2, &construct);
     if (!text) return Fail(p, "the regex construct " + construct + " (YARA-L uses RE2)");
-    return fmt::format("{} = /{}/{}", field, *text, regex.ignore_case ? " nocase" : "");
+    return text::Cat({field, " = /", *text, "/", regex.ignore_case ? " nocase" : ""});
   }
 
   std::string FieldRefValue(const Predicate& p, const std::string& field, const Value& v) override {
     if (p.op == Op::kEq) {
-      return p.cased ? fmt::format("{} = {}", field, FieldName(v.text))
-                     : fmt::format("strings.to_lower({}) = strings.to_lower({})", field,
-                                   FieldName(v.text));
+      return p.cased ? text::Cat({field, " = ", FieldName(v.text)})
+                     : text::Cat({"strings.to_lower(", field, ") = strings.to_lower(",
+                                  FieldName(v.text), ")"});
     }
     if (p.op == Op::kContains) {
-      return p.cased ? fmt::format("strings.contains({}, {})", field, FieldName(v.text))
-                     : fmt::format("strings.contains(strings.to_lower({}), strings.to_lower({}))",
-                                   field, FieldName(v.text));
+      return p.cased ? text::Cat({"strings.contains(", field, ", ", FieldName(v.text), ")"})
+                     : text::Cat({"strings.contains(strings.to_lower(", field,
+                                  "), strings.to_lower(", FieldName(v.text), "))"});
     }
     return Fail(p, "fieldref with startswith or endswith");
   }
 
   // UDM event ids and codes are strings; declared numeric fields compare as numbers.
   std::string NumberValue(const Predicate& p, const std::string& field, const Value& v) override {
-    if (FieldType(p.field) != "int") return fmt::format("{} = {}", field, Quote(v.text));
-    return IntegerLiteral(p, v).empty() ? "" : fmt::format("{} = {}", field, v.text);
+    if (FieldType(p.field) != "int") return text::Cat({field, " = ", Quote(v.text)});
+    return IntegerLiteral(p, v).empty() ? "" : text::Cat({field, " = ", v.text});
   }
 
   std::string CompareValue(const Predicate& p, const std::string& field, const Value& v,
                            std::string_view op) override {
-    return IntegerLiteral(p, v).empty() ? "" : fmt::format("{} {} {}", field, op, v.text);
+    return IntegerLiteral(p, v).empty() ? "" : text::Cat({field, " ", op, " ", v.text});
   }
 
   // Booleans are bare only for a field declared bool; additional.fields and other UDM fields
   // hold strings, which rules compare with "true" and "false".
   std::string BoolValue(const Predicate& p, const std::string& field, const Value& v) override {
-    return FieldType(p.field) == "bool" ? fmt::format("{} = {}", field, v.text)
-                                        : fmt::format("{} = {} nocase", field, Quote(v.text));
+    return FieldType(p.field) == "bool" ? text::Cat({field, " = ", v.text})
+                                        : text::Cat({field, " = ", Quote(v.text), " nocase"});
   }
 
   std::string StringValue(const Predicate& p, const std::string& field, const Value& v) override {
     const std::string nocase = p.cased ? "" : " nocase";
     if (p.op == Op::kEq && !text::HasControlCharacter(v.pattern.Literal(), "\n\r\t\x7f")) {
-      return fmt::format("{} = {}{}", field, Quote(v.pattern.Literal()), nocase);
+      return text::Cat({field, " = ", Quote(v.pattern.Literal()), nocase});
     }
-    return fmt::format("{} = {}{}", field, PatternRegex(p, v), nocase);
+    return text::Cat({field, " = ", PatternRegex(p, v), nocase});
   }
 
  private:
@@ -205,7 +206,7 @@ class YaralGenerator : public TextGenerator {
     if (p.op == Op::kCidr) {
       if (cidr_reads >= 2) return std::nullopt;
       read.insert("cidr:" + p.list);
-      return fmt::format("{} in cidr %{}_cidr", field, p.list);
+      return text::Cat({field, " in cidr %", p.list, "_cidr"});
     }
     if (p.op != Op::kEq || FieldType(p.field) == "int" || FieldType(p.field) == "bool") {
       return std::nullopt;
@@ -221,7 +222,7 @@ class YaralGenerator : public TextGenerator {
       }
     }
     read.insert(p.list);
-    return fmt::format("{} in %{}{}", field, p.list, p.cased ? "" : " nocase");
+    return text::Cat({field, " in %", p.list, p.cased ? "" : " nocase"});
   }
 
   // `v` as a number literal, or "" after reporting one YARA-L cannot write: its literals are
@@ -278,8 +279,8 @@ class YaralCorrelation : public CorrelationWriter {
       if (joined && i + 1 < ctx_.sources.size()) continue;
       events += "\n";
       for (size_t g = 0; g < spec_.group_by.size(); ++g) {
-        events += fmt::format("    {} = {}\n", Field(source.group_fields[g], var),
-                              Placeholder(spec_.group_by[g]));
+        events += text::Cat({"    ", Field(source.group_fields[g], var), " = ",
+                             Placeholder(spec_.group_by[g]), "\n"});
       }
     }
     if (type == ir::CorrelationKind::kTemporalOrdered) {
@@ -308,7 +309,7 @@ class YaralCorrelation : public CorrelationWriter {
                        : type == ir::CorrelationKind::kValueSum ? "sum"
                                                                 : "window.avg";
       const std::string name(ir::CorrelationKindName(type));
-      outcome = fmt::format("    ${} = {}({})\n", name, fn, value);
+      outcome = text::Cat({"    $", name, " = ", fn, "(", value, ")\n"});
       condition = "$e and " + bounds("$" + name);
     } else {
       // Every rule present (and in order for temporal_ordered), or the extended condition; a
@@ -394,7 +395,7 @@ class YaralAggregate : public CorrelationWriter {
     std::string match;
     for (size_t g = 0; g < spec_.group_by.size(); ++g) {
       std::string placeholder = Placeholder(spec_.group_by[g]);
-      body += fmt::format("    {} = {}\n", Field(source.group_fields[g]), placeholder);
+      body += text::Cat({"    ", Field(source.group_fields[g]), " = ", placeholder, "\n"});
       match += (g ? ", " : "") + placeholder;
     }
     std::string outcome;
@@ -432,18 +433,18 @@ class YaralAggregate : public CorrelationWriter {
         filter_rule.condition = *ctx_.MeasureFilter(i);
         auto test = emitter.EventsFor(filter_rule);
         if (!test) return std::nullopt;
-        text.field = fmt::format("if({}, {}, {})", *test, text.field, *fallback);
+        text.field = text::Cat({"if(", *test, ", ", text.field, ", ", *fallback, ")"});
       } else if (m.kind == ir::MeasureKind::kValues &&
                  (m.limit.empty() || std::stoll(m.limit) != 25)) {
-        ctx_.Approximates(fmt::format("array_distinct() keeps up to 25 values of {}, not {}",
-                                      m.written_field, m.limit.empty() ? "all" : m.limit));
+        ctx_.Approximates(text::Cat({"array_distinct() keeps up to 25 values of ", m.written_field,
+                                     ", not ", m.limit.empty() ? "all" : m.limit}));
       }
       // Detection-rule outcomes average with window.avg(), not avg() (a search function).
       // https://cloud.google.com/chronicle/docs/detection/yara-l-2-0-functions/window-avg
       std::string measure = m.kind == ir::MeasureKind::kAvg
-                                ? fmt::format("window.avg({})", text.field)
+                                ? text::Cat({"window.avg(", text.field, ")"})
                                 : SpellMeasure(kMeasures, text);
-      outcome += fmt::format("    ${} = {}\n", m.name, measure);
+      outcome += text::Cat({"    $", m.name, " = ", measure, "\n"});
     }
     // A comparison of two measures reads their difference, an outcome of its own: the examples
     // compare an outcome variable with a literal (`$permission_diff > 8`), and an outcome may
@@ -453,9 +454,9 @@ class YaralAggregate : public CorrelationWriter {
     for (const auto& written : spec_.columns) {
       ir::Column column = written;
       for (auto& [when, then] : column.cases) when = WithDifferences(when, outcome);
-      outcome += fmt::format(
-          "    ${} = {}\n", column.name,
-          ColumnValue(column, {"", "if({test}, {value}, ", "{value}", ")"}, Test, Literal));
+      outcome += text::Cat(
+          {"    $", column.name, " = ",
+           ColumnValue(column, {"", "if({test}, {value}, ", "{value}", ")"}, Test, Literal), "\n"});
     }
     outcome += UnionOutcomes();
     std::string condition = "$e";
@@ -483,7 +484,7 @@ class YaralAggregate : public CorrelationWriter {
     for (const auto& [name, from] : spec_.project) {
       bool present = spec_.HasColumn(from);
       if (present && name == from) continue;
-      out += fmt::format("    ${} = {}\n", name, present ? "$" + from : "\"\"");
+      out += text::Cat({"    $", name, " = ", present ? "$" + from : "\"\"", "\n"});
     }
     return out;
   }
