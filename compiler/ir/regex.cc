@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <optional>
 
 #include "compiler/text/utf8.h"
 
@@ -1109,9 +1110,94 @@ std::optional<std::string> EmitWholeMatch(const Regex& regex, const RegexFlavor&
   return flags.empty() ? out : "(?" + flags + ")" + out;
 }
 
+namespace {
+
+// What a literal's ASCII byte becomes in one flavour: itself, its [Aa] pair, itself after a
+// backslash, or whatever Emitter::EmitLiteral writes (controls, the backslash, other cases).
+enum class LiteralAction : uint8_t { kPlain, kFold, kEscape, kEmitter };
+
+struct LiteralActions {
+  std::string metachars;
+  bool fold = false;
+  bool filled = false;
+  LiteralAction of[128] = {};
+};
+
+// The byte table of `flavor` (only its literal metacharacters matter) and `fold`, computed once
+// per thread: a pack's literals are written for a handful of flavours, one after another.
+const LiteralActions& ActionsFor(const RegexFlavor& flavor, bool fold) {
+  thread_local LiteralActions cache[4];
+  thread_local size_t next = 0;
+  for (const auto& entry : cache) {
+    if (entry.filled && entry.fold == fold && entry.metachars == flavor.literal_metachars) {
+      return entry;
+    }
+  }
+  LiteralActions& entry = cache[next++ % 4];
+  entry.metachars = flavor.literal_metachars;
+  entry.fold = fold;
+  entry.filled = true;
+  const AsciiSet metachars(flavor.literal_metachars);
+  for (char32_t u = 0; u < 128; ++u) {
+    const char c = static_cast<char>(u);
+    const bool letter = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z');
+    LiteralAction action = LiteralAction::kPlain;
+    if (u < 0x20 || u == 0x7F || c == '\\') {
+      action = LiteralAction::kEmitter;
+    } else if (fold && letter) {
+      action = LiteralAction::kFold;
+    } else if (metachars.Has(c)) {
+      action = LiteralAction::kEscape;
+    } else if (fold && OtherCase(u) != 0) {
+      action = LiteralAction::kEmitter;
+    }
+    entry.of[u] = action;
+  }
+  return entry;
+}
+
+}  // namespace
+
+// The bytes go through a table: runs of plain ones are appended whole, letters and
+// metacharacters written directly, and only the rest (controls, the backslash, text outside
+// ASCII) through the Emitter, which writes exactly what EmitLiteralText writes.
 void AppendRegexLiteral(std::string& out, std::string_view text, const RegexFlavor& flavor,
                         bool fold) {
-  Emitter(flavor, nullptr, fold).EmitLiteralText(text, out);
+  const LiteralAction* actions = ActionsFor(flavor, fold).of;
+  std::optional<Emitter> emitter;
+  size_t run = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const LiteralAction action = byte < 0x80 ? actions[byte] : LiteralAction::kEmitter;
+    if (action == LiteralAction::kPlain) {
+      ++i;
+      continue;
+    }
+    out.append(text.data() + run, i - run);
+    if (action == LiteralAction::kFold) {
+      // Upper case first, as EmitLiteral writes it.
+      const char pair[4] = {'[', static_cast<char>(byte & ~0x20u), static_cast<char>(byte | 0x20u),
+                            ']'};
+      out.append(pair, 4);
+      ++i;
+    } else if (action == LiteralAction::kEscape) {
+      const char escaped[2] = {'\\', static_cast<char>(byte)};
+      out.append(escaped, 2);
+      ++i;
+    } else {
+      if (!emitter) emitter.emplace(flavor, nullptr, fold);
+      char32_t cp = byte;
+      if (byte < 0x80) {
+        ++i;
+      } else {
+        cp = text::DecodeUtf8(text, &i);
+      }
+      emitter->EmitLiteral(cp, false, out);
+    }
+    run = i;
+  }
+  out.append(text.data() + run, text.size() - run);
 }
 
 std::string RegexEscapeLiteral(std::string_view text, const RegexFlavor& flavor) {
