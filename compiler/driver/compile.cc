@@ -225,14 +225,18 @@ void CompileRule(const ast::Rule& written, int document, const Session& session,
   // One outcome and at most one output per target: no regrowth (the vectors hold a whole run).
   MakeRoom(out.outcomes, session.backends.size());
   if (lowered_ok) MakeRoom(out.outputs, session.backends.size());
-  for (const Backend* backend : session.backends) {
+  for (size_t b = 0; b < session.backends.size(); ++b) {
+    const Backend* backend = session.backends[b];
     std::string target(backend->id());
     if (!lowered_ok) {
       out.outcomes.push_back({rule.title, target, false, rule_error, false, rule_own});
       continue;
     }
     Diagnostics target_diagnostics;
-    ir::Rule mapped = *lowered;
+    // Mapping rewrites the rule, so each target has its own copy, except the last, which takes
+    // the rule itself unless the session keeps it: a one-target run copies nothing.
+    const bool last_use = b + 1 == session.backends.size() && !session.keep_lowered;
+    ir::Rule mapped = last_use ? std::move(*lowered) : *lowered;
     const TargetMapping& mapping = session.mappings.find(target)->second;
     Reshaped reshaped = Reshaped::kNone;
     bool ok = ApplyMapping(mapped, mapping, session.mapping_options, target_diagnostics, reshaped);
