@@ -111,80 +111,115 @@ void MergePredicates(Expr& e) {
   e.children = std::move(out);
 }
 
-// With `simplified_operands`, the operands are taken as they are (Simplify would give them
-// back unchanged).
-Expr SimplifyJunction(Expr e, bool simplified_operands = false) {
+void SimplifyAt(Expr& e);
+
+// Removes the operands of `children` for which `drop(operand, kept operands)` holds, keeping
+// the order of the rest and moving only those that shift.
+template <typename Drop>
+void DropOperands(std::vector<Expr>& children, Drop drop) {
+  size_t kept = 0;
+  for (size_t i = 0; i < children.size(); ++i) {
+    if (drop(children[i], children.begin(), children.begin() + static_cast<std::ptrdiff_t>(kept))) {
+      continue;
+    }
+    if (kept != i) children[kept] = std::move(children[i]);
+    ++kept;
+  }
+  children.erase(children.begin() + static_cast<std::ptrdiff_t>(kept), children.end());
+}
+
+// Simplifies the junction `e` where it is, moving an operand only when it changes place. With
+// `simplified_operands`, the operands are taken as they are (SimplifyAt would leave them
+// unchanged).
+void SimplifyJunctionAt(Expr& e, bool simplified_operands = false) {
   const bool is_and = e.kind == Expr::Kind::kAnd;
   const Expr::Kind absorbing = is_and ? Expr::Kind::kFalse : Expr::Kind::kTrue;
   const Expr::Kind neutral = is_and ? Expr::Kind::kTrue : Expr::Kind::kFalse;
-  std::vector<Expr> flat;
-  flat.reserve(e.children.size());
+  bool splice = false;  // a neutral operand to drop, or a junction of the same kind to open
   for (auto& child : e.children) {
-    Expr s = simplified_operands ? std::move(child) : Simplify(std::move(child));
-    if (s.kind == absorbing) return Expr::Bool(!is_and);
-    if (s.kind == neutral) continue;
-    if (s.kind == e.kind) {
-      for (auto& grandchild : s.children) flat.push_back(std::move(grandchild));
-    } else {
-      flat.push_back(std::move(s));
+    if (!simplified_operands) SimplifyAt(child);
+    if (child.kind == absorbing) {
+      e = Expr::Bool(!is_and);
+      return;
     }
+    splice = splice || child.kind == neutral || child.kind == e.kind;
+  }
+  if (splice) {
+    std::vector<Expr> flat;
+    flat.reserve(e.children.size());
+    for (auto& child : e.children) {
+      if (child.kind == neutral) continue;
+      if (child.kind == e.kind) {
+        for (auto& grandchild : child.children) flat.push_back(std::move(grandchild));
+      } else {
+        flat.push_back(std::move(child));
+      }
+    }
+    e.children = std::move(flat);
   }
   // Duplicates go; in a long junction predicates are compared through a key (a hash set), the
   // rest pairwise.
-  std::vector<Expr> unique;
-  unique.reserve(flat.size());
-  const bool linear = flat.size() <= kLinearSearchLimit;
-  std::unordered_set<std::string> predicate_keys;
-  for (auto& child : flat) {
-    if (child.kind == Expr::Kind::kPredicate && !linear) {
-      if (predicate_keys.insert(PredicateKey(child.predicate)).second) {
-        unique.push_back(std::move(child));
+  if (e.children.size() > kLinearSearchLimit) {
+    std::unordered_set<std::string> predicate_keys;
+    DropOperands(e.children, [&](const Expr& child, auto first, auto last) {
+      if (child.kind == Expr::Kind::kPredicate) {
+        return !predicate_keys.insert(PredicateKey(child.predicate)).second;
       }
-      continue;
-    }
-    if (child.kind == Expr::Kind::kPredicate) {
-      auto same = [&](const Expr& u) {
+      return std::find(first, last, child) != last;
+    });
+  } else {
+    DropOperands(e.children, [](const Expr& child, auto first, auto last) {
+      if (child.kind != Expr::Kind::kPredicate) return std::find(first, last, child) != last;
+      return std::any_of(first, last, [&](const Expr& u) {
         return u.kind == Expr::Kind::kPredicate && SameKey(u.predicate, child.predicate);
-      };
-      if (std::none_of(unique.begin(), unique.end(), same)) unique.push_back(std::move(child));
-      continue;
-    }
-    if (std::find(unique.begin(), unique.end(), child) == unique.end()) {
-      unique.push_back(std::move(child));
-    }
+      });
+    });
   }
-  e.children = std::move(unique);
   MergePredicates(e);
-  if (e.children.empty()) return Expr::Bool(is_and);
-  if (e.children.size() == 1) return std::move(e.children[0]);
-  return e;
+  if (e.children.empty()) {
+    e = Expr::Bool(is_and);
+  } else if (e.children.size() == 1) {
+    Expr only = std::move(e.children[0]);
+    e = std::move(only);
+  }
+}
+
+void SimplifyAt(Expr& e) {
+  switch (e.kind) {
+    case Expr::Kind::kAnd:
+    case Expr::Kind::kOr:
+      SimplifyJunctionAt(e);
+      return;
+    case Expr::Kind::kNot: {
+      Expr& child = e.children[0];
+      SimplifyAt(child);
+      if (child.kind == Expr::Kind::kNot) {
+        Expr inner = std::move(child.children[0]);
+        e = std::move(inner);
+      } else if (child.kind == Expr::Kind::kTrue || child.kind == Expr::Kind::kFalse) {
+        e = Expr::Bool(child.kind == Expr::Kind::kFalse);
+      }
+      return;
+    }
+    default:
+      return;
+  }
 }
 
 }  // namespace
 
 Expr Simplify(Expr e) {
-  switch (e.kind) {
-    case Expr::Kind::kAnd:
-    case Expr::Kind::kOr:
-      return SimplifyJunction(std::move(e));
-    case Expr::Kind::kNot: {
-      Expr child = Simplify(std::move(e.children[0]));
-      if (child.kind == Expr::Kind::kNot) return std::move(child.children[0]);
-      if (child.kind == Expr::Kind::kTrue || child.kind == Expr::Kind::kFalse) {
-        return Expr::Bool(child.kind == Expr::Kind::kFalse);
-      }
-      return Expr::Not(std::move(child));
-    }
-    default:
-      return e;
-  }
+  SimplifyAt(e);
+  return e;
 }
 
 Expr SimplifyTop(Expr e) {
   if (e.kind == Expr::Kind::kAnd || e.kind == Expr::Kind::kOr) {
-    return SimplifyJunction(std::move(e), true);
+    SimplifyJunctionAt(e, true);
+  } else {
+    SimplifyAt(e);
   }
-  return Simplify(std::move(e));
+  return e;
 }
 
 void Simplify(ir::Correlation& correlation) {
