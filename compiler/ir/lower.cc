@@ -10,22 +10,25 @@
 namespace refract::ir {
 
 Pattern ParseSigmaString(std::string_view text) {
+  // Text between wildcards and escapes goes in as whole runs (AddLiteral joins a literal to the
+  // one before it); most values have none of either.
   Pattern pattern;
-  std::string literal;
+  size_t run = 0;
   for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '\\' && i + 1 < text.size() &&
-        (text[i + 1] == '*' || text[i + 1] == '?' || text[i + 1] == '\\')) {
-      literal += text[++i];
+    const char c = text[i];
+    if (c == '\\') {
+      if (i + 1 < text.size() &&
+          (text[i + 1] == '*' || text[i + 1] == '?' || text[i + 1] == '\\')) {
+        pattern.AddLiteral(text.substr(run, i - run));
+        run = ++i;  // the escaped character opens the next run
+      }
     } else if (c == '*' || c == '?') {
-      pattern.AddLiteral(literal);
-      literal.clear();
+      pattern.AddLiteral(text.substr(run, i - run));
       pattern.AddWildcard(c == '*' ? Piece::Kind::kAnyChars : Piece::Kind::kOneChar);
-    } else {
-      literal += c;
+      run = i + 1;
     }
   }
-  pattern.AddLiteral(literal);
+  pattern.AddLiteral(text.substr(run));
   return pattern;
 }
 
