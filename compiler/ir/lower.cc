@@ -317,7 +317,19 @@ class Lowerer {
   const ast::Rule& rule_;
   const LowerOptions& options_;
   Diagnostics& diagnostics_;
-  std::map<std::string, Expr> lowered_searches_;
+  // A lowered search and how many more times the conditions read it: the last read takes the
+  // tree, the ones before it copy it (most searches are read once).
+  struct LoweredSearch {
+    Expr expr;
+    int reads_left = 0;
+  };
+  // Counts, into reads_left, every read LowerCondition makes of a lowered search.
+  void CountReads(const ast::Condition& condition);
+  // The search's tree for one read.
+  static Expr Read(LoweredSearch& search) {
+    return --search.reads_left == 0 ? std::move(search.expr) : search.expr;
+  }
+  std::map<std::string, LoweredSearch> lowered_searches_;
   std::set<std::string> failed_searches_;
 };
 
@@ -661,6 +673,7 @@ std::optional<Expr> Lowerer::LowerValue(const ast::DetectionItem& item, const Mo
     auto expanded = ExpandPlaceholders(value);
     if (!expanded) return std::nullopt;
     std::vector<Expr> alternatives;
+    alternatives.reserve(expanded->size());
     for (const auto& text : *expanded) {
       auto e = LowerString(item, plan, value, text);
       if (!e) return std::nullopt;
@@ -686,6 +699,7 @@ std::optional<Expr> Lowerer::LowerItem(const ast::DetectionItem& item) {
     return std::nullopt;
   }
   std::vector<Expr> parts;
+  parts.reserve(item.values.size());
   bool ok = true;
   for (const auto& value : item.values) {
     if (auto e = LowerValue(item, *plan, value)) {
@@ -704,10 +718,13 @@ std::optional<Expr> Lowerer::LowerItem(const ast::DetectionItem& item) {
 }
 
 std::optional<Expr> Lowerer::LowerSearch(const ast::Search& search) {
+  // Sized up front: an Expr is about 200 bytes, and regrowth moves every one before it.
   std::vector<Expr> alternatives;
+  alternatives.reserve(search.alternatives.size());
   bool ok = true;
   for (const auto& alternative : search.alternatives) {
     std::vector<Expr> items;
+    items.reserve(alternative.items.size());
     for (const auto& item : alternative.items) {
       if (auto e = LowerItem(item)) {
         items.push_back(std::move(*e));
@@ -746,12 +763,36 @@ bool GlobMatch(std::string_view pattern, std::string_view name) {
   return p == pattern.size();
 }
 
+// Counts a read wherever LowerCondition may make one, error paths included: a count above the
+// reads made only copies where a move would do, one below would hand a later read an emptied
+// tree.
+void Lowerer::CountReads(const ast::Condition& c) {
+  using Kind = ast::Condition::Kind;
+  if (c.kind == Kind::kRef) {
+    if (auto it = lowered_searches_.find(c.name); it != lowered_searches_.end()) {
+      ++it->second.reads_left;
+    }
+    return;
+  }
+  if (c.kind == Kind::kOneOf || c.kind == Kind::kAllOf) {
+    for (const auto& s : rule_.searches) {
+      bool hit = c.name == "them" ? s.name.empty() || s.name[0] != '_' : GlobMatch(c.name, s.name);
+      if (!hit) continue;
+      if (auto it = lowered_searches_.find(s.name); it != lowered_searches_.end()) {
+        ++it->second.reads_left;
+      }
+    }
+    return;
+  }
+  for (const auto& child : c.children) CountReads(child);
+}
+
 std::optional<Expr> Lowerer::LowerCondition(const ast::Condition& c) {
   using Kind = ast::Condition::Kind;
   switch (c.kind) {
     case Kind::kRef: {
       auto it = lowered_searches_.find(c.name);
-      if (it != lowered_searches_.end()) return it->second;
+      if (it != lowered_searches_.end()) return Read(it->second);
       if (failed_searches_.count(c.name) != 0) return std::nullopt;
       std::vector<std::string_view> names;
       for (const auto& s : rule_.searches) names.push_back(s.name);
@@ -787,7 +828,7 @@ std::optional<Expr> Lowerer::LowerCondition(const ast::Condition& c) {
           ok = false;
           continue;
         }
-        matched.push_back(it->second);
+        matched.push_back(Read(it->second));
       }
       if (!ok) return std::nullopt;
       if (matched.empty()) {
@@ -826,11 +867,12 @@ std::optional<Rule> Lowerer::Run() {
   failed_searches_.insert(rule_.broken_searches.begin(), rule_.broken_searches.end());
   for (const auto& search : rule_.searches) {
     if (auto e = LowerSearch(search)) {
-      lowered_searches_.emplace(search.name, std::move(*e));
+      lowered_searches_.emplace(search.name, LoweredSearch{std::move(*e)});
     } else {
       failed_searches_.insert(search.name);
     }
   }
+  for (const auto& condition : rule_.conditions) CountReads(condition);
   std::vector<Expr> conditions;
   for (const auto& condition : rule_.conditions) {
     if (auto e = LowerCondition(condition)) conditions.push_back(std::move(*e));
