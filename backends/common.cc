@@ -69,9 +69,11 @@ std::string PatternAsRegex(const ir::Pattern& pattern, ir::Op op, const ir::Rege
   if (!open_start || syntax.pad) out += syntax.start;
   if (open_start && syntax.pad) out += syntax.any_chars;
   for (const auto& piece : pattern.pieces) {
-    out += piece.kind == ir::Piece::Kind::kLiteral    ? ir::RegexEscapeLiteral(piece.text, flavor)
-           : piece.kind == ir::Piece::Kind::kAnyChars ? syntax.any_chars
-                                                      : syntax.one_char;
+    if (piece.kind == ir::Piece::Kind::kLiteral) {
+      ir::AppendRegexLiteral(out, piece.text, flavor, false);
+    } else {
+      out += piece.kind == ir::Piece::Kind::kAnyChars ? syntax.any_chars : syntax.one_char;
+    }
   }
   if (open_end && syntax.pad) out += syntax.any_chars;
   if (!open_end || syntax.pad) out += syntax.end;

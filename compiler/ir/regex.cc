@@ -994,6 +994,13 @@ char32_t OtherCase(char32_t cp) {
 
 bool HasUnfoldableLetter(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
+    // ASCII folds, and it is most of a value: skipped a word, then a byte, at a time.
+    while (i + 8 <= text.size() && !text::AnyHighBit(text::LoadEight(text.data() + i))) i += 8;
+    if (i == text.size()) break;
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++i;
+      continue;
+    }
     char32_t cp = text::DecodeUtf8(text, &i);
     if (cp < 0x80 || OtherCase(cp) != 0 || cp == 0xDF || cp == 0xFF || cp == 0x3C2) continue;
     bool caseless = (cp >= 0xA0 && cp <= 0xBF) || cp == 0xD7 || cp == 0xF7 ||
